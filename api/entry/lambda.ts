@@ -1,0 +1,25 @@
+/**
+ * Composition root on AWS Lambda: SDK clients from the environment, the same app through
+ * hono/aws-lambda. Module scope runs once per cold start, so clients are built here, not per request.
+ */
+import { handle } from "hono/aws-lambda";
+import { createApp } from "../app.js";
+import type { AppDeps } from "../deps.js";
+import { createLogger } from "../http/logger.js";
+import { createDynamoClients } from "../store/client.js";
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is required`);
+  return value;
+}
+
+const { doc } = createDynamoClients({ region: process.env.AWS_REGION });
+const deps: AppDeps = {
+  log: createLogger({ level: (process.env.LOG_LEVEL as "info") ?? "info" }),
+  table: { doc, name: required("SWITCHYARD_TABLE_NAME") },
+  now: () => new Date(),
+};
+
+export const app = createApp(deps);
+export const handler = handle(app);

@@ -1,0 +1,85 @@
+/**
+ * Composition root of the embedded default (`npm start`): dynalite persisted under a data folder,
+ * the embedded engine, and the same Hono app served by @hono/node-server.
+ */
+import { mkdir } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { serve } from "@hono/node-server";
+import { createApp } from "../app.js";
+import type { AppDeps } from "../deps.js";
+import { createLogger, type Logger } from "../http/logger.js";
+import { createDynamoClients, localDynamoConfig } from "../store/client.js";
+import { startDynalite } from "../store/dynalite.js";
+import { ensureTable } from "../store/table.js";
+
+export interface LocalOptions {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  tableName?: string;
+  log?: Logger;
+  /** Lines meant for the person at the terminal (where it listens, the bootstrap key). */
+  print?: (line: string) => void;
+}
+
+export interface LocalServer {
+  url: string;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+export async function startLocal(options: LocalOptions = {}): Promise<LocalServer> {
+  const dataDir = path.resolve(options.dataDir ?? process.env.SWITCHYARD_DATA_DIR ?? ".switchyard");
+  const dbDir = path.join(dataDir, "dynamodb");
+  await mkdir(dbDir, { recursive: true });
+  const log = options.log ?? createLogger({ level: (process.env.LOG_LEVEL as "info") ?? "info" });
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+
+  const dynamo = await startDynalite({ path: dbDir });
+  const { client, doc } = createDynamoClients(localDynamoConfig(dynamo.endpoint));
+  const tableName = options.tableName ?? "switchyard";
+  await ensureTable(client, tableName);
+
+  const deps: AppDeps = { log, table: { doc, name: tableName }, now: () => new Date() };
+  const app = createApp(deps);
+
+  const port = options.port ?? Number(process.env.PORT ?? 3000);
+  const host = options.host ?? process.env.HOST ?? "127.0.0.1";
+  const server = serve({ fetch: app.fetch, port, hostname: host });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+  print(`Switchyard listening on ${url}`);
+  print(`API reference: ${url}/docs  (OpenAPI document: ${url}/openapi.json)`);
+  print(`Data folder: ${dataDir}`);
+
+  return {
+    url,
+    deps,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        if ("closeAllConnections" in server) server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      client.destroy();
+      await dynamo.close();
+    },
+  };
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) {
+  const server = await startLocal();
+  const stop = async (signal: string) => {
+    process.stdout.write(`Received ${signal}, shutting down\n`);
+    await server.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+}

@@ -1,0 +1,49 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createApp } from "../../api/app.js";
+import type { AppDeps } from "../../api/deps.js";
+import { createLogger } from "../../api/http/logger.js";
+import { createTestTable } from "./dynamo.js";
+
+export interface TestServer {
+  url: string;
+  deps: AppDeps;
+  /** Every log line the app wrote, parsed. */
+  logs: Record<string, unknown>[];
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** The real app with real deps (DynamoDB through dynalite) over real HTTP on a free port. */
+export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise<TestServer> {
+  const table = await createTestTable();
+  const logs: Record<string, unknown>[] = [];
+  const deps: AppDeps = {
+    log: createLogger({ level: "debug", write: (line) => logs.push(JSON.parse(line)) }),
+    table,
+    now: () => new Date(),
+    ...overrides,
+  };
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    deps,
+    logs,
+    fetch: (path, init) => fetch(`${url}${path}`, init),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        if ("closeAllConnections" in server) server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      table.destroy();
+    },
+  };
+}
+
+/** Response bodies in tests are read loosely; the assertions pin down their shape. */
+export async function bodyOf(res: Response): Promise<any> {
+  return res.json();
+}
