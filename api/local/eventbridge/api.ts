@@ -74,4 +74,4 @@ export interface EventBridgeApi {
 
 /** Local ARNs look like AWS's, in the local account. */
 export const LOCAL_ACCOUNT_ID = "000000000000";
-export const DEFAULT_LOCAL_REGION = "eu-west-1";
+export const DEFAULT_LOCAL_REGION = "us-east-1";
