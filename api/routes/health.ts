@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../http/env.js";
+import { jsonContent, problemResponses } from "../http/openapi.js";
 
 const HealthSchema = z.object({ status: z.literal("ok"), version: z.string() }).openapi("Health");
 
@@ -11,7 +12,8 @@ const healthRoute = createRoute({
   summary: "Liveness check",
   description: "Answers 200 while the process serves requests. Needs no API key.",
   responses: {
-    200: { description: "The service is up.", content: { "application/json": { schema: HealthSchema } } },
+    200: jsonContent(HealthSchema, "The service is up."),
+    ...problemResponses(),
   },
 });
 

@@ -1,0 +1,81 @@
+import { z } from "@hono/zod-openapi";
+import { PROBLEM_CONTENT_TYPE } from "./problem.js";
+
+/**
+ * Building blocks every route module uses so the OpenAPI document stays uniform:
+ *   createRoute({ ..., security: bearerSecurity, responses: { 200: ..., ...problemResponses(400, 401, 404) } })
+ */
+
+export const ProblemItemSchema = z
+  .object({
+    path: z.string().openapi({ example: "resources.myBus.properties.archivation.retentionDays" }),
+    message: z.string(),
+    line: z.number().int().optional(),
+    column: z.number().int().optional(),
+  })
+  .openapi("ProblemItem");
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "https://switchyard.dev/problems/not-found" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    errors: z.array(ProblemItemSchema).optional(),
+  })
+  .catchall(z.unknown())
+  .openapi("Problem", { description: "RFC 9457 problem details." });
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "The request is malformed or fails validation.",
+  401: "No API key, or an unknown or revoked one.",
+  403: "The caller's role does not allow this.",
+  404: "Not found (or not visible to the caller's team).",
+  405: "Method not allowed.",
+  409: "Conflicts with the current state.",
+  412: "If-Match does not match the current ETag.",
+  413: "The body is larger than 1 MiB.",
+  415: "Unsupported content type.",
+  422: "The config or request is well-formed but invalid.",
+  429: "Too many requests.",
+  500: "Unexpected server error.",
+  501: "Not available with this adapter.",
+  503: "A dependency is unavailable.",
+};
+
+export type ProblemStatus = keyof typeof STATUS_TEXT & number;
+
+/** problem+json response objects for the given statuses (500 is always added). */
+export function problemResponses(...statuses: number[]) {
+  const all = [...new Set([...statuses, 500])];
+  return Object.fromEntries(
+    all.map((s) => [
+      s,
+      {
+        description: STATUS_TEXT[s] ?? "Error.",
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+      },
+    ]),
+  ) as Record<
+    number,
+    { description: string; content: { [PROBLEM_CONTENT_TYPE]: { schema: typeof ProblemSchema } } }
+  >;
+}
+
+/** Every /v1 route carries this; only /healthz, /openapi.json and /docs are open. */
+export const bearerSecurity = [{ bearerAuth: [] }];
+
+/** A JSON request body that must be present (so a missing or non-JSON body fails validation). */
+export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
+  return {
+    required: true,
+    ...(description ? { description } : {}),
+    content: { "application/json": { schema } },
+  };
+}
+
+export function jsonContent<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { "application/json": { schema } } };
+}
