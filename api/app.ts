@@ -3,6 +3,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
+import { authenticate } from "./auth/authenticate.js";
 import type { AppDeps } from "./deps.js";
 import type { AppEnv } from "./http/env.js";
 import { allowedMethods } from "./http/method-not-allowed.js";
@@ -39,6 +40,10 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
+  // Every /v1 route needs a key; only /healthz, /openapi.json and /docs are open. Unknown /v1 paths
+  // therefore answer 401 before 404, which reveals nothing about which routes exist.
+  app.use("/v1/*", authenticate(deps));
+
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
@@ -56,7 +61,13 @@ export function createApp(deps: AppDeps) {
       description:
         "Self-service event buses: validate Stacktape-compatible configs, store their versions, deploy them per stage as CloudFormation stacks, and operate the live buses.",
     },
-    tags: [{ name: "Service", description: "Health, the OpenAPI document and the reference page." }],
+    tags: [
+      { name: "Service", description: "Health, the OpenAPI document and the reference page." },
+      { name: "Auth", description: "The caller behind an API key." },
+      { name: "Teams", description: "Teams own projects and API keys; platform admins create them." },
+      { name: "API keys", description: "Keys with a team role (viewer < deployer < maintainer < admin)." },
+      { name: "Projects", description: "Projects and their immutable, numbered config versions." },
+    ],
   });
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Switchyard API reference" }));
 

@@ -1,4 +1,5 @@
 import type { Logger } from "./http/logger.js";
+import type { Store } from "./store/index.js";
 import type { Table } from "./store/table.js";
 
 /**
@@ -8,6 +9,13 @@ import type { Table } from "./store/table.js";
 export interface AppDeps {
   log: Logger;
   table: Table;
+  /** Repositories over `table`: `createStore(table)` from api/store/index.ts. */
+  store: Store;
+  /**
+   * The raw bootstrap platform-admin key (`SWITCHYARD_ADMIN_KEY`, or the Lambda's Secrets Manager
+   * secret). Only its hash is kept in memory by the auth middleware.
+   */
+  adminKey?: string;
   /** The clock, injectable so tests can move time (leases, retention, replays). */
   now: () => Date;
 }

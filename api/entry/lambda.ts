@@ -7,6 +7,7 @@ import { createApp } from "../app.js";
 import type { AppDeps } from "../deps.js";
 import { createLogger } from "../http/logger.js";
 import { createDynamoClients } from "../store/client.js";
+import { createStore } from "../store/index.js";
 
 function required(name: string): string {
   const value = process.env[name];
@@ -15,9 +16,11 @@ function required(name: string): string {
 }
 
 const { doc } = createDynamoClients({ region: process.env.AWS_REGION });
+const table = { doc, name: required("SWITCHYARD_TABLE_NAME") };
 const deps: AppDeps = {
   log: createLogger({ level: (process.env.LOG_LEVEL as "info") ?? "info" }),
-  table: { doc, name: required("SWITCHYARD_TABLE_NAME") },
+  table,
+  store: createStore(table),
   now: () => new Date(),
 };
 

@@ -8,10 +8,12 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApp } from "../app.js";
+import { ensureBootstrapAdminKey } from "../auth/bootstrap.js";
 import type { AppDeps } from "../deps.js";
 import { createLogger, type Logger } from "../http/logger.js";
 import { createDynamoClients, localDynamoConfig } from "../store/client.js";
 import { startDynalite } from "../store/dynalite.js";
+import { createStore } from "../store/index.js";
 import { ensureTable } from "../store/table.js";
 
 export interface LocalOptions {
@@ -19,6 +21,8 @@ export interface LocalOptions {
   host?: string;
   dataDir?: string;
   tableName?: string;
+  /** The platform-admin key; defaults to SWITCHYARD_ADMIN_KEY. Without one, a key is generated once. */
+  adminKey?: string;
   log?: Logger;
   /** Lines meant for the person at the terminal (where it listens, the bootstrap key). */
   print?: (line: string) => void;
@@ -42,7 +46,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
   const tableName = options.tableName ?? "switchyard";
   await ensureTable(client, tableName);
 
-  const deps: AppDeps = { log, table: { doc, name: tableName }, now: () => new Date() };
+  const table = { doc, name: tableName };
+  const adminKey = options.adminKey ?? (process.env.SWITCHYARD_ADMIN_KEY || undefined);
+  const deps: AppDeps = { log, table, store: createStore(table), adminKey, now: () => new Date() };
+  // Without an admin key in the environment, the very first start generates one and prints it once.
+  const generatedAdminKey = adminKey ? undefined : await ensureBootstrapAdminKey(deps.store, deps.now());
   const app = createApp(deps);
 
   const port = options.port ?? Number(process.env.PORT ?? 3000);
@@ -57,6 +65,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
   print(`Switchyard listening on ${url}`);
   print(`API reference: ${url}/docs  (OpenAPI document: ${url}/openapi.json)`);
   print(`Data folder: ${dataDir}`);
+  if (generatedAdminKey) {
+    print(`Platform-admin API key (shown only this once; only its hash is stored): ${generatedAdminKey}`);
+  }
 
   return {
     url,

@@ -1,10 +1,13 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Caller } from "../auth/caller.js";
 import type { Logger } from "./logger.js";
 
-/** Per-request variables every route can read with `c.get(...)`. Later middleware adds the caller. */
+/** Per-request variables every route can read with `c.get(...)` / `c.var`. */
 export interface AppVariables {
   requestId: string;
   log: Logger;
+  /** Set by the authentication middleware on every /v1 route (api/auth/authenticate.ts). */
+  caller: Caller;
 }
 
 export interface AppEnv {

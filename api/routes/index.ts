@@ -1,8 +1,14 @@
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
+import { apiKeyRoutes } from "./api-keys.js";
 import { healthRoutes } from "./health.js";
+import { teamRoutes } from "./teams.js";
+import { whoamiRoutes } from "./whoami.js";
 
 /** The one place that lists the route modules; each module registers its own OpenAPI routes. */
-export function registerRoutes(app: App, _deps: AppDeps, version: string): void {
+export function registerRoutes(app: App, deps: AppDeps, version: string): void {
   healthRoutes(app, version);
+  whoamiRoutes(app);
+  teamRoutes(app, deps);
+  apiKeyRoutes(app, deps);
 }

@@ -40,7 +40,10 @@ describe("service endpoints", () => {
 
 describe("errors are problem+json", () => {
   it("404 for an unknown route", async () => {
-    const res = await server.fetch("/v1/nothing-here");
+    // /v1 authenticates first (401 without a key), so ask with one to reach the router's 404.
+    const res = await server.fetch("/v1/nothing-here", {
+      headers: { authorization: `Bearer ${server.adminKey}` },
+    });
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toBe(PROBLEM);
     const body = await bodyOf(res);

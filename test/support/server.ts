@@ -1,13 +1,17 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "../../api/app.js";
+import { generateApiKey } from "../../api/auth/secrets.js";
 import type { AppDeps } from "../../api/deps.js";
 import { createLogger } from "../../api/http/logger.js";
+import { createStore } from "../../api/store/index.js";
 import { createTestTable } from "./dynamo.js";
 
 export interface TestServer {
   url: string;
   deps: AppDeps;
+  /** A platform-admin key for this server (see test/support/auth.ts for team keys). */
+  adminKey: string;
   /** Every log line the app wrote, parsed. */
   logs: Record<string, unknown>[];
   fetch(path: string, init?: RequestInit): Promise<Response>;
@@ -21,6 +25,8 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
   const deps: AppDeps = {
     log: createLogger({ level: "debug", write: (line) => logs.push(JSON.parse(line)) }),
     table,
+    store: createStore(overrides.table ?? table),
+    adminKey: generateApiKey().secret,
     now: () => new Date(),
     ...overrides,
   };
@@ -31,6 +37,7 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
   return {
     url,
     deps,
+    adminKey: deps.adminKey!,
     logs,
     fetch: (path, init) => fetch(`${url}${path}`, init),
     close: async () => {

@@ -1,0 +1,41 @@
+import { z } from "@hono/zod-openapi";
+import { InvalidCursorError } from "../store/cursor.js";
+import { problems } from "./problem.js";
+
+/** `?limit=&cursor=` of every list route. */
+export const PageQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ param: { name: "limit", in: "query" }, example: 20 }),
+  cursor: z
+    .string()
+    .max(2048)
+    .optional()
+    .openapi({ param: { name: "cursor", in: "query" }, description: "`nextCursor` of the previous page." }),
+});
+
+/** `{ items, nextCursor? }` around an item schema. */
+export function pageSchema<T extends z.ZodType>(item: T, name: string) {
+  return z
+    .object({
+      items: z.array(item),
+      nextCursor: z.string().optional().openapi({ description: "Present when there may be more items." }),
+    })
+    .openapi(name);
+}
+
+/** Runs a repository list call, turning a cursor from elsewhere into a 400 problem. */
+export async function readPage<T>(list: () => Promise<T>): Promise<T> {
+  try {
+    return await list();
+  } catch (err) {
+    if (err instanceof InvalidCursorError) {
+      throw problems.badRequest("The cursor is not valid for this list; start again without one.");
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,114 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { callerOf, requirePlatformAdmin, requireTeamRole } from "../auth/index.js";
+import type { AppDeps } from "../deps.js";
+import type { App } from "../http/env.js";
+import { idempotent } from "../http/idempotency.js";
+import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
+import { problems } from "../http/problem.js";
+import { TeamExistsError } from "../store/index.js";
+import { TeamNameSchema } from "./names.js";
+
+export const TeamSchema = z
+  .object({
+    name: TeamNameSchema,
+    description: z.string().optional(),
+    createdAt: z.string().openapi({ format: "date-time" }),
+    createdBy: z.string().openapi({ description: "Key id of the creator." }),
+  })
+  .openapi("Team");
+
+const CreateTeamSchema = z
+  .object({ name: TeamNameSchema, description: z.string().max(500).optional() })
+  .openapi("CreateTeam");
+
+const TeamParamsSchema = z.object({
+  team: TeamNameSchema.openapi({ param: { name: "team", in: "path" } }),
+});
+
+const createTeamRoute = createRoute({
+  method: "post",
+  path: "/v1/teams",
+  operationId: "teams.create",
+  tags: ["Teams"],
+  summary: "Create a team",
+  description:
+    "Platform admins only. Supports `Idempotency-Key`. Team admins then issue keys with `POST /v1/teams/{team}/api-keys`.",
+  security: bearerSecurity,
+  request: { body: jsonBody(CreateTeamSchema) },
+  responses: {
+    201: jsonContent(TeamSchema, "The team."),
+    ...problemResponses(400, 401, 403, 409, 422),
+  },
+});
+
+const listTeamsRoute = createRoute({
+  method: "get",
+  path: "/v1/teams",
+  operationId: "teams.list",
+  tags: ["Teams"],
+  summary: "List teams",
+  description: "The caller's team; every team for platform admins (paged).",
+  security: bearerSecurity,
+  request: { query: PageQuerySchema },
+  responses: {
+    200: jsonContent(pageSchema(TeamSchema, "TeamPage"), "A page of teams."),
+    ...problemResponses(400, 401),
+  },
+});
+
+const getTeamRoute = createRoute({
+  method: "get",
+  path: "/v1/teams/{team}",
+  operationId: "teams.get",
+  tags: ["Teams"],
+  summary: "Get a team",
+  description: "Any member of the team, or a platform admin.",
+  security: bearerSecurity,
+  request: { params: TeamParamsSchema },
+  responses: {
+    200: jsonContent(TeamSchema, "The team."),
+    ...problemResponses(400, 401, 403, 404),
+  },
+});
+
+export function teamRoutes(app: App, deps: AppDeps): void {
+  app.openapi(createTeamRoute, async (c) => {
+    requirePlatformAdmin(c);
+    const input = c.req.valid("json");
+    const out = await idempotent(c, deps, input, async () => {
+      try {
+        const team = await deps.store.teams.create({
+          name: input.name,
+          ...(input.description ? { description: input.description } : {}),
+          createdAt: deps.now().toISOString(),
+          createdBy: callerOf(c).keyId,
+        });
+        return { status: 201 as const, body: team, headers: { location: `/v1/teams/${team.name}` } };
+      } catch (err) {
+        if (err instanceof TeamExistsError) throw problems.conflict(`Team ${input.name} already exists.`);
+        throw err;
+      }
+    });
+    return c.json(out.body, out.status, out.headers);
+  });
+
+  app.openapi(listTeamsRoute, async (c) => {
+    const caller = callerOf(c);
+    const { limit, cursor } = c.req.valid("query");
+    if (caller.platformAdmin) {
+      return c.json(await readPage(() => deps.store.teams.list({ limit, cursor })), 200);
+    }
+    // A team key sees its own team: one GetItem, no list to page through.
+    const team = caller.team ? await deps.store.teams.get(caller.team) : undefined;
+    return c.json({ items: team ? [team] : [] }, 200);
+  });
+
+  app.openapi(getTeamRoute, async (c) => {
+    const { team: name } = c.req.valid("param");
+    requireTeamRole(c, name, "viewer");
+    const team = await deps.store.teams.get(name);
+    if (!team) throw problems.notFound(`Team ${name} does not exist.`);
+    return c.json(team, 200);
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * Key layout of the one table. Every item carries `type` (what it is) besides its keys.
+ *
+ *   item                 PK                       SK                      GSI1PK / GSI1SK            GSI2PK / GSI2SK
+ *   team                 TEAM#<team>              TEAM                    TEAMS / <team>
+ *   API key (listing)    TEAM#<team>              APIKEY#<keyId>
+ *   API key (auth)       APIKEY#<sha256 hex>      APIKEY
+ *   bootstrap marker     SYSTEM                   BOOTSTRAP_ADMIN
+ *   project              PROJECT#<project>        PROJECT                 TEAM#<team>#PROJECTS / <p>  PROJECTS / <project>
+ *   config version       PROJECT#<project>        CONFIG#<10-digit n>
+ *   stage (deployments)  PROJECT#<project>        STAGE#<stage>           (owned by api/store/stages.ts)
+ *   idempotency record   IDEMPOTENCY#<keyId>#<k>  IDEMPOTENCY             expiresAt (TTL, clean-up only)
+ *
+ * Project-scoped items of other modules live under PROJECT#<project> too, so deleting a project
+ * is one Query over its partition. Stage items must carry `deployed: true` while a stack exists:
+ * project deletion refuses (409) while any does.
+ */
+export const keys = {
+  team: (team: string) => ({ PK: `TEAM#${team}`, SK: "TEAM" }),
+  teamsIndex: "TEAMS",
+  apiKeyListing: (team: string, keyId: string) => ({ PK: `TEAM#${team}`, SK: `APIKEY#${keyId}` }),
+  apiKeyListingPrefix: "APIKEY#",
+  apiKeyAuth: (hash: string) => ({ PK: `APIKEY#${hash}`, SK: "APIKEY" }),
+  bootstrapAdmin: { PK: "SYSTEM", SK: "BOOTSTRAP_ADMIN" },
+  projectPartition: (project: string) => `PROJECT#${project}`,
+  project: (project: string) => ({ PK: `PROJECT#${project}`, SK: "PROJECT" }),
+  teamProjectsIndex: (team: string) => `TEAM#${team}#PROJECTS`,
+  allProjectsIndex: "PROJECTS",
+  config: (project: string, version: number) => ({
+    PK: `PROJECT#${project}`,
+    SK: `${CONFIG_PREFIX}${String(version).padStart(10, "0")}`,
+  }),
+  configPrefix: "CONFIG#",
+  stagePrefix: "STAGE#",
+  idempotency: (scope: string, key: string) => ({ PK: `IDEMPOTENCY#${scope}#${key}`, SK: "IDEMPOTENCY" }),
+} as const;
+
+const CONFIG_PREFIX = "CONFIG#";

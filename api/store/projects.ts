@@ -1,0 +1,181 @@
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { isConditionFailure } from "./conditions.js";
+import { decodeCursor, encodeCursor, type Page } from "./cursor.js";
+import { keys } from "./keys.js";
+import type { Table } from "./table.js";
+
+export interface Project {
+  name: string;
+  team: string;
+  createdAt: string;
+  createdBy: string;
+  /** The newest config version, kept up to date after each post (advisory: configs are the truth). */
+  latestVersion?: number;
+}
+
+export class ProjectExistsError extends Error {
+  constructor(readonly project: string) {
+    super(`project ${project} already exists`);
+    this.name = "ProjectExistsError";
+  }
+}
+
+export type DeleteProjectResult =
+  | { deleted: true }
+  | { deleted: false; reason: "not-found" }
+  | { deleted: false; reason: "deployed"; stages: string[] };
+
+export interface ProjectRepository {
+  /** Names are unique across the control plane; throws ProjectExistsError when taken. */
+  create(project: Project): Promise<Project>;
+  get(name: string): Promise<Project | undefined>;
+  /** A team's projects by name, or every project when `team` is undefined (platform admins). */
+  list(team: string | undefined, options: { limit: number; cursor?: string }): Promise<Page<Project>>;
+  /** Raises latestVersion to `version` unless it is already at or above it. */
+  recordLatestVersion(name: string, version: number): Promise<void>;
+  /** Deletes the project and everything in its partition, unless a stage is deployed. */
+  delete(name: string): Promise<DeleteProjectResult>;
+}
+
+export function projectRepository(table: Table): ProjectRepository {
+  const { doc, name: TableName } = table;
+  return {
+    async create(project) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: {
+              ...keys.project(project.name),
+              type: "project",
+              GSI1PK: keys.teamProjectsIndex(project.team),
+              GSI1SK: project.name,
+              GSI2PK: keys.allProjectsIndex,
+              GSI2SK: project.name,
+              ...project,
+            },
+            ConditionExpression: "attribute_not_exists(PK)",
+          }),
+        );
+      } catch (err) {
+        if (isConditionFailure(err)) throw new ProjectExistsError(project.name);
+        throw err;
+      }
+      return project;
+    },
+
+    async get(name) {
+      const out = await doc.send(
+        new GetCommand({ TableName, Key: keys.project(name), ConsistentRead: true }),
+      );
+      return out.Item ? toProject(out.Item) : undefined;
+    },
+
+    async list(team, { limit, cursor }) {
+      const [index, pk, skAttr, pkAttr] =
+        team === undefined
+          ? (["GSI2", keys.allProjectsIndex, "GSI2SK", "GSI2PK"] as const)
+          : (["GSI1", keys.teamProjectsIndex(team), "GSI1SK", "GSI1PK"] as const);
+      const after = decodeCursor(pk, cursor);
+      const out = await doc.send(
+        new QueryCommand({
+          TableName,
+          IndexName: index,
+          KeyConditionExpression: `${pkAttr} = :pk`,
+          ExpressionAttributeValues: { ":pk": pk },
+          Limit: limit,
+          ...(after ? { ExclusiveStartKey: { ...keys.project(after), [pkAttr]: pk, [skAttr]: after } } : {}),
+        }),
+      );
+      const items = (out.Items ?? []).map(toProject);
+      const last = items.at(-1);
+      return { items, ...(out.LastEvaluatedKey && last ? { nextCursor: encodeCursor(pk, last.name) } : {}) };
+    },
+
+    async recordLatestVersion(name, version) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.project(name),
+            UpdateExpression: "SET latestVersion = :v",
+            ConditionExpression:
+              "attribute_exists(PK) AND (attribute_not_exists(latestVersion) OR latestVersion < :v)",
+            ExpressionAttributeValues: { ":v": version },
+          }),
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+    },
+
+    async delete(name) {
+      const pk = keys.projectPartition(name);
+      const stages = await queryAll(table, pk, keys.stagePrefix);
+      const deployed = stages
+        .filter((s) => s.deployed === true)
+        .map((s) => String(s.SK).slice(keys.stagePrefix.length));
+      if (deployed.length > 0) return { deleted: false, reason: "deployed", stages: deployed };
+      const meta = await doc.send(
+        new GetCommand({ TableName, Key: keys.project(name), ConsistentRead: true }),
+      );
+      if (!meta.Item) return { deleted: false, reason: "not-found" };
+      // Children first, the project item last: the name only becomes free once nothing is left.
+      const children = (await queryAll(table, pk)).filter((i) => i.SK !== keys.project(name).SK);
+      for (let i = 0; i < children.length; i += 25) {
+        await batchDelete(
+          table,
+          children.slice(i, i + 25).map((c) => ({ PK: c.PK as string, SK: c.SK as string })),
+        );
+      }
+      await doc.send(new DeleteCommand({ TableName, Key: keys.project(name) }));
+      return { deleted: true };
+    },
+  };
+}
+
+async function queryAll(table: Table, pk: string, skPrefix?: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await table.doc.send(
+      new QueryCommand({
+        TableName: table.name,
+        KeyConditionExpression: skPrefix ? "PK = :pk AND begins_with(SK, :p)" : "PK = :pk",
+        ExpressionAttributeValues: skPrefix ? { ":pk": pk, ":p": skPrefix } : { ":pk": pk },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+async function batchDelete(table: Table, itemKeys: { PK: string; SK: string }[]): Promise<void> {
+  let requests = itemKeys.map((Key) => ({ DeleteRequest: { Key } }));
+  for (let attempt = 0; requests.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+    const out = await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.name]: requests } }));
+    requests = (out.UnprocessedItems?.[table.name] ?? []) as typeof requests;
+    if (attempt > 8) throw new Error("DynamoDB kept items unprocessed while deleting a project");
+  }
+}
+
+function toProject(item: Record<string, unknown>): Project {
+  return {
+    name: item.name as string,
+    team: item.team as string,
+    createdAt: item.createdAt as string,
+    createdBy: item.createdBy as string,
+    ...(typeof item.latestVersion === "number" ? { latestVersion: item.latestVersion } : {}),
+  };
+}
