@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
@@ -8,6 +7,7 @@ import type { AppDeps } from "./deps.js";
 import type { AppEnv } from "./http/env.js";
 import { allowedMethods } from "./http/method-not-allowed.js";
 import { ProblemError, problemResponse, problems } from "./http/problem.js";
+import { referencePage } from "./http/reference-page.js";
 import { validationHook } from "./http/validation.js";
 import { registerRoutes } from "./routes/index.js";
 
@@ -69,7 +69,10 @@ export function createApp(deps: AppDeps) {
       { name: "Projects", description: "Projects and their immutable, numbered config versions." },
     ],
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Switchyard API reference" }));
+  app.get(
+    "/docs",
+    referencePage(app, { documentPath: "/openapi.json", pageTitle: "Switchyard API reference" }),
+  );
 
   app.notFound((c) => {
     const allow = allowedMethods(app, c.req.path);

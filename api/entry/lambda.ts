@@ -8,6 +8,7 @@ import type { AppDeps } from "../deps.js";
 import { createLogger } from "../http/logger.js";
 import { createDynamoClients } from "../store/client.js";
 import { createStore } from "../store/index.js";
+import { loadAdminKey } from "./admin-key.js";
 
 function required(name: string): string {
   const value = process.env[name];
@@ -21,6 +22,8 @@ const deps: AppDeps = {
   log: createLogger({ level: (process.env.LOG_LEVEL as "info") ?? "info" }),
   table,
   store: createStore(table),
+  // Top-level await: the secret is read during init, once per cold start, never per request.
+  adminKey: await loadAdminKey(process.env),
   now: () => new Date(),
 };
 

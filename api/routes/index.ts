@@ -1,7 +1,9 @@
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { apiKeyRoutes } from "./api-keys.js";
+import { configRoutes } from "./configs.js";
 import { healthRoutes } from "./health.js";
+import { projectRoutes } from "./projects.js";
 import { teamRoutes } from "./teams.js";
 import { whoamiRoutes } from "./whoami.js";
 
@@ -11,4 +13,6 @@ export function registerRoutes(app: App, deps: AppDeps, version: string): void {
   whoamiRoutes(app);
   teamRoutes(app, deps);
   apiKeyRoutes(app, deps);
+  projectRoutes(app, deps);
+  configRoutes(app, deps);
 }

@@ -1,0 +1,307 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { callerOf, requireProject } from "../auth/index.js";
+import type { AppDeps } from "../deps.js";
+import type { App } from "../http/env.js";
+import { etagListMatches, etagOf } from "../http/etag.js";
+import { type IdempotentResult, idempotent } from "../http/idempotency.js";
+import { bearerSecurity, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
+import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
+import { ProblemError, problems } from "../http/problem.js";
+import { contentHash } from "../store/canonical.js";
+import { type ConfigVersion, VersionTakenError } from "../store/index.js";
+import { ProjectParamsSchema } from "./projects.js";
+
+const AuthorSchema = z.object({ keyId: z.string(), name: z.string() }).openapi("ConfigAuthor");
+
+const versionFields = {
+  project: z.string(),
+  version: z.number().int().min(1),
+  format: z.enum(["yaml", "json"]).openapi({ description: "How the config was posted." }),
+  contentHash: z.string().openapi({ description: "sha256 of the parsed config in canonical form." }),
+  warnings: z.array(ProblemItemSchema),
+  createdAt: z.string().openapi({ format: "date-time" }),
+  createdBy: AuthorSchema,
+};
+
+export const ConfigVersionSummarySchema = z.object(versionFields).openapi("ConfigVersionSummary");
+
+export const ConfigVersionSchema = z
+  .object({
+    ...versionFields,
+    config: z.record(z.string(), z.unknown()).openapi({ description: "The parsed, validated config." }),
+  })
+  .openapi("ConfigVersion");
+
+const PostConfigJsonSchema = z
+  .object({
+    config: z.union([z.record(z.string(), z.unknown()), z.string()]).openapi({
+      description: "The config as an object, or as YAML/JSON text.",
+    }),
+  })
+  .openapi("PostConfig");
+
+const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
+/** What fits one DynamoDB item (400 KB) with the parsed copy beside the text. */
+const MAX_STORED_BYTES = 380 * 1024;
+/** Without If-Match, a writer that loses the race for version n+1 tries again this many times. */
+const MAX_ATTEMPTS = 5;
+
+const etagHeader = {
+  ETag: { schema: { type: "string" as const }, description: "Send it as If-Match with the next post." },
+};
+
+const postConfigRoute = createRoute({
+  method: "post",
+  path: "/v1/projects/{project}/configs",
+  operationId: "configs.create",
+  tags: ["Projects"],
+  summary: "Post a config version",
+  description:
+    "Maintainers and admins. Body: YAML text (`application/yaml`) or JSON `{config}`. Validated (422 with line/column), then stored as immutable version n+1; a config identical to the latest answers 200 with the latest. `If-Match` (the latest version's ETag) guards against lost updates (412 when stale). Supports `Idempotency-Key`.",
+  security: bearerSecurity,
+  request: {
+    params: ProjectParamsSchema,
+    body: {
+      required: false,
+      content: {
+        "application/json": { schema: PostConfigJsonSchema },
+        "application/yaml": { schema: z.string().openapi({ description: "The config as YAML." }) },
+      },
+    },
+  },
+  responses: {
+    200: {
+      ...jsonContent(ConfigVersionSchema, "Identical to the latest version, which is returned."),
+      headers: etagHeader,
+    },
+    201: { ...jsonContent(ConfigVersionSchema, "The new version."), headers: etagHeader },
+    ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415, 422),
+  },
+});
+
+const listConfigsRoute = createRoute({
+  method: "get",
+  path: "/v1/projects/{project}/configs",
+  operationId: "configs.list",
+  tags: ["Projects"],
+  summary: "List config versions",
+  description: "Newest first, paged. Any role in the project's team.",
+  security: bearerSecurity,
+  request: { params: ProjectParamsSchema, query: PageQuerySchema },
+  responses: {
+    200: jsonContent(pageSchema(ConfigVersionSummarySchema, "ConfigVersionPage"), "A page of versions."),
+    ...problemResponses(400, 401, 404),
+  },
+});
+
+const readResponses = {
+  200: {
+    description: "The version as JSON, or its original text with `Accept: application/yaml`.",
+    headers: etagHeader,
+    content: {
+      "application/json": { schema: ConfigVersionSchema },
+      "application/yaml": { schema: z.string() },
+    },
+  },
+  ...problemResponses(400, 401, 404),
+};
+
+const getLatestRoute = createRoute({
+  method: "get",
+  path: "/v1/projects/{project}/configs/latest",
+  operationId: "configs.getLatest",
+  tags: ["Projects"],
+  summary: "Get the latest config version",
+  description: "Any role in the project's team. 404 while the project has no config.",
+  security: bearerSecurity,
+  request: { params: ProjectParamsSchema },
+  responses: readResponses,
+});
+
+const getVersionRoute = createRoute({
+  method: "get",
+  path: "/v1/projects/{project}/configs/{version}",
+  operationId: "configs.get",
+  tags: ["Projects"],
+  summary: "Get a config version",
+  description: "Any role in the project's team.",
+  security: bearerSecurity,
+  request: {
+    params: ProjectParamsSchema.extend({
+      version: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .openapi({ param: { name: "version", in: "path" }, example: 3 }),
+    }),
+  },
+  responses: readResponses,
+});
+
+/** The ETag of a version: the If-Match value for the post that follows it. */
+export function configEtag(v: Pick<ConfigVersion, "project" | "version" | "contentHash">): string {
+  return etagOf([v.project, v.version, v.contentHash]);
+}
+
+function publicVersion({ source: _source, ...rest }: ConfigVersion) {
+  return { ...rest, config: rest.config as Record<string, unknown> };
+}
+
+export function configRoutes(app: App, deps: AppDeps): void {
+  app.openapi(postConfigRoute, async (c) => {
+    const { project: name } = c.req.valid("param");
+    await requireProject(c, deps, name, "maintainer");
+    // Loaded on first use: the config language (schemas, pattern validation) is the heaviest module
+    // of the app and only this route needs it, so other requests and cold starts skip it.
+    const { loadConfig } = await import("../config/index.js");
+    const loaded = loadConfig(
+      ...(await readConfigInput(
+        c.req.header("content-type"),
+        () => c.req.text(),
+        () => c.req.valid("json"),
+      )),
+    );
+    if (!loaded.ok) {
+      throw problems.unprocessable(
+        "invalid-config",
+        "Invalid config",
+        `The config has ${loaded.errors.length} problem(s): ${loaded.errors
+          .slice(0, 3)
+          .map((e) => `${e.path}${e.line ? ` (line ${e.line})` : ""}: ${e.message}`)
+          .join("; ")}`,
+        loaded.errors,
+      );
+    }
+    const hash = contentHash(loaded.config);
+    const size = Buffer.byteLength(loaded.source) + Buffer.byteLength(JSON.stringify(loaded.config));
+    if (size > MAX_STORED_BYTES) {
+      throw problems.payloadTooLarge(
+        `A stored config is limited to ${MAX_STORED_BYTES} bytes (text plus parsed form).`,
+      );
+    }
+    const ifMatch = c.req.header("if-match");
+    const author = { keyId: callerOf(c).keyId, name: callerOf(c).name };
+
+    type Result = IdempotentResult<200 | 201, ReturnType<typeof publicVersion>>;
+    const out = await idempotent(c, deps, { source: loaded.source, ifMatch }, async (): Promise<Result> => {
+      for (let attempt = 1; ; attempt++) {
+        const latest = await deps.store.configs.latest(name);
+        if (ifMatch !== undefined && !etagListMatches(ifMatch, latest && configEtag(latest))) {
+          throw problems.preconditionFailed(
+            latest
+              ? `If-Match does not match the latest version (${latest.version}, ETag ${configEtag(latest)}).`
+              : "If-Match was sent but the project has no config yet.",
+          );
+        }
+        if (latest && latest.contentHash === hash) {
+          return { status: 200 as const, body: publicVersion(latest), headers: { etag: configEtag(latest) } };
+        }
+        const version: ConfigVersion = {
+          project: name,
+          version: (latest?.version ?? 0) + 1,
+          format: loaded.format,
+          source: loaded.source,
+          config: loaded.config,
+          contentHash: hash,
+          warnings: loaded.warnings,
+          createdAt: deps.now().toISOString(),
+          createdBy: author,
+        };
+        try {
+          await deps.store.configs.put(version);
+        } catch (err) {
+          if (!(err instanceof VersionTakenError)) throw err;
+          if (ifMatch !== undefined) {
+            throw problems.preconditionFailed(
+              `Version ${version.version} was just created by another request.`,
+            );
+          }
+          if (attempt >= MAX_ATTEMPTS) {
+            throw problems.conflict("Too many concurrent config posts to this project; retry.");
+          }
+          continue;
+        }
+        await deps.store.projects.recordLatestVersion(name, version.version);
+        return {
+          status: 201 as const,
+          body: publicVersion(version),
+          headers: {
+            etag: configEtag(version),
+            location: `/v1/projects/${name}/configs/${version.version}`,
+          },
+        };
+      }
+    });
+    return c.json(out.body, out.status, out.headers);
+  });
+
+  app.openapi(listConfigsRoute, async (c) => {
+    const { project: name } = c.req.valid("param");
+    await requireProject(c, deps, name, "viewer");
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await readPage(() => deps.store.configs.list(name, { limit, cursor })), 200);
+  });
+
+  app.openapi(getLatestRoute, async (c) => {
+    const { project: name } = c.req.valid("param");
+    await requireProject(c, deps, name, "viewer");
+    const latest = await deps.store.configs.latest(name);
+    if (!latest) throw problems.notFound(`Project ${name} has no config yet.`);
+    return versionResponse(c, latest);
+  });
+
+  app.openapi(getVersionRoute, async (c) => {
+    const { project: name, version } = c.req.valid("param");
+    await requireProject(c, deps, name, "viewer");
+    const found = await deps.store.configs.get(name, version);
+    if (!found) throw problems.notFound(`Project ${name} has no config version ${version}.`);
+    return versionResponse(c, found);
+  });
+}
+
+interface ReadContext {
+  req: { header(name: string): string | undefined };
+  json(body: unknown, status: 200, headers: Record<string, string>): Response;
+  body(data: string, status: 200, headers: Record<string, string>): Response;
+}
+
+/** JSON by default; the original text when the client asks for YAML. */
+function versionResponse(c: ReadContext, v: ConfigVersion): Response {
+  const etag = configEtag(v);
+  if (prefersYaml(c.req.header("accept"))) {
+    return c.body(v.source, 200, { etag, "content-type": "application/yaml; charset=utf-8", vary: "accept" });
+  }
+  return c.json(publicVersion(v), 200, { etag, vary: "accept" });
+}
+
+function prefersYaml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const types = accept.split(",").map((t) => t.split(";")[0]?.trim().toLowerCase());
+  return types.some((t) => t !== undefined && YAML_TYPES.includes(t)) && !types.includes("application/json");
+}
+
+/** The config and its format from a JSON `{config}` body or a YAML text body. */
+async function readConfigInput(
+  contentType: string | undefined,
+  text: () => Promise<string>,
+  json: () => string | { config?: Record<string, unknown> | string },
+): Promise<[unknown, { format?: "yaml" | "json" }]> {
+  const type = contentType?.split(";")[0]?.trim().toLowerCase();
+  if (type && YAML_TYPES.includes(type)) {
+    const yaml = await text();
+    if (yaml.trim() === "") throw problems.badRequest("The YAML body is empty.");
+    return [yaml, { format: "yaml" }];
+  }
+  if (type === "application/json") {
+    const body = json();
+    const config = typeof body === "object" ? body.config : undefined;
+    if (config === undefined) throw problems.badRequest('The JSON body must be `{ "config": ... }`.');
+    return [config, {}];
+  }
+  throw new ProblemError(
+    415,
+    "unsupported-media-type",
+    "Unsupported media type",
+    'Send the config as `application/yaml` text or as JSON `{ "config": ... }`.',
+  );
+}

@@ -1,0 +1,174 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { callerOf, requireProject, requireTeamRole } from "../auth/index.js";
+import type { AppDeps } from "../deps.js";
+import type { App } from "../http/env.js";
+import { etagListMatches, etagOf } from "../http/etag.js";
+import { idempotent } from "../http/idempotency.js";
+import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
+import { problems } from "../http/problem.js";
+import { type Project, ProjectExistsError } from "../store/index.js";
+import { ProjectNameSchema, TeamNameSchema } from "./names.js";
+
+export const ProjectSchema = z
+  .object({
+    name: ProjectNameSchema,
+    team: TeamNameSchema,
+    createdAt: z.string().openapi({ format: "date-time" }),
+    createdBy: z.string().openapi({ description: "Key id of the creator." }),
+    latestVersion: z.number().int().optional().openapi({ description: "The newest config version, if any." }),
+  })
+  .openapi("Project");
+
+const CreateProjectSchema = z
+  .object({
+    name: ProjectNameSchema.openapi({
+      description: "Unique across the control plane: stack names derive from it.",
+    }),
+    team: TeamNameSchema.optional().openapi({ description: "Defaults to the key's team." }),
+  })
+  .openapi("CreateProject");
+
+export const ProjectParamsSchema = z.object({
+  project: ProjectNameSchema.openapi({ param: { name: "project", in: "path" } }),
+});
+
+const ListProjectsQuery = PageQuerySchema.extend({
+  team: TeamNameSchema.optional().openapi({
+    param: { name: "team", in: "query" },
+    description: "Defaults to the key's team; platform admins without it see every project.",
+  }),
+});
+
+const etagHeader = {
+  ETag: { schema: { type: "string" as const }, description: "The project's entity tag." },
+};
+
+const createProjectRoute = createRoute({
+  method: "post",
+  path: "/v1/projects",
+  operationId: "projects.create",
+  tags: ["Projects"],
+  summary: "Create a project",
+  description: "Maintainers and admins of the team. Supports `Idempotency-Key`.",
+  security: bearerSecurity,
+  request: { body: jsonBody(CreateProjectSchema) },
+  responses: {
+    201: { ...jsonContent(ProjectSchema, "The project."), headers: etagHeader },
+    ...problemResponses(400, 401, 403, 409, 422),
+  },
+});
+
+const listProjectsRoute = createRoute({
+  method: "get",
+  path: "/v1/projects",
+  operationId: "projects.list",
+  tags: ["Projects"],
+  summary: "List projects",
+  description: "A team's projects by name, paged with an opaque cursor. Any role.",
+  security: bearerSecurity,
+  request: { query: ListProjectsQuery },
+  responses: {
+    200: jsonContent(pageSchema(ProjectSchema, "ProjectPage"), "A page of projects."),
+    ...problemResponses(400, 401, 403),
+  },
+});
+
+const getProjectRoute = createRoute({
+  method: "get",
+  path: "/v1/projects/{project}",
+  operationId: "projects.get",
+  tags: ["Projects"],
+  summary: "Get a project",
+  description: "Any role in the project's team. Another team's project answers 404. Honours If-None-Match.",
+  security: bearerSecurity,
+  request: { params: ProjectParamsSchema },
+  responses: {
+    200: { ...jsonContent(ProjectSchema, "The project."), headers: etagHeader },
+    304: { description: "Not modified (If-None-Match matched)." },
+    ...problemResponses(400, 401, 404),
+  },
+});
+
+const deleteProjectRoute = createRoute({
+  method: "delete",
+  path: "/v1/projects/{project}",
+  operationId: "projects.delete",
+  tags: ["Projects"],
+  summary: "Delete a project",
+  description: "Team admins. Refused with 409 while any stage is deployed: tear the stages down first.",
+  security: bearerSecurity,
+  request: { params: ProjectParamsSchema },
+  responses: {
+    204: { description: "Deleted, with its config versions." },
+    ...problemResponses(400, 401, 403, 404, 409),
+  },
+});
+
+export function projectRoutes(app: App, deps: AppDeps): void {
+  app.openapi(createProjectRoute, async (c) => {
+    const caller = callerOf(c);
+    const input = c.req.valid("json");
+    const team = input.team ?? caller.team;
+    if (!team) throw problems.badRequest("A platform-admin key must name the project's `team`.");
+    requireTeamRole(c, team, "maintainer");
+    const out = await idempotent(c, deps, { ...input, team }, async () => {
+      if (caller.platformAdmin && !(await deps.store.teams.get(team))) {
+        throw problems.unprocessable("unknown-team", "Unknown team", `Team ${team} does not exist.`);
+      }
+      try {
+        const project = await deps.store.projects.create({
+          name: input.name,
+          team,
+          createdAt: deps.now().toISOString(),
+          createdBy: caller.keyId,
+        });
+        return {
+          status: 201 as const,
+          body: project,
+          headers: { etag: etagOf(project), location: `/v1/projects/${project.name}` },
+        };
+      } catch (err) {
+        if (err instanceof ProjectExistsError) {
+          throw problems.conflict(`The project name ${input.name} is taken; project names are unique.`);
+        }
+        throw err;
+      }
+    });
+    return c.json(out.body, out.status, out.headers);
+  });
+
+  app.openapi(listProjectsRoute, async (c) => {
+    const caller = callerOf(c);
+    const { team: askedTeam, limit, cursor } = c.req.valid("query");
+    const team = askedTeam ?? caller.team;
+    if (team !== undefined) requireTeamRole(c, team, "viewer");
+    return c.json(await readPage(() => deps.store.projects.list(team, { limit, cursor })), 200);
+  });
+
+  app.openapi(getProjectRoute, async (c) => {
+    const { project: name } = c.req.valid("param");
+    const project: Project = await requireProject(c, deps, name, "viewer");
+    const etag = etagOf(project);
+    const ifNoneMatch = c.req.header("if-none-match");
+    if (ifNoneMatch && etagListMatches(ifNoneMatch, etag, { weak: true })) {
+      return c.body(null, 304, { etag });
+    }
+    return c.json(project, 200, { etag });
+  });
+
+  app.openapi(deleteProjectRoute, async (c) => {
+    const { project: name } = c.req.valid("param");
+    await requireProject(c, deps, name, "admin");
+    const result = await deps.store.projects.delete(name);
+    if (!result.deleted && result.reason === "deployed") {
+      throw problems.conflict(
+        `Project ${name} still has deployed stages (${result.stages.join(", ")}); tear them down first.`,
+        { stages: result.stages },
+      );
+    }
+    if (!result.deleted) throw problems.notFound(`Project ${name} does not exist.`);
+    c.get("log").info("project deleted", { project: name });
+    return c.body(null, 204);
+  });
+}

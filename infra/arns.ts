@@ -1,0 +1,40 @@
+/** ARN patterns of the resources Switchyard makes, all under the stack prefix where AWS names allow. */
+import { Aws } from "aws-cdk-lib";
+
+const base = (service: string, region = Aws.REGION) =>
+  `arn:${Aws.PARTITION}:${service}:${region}:${Aws.ACCOUNT_ID}`;
+
+export function switchyardArns(prefix: string) {
+  const p = `${prefix}*`;
+  return {
+    stacks: `${base("cloudformation")}:stack/${p}/*`,
+    /** What every one of our stack ids starts with (stack/<prefix><project>-<stage>/<uuid>). */
+    stackArnPrefix: `${base("cloudformation")}:stack/${prefix}`,
+    /** Change sets are named by the deployer and always belong to one of our stacks (checked on the stack). */
+    changeSets: `${base("cloudformation")}:changeSet/*/*`,
+    buses: `${base("events")}:event-bus/${p}`,
+    /** Rules on our buses and our rules on the default bus (rule/<bus>/<rule> or rule/<rule>). */
+    rules: `${base("events")}:rule/${p}`,
+    archives: `${base("events")}:archive/${p}`,
+    /** Replay names are chosen per request; a replay can only read our archives (checked on StartReplay). */
+    replays: `${base("events")}:replay/*`,
+    functions: `${base("lambda")}:function:${p}`,
+    queues: `${base("sqs")}:${p}`,
+    stateMachines: `${base("states")}:stateMachine:${p}`,
+    computeEnvironments: `${base("batch")}:compute-environment/${p}`,
+    jobQueues: `${base("batch")}:job-queue/${p}`,
+    jobDefinitions: `${base("batch")}:job-definition/${p}`,
+    roles: `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${p}`,
+    instanceProfiles: `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:instance-profile/${p}`,
+    batchServiceLinkedRole: `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch`,
+    logGroups: [`${base("logs")}:log-group:${p}`, `${base("logs")}:log-group:/aws/lambda/${p}`],
+    /** API Gateway ARNs carry API ids, not names: HTTP APIs are scoped to the region. */
+    httpApis: [
+      `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/apis`,
+      `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/apis/*`,
+      `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/tags/*`,
+    ],
+  };
+}
+
+export type SwitchyardArns = ReturnType<typeof switchyardArns>;

@@ -1,0 +1,175 @@
+/**
+ * Least-privilege policies of Switchyard on AWS. Three principals:
+ * - the CloudFormation service role: creates and deletes the resources of Switchyard's stacks, so it
+ *   may touch only the resource types the compiler emits (managed-types.ts) named with the prefix;
+ * - the API function: manages Switchyard's stacks only through that role, and operates its buses;
+ * - the reconcile function: reads stack status and records it.
+ * No statement has a `*` action; `Resource: "*"` appears only for read-only calls AWS cannot scope.
+ */
+import { Aws } from "aws-cdk-lib";
+import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import type { SwitchyardArns } from "./arns.js";
+import { MANAGED_TYPE_GROUPS, ROLE_CONSUMERS } from "./managed-types.js";
+
+/** Read-only actions without resource-level permissions in IAM; the only ones allowed on "*". */
+export const UNSCOPABLE_READ_ACTIONS = [
+  "batch:DescribeComputeEnvironments",
+  "batch:DescribeJobQueues",
+  "batch:DescribeJobDefinitions",
+  "logs:DescribeLogGroups",
+] as const;
+
+export interface ServiceRoleOptions {
+  arns: SwitchyardArns;
+  /** Buckets holding function code artifacts that deployments reference. */
+  artifactBuckets: readonly string[];
+}
+
+export function serviceRoleStatements({ arns, artifactBuckets }: ServiceRoleOptions): PolicyStatement[] {
+  const statements = MANAGED_TYPE_GROUPS.map(
+    (group) =>
+      new PolicyStatement({ sid: group.sid, actions: [...group.actions], resources: group.resources(arns) }),
+  );
+  statements.push(
+    new PolicyStatement({
+      sid: "PassOwnRolesToTheirServices",
+      actions: ["iam:PassRole"],
+      resources: [arns.roles],
+      conditions: { StringEquals: { "iam:PassedToService": [...ROLE_CONSUMERS] } },
+    }),
+    new PolicyStatement({
+      // AWS-managed service-role policies only (Batch, ECS, Lambda basics): never AdministratorAccess.
+      sid: "AttachServiceRolePolicies",
+      actions: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+      resources: [arns.roles],
+      conditions: { ArnLike: { "iam:PolicyARN": `arn:${Aws.PARTITION}:iam::aws:policy/service-role/*` } },
+    }),
+    new PolicyStatement({
+      sid: "BatchServiceLinkedRole",
+      actions: ["iam:CreateServiceLinkedRole"],
+      resources: [arns.batchServiceLinkedRole],
+      conditions: { StringEquals: { "iam:AWSServiceName": "batch.amazonaws.com" } },
+    }),
+    new PolicyStatement({
+      sid: "UnscopableReads",
+      actions: [...UNSCOPABLE_READ_ACTIONS],
+      resources: ["*"],
+    }),
+  );
+  if (artifactBuckets.length > 0) {
+    statements.push(
+      new PolicyStatement({
+        sid: "ReadCodeArtifacts",
+        actions: ["s3:GetObject", "s3:GetObjectVersion"],
+        resources: artifactBuckets.map((b) => `arn:${Aws.PARTITION}:s3:::${b}/*`),
+      }),
+    );
+  }
+  return statements;
+}
+
+export interface FunctionPolicyRefs {
+  arns: SwitchyardArns;
+  tableArn: string;
+  logGroupArn: string;
+}
+
+export interface ApiPolicyRefs extends FunctionPolicyRefs {
+  serviceRoleArn: string;
+  adminKeySecretArn: string;
+}
+
+export function apiStatements(refs: ApiPolicyRefs): PolicyStatement[] {
+  const { arns } = refs;
+  return [
+    ...storeAndLogStatements(refs),
+    new PolicyStatement({
+      // Changes to our stacks happen only through the service role, never with the API's own rights.
+      sid: "ChangeStacksThroughServiceRole",
+      actions: ["cloudformation:CreateChangeSet"],
+      resources: [arns.stacks],
+      conditions: { StringEquals: { "cloudformation:RoleArn": refs.serviceRoleArn } },
+    }),
+    new PolicyStatement({
+      sid: "OperateStacks",
+      actions: [
+        "cloudformation:DescribeChangeSet",
+        "cloudformation:ExecuteChangeSet",
+        "cloudformation:DeleteChangeSet",
+        "cloudformation:ListChangeSets",
+        "cloudformation:DescribeStacks",
+        "cloudformation:DescribeStackEvents",
+        "cloudformation:GetTemplate",
+        "cloudformation:DeleteStack",
+      ],
+      resources: [arns.stacks, arns.changeSets],
+    }),
+    new PolicyStatement({
+      sid: "PassServiceRoleToCloudFormation",
+      actions: ["iam:PassRole"],
+      resources: [refs.serviceRoleArn],
+      conditions: { StringEquals: { "iam:PassedToService": "cloudformation.amazonaws.com" } },
+    }),
+    new PolicyStatement({
+      sid: "PublishToOwnBuses",
+      actions: ["events:PutEvents", "events:DescribeEventBus"],
+      resources: [arns.buses],
+    }),
+    new PolicyStatement({
+      sid: "ReadOwnRules",
+      actions: ["events:ListRules", "events:DescribeRule", "events:ListTargetsByRule"],
+      resources: [arns.rules],
+    }),
+    new PolicyStatement({
+      sid: "ReplayOwnArchives",
+      actions: ["events:DescribeArchive", "events:StartReplay"],
+      resources: [arns.archives],
+    }),
+    new PolicyStatement({
+      sid: "FollowReplays",
+      actions: ["events:StartReplay", "events:DescribeReplay", "events:CancelReplay"],
+      resources: [arns.replays],
+    }),
+    new PolicyStatement({
+      sid: "ReadAdminKey",
+      actions: ["secretsmanager:GetSecretValue"],
+      resources: [refs.adminKeySecretArn],
+    }),
+  ];
+}
+
+export function reconcileStatements(refs: FunctionPolicyRefs): PolicyStatement[] {
+  return [
+    ...storeAndLogStatements(refs),
+    new PolicyStatement({
+      sid: "ReadStacks",
+      actions: ["cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents"],
+      resources: [refs.arns.stacks],
+    }),
+  ];
+}
+
+function storeAndLogStatements(refs: FunctionPolicyRefs): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      sid: "Store",
+      effect: Effect.ALLOW,
+      actions: [
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
+        "dynamodb:ConditionCheckItem",
+      ],
+      resources: [refs.tableArn, `${refs.tableArn}/index/*`],
+    }),
+    new PolicyStatement({
+      sid: "WriteOwnLogs",
+      actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      resources: [refs.logGroupArn],
+    }),
+  ];
+}

@@ -1,0 +1,8 @@
+/** `npm run openapi`: regenerates openapi/openapi.json and sdk-client/src/gen from the app. */
+import path from "node:path";
+import { COMMITTED, generateArtifacts, ROOT } from "./pipeline.js";
+
+await generateArtifacts(COMMITTED);
+process.stdout.write(
+  `wrote ${path.relative(ROOT, COMMITTED.documentFile)} and ${path.relative(ROOT, COMMITTED.clientDir)}/\n`,
+);

@@ -1,0 +1,94 @@
+/**
+ * @switchyard/client: the Switchyard API from TypeScript.
+ *
+ *   const sy = createClient({ baseUrl: "http://127.0.0.1:3000", apiKey: process.env.SWITCHYARD_KEY });
+ *   const health = await sy.health.get();
+ *
+ * Operations are generated from openapi/openapi.json (`sdk-client/src/gen`, never edited by hand)
+ * and nest by operationId: `projects.create` is `sy.projects.create({ body })`. They resolve to
+ * the response body and reject with a SwitchyardError carrying the problem+json.
+ */
+
+import { toSwitchyardError } from "./errors.js";
+import { type Client, createConfig, createClient as createFetchClient } from "./gen/client/index.js";
+import { SwitchyardApi } from "./gen/sdk.gen.js";
+import { pollDeployment, type WaitForDeploymentOptions } from "./wait.js";
+
+export { SwitchyardError } from "./errors.js";
+export { SwitchyardApi } from "./gen/sdk.gen.js";
+export type * from "./gen/types.gen.js";
+export {
+  DeploymentWaitTimeoutError,
+  TERMINAL_DEPLOYMENT_STATUSES,
+  type WaitForDeploymentOptions,
+} from "./wait.js";
+
+export interface ClientOptions {
+  /** Where the API listens, e.g. "https://switchyard.example.com" or "http://127.0.0.1:3000". */
+  baseUrl: string;
+  /** An API key (`sy_...`); sent as `Authorization: Bearer` on every authenticated operation. */
+  apiKey?: string;
+  /** A fetch to use instead of the global one (proxies, tracing, tests). */
+  fetch?: typeof globalThis.fetch;
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+}
+
+/** The part of a deployment the waiter relies on; the API returns more. */
+export interface DeploymentState {
+  id: string;
+  status: string;
+  [field: string]: unknown;
+}
+
+const BEARER = [{ scheme: "bearer", type: "http" }] as const;
+
+export class SwitchyardClient extends SwitchyardApi {
+  /** The underlying generated fetch client (interceptors, raw requests). */
+  readonly http: Client;
+
+  constructor(http: Client) {
+    super({ client: http });
+    this.http = http;
+  }
+
+  /** One read of `GET /v1/deployments/{id}`. */
+  async getDeploymentState(id: string): Promise<DeploymentState> {
+    return this.http.get<{ 200: DeploymentState }, unknown, true, "data">({
+      url: "/v1/deployments/{id}",
+      path: { id },
+      security: BEARER,
+      responseStyle: "data",
+      throwOnError: true,
+    });
+  }
+
+  /**
+   * Polls a deployment until it is SUCCEEDED, FAILED or CANCELLED and returns it. `onProgress`
+   * sees every change (status, new events) on the way.
+   */
+  waitForDeployment(
+    id: string,
+    options: WaitForDeploymentOptions<DeploymentState> = {},
+  ): Promise<DeploymentState> {
+    return pollDeployment(id, () => this.getDeploymentState(id), options);
+  }
+}
+
+export function createClient(options: ClientOptions): SwitchyardClient {
+  const http = createFetchClient(
+    createConfig({
+      baseUrl: options.baseUrl.replace(/\/+$/, ""),
+      throwOnError: true,
+      responseStyle: "data",
+      ...(options.apiKey !== undefined ? { auth: options.apiKey } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
+    }),
+  );
+  // Error answers become SwitchyardError; network failures (no response) pass through unchanged.
+  http.interceptors.error.use((error, response, request) =>
+    response ? toSwitchyardError(error, response, request) : error,
+  );
+  return new SwitchyardClient(http);
+}
