@@ -44,7 +44,7 @@ const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
 /** What fits one DynamoDB item (400 KB) with the parsed copy beside the text. */
 const MAX_STORED_BYTES = 380 * 1024;
 /** Without If-Match, a writer that loses the race for version n+1 tries again this many times. */
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 10;
 
 const etagHeader = {
   ETag: { schema: { type: "string" as const }, description: "Send it as If-Match with the next post." },
