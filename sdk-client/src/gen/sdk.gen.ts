@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, HealthGetData, HealthGetErrors, HealthGetResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListData, TeamsListErrors, TeamsListResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, HealthGetData, HealthGetErrors, HealthGetResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListData, TeamsListErrors, TeamsListResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -56,6 +56,130 @@ export class Health extends HeyApiClient {
         return (options?.client ?? this.client).get<HealthGetResponses, HealthGetErrors, ThrowOnError, 'data'>({
             responseStyle: 'data',
             url: '/healthz',
+            ...options
+        });
+    }
+}
+
+export class Projects extends HeyApiClient {
+    /**
+     * List projects
+     *
+     * A team's projects by name, paged with an opaque cursor. Any role.
+     */
+    public list<ThrowOnError extends boolean = true>(options?: Options<ProjectsListData, ThrowOnError>) {
+        return (options?.client ?? this.client).get<ProjectsListResponses, ProjectsListErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects',
+            ...options
+        });
+    }
+    
+    /**
+     * Create a project
+     *
+     * Maintainers and admins of the team. Supports `Idempotency-Key`.
+     */
+    public create<ThrowOnError extends boolean = true>(options: Options<ProjectsCreateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ProjectsCreateResponses, ProjectsCreateErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a project
+     *
+     * Team admins. Refused with 409 while any stage is deployed: tear the stages down first.
+     */
+    public delete<ThrowOnError extends boolean = true>(options: Options<ProjectsDeleteData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<ProjectsDeleteResponses, ProjectsDeleteErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}',
+            ...options
+        });
+    }
+    
+    /**
+     * Get a project
+     *
+     * Any role in the project's team. Another team's project answers 404. Honours If-None-Match.
+     */
+    public get<ThrowOnError extends boolean = true>(options: Options<ProjectsGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ProjectsGetResponses, ProjectsGetErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}',
+            ...options
+        });
+    }
+}
+
+export class Configs extends HeyApiClient {
+    /**
+     * List config versions
+     *
+     * Newest first, paged. Any role in the project's team.
+     */
+    public list<ThrowOnError extends boolean = true>(options: Options<ConfigsListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ConfigsListResponses, ConfigsListErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/configs',
+            ...options
+        });
+    }
+    
+    /**
+     * Post a config version
+     *
+     * Maintainers and admins. Body: YAML text (`application/yaml`) or JSON `{config}`. Validated (422 with line/column), then stored as immutable version n+1; a config identical to the latest answers 200 with the latest. `If-Match` (the latest version's ETag) guards against lost updates (412 when stale). Supports `Idempotency-Key`.
+     */
+    public create<ThrowOnError extends boolean = true>(options: Options<ConfigsCreateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ConfigsCreateResponses, ConfigsCreateErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/configs',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Get the latest config version
+     *
+     * Any role in the project's team. 404 while the project has no config.
+     */
+    public getLatest<ThrowOnError extends boolean = true>(options: Options<ConfigsGetLatestData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ConfigsGetLatestResponses, ConfigsGetLatestErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/configs/latest',
+            ...options
+        });
+    }
+    
+    /**
+     * Get a config version
+     *
+     * Any role in the project's team.
+     */
+    public get<ThrowOnError extends boolean = true>(options: Options<ConfigsGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ConfigsGetResponses, ConfigsGetErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/configs/{version}',
             ...options
         });
     }
@@ -187,6 +311,16 @@ export class SwitchyardApi extends HeyApiClient {
     private _health?: Health;
     get health(): Health {
         return this._health ??= new Health({ client: this.client });
+    }
+    
+    private _projects?: Projects;
+    get projects(): Projects {
+        return this._projects ??= new Projects({ client: this.client });
+    }
+    
+    private _configs?: Configs;
+    get configs(): Configs {
+        return this._configs ??= new Configs({ client: this.client });
     }
     
     private _teams?: Teams;

@@ -33,9 +33,71 @@ export type Caller = {
     role?: 'viewer' | 'deployer' | 'maintainer' | 'admin';
 };
 
+export type ConfigAuthor = {
+    keyId: string;
+    name: string;
+};
+
+export type ConfigVersion = {
+    project: string;
+    version: number;
+    /**
+     * How the config was posted.
+     */
+    format: 'yaml' | 'json';
+    /**
+     * sha256 of the parsed config in canonical form.
+     */
+    contentHash: string;
+    warnings: Array<ProblemItem>;
+    createdAt: string;
+    createdBy: ConfigAuthor;
+    /**
+     * The parsed, validated config.
+     */
+    config: {
+        [key: string]: unknown;
+    };
+};
+
+export type ConfigVersionPage = {
+    items: Array<ConfigVersionSummary>;
+    /**
+     * Present when there may be more items.
+     */
+    nextCursor?: string;
+};
+
+export type ConfigVersionSummary = {
+    project: string;
+    version: number;
+    /**
+     * How the config was posted.
+     */
+    format: 'yaml' | 'json';
+    /**
+     * sha256 of the parsed config in canonical form.
+     */
+    contentHash: string;
+    warnings: Array<ProblemItem>;
+    createdAt: string;
+    createdBy: ConfigAuthor;
+};
+
 export type CreateApiKey = {
     name: string;
     role: 'viewer' | 'deployer' | 'maintainer' | 'admin';
+};
+
+export type CreateProject = {
+    /**
+     * Unique across the control plane: stack names derive from it.
+     */
+    name: string;
+    /**
+     * Defaults to the key's team.
+     */
+    team?: string;
 };
 
 export type CreateTeam = {
@@ -53,6 +115,15 @@ export type CreatedApiKey = ApiKey & {
 export type Health = {
     status: 'ok';
     version: string;
+};
+
+export type PostConfig = {
+    /**
+     * The config as an object, or as YAML/JSON text.
+     */
+    config: {
+        [key: string]: unknown;
+    } | string;
 };
 
 /**
@@ -74,6 +145,28 @@ export type ProblemItem = {
     message: string;
     line?: number;
     column?: number;
+};
+
+export type Project = {
+    name: string;
+    team: string;
+    createdAt: string;
+    /**
+     * Key id of the creator.
+     */
+    createdBy: string;
+    /**
+     * The newest config version, if any.
+     */
+    latestVersion?: number;
+};
+
+export type ProjectPage = {
+    items: Array<Project>;
+    /**
+     * Present when there may be more items.
+     */
+    nextCursor?: string;
 };
 
 export type Team = {
@@ -118,6 +211,375 @@ export type HealthGetResponses = {
 };
 
 export type HealthGetResponse = HealthGetResponses[keyof HealthGetResponses];
+
+export type ProjectsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        limit?: number;
+        /**
+         * `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Defaults to the key's team; platform admins without it see every project.
+         */
+        team?: string;
+    };
+    url: '/v1/projects';
+};
+
+export type ProjectsListErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type ProjectsListError = ProjectsListErrors[keyof ProjectsListErrors];
+
+export type ProjectsListResponses = {
+    /**
+     * A page of projects.
+     */
+    200: ProjectPage;
+};
+
+export type ProjectsListResponse = ProjectsListResponses[keyof ProjectsListResponses];
+
+export type ProjectsCreateData = {
+    body: CreateProject;
+    path?: never;
+    query?: never;
+    url: '/v1/projects';
+};
+
+export type ProjectsCreateErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The config or request is well-formed but invalid.
+     */
+    422: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type ProjectsCreateError = ProjectsCreateErrors[keyof ProjectsCreateErrors];
+
+export type ProjectsCreateResponses = {
+    /**
+     * The project.
+     */
+    201: Project;
+};
+
+export type ProjectsCreateResponse = ProjectsCreateResponses[keyof ProjectsCreateResponses];
+
+export type ProjectsDeleteData = {
+    body?: never;
+    path: {
+        project: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}';
+};
+
+export type ProjectsDeleteErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type ProjectsDeleteError = ProjectsDeleteErrors[keyof ProjectsDeleteErrors];
+
+export type ProjectsDeleteResponses = {
+    /**
+     * Deleted, with its config versions.
+     */
+    204: void;
+};
+
+export type ProjectsDeleteResponse = ProjectsDeleteResponses[keyof ProjectsDeleteResponses];
+
+export type ProjectsGetData = {
+    body?: never;
+    path: {
+        project: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}';
+};
+
+export type ProjectsGetErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type ProjectsGetError = ProjectsGetErrors[keyof ProjectsGetErrors];
+
+export type ProjectsGetResponses = {
+    /**
+     * The project.
+     */
+    200: Project;
+};
+
+export type ProjectsGetResponse = ProjectsGetResponses[keyof ProjectsGetResponses];
+
+export type ConfigsListData = {
+    body?: never;
+    path: {
+        project: string;
+    };
+    query?: {
+        limit?: number;
+        /**
+         * `nextCursor` of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/v1/projects/{project}/configs';
+};
+
+export type ConfigsListErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type ConfigsListError = ConfigsListErrors[keyof ConfigsListErrors];
+
+export type ConfigsListResponses = {
+    /**
+     * A page of versions.
+     */
+    200: ConfigVersionPage;
+};
+
+export type ConfigsListResponse = ConfigsListResponses[keyof ConfigsListResponses];
+
+export type ConfigsCreateData = {
+    body?: PostConfig;
+    path: {
+        project: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/configs';
+};
+
+export type ConfigsCreateErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current ETag.
+     */
+    412: Problem;
+    /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * Unsupported content type.
+     */
+    415: Problem;
+    /**
+     * The config or request is well-formed but invalid.
+     */
+    422: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type ConfigsCreateError = ConfigsCreateErrors[keyof ConfigsCreateErrors];
+
+export type ConfigsCreateResponses = {
+    /**
+     * Identical to the latest version, which is returned.
+     */
+    200: ConfigVersion;
+    /**
+     * The new version.
+     */
+    201: ConfigVersion;
+};
+
+export type ConfigsCreateResponse = ConfigsCreateResponses[keyof ConfigsCreateResponses];
+
+export type ConfigsGetLatestData = {
+    body?: never;
+    path: {
+        project: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/configs/latest';
+};
+
+export type ConfigsGetLatestErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type ConfigsGetLatestError = ConfigsGetLatestErrors[keyof ConfigsGetLatestErrors];
+
+export type ConfigsGetLatestResponses = {
+    /**
+     * The version as JSON, or its original text with `Accept: application/yaml`.
+     */
+    200: ConfigVersion;
+};
+
+export type ConfigsGetLatestResponse = ConfigsGetLatestResponses[keyof ConfigsGetLatestResponses];
+
+export type ConfigsGetData = {
+    body?: never;
+    path: {
+        project: string;
+        version: number;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/configs/{version}';
+};
+
+export type ConfigsGetErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type ConfigsGetError = ConfigsGetErrors[keyof ConfigsGetErrors];
+
+export type ConfigsGetResponses = {
+    /**
+     * The version as JSON, or its original text with `Accept: application/yaml`.
+     */
+    200: ConfigVersion;
+};
+
+export type ConfigsGetResponse = ConfigsGetResponses[keyof ConfigsGetResponses];
 
 export type TeamsListData = {
     body?: never;
