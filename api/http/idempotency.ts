@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
 import type { Caller } from "../auth/caller.js";
 import type { AppDeps } from "../deps.js";
 import { ProblemError, problems } from "./problem.js";
@@ -26,6 +26,10 @@ interface RequestContext {
  * still running gets 409 with Retry-After. Failed requests (thrown errors) are forgotten so the
  * client can retry with the same key.
  *
+ * Stored bodies are sealed (AES-256-GCM) with a key derived from the caller's bearer secret and the
+ * Idempotency-Key, neither of which is stored: a response carrying a secret (a new API key) can be
+ * replayed to its caller but is never readable from the table.
+ *
  *   const out = await idempotent(c, deps, body, async () => ({ status: 201, body: created, headers: {} }));
  *   return c.json(out.body, out.status, out.headers);
  */
@@ -46,13 +50,13 @@ export async function idempotent<S extends number, B>(
     .digest("hex");
   const repo = deps.store.idempotency;
   const claim = await repo.claim(scope, key, requestHash, deps.now(), IDEMPOTENCY_TTL_SECONDS);
-  if (claim.state === "mismatch") {
-    throw problems.unprocessable(
+  const reused = () =>
+    problems.unprocessable(
       "idempotency-key-reused",
       "Idempotency key reused",
       "This Idempotency-Key was already used for a different request; use a new key for a new request.",
     );
-  }
+  if (claim.state === "mismatch") throw reused();
   if (claim.state === "in-progress") {
     throw new ProblemError(
       409,
@@ -63,9 +67,23 @@ export async function idempotent<S extends number, B>(
       { "retry-after": "1" },
     );
   }
+  const sealKey = Buffer.from(
+    hkdfSync("sha256", c.req.header("authorization") ?? "", key, "switchyard idempotent response", 32),
+  );
   if (claim.state === "replay") {
     const { status, body, headers } = claim.response;
-    return { status: status as S, body: body as B, headers: { ...headers, "idempotent-replayed": "true" } };
+    let opened: unknown;
+    try {
+      opened = unseal(sealKey, body as string);
+    } catch {
+      // Sealed under another secret for the same key id (a rotated admin key): not the same request.
+      throw reused();
+    }
+    return {
+      status: status as S,
+      body: opened as B,
+      headers: { ...headers, "idempotent-replayed": "true" },
+    };
   }
   let result: IdempotentResult<S, B>;
   try {
@@ -74,6 +92,20 @@ export async function idempotent<S extends number, B>(
     await repo.release(scope, key);
     throw err;
   }
-  await repo.complete(scope, key, result);
+  await repo.complete(scope, key, { ...result, body: seal(sealKey, result.body) });
   return result;
+}
+
+function seal(key: Buffer, value: unknown): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  const data = Buffer.concat([cipher.update(JSON.stringify(value), "utf8"), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), data]).toString("base64");
+}
+
+function unseal(key: Buffer, sealed: string): unknown {
+  const raw = Buffer.from(sealed, "base64");
+  const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
+  decipher.setAuthTag(raw.subarray(12, 28));
+  return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8"));
 }
