@@ -1,0 +1,9 @@
+import { type CompiledPattern, validateEventPattern } from "../pattern/index.js";
+import { LocalEventBridgeError } from "./errors.js";
+
+/** Validates an EventPattern text as EventBridge does; throws InvalidEventPatternException. */
+export function compilePattern(text: string): CompiledPattern {
+  const result = validateEventPattern(text);
+  if (!result.ok) throw new LocalEventBridgeError("InvalidEventPatternException", result.message);
+  return result.pattern;
+}
