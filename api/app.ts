@@ -67,6 +67,7 @@ export function createApp(deps: AppDeps) {
       { name: "Teams", description: "Teams own projects and API keys; platform admins create them." },
       { name: "API keys", description: "Keys with a team role (viewer < deployer < maintainer < admin)." },
       { name: "Projects", description: "Projects and their immutable, numbered config versions." },
+      { name: "Configs", description: "Validate and compile Stacktape-compatible configs without storing them." },
     ],
   });
   app.get(

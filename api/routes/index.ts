@@ -5,6 +5,7 @@ import { configRoutes } from "./configs.js";
 import { healthRoutes } from "./health.js";
 import { projectRoutes } from "./projects.js";
 import { teamRoutes } from "./teams.js";
+import { validateRoutes } from "./validate.js";
 import { whoamiRoutes } from "./whoami.js";
 
 /** The one place that lists the route modules; each module registers its own OpenAPI routes. */
@@ -15,4 +16,5 @@ export function registerRoutes(app: App, deps: AppDeps, version: string): void {
   apiKeyRoutes(app, deps);
   projectRoutes(app, deps);
   configRoutes(app, deps);
+  validateRoutes(app);
 }

@@ -1,0 +1,137 @@
+import { type Config, type ConfigProblem, ConfigValidationError } from "../config/index.js";
+import { CompileContext, type CompileTarget, type TemplateParameter } from "./context.js";
+import { resolveDirectives } from "./directives.js";
+import { checkTemplateLimits } from "./limits.js";
+import { pascalCase } from "./naming.js";
+import { applyOverrides } from "./overrides.js";
+import { compilerFor, referenceableParams } from "./registry.js";
+import { queuePolicies } from "./resources/sqs-queue.js";
+import type { CfnOutput, CfnTemplate } from "./template.js";
+
+export { ConfigValidationError } from "../config/index.js";
+export { checkTemplateLimits, TEMPLATE_LIMITS } from "./limits.js";
+export { NETWORK_PARAMETERS } from "./resources/batch-job.js";
+export type { CfnResource, CfnTemplate } from "./template.js";
+
+/** Our stack-tag prefix (Stacktape uses `stp:`). */
+export const TAG_PREFIX = "switchyard:";
+
+export interface CompileResult {
+  template: CfnTemplate;
+  /** Per config resource, its referenceable params as CloudFormation expressions. */
+  referenceableParams: Record<string, Record<string, unknown>>;
+  /** Which template Output records which param: `{ MyEventBusArn: { resource: "myEventBus", param: "arn" } }`. */
+  outputParams: Record<string, { resource: string; param: string }>;
+  warnings: ConfigProblem[];
+  /**
+   * The template Parameters a deployer must fill, one value per Parameter name:
+   * - `code-bucket` / `code-key`: the S3 location of the zip built for `resource` (a function);
+   * - `image-uri`: the image built for `resource` (an image-packaged function or a batch job);
+   * - `subnet-ids` / `security-group-ids` (resource `"platform"`): the platform's network settings,
+   *   comma-separated lists, shared by every batch job of the stack.
+   */
+  parameters: TemplateParameter[];
+  /** Tags for the stack itself (CloudFormation propagates them): user tags plus ours. */
+  stackTags: { Key: string; Value: string }[];
+  terminationProtection: boolean;
+}
+
+/**
+ * Compiles a loaded config for one stage. Pure: no I/O. Throws ConfigValidationError for problems
+ * visible only now (unknown override IDs, missing CloudFormation logical IDs, template limits).
+ */
+export function compile(config: Config, target: CompileTarget): CompileResult {
+  const ctx = new CompileContext(config, target);
+
+  for (const [name, resource] of Object.entries(config.resources))
+    compilerFor(resource).compile(name, resource, ctx);
+  queuePolicies(ctx);
+
+  for (const [logicalId, raw] of Object.entries(config.cloudformationResources ?? {})) {
+    if (ctx.resources[logicalId]) {
+      ctx.error(
+        ["cloudformationResources", logicalId],
+        `Logical ID ${logicalId} is already used by a compiled resource.`,
+      );
+      continue;
+    }
+    ctx.resources[logicalId] = resolveDirectives(
+      raw,
+      ["cloudformationResources", logicalId],
+      ctx,
+    ) as CfnTemplate["Resources"][string];
+  }
+
+  applyOverrides(ctx);
+
+  for (const use of ctx.logicalIdReferences) {
+    if (!ctx.resources[use.logicalId]) {
+      ctx.error(
+        use.path,
+        `${use.directive}(): no CloudFormation resource has the logical ID ${use.logicalId}.`,
+      );
+    }
+  }
+
+  const params: CompileResult["referenceableParams"] = {};
+  const outputs: Record<string, CfnOutput> = {};
+  const outputParams: CompileResult["outputParams"] = {};
+  for (const name of Object.keys(config.resources)) {
+    params[name] = referenceableParams(ctx, name);
+    for (const [param, value] of Object.entries(params[name])) {
+      const key = `${pascalCase(name)}${pascalCase(param)}`;
+      outputs[key] = { Value: value, Description: `${name}.${param}` };
+      outputParams[key] = { resource: name, param };
+    }
+  }
+  config.stackConfig?.outputs?.forEach((output, i) => {
+    if (outputs[output.name]) {
+      ctx.error(
+        ["stackConfig", "outputs", i, "name"],
+        `Output ${output.name} is already used for a referenceable param.`,
+      );
+    }
+    outputs[output.name] = {
+      Value: resolveDirectives(output.value, ["stackConfig", "outputs", i, "value"], ctx),
+      ...(output.description ? { Description: output.description } : {}),
+      ...(output.export ? { Export: { Name: `${ctx.stack}-${output.name}` } } : {}),
+    };
+  });
+
+  const template: CfnTemplate = {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: `Switchyard stack ${ctx.stack} (project ${target.project}, stage ${target.stage})`,
+    ...(ctx.parameters.length > 0
+      ? { Parameters: Object.fromEntries(ctx.parameters.map((p) => [p.name, p.definition])) }
+      : {}),
+    Resources: ctx.resources,
+    ...(Object.keys(outputs).length > 0 ? { Outputs: outputs } : {}),
+  };
+
+  const limits = checkTemplateLimits(template);
+  for (const message of limits.errors) ctx.error([], message);
+  for (const message of limits.warnings) ctx.warn([], message);
+  if (ctx.errors.length > 0) throw new ConfigValidationError(ctx.errors);
+
+  return {
+    template,
+    referenceableParams: params,
+    outputParams,
+    warnings: ctx.warnings,
+    parameters: ctx.parameters.map(({ name, kind, resource }) => ({ name, kind, resource })),
+    stackTags: stackTags(config, target, ctx.stack),
+    terminationProtection: config.deploymentConfig?.terminationProtection ?? false,
+  };
+}
+
+function stackTags(config: Config, target: CompileTarget, stack: string): { Key: string; Value: string }[] {
+  const ours = {
+    [`${TAG_PREFIX}stack-name`]: stack,
+    [`${TAG_PREFIX}project-name`]: target.project,
+    [`${TAG_PREFIX}stage`]: target.stage,
+  };
+  const tags = new Map<string, string>();
+  for (const tag of config.stackConfig?.tags ?? []) tags.set(tag.name, tag.value);
+  for (const [k, v] of Object.entries(ours)) tags.set(k, v);
+  return [...tags].map(([Key, Value]) => ({ Key, Value }));
+}

@@ -1,0 +1,250 @@
+import { type BatchJobResource, envVarName } from "../../config/index.js";
+import { environmentMap, workloadAccess } from "../connect-to.js";
+import type { CompileContext } from "../context.js";
+import { logicalId, pascalCase } from "../naming.js";
+import type { ResourceCompiler } from "../registry.js";
+import { compileSubscription } from "../subscriptions.js";
+import { allow, arnOf, getAtt, policyDocument, ref, sub, trustPolicy } from "../template.js";
+import { workloadRole } from "./workload-role.js";
+
+const ids = (name: string) => ({
+  computeEnvironment: logicalId(name, "AWS::Batch::ComputeEnvironment"),
+  jobQueue: logicalId(name, "AWS::Batch::JobQueue"),
+  jobDefinition: logicalId(name, "AWS::Batch::JobDefinition"),
+  stateMachine: logicalId(name, "AWS::StepFunctions::StateMachine"),
+  stateMachineRole: logicalId(name, "AWS::IAM::Role", "StateMachine"),
+  jobRole: logicalId(name, "AWS::IAM::Role", "Job"),
+  executionRole: logicalId(name, "AWS::IAM::Role", "Execution"),
+  instanceRole: logicalId(name, "AWS::IAM::Role", "Instance"),
+  instanceProfile: logicalId(name, "AWS::IAM::InstanceProfile"),
+  logGroup: logicalId(name, "AWS::Logs::LogGroup"),
+});
+
+/** Enough for many concurrent jobs; instances scale to zero when the queue is empty. */
+const MAX_VCPUS = 256;
+const GPU_INSTANCE_FAMILIES = ["g4dn", "g5"];
+const LOG_RETENTION_DAYS = 180;
+
+/** Where the platform's network settings enter: one pair of Parameters shared by every batch job. */
+export const NETWORK_PARAMETERS = {
+  subnets: "PlatformSubnetIds",
+  securityGroups: "PlatformSecurityGroupIds",
+} as const;
+
+/**
+ * batch-job → managed EC2 compute environment (on-demand, or spot), job queue, job definition, job,
+ * execution and instance roles, and a Step Functions state machine that submits the job with the
+ * triggering event in STP_TRIGGER_EVENT_DATA (Stacktape's contract). Subscriptions target the
+ * state machine through a role allowing exactly states:StartExecution on it.
+ */
+export const batchJob: ResourceCompiler<BatchJobResource> = {
+  compile(name, resource, ctx) {
+    const path = ["resources", name, "properties"];
+    const props = resource.properties;
+    const id = ids(name);
+    const access = workloadAccess(ctx, props, path);
+    const gpu = props.resources.gpu ?? 0;
+
+    ctx.add(name, id.logGroup, {
+      Type: "AWS::Logs::LogGroup",
+      Properties: { RetentionInDays: LOG_RETENTION_DAYS },
+    });
+    workloadRole(ctx, name, id.jobRole, "ecs-tasks.amazonaws.com", [], access);
+    workloadRole(ctx, name, id.executionRole, "ecs-tasks.amazonaws.com", [
+      allow(["logs:CreateLogStream", "logs:PutLogEvents"], [getAtt(id.logGroup, "Arn")]),
+      // GetAuthorizationToken cannot be scoped to a resource; image pulls are scoped to this account's repositories.
+      allow(["ecr:GetAuthorizationToken"], ["*"]),
+      allow(
+        ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+        [arnOf("ecr", "repository/*")],
+      ),
+    ]);
+    ctx.add(name, id.instanceRole, {
+      Type: "AWS::IAM::Role",
+      Properties: {
+        AssumeRolePolicyDocument: trustPolicy("ec2.amazonaws.com"),
+        ManagedPolicyArns: [
+          sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"),
+        ],
+      },
+    });
+    ctx.add(name, id.instanceProfile, {
+      Type: "AWS::IAM::InstanceProfile",
+      Properties: { Roles: [ref(id.instanceRole)] },
+    });
+
+    ctx.add(name, id.computeEnvironment, {
+      Type: "AWS::Batch::ComputeEnvironment",
+      Properties: {
+        Type: "MANAGED",
+        State: "ENABLED",
+        ComputeResources: {
+          Type: props.useSpotInstances ? "SPOT" : "EC2",
+          AllocationStrategy: props.useSpotInstances
+            ? "SPOT_PRICE_CAPACITY_OPTIMIZED"
+            : "BEST_FIT_PROGRESSIVE",
+          MinvCpus: 0,
+          MaxvCpus: Math.max(MAX_VCPUS, props.resources.cpu),
+          // AWS picks instance types ("optimal"), as Stacktape does; GPU jobs need GPU families.
+          InstanceTypes: gpu > 0 ? GPU_INSTANCE_FAMILIES : ["optimal"],
+          InstanceRole: getAtt(id.instanceProfile, "Arn"),
+          Subnets: network(ctx, name, "subnets"),
+          SecurityGroupIds: network(ctx, name, "securityGroups"),
+        },
+      },
+    });
+    ctx.add(name, id.jobQueue, {
+      Type: "AWS::Batch::JobQueue",
+      Properties: {
+        Priority: 1,
+        State: "ENABLED",
+        ComputeEnvironmentOrder: [{ Order: 1, ComputeEnvironment: ref(id.computeEnvironment) }],
+      },
+    });
+
+    const environment = {
+      ...environmentMap(ctx, props.container.environment, [...path, "container", "environment"]),
+      ...access.environment,
+    };
+    const retry = props.retryConfig;
+    const retryInStateMachine =
+      retry?.retryIntervalSeconds !== undefined || retry?.retryIntervalMultiplier !== undefined;
+    ctx.add(name, id.jobDefinition, {
+      Type: "AWS::Batch::JobDefinition",
+      Properties: {
+        Type: "container",
+        PlatformCapabilities: ["EC2"],
+        ContainerProperties: {
+          Image: ctx.parameter(`${pascalCase(name)}ImageUri`, "image-uri", name, {
+            Type: "String",
+            Description: `Container image URI of batch job ${name}.`,
+          }),
+          JobRoleArn: getAtt(id.jobRole, "Arn"),
+          ExecutionRoleArn: getAtt(id.executionRole, "Arn"),
+          ResourceRequirements: [
+            { Type: "VCPU", Value: String(props.resources.cpu) },
+            { Type: "MEMORY", Value: String(props.resources.memory) },
+            ...(gpu > 0 ? [{ Type: "GPU", Value: String(gpu) }] : []),
+          ],
+          Environment: Object.entries(environment).map(([Name, Value]) => ({ Name, Value })),
+          LogConfiguration: { LogDriver: "awslogs", Options: { "awslogs-group": ref(id.logGroup) } },
+        },
+        ...(retry?.attempts && !retryInStateMachine ? { RetryStrategy: { Attempts: retry.attempts } } : {}),
+        ...(props.timeout ? { Timeout: { AttemptDurationSeconds: props.timeout } } : {}),
+      },
+    });
+
+    stateMachine(ctx, name, props, retryInStateMachine);
+
+    props.events?.forEach((event, i) => {
+      compileSubscription(ctx, name, i, event.properties, [...path, "events", i, "properties"], {
+        kind: "role",
+        arn: ref(id.stateMachine),
+        actions: ["states:StartExecution"],
+      });
+    });
+  },
+
+  params: (name) => ({
+    jobDefinitionArn: ref(ids(name).jobDefinition),
+    stateMachineArn: ref(ids(name).stateMachine),
+  }),
+
+  connect(name) {
+    const id = ids(name);
+    const executions = arnOf("states", "execution:${Name}:*", { Name: getAtt(id.stateMachine, "Name") });
+    return {
+      statements: [
+        allow(["batch:SubmitJob"], [ref(id.jobDefinition), ref(id.jobQueue)]),
+        allow(["batch:TerminateJob"], [arnOf("batch", "job/*")]),
+        // DescribeJobs and ListJobs support no resource-level permissions.
+        allow(["batch:DescribeJobs", "batch:ListJobs"], ["*"]),
+        allow(["states:StartExecution", "states:ListExecutions"], [ref(id.stateMachine)]),
+        allow(["states:StopExecution", "states:DescribeExecution"], [executions]),
+      ],
+      environment: {
+        [envVarName(name, "jobDefinitionArn")]: ref(id.jobDefinition),
+        [envVarName(name, "stateMachineArn")]: ref(id.stateMachine),
+      },
+    };
+  },
+};
+
+/** Subnets and security groups are filled by the platform at deploy time; the compiler stays pure. */
+function network(ctx: CompileContext, _name: string, which: keyof typeof NETWORK_PARAMETERS): unknown {
+  return which === "subnets"
+    ? ctx.parameter(NETWORK_PARAMETERS.subnets, "subnet-ids", "platform", {
+        Type: "List<AWS::EC2::Subnet::Id>",
+        Description: "Subnets for batch compute environments (platform network settings).",
+      })
+    : ctx.parameter(NETWORK_PARAMETERS.securityGroups, "security-group-ids", "platform", {
+        Type: "List<AWS::EC2::SecurityGroup::Id>",
+        Description: "Security groups for batch compute environments (platform network settings).",
+      });
+}
+
+function stateMachine(
+  ctx: CompileContext,
+  name: string,
+  props: BatchJobResource["properties"],
+  retryHere: boolean,
+): void {
+  const id = ids(name);
+  const retry = props.retryConfig;
+  ctx.add(name, id.stateMachineRole, {
+    Type: "AWS::IAM::Role",
+    Properties: {
+      AssumeRolePolicyDocument: trustPolicy("states.amazonaws.com"),
+      Policies: [
+        {
+          PolicyName: "submit-job",
+          PolicyDocument: policyDocument([
+            allow(["batch:SubmitJob"], [ref(id.jobDefinition), ref(id.jobQueue)]),
+            // DescribeJobs/TerminateJob for the .sync integration; the former supports no resource scoping.
+            allow(["batch:DescribeJobs"], ["*"]),
+            allow(["batch:TerminateJob"], [arnOf("batch", "job/*")]),
+            allow(
+              ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+              [arnOf("events", "rule/StepFunctionsGetEventsForBatchJobsRule")],
+            ),
+          ]),
+        },
+      ],
+    },
+  });
+  const submit: Record<string, unknown> = {
+    Type: "Task",
+    Resource: "arn:${Partition}:states:::batch:submitJob.sync",
+    Parameters: {
+      JobName: name,
+      JobDefinition: "${JobDefinitionArn}",
+      JobQueue: "${JobQueueArn}",
+      ContainerOverrides: {
+        Environment: [{ Name: "STP_TRIGGER_EVENT_DATA", "Value.$": "States.JsonToString($)" }],
+      },
+    },
+    End: true,
+  };
+  if (retryHere && retry) {
+    submit.Retry = [
+      {
+        ErrorEquals: ["States.TaskFailed"],
+        IntervalSeconds: retry.retryIntervalSeconds ?? 1,
+        BackoffRate: retry.retryIntervalMultiplier ?? 1,
+        MaxAttempts: Math.max(0, (retry.attempts ?? 1) - 1),
+      },
+    ];
+  }
+  ctx.add(name, id.stateMachine, {
+    Type: "AWS::StepFunctions::StateMachine",
+    Properties: {
+      RoleArn: getAtt(id.stateMachineRole, "Arn"),
+      Definition: { StartAt: "SubmitJob", States: { SubmitJob: submit } },
+      DefinitionSubstitutions: {
+        Partition: ref("AWS::Partition"),
+        JobDefinitionArn: ref(id.jobDefinition),
+        JobQueueArn: ref(id.jobQueue),
+      },
+    },
+  });
+}

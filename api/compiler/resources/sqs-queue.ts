@@ -1,0 +1,103 @@
+import { envVarName, type SqsQueueResource } from "../../config/index.js";
+import { logicalId, NAME_LIMITS, resourcePhysicalName } from "../naming.js";
+import type { ResourceCompiler } from "../registry.js";
+import { compileSubscription } from "../subscriptions.js";
+import { allow, getAtt, ref } from "../template.js";
+
+export const queueId = (name: string) => logicalId(name, "AWS::SQS::Queue");
+
+const QUEUE_ACTIONS = [
+  "sqs:ChangeMessageVisibility",
+  "sqs:DeleteMessage",
+  "sqs:GetQueueAttributes",
+  "sqs:GetQueueUrl",
+  "sqs:ListQueueTags",
+  "sqs:PurgeQueue",
+  "sqs:ReceiveMessage",
+  "sqs:SendMessage",
+];
+
+/** sqs-queue → AWS::SQS::Queue and its subscriptions; its policy is assembled once all rules exist. */
+export const sqsQueue: ResourceCompiler<SqsQueueResource> = {
+  compile(name, resource, ctx) {
+    const props = resource.properties ?? {};
+    const fifo = props.fifoQueue === true;
+    const queueName = fifo
+      ? `${resourcePhysicalName(ctx.stack, name, NAME_LIMITS.queue - 5)}.fifo`
+      : resourcePhysicalName(ctx.stack, name, NAME_LIMITS.queue);
+    const optional = {
+      FifoQueue: fifo || undefined,
+      ContentBasedDeduplication: props.contentBasedDeduplication,
+      DelaySeconds: props.delayMessagesSec,
+      MaximumMessageSize: props.maxMessageSizeBytes,
+      MessageRetentionPeriod: props.messageRetentionPeriodSec,
+      ReceiveMessageWaitTimeSeconds: props.longPollingWaitTimeSec,
+      VisibilityTimeout: props.visibilityTimeoutSec,
+      RedrivePolicy: props.redrivePolicy
+        ? {
+            deadLetterTargetArn: getAtt(queueId(props.redrivePolicy.targetSqsQueueName), "Arn"),
+            maxReceiveCount: props.redrivePolicy.maxReceiveCount,
+          }
+        : undefined,
+    };
+    ctx.add(name, queueId(name), {
+      Type: "AWS::SQS::Queue",
+      Properties: {
+        QueueName: queueName,
+        ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+      },
+    });
+    props.events?.forEach((event, i) => {
+      const { messageGroupId, ...subscription } = event.properties;
+      if (fifo && !messageGroupId) {
+        ctx.error(
+          ["resources", name, "properties", "events", i, "properties"],
+          "A FIFO queue target needs messageGroupId.",
+        );
+      }
+      compileSubscription(
+        ctx,
+        name,
+        i,
+        subscription,
+        ["resources", name, "properties", "events", i, "properties"],
+        {
+          kind: "sqs",
+          arn: getAtt(queueId(name), "Arn"),
+          queueName: name,
+          ...(messageGroupId ? { messageGroupId } : {}),
+        },
+      );
+    });
+  },
+
+  params: (name) => ({
+    arn: getAtt(queueId(name), "Arn"),
+    name: getAtt(queueId(name), "QueueName"),
+    url: ref(queueId(name)),
+  }),
+
+  connect(name) {
+    const params = this.params(name, undefined as never);
+    return {
+      statements: [allow(QUEUE_ACTIONS, [params.arn])],
+      environment: Object.fromEntries(Object.entries(params).map(([p, v]) => [envVarName(name, p), v])),
+    };
+  },
+};
+
+/** One AWS::SQS::QueuePolicy per queue that rules deliver to (as target or dead-letter queue). */
+export function queuePolicies(ctx: {
+  queuePolicyStatements: Map<string, unknown[]>;
+  add: (o: string, id: string, r: { Type: string; Properties: Record<string, unknown> }) => string;
+}): void {
+  for (const [queue, statements] of ctx.queuePolicyStatements) {
+    ctx.add(queue, logicalId(queue, "AWS::SQS::QueuePolicy"), {
+      Type: "AWS::SQS::QueuePolicy",
+      Properties: {
+        Queues: [ref(queueId(queue))],
+        PolicyDocument: { Version: "2012-10-17", Statement: statements },
+      },
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import type { WorkloadAccess } from "../connect-to.js";
+import type { CompileContext } from "../context.js";
+import { policyDocument, trustPolicy } from "../template.js";
+
+/**
+ * A workload's role: the base statements it needs to run (logs, image pulls), connectTo grants and
+ * the user's own statements, each in its own inline policy so a reader sees where a grant comes from.
+ */
+export function workloadRole(
+  ctx: CompileContext,
+  owner: string,
+  roleLogicalId: string,
+  service: string,
+  base: unknown[],
+  access?: WorkloadAccess,
+): void {
+  const policies = [
+    base.length > 0 ? { PolicyName: "base", PolicyDocument: policyDocument(base) } : undefined,
+    access && access.statements.length > 0
+      ? { PolicyName: "connect-to", PolicyDocument: policyDocument(access.statements) }
+      : undefined,
+    access && access.customStatements.length > 0
+      ? { PolicyName: "custom-iam-role-statements", PolicyDocument: policyDocument(access.customStatements) }
+      : undefined,
+  ].filter(Boolean);
+  ctx.add(owner, roleLogicalId, {
+    Type: "AWS::IAM::Role",
+    Properties: {
+      RoleName: ctx.roleName(roleNameSuffix(owner, roleLogicalId)),
+      AssumeRolePolicyDocument: trustPolicy(service),
+      ...(policies.length > 0 ? { Policies: policies } : {}),
+    },
+  });
+}
+
+/** `myJob` + `MyJobExecutionRole` → `myJob-execution`; the main role of a resource is just its name. */
+function roleNameSuffix(owner: string, roleLogicalId: string): string {
+  const rest = roleLogicalId.slice(owner.length).replace(/Role$/, "");
+  return rest ? `${owner}-${rest.toLowerCase()}` : owner;
+}

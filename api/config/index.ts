@@ -1,0 +1,131 @@
+import { resolveLoadDirectives } from "./directives/load.js";
+import { problemAt, zodProblems } from "./issues.js";
+import type { ConfigProblem } from "./problem.js";
+import { checkReferences } from "./references.js";
+import { RESOURCE_SCHEMAS, RESOURCE_TYPES, type Resource, type ResourceType } from "./schema/resources.js";
+import { type Config, RootSchema } from "./schema/root.js";
+import { type Locator, noPositions, parseSource } from "./source.js";
+import { didYouMean } from "./suggest.js";
+
+export { envVarName, referenceableParamNames } from "./params.js";
+export { type ConfigProblem, ConfigValidationError } from "./problem.js";
+export type * from "./schema/resources.js";
+export type { Config } from "./schema/root.js";
+
+export type LoadConfigResult =
+  | {
+      ok: true;
+      config: Config;
+      warnings: ConfigProblem[];
+      /** The config exactly as received (text as sent; an object as JSON), for storing. */
+      source: string;
+      format: "yaml" | "json";
+    }
+  | { ok: false; errors: ConfigProblem[] };
+
+const RESOURCE_NAME = /^[a-zA-Z0-9]+$/;
+
+/**
+ * Parses (YAML or JSON text, or an already-parsed object) and validates the whole language:
+ * schemas, cross-resource references, directive syntax and references, event patterns. Needs no
+ * stage: $Stage/$Region/$Format and runtime directives are resolved by the compiler.
+ */
+export function loadConfig(
+  input: string | unknown,
+  options: { format?: "yaml" | "json" } = {},
+): LoadConfigResult {
+  let raw: unknown;
+  let locate: Locator = noPositions;
+  let source: string;
+  let format: "yaml" | "json";
+  if (typeof input === "string") {
+    source = input;
+    format = options.format ?? (/^\s*[{[]/.test(input) ? "json" : "yaml");
+    if (format === "json") {
+      try {
+        JSON.parse(input);
+      } catch (e) {
+        return {
+          ok: false,
+          errors: [{ path: "(root)", message: `The config is not valid JSON: ${(e as Error).message}` }],
+        };
+      }
+    }
+    const parsed = parseSource(input);
+    if (!parsed.ok) return parsed;
+    raw = parsed.value;
+    locate = parsed.locate;
+  } else {
+    raw = input;
+    format = options.format ?? "json";
+    source = JSON.stringify(input, null, 2) ?? "";
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    return {
+      ok: false,
+      errors: [problemAt(locate, [], "A config is an object with at least a `resources` key.")],
+    };
+  }
+
+  const directives = resolveLoadDirectives(raw);
+  const errors: ConfigProblem[] = directives.problems.map((p) => problemAt(locate, p.path, p.message));
+  const warnings: ConfigProblem[] = [];
+  const resolved = directives.value as Record<string, unknown>;
+
+  const root = RootSchema.safeParse(resolved);
+  if (!root.success) errors.push(...zodProblems(root.error.issues, [], locate));
+  if ("serviceName" in resolved) {
+    warnings.push(
+      problemAt(
+        locate,
+        ["serviceName"],
+        "serviceName is deprecated and ignored: the project and stage name the stack.",
+        true,
+      ),
+    );
+  }
+
+  const resources: Record<string, Resource> = {};
+  const rawResources = resolved.resources;
+  if (rawResources && typeof rawResources === "object" && !Array.isArray(rawResources)) {
+    for (const [name, value] of Object.entries(rawResources)) {
+      const path = ["resources", name];
+      if (!RESOURCE_NAME.test(name)) {
+        errors.push(
+          problemAt(
+            locate,
+            path,
+            `Resource name "${name}" must contain only letters and digits (/^[a-zA-Z0-9]+$/).`,
+            true,
+          ),
+        );
+        continue;
+      }
+      const type = (value as { type?: unknown } | null)?.type;
+      if (typeof type !== "string" || !RESOURCE_TYPES.includes(type as ResourceType)) {
+        const message =
+          typeof type === "string"
+            ? `Unknown resource type "${type}".${didYouMean(type, RESOURCE_TYPES)} Supported types: ${RESOURCE_TYPES.join(", ")}.`
+            : `A resource needs a type; supported types: ${RESOURCE_TYPES.join(", ")}.`;
+        errors.push(problemAt(locate, typeof type === "string" ? [...path, "type"] : path, message));
+        continue;
+      }
+      const result = RESOURCE_SCHEMAS[type as ResourceType].safeParse(value);
+      if (result.success) resources[name] = result.data as Resource;
+      else errors.push(...zodProblems(result.error.issues, path, locate));
+    }
+  }
+
+  if (errors.length > 0) return { ok: false, errors: sortByPosition(errors) };
+
+  const config = { ...(root.data as Omit<Config, "resources">), resources } as Config;
+  delete (config as { serviceName?: string }).serviceName;
+  const referenceErrors = checkReferences(config, directives.uses).map((p) =>
+    problemAt(locate, p.path, p.message),
+  );
+  if (referenceErrors.length > 0) return { ok: false, errors: sortByPosition(referenceErrors) };
+  return { ok: true, config, warnings, source, format };
+}
+
+const sortByPosition = (errors: ConfigProblem[]) =>
+  [...errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));

@@ -1,0 +1,87 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { ConfigPath, ConfigProblem } from "./problem.js";
+
+/** Configs are small; anything larger is a mistake or an attack. */
+export const MAX_CONFIG_BYTES = 512 * 1024;
+/** Caps alias expansion so a few lines cannot expand into gigabytes ("billion laughs"). */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** Finds the source position of a config path (the key when `atKey`), or of its nearest existing ancestor. */
+export type Locator = (path: ConfigPath, atKey?: boolean) => Position | undefined;
+
+export type ParsedSource =
+  | { ok: true; value: unknown; locate: Locator }
+  | { ok: false; errors: ConfigProblem[] };
+
+export const noPositions: Locator = () => undefined;
+
+/** Parses YAML or JSON text (JSON is YAML 1.2) keeping node positions for error messages. */
+export function parseSource(text: string): ParsedSource {
+  if (Buffer.byteLength(text, "utf8") > MAX_CONFIG_BYTES) {
+    return {
+      ok: false,
+      errors: [{ path: "(root)", message: `The config is larger than ${MAX_CONFIG_BYTES} bytes.` }],
+    };
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return { path: "(root)", line: pos.line, column: pos.col, message: firstLine(e.message) };
+      }),
+    };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    return { ok: false, errors: [{ path: "(root)", message: firstLine((e as Error).message) }] };
+  }
+  const at = (offset: number | undefined): Position | undefined => {
+    if (offset === undefined) return undefined;
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  const locate: Locator = (path, atKey = false) => {
+    let node: unknown = doc.contents;
+    let keyNode: unknown;
+    for (const segment of path) {
+      const next = child(node, segment);
+      if (!next) return at(rangeStart(keyNode ?? node));
+      node = next.value;
+      keyNode = next.key;
+    }
+    return at(rangeStart(atKey && keyNode ? keyNode : (node ?? keyNode)));
+  };
+  return { ok: true, value, locate };
+}
+
+function child(node: unknown, segment: string | number): { key: unknown; value: unknown } | undefined {
+  if (isMap(node)) {
+    for (const item of node.items) {
+      if (isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment)) {
+        return { key: item.key, value: item.value ?? item.key };
+      }
+    }
+    return undefined;
+  }
+  if (isSeq(node) && typeof segment === "number") {
+    const item = node.items[segment];
+    return item ? { key: undefined, value: item } : undefined;
+  }
+  return undefined;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return (node as Node | undefined)?.range?.[0];
+}
+
+const firstLine = (message: string) => message.split("\n")[0]!.trim();
