@@ -1,0 +1,162 @@
+import { randomUUID } from "node:crypto";
+import {
+  CancelReplayCommand,
+  DescribeReplayCommand,
+  type EventBridgeClient,
+  ListRulesCommand,
+  ListTargetsByRuleCommand,
+  PutEventsCommand,
+  type Rule,
+  StartReplayCommand,
+  TestEventPatternCommand,
+} from "@aws-sdk/client-eventbridge";
+import type {
+  BusLocation,
+  BusOps,
+  BusRule,
+  DeliveryPage,
+  PublishEntry,
+  PublishResult,
+  ReplayStatus,
+  StartReplayInput,
+} from "../buses/port.js";
+import {
+  busRule,
+  publishResult,
+  putEventsEntries,
+  replayStatus,
+  startReplayRequest,
+} from "../buses/sdk-shapes.js";
+import { problems } from "../http/problem.js";
+
+/** TestEventPattern calls in flight at once while matching an event against a bus's rules. */
+const MATCH_CONCURRENCY = 5;
+
+/** Region and account of an event-bus ARN (`arn:aws:events:<region>:<account>:event-bus/<name>`). */
+function arnScope(arn: string): { region: string; account: string } {
+  const [, , , region = "", account = ""] = arn.split(":");
+  return { region, account };
+}
+
+/**
+ * BusOps on Amazon EventBridge: PutEvents, ListRules + ListTargetsByRule, TestEventPattern,
+ * StartReplay / DescribeReplay / CancelReplay. EventBridge keeps no log of what it delivered, so
+ * deliveries answer 501 and point to where that information lives.
+ */
+export class AwsBusOps implements BusOps {
+  readonly kind = "aws" as const;
+
+  constructor(private readonly client: EventBridgeClient) {}
+
+  async publish(bus: BusLocation, entries: PublishEntry[]): Promise<PublishResult> {
+    return publishResult(
+      await this.client.send(new PutEventsCommand({ Entries: putEventsEntries(bus, entries) })),
+    );
+  }
+
+  async listRules(bus: BusLocation): Promise<BusRule[]> {
+    const rules = await this.allRules(bus);
+    return Promise.all(rules.map(async (rule) => busRule(rule, await this.targetsOf(bus, rule))));
+  }
+
+  /**
+   * AWS's own matcher decides: TestEventPattern for each rule with a pattern. TestEventPattern
+   * requires a full envelope, so missing envelope fields are filled with neutral values first.
+   */
+  async matchRules(bus: BusLocation, event: Record<string, unknown>): Promise<BusRule[]> {
+    const rules = (await this.allRules(bus)).filter((r) => r.EventPattern);
+    const { region, account } = arnScope(bus.arn);
+    const text = JSON.stringify({
+      version: "0",
+      id: randomUUID(),
+      "detail-type": "",
+      source: "",
+      account,
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      region,
+      resources: [],
+      ...event,
+    });
+    const matched: Rule[] = [];
+    for (let i = 0; i < rules.length; i += MATCH_CONCURRENCY) {
+      const batch = rules.slice(i, i + MATCH_CONCURRENCY);
+      const results = await Promise.all(
+        batch.map((rule) =>
+          this.client.send(new TestEventPatternCommand({ EventPattern: rule.EventPattern, Event: text })),
+        ),
+      );
+      batch.forEach((rule, j) => {
+        if (results[j]?.Result) matched.push(rule);
+      });
+    }
+    return Promise.all(matched.map(async (rule) => busRule(rule, await this.targetsOf(bus, rule))));
+  }
+
+  async startReplay(bus: BusLocation, input: StartReplayInput): Promise<ReplayStatus> {
+    const out = await this.client.send(new StartReplayCommand(startReplayRequest(bus, input)));
+    return {
+      name: input.name,
+      arn: out.ReplayArn ?? "",
+      state: (out.State ?? "STARTING") as ReplayStatus["state"],
+      ...(out.StateReason ? { stateReason: out.StateReason } : {}),
+      archiveArn: input.archiveArn,
+      destinationArn: bus.arn,
+      ...(input.ruleArns?.length ? { ruleArns: input.ruleArns } : {}),
+      from: input.from,
+      to: input.to,
+      ...(out.ReplayStartTime ? { startedAt: out.ReplayStartTime } : {}),
+    };
+  }
+
+  async describeReplay(name: string): Promise<ReplayStatus | undefined> {
+    try {
+      return replayStatus(await this.client.send(new DescribeReplayCommand({ ReplayName: name })));
+    } catch (err) {
+      if ((err as Error).name === "ResourceNotFoundException") return undefined;
+      throw err;
+    }
+  }
+
+  async cancelReplay(name: string): Promise<ReplayStatus> {
+    await this.client.send(new CancelReplayCommand({ ReplayName: name }));
+    return replayStatus(await this.client.send(new DescribeReplayCommand({ ReplayName: name })));
+  }
+
+  async listDeliveries(): Promise<DeliveryPage> {
+    throw problems.notImplemented(
+      "Amazon EventBridge keeps no log of what it delivered. Look at the target's own logs (the function's or " +
+        "job's CloudWatch Logs, the queue's messages), the rule's CloudWatch metrics (Invocations, " +
+        "FailedInvocations, MatchedEvents) in the AWS/Events namespace, or the target's dead-letter queue.",
+    );
+  }
+
+  private async allRules(bus: BusLocation): Promise<Rule[]> {
+    const rules: Rule[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.client.send(
+        new ListRulesCommand({ EventBusName: bus.name, Limit: 100, ...(token ? { NextToken: token } : {}) }),
+      );
+      rules.push(...(out.Rules ?? []));
+      token = out.NextToken;
+    } while (token);
+    return rules;
+  }
+
+  private async targetsOf(bus: BusLocation, rule: Rule) {
+    const targets = [];
+    let token: string | undefined;
+    do {
+      const out = await this.client.send(
+        new ListTargetsByRuleCommand({
+          Rule: rule.Name,
+          EventBusName: bus.name,
+          ...(token ? { NextToken: token } : {}),
+        }),
+      );
+      targets.push(...(out.Targets ?? []));
+      token = out.NextToken;
+    } while (token);
+    return targets;
+  }
+}

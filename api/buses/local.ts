@@ -1,0 +1,64 @@
+import type { LocalEventBridge } from "../local/eventbridge/index.js";
+import type { RuleRecord } from "../local/eventbridge/records.js";
+import type { BusLocation, BusOps, BusRule, DeliveryPage } from "./port.js";
+import { busRule, publishResult, putEventsEntries, replayStatus, startReplayRequest } from "./sdk-shapes.js";
+
+const toBusRule = (rule: RuleRecord): BusRule =>
+  busRule(
+    {
+      Name: rule.name,
+      Arn: rule.arn,
+      State: rule.state,
+      ...(rule.eventPattern ? { EventPattern: rule.eventPattern } : {}),
+      ...(rule.scheduleExpression ? { ScheduleExpression: rule.scheduleExpression } : {}),
+      ...(rule.description ? { Description: rule.description } : {}),
+    },
+    rule.targets,
+  );
+
+/** BusOps over the embedded engine: the same EventBridge calls, plus the delivery log only it has. */
+export class LocalBusOps implements BusOps {
+  readonly kind = "local" as const;
+
+  constructor(private readonly engine: LocalEventBridge) {}
+
+  async publish(bus: BusLocation, entries: Parameters<BusOps["publish"]>[1]) {
+    return publishResult(await this.engine.putEvents({ Entries: putEventsEntries(bus, entries) }));
+  }
+
+  async listRules(bus: BusLocation): Promise<BusRule[]> {
+    return (await this.engine.rulesOfBus(bus.name)).map(toBusRule);
+  }
+
+  async matchRules(bus: BusLocation, event: Record<string, unknown>): Promise<BusRule[]> {
+    return (await this.engine.matchingRules(bus.name, event)).map(toBusRule);
+  }
+
+  async startReplay(bus: BusLocation, input: Parameters<BusOps["startReplay"]>[1]) {
+    await this.engine.startReplay(startReplayRequest(bus, input));
+    return replayStatus(await this.engine.describeReplay({ ReplayName: input.name }));
+  }
+
+  async describeReplay(name: string) {
+    try {
+      return replayStatus(await this.engine.describeReplay({ ReplayName: name }));
+    } catch (err) {
+      if ((err as Error).name === "ResourceNotFoundException") return undefined;
+      throw err;
+    }
+  }
+
+  async cancelReplay(name: string) {
+    await this.engine.cancelReplay({ ReplayName: name });
+    return replayStatus(await this.engine.describeReplay({ ReplayName: name }));
+  }
+
+  async listDeliveries(bus: BusLocation, options: { rule?: string; limit: number; cursor?: string }) {
+    const page = await this.engine.listDeliveries(bus.name, options);
+    const result: DeliveryPage = {
+      items: page.items.map(({ bus: _bus, ...delivery }) => delivery),
+      ...(page.next ? { nextCursor: page.next } : {}),
+    };
+    return result;
+  }
+}

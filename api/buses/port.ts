@@ -1,0 +1,116 @@
+/**
+ * The BusOps port: what bus operations need from "something that runs EventBridge". Two adapters
+ * implement it: EventBridge itself (api/aws/eventbridge.ts) and the embedded engine
+ * (api/buses/local.ts). Use cases never know which one runs.
+ */
+
+/** A deployed bus, as the stage's outputs name it. */
+export interface BusLocation {
+  /** The physical bus name in EventBridge. */
+  name: string;
+  arn: string;
+  /** Present when the bus has archivation on. */
+  archiveArn?: string;
+}
+
+export interface PublishEntry {
+  source: string;
+  detailType: string;
+  /** A JSON object. */
+  detail: Record<string, unknown>;
+  resources?: string[];
+  time?: Date;
+}
+
+export type PublishResultEntry = { eventId: string } | { errorCode: string; errorMessage: string };
+
+export interface PublishResult {
+  failedEntryCount: number;
+  /** Same length and order as the entries sent. */
+  entries: PublishResultEntry[];
+}
+
+export interface BusTarget {
+  id: string;
+  arn: string;
+  input?: string;
+  inputPath?: string;
+  inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
+  retryPolicy?: { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number };
+  deadLetterArn?: string;
+}
+
+export interface BusRule {
+  name: string;
+  arn: string;
+  state: string;
+  /** The pattern as a JSON value; absent for scheduled rules. */
+  eventPattern?: unknown;
+  scheduleExpression?: string;
+  description?: string;
+  targets: BusTarget[];
+}
+
+export type ReplayState = "STARTING" | "RUNNING" | "CANCELLING" | "COMPLETED" | "CANCELLED" | "FAILED";
+
+export interface ReplayStatus {
+  name: string;
+  arn: string;
+  state: ReplayState;
+  stateReason?: string;
+  /** The archive replayed from. */
+  archiveArn: string;
+  destinationArn: string;
+  /** Rule ARNs the replay is limited to; absent means every rule of the bus. */
+  ruleArns?: string[];
+  from: Date;
+  to: Date;
+  startedAt?: Date;
+  endedAt?: Date;
+  lastReplayedEventTime?: Date;
+}
+
+export interface StartReplayInput {
+  name: string;
+  archiveArn: string;
+  from: Date;
+  to: Date;
+  ruleArns?: string[];
+  description?: string;
+}
+
+export interface Delivery {
+  id: string;
+  rule: string;
+  ruleArn: string;
+  targetId: string;
+  targetArn: string;
+  eventId: string;
+  replayName?: string;
+  deliveredAt: string;
+  /** Exactly what the target received. */
+  input: string;
+}
+
+export interface DeliveryPage {
+  items: Delivery[];
+  nextCursor?: string;
+}
+
+export interface BusOps {
+  /** "aws" or "local": shown in problems that only one adapter can answer. */
+  readonly kind: "aws" | "local";
+  publish(bus: BusLocation, entries: PublishEntry[]): Promise<PublishResult>;
+  listRules(bus: BusLocation): Promise<BusRule[]>;
+  /** The rules of the bus whose pattern matches the event (the event as given, not completed). */
+  matchRules(bus: BusLocation, event: Record<string, unknown>): Promise<BusRule[]>;
+  startReplay(bus: BusLocation, input: StartReplayInput): Promise<ReplayStatus>;
+  /** undefined when no replay has that name. */
+  describeReplay(name: string): Promise<ReplayStatus | undefined>;
+  cancelReplay(name: string): Promise<ReplayStatus>;
+  /** Recorded target invocations, newest first; adapters that cannot record them throw a 501 problem. */
+  listDeliveries(
+    bus: BusLocation,
+    options: { rule?: string; limit: number; cursor?: string },
+  ): Promise<DeliveryPage>;
+}

@@ -1,0 +1,17 @@
+import { ProblemError } from "../http/problem.js";
+import { INVALID_PATTERN_PREFIX, testEventPattern } from "../local/pattern/index.js";
+
+/**
+ * Whether a pattern matches an event, decided by the exact EventBridge matcher (pure, so the same
+ * answer on AWS and locally, with no call to AWS). The event is matched as given. An invalid
+ * pattern or event is a 400 with EventBridge's own message.
+ */
+export function testPattern(pattern: unknown, event: unknown): { matches: boolean } {
+  const outcome = testEventPattern(pattern, event);
+  if ("error" in outcome) {
+    throw outcome.error.startsWith(INVALID_PATTERN_PREFIX)
+      ? new ProblemError(400, "invalid-event-pattern", "Invalid event pattern", outcome.error)
+      : new ProblemError(400, "invalid-event", "Invalid event", outcome.error);
+  }
+  return { matches: outcome.result };
+}
