@@ -2,10 +2,10 @@
  * The one esbuild configuration of the Lambda bundle, shared by `npm run build`, the CDK asset
  * (infra/lambda-code.ts) and the cold-start benchmark, so what we measure is what we deploy.
  */
-import { rmSync, statSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BuildOptions, build, buildSync, type Metafile } from "esbuild";
+import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const LAMBDA_ENTRY = path.join(REPO_ROOT, "api/entry/lambda.ts");
@@ -31,22 +31,48 @@ export function lambdaBuildOptions(outdir: string, entry: string = LAMBDA_ENTRY)
     sourcemap: "linked",
     sourcesContent: false,
     treeShaking: true,
+    // Code behind dynamic import() (config parsing, the compiler, rarely used SDK credential
+    // providers) goes to chunks that load on first use instead of at every cold start.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     legalComments: "none",
     // Prefer packages' ESM builds: they tree-shake much better than their CJS ones.
     mainFields: ["module", "main"],
     // CJS dependencies inside an ESM bundle still call require() for Node built-ins.
     banner: { js: 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);' },
+    plugins: [zodEnglishOnly],
     metafile: true,
     logLevel: "warning",
   };
 }
 
+/**
+ * zod re-exports all of its ~50 error-message locales as `z.locales` (a namespace, so nothing
+ * tree-shakes them): about a quarter of the bundle, parsed on every cold start. Switchyard answers
+ * in English only, so the bundle keeps `en` (zod's default) and drops the rest.
+ */
+export const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]classic[\\/]/.test(args.importer)
+        ? { path: path.join(path.dirname(args.importer), "../locales/en.js"), namespace: "zod-en" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "zod-en" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
+
 /** Packages that belong to the local/dev side only; the Lambda bundle must never contain them. */
 export const FORBIDDEN_IN_BUNDLE = ["dynalite", "tsx", "@hono/node-server", "aws-cdk-lib", "vitest"];
 
 export interface LambdaBundle {
-  /** Absolute path of the bundled module. */
+  /** Absolute path of the entry module (it imports its chunks). */
   file: string;
+  /** Bytes of JavaScript in the bundle: the entry plus every chunk, without source maps. */
   bytes: number;
   /** npm packages that ended up in the bundle. */
   packages: string[];
@@ -61,13 +87,6 @@ export async function bundleLambda(outdir: string, entry: string = LAMBDA_ENTRY)
   return describeBundle(outdir, result.metafile);
 }
 
-/** Synchronous variant for CDK's local bundling hook, which cannot await. */
-export function bundleLambdaSync(outdir: string, entry: string = LAMBDA_ENTRY): LambdaBundle {
-  rmSync(outdir, { recursive: true, force: true });
-  const result = buildSync(lambdaBuildOptions(outdir, entry));
-  return describeBundle(outdir, result.metafile);
-}
-
 function describeBundle(outdir: string, metafile: Metafile | undefined): LambdaBundle {
   const file = path.join(outdir, LAMBDA_FILE);
   const packages = bundledPackages(metafile);
@@ -75,8 +94,14 @@ function describeBundle(outdir: string, metafile: Metafile | undefined): LambdaB
   if (forbidden.length > 0) {
     throw new Error(`the Lambda bundle must not contain ${forbidden.join(", ")} (local/dev-only packages)`);
   }
-  const output = Object.entries(metafile?.outputs ?? {}).find(([out]) => out.endsWith(`/${LAMBDA_FILE}`));
-  return { file, bytes: statSync(file).size, packages, exports: output?.[1].exports ?? [] };
+  const outputs = Object.entries(metafile?.outputs ?? {}).filter(([out]) => out.endsWith(".mjs"));
+  const entry = outputs.find(([out]) => path.resolve(out) === file);
+  return {
+    file,
+    bytes: outputs.reduce((sum, [, meta]) => sum + meta.bytes, 0),
+    packages,
+    exports: entry?.[1].exports ?? [],
+  };
 }
 
 /** Package names of every node_modules input, e.g. "hono", "@aws-sdk/client-dynamodb". */

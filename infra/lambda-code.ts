@@ -1,11 +1,12 @@
 /**
- * The Lambda code asset: bundled at synth time with the shared esbuild options (lambda-bundle.ts),
- * in-process, so synth needs neither Docker nor network. Both functions share this one asset.
+ * The Lambda code asset: bundled at synth time by infra/build-lambda.ts (the shared esbuild options
+ * of lambda-bundle.ts), locally, so synth needs neither Docker nor network. Both functions share it.
  */
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { AssetHashType, DockerImage } from "aws-cdk-lib";
 import { Code } from "aws-cdk-lib/aws-lambda";
-import { bundleLambdaSync, REPO_ROOT } from "./lambda-bundle.js";
+import { REPO_ROOT } from "./lambda-bundle.js";
 
 export function lambdaCode(): Code {
   return Code.fromAsset(path.join(REPO_ROOT, "api"), {
@@ -16,7 +17,15 @@ export function lambdaCode(): Code {
       image: DockerImage.fromRegistry("unused-local-bundling-only"),
       local: {
         tryBundle(outputDir) {
-          bundleLambdaSync(outputDir);
+          // CDK's hook is synchronous and esbuild plugins need the async API: bundle in a child process.
+          execFileSync(
+            process.execPath,
+            ["--import", "tsx", path.join(REPO_ROOT, "infra/build-lambda.ts"), outputDir],
+            {
+              cwd: REPO_ROOT,
+              stdio: ["ignore", "ignore", "inherit"],
+            },
+          );
           return true;
         },
       },
