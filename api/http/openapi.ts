@@ -67,15 +67,18 @@ export function problemResponses(...statuses: number[]) {
 /** Every /v1 route carries this; only /healthz, /openapi.json and /docs are open. */
 export const bearerSecurity = [{ bearerAuth: [] }];
 
+/** Named examples of a body, shown by /docs (e.g. `{ seed: { summary, value } }`). */
+export type MediaExamples = Record<string, { summary?: string; description?: string; value: unknown }>;
+
 /** A JSON request body that must be present (so a missing or non-JSON body fails validation). */
-export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
+export function jsonBody<T extends z.ZodType>(schema: T, description?: string, examples?: MediaExamples) {
   return {
     required: true,
     ...(description ? { description } : {}),
-    content: { "application/json": { schema } },
+    content: { "application/json": { schema, ...(examples ? { examples } : {}) } },
   };
 }
 
-export function jsonContent<T extends z.ZodType>(schema: T, description: string) {
-  return { description, content: { "application/json": { schema } } };
+export function jsonContent<T extends z.ZodType>(schema: T, description: string, examples?: MediaExamples) {
+  return { description, content: { "application/json": { schema, ...(examples ? { examples } : {}) } } };
 }
