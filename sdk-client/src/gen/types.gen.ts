@@ -187,6 +187,51 @@ export type TeamPage = {
     nextCursor?: string;
 };
 
+export type ValidateRequest = {
+    /**
+     * The config as an object, or as YAML/JSON text.
+     */
+    config: {
+        [key: string]: unknown;
+    } | string;
+    /**
+     * Names the stack (default `project`).
+     */
+    project?: string;
+    /**
+     * Names the stack (default `stage`).
+     */
+    stage?: string;
+    region?: string;
+};
+
+export type ValidateResult = {
+    valid: true;
+    /**
+     * The compiled CloudFormation template.
+     */
+    template: {
+        [key: string]: unknown;
+    };
+    /**
+     * Per resource, its params ($ResourceParam) as CloudFormation expressions.
+     */
+    referenceableParams: {
+        [key: string]: {
+            [key: string]: unknown;
+        };
+    };
+    /**
+     * Template Parameters a deployment fills (code artifacts, platform network).
+     */
+    parameters: Array<{
+        name: string;
+        kind: string;
+        resource: string;
+    }>;
+    warnings: Array<ProblemItem>;
+};
+
 export type HealthGetData = {
     body?: never;
     path?: never;
@@ -847,6 +892,51 @@ export type ApiKeysRevokeResponses = {
 };
 
 export type ApiKeysRevokeResponse = ApiKeysRevokeResponses[keyof ApiKeysRevokeResponses];
+
+export type ConfigsValidateData = {
+    body: ValidateRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/validate';
+};
+
+export type ConfigsValidateErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * Unsupported content type.
+     */
+    415: Problem;
+    /**
+     * The config or request is well-formed but invalid.
+     */
+    422: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type ConfigsValidateError = ConfigsValidateErrors[keyof ConfigsValidateErrors];
+
+export type ConfigsValidateResponses = {
+    /**
+     * The config is valid; its compiled template.
+     */
+    200: ValidateResult;
+};
+
+export type ConfigsValidateResponse = ConfigsValidateResponses[keyof ConfigsValidateResponses];
 
 export type WhoamiGetData = {
     body?: never;
