@@ -1,8 +1,9 @@
 import type { Branch, CompiledPattern, Condition } from "./compile.js";
-import { type FlatEvent, flattenEvent } from "./event.js";
+import { type FlatEvent, flattenEvent, NotAnObjectError } from "./event.js";
 import { branchMatches } from "./match.js";
 import type { EventValue, Matcher } from "./matchers.js";
 import { eventTokens } from "./source.js";
+import { PatternSyntaxError } from "./tokens.js";
 
 /**
  * Many patterns compiled into one index, so the cost of matching an event grows with what the
@@ -193,7 +194,15 @@ export class RuleIndex<K> {
   /** Keys of every pattern the event matches, in the order they were added. */
   match(event: string | object): K[] {
     if (!this.built) this.build();
-    return this.matchFlat(flattenEvent(eventTokens(event), this.wanted));
+    let flat: FlatEvent;
+    try {
+      flat = flattenEvent(eventTokens(event), this.wanted);
+    } catch (e) {
+      // Like matchesEventPattern: an event that is not a JSON object matches nothing.
+      if (e instanceof NotAnObjectError || e instanceof PatternSyntaxError) return [];
+      throw e;
+    }
+    return this.matchFlat(flat);
   }
 
   private matchFlat(event: FlatEvent): K[] {
