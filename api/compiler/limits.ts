@@ -32,7 +32,7 @@ export function checkTemplateLimits(template: CfnTemplate): LimitCheck {
   }
   if (outputs > TEMPLATE_LIMITS.outputs) {
     errors.push(
-      `The template has ${outputs} outputs; CloudFormation allows at most ${TEMPLATE_LIMITS.outputs}.`,
+      `The template has ${outputs} outputs (one per referenceable param and stackConfig output); CloudFormation allows at most ${TEMPLATE_LIMITS.outputs}. Split the config into several projects.`,
     );
   }
   if (parameters > TEMPLATE_LIMITS.parameters) {
