@@ -68,6 +68,8 @@ export function createApp(deps: AppDeps) {
       { name: "API keys", description: "Keys with a team role (viewer < deployer < maintainer < admin)." },
       { name: "Projects", description: "Projects and their immutable, numbered config versions." },
       { name: "Configs", description: "Validate and compile Stacktape-compatible configs without storing them." },
+      { name: "Stages", description: "Stages of a project: one CloudFormation stack each; previews, rollback, teardown." },
+      { name: "Deployments", description: "Deployments of a stage: status, stack events (JSON or server-sent events)." },
     ],
   });
   app.get(

@@ -1,3 +1,5 @@
+import type { DeploymentSettings } from "./deployments/context.js";
+import type { Deployer } from "./deployments/port.js";
 import type { Logger } from "./http/logger.js";
 import type { Store } from "./store/index.js";
 import type { Table } from "./store/table.js";
@@ -16,6 +18,13 @@ export interface AppDeps {
    * secret). Only its hash is kept in memory by the auth middleware.
    */
   adminKey?: string;
+  /**
+   * Runs stage stacks: CloudFormation change sets in AWS, the embedded engine locally. Without one
+   * (a bare app, e.g. in benchmarks), stage and deployment routes answer 501.
+   */
+  deployer?: Deployer;
+  /** Per-environment deployment tuning (lock lease, local artifact placeholders). */
+  deploymentSettings?: Partial<DeploymentSettings>;
   /** The clock, injectable so tests can move time (leases, retention, replays). */
   now: () => Date;
 }

@@ -3,7 +3,10 @@
  * hono/aws-lambda. Module scope runs once per cold start, so clients are built here, not per request.
  */
 import { handle } from "hono/aws-lambda";
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { createApp } from "../app.js";
+import { CloudFormationDeployer } from "../aws/cloudformation.js";
+import { handleStackStatusChange, type StackStatusChangeEvent } from "../deployments/stack-events.js";
 import type { AppDeps } from "../deps.js";
 import { createLogger } from "../http/logger.js";
 import { createDynamoClients } from "../store/client.js";
@@ -25,7 +28,16 @@ const deps: AppDeps = {
   // Top-level await: the secret is read during init, once per cold start, never per request.
   adminKey: await loadAdminKey(process.env),
   now: () => new Date(),
+  deployer: new CloudFormationDeployer({
+    client: new CloudFormationClient({ region: process.env.AWS_REGION }),
+    // The role CloudFormation assumes for user stacks, when infra/ provides one.
+    ...(process.env.SWITCHYARD_CFN_ROLE_ARN ? { roleArn: process.env.SWITCHYARD_CFN_ROLE_ARN } : {}),
+  }),
+  ...(process.env.AWS_REGION ? { deploymentSettings: { region: process.env.AWS_REGION } } : {}),
 };
 
 export const app = createApp(deps);
 export const handler = handle(app);
+
+/** Target of the CloudFormation "Stack Status Change" rule (infra/): reconciles the deployment. */
+export const reconcileHandler = (event: StackStatusChangeEvent) => handleStackStatusChange(deps, event);

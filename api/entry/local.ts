@@ -13,6 +13,8 @@ import type { AppDeps } from "../deps.js";
 import { createLogger, type Logger } from "../http/logger.js";
 import { createDynamoClients, localDynamoConfig } from "../store/client.js";
 import { startDynalite } from "../store/dynalite.js";
+import { createLocalDeployer, LOCAL_DEPLOYMENT_SETTINGS, reconcileOnSettle } from "../local/deployer/index.js";
+import { LocalEventBridge } from "../local/eventbridge/index.js";
 import { createStore } from "../store/index.js";
 import { ensureTable } from "../store/table.js";
 
@@ -48,7 +50,20 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
 
   const table = { doc, name: tableName };
   const adminKey = options.adminKey ?? (process.env.SWITCHYARD_ADMIN_KEY || undefined);
-  const deps: AppDeps = { log, table, store: createStore(table), adminKey, now: () => new Date() };
+  const now = () => new Date();
+  // One engine for the whole process: the deployer applies stacks to it, bus operations use it.
+  const engine = new LocalEventBridge({ table, now, log });
+  const deployer = createLocalDeployer({ table, now, log }, engine);
+  const deps: AppDeps = {
+    log,
+    table,
+    store: createStore(table),
+    adminKey,
+    now,
+    deployer,
+    deploymentSettings: LOCAL_DEPLOYMENT_SETTINGS,
+  };
+  reconcileOnSettle(deployer, deps);
   // Without an admin key in the environment, the very first start generates one and prints it once.
   const generatedAdminKey = adminKey ? undefined : await ensureBootstrapAdminKey(deps.store, deps.now());
   const app = createApp(deps);
@@ -77,6 +92,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         if ("closeAllConnections" in server) server.closeAllConnections();
         server.close(() => resolve());
       });
+      // Let running stack operations settle before the table goes away.
+      await deployer.idle();
       client.destroy();
       await dynamo.close();
     },

@@ -2,8 +2,10 @@ import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { apiKeyRoutes } from "./api-keys.js";
 import { configRoutes } from "./configs.js";
+import { deploymentRoutes } from "./deployments.js";
 import { healthRoutes } from "./health.js";
 import { projectRoutes } from "./projects.js";
+import { stageRoutes } from "./stages.js";
 import { teamRoutes } from "./teams.js";
 import { validateRoutes } from "./validate.js";
 import { whoamiRoutes } from "./whoami.js";
@@ -16,5 +18,7 @@ export function registerRoutes(app: App, deps: AppDeps, version: string): void {
   apiKeyRoutes(app, deps);
   projectRoutes(app, deps);
   configRoutes(app, deps);
+  stageRoutes(app, deps);
+  deploymentRoutes(app, deps);
   validateRoutes(app);
 }

@@ -54,8 +54,9 @@ const validateRoute = createRoute({
     "Any authenticated caller. Body: JSON `{config, project?, stage?, region?}` (config as an object or YAML/JSON text) or YAML text (`application/yaml`). Answers the compiled template, or 422 `config-invalid` with every problem's path, line and column. Stores nothing.",
   security: bearerSecurity,
   request: {
+    // Not `required`: with it, the JSON schema would also be enforced on YAML bodies.
     body: {
-      required: true,
+      required: false,
       content: {
         "application/json": { schema: ValidateRequestSchema },
         "application/yaml": { schema: z.string().openapi({ description: "The config as YAML." }) },

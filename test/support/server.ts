@@ -4,6 +4,13 @@ import { createApp } from "../../api/app.js";
 import { generateApiKey } from "../../api/auth/secrets.js";
 import type { AppDeps } from "../../api/deps.js";
 import { createLogger } from "../../api/http/logger.js";
+import {
+  createLocalDeployer,
+  LOCAL_DEPLOYMENT_SETTINGS,
+  type LocalDeployer,
+  reconcileOnSettle,
+} from "../../api/local/deployer/index.js";
+import { LocalEventBridge } from "../../api/local/eventbridge/index.js";
 import { createStore } from "../../api/store/index.js";
 import { createTestTable } from "./dynamo.js";
 
@@ -12,6 +19,9 @@ export interface TestServer {
   deps: AppDeps;
   /** A platform-admin key for this server (see test/support/auth.ts for team keys). */
   adminKey: string;
+  /** The embedded engine and the local deployer over it (the defaults, unless overridden). */
+  engine: LocalEventBridge;
+  localDeployer: LocalDeployer;
   /** Every log line the app wrote, parsed. */
   logs: Record<string, unknown>[];
   fetch(path: string, init?: RequestInit): Promise<Response>;
@@ -22,14 +32,21 @@ export interface TestServer {
 export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise<TestServer> {
   const table = await createTestTable();
   const logs: Record<string, unknown>[] = [];
+  const log = createLogger({ level: "debug", write: (line) => logs.push(JSON.parse(line)) });
+  const now = overrides.now ?? (() => new Date());
+  const engine = new LocalEventBridge({ table: overrides.table ?? table, now, log });
+  const localDeployer = createLocalDeployer({ table: overrides.table ?? table, now, log }, engine);
   const deps: AppDeps = {
-    log: createLogger({ level: "debug", write: (line) => logs.push(JSON.parse(line)) }),
+    log,
     table,
+    deployer: localDeployer,
+    deploymentSettings: LOCAL_DEPLOYMENT_SETTINGS,
     store: createStore(overrides.table ?? table),
     adminKey: generateApiKey().secret,
     now: () => new Date(),
     ...overrides,
   };
+  if (deps.deployer === localDeployer) reconcileOnSettle(localDeployer, deps);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", resolve));
@@ -38,9 +55,12 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
     url,
     deps,
     adminKey: deps.adminKey!,
+    engine,
+    localDeployer,
     logs,
     fetch: (path, init) => fetch(`${url}${path}`, init),
     close: async () => {
+      await localDeployer.idle();
       await new Promise<void>((resolve) => {
         if ("closeAllConnections" in server) server.closeAllConnections();
         server.close(() => resolve());

@@ -1,0 +1,88 @@
+/** Compiling a stored config version for a stage, with the errors a user can act on. */
+import { problems } from "../http/problem.js";
+import type { DeploymentsContext } from "./context.js";
+import { stackNameOf } from "./names.js";
+import { type OutputMap, withParamOutputs } from "./outputs.js";
+import { type Artifacts, fillParameters, MissingArtifactsError } from "./parameters.js";
+import type { Template } from "./port.js";
+
+export interface PreparedTemplate {
+  configVersion: number;
+  stackName: string;
+  template: Template;
+  parameters: Record<string, string>;
+  outputMap: OutputMap;
+  warnings: string[];
+}
+
+export async function prepareTemplate(
+  ctx: DeploymentsContext,
+  input: { project: string; stage: string; configVersion?: number; artifacts?: Artifacts },
+): Promise<PreparedTemplate> {
+  const version =
+    input.configVersion === undefined
+      ? await ctx.configs.latest(input.project)
+      : await ctx.configs.get(input.project, input.configVersion);
+  if (!version) {
+    throw input.configVersion === undefined
+      ? problems.conflict(
+          `Project ${input.project} has no config yet; post one to /v1/projects/${input.project}/configs.`,
+        )
+      : problems.notFound(`Project ${input.project} has no config version ${input.configVersion}.`);
+  }
+  let compiled: ReturnType<DeploymentsContext["compile"]>;
+  try {
+    compiled = ctx.compile(version.config as never, {
+      project: input.project,
+      stage: input.stage,
+      ...(ctx.settings.region ? { region: ctx.settings.region } : {}),
+    });
+  } catch (err) {
+    const errors = (err as { errors?: { path: string; message: string; line?: number; column?: number }[] })
+      .errors;
+    if (Array.isArray(errors)) {
+      throw problems.unprocessable(
+        "config-invalid",
+        "Config does not compile",
+        `Config version ${version.version} does not compile for stage ${input.stage}: ${errors
+          .map((e) => `${e.path}: ${e.message}`)
+          .join("; ")}`,
+        errors,
+      );
+    }
+    throw err;
+  }
+  let parameters: Record<string, string>;
+  try {
+    parameters = fillParameters(compiled.parameters, input.artifacts, ctx.settings.parameterFallback);
+  } catch (err) {
+    if (err instanceof MissingArtifactsError) {
+      throw problems.unprocessable(
+        "artifacts-missing",
+        "Artifacts missing",
+        err.message,
+        err.missing.map((m) => ({
+          path: `artifacts.${m.resource}.${m.field}`,
+          message: `needed for ${m.parameter}`,
+        })),
+      );
+    }
+    throw err;
+  }
+  const { template, outputMap, dropped } = compiled.outputParams
+    ? { template: compiled.template, outputMap: compiled.outputParams, dropped: [] }
+    : withParamOutputs(compiled.template, compiled.referenceableParams);
+  return {
+    configVersion: version.version,
+    stackName: stackNameOf(input.project, input.stage),
+    template,
+    parameters,
+    outputMap,
+    warnings: [
+      ...(compiled.warnings ?? []).map((w: { path?: string; message: string }) =>
+        w.path ? `${w.path}: ${w.message}` : w.message,
+      ),
+      ...(dropped.length > 0 ? [`Over 200 outputs: not exported: ${dropped.join(", ")}`] : []),
+    ],
+  };
+}

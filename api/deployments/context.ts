@@ -1,0 +1,66 @@
+/** What the deployment use cases work with: repositories, the Deployer port, the compiler, a clock. */
+import type { Logger } from "../http/logger.js";
+import type { ConfigRepository } from "../store/configs.js";
+import { type DeploymentRepository, deploymentRepository } from "../store/deployments.js";
+import { type LockRepository, lockRepository } from "../store/locks.js";
+import { type StageRepository, stageRepository } from "../store/stages.js";
+import type { Table } from "../store/table.js";
+import type { DeclaredParameter } from "./parameters.js";
+import type { Deployer, Template } from "./port.js";
+
+/** The compiler's result, as far as deployments need it. */
+export interface CompiledStack {
+  template: Template;
+  referenceableParams: Record<string, Record<string, unknown>>;
+  /** Which template Output carries which referenceable param, when the compiler emitted them. */
+  outputParams?: Record<string, { resource: string; param: string }>;
+  parameters: DeclaredParameter[];
+  warnings?: readonly { path?: string; message: string }[];
+}
+
+export type CompileFn = (
+  config: never,
+  target: { project: string; stage: string; region?: string },
+) => CompiledStack;
+
+export interface DeploymentSettings {
+  /** How long a stage lock holds without being extended (reconcile extends it while a stack works). */
+  leaseMs: number;
+  /** A read of a non-terminal deployment not updated for this long reconciles it first. */
+  reconcileAfterMs: number;
+  /** A PENDING deployment whose stack operation never started is cancelled after this long. */
+  pendingGraceMs: number;
+  /** The region templates are compiled for, when known. */
+  region?: string;
+  /** Values for template parameters a deployment did not supply (local placeholders). */
+  parameterFallback?: (p: DeclaredParameter) => string | undefined;
+}
+
+export const DEFAULT_SETTINGS: DeploymentSettings = {
+  leaseMs: 15 * 60_000,
+  reconcileAfterMs: 3_000,
+  pendingGraceMs: 60_000,
+};
+
+export interface DeploymentStores {
+  stages: StageRepository;
+  deployments: DeploymentRepository;
+  locks: LockRepository;
+}
+
+export function deploymentStores(table: Table): DeploymentStores {
+  return {
+    stages: stageRepository(table),
+    deployments: deploymentRepository(table),
+    locks: lockRepository(table),
+  };
+}
+
+export interface DeploymentsContext extends DeploymentStores {
+  configs: Pick<ConfigRepository, "get" | "latest">;
+  deployer: Deployer;
+  compile: CompileFn;
+  now: () => Date;
+  log: Logger;
+  settings: DeploymentSettings;
+}

@@ -1,0 +1,140 @@
+/**
+ * The common path of deploy, rollback and teardown: record the deployment and take the stage lock in
+ * one transaction, start the stack operation, and record how the start went.
+ */
+import { ulid } from "ulid";
+import { problems } from "../http/problem.js";
+import { type Deployment, type DeploymentKind, isTerminal, StageLockedError } from "../store/deployments.js";
+import type { DeploymentsContext } from "./context.js";
+import { stackNameOf, tokenOf } from "./names.js";
+import type { OutputMap } from "./outputs.js";
+import { DeployerError, type StartResult, type Template } from "./port.js";
+import { finish, reconcile } from "./reconcile.js";
+
+export interface LaunchInput {
+  project: string;
+  stage: string;
+  kind: DeploymentKind;
+  actor: string;
+  configVersion?: number;
+  template?: Template;
+  parameters?: Record<string, string>;
+  outputMap?: OutputMap;
+  warnings?: string[];
+  rollbackOf?: string;
+}
+
+export async function launch(ctx: DeploymentsContext, input: LaunchInput): Promise<Deployment> {
+  const now = ctx.now();
+  const id = ulid(now.getTime());
+  const deployment: Deployment = {
+    id,
+    project: input.project,
+    stage: input.stage,
+    kind: input.kind,
+    status: "PENDING",
+    stackName: stackNameOf(input.project, input.stage),
+    token: tokenOf(id),
+    createdAt: now.toISOString(),
+    createdBy: input.actor,
+    updatedAt: now.toISOString(),
+    ...(input.configVersion !== undefined ? { configVersion: input.configVersion } : {}),
+    ...(input.template ? { template: input.template } : {}),
+    ...(input.parameters ? { parameters: input.parameters } : {}),
+    ...(input.outputMap ? { outputMap: input.outputMap } : {}),
+    ...(input.warnings && input.warnings.length > 0 ? { warnings: input.warnings } : {}),
+    ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
+  };
+  await takeLock(ctx, deployment);
+
+  const stage = await ctx.stages.save(
+    input.project,
+    input.stage,
+    {
+      stackName: deployment.stackName,
+      status: input.kind === "teardown" ? "DELETING" : "DEPLOYING",
+      currentDeploymentId: id,
+      lastDeploymentId: id,
+    },
+    now,
+  );
+
+  let result: StartResult;
+  try {
+    const target = { stackName: deployment.stackName, ...(stage.stackId ? { stackId: stage.stackId } : {}) };
+    result =
+      input.kind === "teardown"
+        ? await ctx.deployer.teardown({ ...target, token: deployment.token })
+        : await ctx.deployer.start({
+            ...target,
+            template: input.template!,
+            parameters: input.parameters ?? {},
+            token: deployment.token,
+            tags: { "switchyard:project": input.project, "switchyard:stage": input.stage },
+          });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    ctx.log.warn("deployment failed to start", { deploymentId: id, reason });
+    return finish(ctx, deployment, {
+      status: "FAILED",
+      reason,
+      ...(err instanceof DeployerError && err.code === "stack-needs-action" ? { needsAction: reason } : {}),
+    });
+  }
+  if (result.kind === "noop") {
+    return finish(ctx, deployment, {
+      status: "SUCCEEDED",
+      noop: true,
+      reason:
+        input.kind === "teardown" ? "The stack does not exist." : "No changes: the stack already matches.",
+      ...(result.stackId ? { stackId: result.stackId } : {}),
+    });
+  }
+  if (input.kind !== "teardown") {
+    await ctx.stages.save(input.project, input.stage, { stackId: result.stackId, deployed: true }, ctx.now());
+  }
+  const started = await ctx.deployments.update(deployment, {
+    status: "IN_PROGRESS",
+    stackId: result.stackId,
+    startedAt: ctx.now().toISOString(),
+    updatedAt: ctx.now().toISOString(),
+  });
+  // Locally the operation may already have ended and been reconciled; then the terminal state stands.
+  return started ?? (await ctx.deployments.get(id)) ?? deployment;
+}
+
+/** Takes the stage lock with the new deployment; a lock left by a finished deployment is cleared first. */
+async function takeLock(ctx: DeploymentsContext, deployment: Deployment): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await ctx.deployments.createLocked(
+        deployment,
+        ctx.locks.acquirePut(
+          deployment.project,
+          deployment.stage,
+          deployment.id,
+          ctx.now(),
+          ctx.settings.leaseMs,
+        ),
+      );
+      return;
+    } catch (err) {
+      if (!(err instanceof StageLockedError)) throw err;
+    }
+    const lock = await ctx.locks.get(deployment.project, deployment.stage);
+    const holder = lock ? await ctx.deployments.get(lock.owner) : undefined;
+    if (attempt === 0 && lock) {
+      // The holder may have ended without releasing (a crash between the two writes): reconcile it.
+      const settled = holder ? await reconcile(ctx, holder) : undefined;
+      if (!holder || (settled && isTerminal(settled.status))) {
+        if (!holder) await ctx.locks.release(deployment.project, deployment.stage, lock.owner);
+        continue;
+      }
+    }
+    if (attempt === 0 && !lock) continue;
+    throw problems.conflict(
+      `Deployment ${lock?.owner ?? "(unknown)"} is still running on stage ${deployment.stage}; wait for it to end.`,
+      { runningDeploymentId: lock?.owner },
+    );
+  }
+}

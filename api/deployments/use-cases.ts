@@ -1,0 +1,158 @@
+/**
+ * The deployment use cases the routes call: preview, deploy, rollback, teardown, and reads that
+ * reconcile what they find still running. Independent of which Deployer adapter runs.
+ */
+import { problems } from "../http/problem.js";
+import { type Deployment, isTerminal } from "../store/deployments.js";
+import type { Stage } from "../store/stages.js";
+import { prepareTemplate } from "./compile-version.js";
+import type { DeploymentsContext } from "./context.js";
+import { launch } from "./launch.js";
+import { stackNameOf } from "./names.js";
+import type { Artifacts } from "./parameters.js";
+import type { StackChange } from "./port.js";
+import { reconcile } from "./reconcile.js";
+
+export interface Preview {
+  configVersion: number;
+  stackName: string;
+  changes: StackChange[];
+  warnings: string[];
+}
+
+export async function previewStage(
+  ctx: DeploymentsContext,
+  input: { project: string; stage: string; configVersion?: number; artifacts?: Artifacts },
+): Promise<Preview> {
+  const prepared = await prepareTemplate(ctx, input);
+  const stage = await ctx.stages.get(input.project, input.stage);
+  const changes = await ctx.deployer.preview({
+    stackName: prepared.stackName,
+    ...(stage?.stackId ? { stackId: stage.stackId } : {}),
+    template: prepared.template,
+    parameters: prepared.parameters,
+    ...(stage?.appliedTemplate && stage.deployed ? { previousTemplate: stage.appliedTemplate } : {}),
+  });
+  return {
+    configVersion: prepared.configVersion,
+    stackName: prepared.stackName,
+    changes,
+    warnings: prepared.warnings,
+  };
+}
+
+export async function deploy(
+  ctx: DeploymentsContext,
+  input: { project: string; stage: string; actor: string; configVersion?: number; artifacts?: Artifacts },
+): Promise<Deployment> {
+  const prepared = await prepareTemplate(ctx, input);
+  return launch(ctx, {
+    project: input.project,
+    stage: input.stage,
+    kind: "deploy",
+    actor: input.actor,
+    configVersion: prepared.configVersion,
+    template: prepared.template,
+    parameters: prepared.parameters,
+    outputMap: prepared.outputMap,
+    warnings: prepared.warnings,
+  });
+}
+
+/**
+ * A new deployment of the last succeeded version before the one the stage runs now: the very
+ * template and parameters (artifacts) that deployment applied.
+ */
+export async function rollback(
+  ctx: DeploymentsContext,
+  input: { project: string; stage: string; actor: string },
+): Promise<Deployment> {
+  const stage = await requireStage(ctx, input.project, input.stage);
+  if (!stage.deployed || stage.deployedConfigVersion === undefined) {
+    throw problems.conflict(`Stage ${input.stage} runs nothing to roll back from.`);
+  }
+  const target = await previousSucceeded(ctx, stage);
+  if (!target) {
+    throw problems.conflict(
+      `Stage ${input.stage} has no succeeded deployment of another config version before version ${stage.deployedConfigVersion}.`,
+    );
+  }
+  return launch(ctx, {
+    project: input.project,
+    stage: input.stage,
+    kind: "rollback",
+    actor: input.actor,
+    configVersion: target.configVersion!,
+    template: target.template!,
+    parameters: target.parameters ?? {},
+    outputMap: target.outputMap ?? {},
+    rollbackOf: target.id,
+  });
+}
+
+async function previousSucceeded(ctx: DeploymentsContext, stage: Stage): Promise<Deployment | undefined> {
+  let cursor: string | undefined;
+  let passedCurrent = stage.lastSucceededDeploymentId === undefined;
+  do {
+    const page = await ctx.deployments.list(stage.project, stage.stage, {
+      limit: 50,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const d of page.items) {
+      if (d.id === stage.lastSucceededDeploymentId) {
+        passedCurrent = true;
+        continue;
+      }
+      if (!passedCurrent || d.status !== "SUCCEEDED") continue;
+      // What ran before a teardown is not a state this stack can return to.
+      if (d.kind === "teardown") return undefined;
+      if (d.configVersion !== stage.deployedConfigVersion) {
+        const full = await ctx.deployments.get(d.id);
+        if (full?.template) return full;
+      }
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return undefined;
+}
+
+export async function teardown(
+  ctx: DeploymentsContext,
+  input: { project: string; stage: string; actor: string },
+): Promise<Deployment> {
+  const stage = await requireStage(ctx, input.project, input.stage);
+  if (stage.status === "DELETED" && !stage.deployed) {
+    throw problems.conflict(`Stage ${input.stage} is already torn down.`);
+  }
+  return launch(ctx, { project: input.project, stage: input.stage, kind: "teardown", actor: input.actor });
+}
+
+export async function requireStage(ctx: DeploymentsContext, project: string, stage: string): Promise<Stage> {
+  const found = await ctx.stages.get(project, stage);
+  if (!found) throw problems.notFound(`Project ${project} has no stage ${stage}.`);
+  return found;
+}
+
+/** A deployment by ID, reconciled first when it is still running and has not moved for a while. */
+export async function readDeployment(ctx: DeploymentsContext, id: string): Promise<Deployment | undefined> {
+  const found = await ctx.deployments.get(id);
+  if (!found || isTerminal(found.status)) return found;
+  const idle = ctx.now().getTime() - Date.parse(found.updatedAt);
+  return idle >= ctx.settings.reconcileAfterMs ? reconcile(ctx, found) : found;
+}
+
+/** Reconciles the stage's running deployment, if any, so a stage read shows fresh status. */
+export async function readStage(
+  ctx: DeploymentsContext,
+  project: string,
+  stage: string,
+): Promise<Stage | undefined> {
+  const found = await ctx.stages.get(project, stage);
+  if (!found?.currentDeploymentId) return found;
+  const before = await ctx.deployments.get(found.currentDeploymentId);
+  if (!before || isTerminal(before.status)) return found;
+  const after = await readDeployment(ctx, before.id);
+  return after && isTerminal(after.status) ? ctx.stages.get(project, stage) : found;
+}
+
+export { stackNameOf };

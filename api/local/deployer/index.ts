@@ -1,0 +1,37 @@
+/** The local Deployer, wired so each settled operation reconciles its deployment right away. */
+
+import type { DeploymentSettings } from "../../deployments/context.js";
+import { reconcileToken } from "../../deployments/index.js";
+import { localPlaceholder } from "../../deployments/parameters.js";
+import type { AppDeps } from "../../deps.js";
+import type { EventBridgeApi } from "../eventbridge/api.js";
+import { LocalDeployer } from "./local-deployer.js";
+
+export { LocalDeployer, type LocalDeployerOptions } from "./local-deployer.js";
+
+/** Local deployments run in-process: a short lease, placeholders for code artifacts. */
+export const LOCAL_DEPLOYMENT_SETTINGS: Partial<DeploymentSettings> = {
+  leaseMs: 2 * 60_000,
+  parameterFallback: localPlaceholder,
+};
+
+export function createLocalDeployer(
+  deps: Pick<AppDeps, "table" | "now" | "log">,
+  engine: EventBridgeApi,
+  region?: string,
+): LocalDeployer {
+  return new LocalDeployer({
+    engine,
+    table: deps.table,
+    now: deps.now,
+    log: deps.log,
+    ...(region ? { region } : {}),
+  });
+}
+
+/** Once the app's deps exist: every settled local operation reconciles its deployment. */
+export function reconcileOnSettle(deployer: LocalDeployer, deps: AppDeps): void {
+  deployer.onSettled = async (_stackName, token) => {
+    await reconcileToken(deps, token);
+  };
+}

@@ -1,0 +1,582 @@
+/**
+ * The Deployer over the embedded engine: a small CloudFormation. It applies a compiled template in
+ * dependency order, resolving intrinsics against what it already created, rolls back on failure,
+ * writes stack-like events and ends in CloudFormation's statuses. Operations run in-process after
+ * `start` returns; `onSettled` tells the control plane when one ends (the "engine reports as it goes").
+ */
+import { isDeepStrictEqual } from "node:util";
+import { monotonicFactory } from "ulid";
+import {
+  type Deployer,
+  DeployerError,
+  type DescribeInput,
+  type OperationStatus,
+  type PreviewInput,
+  type StackChange,
+  type StackTarget,
+  type StartInput,
+  type StartResult,
+  type Template,
+} from "../../deployments/port.js";
+import { isInProgress, needsAction, phaseOf } from "../../deployments/stack-status.js";
+import type { Logger } from "../../http/logger.js";
+import type { Table } from "../../store/table.js";
+import { DEFAULT_LOCAL_REGION, type EventBridgeApi, LOCAL_ACCOUNT_ID } from "../eventbridge/api.js";
+import { diffTemplates } from "./diff.js";
+import { evaluateConditions, type ResolveContext, resolve, TemplateError } from "./intrinsics.js";
+import { creationOrder } from "./order.js";
+import { type HandlerContext, handlerFor, type ResourceState } from "./resource-types.js";
+import { type LocalStack, LocalStackStore, type OperationKind } from "./stack-store.js";
+
+export interface LocalDeployerOptions {
+  engine: EventBridgeApi;
+  table: Table;
+  region?: string;
+  account?: string;
+  now?: () => Date;
+  log?: Logger;
+  /** Called when an operation settles, so the deployment it belongs to can be reconciled. */
+  onSettled?: (stackName: string, token: string) => void | Promise<void>;
+}
+
+const STACK_TYPE = "AWS::CloudFormation::Stack";
+const INTERRUPTED = "The local engine stopped while this operation was running.";
+
+export class LocalDeployer implements Deployer {
+  private readonly store: LocalStackStore;
+  private readonly region: string;
+  private readonly account: string;
+  private readonly now: () => Date;
+  private readonly nextId = monotonicFactory();
+  /** Operations running in this process, by stack name. */
+  private readonly running = new Map<string, { token: string; done: Promise<void> }>();
+  onSettled?: LocalDeployerOptions["onSettled"];
+
+  constructor(private readonly options: LocalDeployerOptions) {
+    this.store = new LocalStackStore(options.table);
+    this.region = options.region ?? DEFAULT_LOCAL_REGION;
+    this.account = options.account ?? LOCAL_ACCOUNT_ID;
+    this.now = options.now ?? (() => new Date());
+    this.onSettled = options.onSettled;
+  }
+
+  /** Resolves when no operation runs any more (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+
+  async preview(input: PreviewInput): Promise<StackChange[]> {
+    const stack = await this.liveStack(input.stackName);
+    return diffTemplates(stack ? { template: stack.template, parameters: stack.parameters } : {}, {
+      template: input.template,
+      parameters: input.parameters,
+    });
+  }
+
+  async start(input: StartInput): Promise<StartResult> {
+    let stack = await this.store.get(input.stackName);
+    if (stack?.operations.some((op) => op.token === input.token))
+      return { kind: "started", stackId: stack.stackId };
+    if (stack) stack = await this.settleInterrupted(stack);
+    if (stack && isInProgress(stack.status)) {
+      throw new DeployerError(
+        "stack-busy",
+        `Stack ${input.stackName} is in ${stack.status} state and can not be updated.`,
+      );
+    }
+    // An interrupted operation left accurate resource records, so the next one converges from them.
+    if (stack && needsAction(stack.status) && stack.statusReason !== INTERRUPTED) {
+      throw new DeployerError(
+        "stack-needs-action",
+        `Stack ${input.stackName} is in ${stack.status} state and needs action before it can be updated.`,
+      );
+    }
+    // A failed create leaves nothing behind (ROLLBACK_COMPLETE); CloudFormation needs it deleted first.
+    const fresh = !stack || stack.status === "ROLLBACK_COMPLETE" || stack.status === "DELETE_COMPLETE";
+    if (
+      stack &&
+      !fresh &&
+      isDeepStrictEqual(stack.template, input.template) &&
+      isDeepStrictEqual(stack.parameters, input.parameters) &&
+      stack.status !== "UPDATE_ROLLBACK_COMPLETE" &&
+      !stack.status.endsWith("_FAILED")
+    ) {
+      return { kind: "noop", stackId: stack.stackId };
+    }
+    const kind: OperationKind = fresh ? "CREATE" : "UPDATE";
+    const next: LocalStack =
+      fresh || !stack
+        ? {
+            stackName: input.stackName,
+            stackId: this.newStackId(input.stackName),
+            status: "CREATE_IN_PROGRESS",
+            parameters: {},
+            resources: {},
+            outputs: {},
+            operations: stack?.operations ?? [],
+          }
+        : stack;
+    this.launch(next, kind, input.token, (s) =>
+      this.apply(s, kind, input.token, input.template, input.parameters),
+    );
+    return { kind: "started", stackId: next.stackId };
+  }
+
+  async teardown(input: StackTarget & { token: string }): Promise<StartResult> {
+    let stack = await this.store.get(input.stackName);
+    if (!stack || stack.status === "DELETE_COMPLETE") return { kind: "noop", stackId: stack?.stackId };
+    if (stack.operations.some((op) => op.token === input.token))
+      return { kind: "started", stackId: stack.stackId };
+    stack = await this.settleInterrupted(stack);
+    if (isInProgress(stack.status)) {
+      throw new DeployerError(
+        "stack-busy",
+        `Stack ${input.stackName} is in ${stack.status} state and can not be deleted.`,
+      );
+    }
+    this.launch(stack, "DELETE", input.token, (s) => this.destroy(s, input.token));
+    return { kind: "started", stackId: stack.stackId };
+  }
+
+  async describe(input: DescribeInput): Promise<OperationStatus> {
+    let stack = await this.store.get(input.stackName);
+    const op = stack?.operations.find((o) => o.token === input.token);
+    if (!stack || !op) {
+      return {
+        phase: "FAILED",
+        stackStatus: stack?.status ?? "DELETE_COMPLETE",
+        reason: `Stack ${input.stackName} has no operation ${input.token}.`,
+        events: [],
+        outputs: {},
+        unknownOperation: true,
+      };
+    }
+    stack = await this.settleInterrupted(stack);
+    const settledOp = stack.operations.find((o) => o.token === input.token) ?? op;
+    const phase = phaseOf(settledOp.status, settledOp.kind === "DELETE");
+    const events = (await this.store.events(input.stackName, input.token, input.afterEventId)).map(
+      ({ token: _t, ...e }) => e,
+    );
+    let reason = settledOp.reason;
+    if (phase === "FAILED") {
+      const all = input.afterEventId ? await this.store.events(input.stackName, input.token) : events;
+      const failed = all.filter(
+        (e) => e.status.endsWith("_FAILED") && e.resourceType !== STACK_TYPE && e.reason,
+      );
+      if (failed.length > 0) reason = failed.map((e) => `${e.logicalId}: ${e.reason}`).join("; ");
+    }
+    return {
+      phase,
+      stackStatus: settledOp.status,
+      ...(reason ? { reason } : {}),
+      ...(needsAction(settledOp.status) && settledOp.reason !== INTERRUPTED ? { needsAction: true } : {}),
+      events,
+      outputs: stack.status === "DELETE_COMPLETE" ? {} : stack.outputs,
+      stackId: stack.stackId,
+    };
+  }
+
+  // --- operations -------------------------------------------------------------------------------
+
+  private launch(
+    stack: LocalStack,
+    kind: OperationKind,
+    token: string,
+    run: (s: LocalStack) => Promise<void>,
+  ): void {
+    const status = `${kind}_IN_PROGRESS`;
+    stack.status = status;
+    stack.statusReason = kind === "CREATE" ? "User Initiated" : undefined;
+    stack.operations = [...stack.operations, { token, kind, status }];
+    const done = (async () => {
+      await this.store.put(stack);
+      await this.stackEvent(stack, token, status, stack.statusReason);
+      try {
+        await run(stack);
+      } catch (err) {
+        // Only a store failure gets here; the operation's own failures are recorded by run().
+        this.options.log?.error("local deployer operation crashed", {
+          stack: stack.stackName,
+          error: String(err),
+        });
+      }
+    })().finally(() => {
+      this.running.delete(stack.stackName);
+      void Promise.resolve(this.onSettled?.(stack.stackName, token)).catch((err) =>
+        this.options.log?.error("reconcile after local operation failed", { error: String(err) }),
+      );
+    });
+    this.running.set(stack.stackName, { token, done });
+  }
+
+  private async apply(
+    stack: LocalStack,
+    kind: OperationKind,
+    token: string,
+    template: Template,
+    parameters: Record<string, string>,
+  ): Promise<void> {
+    const previous = { template: stack.template, parameters: stack.parameters };
+    const before = { ...stack.resources };
+    const created: string[] = [];
+    const replaced = new Map<string, ResourceState>();
+    const updated = new Map<string, ResourceState>();
+    let order: string[];
+    let ctx: ResolveContext;
+    try {
+      ({ order, ctx } = this.prepare(stack, template, parameters));
+    } catch (err) {
+      return this.fail(stack, kind, token, reasonOf(err));
+    }
+    for (const logicalId of order) {
+      const spec = template.Resources[logicalId]!;
+      const handler = handlerFor(spec.Type);
+      const hctx = this.handlerContext(stack, logicalId);
+      const current = stack.resources[logicalId];
+      let phase = "CREATE";
+      try {
+        const props = (resolve(spec.Properties ?? {}, ctx) ?? {}) as Record<string, unknown>;
+        if (
+          !current ||
+          current.type !== spec.Type ||
+          handler.replaceOn.some((p) => !isDeepStrictEqual(props[p], current.properties[p]))
+        ) {
+          phase = current ? "UPDATE" : "CREATE";
+          await this.resourceEvent(
+            stack,
+            token,
+            logicalId,
+            spec.Type,
+            `${phase}_IN_PROGRESS`,
+            current
+              ? "Requested update requires the creation of a new physical resource; hence creating one."
+              : undefined,
+          );
+          const made = await handler.create(props, hctx);
+          if (current) replaced.set(logicalId, current);
+          created.push(logicalId);
+          stack.resources[logicalId] = { type: spec.Type, properties: props, ...made };
+        } else if (!isDeepStrictEqual(props, current.properties)) {
+          phase = "UPDATE";
+          await this.resourceEvent(stack, token, logicalId, spec.Type, "UPDATE_IN_PROGRESS");
+          const made = await handler.update(current, props, hctx);
+          updated.set(logicalId, current);
+          stack.resources[logicalId] = { type: spec.Type, properties: props, ...made };
+        } else {
+          continue;
+        }
+        await this.store.put(stack);
+        await this.resourceEvent(
+          stack,
+          token,
+          logicalId,
+          spec.Type,
+          `${phase}_COMPLETE`,
+          undefined,
+          stack.resources[logicalId]!.physicalId,
+        );
+      } catch (err) {
+        await this.resourceEvent(stack, token, logicalId, spec.Type, `${phase}_FAILED`, reasonOf(err));
+        return this.rollBack(stack, kind, token, { before, created, replaced, updated, previous });
+      }
+    }
+    // Cleanup: what the new template no longer has, and the old halves of replacements.
+    if (kind === "UPDATE") await this.setStatus(stack, token, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS");
+    const desired = new Set(order);
+    const leftovers = previous.template
+      ? creationOrder(previous.template, (id) => id in before && !desired.has(id)).reverse()
+      : [];
+    for (const id of Object.keys(before)) if (!desired.has(id) && !leftovers.includes(id)) leftovers.push(id);
+    for (const id of leftovers) {
+      await this.deleteResource(stack, token, id, before[id]!, true);
+      delete stack.resources[id];
+    }
+    for (const [id, old] of replaced) await this.deleteResource(stack, token, id, old, true);
+    stack.template = template;
+    stack.parameters = parameters;
+    stack.outputs = this.outputs(template, ctx);
+    await this.setStatus(stack, token, `${kind}_COMPLETE`);
+  }
+
+  private async rollBack(
+    stack: LocalStack,
+    kind: OperationKind,
+    token: string,
+    work: {
+      before: Record<string, ResourceState>;
+      created: string[];
+      replaced: Map<string, ResourceState>;
+      updated: Map<string, ResourceState>;
+      previous: { template?: Template; parameters: Record<string, string> };
+    },
+  ): Promise<void> {
+    const rolling = kind === "CREATE" ? "ROLLBACK" : "UPDATE_ROLLBACK";
+    await this.setStatus(
+      stack,
+      token,
+      `${rolling}_IN_PROGRESS`,
+      "The following resource(s) failed to create or update.",
+    );
+    try {
+      for (const id of [...work.created].reverse()) {
+        await this.deleteResource(stack, token, id, stack.resources[id]!, false);
+        delete stack.resources[id];
+        const old = work.replaced.get(id);
+        if (old) stack.resources[id] = old;
+      }
+      for (const [id, old] of work.updated) {
+        const now = stack.resources[id]!;
+        const restored = await handlerFor(old.type).update(
+          now,
+          old.properties,
+          this.handlerContext(stack, id),
+        );
+        stack.resources[id] = { ...old, ...restored };
+        await this.resourceEvent(stack, token, id, old.type, "UPDATE_COMPLETE", undefined, old.physicalId);
+      }
+    } catch (err) {
+      await this.setStatus(stack, token, `${rolling}_FAILED`, reasonOf(err));
+      return;
+    }
+    if (kind === "CREATE") {
+      stack.resources = {};
+      stack.outputs = {};
+    }
+    await this.setStatus(stack, token, `${rolling}_COMPLETE`);
+  }
+
+  private async destroy(stack: LocalStack, token: string): Promise<void> {
+    const known = stack.template
+      ? creationOrder(stack.template, (id) => id in stack.resources).reverse()
+      : [];
+    const order = [...Object.keys(stack.resources).filter((id) => !known.includes(id)), ...known];
+    for (const id of order) {
+      const state = stack.resources[id]!;
+      try {
+        await this.deleteResource(stack, token, id, state, false);
+      } catch {
+        await this.setStatus(
+          stack,
+          token,
+          "DELETE_FAILED",
+          `The following resource(s) failed to delete: [${id}].`,
+        );
+        return;
+      }
+      delete stack.resources[id];
+      await this.store.put(stack);
+    }
+    stack.outputs = {};
+    await this.setStatus(stack, token, "DELETE_COMPLETE");
+  }
+
+  private async fail(stack: LocalStack, kind: OperationKind, token: string, reason: string): Promise<void> {
+    await this.resourceEvent(stack, token, stack.stackName, STACK_TYPE, `${kind}_FAILED`, reason);
+    await this.setStatus(
+      stack,
+      token,
+      kind === "CREATE" ? "ROLLBACK_COMPLETE" : "UPDATE_ROLLBACK_COMPLETE",
+      reason,
+    );
+  }
+
+  private async deleteResource(
+    stack: LocalStack,
+    token: string,
+    logicalId: string,
+    state: ResourceState,
+    tolerate: boolean,
+  ): Promise<void> {
+    await this.resourceEvent(
+      stack,
+      token,
+      logicalId,
+      state.type,
+      "DELETE_IN_PROGRESS",
+      undefined,
+      state.physicalId,
+    );
+    try {
+      await handlerFor(state.type).delete(state, this.handlerContext(stack, logicalId));
+    } catch (err) {
+      await this.resourceEvent(
+        stack,
+        token,
+        logicalId,
+        state.type,
+        "DELETE_FAILED",
+        reasonOf(err),
+        state.physicalId,
+      );
+      // CloudFormation skips a failed cleanup delete after a successful update, but not in a teardown.
+      if (tolerate) return;
+      throw err;
+    }
+    await this.resourceEvent(
+      stack,
+      token,
+      logicalId,
+      state.type,
+      "DELETE_COMPLETE",
+      undefined,
+      state.physicalId,
+    );
+  }
+
+  /** Parameters, conditions and the order of the resources to create. */
+  private prepare(
+    stack: LocalStack,
+    template: Template,
+    parameters: Record<string, string>,
+  ): { order: string[]; ctx: ResolveContext } {
+    const params: Record<string, unknown> = {
+      "AWS::Region": this.region,
+      "AWS::AccountId": this.account,
+      "AWS::StackName": stack.stackName,
+      "AWS::StackId": stack.stackId,
+      "AWS::Partition": "aws",
+      "AWS::URLSuffix": "amazonaws.com",
+      "AWS::NotificationARNs": [],
+    };
+    const missing: string[] = [];
+    for (const [name, decl] of Object.entries(template.Parameters ?? {})) {
+      const raw = parameters[name] ?? (decl.Default === undefined ? undefined : String(decl.Default));
+      if (raw === undefined) {
+        missing.push(name);
+        continue;
+      }
+      params[name] =
+        decl.Type.startsWith("List<") || decl.Type === "CommaDelimitedList"
+          ? raw.split(",").filter(Boolean)
+          : raw;
+    }
+    if (missing.length > 0) throw new TemplateError(`Parameters: [${missing.join(", ")}] must have values`);
+    const base = {
+      params,
+      region: this.region,
+      mappings: template.Mappings as ResolveContext["mappings"],
+      ref: (id: string) => {
+        const r = stack.resources[id];
+        if (!r)
+          throw new TemplateError(
+            `Template format error: Unresolved resource dependencies [${id}] in the Resources block of the template`,
+          );
+        return r.ref;
+      },
+      getAtt: (id: string, attribute: string) => {
+        const r = stack.resources[id];
+        if (!r)
+          throw new TemplateError(
+            `Template format error: Unresolved resource dependencies [${id}] in the Resources block of the template`,
+          );
+        const value = r.attributes[attribute];
+        if (value === undefined)
+          throw new TemplateError(
+            `Template error: resource ${id} does not support attribute type ${attribute} in Fn::GetAtt`,
+          );
+        return value;
+      },
+    };
+    const conditions = evaluateConditions(template.Conditions, base);
+    const order = creationOrder(template, (id) => {
+      const cond = template.Resources[id]?.Condition;
+      return cond === undefined || conditions[cond] === true;
+    });
+    return { order, ctx: { ...base, conditions } };
+  }
+
+  /** Each output resolved on its own: one that cannot resolve locally is left out, not fatal. */
+  private outputs(template: Template, ctx: ResolveContext): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, output] of Object.entries(template.Outputs ?? {})) {
+      const cond = (output as { Condition?: string }).Condition;
+      if (cond && !ctx.conditions[cond]) continue;
+      try {
+        const value = resolve(output.Value, ctx);
+        if (value !== undefined) out[key] = Array.isArray(value) ? value.join(",") : String(value);
+      } catch (err) {
+        this.options.log?.warn("local deployer left out an output", { output: key, error: reasonOf(err) });
+      }
+    }
+    return out;
+  }
+
+  /** A stack left in progress by a process that stopped: its operation can no longer finish. */
+  private async settleInterrupted(stack: LocalStack): Promise<LocalStack> {
+    if (!isInProgress(stack.status) || this.running.has(stack.stackName)) return stack;
+    const op = stack.operations.at(-1);
+    const token = op?.token ?? "unknown";
+    const failed =
+      op?.kind === "DELETE" ? "DELETE_FAILED" : op?.kind === "CREATE" ? "CREATE_FAILED" : "UPDATE_FAILED";
+    // Resources are saved after every step, so the record still says exactly what exists; the next
+    // operation converges from there. DELETE_FAILED is retried by the next teardown.
+    stack.template = undefined;
+    await this.setStatus(stack, token, failed, INTERRUPTED);
+    return stack;
+  }
+
+  private async setStatus(stack: LocalStack, token: string, status: string, reason?: string): Promise<void> {
+    stack.status = status;
+    stack.statusReason = reason;
+    stack.operations = stack.operations.map((op) =>
+      op.token === token ? { ...op, status, ...(reason ? { reason } : {}) } : op,
+    );
+    await this.store.put(stack);
+    await this.stackEvent(stack, token, status, reason);
+  }
+
+  private stackEvent(stack: LocalStack, token: string, status: string, reason?: string): Promise<void> {
+    return this.resourceEvent(stack, token, stack.stackName, STACK_TYPE, status, reason, stack.stackId);
+  }
+
+  private async resourceEvent(
+    stack: LocalStack,
+    token: string,
+    logicalId: string,
+    resourceType: string,
+    status: string,
+    reason?: string,
+    physicalId?: string,
+  ): Promise<void> {
+    await this.store.addEvent(stack.stackName, {
+      id: this.nextId(),
+      token,
+      timestamp: this.now().toISOString(),
+      logicalId,
+      resourceType,
+      status,
+      ...(reason ? { reason } : {}),
+      ...(physicalId ? { physicalId } : {}),
+    });
+  }
+
+  private handlerContext(stack: LocalStack, logicalId: string): HandlerContext {
+    return {
+      engine: this.options.engine,
+      region: this.region,
+      account: this.account,
+      stackName: stack.stackName,
+      logicalId,
+    };
+  }
+
+  private newStackId(stackName: string): string {
+    return `arn:aws:cloudformation:${this.region}:${this.account}:stack/${stackName}/${crypto.randomUUID()}`;
+  }
+
+  private async liveStack(stackName: string): Promise<LocalStack | undefined> {
+    const stack = await this.store.get(stackName);
+    return stack && stack.status !== "DELETE_COMPLETE" && stack.status !== "ROLLBACK_COMPLETE"
+      ? stack
+      : undefined;
+  }
+}
+
+function reasonOf(err: unknown): string {
+  if (err instanceof Error) {
+    return err.name && err.name !== "Error" && err.name !== "TemplateError"
+      ? `${err.name}: ${err.message}`
+      : err.message;
+  }
+  return String(err);
+}

@@ -1,0 +1,105 @@
+/**
+ * Where the local deployer keeps its stacks: the same DynamoDB table as everything else (dynalite
+ * locally), so stacks survive a restart of `npm start` like the rest of the data.
+ * Keys: PK `LOCALSTACK#<stackName>`; SK `STATE` (the stack) and `EVENT#<ulid>` (its events, in order).
+ */
+import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { StackEvent, Template } from "../../deployments/port.js";
+import type { Table } from "../../store/table.js";
+import type { ResourceState } from "./resource-types.js";
+
+export type OperationKind = "CREATE" | "UPDATE" | "DELETE";
+
+export interface OperationRecord {
+  token: string;
+  kind: OperationKind;
+  /** The stack status the operation ended in (or is in). */
+  status: string;
+  reason?: string;
+}
+
+export interface LocalStack {
+  stackName: string;
+  stackId: string;
+  status: string;
+  statusReason?: string;
+  /** The template and parameters of the last operation (applied, or being applied). */
+  template?: Template;
+  parameters: Record<string, string>;
+  resources: Record<string, ResourceState>;
+  outputs: Record<string, string>;
+  /** The most recent operations, newest last; tells `describe` how an older token ended. */
+  operations: OperationRecord[];
+}
+
+export interface LocalStackEvent extends StackEvent {
+  token: string;
+}
+
+const MAX_OPERATIONS = 20;
+
+export class LocalStackStore {
+  constructor(private readonly table: Table) {}
+
+  async get(stackName: string): Promise<LocalStack | undefined> {
+    const out = await this.table.doc.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: { PK: pk(stackName), SK: "STATE" },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item?.stack as LocalStack | undefined;
+  }
+
+  async put(stack: LocalStack): Promise<void> {
+    const trimmed = { ...stack, operations: stack.operations.slice(-MAX_OPERATIONS) };
+    await this.table.doc.send(
+      new PutCommand({
+        TableName: this.table.name,
+        Item: { PK: pk(stack.stackName), SK: "STATE", stack: trimmed },
+      }),
+    );
+  }
+
+  async addEvent(stackName: string, event: LocalStackEvent): Promise<void> {
+    await this.table.doc.send(
+      new PutCommand({
+        TableName: this.table.name,
+        Item: { PK: pk(stackName), SK: `EVENT#${event.id}`, event },
+      }),
+    );
+  }
+
+  /** Events of one operation after `afterId` (exclusive), oldest first. */
+  async events(stackName: string, token: string, afterId?: string): Promise<LocalStackEvent[]> {
+    const events: LocalStackEvent[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          KeyConditionExpression: afterId
+            ? "PK = :pk AND SK > :after"
+            : "PK = :pk AND begins_with(SK, :prefix)",
+          FilterExpression: "#e.#t = :token",
+          ExpressionAttributeNames: { "#e": "event", "#t": "token" },
+          ExpressionAttributeValues: {
+            ":pk": pk(stackName),
+            ":token": token,
+            ...(afterId ? { ":after": `EVENT#${afterId}` } : { ":prefix": "EVENT#" }),
+          },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        if (String(item.SK).startsWith("EVENT#")) events.push(item.event as LocalStackEvent);
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return events;
+  }
+}
+
+const pk = (stackName: string) => `LOCALSTACK#${stackName}`;

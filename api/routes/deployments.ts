@@ -1,0 +1,284 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { streamSSE } from "hono/streaming";
+import { callerOf, requireProject } from "../auth/index.js";
+import { deploymentsContext } from "../deployments/index.js";
+import { STAGE_NAME } from "../deployments/names.js";
+import { deploy, readDeployment } from "../deployments/use-cases.js";
+import type { AppDeps } from "../deps.js";
+import type { App } from "../http/env.js";
+import { idempotent } from "../http/idempotency.js";
+import { bearerSecurity, jsonContent, problemResponses } from "../http/openapi.js";
+import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
+import { ProblemError, problems } from "../http/problem.js";
+import { type Deployment, isTerminal, summary } from "../store/deployments.js";
+import { ProjectParamsSchema } from "./projects.js";
+
+export const StageParamsSchema = ProjectParamsSchema.extend({
+  stage: z
+    .string()
+    .regex(STAGE_NAME, "2 to 12 lowercase letters, digits and hyphens")
+    .openapi({ param: { name: "stage", in: "path" }, example: "dev" }),
+});
+
+const DeploymentIdParamsSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "a deployment ID (ULID)")
+    .openapi({ param: { name: "id", in: "path" }, example: "01JD5Z3M9X2Q8R7T6Y5W4V3U2S" }),
+});
+
+export const StackEventSchema = z
+  .object({
+    id: z.string(),
+    timestamp: z.string().openapi({ format: "date-time" }),
+    logicalId: z.string().openapi({ example: "MyBusEventBus" }),
+    resourceType: z.string().openapi({ example: "AWS::Events::EventBus" }),
+    status: z.string().openapi({ example: "CREATE_COMPLETE" }),
+    reason: z.string().optional(),
+    physicalId: z.string().optional(),
+  })
+  .openapi("StackEvent");
+
+export const DeploymentSchema = z
+  .object({
+    id: z.string(),
+    project: z.string(),
+    stage: z.string(),
+    kind: z.enum(["deploy", "rollback", "teardown"]),
+    status: z.enum(["PENDING", "IN_PROGRESS", "SUCCEEDED", "FAILED", "CANCELLED"]),
+    configVersion: z.number().int().optional().openapi({ description: "Absent for a teardown." }),
+    reason: z
+      .string()
+      .optional()
+      .openapi({ description: "Why it failed (the failed resources' reasons), or why nothing changed." }),
+    stackName: z.string(),
+    stackId: z.string().optional(),
+    stackStatus: z.string().optional().openapi({ example: "UPDATE_COMPLETE" }),
+    noop: z.boolean().optional().openapi({ description: "The stack already matched; nothing was changed." }),
+    rollbackOf: z
+      .string()
+      .optional()
+      .openapi({ description: "For a rollback: the deployment it re-applies." }),
+    warnings: z.array(z.string()).optional(),
+    createdAt: z.string().openapi({ format: "date-time" }),
+    createdBy: z.string().openapi({ description: "Key id of the caller." }),
+    startedAt: z.string().optional().openapi({ format: "date-time" }),
+    updatedAt: z.string().openapi({ format: "date-time" }),
+    finishedAt: z.string().optional().openapi({ format: "date-time" }),
+  })
+  .openapi("Deployment");
+
+const DeploymentWithEventsSchema = DeploymentSchema.extend({ events: z.array(StackEventSchema) }).openapi(
+  "DeploymentWithEvents",
+);
+
+const ArtifactsSchema = z
+  .record(
+    z.string(),
+    z
+      .object({
+        codeBucket: z.string().min(3).max(63).optional(),
+        codeKey: z.string().min(1).max(1024).optional(),
+        imageUri: z.string().min(1).max(2048).optional(),
+        subnetIds: z
+          .array(z.string().regex(/^subnet-[0-9a-f]+$/))
+          .max(16)
+          .optional(),
+        securityGroupIds: z
+          .array(z.string().regex(/^sg-[0-9a-f]+$/))
+          .max(5)
+          .optional(),
+      })
+      .strict()
+      .openapi("ResourceArtifacts"),
+  )
+  .openapi("Artifacts", {
+    description:
+      "Per config resource: the built code (S3 zip or image) its template parameters take; network settings under `platform`.",
+    example: { myFunction: { codeBucket: "builds", codeKey: "orders/fn-1a2b.zip" } },
+  });
+
+export const DeployRequestSchema = z
+  .object({
+    configVersion: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: "Defaults to the latest version." }),
+    artifacts: ArtifactsSchema.optional(),
+  })
+  .strict()
+  .openapi("DeployRequest");
+
+/** An optional JSON body: POST with no body deploys the latest version. */
+export const optionalJsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: false,
+  content: { "application/json": { schema } },
+});
+
+export const toDeploymentBody = (d: Deployment) => summary(d);
+
+const createDeploymentRoute = createRoute({
+  method: "post",
+  path: "/v1/projects/{project}/stages/{stage}/deployments",
+  operationId: "deployments.create",
+  tags: ["Deployments"],
+  summary: "Deploy a config version to a stage",
+  description:
+    "Deployers and above. Compiles the version (default: the latest) for the stage and starts the stack operation; answers 202 with the deployment to poll (or stream: `/v1/deployments/{id}/events`). One deployment per stage at a time: another one answers 409 naming the running deployment. Deploying what the stage already runs succeeds as a no-op. Supports `Idempotency-Key`.",
+  security: bearerSecurity,
+  request: { params: StageParamsSchema, body: optionalJsonBody(DeployRequestSchema) },
+  responses: {
+    202: jsonContent(DeploymentSchema, "The deployment, started (or already finished when nothing changed)."),
+    ...problemResponses(400, 401, 403, 404, 409, 422),
+  },
+});
+
+const listDeploymentsRoute = createRoute({
+  method: "get",
+  path: "/v1/projects/{project}/stages/{stage}/deployments",
+  operationId: "deployments.list",
+  tags: ["Deployments"],
+  summary: "List a stage's deployments",
+  description: "Viewers and above. Newest first, paged with `limit` and `cursor`.",
+  security: bearerSecurity,
+  request: { params: StageParamsSchema, query: PageQuerySchema },
+  responses: {
+    200: jsonContent(pageSchema(DeploymentSchema, "DeploymentPage"), "A page of deployments."),
+    ...problemResponses(400, 401, 403, 404),
+  },
+});
+
+const getDeploymentRoute = createRoute({
+  method: "get",
+  path: "/v1/deployments/{id}",
+  operationId: "deployments.get",
+  tags: ["Deployments"],
+  summary: "Get a deployment",
+  description:
+    "Viewers of the deployment's project. Status, reason, timestamps, config version and the stack events so far. Reading a deployment that has not moved for a few seconds reconciles it with its stack first.",
+  security: bearerSecurity,
+  request: { params: DeploymentIdParamsSchema },
+  responses: {
+    200: jsonContent(DeploymentWithEventsSchema, "The deployment with its events."),
+    ...problemResponses(400, 401, 404),
+  },
+});
+
+const deploymentEventsRoute = createRoute({
+  method: "get",
+  path: "/v1/deployments/{id}/events",
+  operationId: "deployments.events",
+  tags: ["Deployments"],
+  summary: "Stack events of a deployment",
+  description:
+    "Viewers of the deployment's project. A JSON list by default. With `Accept: text/event-stream`, server-sent events: each stack event as `event: stack-event` (id = the event id, so `Last-Event-ID` resumes), then one `event: end` with the final deployment when it ends.",
+  security: bearerSecurity,
+  request: { params: DeploymentIdParamsSchema },
+  responses: {
+    200: {
+      description: "The events, oldest first.",
+      content: {
+        "application/json": {
+          schema: z.object({ items: z.array(StackEventSchema) }).openapi("StackEventList"),
+        },
+        "text/event-stream": { schema: z.string().openapi({ description: "Server-sent events." }) },
+      },
+    },
+    ...problemResponses(400, 401, 404),
+  },
+});
+
+/** How often the event stream looks for news. */
+const STREAM_POLL_MS = 250;
+
+export function deploymentRoutes(app: App, deps: AppDeps): void {
+  app.openapi(createDeploymentRoute, async (c) => {
+    const { project, stage } = c.req.valid("param");
+    await requireProject(c, deps, project, "deployer");
+    const body = (c.req.header("content-type")?.includes("json") ? c.req.valid("json") : undefined) ?? {};
+    const out = await idempotent(c, deps, body, async () => {
+      const deployment = await deploy(deploymentsContext(deps), {
+        project,
+        stage,
+        actor: callerOf(c).keyId,
+        ...(body.configVersion !== undefined ? { configVersion: body.configVersion } : {}),
+        ...(body.artifacts ? { artifacts: body.artifacts } : {}),
+      });
+      return { status: 202 as const, body: toDeploymentBody(deployment), headers: {} };
+    });
+    return c.json(out.body, out.status, out.headers);
+  });
+
+  app.openapi(listDeploymentsRoute, async (c) => {
+    const { project, stage } = c.req.valid("param");
+    const { limit, cursor } = c.req.valid("query");
+    await requireProject(c, deps, project, "viewer");
+    const ctx = deploymentsContext(deps);
+    const page = await readPage(() =>
+      ctx.deployments.list(project, stage, { limit, ...(cursor ? { cursor } : {}) }),
+    );
+    return c.json(page, 200);
+  });
+
+  app.openapi(getDeploymentRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const deployment = await visibleDeployment(c, deps, id);
+    const events = await deploymentsContext(deps).deployments.events(deployment.project, id);
+    return c.json({ ...toDeploymentBody(deployment), events }, 200);
+  });
+
+  app.openapi(deploymentEventsRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const first = await visibleDeployment(c, deps, id);
+    const ctx = deploymentsContext(deps);
+    if (!c.req.header("accept")?.includes("text/event-stream")) {
+      return c.json({ items: await ctx.deployments.events(first.project, id) }, 200);
+    }
+    const resumeAfter = c.req.header("last-event-id");
+    return streamSSE(c, async (stream) => {
+      const sent = new Set<string>();
+      let skipping = resumeAfter !== undefined;
+      let deployment: Deployment | undefined = first;
+      while (!stream.aborted) {
+        const settled = deployment !== undefined && isTerminal(deployment.status);
+        for (const event of await ctx.deployments.events(first.project, id)) {
+          if (skipping) {
+            if (event.id === resumeAfter) skipping = false;
+            continue;
+          }
+          if (sent.has(event.id)) continue;
+          sent.add(event.id);
+          await stream.writeSSE({ event: "stack-event", id: event.id, data: JSON.stringify(event) });
+        }
+        skipping = false;
+        if (settled || !deployment) break;
+        await stream.sleep(STREAM_POLL_MS);
+        deployment = await readDeployment(ctx, id);
+      }
+      if (deployment)
+        await stream.writeSSE({ event: "end", data: JSON.stringify(toDeploymentBody(deployment)) });
+    }) as never;
+  });
+}
+
+/** The deployment, reconciled if stale, when the caller may view its project; 404 otherwise. */
+async function visibleDeployment(
+  c: Parameters<typeof callerOf>[0],
+  deps: AppDeps,
+  id: string,
+): Promise<Deployment> {
+  const ctx = deploymentsContext(deps);
+  const found = await ctx.deployments.get(id);
+  const missing = problems.notFound(`Deployment ${id} does not exist.`);
+  if (!found) throw missing;
+  try {
+    await requireProject(c, deps, found.project, "viewer");
+  } catch (err) {
+    // Another team's deployment is as invisible as one that does not exist.
+    if (err instanceof ProblemError && err.status === 404) throw missing;
+    throw err;
+  }
+  return (await readDeployment(ctx, id)) ?? found;
+}

@@ -1,0 +1,224 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { callerOf, requireProject } from "../auth/index.js";
+import { deploymentsContext } from "../deployments/index.js";
+import { previewStage, readStage, rollback, teardown } from "../deployments/use-cases.js";
+import type { AppDeps } from "../deps.js";
+import type { App } from "../http/env.js";
+import { idempotent } from "../http/idempotency.js";
+import { bearerSecurity, jsonContent, problemResponses } from "../http/openapi.js";
+import { problems } from "../http/problem.js";
+import type { StageSummary } from "../store/stages.js";
+import {
+  DeploymentSchema,
+  DeployRequestSchema,
+  optionalJsonBody,
+  StageParamsSchema,
+  toDeploymentBody,
+} from "./deployments.js";
+import { ProjectParamsSchema } from "./projects.js";
+
+const StageSchema = z
+  .object({
+    project: z.string(),
+    stage: z.string(),
+    stackName: z.string().openapi({ example: "orders-dev" }),
+    stackId: z.string().optional(),
+    status: z.enum(["DEPLOYING", "DEPLOYED", "FAILED", "DELETING", "DELETED"]),
+    deployed: z.boolean().openapi({ description: "Whether the stack exists." }),
+    deployedConfigVersion: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "The config version the stage runs." }),
+    currentDeploymentId: z
+      .string()
+      .optional()
+      .openapi({ description: "The deployment running now, if any." }),
+    lastDeploymentId: z.string().optional(),
+    lastSucceededDeploymentId: z.string().optional(),
+    outputs: z.record(z.string(), z.record(z.string(), z.string())).openapi({
+      description: "Referenceable params per config resource.",
+      example: { myBus: { arn: "arn:aws:events:us-east-1:000000000000:event-bus/orders-dev-myBus" } },
+    }),
+    needsAction: z
+      .string()
+      .optional()
+      .openapi({
+        description: "Set when the stack is stuck and needs a human (e.g. UPDATE_ROLLBACK_FAILED).",
+      }),
+    createdAt: z.string().openapi({ format: "date-time" }),
+    updatedAt: z.string().openapi({ format: "date-time" }),
+  })
+  .openapi("Stage");
+
+const StageDetailSchema = StageSchema.extend({
+  lastDeployment: DeploymentSchema.optional().openapi({
+    description: "The newest deployment (running or ended).",
+  }),
+}).openapi("StageDetail");
+
+const StackChangeSchema = z
+  .object({
+    action: z.enum(["Add", "Modify", "Remove"]),
+    logicalId: z.string().openapi({ example: "MyBusArchive" }),
+    resourceType: z.string().openapi({ example: "AWS::Events::Archive" }),
+    replacement: z.enum(["True", "False", "Conditional"]).optional().openapi({
+      description: "For Modify: whether the resource is replaced by a new one.",
+    }),
+    properties: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: "For Modify: the properties that change." }),
+  })
+  .openapi("StackChange");
+
+const PreviewSchema = z
+  .object({
+    configVersion: z.number().int(),
+    stackName: z.string(),
+    changes: z.array(StackChangeSchema),
+    warnings: z.array(z.string()),
+  })
+  .openapi("Preview");
+
+const listStagesRoute = createRoute({
+  method: "get",
+  path: "/v1/projects/{project}/stages",
+  operationId: "stages.list",
+  tags: ["Stages"],
+  summary: "List a project's stages",
+  description: "Viewers and above. Every stage with its status, deployed version and outputs.",
+  security: bearerSecurity,
+  request: { params: ProjectParamsSchema },
+  responses: {
+    200: jsonContent(z.object({ items: z.array(StageSchema) }).openapi("StageList"), "The stages, by name."),
+    ...problemResponses(400, 401, 403, 404),
+  },
+});
+
+const getStageRoute = createRoute({
+  method: "get",
+  path: "/v1/projects/{project}/stages/{stage}",
+  operationId: "stages.get",
+  tags: ["Stages"],
+  summary: "Get a stage",
+  description:
+    "Viewers and above. Status, deployed config version, the current or last deployment, outputs per resource (`arn`, `archiveArn`, ...) and the stack name.",
+  security: bearerSecurity,
+  request: { params: StageParamsSchema },
+  responses: {
+    200: jsonContent(StageDetailSchema, "The stage."),
+    ...problemResponses(400, 401, 403, 404),
+  },
+});
+
+const previewRoute = createRoute({
+  method: "post",
+  path: "/v1/projects/{project}/stages/{stage}/previews",
+  operationId: "stages.preview",
+  tags: ["Stages"],
+  summary: "Preview a deployment",
+  description:
+    "Deployers and above. What deploying the version (default: the latest) would change: resources added, modified (with replacement) and removed, by logical ID and type. Changes nothing.",
+  security: bearerSecurity,
+  request: { params: StageParamsSchema, body: optionalJsonBody(DeployRequestSchema) },
+  responses: {
+    200: jsonContent(PreviewSchema, "The planned changes."),
+    ...problemResponses(400, 401, 403, 404, 409, 422),
+  },
+});
+
+const rollbackRoute = createRoute({
+  method: "post",
+  path: "/v1/projects/{project}/stages/{stage}/rollback",
+  operationId: "stages.rollback",
+  tags: ["Stages"],
+  summary: "Roll a stage back",
+  description:
+    "Deployers and above. A new deployment of the last succeeded config version before the one the stage runs, with the same template and artifacts; 409 when there is none or a deployment is running. Supports `Idempotency-Key`.",
+  security: bearerSecurity,
+  request: { params: StageParamsSchema },
+  responses: {
+    202: jsonContent(DeploymentSchema, "The rollback deployment."),
+    ...problemResponses(400, 401, 403, 404, 409),
+  },
+});
+
+const deleteStageRoute = createRoute({
+  method: "delete",
+  path: "/v1/projects/{project}/stages/{stage}",
+  operationId: "stages.delete",
+  tags: ["Stages"],
+  summary: "Tear a stage down",
+  description:
+    "Deployers and above. Starts a teardown deployment that deletes the stack and everything in it; the stage ends DELETED. 409 while another deployment runs.",
+  security: bearerSecurity,
+  request: { params: StageParamsSchema },
+  responses: {
+    202: jsonContent(DeploymentSchema, "The teardown deployment."),
+    ...problemResponses(400, 401, 403, 404, 409),
+  },
+});
+
+const stageBody = ({
+  appliedTemplate: _t,
+  appliedParameters: _p,
+  stackOutputs: _s,
+  ...rest
+}: StageSummary & {
+  appliedTemplate?: unknown;
+  appliedParameters?: unknown;
+}) => rest;
+
+export function stageRoutes(app: App, deps: AppDeps): void {
+  app.openapi(listStagesRoute, async (c) => {
+    const { project } = c.req.valid("param");
+    await requireProject(c, deps, project, "viewer");
+    const stages = await deploymentsContext(deps).stages.list(project);
+    return c.json({ items: stages.map(stageBody) }, 200);
+  });
+
+  app.openapi(getStageRoute, async (c) => {
+    const { project, stage } = c.req.valid("param");
+    await requireProject(c, deps, project, "viewer");
+    const ctx = deploymentsContext(deps);
+    const found = await readStage(ctx, project, stage);
+    if (!found) throw problems.notFound(`Project ${project} has no stage ${stage}.`);
+    const last = found.lastDeploymentId ? await ctx.deployments.get(found.lastDeploymentId) : undefined;
+    return c.json({ ...stageBody(found), ...(last ? { lastDeployment: toDeploymentBody(last) } : {}) }, 200);
+  });
+
+  app.openapi(previewRoute, async (c) => {
+    const { project, stage } = c.req.valid("param");
+    await requireProject(c, deps, project, "deployer");
+    const body = (c.req.header("content-type")?.includes("json") ? c.req.valid("json") : undefined) ?? {};
+    const preview = await previewStage(deploymentsContext(deps), {
+      project,
+      stage,
+      ...(body.configVersion !== undefined ? { configVersion: body.configVersion } : {}),
+      ...(body.artifacts ? { artifacts: body.artifacts } : {}),
+    });
+    return c.json(preview, 200);
+  });
+
+  app.openapi(rollbackRoute, async (c) => {
+    const { project, stage } = c.req.valid("param");
+    await requireProject(c, deps, project, "deployer");
+    const out = await idempotent(c, deps, {}, async () => {
+      const deployment = await rollback(deploymentsContext(deps), {
+        project,
+        stage,
+        actor: callerOf(c).keyId,
+      });
+      return { status: 202 as const, body: toDeploymentBody(deployment), headers: {} };
+    });
+    return c.json(out.body, out.status, out.headers);
+  });
+
+  app.openapi(deleteStageRoute, async (c) => {
+    const { project, stage } = c.req.valid("param");
+    await requireProject(c, deps, project, "deployer");
+    const deployment = await teardown(deploymentsContext(deps), { project, stage, actor: callerOf(c).keyId });
+    return c.json(toDeploymentBody(deployment), 202);
+  });
+}

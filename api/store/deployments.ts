@@ -1,0 +1,295 @@
+/**
+ * Deployments of a stage and their events, in the project's partition:
+ *   deployment  SK `DEPLOY#<stage>#<ulid>` (newest first by ULID)   GSI1 `DEPLOY#<ulid>` / `DEPLOY` (by id)
+ *   event       SK `DEVENT#<ulid>#<timestamp>#<event id>`           (in order)
+ * A new deployment is written in one transaction with the stage lock (api/store/locks.ts).
+ */
+import {
+  BatchWriteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { OutputMap } from "../deployments/outputs.js";
+import type { StackEvent, Template } from "../deployments/port.js";
+import { isConditionFailure } from "./conditions.js";
+import { decodeCursor, encodeCursor, type Page } from "./cursor.js";
+import { keys } from "./keys.js";
+import type { LockPut } from "./locks.js";
+import type { Table } from "./table.js";
+
+export type DeploymentStatus = "PENDING" | "IN_PROGRESS" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+export type DeploymentKind = "deploy" | "rollback" | "teardown";
+
+export const TERMINAL_STATUSES: readonly DeploymentStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED"];
+export const isTerminal = (s: DeploymentStatus): boolean => TERMINAL_STATUSES.includes(s);
+
+export type { OutputMap };
+
+export interface Deployment {
+  id: string;
+  project: string;
+  stage: string;
+  kind: DeploymentKind;
+  status: DeploymentStatus;
+  /** Absent for a teardown. */
+  configVersion?: number;
+  reason?: string;
+  /** The stack status the deployer last reported. */
+  stackStatus?: string;
+  stackName: string;
+  stackId?: string;
+  /** The deployer's idempotency token for this deployment's stack operation. */
+  token: string;
+  /** The stack already matched: nothing was changed. */
+  noop?: boolean;
+  /** For a rollback: the deployment whose template it re-applies. */
+  rollbackOf?: string;
+  createdAt: string;
+  createdBy: string;
+  startedAt?: string;
+  updatedAt: string;
+  finishedAt?: string;
+  /** What was applied (absent for a teardown). */
+  template?: Template;
+  parameters?: Record<string, string>;
+  outputMap?: OutputMap;
+  warnings?: string[];
+  /** The ID of the last stack event copied into this deployment's events. */
+  eventCursor?: string;
+}
+
+export type DeploymentSummary = Omit<Deployment, "template" | "parameters" | "outputMap" | "eventCursor">;
+
+export class StageLockedError extends Error {
+  constructor() {
+    super("the stage lock is held");
+    this.name = "StageLockedError";
+  }
+}
+
+export interface DeploymentRepository {
+  /** Writes a new deployment together with the stage lock; StageLockedError when the lock is held. */
+  createLocked(deployment: Deployment, lock: LockPut): Promise<void>;
+  get(id: string): Promise<Deployment | undefined>;
+  /** A stage's deployments, newest first. */
+  list(
+    project: string,
+    stage: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<Page<DeploymentSummary>>;
+  /**
+   * Sets fields unless the deployment is already terminal (a terminal deployment never changes),
+   * or `expectCursor` no longer matches. Returns the new state, or undefined when the condition failed.
+   */
+  update(
+    deployment: Deployment,
+    fields: Partial<Deployment>,
+    options?: { expectCursor?: string | null },
+  ): Promise<Deployment | undefined>;
+  appendEvents(deployment: Deployment, events: StackEvent[]): Promise<void>;
+  events(project: string, id: string): Promise<StackEvent[]>;
+}
+
+const deploymentKey = (project: string, stage: string, id: string) => ({
+  PK: keys.projectPartition(project),
+  SK: `DEPLOY#${stage}#${id}`,
+});
+const eventPrefix = (id: string) => `DEVENT#${id}#`;
+const LARGE_FIELDS = ["template", "parameters", "outputMap"] as const;
+
+export function deploymentRepository(table: Table): DeploymentRepository {
+  const { doc, name: TableName } = table;
+  const toItem = (d: Deployment) => {
+    const { template, parameters, outputMap, ...rest } = d;
+    return {
+      ...deploymentKey(d.project, d.stage, d.id),
+      GSI1PK: `DEPLOY#${d.id}`,
+      GSI1SK: "DEPLOY",
+      type: "deployment",
+      ...rest,
+      // Templates and parameter maps as JSON text: no DynamoDB map marshalling of arbitrary keys.
+      ...(template ? { templateJson: JSON.stringify(template) } : {}),
+      ...(parameters ? { parametersJson: JSON.stringify(parameters) } : {}),
+      ...(outputMap ? { outputMapJson: JSON.stringify(outputMap) } : {}),
+    };
+  };
+
+  return {
+    async createLocked(deployment, lock) {
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              lock,
+              {
+                Put: { TableName, Item: toItem(deployment), ConditionExpression: "attribute_not_exists(PK)" },
+              },
+            ],
+          }),
+        );
+      } catch (err) {
+        const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+        if (
+          (err as Error).name === "TransactionCanceledException" &&
+          reasons?.[0]?.Code === "ConditionalCheckFailed"
+        ) {
+          throw new StageLockedError();
+        }
+        throw err;
+      }
+    },
+
+    async get(id) {
+      const found = await doc.send(
+        new QueryCommand({
+          TableName,
+          IndexName: "GSI1",
+          KeyConditionExpression: "GSI1PK = :pk AND GSI1SK = :sk",
+          ExpressionAttributeValues: { ":pk": `DEPLOY#${id}`, ":sk": "DEPLOY" },
+          ProjectionExpression: "PK, SK",
+          Limit: 1,
+        }),
+      );
+      const key = found.Items?.[0];
+      if (!key) return undefined;
+      const out = await doc.send(
+        new GetCommand({ TableName, Key: { PK: key.PK, SK: key.SK }, ConsistentRead: true }),
+      );
+      return out.Item ? fromItem(out.Item) : undefined;
+    },
+
+    async list(project, stage, { limit, cursor }) {
+      const pk = keys.projectPartition(project);
+      const scope = `${pk}#${stage}`;
+      const after = decodeCursor(scope, cursor);
+      const out = await doc.send(
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: "PK = :pk AND begins_with(SK, :p)",
+          ExpressionAttributeValues: { ":pk": pk, ":p": `DEPLOY#${stage}#` },
+          ScanIndexForward: false,
+          Limit: limit,
+          ConsistentRead: true,
+          ...(after ? { ExclusiveStartKey: deploymentKey(project, stage, after) } : {}),
+        }),
+      );
+      const items = (out.Items ?? []).map((i) => summary(fromItem(i)));
+      const last = items.at(-1);
+      return { items, ...(out.LastEvaluatedKey && last ? { nextCursor: encodeCursor(scope, last.id) } : {}) };
+    },
+
+    async update(deployment, fields, options = {}) {
+      const set: Record<string, unknown> = { ...fields };
+      for (const f of LARGE_FIELDS) {
+        if (f in set) {
+          set[`${f}Json`] = JSON.stringify(set[f]);
+          delete set[f];
+        }
+      }
+      const entries = Object.entries(set).filter(([, v]) => v !== undefined);
+      const names: Record<string, string> = { "#status": "status" };
+      const values: Record<string, unknown> = {
+        ":succeeded": "SUCCEEDED",
+        ":failed": "FAILED",
+        ":cancelled": "CANCELLED",
+      };
+      for (const [k, v] of entries) {
+        names[`#${k}`] = k;
+        values[`:${k}`] = v;
+      }
+      let condition = "attribute_exists(PK) AND NOT #status IN (:succeeded, :failed, :cancelled)";
+      if (options.expectCursor !== undefined) {
+        names["#eventCursor"] = "eventCursor";
+        if (options.expectCursor === null) condition += " AND attribute_not_exists(#eventCursor)";
+        else {
+          values[":expectCursor"] = options.expectCursor;
+          condition += " AND #eventCursor = :expectCursor";
+        }
+      }
+      try {
+        const out = await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: deploymentKey(deployment.project, deployment.stage, deployment.id),
+            UpdateExpression: `SET ${entries.map(([k]) => `#${k} = :${k}`).join(", ")}`,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: "ALL_NEW",
+          }),
+        );
+        return fromItem(out.Attributes ?? {});
+      } catch (err) {
+        if (isConditionFailure(err)) return undefined;
+        throw err;
+      }
+    },
+
+    async appendEvents(deployment, events) {
+      const pk = keys.projectPartition(deployment.project);
+      for (let i = 0; i < events.length; i += 25) {
+        let requests = events.slice(i, i + 25).map((event) => ({
+          PutRequest: {
+            Item: {
+              PK: pk,
+              SK: `${eventPrefix(deployment.id)}${event.timestamp}#${event.id}`,
+              type: "deployment-event",
+              event,
+            },
+          },
+        }));
+        // Same key, same event: re-appending after a retry overwrites with identical content.
+        for (let attempt = 0; requests.length > 0 && attempt < 10; attempt++) {
+          const out = await doc.send(new BatchWriteCommand({ RequestItems: { [TableName]: requests } }));
+          requests = (out.UnprocessedItems?.[TableName] ?? []) as typeof requests;
+        }
+      }
+    },
+
+    async events(project, id) {
+      const events: StackEvent[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await doc.send(
+          new QueryCommand({
+            TableName,
+            KeyConditionExpression: "PK = :pk AND begins_with(SK, :p)",
+            ExpressionAttributeValues: { ":pk": keys.projectPartition(project), ":p": eventPrefix(id) },
+            ConsistentRead: true,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of out.Items ?? []) events.push(item.event as StackEvent);
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return events;
+    },
+  };
+}
+
+function fromItem(item: Record<string, unknown>): Deployment {
+  const {
+    PK: _pk,
+    SK: _sk,
+    GSI1PK: _g1,
+    GSI1SK: _g2,
+    type: _t,
+    templateJson,
+    parametersJson,
+    outputMapJson,
+    ...rest
+  } = item;
+  return {
+    ...(rest as unknown as Deployment),
+    ...(typeof templateJson === "string" ? { template: JSON.parse(templateJson) } : {}),
+    ...(typeof parametersJson === "string" ? { parameters: JSON.parse(parametersJson) } : {}),
+    ...(typeof outputMapJson === "string" ? { outputMap: JSON.parse(outputMapJson) } : {}),
+  };
+}
+
+export function summary(d: Deployment): DeploymentSummary {
+  const { template: _t, parameters: _p, outputMap: _o, eventCursor: _c, ...rest } = d;
+  return rest;
+}
