@@ -13,8 +13,10 @@ export function switchyardArns(prefix: string) {
     /** Change sets are named by the deployer and always belong to one of our stacks (checked on the stack). */
     changeSets: `${base("cloudformation")}:changeSet/*/*`,
     buses: `${base("events")}:event-bus/${p}`,
-    /** Rules on our buses and our rules on the default bus (rule/<bus>/<rule> or rule/<rule>). */
+    /** Rules on our buses and on the default bus (rule/<bus>/<rule>, rule/<rule>), by our prefix. */
     rules: `${base("events")}:rule/${p}`,
+    /** Our rules on a bus Switchyard did not make (a subscription by `eventBusArn`). */
+    rulesOnOtherBuses: `${base("events")}:rule/*/${p}`,
     archives: `${base("events")}:archive/${p}`,
     /** Replay names are chosen per request; a replay can only read our archives (checked on StartReplay). */
     replays: `${base("events")}:replay/*`,

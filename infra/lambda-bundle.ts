@@ -78,6 +78,8 @@ export interface LambdaBundle {
   packages: string[];
   /** Names the module exports (the handlers). */
   exports: string[];
+  /** What the bundle still imports at run time (should be Node built-ins only). */
+  externals: string[];
 }
 
 /** Bundles `entry` into `outdir` (emptied first) and checks nothing local-only slipped in. */
@@ -101,6 +103,9 @@ function describeBundle(outdir: string, metafile: Metafile | undefined): LambdaB
     bytes: outputs.reduce((sum, [, meta]) => sum + meta.bytes, 0),
     packages,
     exports: entry?.[1].exports ?? [],
+    externals: [
+      ...new Set(outputs.flatMap(([, meta]) => meta.imports.filter((i) => i.external).map((i) => i.path))),
+    ].sort(),
   };
 }
 

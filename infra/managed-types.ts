@@ -39,7 +39,7 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
       "events:UntagResource",
       "events:ListTagsForResource",
     ],
-    resources: (a) => [a.buses, a.rules, a.archives],
+    resources: (a) => [a.buses, a.rules, a.rulesOnOtherBuses, a.archives],
   },
   {
     sid: "Functions",

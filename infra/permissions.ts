@@ -118,7 +118,7 @@ export function apiStatements(refs: ApiPolicyRefs): PolicyStatement[] {
     new PolicyStatement({
       sid: "ReadOwnRules",
       actions: ["events:ListRules", "events:DescribeRule", "events:ListTargetsByRule"],
-      resources: [arns.rules],
+      resources: [arns.rules, arns.rulesOnOtherBuses],
     }),
     new PolicyStatement({
       sid: "ReplayOwnArchives",

@@ -1,12 +1,18 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
+import { compile } from "../../../api/compiler/index.js";
+import { loadConfig } from "../../../api/config/index.js";
+import { matchesEventPattern, validateEventPattern } from "../../../api/local/pattern/index.js";
 import { TABLE_KEYS, tableDefinition } from "../../../api/store/table.js";
 import { LAMBDA_HANDLERS } from "../../../infra/lambda-bundle.js";
 import { MANAGED_RESOURCE_TYPES } from "../../../infra/managed-types.js";
 import { UNSCOPABLE_READ_ACTIONS } from "../../../infra/permissions.js";
 import { readSettings } from "../../../infra/settings.js";
 import { SwitchyardStack } from "../../../infra/switchyard-stack.js";
+import { validateTemplateAgainstRegistry } from "../../support/cfn-schema.js";
 import {
   allRoleIds,
   logicalIdOf,
@@ -160,6 +166,39 @@ describe("stack status changes", () => {
       FunctionName: { "Fn::GetAtt": [fn(full, LAMBDA_HANDLERS.reconcile), "Arn"] },
     });
   });
+
+  it("match, by EventBridge's own rules, a status change of a Switchyard stack and nothing else", () => {
+    const [rule] = Object.values(full.findResources("AWS::Events::Rule"));
+    const compiled = validateEventPattern(resolve(rule!.Properties.EventPattern));
+    if (!compiled.ok) throw new Error(compiled.message);
+    const stackEvent = (stack: string, detailType = "CloudFormation Stack Status Change") => {
+      const stackId = `arn:aws:cloudformation:${PSEUDO.region}:${PSEUDO.account}:stack/${stack}/5b1e2c30-cb3c-11ef-9c6a-0a1b2c3d4e5f`;
+      return {
+        version: "0",
+        id: "8f6e3f0c-3f27-4b4d-9f0e-6f1d2c3b4a59",
+        "detail-type": detailType,
+        source: "aws.cloudformation",
+        account: PSEUDO.account,
+        time: "2026-11-26T10:00:00Z",
+        region: PSEUDO.region,
+        resources: [stackId],
+        detail: {
+          "stack-id": stackId,
+          "status-details": { status: "UPDATE_COMPLETE", "status-reason": "" },
+          "client-request-token": "",
+        },
+      };
+    };
+    expect(matchesEventPattern(compiled.pattern, stackEvent("sy-shop-prod"))).toBe(true);
+    expect(matchesEventPattern(compiled.pattern, stackEvent("Switchyard"))).toBe(false);
+    expect(matchesEventPattern(compiled.pattern, stackEvent("billing-prod"))).toBe(false);
+    expect(
+      matchesEventPattern(
+        compiled.pattern,
+        stackEvent("sy-shop-prod", "CloudFormation Resource Status Change"),
+      ),
+    ).toBe(false);
+  });
 });
 
 describe("IAM", () => {
@@ -252,7 +291,7 @@ describe("IAM", () => {
     for (const s of events) {
       for (const r of s.Resource)
         expect(r).toMatch(
-          /^arn:aws:events:eu-west-1:123456789012:(event-bus\/sy-\*|rule\/sy-\*|archive\/sy-\*|replay\/\*)$/,
+          /^arn:aws:events:eu-west-1:123456789012:(event-bus\/sy-\*|rule\/sy-\*|rule\/\*\/sy-\*|archive\/sy-\*|replay\/\*)$/,
         );
     }
     const secret = Object.keys(full.findResources("AWS::SecretsManager::Secret"))[0]!;
@@ -324,5 +363,58 @@ describe("alarms", () => {
       Endpoint: "platform-oncall@example.com",
     });
     minimal.resourceCountIs("AWS::SNS::Subscription", 0);
+  });
+});
+
+describe("the template", () => {
+  it("passes the CloudFormation registry schema check the compiler's templates pass", () => {
+    expect(validateTemplateAgainstRegistry(full.toJSON())).toEqual([]);
+    expect(validateTemplateAgainstRegistry(minimal.toJSON())).toEqual([]);
+  });
+});
+
+describe("the service role against what the compiler emits", () => {
+  const fixtures = path.resolve(import.meta.dirname, "../../fixtures/configs");
+  // Deployments name a stack `<prefix><project>-<stage>`; the compiler names resources after the stack.
+  const compiled = readdirSync(fixtures).map((file) => {
+    const loaded = loadConfig(readFileSync(path.join(fixtures, file), "utf8"), { format: "yaml" });
+    if (!loaded.ok) throw new Error(`${file}: ${JSON.stringify(loaded.errors)}`);
+    return {
+      file,
+      template: compile(loaded.config, { project: "sy-shop", stage: "prod", region: PSEUDO.region }).template,
+    };
+  });
+
+  it("covers every resource type of every fixture config", () => {
+    expect(compiled.length).toBeGreaterThan(0);
+    for (const { file, template } of compiled) {
+      for (const [id, resource] of Object.entries(template.Resources)) {
+        expect(MANAGED_RESOURCE_TYPES, `${file} ${id}`).toContain(resource.Type);
+      }
+    }
+  });
+
+  it("reaches the names the compiler gives buses, rules, archives, functions, queues, roles and log groups", () => {
+    const named: Record<string, string> = {
+      "AWS::Events::EventBus": "Name",
+      "AWS::Events::Rule": "Name",
+      "AWS::Events::Archive": "ArchiveName",
+      "AWS::Lambda::Function": "FunctionName",
+      "AWS::SQS::Queue": "QueueName",
+      "AWS::IAM::Role": "RoleName",
+      "AWS::Logs::LogGroup": "LogGroupName",
+    };
+    let checked = 0;
+    for (const { template } of compiled) {
+      for (const resource of Object.values(template.Resources)) {
+        const key = named[resource.Type];
+        const name = key ? resource.Properties?.[key] : undefined;
+        // Partner event buses carry AWS's name (aws.partner/...), which no prefix can cover.
+        if (typeof name !== "string" || name.startsWith("aws.partner/")) continue;
+        expect(name.replace(/^\/aws\/lambda\//, "")).toMatch(/^sy-/);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
   });
 });

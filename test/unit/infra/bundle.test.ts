@@ -1,0 +1,109 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { isBuiltin } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  bundleLambda,
+  FORBIDDEN_IN_BUNDLE,
+  LAMBDA_HANDLERS,
+  type LambdaBundle,
+} from "../../../infra/lambda-bundle.js";
+
+let dir: string;
+let bundle: LambdaBundle;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "switchyard-lambda-test-"));
+  bundle = await bundleLambda(path.join(dir, "lambda"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the bundle the way the Lambda runtime does: a plain `node`, no tsx, no node_modules nearby. */
+function invoke(handler: string, event: unknown, env: Record<string, string> = {}) {
+  const script = `
+    const mod = await import(process.argv[1]);
+    const out = await mod[process.argv[2]](JSON.parse(process.argv[3]), { awsRequestId: "test" });
+    process.stdout.write(JSON.stringify(out ?? null));`;
+  const run = spawnSync(
+    process.execPath,
+    [
+      "--enable-source-maps",
+      "--input-type=module",
+      "-e",
+      script,
+      bundle.file,
+      handler,
+      JSON.stringify(event),
+    ],
+    {
+      cwd: dir,
+      encoding: "utf8",
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: "eu-west-1",
+        SWITCHYARD_TABLE_NAME: "switchyard",
+        LOG_LEVEL: "warn",
+        ...env,
+      },
+    },
+  );
+  return run;
+}
+
+describe("the Lambda bundle", () => {
+  it("exports every handler the stack points at", () => {
+    const names = Object.values(LAMBDA_HANDLERS).map((h) => h.replace(/^index\./, ""));
+    expect(bundle.exports).toEqual(expect.arrayContaining(names));
+  });
+
+  it("bundles the AWS SDK and everything else: at run time it imports only Node built-ins", () => {
+    expect(bundle.externals.length).toBeGreaterThan(0);
+    for (const specifier of bundle.externals) expect(isBuiltin(specifier), specifier).toBe(true);
+    expect(bundle.packages).toEqual(expect.arrayContaining(["@aws-sdk/client-dynamodb", "hono"]));
+  });
+
+  it("leaves out the local-only packages (dynalite, tsx, the Node server)", () => {
+    for (const p of FORBIDDEN_IN_BUNDLE) expect(bundle.packages).not.toContain(p);
+  });
+
+  it("answers an API Gateway v2 request through the exported handler in a fresh node", () => {
+    const run = invoke("handler", {
+      version: "2.0",
+      routeKey: "$default",
+      rawPath: "/healthz",
+      rawQueryString: "",
+      headers: { accept: "application/json", host: "abc123.execute-api.eu-west-1.amazonaws.com" },
+      requestContext: {
+        accountId: "123456789012",
+        apiId: "abc123",
+        domainName: "abc123.execute-api.eu-west-1.amazonaws.com",
+        domainPrefix: "abc123",
+        http: {
+          method: "GET",
+          path: "/healthz",
+          protocol: "HTTP/1.1",
+          sourceIp: "203.0.113.9",
+          userAgent: "test",
+        },
+        requestId: "req-1",
+        routeKey: "$default",
+        stage: "$default",
+        time: "26/Nov/2026:10:00:00 +0000",
+        timeEpoch: 1795687200000,
+      },
+      isBase64Encoded: false,
+    });
+    expect(run.stderr).not.toMatch(/Error/);
+    const response = JSON.parse(run.stdout);
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ status: "ok" });
+  });
+
+  it("refuses to start without its table name, saying which variable is missing", () => {
+    const run = invoke("handler", {}, { SWITCHYARD_TABLE_NAME: "" });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain("SWITCHYARD_TABLE_NAME");
+  });
+});
