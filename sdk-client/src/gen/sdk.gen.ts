@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, HealthGetData, HealthGetErrors, HealthGetResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListData, TeamsListErrors, TeamsListResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, HealthGetData, HealthGetErrors, HealthGetResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListData, TeamsListErrors, TeamsListResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -57,6 +57,68 @@ export class Health extends HeyApiClient {
             responseStyle: 'data',
             url: '/healthz',
             ...options
+        });
+    }
+}
+
+export class Deployments extends HeyApiClient {
+    /**
+     * Get a deployment
+     *
+     * Viewers of the deployment's project. Status, reason, timestamps, config version and the stack events so far. Reading a deployment that has not moved for a few seconds reconciles it with its stack first.
+     */
+    public get<ThrowOnError extends boolean = true>(options: Options<DeploymentsGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<DeploymentsGetResponses, DeploymentsGetErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/deployments/{id}',
+            ...options
+        });
+    }
+    
+    /**
+     * Stack events of a deployment
+     *
+     * Viewers of the deployment's project. A JSON list by default. With `Accept: text/event-stream`, server-sent events: each stack event as `event: stack-event` (id = the event id, so `Last-Event-ID` resumes), then one `event: end` with the final deployment when it ends.
+     */
+    public events<ThrowOnError extends boolean = true>(options: Options<DeploymentsEventsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<DeploymentsEventsResponses, DeploymentsEventsErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/deployments/{id}/events',
+            ...options
+        });
+    }
+    
+    /**
+     * List a stage's deployments
+     *
+     * Viewers and above. Newest first, paged with `limit` and `cursor`.
+     */
+    public list<ThrowOnError extends boolean = true>(options: Options<DeploymentsListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<DeploymentsListResponses, DeploymentsListErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/deployments',
+            ...options
+        });
+    }
+    
+    /**
+     * Deploy a config version to a stage
+     *
+     * Deployers and above. Compiles the version (default: the latest) for the stage and starts the stack operation; answers 202 with the deployment to poll (or stream: `/v1/deployments/{id}/events`). One deployment per stage at a time: another one answers 409 naming the running deployment. Deploying what the stage already runs succeeds as a no-op. Supports `Idempotency-Key`.
+     */
+    public create<ThrowOnError extends boolean = true>(options: Options<DeploymentsCreateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<DeploymentsCreateResponses, DeploymentsCreateErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/deployments',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
         });
     }
 }
@@ -189,16 +251,92 @@ export class Configs extends HeyApiClient {
      *
      * Any authenticated caller. Body: JSON `{config, project?, stage?, region?}` (config as an object or YAML/JSON text) or YAML text (`application/yaml`). Answers the compiled template, or 422 `config-invalid` with every problem's path, line and column. Stores nothing.
      */
-    public validate<ThrowOnError extends boolean = true>(options: Options<ConfigsValidateData, ThrowOnError>) {
-        return (options.client ?? this.client).post<ConfigsValidateResponses, ConfigsValidateErrors, ThrowOnError, 'data'>({
+    public validate<ThrowOnError extends boolean = true>(options?: Options<ConfigsValidateData, ThrowOnError>) {
+        return (options?.client ?? this.client).post<ConfigsValidateResponses, ConfigsValidateErrors, ThrowOnError, 'data'>({
             responseStyle: 'data',
             security: [{ scheme: 'bearer', type: 'http' }],
             url: '/v1/validate',
             ...options,
             headers: {
                 'Content-Type': 'application/json',
+                ...options?.headers
+            }
+        });
+    }
+}
+
+export class Stages extends HeyApiClient {
+    /**
+     * List a project's stages
+     *
+     * Viewers and above. Every stage with its status, deployed version and outputs.
+     */
+    public list<ThrowOnError extends boolean = true>(options: Options<StagesListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<StagesListResponses, StagesListErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages',
+            ...options
+        });
+    }
+    
+    /**
+     * Tear a stage down
+     *
+     * Deployers and above. Starts a teardown deployment that deletes the stack and everything in it; the stage ends DELETED. 409 while another deployment runs.
+     */
+    public delete<ThrowOnError extends boolean = true>(options: Options<StagesDeleteData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<StagesDeleteResponses, StagesDeleteErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}',
+            ...options
+        });
+    }
+    
+    /**
+     * Get a stage
+     *
+     * Viewers and above. Status, deployed config version, the current or last deployment, outputs per resource (`arn`, `archiveArn`, ...) and the stack name.
+     */
+    public get<ThrowOnError extends boolean = true>(options: Options<StagesGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<StagesGetResponses, StagesGetErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}',
+            ...options
+        });
+    }
+    
+    /**
+     * Preview a deployment
+     *
+     * Deployers and above. What deploying the version (default: the latest) would change: resources added, modified (with replacement) and removed, by logical ID and type. Changes nothing.
+     */
+    public preview<ThrowOnError extends boolean = true>(options: Options<StagesPreviewData, ThrowOnError>) {
+        return (options.client ?? this.client).post<StagesPreviewResponses, StagesPreviewErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/previews',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
                 ...options.headers
             }
+        });
+    }
+    
+    /**
+     * Roll a stage back
+     *
+     * Deployers and above. A new deployment of the last succeeded config version before the one the stage runs, with the same template and artifacts; 409 when there is none or a deployment is running. Supports `Idempotency-Key`.
+     */
+    public rollback<ThrowOnError extends boolean = true>(options: Options<StagesRollbackData, ThrowOnError>) {
+        return (options.client ?? this.client).post<StagesRollbackResponses, StagesRollbackErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/rollback',
+            ...options
         });
     }
 }
@@ -331,6 +469,11 @@ export class SwitchyardApi extends HeyApiClient {
         return this._health ??= new Health({ client: this.client });
     }
     
+    private _deployments?: Deployments;
+    get deployments(): Deployments {
+        return this._deployments ??= new Deployments({ client: this.client });
+    }
+    
     private _projects?: Projects;
     get projects(): Projects {
         return this._projects ??= new Projects({ client: this.client });
@@ -339,6 +482,11 @@ export class SwitchyardApi extends HeyApiClient {
     private _configs?: Configs;
     get configs(): Configs {
         return this._configs ??= new Configs({ client: this.client });
+    }
+    
+    private _stages?: Stages;
+    get stages(): Stages {
+        return this._stages ??= new Stages({ client: this.client });
     }
     
     private _teams?: Teams;

@@ -25,6 +25,13 @@ export type ApiKeyPage = {
     nextCursor?: string;
 };
 
+/**
+ * Per config resource: the built code (S3 zip or image) its template parameters take; network settings under `platform`.
+ */
+export type Artifacts = {
+    [key: string]: ResourceArtifacts;
+};
+
 export type Caller = {
     keyId: string;
     name: string;
@@ -112,6 +119,65 @@ export type CreatedApiKey = ApiKey & {
     secret: string;
 };
 
+export type DeployRequest = {
+    /**
+     * Defaults to the latest version.
+     */
+    configVersion?: number;
+    artifacts?: Artifacts;
+};
+
+/**
+ * The newest deployment (running or ended).
+ */
+export type Deployment = {
+    id: string;
+    project: string;
+    stage: string;
+    kind: 'deploy' | 'rollback' | 'teardown';
+    status: 'PENDING' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+    /**
+     * Absent for a teardown.
+     */
+    configVersion?: number;
+    /**
+     * Why it failed (the failed resources' reasons), or why nothing changed.
+     */
+    reason?: string;
+    stackName: string;
+    stackId?: string;
+    stackStatus?: string;
+    /**
+     * The stack already matched; nothing was changed.
+     */
+    noop?: boolean;
+    /**
+     * For a rollback: the deployment it re-applies.
+     */
+    rollbackOf?: string;
+    warnings?: Array<string>;
+    createdAt: string;
+    /**
+     * Key id of the caller.
+     */
+    createdBy: string;
+    startedAt?: string;
+    updatedAt: string;
+    finishedAt?: string;
+};
+
+export type DeploymentPage = {
+    items: Array<Deployment>;
+    /**
+     * Present when there may be more items.
+     */
+    nextCursor?: string;
+};
+
+export type DeploymentWithEvents = Deployment & {
+    events: Array<StackEvent>;
+};
+
 export type Health = {
     status: 'ok';
     version: string;
@@ -124,6 +190,13 @@ export type PostConfig = {
     config: {
         [key: string]: unknown;
     } | string;
+};
+
+export type Preview = {
+    configVersion: number;
+    stackName: string;
+    changes: Array<StackChange>;
+    warnings: Array<string>;
 };
 
 /**
@@ -167,6 +240,86 @@ export type ProjectPage = {
      * Present when there may be more items.
      */
     nextCursor?: string;
+};
+
+export type ResourceArtifacts = {
+    codeBucket?: string;
+    codeKey?: string;
+    imageUri?: string;
+    subnetIds?: Array<string>;
+    securityGroupIds?: Array<string>;
+};
+
+export type StackChange = {
+    action: 'Add' | 'Modify' | 'Remove';
+    logicalId: string;
+    resourceType: string;
+    /**
+     * For Modify: whether the resource is replaced by a new one.
+     */
+    replacement?: 'True' | 'False' | 'Conditional';
+    /**
+     * For Modify: the properties that change.
+     */
+    properties?: Array<string>;
+};
+
+export type StackEvent = {
+    id: string;
+    timestamp: string;
+    logicalId: string;
+    resourceType: string;
+    status: string;
+    reason?: string;
+    physicalId?: string;
+};
+
+export type StackEventList = {
+    items: Array<StackEvent>;
+};
+
+export type Stage = {
+    project: string;
+    stage: string;
+    stackName: string;
+    stackId?: string;
+    status: 'DEPLOYING' | 'DEPLOYED' | 'FAILED' | 'DELETING' | 'DELETED';
+    /**
+     * Whether the stack exists.
+     */
+    deployed: boolean;
+    /**
+     * The config version the stage runs.
+     */
+    deployedConfigVersion?: number;
+    /**
+     * The deployment running now, if any.
+     */
+    currentDeploymentId?: string;
+    lastDeploymentId?: string;
+    lastSucceededDeploymentId?: string;
+    /**
+     * Referenceable params per config resource.
+     */
+    outputs: {
+        [key: string]: {
+            [key: string]: string;
+        };
+    };
+    /**
+     * Set when the stack is stuck and needs a human (e.g. UPDATE_ROLLBACK_FAILED).
+     */
+    needsAction?: string;
+    createdAt: string;
+    updatedAt: string;
+};
+
+export type StageDetail = Stage & {
+    lastDeployment?: Deployment;
+};
+
+export type StageList = {
+    items: Array<Stage>;
 };
 
 export type Team = {
@@ -256,6 +409,84 @@ export type HealthGetResponses = {
 };
 
 export type HealthGetResponse = HealthGetResponses[keyof HealthGetResponses];
+
+export type DeploymentsGetData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/deployments/{id}';
+};
+
+export type DeploymentsGetErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type DeploymentsGetError = DeploymentsGetErrors[keyof DeploymentsGetErrors];
+
+export type DeploymentsGetResponses = {
+    /**
+     * The deployment with its events.
+     */
+    200: DeploymentWithEvents;
+};
+
+export type DeploymentsGetResponse = DeploymentsGetResponses[keyof DeploymentsGetResponses];
+
+export type DeploymentsEventsData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/deployments/{id}/events';
+};
+
+export type DeploymentsEventsErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type DeploymentsEventsError = DeploymentsEventsErrors[keyof DeploymentsEventsErrors];
+
+export type DeploymentsEventsResponses = {
+    /**
+     * The events, oldest first.
+     */
+    200: StackEventList;
+};
+
+export type DeploymentsEventsResponse = DeploymentsEventsResponses[keyof DeploymentsEventsResponses];
 
 export type ProjectsListData = {
     body?: never;
@@ -626,6 +857,343 @@ export type ConfigsGetResponses = {
 
 export type ConfigsGetResponse = ConfigsGetResponses[keyof ConfigsGetResponses];
 
+export type StagesListData = {
+    body?: never;
+    path: {
+        project: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages';
+};
+
+export type StagesListErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type StagesListError = StagesListErrors[keyof StagesListErrors];
+
+export type StagesListResponses = {
+    /**
+     * The stages, by name.
+     */
+    200: StageList;
+};
+
+export type StagesListResponse = StagesListResponses[keyof StagesListResponses];
+
+export type StagesDeleteData = {
+    body?: never;
+    path: {
+        project: string;
+        stage: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}';
+};
+
+export type StagesDeleteErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type StagesDeleteError = StagesDeleteErrors[keyof StagesDeleteErrors];
+
+export type StagesDeleteResponses = {
+    /**
+     * The teardown deployment.
+     */
+    202: Deployment;
+};
+
+export type StagesDeleteResponse = StagesDeleteResponses[keyof StagesDeleteResponses];
+
+export type StagesGetData = {
+    body?: never;
+    path: {
+        project: string;
+        stage: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}';
+};
+
+export type StagesGetErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type StagesGetError = StagesGetErrors[keyof StagesGetErrors];
+
+export type StagesGetResponses = {
+    /**
+     * The stage.
+     */
+    200: StageDetail;
+};
+
+export type StagesGetResponse = StagesGetResponses[keyof StagesGetResponses];
+
+export type DeploymentsListData = {
+    body?: never;
+    path: {
+        project: string;
+        stage: string;
+    };
+    query?: {
+        limit?: number;
+        /**
+         * `nextCursor` of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/v1/projects/{project}/stages/{stage}/deployments';
+};
+
+export type DeploymentsListErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type DeploymentsListError = DeploymentsListErrors[keyof DeploymentsListErrors];
+
+export type DeploymentsListResponses = {
+    /**
+     * A page of deployments.
+     */
+    200: DeploymentPage;
+};
+
+export type DeploymentsListResponse = DeploymentsListResponses[keyof DeploymentsListResponses];
+
+export type DeploymentsCreateData = {
+    body?: DeployRequest;
+    path: {
+        project: string;
+        stage: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/deployments';
+};
+
+export type DeploymentsCreateErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The config or request is well-formed but invalid.
+     */
+    422: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type DeploymentsCreateError = DeploymentsCreateErrors[keyof DeploymentsCreateErrors];
+
+export type DeploymentsCreateResponses = {
+    /**
+     * The deployment, started (or already finished when nothing changed).
+     */
+    202: Deployment;
+};
+
+export type DeploymentsCreateResponse = DeploymentsCreateResponses[keyof DeploymentsCreateResponses];
+
+export type StagesPreviewData = {
+    body?: DeployRequest;
+    path: {
+        project: string;
+        stage: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/previews';
+};
+
+export type StagesPreviewErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The config or request is well-formed but invalid.
+     */
+    422: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type StagesPreviewError = StagesPreviewErrors[keyof StagesPreviewErrors];
+
+export type StagesPreviewResponses = {
+    /**
+     * The planned changes.
+     */
+    200: Preview;
+};
+
+export type StagesPreviewResponse = StagesPreviewResponses[keyof StagesPreviewResponses];
+
+export type StagesRollbackData = {
+    body?: never;
+    path: {
+        project: string;
+        stage: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/rollback';
+};
+
+export type StagesRollbackErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type StagesRollbackError = StagesRollbackErrors[keyof StagesRollbackErrors];
+
+export type StagesRollbackResponses = {
+    /**
+     * The rollback deployment.
+     */
+    202: Deployment;
+};
+
+export type StagesRollbackResponse = StagesRollbackResponses[keyof StagesRollbackResponses];
+
 export type TeamsListData = {
     body?: never;
     path?: never;
@@ -894,7 +1462,7 @@ export type ApiKeysRevokeResponses = {
 export type ApiKeysRevokeResponse = ApiKeysRevokeResponses[keyof ApiKeysRevokeResponses];
 
 export type ConfigsValidateData = {
-    body: ValidateRequest;
+    body?: ValidateRequest;
     path?: never;
     query?: never;
     url: '/v1/validate';
