@@ -11,13 +11,19 @@ import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { SwitchyardArns } from "./arns.js";
 import { MANAGED_TYPE_GROUPS, ROLE_CONSUMERS } from "./managed-types.js";
 
-/** Read-only actions without resource-level permissions in IAM; the only ones allowed on "*". */
+/**
+ * Side-effect-free actions that IAM cannot scope to a resource; the only ones allowed on "*".
+ * TestEventPattern evaluates a pattern against an event and touches nothing.
+ */
 export const UNSCOPABLE_READ_ACTIONS = [
   "batch:DescribeComputeEnvironments",
   "batch:DescribeJobQueues",
   "batch:DescribeJobDefinitions",
   "logs:DescribeLogGroups",
+  "events:TestEventPattern",
 ] as const;
+
+const SERVICE_ROLE_UNSCOPABLE = UNSCOPABLE_READ_ACTIONS.filter((a) => !a.startsWith("events:"));
 
 export interface ServiceRoleOptions {
   arns: SwitchyardArns;
@@ -52,7 +58,7 @@ export function serviceRoleStatements({ arns, artifactBuckets }: ServiceRoleOpti
     }),
     new PolicyStatement({
       sid: "UnscopableReads",
-      actions: [...UNSCOPABLE_READ_ACTIONS],
+      actions: [...SERVICE_ROLE_UNSCOPABLE],
       resources: ["*"],
     }),
   );
@@ -119,6 +125,12 @@ export function apiStatements(refs: ApiPolicyRefs): PolicyStatement[] {
       sid: "ReadOwnRules",
       actions: ["events:ListRules", "events:DescribeRule", "events:ListTargetsByRule"],
       resources: [arns.rules, arns.rulesOnOtherBuses],
+    }),
+    new PolicyStatement({
+      // AWS's own matcher for "which rules would match this event" on a live bus.
+      sid: "TestPatterns",
+      actions: ["events:TestEventPattern"],
+      resources: ["*"],
     }),
     new PolicyStatement({
       sid: "ReplayOwnArchives",
