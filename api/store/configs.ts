@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionFailure } from "./conditions.js";
-import { decodeCursor, encodeCursor, type Page } from "./cursor.js";
+import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from "./cursor.js";
 import { keys } from "./keys.js";
 import type { Table } from "./table.js";
 
@@ -103,6 +103,10 @@ export function configRepository(table: Table): ConfigRepository {
     async list(project, { limit, cursor }) {
       const pk = keys.projectPartition(project);
       const after = decodeCursor(pk, cursor);
+      const afterVersion = after === undefined ? undefined : Number(after);
+      if (afterVersion !== undefined && !(Number.isSafeInteger(afterVersion) && afterVersion > 0)) {
+        throw new InvalidCursorError();
+      }
       const out = await doc.send(
         new QueryCommand({
           TableName,
@@ -113,7 +117,7 @@ export function configRepository(table: Table): ConfigRepository {
           ScanIndexForward: false,
           Limit: limit,
           ConsistentRead: true,
-          ...(after ? { ExclusiveStartKey: keys.config(project, Number(after)) } : {}),
+          ...(afterVersion ? { ExclusiveStartKey: keys.config(project, afterVersion) } : {}),
         }),
       );
       const items = (out.Items ?? []).map(toSummary);

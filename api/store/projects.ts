@@ -48,6 +48,13 @@ export function projectRepository(table: Table): ProjectRepository {
   const { doc, name: TableName } = table;
   return {
     async create(project) {
+      // A config post that raced a deletion may have left an item in the partition after it; it
+      // must never show up in a new project of the same name, so sweep leftovers first. Only when
+      // the project item is absent from the whole read: then nothing in it belongs to a live project.
+      const leftovers = await queryAll(table, keys.projectPartition(project.name));
+      if (leftovers.some((i) => i.SK === keys.project(project.name).SK))
+        throw new ProjectExistsError(project.name);
+      await batchDeleteAll(table, leftovers);
       try {
         await doc.send(
           new PutCommand({
@@ -75,7 +82,8 @@ export function projectRepository(table: Table): ProjectRepository {
       const out = await doc.send(
         new GetCommand({ TableName, Key: keys.project(name), ConsistentRead: true }),
       );
-      return out.Item ? toProject(out.Item) : undefined;
+      // A project being deleted is already gone for its readers.
+      return out.Item && !out.Item.deleting ? toProject(out.Item) : undefined;
     },
 
     async list(team, { limit, cursor }) {
@@ -94,9 +102,12 @@ export function projectRepository(table: Table): ProjectRepository {
           ...(after ? { ExclusiveStartKey: { ...keys.project(after), [pkAttr]: pk, [skAttr]: after } } : {}),
         }),
       );
-      const items = (out.Items ?? []).map(toProject);
-      const last = items.at(-1);
-      return { items, ...(out.LastEvaluatedKey && last ? { nextCursor: encodeCursor(pk, last.name) } : {}) };
+      const raw = out.Items ?? [];
+      const last = raw.at(-1)?.name as string | undefined;
+      return {
+        items: raw.filter((i) => !i.deleting).map(toProject),
+        ...(out.LastEvaluatedKey && last ? { nextCursor: encodeCursor(pk, last) } : {}),
+      };
     },
 
     async recordLatestVersion(name, version) {
@@ -118,23 +129,41 @@ export function projectRepository(table: Table): ProjectRepository {
 
     async delete(name) {
       const pk = keys.projectPartition(name);
-      const stages = await queryAll(table, pk, keys.stagePrefix);
-      const deployed = stages
-        .filter((s) => s.deployed === true)
-        .map((s) => String(s.SK).slice(keys.stagePrefix.length));
+      const deployedStages = async () =>
+        (await queryAll(table, pk, keys.stagePrefix))
+          .filter((s) => s.deployed === true)
+          .map((s) => String(s.SK).slice(keys.stagePrefix.length));
+
+      let deployed = await deployedStages();
       if (deployed.length > 0) return { deleted: false, reason: "deployed", stages: deployed };
-      const meta = await doc.send(
-        new GetCommand({ TableName, Key: keys.project(name), ConsistentRead: true }),
-      );
-      if (!meta.Item) return { deleted: false, reason: "not-found" };
-      // Children first, the project item last: the name only becomes free once nothing is left.
-      const children = (await queryAll(table, pk)).filter((i) => i.SK !== keys.project(name).SK);
-      for (let i = 0; i < children.length; i += 25) {
-        await batchDelete(
-          table,
-          children.slice(i, i + 25).map((c) => ({ PK: c.PK as string, SK: c.SK as string })),
+      // Hide the project first (reads answer 404, so no new config post or deployment starts), then
+      // look again for a deployment that started meanwhile.
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.project(name),
+            UpdateExpression: "SET deleting = :t",
+            ConditionExpression: "attribute_exists(PK) AND attribute_not_exists(deleting)",
+            ExpressionAttributeValues: { ":t": true },
+          }),
         );
+      } catch (err) {
+        if (isConditionFailure(err)) return { deleted: false, reason: "not-found" };
+        throw err;
       }
+      deployed = await deployedStages();
+      if (deployed.length > 0) {
+        await doc.send(
+          new UpdateCommand({ TableName, Key: keys.project(name), UpdateExpression: "REMOVE deleting" }),
+        );
+        return { deleted: false, reason: "deployed", stages: deployed };
+      }
+      // Children first, the project item last: the name only becomes free once nothing is left.
+      await batchDeleteAll(
+        table,
+        (await queryAll(table, pk)).filter((i) => i.SK !== keys.project(name).SK),
+      );
       await doc.send(new DeleteCommand({ TableName, Key: keys.project(name) }));
       return { deleted: true };
     },
@@ -158,6 +187,15 @@ async function queryAll(table: Table, pk: string, skPrefix?: string): Promise<Re
     start = out.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+async function batchDeleteAll(table: Table, items: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    await batchDelete(
+      table,
+      items.slice(i, i + 25).map((c) => ({ PK: c.PK as string, SK: c.SK as string })),
+    );
+  }
 }
 
 async function batchDelete(table: Table, itemKeys: { PK: string; SK: string }[]): Promise<void> {

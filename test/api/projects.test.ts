@@ -131,6 +131,34 @@ describe("projects", () => {
     expect((await createProject(admin, { name })).status).toBe(201);
   });
 
+  it("never lets a new project inherit leftovers of a deleted one, nor a failed create touch a live one", async () => {
+    const name = uniqueName();
+    // What a config post racing the old project's deletion could leave behind.
+    const { doc, name: TableName } = server.deps.table;
+    await doc.send(
+      new PutCommand({
+        TableName,
+        Item: { PK: `PROJECT#${name}`, SK: "CONFIG#0000000001", type: "config", project: name, version: 1 },
+      }),
+    );
+    expect((await createProject(maintainer, { name })).status).toBe(201);
+    expect(
+      (await server.fetch(`/v1/projects/${name}/configs/latest`, { headers: bearer(maintainer) })).status,
+    ).toBe(404);
+
+    const posted = await server.fetch(`/v1/projects/${name}/configs`, {
+      method: "POST",
+      headers: { ...bearer(maintainer), "content-type": "application/yaml" },
+      body: "resources:\n  bus:\n    type: event-bus\n",
+    });
+    expect((await bodyOf(posted)).version).toBe(1);
+    const rival = await createTeamWithKey(server, "maintainer");
+    expect((await createProject(rival.key, { name })).status).toBe(409);
+    expect(
+      (await server.fetch(`/v1/projects/${name}/configs/1`, { headers: bearer(maintainer) })).status,
+    ).toBe(200);
+  });
+
   it("replays a create with the same Idempotency-Key and refuses another body with it", async () => {
     const name = uniqueName();
     const init = (body: unknown) => {
