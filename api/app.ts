@@ -70,6 +70,10 @@ export function createApp(deps: AppDeps) {
       { name: "Configs", description: "Validate and compile Stacktape-compatible configs without storing them." },
       { name: "Stages", description: "Stages of a project: one CloudFormation stack each; previews, rollback, teardown." },
       { name: "Deployments", description: "Deployments of a stage: status, stack events (JSON or server-sent events)." },
+      {
+        name: "Buses",
+        description: "Live buses of a deployed stage: publish, rules, matching, replays, deliveries; pattern tests.",
+      },
     ],
   });
   app.get(

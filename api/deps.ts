@@ -1,3 +1,4 @@
+import type { BusOps } from "./buses/port.js";
 import type { DeploymentSettings } from "./deployments/context.js";
 import type { Deployer } from "./deployments/port.js";
 import type { Logger } from "./http/logger.js";
@@ -25,6 +26,8 @@ export interface AppDeps {
   deployer?: Deployer;
   /** Per-environment deployment tuning (lock lease, local artifact placeholders). */
   deploymentSettings?: Partial<DeploymentSettings>;
+  /** Live bus operations: EventBridge in AWS, the embedded engine locally (bus routes answer 501 without). */
+  busOps?: BusOps;
   /** The clock, injectable so tests can move time (leases, retention, replays). */
   now: () => Date;
 }

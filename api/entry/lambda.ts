@@ -4,8 +4,10 @@
  */
 import { handle } from "hono/aws-lambda";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { createApp } from "../app.js";
 import { CloudFormationDeployer } from "../aws/cloudformation.js";
+import { AwsBusOps } from "../aws/eventbridge.js";
 import { handleStackStatusChange, type StackStatusChangeEvent } from "../deployments/stack-events.js";
 import type { AppDeps } from "../deps.js";
 import { createLogger } from "../http/logger.js";
@@ -33,6 +35,7 @@ const deps: AppDeps = {
     // The role CloudFormation assumes for user stacks, when infra/ provides one.
     ...(process.env.SWITCHYARD_CFN_ROLE_ARN ? { roleArn: process.env.SWITCHYARD_CFN_ROLE_ARN } : {}),
   }),
+  busOps: new AwsBusOps(new EventBridgeClient({ region: process.env.AWS_REGION })),
   ...(process.env.AWS_REGION ? { deploymentSettings: { region: process.env.AWS_REGION } } : {}),
 };
 

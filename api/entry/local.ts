@@ -14,6 +14,7 @@ import { createLogger, type Logger } from "../http/logger.js";
 import { createDynamoClients, localDynamoConfig } from "../store/client.js";
 import { startDynalite } from "../store/dynalite.js";
 import { createLocalDeployer, LOCAL_DEPLOYMENT_SETTINGS, reconcileOnSettle } from "../local/deployer/index.js";
+import { LocalBusOps } from "../buses/local.js";
 import { LocalEventBridge } from "../local/eventbridge/index.js";
 import { createStore } from "../store/index.js";
 import { ensureTable } from "../store/table.js";
@@ -62,6 +63,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     now,
     deployer,
     deploymentSettings: LOCAL_DEPLOYMENT_SETTINGS,
+    busOps: new LocalBusOps(engine),
   };
   reconcileOnSettle(deployer, deps);
   // Without an admin key in the environment, the very first start generates one and prints it once.
@@ -94,6 +96,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
       });
       // Let running stack operations settle before the table goes away.
       await deployer.idle();
+      await engine.idle();
       client.destroy();
       await dynamo.close();
     },

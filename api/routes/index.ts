@@ -1,12 +1,14 @@
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { apiKeyRoutes } from "./api-keys.js";
+import { busRoutes } from "./buses.js";
 import { configRoutes } from "./configs.js";
 import { deploymentRoutes } from "./deployments.js";
 import { healthRoutes } from "./health.js";
 import { projectRoutes } from "./projects.js";
 import { stageRoutes } from "./stages.js";
 import { teamRoutes } from "./teams.js";
+import { testPatternRoutes } from "./test-pattern.js";
 import { validateRoutes } from "./validate.js";
 import { whoamiRoutes } from "./whoami.js";
 
@@ -21,4 +23,6 @@ export function registerRoutes(app: App, deps: AppDeps, version: string): void {
   stageRoutes(app, deps);
   deploymentRoutes(app, deps);
   validateRoutes(app);
+  testPatternRoutes(app);
+  busRoutes(app, deps);
 }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "../../api/app.js";
+import { LocalBusOps } from "../../api/buses/local.js";
 import { generateApiKey } from "../../api/auth/secrets.js";
 import type { AppDeps } from "../../api/deps.js";
 import { createLogger } from "../../api/http/logger.js";
@@ -41,6 +42,7 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
     table,
     deployer: localDeployer,
     deploymentSettings: LOCAL_DEPLOYMENT_SETTINGS,
+    busOps: new LocalBusOps(engine),
     store: createStore(overrides.table ?? table),
     adminKey: generateApiKey().secret,
     now: () => new Date(),
@@ -61,6 +63,7 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
     fetch: (path, init) => fetch(`${url}${path}`, init),
     close: async () => {
       await localDeployer.idle();
+      await engine.idle();
       await new Promise<void>((resolve) => {
         if ("closeAllConnections" in server) server.closeAllConnections();
         server.close(() => resolve());

@@ -1,0 +1,376 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireProject } from "../auth/index.js";
+import type { Role } from "../auth/roles.js";
+import {
+  type BusLocation,
+  cancelBusReplay,
+  getBusReplay,
+  listBusDeliveries,
+  listBusRules,
+  matchEvent,
+  publishEvents,
+  type ReplayStatus,
+  resolveBus,
+  startBusReplay,
+} from "../buses/index.js";
+import type { AppDeps } from "../deps.js";
+import type { App } from "../http/env.js";
+import { idempotent } from "../http/idempotency.js";
+import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { PageQuerySchema, pageSchema } from "../http/pagination.js";
+import { problems } from "../http/problem.js";
+import { stageRepository } from "../store/stages.js";
+import { StageParamsSchema } from "./deployments.js";
+
+const BusParamsSchema = StageParamsSchema.extend({
+  bus: z
+    .string()
+    .min(1)
+    .max(128)
+    .openapi({
+      param: { name: "bus", in: "path" },
+      description: "The bus's resource name in the config.",
+      example: "myEventBus",
+    }),
+});
+
+const ReplayParamsSchema = BusParamsSchema.extend({
+  name: z
+    .string()
+    .regex(/^[.\-_A-Za-z0-9]{1,64}$/, "a replay name")
+    .openapi({ param: { name: "name", in: "path" } }),
+});
+
+const dateTime = () => z.iso.datetime({ offset: true }).openapi({ format: "date-time" });
+
+const PublishEntrySchema = z
+  .object({
+    source: z.string().openapi({ example: "my.publisher" }),
+    detailType: z.string().openapi({ example: "budget" }),
+    detail: z.record(z.string(), z.unknown()).openapi({ example: { EventName: "BUDGET_ANALYSIS" } }),
+    resources: z.array(z.string()).optional(),
+    time: dateTime().optional().openapi({ description: "Defaults to when the event is received." }),
+  })
+  .openapi("PublishEntry");
+
+const PublishRequestSchema = z
+  .object({ entries: z.array(PublishEntrySchema).min(1).max(10) })
+  .openapi("PublishRequest");
+
+const PublishResultSchema = z
+  .object({
+    failedEntryCount: z.number().int(),
+    entries: z
+      .array(
+        z.union([
+          z.object({ eventId: z.string() }),
+          z.object({
+            errorCode: z.string().openapi({ example: "InvalidArgument" }),
+            errorMessage: z.string(),
+          }),
+        ]),
+      )
+      .openapi({ description: "One per entry sent, in the same order." }),
+  })
+  .openapi("PublishResult");
+
+const BusTargetSchema = z
+  .object({
+    id: z.string(),
+    arn: z.string(),
+    input: z.string().optional(),
+    inputPath: z.string().optional(),
+    inputTransformer: z
+      .object({ inputPathsMap: z.record(z.string(), z.string()).optional(), inputTemplate: z.string() })
+      .optional(),
+    retryPolicy: z
+      .object({
+        maximumRetryAttempts: z.number().int().optional(),
+        maximumEventAgeInSeconds: z.number().int().optional(),
+      })
+      .optional(),
+    deadLetterArn: z.string().optional(),
+  })
+  .openapi("BusTarget");
+
+const BusRuleSchema = z
+  .object({
+    name: z.string(),
+    arn: z.string(),
+    state: z.string().openapi({ example: "ENABLED" }),
+    eventPattern: z.unknown().optional().openapi({ description: "The rule's event pattern (JSON)." }),
+    scheduleExpression: z.string().optional(),
+    description: z.string().optional(),
+    targets: z.array(BusTargetSchema),
+  })
+  .openapi("BusRule");
+
+const BusRuleListSchema = z.object({ rules: z.array(BusRuleSchema) }).openapi("BusRuleList");
+
+const MatchRequestSchema = z
+  .object({
+    event: z
+      .object({ source: z.string(), "detail-type": z.string() })
+      .catchall(z.unknown())
+      .openapi({
+        description:
+          "The event; envelope fields it lacks (id, time, account, region, resources) get neutral values.",
+        example: {
+          source: "my.publisher",
+          "detail-type": "budget",
+          detail: { EventName: "BUDGET_ANALYSIS" },
+        },
+      }),
+  })
+  .openapi("MatchRequest");
+
+const StartReplaySchema = z
+  .object({
+    from: dateTime().openapi({ description: "Replay events whose time is at or after this." }),
+    to: dateTime().openapi({ description: "...and at or before this." }),
+    rules: z.array(z.string()).max(100).optional().openapi({
+      description: "Rule names (as listed by the rules route); all rules of the bus when absent.",
+    }),
+  })
+  .openapi("StartReplay");
+
+const ReplaySchema = z
+  .object({
+    name: z.string(),
+    state: z.enum(["STARTING", "RUNNING", "CANCELLING", "COMPLETED", "CANCELLED", "FAILED"]),
+    stateReason: z.string().optional(),
+    from: dateTime(),
+    to: dateTime(),
+    rules: z.array(z.string()).optional().openapi({ description: "The rules it is limited to, if any." }),
+    startedAt: dateTime().optional(),
+    endedAt: dateTime().optional(),
+    lastReplayedEventTime: dateTime().optional(),
+  })
+  .openapi("Replay");
+
+const DeliverySchema = z
+  .object({
+    id: z.string(),
+    rule: z.string(),
+    ruleArn: z.string(),
+    targetId: z.string(),
+    targetArn: z.string(),
+    eventId: z.string(),
+    replayName: z.string().optional().openapi({ description: "Set when a replay delivered it." }),
+    deliveredAt: dateTime(),
+    input: z.string().openapi({
+      description: "Exactly what the target received (after Input / InputPath / InputTransformer).",
+    }),
+  })
+  .openapi("Delivery");
+
+const DeliveriesQuerySchema = PageQuerySchema.extend({
+  rule: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ param: { name: "rule", in: "query" }, description: "Only this rule's deliveries." }),
+});
+
+const BASE = "/v1/projects/{project}/stages/{stage}/buses/{bus}";
+
+const route = <R extends Parameters<typeof createRoute>[0]>(r: R) =>
+  createRoute({ ...r, tags: ["Buses"], security: bearerSecurity });
+
+const publishRoute = route({
+  method: "post",
+  path: `${BASE}/events`,
+  operationId: "buses.publish",
+  summary: "Publish events to a deployed bus",
+  description:
+    "PutEvents: 1 to 10 entries; each answers an event id or EventBridge's error. Deployer role or above.",
+  request: { params: BusParamsSchema, body: jsonBody(PublishRequestSchema) },
+  responses: {
+    200: jsonContent(PublishResultSchema, "One result per entry."),
+    ...problemResponses(400, 401, 403, 404),
+  },
+});
+
+const listRulesRoute = route({
+  method: "get",
+  path: `${BASE}/rules`,
+  operationId: "buses.rules",
+  summary: "List a bus's rules",
+  description: "Every rule on the bus with its pattern and targets. Any role.",
+  request: { params: BusParamsSchema },
+  responses: { 200: jsonContent(BusRuleListSchema, "The rules."), ...problemResponses(400, 401, 404) },
+});
+
+const matchRoute = route({
+  method: "post",
+  path: `${BASE}/match`,
+  operationId: "buses.match",
+  summary: "Which rules an event would match",
+  description: "Matches the event against every rule of the bus without publishing it. Any role.",
+  request: { params: BusParamsSchema, body: jsonBody(MatchRequestSchema) },
+  responses: {
+    200: jsonContent(BusRuleListSchema, "The matching rules."),
+    ...problemResponses(400, 401, 404),
+  },
+});
+
+const startReplayRoute = route({
+  method: "post",
+  path: `${BASE}/replays`,
+  operationId: "replays.create",
+  summary: "Replay archived events",
+  description:
+    "Re-delivers the archived events of a time window to the bus's rules (or the ones named), marked with " +
+    "`replay-name`. 409 when the bus has no archive or 10 replays already run. Deployer role or above. " +
+    "Supports `Idempotency-Key`.",
+  request: { params: BusParamsSchema, body: jsonBody(StartReplaySchema) },
+  responses: {
+    202: {
+      ...jsonContent(ReplaySchema, "The replay, started."),
+      headers: {
+        Location: { schema: { type: "string" as const }, description: "Where to poll the replay." },
+      },
+    },
+    ...problemResponses(400, 401, 403, 404, 409, 422),
+  },
+});
+
+const getReplayRoute = route({
+  method: "get",
+  path: `${BASE}/replays/{name}`,
+  operationId: "replays.get",
+  summary: "A replay's progress",
+  description: "STARTING → RUNNING → COMPLETED, or CANCELLING → CANCELLED, or FAILED. Any role.",
+  request: { params: ReplayParamsSchema },
+  responses: { 200: jsonContent(ReplaySchema, "The replay."), ...problemResponses(400, 401, 404) },
+});
+
+const cancelReplayRoute = route({
+  method: "post",
+  path: `${BASE}/replays/{name}/cancel`,
+  operationId: "replays.cancel",
+  summary: "Cancel a replay",
+  description: "Only while STARTING or RUNNING (else 409). Deployer role or above.",
+  request: { params: ReplayParamsSchema },
+  responses: {
+    200: jsonContent(ReplaySchema, "The replay, cancelling."),
+    ...problemResponses(400, 401, 403, 404, 409),
+  },
+});
+
+const deliveriesRoute = route({
+  method: "get",
+  path: `${BASE}/deliveries`,
+  operationId: "buses.deliveries",
+  summary: "What the bus delivered",
+  description:
+    "The embedded engine records every target invocation (targets never run inside the control plane), newest " +
+    "first. On AWS this answers 501: EventBridge keeps no such log. Any role.",
+  request: { params: BusParamsSchema, query: DeliveriesQuerySchema },
+  responses: {
+    200: jsonContent(pageSchema(DeliverySchema, "DeliveryPage"), "A page of deliveries."),
+    ...problemResponses(400, 401, 404, 501),
+  },
+});
+
+const ruleName = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
+
+function replayBody(r: ReplayStatus) {
+  return {
+    name: r.name,
+    state: r.state,
+    ...(r.stateReason ? { stateReason: r.stateReason } : {}),
+    from: r.from.toISOString(),
+    to: r.to.toISOString(),
+    ...(r.ruleArns ? { rules: r.ruleArns.map(ruleName) } : {}),
+    ...(r.startedAt ? { startedAt: r.startedAt.toISOString() } : {}),
+    ...(r.endedAt ? { endedAt: r.endedAt.toISOString() } : {}),
+    ...(r.lastReplayedEventTime ? { lastReplayedEventTime: r.lastReplayedEventTime.toISOString() } : {}),
+  };
+}
+
+export function busRoutes(app: App, deps: AppDeps): void {
+  const stages = stageRepository(deps.table);
+  const ops = () => {
+    if (!deps.busOps) throw problems.notImplemented("This server has no bus operations configured.");
+    return deps.busOps;
+  };
+
+  /** The caller may act on the project with `role`, and the stage has this bus deployed. */
+  async function busOf(
+    c: Parameters<typeof requireProject>[0],
+    params: { project: string; stage: string; bus: string },
+    role: Role,
+  ): Promise<BusLocation> {
+    await requireProject(c, deps, params.project, role);
+    return resolveBus(await stages.get(params.project, params.stage), params);
+  }
+
+  app.openapi(publishRoute, async (c) => {
+    const bus = await busOf(c, c.req.valid("param"), "deployer");
+    const { entries } = c.req.valid("json");
+    const result = await publishEvents(
+      ops(),
+      bus,
+      entries.map(({ time, ...entry }) => ({ ...entry, ...(time ? { time: new Date(time) } : {}) })),
+    );
+    return c.json(result, 200);
+  });
+
+  app.openapi(listRulesRoute, async (c) => {
+    const bus = await busOf(c, c.req.valid("param"), "viewer");
+    return c.json({ rules: await listBusRules(ops(), bus) }, 200);
+  });
+
+  app.openapi(matchRoute, async (c) => {
+    const bus = await busOf(c, c.req.valid("param"), "viewer");
+    return c.json({ rules: await matchEvent(ops(), bus, c.req.valid("json").event) }, 200);
+  });
+
+  app.openapi(startReplayRoute, async (c) => {
+    const params = c.req.valid("param");
+    const bus = await busOf(c, params, "deployer");
+    const input = c.req.valid("json");
+    const out = await idempotent(c, deps, input, async () => {
+      const replay = await startBusReplay(
+        ops(),
+        bus,
+        {
+          from: new Date(input.from),
+          to: new Date(input.to),
+          ...(input.rules ? { rules: input.rules } : {}),
+        },
+        deps.now(),
+      );
+      return {
+        status: 202 as const,
+        body: replayBody(replay),
+        headers: { location: `${c.req.path}/${replay.name}` },
+      };
+    });
+    return c.json(out.body, out.status, out.headers);
+  });
+
+  app.openapi(getReplayRoute, async (c) => {
+    const params = c.req.valid("param");
+    const bus = await busOf(c, params, "viewer");
+    return c.json(replayBody(await getBusReplay(ops(), bus, params.name)), 200);
+  });
+
+  app.openapi(cancelReplayRoute, async (c) => {
+    const params = c.req.valid("param");
+    const bus = await busOf(c, params, "deployer");
+    return c.json(replayBody(await cancelBusReplay(ops(), bus, params.name)), 200);
+  });
+
+  app.openapi(deliveriesRoute, async (c) => {
+    const bus = await busOf(c, c.req.valid("param"), "viewer");
+    const query = c.req.valid("query");
+    const page = await listBusDeliveries(ops(), bus, {
+      limit: query.limit,
+      ...(query.rule ? { rule: query.rule } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    });
+    return c.json(page, 200);
+  });
+}

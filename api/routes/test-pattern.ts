@@ -1,0 +1,57 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { callerOf } from "../auth/index.js";
+import { testPattern } from "../buses/index.js";
+import type { App } from "../http/env.js";
+import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+
+const required = (v: unknown) => v !== undefined;
+
+const TestPatternRequestSchema = z
+  .object({
+    pattern: z
+      .unknown()
+      .refine(required, "Required")
+      .openapi({
+        description:
+          "An EventBridge event pattern: a JSON object, or its JSON text (text keeps big integers exact).",
+        example: { source: ["orders"], detail: { amount: [{ numeric: [">", 100] }] } },
+      }),
+    event: z
+      .unknown()
+      .refine(required, "Required")
+      .openapi({
+        description:
+          "The event: a JSON object, or its JSON text. Matched as given; no envelope fields are required.",
+        example: { source: "orders", "detail-type": "created", detail: { amount: 250 } },
+      }),
+  })
+  .openapi("TestPatternRequest");
+
+const TestPatternResultSchema = z
+  .object({ matches: z.boolean().openapi({ description: "Whether the pattern matches the event." }) })
+  .openapi("TestPatternResult");
+
+const testPatternRoute = createRoute({
+  method: "post",
+  path: "/v1/test-pattern",
+  operationId: "patterns.test",
+  tags: ["Buses"],
+  summary: "Test an event pattern against an event",
+  description:
+    "Decides as EventBridge does (event-ruler semantics: every operator, arrays, `$or`, exact numbers). " +
+    "An invalid pattern answers 400 with EventBridge's own `InvalidEventPatternException` message. Any role.",
+  security: bearerSecurity,
+  request: { body: jsonBody(TestPatternRequestSchema) },
+  responses: {
+    200: jsonContent(TestPatternResultSchema, "Whether it matches."),
+    ...problemResponses(400, 401),
+  },
+});
+
+export function testPatternRoutes(app: App): void {
+  app.openapi(testPatternRoute, (c) => {
+    callerOf(c);
+    const { pattern, event } = c.req.valid("json");
+    return c.json(testPattern(pattern, event), 200);
+  });
+}
