@@ -55,7 +55,7 @@ export const zodEnglishOnly: Plugin = {
   name: "zod-english-only",
   setup(b) {
     b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]v4[\\/]classic[\\/]/.test(args.importer)
+      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer)
         ? { path: path.join(path.dirname(args.importer), "../locales/en.js"), namespace: "zod-en" }
         : undefined,
     );
