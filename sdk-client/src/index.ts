@@ -12,6 +12,7 @@
 import { toSwitchyardError } from "./errors.js";
 import { type Client, createConfig, createClient as createFetchClient } from "./gen/client/index.js";
 import { SwitchyardApi } from "./gen/sdk.gen.js";
+import type { DeploymentWithEvents } from "./gen/types.gen.js";
 import { pollDeployment, type WaitForDeploymentOptions } from "./wait.js";
 
 export { SwitchyardError } from "./errors.js";
@@ -34,15 +35,6 @@ export interface ClientOptions {
   headers?: Record<string, string>;
 }
 
-/** The part of a deployment the waiter relies on; the API returns more. */
-export interface DeploymentState {
-  id: string;
-  status: string;
-  [field: string]: unknown;
-}
-
-const BEARER = [{ scheme: "bearer", type: "http" }] as const;
-
 export class SwitchyardClient extends SwitchyardApi {
   /** The underlying generated fetch client (interceptors, raw requests). */
   readonly http: Client;
@@ -52,26 +44,15 @@ export class SwitchyardClient extends SwitchyardApi {
     this.http = http;
   }
 
-  /** One read of `GET /v1/deployments/{id}`. */
-  async getDeploymentState(id: string): Promise<DeploymentState> {
-    return this.http.get<{ 200: DeploymentState }, unknown, true, "data">({
-      url: "/v1/deployments/{id}",
-      path: { id },
-      security: BEARER,
-      responseStyle: "data",
-      throwOnError: true,
-    });
-  }
-
   /**
-   * Polls a deployment until it is SUCCEEDED, FAILED or CANCELLED and returns it. `onProgress`
-   * sees every change (status, new events) on the way.
+   * Polls `GET /v1/deployments/{id}` until the deployment is SUCCEEDED, FAILED or CANCELLED and
+   * returns it with its stack events. `onProgress` sees every change (status, new events) on the way.
    */
   waitForDeployment(
     id: string,
-    options: WaitForDeploymentOptions<DeploymentState> = {},
-  ): Promise<DeploymentState> {
-    return pollDeployment(id, () => this.getDeploymentState(id), options);
+    options: WaitForDeploymentOptions<DeploymentWithEvents> = {},
+  ): Promise<DeploymentWithEvents> {
+    return pollDeployment(id, () => this.deployments.get({ path: { id } }), options);
   }
 }
 
