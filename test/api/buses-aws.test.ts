@@ -1,0 +1,85 @@
+import { randomUUID } from "node:crypto";
+import { EventBridgeClient, PutEventsCommand, StartReplayCommand } from "@aws-sdk/client-eventbridge";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AwsBusOps } from "../../api/aws/eventbridge.js";
+import { stageRepository } from "../../api/store/stages.js";
+import { bearer, createKey, createTeam, jsonRequest } from "../support/auth.js";
+import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
+
+/** The bus routes on the AWS adapter (EventBridge mocked with responses shaped as AWS's). */
+const eventBridge = mockClient(EventBridgeClient);
+let server: TestServer;
+let key: string;
+let busPath: string;
+const busArn = "arn:aws:events:eu-west-1:123456789012:event-bus/shop-prod-orders";
+
+beforeAll(async () => {
+  server = await startTestServer({ busOps: new AwsBusOps(new EventBridgeClient({ region: "eu-west-1" })) });
+  const team = await createTeam(server);
+  key = await createKey(server, team, "deployer");
+  const project = `aws-${randomUUID().slice(0, 8)}`;
+  await server.fetch(
+    "/v1/projects",
+    jsonRequest(await createKey(server, team, "maintainer"), "POST", { name: project }),
+  );
+  // One bus without an archive, as the stage's outputs record it after a deployment.
+  await stageRepository(server.deps.table).save(
+    project,
+    "prod",
+    {
+      stackName: `${project}-prod`,
+      status: "DEPLOYED",
+      deployed: true,
+      outputs: { orders: { arn: busArn } },
+    },
+    new Date(),
+  );
+  busPath = `/v1/projects/${project}/stages/prod/buses/orders`;
+});
+afterAll(async () => {
+  await server.close();
+  eventBridge.restore();
+});
+
+describe("bus routes on EventBridge", () => {
+  it("publishes with PutEvents to the bus ARN from the stage's outputs", async () => {
+    eventBridge.on(PutEventsCommand).resolves({
+      $metadata: { httpStatusCode: 200 },
+      FailedEntryCount: 0,
+      Entries: [{ EventId: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" }],
+    });
+    const res = await server.fetch(
+      `${busPath}/events`,
+      jsonRequest(key, "POST", { entries: [{ source: "shop", detailType: "order", detail: { id: 7 } }] }),
+    );
+    expect(res.status).toBe(200);
+    expect(await bodyOf(res)).toEqual({
+      failedEntryCount: 0,
+      entries: [{ eventId: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" }],
+    });
+    expect(eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]).toMatchObject({
+      EventBusName: busArn,
+      Detail: '{"id":7}',
+    });
+  });
+
+  it("answers 501 problem+json for deliveries, saying where to look instead", async () => {
+    const res = await server.fetch(`${busPath}/deliveries`, { headers: bearer(key) });
+    expect(res.status).toBe(501);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    const problem = await bodyOf(res);
+    expect(problem.type).toBe("https://switchyard.dev/problems/not-implemented");
+    expect(problem.detail).toMatch(/CloudWatch/);
+  });
+
+  it("answers 409 for a replay of a bus without an archive, without calling EventBridge", async () => {
+    const res = await server.fetch(
+      `${busPath}/replays`,
+      jsonRequest(key, "POST", { from: "2026-01-01T00:00:00Z", to: "2026-01-01T01:00:00Z" }),
+    );
+    expect(res.status).toBe(409);
+    expect((await bodyOf(res)).detail).toMatch(/no archive/);
+    expect(eventBridge.commandCalls(StartReplayCommand)).toHaveLength(0);
+  });
+});
