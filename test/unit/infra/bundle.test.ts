@@ -52,6 +52,31 @@ function invoke(handler: string, event: unknown, env: Record<string, string> = {
   return run;
 }
 
+/** A synthetic API Gateway HTTP API (payload 2.0) event, as the $default route delivers it. */
+function apiEvent(method: string, rawPath: string, body?: string, headers: Record<string, string> = {}) {
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath,
+    rawQueryString: "",
+    headers: { accept: "application/json", host: "abc123.execute-api.eu-west-1.amazonaws.com", ...headers },
+    requestContext: {
+      accountId: "123456789012",
+      apiId: "abc123",
+      domainName: "abc123.execute-api.eu-west-1.amazonaws.com",
+      domainPrefix: "abc123",
+      http: { method, path: rawPath, protocol: "HTTP/1.1", sourceIp: "203.0.113.9", userAgent: "test" },
+      requestId: "req-1",
+      routeKey: "$default",
+      stage: "$default",
+      time: "26/Nov/2026:10:00:00 +0000",
+      timeEpoch: 1795687200000,
+    },
+    ...(body === undefined ? {} : { body }),
+    isBase64Encoded: false,
+  };
+}
+
 describe("the Lambda bundle", () => {
   it("exports every handler the stack points at", () => {
     const names = Object.values(LAMBDA_HANDLERS).map((h) => h.replace(/^index\./, ""));
@@ -69,36 +94,35 @@ describe("the Lambda bundle", () => {
   });
 
   it("answers an API Gateway v2 request through the exported handler in a fresh node", () => {
-    const run = invoke("handler", {
-      version: "2.0",
-      routeKey: "$default",
-      rawPath: "/healthz",
-      rawQueryString: "",
-      headers: { accept: "application/json", host: "abc123.execute-api.eu-west-1.amazonaws.com" },
-      requestContext: {
-        accountId: "123456789012",
-        apiId: "abc123",
-        domainName: "abc123.execute-api.eu-west-1.amazonaws.com",
-        domainPrefix: "abc123",
-        http: {
-          method: "GET",
-          path: "/healthz",
-          protocol: "HTTP/1.1",
-          sourceIp: "203.0.113.9",
-          userAgent: "test",
-        },
-        requestId: "req-1",
-        routeKey: "$default",
-        stage: "$default",
-        time: "26/Nov/2026:10:00:00 +0000",
-        timeEpoch: 1795687200000,
-      },
-      isBase64Encoded: false,
-    });
+    const run = invoke("handler", apiEvent("GET", "/healthz"));
     expect(run.stderr).not.toMatch(/Error/);
     const response = JSON.parse(run.stdout);
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ status: "ok" });
+  });
+
+  it("loads its lazy chunks and validates a config with zod's English messages", () => {
+    const adminKey = "sy_test_admin_key_for_the_bundle_0123456789";
+    const body = JSON.stringify({
+      config: { resources: { bus: { type: "event-bus", properties: { archivation: { enabled: "yes" } } } } },
+    });
+    const run = invoke(
+      "handler",
+      apiEvent("POST", "/v1/validate", body, {
+        authorization: `Bearer ${adminKey}`,
+        "content-type": "application/json",
+      }),
+      // Any AWS call would go to a closed local port, never to AWS.
+      { SWITCHYARD_ADMIN_KEY: adminKey, AWS_ENDPOINT_URL: "http://127.0.0.1:9" },
+    );
+    const response = JSON.parse(run.stdout);
+    expect(response.statusCode).toBe(422);
+    expect(JSON.parse(response.body).errors).toEqual([
+      {
+        path: "resources.bus.properties.archivation.enabled",
+        message: "Invalid input: expected boolean, received string",
+      },
+    ]);
   });
 
   it("refuses to start without its table name, saying which variable is missing", () => {
