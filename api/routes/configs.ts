@@ -7,8 +7,9 @@ import { type IdempotentResult, idempotent } from "../http/idempotency.js";
 import { bearerSecurity, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { ProblemError, problems } from "../http/problem.js";
+import { appendConfigVersion, type NewConfig } from "../store/append-config.js";
 import { contentHash } from "../store/canonical.js";
-import { type ConfigVersion, VersionTakenError } from "../store/index.js";
+import type { ConfigVersion } from "../store/index.js";
 import { ProjectParamsSchema } from "./projects.js";
 
 const AuthorSchema = z.object({ keyId: z.string(), name: z.string() }).openapi("ConfigAuthor");
@@ -43,8 +44,6 @@ const PostConfigJsonSchema = z
 const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
 /** What fits one DynamoDB item (400 KB) with the parsed copy beside the text. */
 const MAX_STORED_BYTES = 380 * 1024;
-/** Without If-Match, a writer that loses the race for version n+1 tries again this many times. */
-const MAX_ATTEMPTS = 10;
 
 const etagHeader = {
   ETag: { schema: { type: "string" as const }, description: "Send it as If-Match with the next post." },
@@ -182,54 +181,48 @@ export function configRoutes(app: App, deps: AppDeps): void {
     const ifMatch = c.req.header("if-match");
     const author = { keyId: callerOf(c).keyId, name: callerOf(c).name };
 
+    const config: NewConfig = {
+      project: name,
+      format: loaded.format,
+      source: loaded.source,
+      config: loaded.config,
+      contentHash: hash,
+      warnings: loaded.warnings,
+      createdAt: deps.now().toISOString(),
+      createdBy: author,
+    };
+
     type Result = IdempotentResult<200 | 201, ReturnType<typeof publicVersion>>;
     const out = await idempotent(c, deps, { source: loaded.source, ifMatch }, async (): Promise<Result> => {
-      for (let attempt = 1; ; attempt++) {
-        const latest = await deps.store.configs.latest(name);
-        if (ifMatch !== undefined && !etagListMatches(ifMatch, latest && configEtag(latest))) {
+      const expectLatest =
+        ifMatch === undefined
+          ? undefined
+          : (latest?: ConfigVersion) => etagListMatches(ifMatch, latest && configEtag(latest));
+      const result = await appendConfigVersion(deps.store, config, expectLatest);
+      switch (result.outcome) {
+        case "created":
+          return {
+            status: 201,
+            body: publicVersion(result.version),
+            headers: {
+              etag: configEtag(result.version),
+              location: `/v1/projects/${name}/configs/${result.version.version}`,
+            },
+          };
+        case "unchanged":
+          return {
+            status: 200,
+            body: publicVersion(result.version),
+            headers: { etag: configEtag(result.version) },
+          };
+        case "stale":
           throw problems.preconditionFailed(
-            latest
-              ? `If-Match does not match the latest version (${latest.version}, ETag ${configEtag(latest)}).`
-              : "If-Match was sent but the project has no config yet.",
+            result.latest
+              ? `If-Match does not match the latest version (${result.latest.version}, ETag ${configEtag(result.latest)}).`
+              : "If-Match does not match: the project has no config yet, or another request just added a version.",
           );
-        }
-        if (latest && latest.contentHash === hash) {
-          return { status: 200 as const, body: publicVersion(latest), headers: { etag: configEtag(latest) } };
-        }
-        const version: ConfigVersion = {
-          project: name,
-          version: (latest?.version ?? 0) + 1,
-          format: loaded.format,
-          source: loaded.source,
-          config: loaded.config,
-          contentHash: hash,
-          warnings: loaded.warnings,
-          createdAt: deps.now().toISOString(),
-          createdBy: author,
-        };
-        try {
-          await deps.store.configs.put(version);
-        } catch (err) {
-          if (!(err instanceof VersionTakenError)) throw err;
-          if (ifMatch !== undefined) {
-            throw problems.preconditionFailed(
-              `Version ${version.version} was just created by another request.`,
-            );
-          }
-          if (attempt >= MAX_ATTEMPTS) {
-            throw problems.conflict("Too many concurrent config posts to this project; retry.");
-          }
-          continue;
-        }
-        await deps.store.projects.recordLatestVersion(name, version.version);
-        return {
-          status: 201 as const,
-          body: publicVersion(version),
-          headers: {
-            etag: configEtag(version),
-            location: `/v1/projects/${name}/configs/${version.version}`,
-          },
-        };
+        case "busy":
+          throw problems.conflict("Too many concurrent config posts to this project; retry.");
       }
     });
     return c.json(out.body, out.status, out.headers);
