@@ -104,6 +104,8 @@ export function apiKeyRoutes(app: App, deps: AppDeps): void {
         },
         hash,
       );
+      // Who issued which key, for the audit trail; the secret never reaches a log.
+      c.get("log").info("api key created", { team, createdKeyId: key.keyId, role: key.role });
       return { status: 201 as const, body: { ...key, secret }, headers: {} };
     });
     return c.json(out.body, out.status, out.headers);

@@ -100,5 +100,7 @@ describe("authentication", () => {
     expect(logs).not.toContain(secret.slice(3));
     expect(logs).not.toContain(server.adminKey.slice(3));
     expect(server.logs.some((l) => l.message === "request" && l.path === "/v1/whoami")).toBe(true);
+    // Key creation is logged for the audit trail, by id.
+    expect(server.logs.some((l) => l.message === "api key created" && l.team === team)).toBe(true);
   });
 });
