@@ -103,7 +103,10 @@ export async function launch(ctx: DeploymentsContext, input: LaunchInput): Promi
   return started ?? (await ctx.deployments.get(id)) ?? deployment;
 }
 
-/** Takes the stage lock with the new deployment; a lock left by a finished deployment is cleared first. */
+/** A lock naming a deployment that was never written is a crash between the two writes. */
+const ORPHAN_LOCK_MS = 30_000;
+
+/** Takes the stage lock with the new deployment; a lock left by an ended deployment is cleared first. */
 async function takeLock(ctx: DeploymentsContext, deployment: Deployment): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -122,16 +125,15 @@ async function takeLock(ctx: DeploymentsContext, deployment: Deployment): Promis
       if (!(err instanceof StageLockedError)) throw err;
     }
     const lock = await ctx.locks.get(deployment.project, deployment.stage);
-    const holder = lock ? await ctx.deployments.get(lock.owner) : undefined;
-    if (attempt === 0 && lock) {
+    if (attempt === 0) {
+      if (!lock) continue;
+      const holder = await ctx.deployments.get(lock.owner);
       // The holder may have ended without releasing (a crash between the two writes): reconcile it.
       const settled = holder ? await reconcile(ctx, holder) : undefined;
-      if (!holder || (settled && isTerminal(settled.status))) {
-        if (!holder) await ctx.locks.release(deployment.project, deployment.stage, lock.owner);
-        continue;
-      }
+      const orphan = !holder && ctx.now().getTime() - lock.acquiredAt > ORPHAN_LOCK_MS;
+      if (orphan) await ctx.locks.release(deployment.project, deployment.stage, lock.owner);
+      if (orphan || (settled && isTerminal(settled.status))) continue;
     }
-    if (attempt === 0 && !lock) continue;
     throw problems.conflict(
       `Deployment ${lock?.owner ?? "(unknown)"} is still running on stage ${deployment.stage}; wait for it to end.`,
       { runningDeploymentId: lock?.owner },

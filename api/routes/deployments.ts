@@ -24,7 +24,7 @@ const DeploymentIdParamsSchema = z.object({
   id: z
     .string()
     .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "a deployment ID (ULID)")
-    .openapi({ param: { name: "id", in: "path" }, example: "01JD5Z3M9X2Q8R7T6Y5W4V3U2S" }),
+    .openapi({ param: { name: "id", in: "path" }, example: "01JD5Z3M9X2Q8R7T6Y5W4V3Q2S" }),
 });
 
 export const StackEventSchema = z

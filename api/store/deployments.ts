@@ -2,13 +2,14 @@
  * Deployments of a stage and their events, in the project's partition:
  *   deployment  SK `DEPLOY#<stage>#<ulid>` (newest first by ULID)   GSI1 `DEPLOY#<ulid>` / `DEPLOY` (by id)
  *   event       SK `DEVENT#<ulid>#<timestamp>#<event id>`           (in order)
- * A new deployment is written in one transaction with the stage lock (api/store/locks.ts).
+ * A new deployment is written right after taking the stage lock (api/store/locks.ts).
  */
 import {
   BatchWriteCommand,
+  DeleteCommand,
   GetCommand,
+  PutCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { OutputMap } from "../deployments/outputs.js";
@@ -70,7 +71,7 @@ export class StageLockedError extends Error {
 }
 
 export interface DeploymentRepository {
-  /** Writes a new deployment together with the stage lock; StageLockedError when the lock is held. */
+  /** Takes the stage lock for a new deployment and writes it; StageLockedError when the lock is held. */
   createLocked(deployment: Deployment, lock: LockPut): Promise<void>;
   get(id: string): Promise<Deployment | undefined>;
   /** A stage's deployments, newest first. */
@@ -117,26 +118,34 @@ export function deploymentRepository(table: Table): DeploymentRepository {
   };
 
   return {
+    // dynalite has no TransactWriteItems, so: the lock first (conditional), then the deployment.
+    // A crash in between leaves a lock naming a deployment that does not exist; the next writer
+    // clears it (see launch.ts), and its lease bounds it anyway.
     async createLocked(deployment, lock) {
       try {
+        await doc.send(new PutCommand(lock.Put));
+      } catch (err) {
+        if (isConditionFailure(err)) throw new StageLockedError();
+        throw err;
+      }
+      try {
         await doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              lock,
-              {
-                Put: { TableName, Item: toItem(deployment), ConditionExpression: "attribute_not_exists(PK)" },
-              },
-            ],
+          new PutCommand({
+            TableName,
+            Item: toItem(deployment),
+            ConditionExpression: "attribute_not_exists(PK)",
           }),
         );
       } catch (err) {
-        const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-        if (
-          (err as Error).name === "TransactionCanceledException" &&
-          reasons?.[0]?.Code === "ConditionalCheckFailed"
-        ) {
-          throw new StageLockedError();
-        }
+        await doc.send(
+          new DeleteCommand({
+            TableName,
+            Key: { PK: lock.Put.Item.PK, SK: lock.Put.Item.SK },
+            ConditionExpression: "#owner = :owner",
+            ExpressionAttributeNames: { "#owner": "owner" },
+            ExpressionAttributeValues: { ":owner": deployment.id },
+          }),
+        );
         throw err;
       }
     },

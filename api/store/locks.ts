@@ -15,9 +15,11 @@ export interface StageLock {
   owner: string;
   /** Epoch milliseconds after which the lock is free. */
   leaseUntil: number;
+  /** When it was taken (epoch milliseconds). */
+  acquiredAt: number;
 }
 
-/** A `Put` for TransactWriteItems: takes the lock when it is absent or its lease has expired. */
+/** A conditional `Put` that takes the lock when it is absent or its lease has expired. */
 export interface LockPut {
   Put: {
     TableName: string;
@@ -54,6 +56,7 @@ export function lockRepository(table: Table): LockRepository {
         stage,
         owner: out.Item.owner as string,
         leaseUntil: out.Item.leaseUntil as number,
+        acquiredAt: (out.Item.acquiredAt as number | undefined) ?? 0,
       };
     },
 
@@ -67,6 +70,7 @@ export function lockRepository(table: Table): LockRepository {
             type: "stage-lock",
             owner,
             leaseUntil,
+            acquiredAt: now.getTime(),
             expiresAt: Math.ceil(leaseUntil / 1000) + 24 * 3600,
           },
           ConditionExpression: "attribute_not_exists(PK) OR leaseUntil < :now",
