@@ -1,7 +1,7 @@
 import { type Config, type ConfigProblem, ConfigValidationError } from "../config/index.js";
 import { CompileContext, type CompileTarget, type TemplateParameter } from "./context.js";
 import { resolveDirectives } from "./directives.js";
-import { checkTemplateLimits } from "./limits.js";
+import { checkTemplateLimits, TEMPLATE_LIMITS } from "./limits.js";
 import { pascalCase } from "./naming.js";
 import { applyOverrides } from "./overrides.js";
 import { compilerFor, referenceableParams } from "./registry.js";
@@ -73,30 +73,40 @@ export function compile(config: Config, target: CompileTarget): CompileResult {
     }
   }
 
-  const params: CompileResult["referenceableParams"] = {};
   const outputs: Record<string, CfnOutput> = {};
-  const outputParams: CompileResult["outputParams"] = {};
-  for (const name of Object.keys(config.resources)) {
-    params[name] = referenceableParams(ctx, name);
-    for (const [param, value] of Object.entries(params[name])) {
-      const key = `${pascalCase(name)}${pascalCase(param)}`;
-      outputs[key] = { Value: value, Description: `${name}.${param}` };
-      outputParams[key] = { resource: name, param };
-    }
-  }
   config.stackConfig?.outputs?.forEach((output, i) => {
-    if (outputs[output.name]) {
-      ctx.error(
-        ["stackConfig", "outputs", i, "name"],
-        `Output ${output.name} is already used for a referenceable param.`,
-      );
-    }
     outputs[output.name] = {
       Value: resolveDirectives(output.value, ["stackConfig", "outputs", i, "value"], ctx),
       ...(output.description ? { Description: output.description } : {}),
       ...(output.export ? { Export: { Name: `${ctx.stack}-${output.name}` } } : {}),
     };
   });
+  // Every referenceable param becomes an Output so a deployment can record it, within the quota
+  // left by the user's outputs; params beyond it stay reachable through $ResourceParam only.
+  const params: CompileResult["referenceableParams"] = {};
+  const outputParams: CompileResult["outputParams"] = {};
+  const notExported: string[] = [];
+  let outputCount = Object.keys(outputs).length;
+  for (const name of Object.keys(config.resources)) {
+    params[name] = referenceableParams(ctx, name);
+    for (const [param, value] of Object.entries(params[name])) {
+      let key = `${pascalCase(name)}${pascalCase(param)}`;
+      for (let n = 2; key in outputs; n++) key = `${pascalCase(name)}${pascalCase(param)}${n}`;
+      if (outputCount >= TEMPLATE_LIMITS.outputs) {
+        notExported.push(`${name}.${param}`);
+        continue;
+      }
+      outputs[key] = { Value: value, Description: `${name}.${param}` };
+      outputCount++;
+      outputParams[key] = { resource: name, param };
+    }
+  }
+  if (notExported.length > 0) {
+    ctx.warn(
+      [],
+      `Over ${TEMPLATE_LIMITS.outputs} outputs: these params are not exported as stack outputs: ${notExported.join(", ")}.`,
+    );
+  }
 
   const template: CfnTemplate = {
     AWSTemplateFormatVersion: "2010-09-09",

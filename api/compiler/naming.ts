@@ -19,8 +19,22 @@ export const NAME_LIMITS = {
 
 export const stackName = (project: string, stage: string) => `${project}-${stage}`;
 
+// Names repeat across a compile (every reference rebuilds a logical ID), so conversions are cached.
+const pascalCache = new Map<string, string>();
+const PASCAL_CACHE_LIMIT = 50_000;
+
 /** change-case pascalCase: words split at separators and case changes, each capitalized. */
 export function pascalCase(text: string): string {
+  let cached = pascalCache.get(text);
+  if (cached === undefined) {
+    if (pascalCache.size >= PASCAL_CACHE_LIMIT) pascalCache.clear();
+    cached = convertToPascal(text);
+    pascalCache.set(text, cached);
+  }
+  return cached;
+}
+
+function convertToPascal(text: string): string {
   return text
     .split(/[^A-Za-z0-9]+/)
     .flatMap((part) =>

@@ -355,6 +355,23 @@ describe("the rest of the top level", () => {
     expect(result.terminationProtection).toBe(true);
   });
 
+  it("exports params as outputs up to the 200-output quota and warns about the rest", () => {
+    const queues = Array.from({ length: 70 }, (_, i) => `  q${i}:\n    type: sqs-queue\n`).join("");
+    const result = compile(load(`resources:\n${queues}`), TARGET);
+    expect(Object.keys(result.template.Outputs!)).toHaveLength(200);
+    expect(Object.keys(result.outputParams)).toHaveLength(200);
+    expect(result.referenceableParams.q69).toEqual({
+      arn: { "Fn::GetAtt": ["Q69Queue", "Arn"] },
+      name: { "Fn::GetAtt": ["Q69Queue", "QueueName"] },
+      url: { Ref: "Q69Queue" },
+    });
+    expect(result.warnings).toContainEqual({
+      path: "(root)",
+      message:
+        "Over 200 outputs: these params are not exported as stack outputs: q66.url, q67.arn, q67.name, q67.url, q68.arn, q68.name, q68.url, q69.arn, q69.name, q69.url.",
+    });
+  });
+
   it("validates a multi-container-workload and its connectTo, and warns that it is not compiled yet", () => {
     const result = compile(
       load(
