@@ -4,7 +4,8 @@
  * bootstrap admin key and the alarms. Environment-agnostic: synth needs no account, region or network.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
-import { CorsHttpMethod, HttpApi, HttpStage } from "aws-cdk-lib/aws-apigatewayv2";
+import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
+import { CorsHttpMethod, HttpApi, HttpStage, LogGroupLogDestination } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { Match, Rule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction as LambdaTarget } from "aws-cdk-lib/aws-events-targets";
@@ -135,6 +136,22 @@ export class SwitchyardStack extends Stack {
       stageName: "$default",
       autoDeploy: true,
       throttle: { rateLimit: settings.apiRateLimit, burstLimit: settings.apiBurstLimit },
+      // One JSON line per request, including those the function never sees (throttled 429s,
+      // integration failures).
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.logGroup("ApiAccessLogs", settings)),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: "$context.requestId",
+            ip: "$context.identity.sourceIp",
+            method: "$context.httpMethod",
+            path: "$context.path",
+            status: "$context.status",
+            latencyMs: "$context.responseLatency",
+            integrationError: "$context.integrationErrorMessage",
+          }),
+        ),
+      },
     });
 
     new SwitchyardAlarms(this, "Alarms", {

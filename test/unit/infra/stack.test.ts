@@ -134,6 +134,15 @@ describe("HTTP API", () => {
     });
   });
 
+  it("logs every request as one JSON line, kept as long as the function logs", () => {
+    const [stage] = Object.values(full.findResources("AWS::ApiGatewayV2::Stage"));
+    const { DestinationArn, Format } = stage!.Properties.AccessLogSettings;
+    const logGroup = full.toJSON().Resources[DestinationArn["Fn::GetAtt"][0]];
+    expect(logGroup.Type).toBe("AWS::Logs::LogGroup");
+    expect(logGroup.Properties.RetentionInDays).toBe(90);
+    expect(JSON.parse(Format)).toMatchObject({ requestId: "$context.requestId", status: "$context.status" });
+  });
+
   it("allows exactly the portal origins through CORS, with the headers the API uses", () => {
     full.hasResourceProperties("AWS::ApiGatewayV2::Api", {
       CorsConfiguration: {
