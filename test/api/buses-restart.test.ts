@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { startLocal } from "../../api/entry/local.js";
 import { silentLogger } from "../../api/http/logger.js";
+import { bodyOf } from "../support/server.js";
 
 /**
  * `npm start` (the local entry on a persisted data folder): deploy the seed example with
@@ -54,17 +55,17 @@ it("keeps deliveries and archived events across a restart of the local server", 
       body: config,
     });
     expect(posted.status).toBe(201);
-    const deployment = await (await call("/v1/projects/budget/stages/dev/deployments", {})).json();
+    const deployment = await bodyOf(await call("/v1/projects/budget/stages/dev/deployments", {}));
     const done = await poll(
-      async () => (await fetch(`${first.url}/v1/deployments/${deployment.id}`, { headers })).json(),
+      async () => bodyOf(await fetch(`${first.url}/v1/deployments/${deployment.id}`, { headers })),
       (d) => ["SUCCEEDED", "FAILED", "CANCELLED"].includes(d.status),
     );
     expect(done.status).toBe("SUCCEEDED");
-    const published = await (
+    const published = await bodyOf(
       await call(`${busPath}/events`, {
         entries: [{ source: "my.publisher", detailType: "budget", detail: { EventName: "BUDGET_ANALYSIS" } }],
-      })
-    ).json();
+      }),
+    );
     eventId = published.entries[0].eventId;
     expect(eventId).toEqual(expect.any(String));
   } finally {
@@ -73,7 +74,7 @@ it("keeps deliveries and archived events across a restart of the local server", 
 
   const second = await startLocal(opts);
   try {
-    const get = async (p: string) => (await fetch(`${second.url}${p}`, { headers })).json();
+    const get = async (p: string) => bodyOf(await fetch(`${second.url}${p}`, { headers }));
     const before = await get(`${busPath}/deliveries`);
     expect(before.items.map((d: { eventId: string }) => d.eventId)).toEqual([eventId]);
     const now = Date.now();
@@ -83,7 +84,7 @@ it("keeps deliveries and archived events across a restart of the local server", 
       body: JSON.stringify({ from: new Date(now - 120_000).toISOString(), to: new Date(now).toISOString() }),
     });
     expect(started.status).toBe(202);
-    const { name } = await started.json();
+    const { name } = await bodyOf(started);
     const replay = await poll(
       () => get(`${busPath}/replays/${name}`),
       (r) => ["COMPLETED", "FAILED", "CANCELLED"].includes(r.state),
