@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, HealthGetData, HealthGetErrors, HealthGetResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListData, TeamsListErrors, TeamsListResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, BusesDeliveriesData, BusesDeliveriesErrors, BusesDeliveriesResponses, BusesMatchData, BusesMatchErrors, BusesMatchResponses, BusesPublishData, BusesPublishErrors, BusesPublishResponses, BusesRulesData, BusesRulesErrors, BusesRulesResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, HealthGetData, HealthGetErrors, HealthGetResponses, PatternsTestData, PatternsTestErrors, PatternsTestResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ReplaysCancelData, ReplaysCancelErrors, ReplaysCancelResponses, ReplaysCreateData, ReplaysCreateErrors, ReplaysCreateResponses, ReplaysGetData, ReplaysGetErrors, ReplaysGetResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListData, TeamsListErrors, TeamsListResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -341,6 +341,120 @@ export class Stages extends HeyApiClient {
     }
 }
 
+export class Buses extends HeyApiClient {
+    /**
+     * What the bus delivered
+     *
+     * The embedded engine records every target invocation (targets never run inside the control plane), newest first. On AWS this answers 501: EventBridge keeps no such log. Any role.
+     */
+    public deliveries<ThrowOnError extends boolean = true>(options: Options<BusesDeliveriesData, ThrowOnError>) {
+        return (options.client ?? this.client).get<BusesDeliveriesResponses, BusesDeliveriesErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/deliveries',
+            ...options
+        });
+    }
+    
+    /**
+     * Publish events to a deployed bus
+     *
+     * PutEvents: 1 to 10 entries; each answers an event id or EventBridge's error. Deployer role or above.
+     */
+    public publish<ThrowOnError extends boolean = true>(options: Options<BusesPublishData, ThrowOnError>) {
+        return (options.client ?? this.client).post<BusesPublishResponses, BusesPublishErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/events',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Which rules an event would match
+     *
+     * Matches the event against every rule of the bus without publishing it. Any role.
+     */
+    public match<ThrowOnError extends boolean = true>(options: Options<BusesMatchData, ThrowOnError>) {
+        return (options.client ?? this.client).post<BusesMatchResponses, BusesMatchErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/match',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * List a bus's rules
+     *
+     * Every rule on the bus with its pattern and targets. Any role.
+     */
+    public rules<ThrowOnError extends boolean = true>(options: Options<BusesRulesData, ThrowOnError>) {
+        return (options.client ?? this.client).get<BusesRulesResponses, BusesRulesErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/rules',
+            ...options
+        });
+    }
+}
+
+export class Replays extends HeyApiClient {
+    /**
+     * Replay archived events
+     *
+     * Re-delivers the archived events of a time window to the bus's rules (or the ones named), marked with `replay-name`. 409 when the bus has no archive or 10 replays already run. Deployer role or above. Supports `Idempotency-Key`.
+     */
+    public create<ThrowOnError extends boolean = true>(options: Options<ReplaysCreateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ReplaysCreateResponses, ReplaysCreateErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/replays',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * A replay's progress
+     *
+     * STARTING → RUNNING → COMPLETED, or CANCELLING → CANCELLED, or FAILED. Any role.
+     */
+    public get<ThrowOnError extends boolean = true>(options: Options<ReplaysGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ReplaysGetResponses, ReplaysGetErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/replays/{name}',
+            ...options
+        });
+    }
+    
+    /**
+     * Cancel a replay
+     *
+     * Only while STARTING or RUNNING (else 409). Deployer role or above.
+     */
+    public cancel<ThrowOnError extends boolean = true>(options: Options<ReplaysCancelData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ReplaysCancelResponses, ReplaysCancelErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/replays/{name}/cancel',
+            ...options
+        });
+    }
+}
+
 export class Teams extends HeyApiClient {
     /**
      * List teams
@@ -437,6 +551,26 @@ export class ApiKeys extends HeyApiClient {
     }
 }
 
+export class Patterns extends HeyApiClient {
+    /**
+     * Test an event pattern against an event
+     *
+     * Decides as EventBridge does (event-ruler semantics: every operator, arrays, `$or`, exact numbers). An invalid pattern answers 400 with EventBridge's own `InvalidEventPatternException` message. Any role.
+     */
+    public test<ThrowOnError extends boolean = true>(options: Options<PatternsTestData, ThrowOnError>) {
+        return (options.client ?? this.client).post<PatternsTestResponses, PatternsTestErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/test-pattern',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
 export class Whoami extends HeyApiClient {
     /**
      * Who the API key belongs to
@@ -489,6 +623,16 @@ export class SwitchyardApi extends HeyApiClient {
         return this._stages ??= new Stages({ client: this.client });
     }
     
+    private _buses?: Buses;
+    get buses(): Buses {
+        return this._buses ??= new Buses({ client: this.client });
+    }
+    
+    private _replays?: Replays;
+    get replays(): Replays {
+        return this._replays ??= new Replays({ client: this.client });
+    }
+    
     private _teams?: Teams;
     get teams(): Teams {
         return this._teams ??= new Teams({ client: this.client });
@@ -497,6 +641,11 @@ export class SwitchyardApi extends HeyApiClient {
     private _apiKeys?: ApiKeys;
     get apiKeys(): ApiKeys {
         return this._apiKeys ??= new ApiKeys({ client: this.client });
+    }
+    
+    private _patterns?: Patterns;
+    get patterns(): Patterns {
+        return this._patterns ??= new Patterns({ client: this.client });
     }
     
     private _whoami?: Whoami;

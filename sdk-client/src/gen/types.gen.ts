@@ -32,6 +32,41 @@ export type Artifacts = {
     [key: string]: ResourceArtifacts;
 };
 
+export type BusRule = {
+    name: string;
+    arn: string;
+    state: string;
+    /**
+     * The rule's event pattern (JSON).
+     */
+    eventPattern?: unknown;
+    scheduleExpression?: string;
+    description?: string;
+    targets: Array<BusTarget>;
+};
+
+export type BusRuleList = {
+    rules: Array<BusRule>;
+};
+
+export type BusTarget = {
+    id: string;
+    arn: string;
+    input?: string;
+    inputPath?: string;
+    inputTransformer?: {
+        inputPathsMap?: {
+            [key: string]: string;
+        };
+        inputTemplate: string;
+    };
+    retryPolicy?: {
+        maximumRetryAttempts?: number;
+        maximumEventAgeInSeconds?: number;
+    };
+    deadLetterArn?: string;
+};
+
 export type Caller = {
     keyId: string;
     name: string;
@@ -119,6 +154,32 @@ export type CreatedApiKey = ApiKey & {
     secret: string;
 };
 
+export type Delivery = {
+    id: string;
+    rule: string;
+    ruleArn: string;
+    targetId: string;
+    targetArn: string;
+    eventId: string;
+    /**
+     * Set when a replay delivered it.
+     */
+    replayName?: string;
+    deliveredAt: string;
+    /**
+     * Exactly what the target received (after Input / InputPath / InputTransformer).
+     */
+    input: string;
+};
+
+export type DeliveryPage = {
+    items: Array<Delivery>;
+    /**
+     * Present when there may be more items.
+     */
+    nextCursor?: string;
+};
+
 export type DeployRequest = {
     /**
      * Defaults to the latest version.
@@ -183,6 +244,17 @@ export type Health = {
     version: string;
 };
 
+export type MatchRequest = {
+    /**
+     * The event; envelope fields it lacks (id, time, account, region, resources) get neutral values.
+     */
+    event: {
+        source: string;
+        'detail-type': string;
+        [key: string]: unknown;
+    };
+};
+
 export type PostConfig = {
     /**
      * The config as an object, or as YAML/JSON text.
@@ -240,6 +312,51 @@ export type ProjectPage = {
      * Present when there may be more items.
      */
     nextCursor?: string;
+};
+
+export type PublishEntry = {
+    source: string;
+    detailType: string;
+    detail: {
+        [key: string]: unknown;
+    };
+    resources?: Array<string>;
+    /**
+     * Defaults to when the event is received.
+     */
+    time?: string;
+};
+
+export type PublishRequest = {
+    entries: Array<PublishEntry>;
+};
+
+export type PublishResult = {
+    failedEntryCount: number;
+    /**
+     * One per entry sent, in the same order.
+     */
+    entries: Array<{
+        eventId: string;
+    } | {
+        errorCode: string;
+        errorMessage: string;
+    }>;
+};
+
+export type Replay = {
+    name: string;
+    state: 'STARTING' | 'RUNNING' | 'CANCELLING' | 'COMPLETED' | 'CANCELLED' | 'FAILED';
+    stateReason?: string;
+    from: string;
+    to: string;
+    /**
+     * The rules it is limited to, if any.
+     */
+    rules?: Array<string>;
+    startedAt?: string;
+    endedAt?: string;
+    lastReplayedEventTime?: string;
 };
 
 export type ResourceArtifacts = {
@@ -322,6 +439,21 @@ export type StageList = {
     items: Array<Stage>;
 };
 
+export type StartReplay = {
+    /**
+     * Replay events whose time is at or after this.
+     */
+    from: string;
+    /**
+     * ...and at or before this.
+     */
+    to: string;
+    /**
+     * Rule names (as listed by the rules route); all rules of the bus when absent.
+     */
+    rules?: Array<string>;
+};
+
 export type Team = {
     name: string;
     description?: string;
@@ -338,6 +470,24 @@ export type TeamPage = {
      * Present when there may be more items.
      */
     nextCursor?: string;
+};
+
+export type TestPatternRequest = {
+    /**
+     * An EventBridge event pattern: a JSON object, or its JSON text (text keeps big integers exact).
+     */
+    pattern: unknown;
+    /**
+     * The event: a JSON object, or its JSON text. Matched as given; no envelope fields are required.
+     */
+    event: unknown;
+};
+
+export type TestPatternResult = {
+    /**
+     * Whether the pattern matches the event.
+     */
+    matches: boolean;
 };
 
 export type ValidateRequest = {
@@ -992,6 +1142,354 @@ export type StagesGetResponses = {
 
 export type StagesGetResponse = StagesGetResponses[keyof StagesGetResponses];
 
+export type BusesDeliveriesData = {
+    body?: never;
+    path: {
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: {
+        limit?: number;
+        /**
+         * `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only this rule's deliveries.
+         */
+        rule?: string;
+    };
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/deliveries';
+};
+
+export type BusesDeliveriesErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+};
+
+export type BusesDeliveriesError = BusesDeliveriesErrors[keyof BusesDeliveriesErrors];
+
+export type BusesDeliveriesResponses = {
+    /**
+     * A page of deliveries.
+     */
+    200: DeliveryPage;
+};
+
+export type BusesDeliveriesResponse = BusesDeliveriesResponses[keyof BusesDeliveriesResponses];
+
+export type BusesPublishData = {
+    body: PublishRequest;
+    path: {
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/events';
+};
+
+export type BusesPublishErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type BusesPublishError = BusesPublishErrors[keyof BusesPublishErrors];
+
+export type BusesPublishResponses = {
+    /**
+     * One result per entry.
+     */
+    200: PublishResult;
+};
+
+export type BusesPublishResponse = BusesPublishResponses[keyof BusesPublishResponses];
+
+export type BusesMatchData = {
+    body: MatchRequest;
+    path: {
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/match';
+};
+
+export type BusesMatchErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type BusesMatchError = BusesMatchErrors[keyof BusesMatchErrors];
+
+export type BusesMatchResponses = {
+    /**
+     * The matching rules.
+     */
+    200: BusRuleList;
+};
+
+export type BusesMatchResponse = BusesMatchResponses[keyof BusesMatchResponses];
+
+export type ReplaysCreateData = {
+    body: StartReplay;
+    path: {
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/replays';
+};
+
+export type ReplaysCreateErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The config or request is well-formed but invalid.
+     */
+    422: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type ReplaysCreateError = ReplaysCreateErrors[keyof ReplaysCreateErrors];
+
+export type ReplaysCreateResponses = {
+    /**
+     * The replay, started.
+     */
+    202: Replay;
+};
+
+export type ReplaysCreateResponse = ReplaysCreateResponses[keyof ReplaysCreateResponses];
+
+export type ReplaysGetData = {
+    body?: never;
+    path: {
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+        name: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/replays/{name}';
+};
+
+export type ReplaysGetErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type ReplaysGetError = ReplaysGetErrors[keyof ReplaysGetErrors];
+
+export type ReplaysGetResponses = {
+    /**
+     * The replay.
+     */
+    200: Replay;
+};
+
+export type ReplaysGetResponse = ReplaysGetResponses[keyof ReplaysGetResponses];
+
+export type ReplaysCancelData = {
+    body?: never;
+    path: {
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+        name: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/replays/{name}/cancel';
+};
+
+export type ReplaysCancelErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type ReplaysCancelError = ReplaysCancelErrors[keyof ReplaysCancelErrors];
+
+export type ReplaysCancelResponses = {
+    /**
+     * The replay, cancelling.
+     */
+    200: Replay;
+};
+
+export type ReplaysCancelResponse = ReplaysCancelResponses[keyof ReplaysCancelResponses];
+
+export type BusesRulesData = {
+    body?: never;
+    path: {
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/rules';
+};
+
+export type BusesRulesErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type BusesRulesError = BusesRulesErrors[keyof BusesRulesErrors];
+
+export type BusesRulesResponses = {
+    /**
+     * The rules.
+     */
+    200: BusRuleList;
+};
+
+export type BusesRulesResponse = BusesRulesResponses[keyof BusesRulesResponses];
+
 export type DeploymentsListData = {
     body?: never;
     path: {
@@ -1460,6 +1958,39 @@ export type ApiKeysRevokeResponses = {
 };
 
 export type ApiKeysRevokeResponse = ApiKeysRevokeResponses[keyof ApiKeysRevokeResponses];
+
+export type PatternsTestData = {
+    body: TestPatternRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/test-pattern';
+};
+
+export type PatternsTestErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type PatternsTestError = PatternsTestErrors[keyof PatternsTestErrors];
+
+export type PatternsTestResponses = {
+    /**
+     * Whether it matches.
+     */
+    200: TestPatternResult;
+};
+
+export type PatternsTestResponse = PatternsTestResponses[keyof PatternsTestResponses];
 
 export type ConfigsValidateData = {
     body?: ValidateRequest;
