@@ -171,6 +171,26 @@ describe("bus operations on a deployed stage", () => {
     expect(cancel.status).toBe(409);
   });
 
+  it("starts one replay for repeated requests with the same Idempotency-Key", async () => {
+    const body = { from: new Date(Date.now() - 60_000).toISOString(), to: new Date().toISOString() };
+    const send = () =>
+      server.fetch(`${busPath}/replays`, {
+        method: "POST",
+        headers: {
+          ...bearer(keys.deployer),
+          "content-type": "application/json",
+          "idempotency-key": "replay-once",
+        },
+        body: JSON.stringify(body),
+      });
+    const first = await send();
+    const again = await send();
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect((await bodyOf(again)).name).toBe((await bodyOf(first)).name);
+  });
+
   it("pages deliveries with an opaque cursor", async () => {
     const first = await bodyOf(
       await server.fetch(`${busPath}/deliveries?limit=1`, { headers: bearer(keys.viewer) }),
