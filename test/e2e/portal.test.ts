@@ -3,7 +3,7 @@
  * dynalite and local engine) driven only through @switchyard/client. Each step builds on the last.
  */
 import { readFile } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type SwitchyardClient, SwitchyardError } from "../../sdk-client/src/index.js";
 import { type LocalProcess, startLocalProcess } from "./support/local-process.js";
 
@@ -22,6 +22,21 @@ beforeAll(async () => {
 afterAll(async () => {
   await local?.stop();
 });
+// The server's own log (warnings and errors) is the first thing to read when a step fails.
+afterEach((ctx) => {
+  if (ctx.task.result?.state === "fail") console.error(`server output:\n${local.output().slice(-4000)}`);
+});
+
+/** Polls `read` every 50 ms until it returns a value (deliveries are recorded asynchronously). */
+async function eventually<T>(read: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("gave up waiting");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /** The SwitchyardError a call rejects with (fails the test if it resolves or fails otherwise). */
 async function problemOf(call: () => Promise<unknown>): Promise<SwitchyardError> {
@@ -93,5 +108,112 @@ describe("a team onboards and ships its event bus, through the client alone", ()
     const other = createClient({ baseUrl: local.url, apiKey: key.secret });
     const err = await problemOf(() => other.projects.get({ path: { project: names.project } }));
     expect(err).toMatchObject({ status: 404, slug: "not-found" });
+  });
+
+  it("previews the seed config on stage dev: everything is added", async () => {
+    const preview = await team.stages.preview({
+      path: { project: names.project, stage: "dev" },
+      body: { configVersion: 1 },
+    });
+    expect(preview.configVersion).toBe(1);
+    const added = preview.changes.filter((c) => c.action === "Add").map((c) => c.resourceType);
+    expect(added).toContain("AWS::Events::EventBus");
+    expect(added).toContain("AWS::Events::Rule");
+    expect(preview.changes.every((c) => c.action === "Add")).toBe(true);
+  });
+
+  it("deploys it and waits, seeing the progress, until it succeeded", async () => {
+    const started = await team.deployments.create({
+      path: { project: names.project, stage: "dev" },
+      body: {},
+    });
+    expect(started).toMatchObject({ kind: "deploy", configVersion: 1 });
+    const seen: string[] = [];
+    const done = await team.waitForDeployment(started.id, {
+      intervalMs: 50,
+      timeoutMs: 20_000,
+      onProgress: (d) => seen.push(d.status),
+    });
+    expect(done.status, String(done.reason)).toBe("SUCCEEDED");
+    expect(seen.at(-1)).toBe("SUCCEEDED");
+    const stage = await team.stages.get({ path: { project: names.project, stage: "dev" } });
+    expect(stage).toMatchObject({ status: "DEPLOYED", deployed: true, deployedConfigVersion: 1 });
+    expect(stage.outputs.myEventBus?.arn).toMatch(/^arn:aws:events:[^:]+:000000000000:event-bus\//);
+    expect(stage.outputs.myEventBus?.archiveArn).toBeUndefined();
+  });
+
+  it("publishes events: the matching one reaches the batch job's rule, the other goes nowhere", async () => {
+    const bus = { project: names.project, stage: "dev", bus: "myEventBus" };
+    const published = await team.buses.publish({
+      path: bus,
+      body: {
+        entries: [
+          { source: "portal.e2e", detailType: "budget", detail: { EventName: "BUDGET_ANALYSIS" } },
+          { source: "portal.e2e", detailType: "budget", detail: { EventName: "SOMETHING_ELSE" } },
+        ],
+      },
+    });
+    expect(published.failedEntryCount).toBe(0);
+    const [matching, other] = published.entries.map((e) => ("eventId" in e ? e.eventId : e.errorCode));
+    const deliveries = await eventually(async () => {
+      const page = await team.buses.deliveries({ path: bus });
+      return page.items.length > 0 ? page.items : undefined;
+    });
+    expect(deliveries.map((d) => d.eventId)).toEqual([matching]);
+    expect(deliveries.map((d) => d.eventId)).not.toContain(other);
+    expect(deliveries[0]!.rule).toMatch(/Consumer/i);
+  });
+
+  it("turns archivation on as version 2: the preview adds an archive, the deploy brings archiveArn", async () => {
+    const seed = await readFile(SEED, "utf8");
+    const yaml = seed.replace(
+      /^( {2}myEventBus:\n {4}type: ["']?event-bus["']?\n)/m,
+      "$1    properties:\n      archivation:\n        enabled: true\n",
+    );
+    expect(yaml).not.toBe(seed);
+    const v2 = await team.configs.create({ path: { project: names.project }, body: { config: yaml } });
+    expect(v2.version).toBe(2);
+    const preview = await team.stages.preview({ path: { project: names.project, stage: "dev" }, body: {} });
+    expect(preview.configVersion).toBe(2);
+    expect(preview.changes.map((c) => [c.action, c.resourceType])).toContainEqual([
+      "Add",
+      "AWS::Events::Archive",
+    ]);
+
+    const started = await team.deployments.create({
+      path: { project: names.project, stage: "dev" },
+      body: {},
+    });
+    const done = await team.waitForDeployment(started.id, { intervalMs: 50, timeoutMs: 20_000 });
+    expect(done.status, String(done.reason)).toBe("SUCCEEDED");
+    const stage = await team.stages.get({ path: { project: names.project, stage: "dev" } });
+    expect(stage.deployedConfigVersion).toBe(2);
+    expect(stage.outputs.myEventBus?.archiveArn).toMatch(/^arn:aws:events:[^:]+:000000000000:archive\//);
+  });
+
+  it("rolls back to version 1: the archive is gone again", async () => {
+    const rollback = await team.stages.rollback({ path: { project: names.project, stage: "dev" } });
+    expect(rollback).toMatchObject({ kind: "rollback", configVersion: 1 });
+    const done = await team.waitForDeployment(rollback.id, { intervalMs: 50, timeoutMs: 20_000 });
+    expect(done.status, String(done.reason)).toBe("SUCCEEDED");
+    const stage = await team.stages.get({ path: { project: names.project, stage: "dev" } });
+    expect(stage.deployedConfigVersion).toBe(1);
+    expect(stage.outputs.myEventBus?.archiveArn).toBeUndefined();
+  });
+
+  it("tears the stage down: it ends DELETED and its bus no longer takes events", async () => {
+    const teardown = await team.stages.delete({ path: { project: names.project, stage: "dev" } });
+    expect(teardown.kind).toBe("teardown");
+    const done = await team.waitForDeployment(teardown.id, { intervalMs: 50, timeoutMs: 20_000 });
+    expect(done.status, String(done.reason)).toBe("SUCCEEDED");
+    const stage = await team.stages.get({ path: { project: names.project, stage: "dev" } });
+    expect(stage).toMatchObject({ status: "DELETED", deployed: false });
+    const err = await problemOf(() =>
+      team.buses.publish({
+        path: { project: names.project, stage: "dev", bus: "myEventBus" },
+        body: { entries: [{ source: "portal.e2e", detailType: "budget", detail: {} }] },
+      }),
+    );
+    expect(err.status).toBeGreaterThanOrEqual(400);
   });
 });
