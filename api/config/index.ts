@@ -129,3 +129,17 @@ export function loadConfig(
 
 const sortByPosition = (errors: ConfigProblem[]) =>
   [...errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+
+/**
+ * Adds line/column to problems found after loading (the compiler's) by looking their paths up in
+ * the original text; problems whose path is not in the text keep only the path.
+ */
+export function locateProblems(source: string, problems: ConfigProblem[]): ConfigProblem[] {
+  const parsed = parseSource(source);
+  if (!parsed.ok) return problems;
+  return problems.map((p) => {
+    if (p.line !== undefined || p.path === "(root)") return p;
+    const pos = parsed.locate(p.path.split("."), true);
+    return pos ? { ...p, line: pos.line, column: pos.column } : p;
+  });
+}

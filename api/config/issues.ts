@@ -23,6 +23,8 @@ export function zodProblems(
       issue.keys.forEach((key, i) => {
         out.push(problemAt(locate, [...path, key], messages[i] ?? `Unknown property "${key}".`, true));
       });
+    } else if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) {
+      out.push(problemAt(locate, path, `Missing required property "${String(path[path.length - 1])}".`));
     } else {
       out.push(problemAt(locate, path, issue.message));
     }

@@ -73,8 +73,8 @@ function child(node: unknown, segment: string | number): { key: unknown; value: 
     }
     return undefined;
   }
-  if (isSeq(node) && typeof segment === "number") {
-    const item = node.items[segment];
+  if (isSeq(node) && /^\d+$/.test(String(segment))) {
+    const item = node.items[Number(segment)];
     return item ? { key: undefined, value: item } : undefined;
   }
   return undefined;

@@ -108,7 +108,7 @@ export function validateRoutes(app: App): void {
     }
 
     // Loaded on first use so other routes and cold starts do not pay for the config language.
-    const [{ loadConfig }, { compile, ConfigValidationError }] = await Promise.all([
+    const [{ loadConfig, locateProblems }, { compile, ConfigValidationError }] = await Promise.all([
       import("../config/index.js"),
       import("../compiler/index.js"),
     ]);
@@ -131,7 +131,10 @@ export function validateRoutes(app: App): void {
         200,
       );
     } catch (e) {
-      if (e instanceof ConfigValidationError) throw configInvalid(e.errors);
+      if (e instanceof ConfigValidationError) {
+        // Positions only mean something for text the caller sent.
+        throw configInvalid(typeof input === "string" ? locateProblems(loaded.source, e.errors) : e.errors);
+      }
       throw e;
     }
   });

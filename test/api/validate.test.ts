@@ -96,6 +96,24 @@ describe("POST /v1/validate", () => {
     ]);
   });
 
+  it("locates compile-time problems in YAML text", async () => {
+    const res = await server.fetch("/v1/validate", {
+      method: "POST",
+      headers: { ...bearer(viewerKey), "content-type": "application/yaml" },
+      body: "resources:\n  bus:\n    type: event-bus\n    overrides:\n      BusArchive:\n        RetentionDays: 3\n",
+    });
+    expect(res.status).toBe(422);
+    expect((await bodyOf(res)).errors).toEqual([
+      {
+        path: "resources.bus.overrides.BusArchive",
+        line: 5,
+        column: 7,
+        message:
+          'Cloudformation resource "BusArchive" is not a valid child resource of stacktape resource bus. Valid child resources are: BusEventBus.',
+      },
+    ]);
+  });
+
   it("answers 400 malformed-json for a broken JSON body", async () => {
     const res = await server.fetch("/v1/validate", {
       method: "POST",

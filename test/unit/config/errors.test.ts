@@ -53,7 +53,7 @@ describe("config errors name the path, line and column", () => {
 
   it("requires resources", () => {
     expect(errorsOf("variables: {}\n")).toEqual([
-      { path: "resources", line: 1, column: 1, message: expect.stringContaining("expected record") },
+      { path: "resources", line: 1, column: 1, message: 'Missing required property "resources".' },
     ]);
   });
 
@@ -144,7 +144,7 @@ describe("config errors name the path, line and column", () => {
         path: "resources.consumer.properties.events.0.properties.eventPattern",
         line: 14,
         column: 11,
-        message: expect.stringContaining("expected record"),
+        message: 'Missing required property "eventPattern".',
       },
     ]);
   });
@@ -298,6 +298,55 @@ describe("config errors name the path, line and column", () => {
     ]);
   });
 
+  it("rejects an eventBusArn that is not an event bus ARN", () => {
+    const [error] = errorsOf(subscriber("", "          eventBusArn: arn:aws:sqs:eu-west-1:123456789012:q\n"));
+    expect(error).toMatchObject({
+      path: "resources.consumer.properties.events.0.properties.eventBusArn",
+      line: 15,
+      column: 26,
+      message:
+        '"arn:aws:sqs:eu-west-1:123456789012:q" is not an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>).',
+    });
+  });
+
+  it("requires inputTransformer.inputTemplate", () => {
+    const [error] = errorsOf(
+      subscriber("          inputTransformer: { inputPathsMap: { a: $.detail.a } }\n"),
+    );
+    expect(error).toMatchObject({
+      path: "resources.consumer.properties.events.0.properties.inputTransformer.inputTemplate",
+      line: 17,
+      column: 13,
+      message: 'Missing required property "inputTemplate".',
+    });
+  });
+
+  it("rejects a resource connecting to itself", () => {
+    const yaml =
+      "resources:\n  fn:\n    type: function\n    properties:\n      packaging: { type: custom-artifact }\n      connectTo: [fn]\n";
+    expect(errorsOf(yaml)).toEqual([
+      {
+        path: "resources.fn.properties.connectTo.0",
+        line: 6,
+        column: 19,
+        message: "A resource cannot connectTo itself.",
+      },
+    ]);
+  });
+
+  it("rejects event types a function does not support", () => {
+    const yaml =
+      "resources:\n  fn:\n    type: function\n    properties:\n      packaging: { type: custom-artifact }\n      events:\n        - type: schedule\n          properties: {}\n";
+    expect(errorsOf(yaml)).toEqual([
+      {
+        path: "resources.fn.properties.events.0.type",
+        line: 7,
+        column: 17,
+        message: "Unsupported event type on a function. Supported types here: event-bus, http-api-gateway.",
+      },
+    ]);
+  });
+
   it("rejects impossible batch resource requests", () => {
     const yaml =
       "resources:\n  job:\n    type: batch-job\n    properties:\n      container: { packaging: { type: prebuilt-image, properties: { image: x } } }\n      resources: { cpu: 0.5, memory: 2000000, gpu: 9 }\n";
@@ -398,6 +447,16 @@ describe("directive errors", () => {
       column: 18,
       message: '$ResourceParam(): "archiveArn" is not a param of event-bus "bus"; valid params are: arn.',
     });
+  });
+
+  it("lists arn and archiveArn for an archived bus", () => {
+    const yaml = withEnv(`"$ResourceParam('bus', 'name')"`).replace(
+      "    type: event-bus\n",
+      "    type: event-bus\n    properties: { archivation: { enabled: true } }\n",
+    );
+    expect(errorsOf(yaml)[0]!.message).toBe(
+      '$ResourceParam(): "name" is not a param of event-bus "bus"; valid params are: arn, archiveArn.',
+    );
   });
 
   it("rejects references to missing resources", () => {

@@ -76,7 +76,7 @@ describe("loadConfig", () => {
       errors: [
         {
           path: "resources.bus.properties.archivation.enabled",
-          message: expect.stringContaining("expected boolean"),
+          message: 'Missing required property "enabled".',
         },
       ],
     });
