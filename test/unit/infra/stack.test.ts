@@ -223,6 +223,17 @@ describe("IAM", () => {
     }
   });
 
+  it("keeps every role's inline policies under IAM's 10,240-character limit", () => {
+    for (const [id, role] of Object.entries(full.findResources("AWS::IAM::Role"))) {
+      // References render as short placeholders here; count each as a 128-character ARN.
+      const text = JSON.stringify(resolve(role.Properties.Policies ?? [])).replace(
+        /<[^>]+>/g,
+        "x".repeat(128),
+      );
+      expect(text.length, id).toBeLessThan(10_240);
+    }
+  });
+
   it("lets only CloudFormation assume the service role", () => {
     full.hasResourceProperties("AWS::IAM::Role", {
       AssumeRolePolicyDocument: {
