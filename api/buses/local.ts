@@ -1,6 +1,15 @@
 import type { LocalEventBridge } from "../local/eventbridge/index.js";
 import type { RuleRecord } from "../local/eventbridge/records.js";
-import type { BusLocation, BusOps, BusRule, DeliveryPage } from "./port.js";
+import type {
+  BusLocation,
+  BusOps,
+  BusRule,
+  DeliveryPage,
+  PublishEntry,
+  PublishResult,
+  ReplayStatus,
+  StartReplayInput,
+} from "./port.js";
 import { busRule, publishResult, putEventsEntries, replayStatus, startReplayRequest } from "./sdk-shapes.js";
 
 const toBusRule = (rule: RuleRecord): BusRule =>
@@ -22,7 +31,7 @@ export class LocalBusOps implements BusOps {
 
   constructor(private readonly engine: LocalEventBridge) {}
 
-  async publish(bus: BusLocation, entries: Parameters<BusOps["publish"]>[1]) {
+  async publish(bus: BusLocation, entries: PublishEntry[]): Promise<PublishResult> {
     return publishResult(await this.engine.putEvents({ Entries: putEventsEntries(bus, entries) }));
   }
 
@@ -34,12 +43,12 @@ export class LocalBusOps implements BusOps {
     return (await this.engine.matchingRules(bus.name, event)).map(toBusRule);
   }
 
-  async startReplay(bus: BusLocation, input: Parameters<BusOps["startReplay"]>[1]) {
+  async startReplay(bus: BusLocation, input: StartReplayInput): Promise<ReplayStatus> {
     await this.engine.startReplay(startReplayRequest(bus, input));
     return replayStatus(await this.engine.describeReplay({ ReplayName: input.name }));
   }
 
-  async describeReplay(name: string) {
+  async describeReplay(name: string): Promise<ReplayStatus | undefined> {
     try {
       return replayStatus(await this.engine.describeReplay({ ReplayName: name }));
     } catch (err) {
@@ -48,17 +57,19 @@ export class LocalBusOps implements BusOps {
     }
   }
 
-  async cancelReplay(name: string) {
+  async cancelReplay(name: string): Promise<ReplayStatus> {
     await this.engine.cancelReplay({ ReplayName: name });
     return replayStatus(await this.engine.describeReplay({ ReplayName: name }));
   }
 
-  async listDeliveries(bus: BusLocation, options: { rule?: string; limit: number; cursor?: string }) {
+  async listDeliveries(
+    bus: BusLocation,
+    options: { rule?: string; limit: number; cursor?: string },
+  ): Promise<DeliveryPage> {
     const page = await this.engine.listDeliveries(bus.name, options);
-    const result: DeliveryPage = {
+    return {
       items: page.items.map(({ bus: _bus, ...delivery }) => delivery),
       ...(page.next ? { nextCursor: page.next } : {}),
     };
-    return result;
   }
 }
