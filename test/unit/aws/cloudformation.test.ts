@@ -9,7 +9,9 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
+  type ResourceStatus,
   type StackEvent,
+  type StackStatus,
 } from "@aws-sdk/client-cloudformation";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -42,7 +44,7 @@ const serviceError = (name: string, message: string, status = 400) =>
 const missingStack = () => serviceError("ValidationError", `Stack with id ${STACK} does not exist`);
 const throttled = () => serviceError("Throttling", "Rate exceeded");
 
-const stack = (StackStatus: string, extra: Record<string, unknown> = {}) => ({
+const stack = (StackStatus: StackStatus, extra: Record<string, unknown> = {}) => ({
   ...meta,
   Stacks: [
     {
@@ -56,7 +58,7 @@ const stack = (StackStatus: string, extra: Record<string, unknown> = {}) => ({
 });
 
 let eventSeq = 0;
-const event = (logicalId: string, ResourceStatus: string, extra: Partial<StackEvent> = {}): StackEvent => ({
+const event = (logicalId: string, ResourceStatus: ResourceStatus, extra: Partial<StackEvent> = {}): StackEvent => ({
   StackId: STACK_ID,
   StackName: STACK,
   EventId: `${logicalId}-${ResourceStatus}-${eventSeq++}`,
