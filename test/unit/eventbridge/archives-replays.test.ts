@@ -86,6 +86,31 @@ describe("archives", () => {
     });
   });
 
+  it("deletes its events with it: an archive created again under the name replays nothing old", async () => {
+    const { bus, archive, busArn } = await archivedBus();
+    const from = clock.now();
+    await publish(bus, { n: 1 });
+    await engine.deleteArchive({ ArchiveName: archive });
+    const again = await engine.createArchive({ ArchiveName: archive, EventSourceArn: busArn });
+    expect((await engine.describeArchive({ ArchiveName: archive })).EventCount).toBe(0);
+    clock.advance(1000);
+    const name = unique("replay");
+    await engine.startReplay({
+      ReplayName: name,
+      EventSourceArn: again.ArchiveArn,
+      EventStartTime: from,
+      EventEndTime: clock.now(),
+      Destination: { Arn: busArn },
+    });
+    await until(
+      () => engine.describeReplay({ ReplayName: name }),
+      (r) => r.State === "COMPLETED",
+    );
+    expect(
+      (await engine.listDeliveries(bus, { limit: 20 })).items.filter((d) => d.replayName === name),
+    ).toEqual([]);
+  });
+
   it("keeps every event, or only those matching its pattern, and counts them", async () => {
     const all = await archivedBus();
     await publish(all.bus, { kind: "x" });

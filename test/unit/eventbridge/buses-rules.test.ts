@@ -45,6 +45,15 @@ describe("event buses", () => {
     expect((await failure(engine.deleteEventBus({ Name: "default" }))).name).toBe("ValidationException");
   });
 
+  it("deletes a bus's rules with it, so a bus created again under the name starts empty", async () => {
+    const name = unique("bus");
+    await engine.createEventBus({ Name: name });
+    await engine.putRule({ Name: "r", EventBusName: name, EventPattern: pattern("a") });
+    await engine.deleteEventBus({ Name: name });
+    await engine.createEventBus({ Name: name });
+    expect((await engine.listRules({ EventBusName: name })).Rules).toEqual([]);
+  });
+
   it("treats deleting a missing bus as done, as AWS does", async () => {
     await expect(engine.deleteEventBus({ Name: unique("never") })).resolves.toBeUndefined();
   });
