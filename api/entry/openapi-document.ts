@@ -22,14 +22,17 @@ export class InertDependencyError extends Error {
   }
 }
 
-/** A stand-in for any dependency: property reads nest, calls throw with the path that was called. */
+/** A stand-in for any dependency: property reads nest (same path, same object), calls throw. */
 function inert(path: string): unknown {
-  const target = () => {};
+  const children = new Map<string, unknown>();
+  // A plain function target so both calls and `new` reach the traps.
+  const target = function inertDependency() {};
   return new Proxy(target, {
     get: (_t, key) => {
       // Not a thenable (so `await deps.x` does not call it) and no coercion hooks.
       if (typeof key === "symbol" || key === "then") return undefined;
-      return inert(`${path}.${key}`);
+      if (!children.has(key)) children.set(key, inert(`${path}.${key}`));
+      return children.get(key);
     },
     apply: () => {
       throw new InertDependencyError(path);
@@ -54,7 +57,8 @@ export function inertDeps(): AppDeps {
   return new Proxy(known, {
     get: (target, key) => {
       if (typeof key === "symbol" || key === "then") return undefined;
-      return key in target ? target[key] : inert(key);
+      target[key] ??= inert(key);
+      return target[key];
     },
   }) as unknown as AppDeps;
 }
