@@ -61,6 +61,12 @@ export function compileSubscription(
     const dlqArn = sqsQueueName ? getAtt(logicalId(sqsQueueName, "AWS::SQS::Queue"), "Arn") : sqsQueueArn;
     targetProps.DeadLetterConfig = { Arn: dlqArn };
     if (sqsQueueName) ctx.addQueuePolicyStatement(sqsQueueName, sendFromRule(dlqArn, ruleArn));
+    else {
+      ctx.warn(
+        [...path, "onDeliveryFailure", "sqsQueueArn"],
+        "A queue outside this stack needs its own policy allowing events.amazonaws.com to sqs:SendMessage from this rule; without it, failed events are dropped.",
+      );
+    }
   }
 
   if (target.kind === "sqs") {

@@ -88,8 +88,23 @@ export function loadConfig(
   const resources: Record<string, Resource> = {};
   const rawResources = resolved.resources;
   if (rawResources && typeof rawResources === "object" && !Array.isArray(rawResources)) {
+    const seen = new Map<string, string>();
     for (const [name, value] of Object.entries(rawResources)) {
       const path = ["resources", name];
+      // Logical IDs are PascalCase, so names differing only in case would collide in the template.
+      const other = seen.get(name.toLowerCase());
+      if (other !== undefined) {
+        errors.push(
+          problemAt(
+            locate,
+            path,
+            `Resource names must differ in more than case: "${name}" and "${other}" would share CloudFormation logical IDs.`,
+            true,
+          ),
+        );
+        continue;
+      }
+      seen.set(name.toLowerCase(), name);
       if (!RESOURCE_NAME.test(name)) {
         errors.push(
           problemAt(

@@ -154,6 +154,19 @@ describe("the seed example", () => {
   });
 });
 
+describe("subscription warnings", () => {
+  it("warn that an external dead-letter queue needs its own policy", () => {
+    const { warnings } = compileFixture("subscriptions");
+    expect(warnings).toEqual([
+      {
+        path: "resources.consumer.properties.events.1.properties.onDeliveryFailure.sqsQueueArn",
+        message:
+          "A queue outside this stack needs its own policy allowing events.amazonaws.com to sqs:SendMessage from this rule; without it, failed events are dropped.",
+      },
+    ]);
+  });
+});
+
 describe("IAM least privilege", () => {
   /** Actions AWS does not let a policy scope to a resource. */
   const UNSCOPABLE = new Set(["ecr:GetAuthorizationToken", "batch:DescribeJobs", "batch:ListJobs"]);

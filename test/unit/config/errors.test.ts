@@ -92,6 +92,18 @@ describe("config errors name the path, line and column", () => {
     ]);
   });
 
+  it("rejects resource names that differ only in case", () => {
+    expect(errorsOf(`resources:\n${bus}  Bus:\n    type: event-bus\n`)).toEqual([
+      {
+        path: "resources.Bus",
+        line: 4,
+        column: 3,
+        message:
+          'Resource names must differ in more than case: "Bus" and "bus" would share CloudFormation logical IDs.',
+      },
+    ]);
+  });
+
   it("rejects unknown resource types with a hint", () => {
     expect(errorsOf("resources:\n  bus:\n    type: event-buss\n")).toEqual([
       {
