@@ -13,6 +13,9 @@ export interface PathProblem {
   message: string;
 }
 
+/** EventBridge's hard maximum for a pattern; the default quota is 2,048. */
+const MAX_EVENT_PATTERN_CHARS = 4096;
+
 /** What `connectTo` may name (reference/stacktape.md §3.3, the types this service compiles). */
 export const CONNECTABLE_TYPES: readonly ResourceType[] = ["event-bus", "function", "sqs-queue", "batch-job"];
 
@@ -144,6 +147,13 @@ function checkSubscription(
     }
   }
 
+  const patternLength = JSON.stringify(sub.eventPattern).length;
+  if (patternLength > MAX_EVENT_PATTERN_CHARS) {
+    problems.push({
+      path: [...path, "eventPattern"],
+      message: `The event pattern is ${patternLength} characters; EventBridge accepts at most ${MAX_EVENT_PATTERN_CHARS} (2,048 unless the quota was raised).`,
+    });
+  }
   const pattern = validateEventPattern(sub.eventPattern);
   if (!pattern.ok) problems.push({ path: [...path, "eventPattern"], message: pattern.message });
   return problems;

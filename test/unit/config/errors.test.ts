@@ -172,6 +172,19 @@ describe("config errors name the path, line and column", () => {
     expect(error!.message).toMatch(/^Event pattern is not valid\. Reason: /);
   });
 
+  it("caps the event pattern size", () => {
+    const sources = Array.from({ length: 700 }, (_, i) => `s${i}`);
+    const values = sources.join(", ");
+    const length = JSON.stringify({ source: sources }).length;
+    const [error] = errorsOf(subscriber("").replace("{ source: [app] }", `{ source: [${values}] }`));
+    expect(error).toMatchObject({
+      path: "resources.consumer.properties.events.0.properties.eventPattern",
+      line: 16,
+      column: 27,
+      message: `The event pattern is ${length} characters; EventBridge accepts at most 4096 (2,048 unless the quota was raised).`,
+    });
+  });
+
   it("names a missing bus, with a hint", () => {
     const yaml = subscriber("", "          eventBusName: buss\n");
     expect(errorsOf(yaml)).toEqual([
