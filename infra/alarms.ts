@@ -16,12 +16,15 @@ import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { Function as LambdaFunction } from "aws-cdk-lib/aws-lambda";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import type { Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 
 export interface SwitchyardAlarmsProps {
   api: HttpApi;
   functions: Record<string, LambdaFunction>;
   tableName: string;
+  /** Stack events the reconcile function could not take; any message means a missed reconcile. */
+  deadLetters: Queue;
   alarmEmail?: string;
 }
 
@@ -55,6 +58,12 @@ export class SwitchyardAlarms extends Construct {
         `The ${name} function was throttled in the last 5 minutes.`,
       );
     }
+    this.alarm(
+      "ReconcileDeadLetters",
+      props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: "Maximum" }),
+      1,
+      "Stack status events could not be delivered to the reconcile function.",
+    );
     const tableMetric = (metricName: string) =>
       new Metric({
         namespace: "AWS/DynamoDB",

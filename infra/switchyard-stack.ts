@@ -21,6 +21,7 @@ import {
 } from "aws-cdk-lib/aws-lambda";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { SwitchyardAlarms } from "./alarms.js";
 import { switchyardArns } from "./arns.js";
@@ -104,6 +105,11 @@ export class SwitchyardStack extends Stack {
       }),
     });
 
+    const reconcileDeadLetters = new Queue(this, "ReconcileDeadLetters", {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
     new Rule(this, "StackStatusChanges", {
       description: "CloudFormation status changes of Switchyard-deployed stacks → reconcile.",
       eventPattern: {
@@ -112,8 +118,15 @@ export class SwitchyardStack extends Stack {
         // Only our stacks: their ARNs start with the prefix (stack/<prefix>...).
         resources: Match.prefix(arns.stackArnPrefix),
       },
-      // Missed events are not fatal (reads of running deployments reconcile too), but retry anyway.
-      targets: [new LambdaTarget(reconcile, { retryAttempts: 8, maxEventAge: Duration.hours(1) })],
+      // Missed events are not fatal (reads of running deployments reconcile too), but retry, and
+      // keep what still failed where the alarm below sees it.
+      targets: [
+        new LambdaTarget(reconcile, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: reconcileDeadLetters,
+        }),
+      ],
     });
 
     const httpApi = new HttpApi(this, "HttpApi", {
@@ -158,6 +171,7 @@ export class SwitchyardStack extends Stack {
       api: httpApi,
       functions: { Api: api, Reconcile: reconcile },
       tableName: table.ref,
+      deadLetters: reconcileDeadLetters,
       alarmEmail: settings.alarmEmail,
     });
 

@@ -168,6 +168,9 @@ describe("stack status changes", () => {
       expect.objectContaining({
         Arn: { "Fn::GetAtt": [fn(full, LAMBDA_HANDLERS.reconcile), "Arn"] },
         RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: 8 }),
+        DeadLetterConfig: {
+          Arn: { "Fn::GetAtt": [Object.keys(full.findResources("AWS::SQS::Queue"))[0], "Arn"] },
+        },
       }),
     ]);
     full.hasResourceProperties("AWS::Lambda::Permission", {
@@ -362,7 +365,7 @@ describe("alarms", () => {
         .map((m) => `${m.MetricStat!.Metric.Namespace}/${m.MetricStat!.Metric.MetricName}`);
     });
 
-  it("watch API 5xx, function errors and throttles, and store throttles, and notify the topic", () => {
+  it("watch API 5xx, function errors and throttles, store throttles and missed reconciles, and notify the topic", () => {
     expect(metricsOf(full).sort()).toEqual(
       [
         "AWS/ApiGateway/5xx",
@@ -372,6 +375,7 @@ describe("alarms", () => {
         "AWS/Lambda/Throttles",
         "AWS/DynamoDB/ReadThrottleEvents",
         "AWS/DynamoDB/WriteThrottleEvents",
+        "AWS/SQS/ApproximateNumberOfMessagesVisible",
       ].sort(),
     );
     const topic = Object.keys(full.findResources("AWS::SNS::Topic"))[0]!;
