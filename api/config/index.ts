@@ -58,7 +58,15 @@ export function loadConfig(
   } else {
     raw = input;
     format = options.format ?? "json";
-    source = JSON.stringify(input, null, 2) ?? "";
+    try {
+      source = JSON.stringify(input, null, 2) ?? "";
+    } catch (e) {
+      // Cycles or nesting deep enough to exhaust the stack: neither is a config.
+      return {
+        ok: false,
+        errors: [{ path: "(root)", message: `The config cannot be serialized: ${(e as Error).message}.` }],
+      };
+    }
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     return {

@@ -5,6 +5,8 @@ import type { ConfigPath, ConfigProblem } from "./problem.js";
 export const MAX_CONFIG_BYTES = 512 * 1024;
 /** Caps alias expansion so a few lines cannot expand into gigabytes ("billion laughs"). */
 export const MAX_ALIAS_COUNT = 100;
+/** Real configs nest a dozen levels; thousands of brackets only exhaust the parser's memory. */
+export const MAX_NESTING = 64;
 
 export interface Position {
   line: number;
@@ -26,6 +28,13 @@ export function parseSource(text: string): ParsedSource {
     return {
       ok: false,
       errors: [{ path: "(root)", message: `The config is larger than ${MAX_CONFIG_BYTES} bytes.` }],
+    };
+  }
+  const depth = flowNesting(text);
+  if (depth > MAX_NESTING) {
+    return {
+      ok: false,
+      errors: [{ path: "(root)", message: `The config nests deeper than ${MAX_NESTING} levels.` }],
     };
   }
   const lineCounter = new LineCounter();
@@ -85,3 +94,21 @@ function rangeStart(node: unknown): number | undefined {
 }
 
 const firstLine = (message: string) => message.split("\n")[0]!.trim();
+
+/** The deepest nesting of `[` / `{` outside quoted strings (a cheap guard run before parsing). */
+function flowNesting(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "[" || c === "{") max = Math.max(max, ++depth);
+    else if (c === "]" || c === "}") depth--;
+    else if (c === "\n") quote = undefined;
+  }
+  return max;
+}

@@ -3,6 +3,9 @@ import { didYouMean } from "../suggest.js";
 import { DIRECTIVE_NAMES, DIRECTIVES } from "./catalog.js";
 import { type DirectiveArg, type DirectiveCall, looksLikeDirective, parseDirective } from "./syntax.js";
 
+/** Parsed objects are walked recursively; this bounds the recursion for hostile inputs. */
+const MAX_PATH_DEPTH = 64;
+
 export interface DirectiveUse {
   path: ConfigPath;
   call: DirectiveCall;
@@ -57,6 +60,13 @@ export function resolveLoadDirectives(root: unknown): LoadResolution {
       }
       uses.push({ path, call });
       return value;
+    }
+    if (path.length > MAX_PATH_DEPTH) {
+      problems.push({
+        path: path.slice(0, MAX_PATH_DEPTH),
+        message: `The config nests deeper than ${MAX_PATH_DEPTH} levels.`,
+      });
+      return undefined;
     }
     if (Array.isArray(value)) return value.map((v, i) => visit(v, [...path, i], depth));
     if (value && typeof value === "object") {

@@ -46,6 +46,22 @@ describe("config errors name the path, line and column", () => {
     expect(error!.message).toMatch(/alias/i);
   });
 
+  it("caps nesting depth in text and in objects", () => {
+    expect(errorsOf(`resources: {}\nx: ${"[".repeat(5000)}${"]".repeat(5000)}\n`)).toEqual([
+      { path: "(root)", message: "The config nests deeper than 64 levels." },
+    ]);
+    let deep: unknown = 1;
+    for (let i = 0; i < 70; i++) deep = { a: deep };
+    const result = loadConfig({ resources: {}, variables: { deep } });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors[0]!.message).toBe("The config nests deeper than 64 levels.");
+    const cyclic: Record<string, unknown> = { resources: {} };
+    cyclic.self = cyclic;
+    const cycle = loadConfig(cyclic);
+    expect(cycle.ok).toBe(false);
+    if (!cycle.ok) expect(cycle.errors[0]!.message).toMatch(/^The config cannot be serialized: /);
+  });
+
   it("caps the config size", () => {
     const [error] = errorsOf(`resources: {}\n# ${"x".repeat(600 * 1024)}\n`);
     expect(error!.message).toBe("The config is larger than 524288 bytes.");
