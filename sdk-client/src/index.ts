@@ -10,9 +10,10 @@
  */
 
 import { toSwitchyardError } from "./errors.js";
+import { readEventStream } from "./event-stream.js";
 import { type Client, createConfig, createClient as createFetchClient } from "./gen/client/index.js";
 import { SwitchyardApi } from "./gen/sdk.gen.js";
-import type { DeploymentWithEvents } from "./gen/types.gen.js";
+import type { Deployment, DeploymentWithEvents, StackEvent } from "./gen/types.gen.js";
 import { pollDeployment, type WaitForDeploymentOptions } from "./wait.js";
 
 export { SwitchyardError } from "./errors.js";
@@ -35,13 +36,67 @@ export interface ClientOptions {
   headers?: Record<string, string>;
 }
 
+/** What `deploymentEvents` yields: each stack event as it happens, then the final deployment. */
+export type DeploymentStreamItem =
+  | { type: "stack-event"; event: StackEvent }
+  | { type: "end"; deployment: Deployment };
+
 export class SwitchyardClient extends SwitchyardApi {
   /** The underlying generated fetch client (interceptors, raw requests). */
   readonly http: Client;
+  readonly #options: ClientOptions;
 
-  constructor(http: Client) {
+  constructor(http: Client, options: ClientOptions) {
     super({ client: http });
     this.http = http;
+    this.#options = options;
+  }
+
+  /**
+   * Streams a deployment's progress as server-sent events (`GET /v1/deployments/{id}/events`):
+   * every stack event, then `end` with the final deployment, after which the iteration stops.
+   * Pass the last stack event's id as `lastEventId` to resume after a dropped connection; leave
+   * the loop early (or abort `signal`) to close the stream.
+   */
+  async *deploymentEvents(
+    id: string,
+    options: { signal?: AbortSignal; lastEventId?: string } = {},
+  ): AsyncGenerator<DeploymentStreamItem> {
+    const { baseUrl, apiKey, headers } = this.#options;
+    const request = new Request(
+      `${baseUrl.replace(/\/+$/, "")}/v1/deployments/${encodeURIComponent(id)}/events`,
+      {
+        headers: {
+          ...headers,
+          accept: "text/event-stream",
+          ...(apiKey !== undefined ? { authorization: `Bearer ${apiKey}` } : {}),
+          ...(options.lastEventId !== undefined ? { "last-event-id": options.lastEventId } : {}),
+        },
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+    );
+    const response = await (this.#options.fetch ?? globalThis.fetch)(request);
+    if (!response.ok) {
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON: the error keeps the text
+      }
+      throw toSwitchyardError(body, response, request);
+    }
+    if (!response.body || !response.headers.get("content-type")?.includes("text/event-stream")) {
+      throw new Error(`GET ${request.url} did not answer with an event stream`);
+    }
+    for await (const message of readEventStream(response.body)) {
+      if (message.event === "stack-event") {
+        yield { type: "stack-event", event: JSON.parse(message.data) as StackEvent };
+      } else if (message.event === "end") {
+        yield { type: "end", deployment: JSON.parse(message.data) as Deployment };
+        return;
+      }
+    }
   }
 
   /**
@@ -71,5 +126,5 @@ export function createClient(options: ClientOptions): SwitchyardClient {
   http.interceptors.error.use((error, response, request) =>
     response ? toSwitchyardError(error, response, request) : error,
   );
-  return new SwitchyardClient(http);
+  return new SwitchyardClient(http, options);
 }

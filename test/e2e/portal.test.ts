@@ -184,8 +184,15 @@ describe("a team onboards and ships its event bus, through the client alone", ()
       path: { project: names.project, stage: "dev" },
       body: {},
     });
-    const done = await team.waitForDeployment(started.id, { intervalMs: 50, timeoutMs: 20_000 });
-    expect(done.status, String(done.reason)).toBe("SUCCEEDED");
+    // This time follow the progress as the portal's live view does: the event stream.
+    const events: string[] = [];
+    let final: { status: string; reason?: string } | undefined;
+    for await (const item of team.deploymentEvents(started.id, { signal: AbortSignal.timeout(20_000) })) {
+      if (item.type === "stack-event") events.push(`${item.event.resourceType} ${item.event.status}`);
+      else final = item.deployment;
+    }
+    expect(final?.status, String(final?.reason)).toBe("SUCCEEDED");
+    expect(events).toContain("AWS::Events::Archive CREATE_COMPLETE");
     const stage = await team.stages.get({ path: { project: names.project, stage: "dev" } });
     expect(stage.deployedConfigVersion).toBe(2);
     expect(stage.outputs.myEventBus?.archiveArn).toMatch(/^arn:aws:events:[^:]+:000000000000:archive\//);

@@ -102,6 +102,17 @@ describe("errors", () => {
     });
   });
 
+  it("refuses the event stream of an unknown deployment with the 404 problem", async () => {
+    const sy = createClient({ baseUrl: server.url, apiKey: server.adminKey });
+    const err = await rejection(async () => {
+      for await (const _ of sy.deploymentEvents("01JD5Z3M9X2Q8R7T6Y5W4V3T2S")) {
+        // no events expected
+      }
+    });
+    expect(err).toBeInstanceOf(SwitchyardError);
+    expect(err).toMatchObject({ status: 404, slug: "not-found" });
+  });
+
   it("lets a network failure through as it is, not as an API error", async () => {
     // A port nothing listens on: the server is closed right after it got its port.
     const closed = await startTestServer();
