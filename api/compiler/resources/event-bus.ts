@@ -32,18 +32,20 @@ export const eventBus: ResourceCompiler<EventBusResource> = {
     }
   },
 
-  params(name, resource) {
-    return {
-      arn: getAtt(busId(name), "Arn"),
-      ...(resource.properties?.archivation?.enabled ? { archiveArn: getAtt(archiveId(name), "Arn") } : {}),
-    };
-  },
+  params: busParams,
 
   connect(name, resource) {
-    const params = this.params(name, resource);
+    const params = busParams(name, resource);
     return {
       statements: [allow(["events:PutEvents"], [params.arn])],
       environment: Object.fromEntries(Object.entries(params).map(([p, v]) => [envVarName(name, p), v])),
     };
   },
 };
+
+function busParams(name: string, resource: EventBusResource): Record<string, unknown> {
+  return {
+    arn: getAtt(busId(name), "Arn"),
+    ...(resource.properties?.archivation?.enabled ? { archiveArn: getAtt(archiveId(name), "Arn") } : {}),
+  };
+}

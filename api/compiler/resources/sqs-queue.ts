@@ -1,4 +1,5 @@
 import { envVarName, type SqsQueueResource } from "../../config/index.js";
+import type { CompileContext } from "../context.js";
 import { logicalId, NAME_LIMITS, resourcePhysicalName } from "../naming.js";
 import type { ResourceCompiler } from "../registry.js";
 import { compileSubscription } from "../subscriptions.js";
@@ -71,14 +72,10 @@ export const sqsQueue: ResourceCompiler<SqsQueueResource> = {
     });
   },
 
-  params: (name) => ({
-    arn: getAtt(queueId(name), "Arn"),
-    name: getAtt(queueId(name), "QueueName"),
-    url: ref(queueId(name)),
-  }),
+  params: (name) => queueParams(name),
 
   connect(name) {
-    const params = this.params(name, undefined as never);
+    const params = queueParams(name);
     return {
       statements: [allow(QUEUE_ACTIONS, [params.arn])],
       environment: Object.fromEntries(Object.entries(params).map(([p, v]) => [envVarName(name, p), v])),
@@ -86,11 +83,14 @@ export const sqsQueue: ResourceCompiler<SqsQueueResource> = {
   },
 };
 
+const queueParams = (name: string) => ({
+  arn: getAtt(queueId(name), "Arn"),
+  name: getAtt(queueId(name), "QueueName"),
+  url: ref(queueId(name)),
+});
+
 /** One AWS::SQS::QueuePolicy per queue that rules deliver to (as target or dead-letter queue). */
-export function queuePolicies(ctx: {
-  queuePolicyStatements: Map<string, unknown[]>;
-  add: (o: string, id: string, r: { Type: string; Properties: Record<string, unknown> }) => string;
-}): void {
+export function queuePolicies(ctx: CompileContext): void {
   for (const [queue, statements] of ctx.queuePolicyStatements) {
     ctx.add(queue, logicalId(queue, "AWS::SQS::QueuePolicy"), {
       Type: "AWS::SQS::QueuePolicy",
