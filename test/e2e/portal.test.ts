@@ -208,6 +208,28 @@ describe("a team onboards and ships its event bus, through the client alone", ()
     expect(stage.outputs.myEventBus?.archiveArn).toBeUndefined();
   });
 
+  it("lists what the portal shows: projects, versions and deployments newest first, page by page", async () => {
+    const projects = await team.projects.list({ query: { team: names.team } });
+    expect(projects.items.map((p) => p.name)).toEqual([names.project]);
+
+    const versions = await team.configs.list({ path: { project: names.project } });
+    expect(versions.items.map((v) => v.version)).toEqual([2, 1]);
+
+    const stages = await team.stages.list({ path: { project: names.project } });
+    expect(stages.items.map((s) => [s.stage, s.deployedConfigVersion])).toEqual([["dev", 1]]);
+
+    const path = { project: names.project, stage: "dev" };
+    const first = await team.deployments.list({ path, query: { limit: 2 } });
+    expect(first.items.map((d) => [d.kind, d.configVersion])).toEqual([
+      ["rollback", 1],
+      ["deploy", 2],
+    ]);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const rest = await team.deployments.list({ path, query: { limit: 2, cursor: first.nextCursor } });
+    expect(rest.items.map((d) => [d.kind, d.configVersion])).toEqual([["deploy", 1]]);
+    expect(rest.nextCursor).toBeUndefined();
+  });
+
   it("tears the stage down: it ends DELETED and its bus no longer takes events", async () => {
     const teardown = await team.stages.delete({ path: { project: names.project, stage: "dev" } });
     expect(teardown.kind).toBe("teardown");
