@@ -38,7 +38,8 @@ export function parseSource(text: string): ParsedSource {
     };
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // `merge`: YAML 1.1 merge keys (`<<: *defaults`), which Stacktape configs use to share settings.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,

@@ -126,6 +126,22 @@ describe("loadConfig", () => {
     });
   });
 
+  it("supports anchors and merge keys for shared settings", () => {
+    const result = loadConfig(
+      "x-fn: &fn\n  packaging: { type: custom-artifact }\n  memory: 512\nresources:\n  a:\n    type: function\n    properties:\n      <<: *fn\n      timeout: 30\n",
+    );
+    // The anchor's holder is not a known top-level key, so it is reported; the merge itself worked.
+    expect(result).toMatchObject({ ok: false, errors: [{ path: "x-fn", line: 1, column: 1 }] });
+    const ok = loadConfig(
+      "variables:\n  fn: &fn\n    packaging: { type: custom-artifact }\n    memory: 512\nresources:\n  a:\n    type: function\n    properties:\n      <<: *fn\n      timeout: 30\n",
+    );
+    if (!ok.ok) throw new Error(JSON.stringify(ok.errors));
+    expect(ok.config.resources.a).toEqual({
+      type: "function",
+      properties: { packaging: { type: "custom-artifact" }, memory: 512, timeout: 30 },
+    });
+  });
+
   it("accepts every subscription option", () => {
     const result = loadConfig(readFileSync("test/fixtures/configs/subscriptions.yaml", "utf8"));
     expect(result.ok).toBe(true);
