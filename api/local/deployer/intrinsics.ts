@@ -171,15 +171,16 @@ export function referencedIds(value: unknown, into: Set<string> = new Set()): Se
   }
   if (value === null || typeof value !== "object") return into;
   for (const [k, v] of Object.entries(value)) {
-    if (k === "Ref" && typeof v === "string") into.add(v);
-    else if (k === "Fn::GetAtt") into.add(Array.isArray(v) ? String(v[0]) : String(v).split(".")[0]!);
+    if (k === "Ref" && typeof v === "string") {
+      if (!v.startsWith("AWS::")) into.add(v);
+    } else if (k === "Fn::GetAtt") into.add(Array.isArray(v) ? String(v[0]) : String(v).split(".")[0]!);
     else if (k === "Fn::Sub") {
       const [text, vars] = Array.isArray(v)
         ? [String(v[0]), (v[1] ?? {}) as Record<string, unknown>]
         : [String(v), {}];
       for (const m of text.matchAll(SUB_VARIABLE)) {
         const name = m[1]!;
-        if (name.startsWith("!") || name in vars) continue;
+        if (name.startsWith("!") || name.startsWith("AWS::") || name in vars) continue;
         into.add(name.split(".")[0]!);
       }
       referencedIds(vars, into);

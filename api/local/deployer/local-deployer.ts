@@ -49,7 +49,10 @@ export class LocalDeployer implements Deployer {
   private readonly now: () => Date;
   private readonly nextId = monotonicFactory();
   /** Operations running in this process, by stack name. */
-  private readonly running = new Map<string, { token: string; done: Promise<void> }>();
+  private readonly running = new Map<
+    string,
+    { token: string; stackId: string; kind: OperationKind; done: Promise<void> }
+  >();
   onSettled?: LocalDeployerOptions["onSettled"];
 
   constructor(private readonly options: LocalDeployerOptions) {
@@ -74,6 +77,8 @@ export class LocalDeployer implements Deployer {
   }
 
   async start(input: StartInput): Promise<StartResult> {
+    const running = this.runningOperation(input.stackName, input.token);
+    if (running) return running;
     let stack = await this.store.get(input.stackName);
     if (stack?.operations.some((op) => op.token === input.token))
       return { kind: "started", stackId: stack.stackId };
@@ -123,6 +128,8 @@ export class LocalDeployer implements Deployer {
   }
 
   async teardown(input: StackTarget & { token: string }): Promise<StartResult> {
+    const running = this.runningOperation(input.stackName, input.token);
+    if (running) return running;
     let stack = await this.store.get(input.stackName);
     if (!stack || stack.status === "DELETE_COMPLETE") return { kind: "noop", stackId: stack?.stackId };
     if (stack.operations.some((op) => op.token === input.token))
@@ -178,12 +185,28 @@ export class LocalDeployer implements Deployer {
 
   // --- operations -------------------------------------------------------------------------------
 
+  /**
+   * One operation per stack at a time, decided in memory before any await (no read-then-write race):
+   * the same token again is that operation, another token is refused.
+   */
+  private runningOperation(stackName: string, token: string): StartResult | undefined {
+    const running = this.running.get(stackName);
+    if (!running) return undefined;
+    if (running.token === token) return { kind: "started", stackId: running.stackId };
+    throw new DeployerError(
+      "stack-busy",
+      `Stack ${stackName} is in ${running.kind}_IN_PROGRESS state and can not be updated.`,
+    );
+  }
+
   private launch(
     stack: LocalStack,
     kind: OperationKind,
     token: string,
     run: (s: LocalStack) => Promise<void>,
   ): void {
+    // Checked again synchronously with the set below: two starts may have raced past their reads.
+    if (this.runningOperation(stack.stackName, token)) return;
     const status = `${kind}_IN_PROGRESS`;
     stack.status = status;
     stack.statusReason = kind === "CREATE" ? "User Initiated" : undefined;
@@ -206,7 +229,7 @@ export class LocalDeployer implements Deployer {
         this.options.log?.error("reconcile after local operation failed", { error: String(err) }),
       );
     });
-    this.running.set(stack.stackName, { token, done });
+    this.running.set(stack.stackName, { token, stackId: stack.stackId, kind, done });
   }
 
   private async apply(

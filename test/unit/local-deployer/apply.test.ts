@@ -47,7 +47,12 @@ describe("local deployer applying compiled templates", () => {
 
   it("treats the same template again as a no-op", async () => {
     const { template, parameters } = compiled(BUS_ONLY);
-    const again = await world.deployer.start({ stackName: "shop-dev", template, parameters, token: "t-again" });
+    const again = await world.deployer.start({
+      stackName: "shop-dev",
+      template,
+      parameters,
+      token: "t-again",
+    });
     expect(again.kind).toBe("noop");
   });
 
@@ -62,7 +67,9 @@ describe("local deployer applying compiled templates", () => {
     const removed = await run("shop-dev", BUS_ONLY, "t-unarchive");
     expect(removed.status.stackStatus).toBe("UPDATE_COMPLETE");
     expect(removed.status.outputs.OrdersArchiveArn).toBeUndefined();
-    expect(removed.status.events.map((e) => `${e.logicalId}:${e.status}`)).toContain("OrdersArchive:DELETE_COMPLETE");
+    expect(removed.status.events.map((e) => `${e.logicalId}:${e.status}`)).toContain(
+      "OrdersArchive:DELETE_COMPLETE",
+    );
     await expect(world.engine.describeArchive({ ArchiveName: archiveName })).rejects.toMatchObject({
       name: "ResourceNotFoundException",
     });
@@ -77,7 +84,10 @@ describe("local deployer applying compiled templates", () => {
     expect(busArn).toMatch(/^arn:aws:events:us-east-1:000000000000:event-bus\//);
     const rules = await world.engine.listRules({ EventBusName: busArn!.split("/").pop() });
     expect(rules.Rules).toHaveLength(1);
-    const targets = await world.engine.listTargetsByRule({ Rule: rules.Rules![0]!.Name!, EventBusName: busArn });
+    const targets = await world.engine.listTargetsByRule({
+      Rule: rules.Rules![0]!.Name!,
+      EventBusName: busArn,
+    });
     expect(targets.Targets?.[0]?.Arn).toMatch(/^arn:aws:/);
   });
 
@@ -88,9 +98,11 @@ describe("local deployer applying compiled templates", () => {
     const status = await world.deployer.describe({ stackName: "shop-seed", token: "t-seed-down" });
     expect(status).toMatchObject({ phase: "SUCCEEDED", stackStatus: "DELETE_COMPLETE", outputs: {} });
     expect(seedBusArn).toBeDefined();
-    await expect(world.engine.describeEventBus({ Name: seedBusArn!.split("/").pop() })).rejects.toMatchObject({
-      name: "ResourceNotFoundException",
-    });
+    await expect(world.engine.describeEventBus({ Name: seedBusArn!.split("/").pop() })).rejects.toMatchObject(
+      {
+        name: "ResourceNotFoundException",
+      },
+    );
     expect((await world.deployer.teardown({ stackName: "shop-seed", token: "t-again" })).kind).toBe("noop");
   });
 });
