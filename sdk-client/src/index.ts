@@ -9,13 +9,14 @@
  * the response body and reject with a SwitchyardError carrying the problem+json.
  */
 
+import { type DeploymentStreamItem, streamDeploymentEvents } from "./deployment-events.js";
 import { toSwitchyardError } from "./errors.js";
-import { readEventStream } from "./event-stream.js";
 import { type Client, createConfig, createClient as createFetchClient } from "./gen/client/index.js";
 import { SwitchyardApi } from "./gen/sdk.gen.js";
-import type { Deployment, DeploymentWithEvents, StackEvent } from "./gen/types.gen.js";
+import type { DeploymentWithEvents } from "./gen/types.gen.js";
 import { pollDeployment, type WaitForDeploymentOptions } from "./wait.js";
 
+export type { DeploymentStreamItem } from "./deployment-events.js";
 export { SwitchyardError } from "./errors.js";
 export { SwitchyardApi } from "./gen/sdk.gen.js";
 export type * from "./gen/types.gen.js";
@@ -36,11 +37,6 @@ export interface ClientOptions {
   headers?: Record<string, string>;
 }
 
-/** What `deploymentEvents` yields: each stack event as it happens, then the final deployment. */
-export type DeploymentStreamItem =
-  | { type: "stack-event"; event: StackEvent }
-  | { type: "end"; deployment: Deployment };
-
 export class SwitchyardClient extends SwitchyardApi {
   /** The underlying generated fetch client (interceptors, raw requests). */
   readonly http: Client;
@@ -58,45 +54,11 @@ export class SwitchyardClient extends SwitchyardApi {
    * Pass the last stack event's id as `lastEventId` to resume after a dropped connection; leave
    * the loop early (or abort `signal`) to close the stream.
    */
-  async *deploymentEvents(
+  deploymentEvents(
     id: string,
     options: { signal?: AbortSignal; lastEventId?: string } = {},
   ): AsyncGenerator<DeploymentStreamItem> {
-    const { baseUrl, apiKey, headers } = this.#options;
-    const request = new Request(
-      `${baseUrl.replace(/\/+$/, "")}/v1/deployments/${encodeURIComponent(id)}/events`,
-      {
-        headers: {
-          ...headers,
-          accept: "text/event-stream",
-          ...(apiKey !== undefined ? { authorization: `Bearer ${apiKey}` } : {}),
-          ...(options.lastEventId !== undefined ? { "last-event-id": options.lastEventId } : {}),
-        },
-        ...(options.signal ? { signal: options.signal } : {}),
-      },
-    );
-    const response = await (this.#options.fetch ?? globalThis.fetch)(request);
-    if (!response.ok) {
-      const text = await response.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // not JSON: the error keeps the text
-      }
-      throw toSwitchyardError(body, response, request);
-    }
-    if (!response.body || !response.headers.get("content-type")?.includes("text/event-stream")) {
-      throw new Error(`GET ${request.url} did not answer with an event stream`);
-    }
-    for await (const message of readEventStream(response.body)) {
-      if (message.event === "stack-event") {
-        yield { type: "stack-event", event: JSON.parse(message.data) as StackEvent };
-      } else if (message.event === "end") {
-        yield { type: "end", deployment: JSON.parse(message.data) as Deployment };
-        return;
-      }
-    }
+    return streamDeploymentEvents(this.#options, id, options);
   }
 
   /**
