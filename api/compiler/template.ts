@@ -71,6 +71,7 @@ export function stringifyForCfn(value: unknown): unknown {
     return v;
   });
   if (n === 0) return text;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub / Step Functions substitution syntax, not a JS template.
   const escaped = text.replaceAll("${", "${!").replace(/\uE000(V\d+)\uE000/g, "${$1}");
   return sub(escaped, variables);
 }

@@ -64,6 +64,7 @@ export const batchJob: ResourceCompiler<BatchJobResource> = {
       Properties: {
         AssumeRolePolicyDocument: trustPolicy("ec2.amazonaws.com"),
         ManagedPolicyArns: [
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub / Step Functions substitution syntax, not a JS template.
           sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"),
         ],
       },
@@ -152,6 +153,7 @@ export const batchJob: ResourceCompiler<BatchJobResource> = {
 
   connect(name) {
     const id = ids(name);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub / Step Functions substitution syntax, not a JS template.
     const executions = arnOf("states", "execution:${Name}:*", { Name: getAtt(id.stateMachine, "Name") });
     return {
       statements: [
@@ -214,10 +216,13 @@ function stateMachine(
   });
   const submit: Record<string, unknown> = {
     Type: "Task",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub / Step Functions substitution syntax, not a JS template.
     Resource: "arn:${Partition}:states:::batch:submitJob.sync",
     Parameters: {
       JobName: name,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub / Step Functions substitution syntax, not a JS template.
       JobDefinition: "${JobDefinitionArn}",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub / Step Functions substitution syntax, not a JS template.
       JobQueue: "${JobQueueArn}",
       ContainerOverrides: {
         Environment: [{ Name: "STP_TRIGGER_EVENT_DATA", "Value.$": "States.JsonToString($)" }],

@@ -19,6 +19,7 @@ describe("validateTemplateAgainstRegistry", () => {
               Targets: [
                 {
                   Id: "t",
+                  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub / Step Functions substitution syntax, not a JS template.
                   Arn: { "Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Code}" },
                 },
               ],
@@ -64,6 +65,7 @@ describe("validateTemplateAgainstRegistry", () => {
             Type: "AWS::Events::Archive",
             Properties: {
               SourceArn: { "Fn::GetAtt": ["Bus", "Url"] },
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub / Step Functions substitution syntax, not a JS template.
               Description: { "Fn::Sub": "${Missing.Arn} ${AWS::Nope}" },
             },
           },

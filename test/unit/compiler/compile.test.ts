@@ -111,6 +111,7 @@ describe("the seed example", () => {
       Principal: "apigateway.amazonaws.com",
       SourceArn: {
         "Fn::Sub": [
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub / Step Functions substitution syntax, not a JS template.
           "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/GET/budget-analysis",
           { Api: { Ref: "MyHttpApiApi" } },
         ],
@@ -230,6 +231,7 @@ describe("naming", () => {
       "resources:\n  fn:\n    type: function\n    properties:\n      packaging: { type: custom-artifact }\n",
     );
     const role = compile(config, { project: "shop", stage: "dev" }).template.Resources.FnRole!.Properties!;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub / Step Functions substitution syntax, not a JS template.
     expect(role.RoleName).toEqual({ "Fn::Sub": "shop-dev-fn-${AWS::Region}" });
   });
 });

@@ -22,6 +22,7 @@ describe("directive syntax", () => {
     expect(looksLikeDirective("$Stage()")).toBe(true);
     expect(looksLikeDirective("costs $5")).toBe(false);
     expect(looksLikeDirective("$.detail")).toBe(false);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub / Step Functions substitution syntax, not a JS template.
     expect(looksLikeDirective("${literal}")).toBe(false);
   });
 
