@@ -123,13 +123,12 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
   {
     sid: "Roles",
     types: ["AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::InstanceProfile"],
+    // CreateRole, PutRolePolicy and AttachRolePolicy are granted in permissions.ts, under the boundary.
     actions: [
-      "iam:CreateRole",
       "iam:DeleteRole",
       "iam:GetRole",
       "iam:UpdateRole",
       "iam:UpdateAssumeRolePolicy",
-      "iam:PutRolePolicy",
       "iam:GetRolePolicy",
       "iam:DeleteRolePolicy",
       "iam:ListRolePolicies",

@@ -29,9 +29,17 @@ export interface ServiceRoleOptions {
   arns: SwitchyardArns;
   /** Buckets holding function code artifacts that deployments reference. */
   artifactBuckets: readonly string[];
+  /** The workload boundary every created role must carry; undefined leaves roles unbounded. */
+  boundaryArn?: string;
 }
 
-export function serviceRoleStatements({ arns, artifactBuckets }: ServiceRoleOptions): PolicyStatement[] {
+export function serviceRoleStatements({
+  arns,
+  artifactBuckets,
+  boundaryArn,
+}: ServiceRoleOptions): PolicyStatement[] {
+  // With a boundary, a role can only be created or given permissions while it carries it.
+  const bounded = boundaryArn ? { StringEquals: { "iam:PermissionsBoundary": boundaryArn } } : undefined;
   const statements = MANAGED_TYPE_GROUPS.map(
     (group) =>
       new PolicyStatement({ sid: group.sid, actions: [...group.actions], resources: group.resources(arns) }),
@@ -44,11 +52,20 @@ export function serviceRoleStatements({ arns, artifactBuckets }: ServiceRoleOpti
       conditions: { StringEquals: { "iam:PassedToService": [...ROLE_CONSUMERS] } },
     }),
     new PolicyStatement({
+      sid: "CreateRoles",
+      actions: ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"],
+      resources: [arns.roles],
+      ...(bounded ? { conditions: bounded } : {}),
+    }),
+    new PolicyStatement({
       // AWS-managed service-role policies only (Batch, ECS, Lambda basics): never AdministratorAccess.
       sid: "AttachServiceRolePolicies",
       actions: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
       resources: [arns.roles],
-      conditions: { ArnLike: { "iam:PolicyARN": `arn:${Aws.PARTITION}:iam::aws:policy/service-role/*` } },
+      conditions: {
+        ArnLike: { "iam:PolicyARN": `arn:${Aws.PARTITION}:iam::aws:policy/service-role/*` },
+        ...(bounded ?? {}),
+      },
     }),
     new PolicyStatement({
       sid: "BatchServiceLinkedRole",
@@ -62,6 +79,16 @@ export function serviceRoleStatements({ arns, artifactBuckets }: ServiceRoleOpti
       resources: ["*"],
     }),
   );
+  if (boundaryArn) {
+    statements.push(
+      new PolicyStatement({
+        sid: "KeepTheBoundary",
+        effect: Effect.DENY,
+        actions: ["iam:DeleteRolePermissionsBoundary"],
+        resources: [arns.roles],
+      }),
+    );
+  }
   if (artifactBuckets.length > 0) {
     statements.push(
       new PolicyStatement({

@@ -48,6 +48,13 @@ export const SettingsSchema = z.object({
   alarmEmail: z.email().optional(),
   /** S3 buckets holding function code that deployments point at (the service role may read them). */
   artifactBuckets: list.pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/))).default([]),
+  /**
+   * Refuse to create roles without the workload permissions boundary (workload-boundary.ts).
+   * Turn off only while your compiler does not set `PermissionsBoundary` on its roles yet.
+   */
+  enforceWorkloadBoundary: z
+    .preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean())
+    .default(true),
   /** Steady-state requests per second and burst for the whole HTTP API. */
   apiRateLimit: z.coerce.number().int().positive().default(50),
   apiBurstLimit: z.coerce.number().int().positive().default(100),

@@ -30,6 +30,7 @@ import { lambdaCode } from "./lambda-code.js";
 import { apiStatements, reconcileStatements, serviceRoleStatements } from "./permissions.js";
 import type { Settings } from "./settings.js";
 import { createStoreTable } from "./store-table.js";
+import { createWorkloadBoundary } from "./workload-boundary.js";
 
 export interface SwitchyardStackProps extends StackProps {
   settings: Settings;
@@ -57,12 +58,17 @@ export class SwitchyardStack extends Stack {
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
     });
 
+    const boundary = createWorkloadBoundary(this, "WorkloadBoundary");
     const serviceRole = new Role(this, "CloudFormationServiceRole", {
       description: "Role Switchyard passes to CloudFormation to deploy its stacks.",
       assumedBy: new ServicePrincipal("cloudformation.amazonaws.com"),
       inlinePolicies: {
         SwitchyardStacks: new PolicyDocument({
-          statements: serviceRoleStatements({ arns, artifactBuckets: settings.artifactBuckets }),
+          statements: serviceRoleStatements({
+            arns,
+            artifactBuckets: settings.artifactBuckets,
+            ...(settings.enforceWorkloadBoundary ? { boundaryArn: boundary.managedPolicyArn } : {}),
+          }),
         }),
       },
     });
@@ -71,6 +77,8 @@ export class SwitchyardStack extends Stack {
       SWITCHYARD_TABLE_NAME: table.ref,
       SWITCHYARD_STACK_PREFIX: settings.stackPrefix,
       SWITCHYARD_CFN_ROLE_ARN: serviceRole.roleArn,
+      // Deployments set it as PermissionsBoundary on every AWS::IAM::Role they deploy.
+      SWITCHYARD_PERMISSIONS_BOUNDARY_ARN: boundary.managedPolicyArn,
       NODE_OPTIONS: "--enable-source-maps",
     };
 
@@ -182,6 +190,7 @@ export class SwitchyardStack extends Stack {
     });
     new CfnOutput(this, "TableName", { value: table.ref });
     new CfnOutput(this, "CloudFormationServiceRoleArn", { value: serviceRole.roleArn });
+    new CfnOutput(this, "WorkloadBoundaryArn", { value: boundary.managedPolicyArn });
   }
 
   private logGroup(id: string, settings: Settings): LogGroup {

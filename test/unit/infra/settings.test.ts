@@ -11,6 +11,7 @@ describe("deployment settings", () => {
       portalOrigins: [],
       logRetentionDays: 30,
       artifactBuckets: [],
+      enforceWorkloadBoundary: true,
       apiRateLimit: 50,
       apiBurstLimit: 100,
     });
@@ -29,6 +30,19 @@ describe("deployment settings", () => {
     expect(settings.logRetentionDays).toBe(90);
     expect(settings.alarmEmail).toBe("oncall@example.com");
     expect(envName("apiBurstLimit")).toBe("SWITCHYARD_API_BURST_LIMIT");
+  });
+
+  it("read booleans from context strings (-c enforceWorkloadBoundary=false)", () => {
+    expect(readSettings(fromContext({ enforceWorkloadBoundary: "false" }), {}).enforceWorkloadBoundary).toBe(
+      false,
+    );
+    expect(
+      readSettings(fromContext({}), { SWITCHYARD_ENFORCE_WORKLOAD_BOUNDARY: "false" })
+        .enforceWorkloadBoundary,
+    ).toBe(false);
+    expect(() => readSettings(fromContext({ enforceWorkloadBoundary: "no" }), {})).toThrow(
+      /enforceWorkloadBoundary/,
+    );
   });
 
   it("accept comma-separated lists and arrays alike", () => {

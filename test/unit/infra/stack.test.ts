@@ -27,6 +27,8 @@ const STACKS = `arn:aws:cloudformation:${PSEUDO.region}:${PSEUDO.account}:stack/
 
 let full: Template;
 let minimal: Template;
+let unbounded: Template;
+const fromContext = (values: Record<string, string>) => (key: string) => values[key];
 
 beforeAll(() => {
   // One synth per file, without bundling: these tests are about the template, not the code.
@@ -45,8 +47,12 @@ beforeAll(() => {
   );
   const fullStack = new SwitchyardStack(app, "Full", { settings: fullSettings });
   const minimalStack = new SwitchyardStack(app, "Minimal", { settings: readSettings(() => undefined, {}) });
+  const unboundedStack = new SwitchyardStack(app, "Unbounded", {
+    settings: readSettings(fromContext({ enforceWorkloadBoundary: "false" }), {}),
+  });
   full = Template.fromStack(fullStack);
   minimal = Template.fromStack(minimalStack);
+  unbounded = Template.fromStack(unboundedStack);
 });
 
 const fn = (t: Template, handler: string) =>
@@ -279,7 +285,7 @@ describe("IAM", () => {
       "cloudformation.amazonaws.com",
     );
     const attach = statements.find((s) => s.Action.includes("iam:AttachRolePolicy"))!;
-    expect(attach.Condition).toEqual({
+    expect(attach.Condition).toMatchObject({
       ArnLike: { "iam:PolicyARN": "arn:aws:iam::aws:policy/service-role/*" },
     });
     expect(
@@ -339,6 +345,48 @@ describe("IAM", () => {
       `<${table}.Arn>`,
       `<${table}.Arn>/index/*`,
     ]);
+  });
+});
+
+describe("workload boundary", () => {
+  const boundaryId = (t: Template) => Object.keys(t.findResources("AWS::IAM::ManagedPolicy"))[0]!;
+
+  it("is required on every role the service role creates or gives permissions, and cannot be removed", () => {
+    const statements = roleStatements(full, serviceRoleId(full));
+    const bounded = { "iam:PermissionsBoundary": `<Ref ${boundaryId(full)}>` };
+    for (const action of [
+      "iam:CreateRole",
+      "iam:PutRolePolicy",
+      "iam:PutRolePermissionsBoundary",
+      "iam:AttachRolePolicy",
+    ]) {
+      const grants = statements.filter((s) => s.Effect === "Allow" && s.Action.includes(action));
+      expect(grants.length, action).toBeGreaterThan(0);
+      for (const s of grants) expect(s.Condition?.StringEquals, action).toEqual(bounded);
+    }
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"] }),
+    );
+    const env = full.toJSON().Resources[fn(full, LAMBDA_HANDLERS.api)].Properties.Environment.Variables;
+    expect(env.SWITCHYARD_PERMISSIONS_BOUNDARY_ARN).toEqual({ Ref: boundaryId(full) });
+  });
+
+  it("caps workloads to data planes: no IAM, STS, CloudFormation or Organizations, no wildcard action", () => {
+    const [policy] = Object.values(full.findResources("AWS::IAM::ManagedPolicy"));
+    const statements = (resolve(policy!.Properties.PolicyDocument) as { Statement: Statement[] }).Statement;
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions.length).toBeGreaterThan(10);
+    for (const action of actions) {
+      expect(action).not.toContain("*");
+      expect(action).not.toMatch(/^(iam|sts|cloudformation|organizations):/);
+    }
+  });
+
+  it("can be turned off while a compiler does not set PermissionsBoundary yet", () => {
+    const statements = roleStatements(unbounded, serviceRoleId(unbounded));
+    const create = statements.find((s) => s.Action.includes("iam:CreateRole"))!;
+    expect(create.Condition).toBeUndefined();
+    expect(statements.some((s) => s.Effect === "Deny")).toBe(false);
   });
 });
 

@@ -1,0 +1,108 @@
+/**
+ * The permissions boundary of every role a Switchyard stack creates. The service role can create
+ * roles with any inline policy a config asks for (including raw `cloudformationResources`), so
+ * without a ceiling a config could mint an administrator. With the boundary, a workload role can
+ * at most use the data planes of this account and region that Switchyard's resource types need.
+ */
+import { Aws } from "aws-cdk-lib";
+import { ManagedPolicy, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import type { Construct } from "constructs";
+
+const arn = (service: string, resource: string) =>
+  `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
+
+/** Data-plane actions only: no IAM, STS, CloudFormation, Organizations or any control plane. */
+export function workloadBoundaryStatements(): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      sid: "Messaging",
+      actions: [
+        "events:PutEvents",
+        "sqs:SendMessage",
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:ChangeMessageVisibility",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:ListQueueTags",
+        "sqs:PurgeQueue",
+      ],
+      resources: [arn("events", "event-bus/*"), arn("sqs", "*")],
+    }),
+    new PolicyStatement({
+      sid: "InvokeWorkloads",
+      actions: [
+        "lambda:InvokeFunction",
+        "states:StartExecution",
+        "states:DescribeExecution",
+        "states:StopExecution",
+        "batch:SubmitJob",
+        "batch:TerminateJob",
+      ],
+      resources: [
+        arn("lambda", "function:*"),
+        arn("states", "stateMachine:*"),
+        arn("states", "execution:*"),
+        arn("batch", "job-queue/*"),
+        arn("batch", "job-definition/*"),
+        arn("batch", "job/*"),
+      ],
+    }),
+    new PolicyStatement({
+      // Step Functions' Batch .sync integration watches jobs through its own managed rule.
+      sid: "StepFunctionsBatchSync",
+      actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+      resources: [arn("events", "rule/StepFunctionsGetEventsForBatchJobsRule")],
+    }),
+    new PolicyStatement({
+      sid: "Logs",
+      actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+      resources: [arn("logs", "log-group:*")],
+    }),
+    new PolicyStatement({
+      sid: "ConfigValues",
+      actions: ["secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters"],
+      resources: [arn("secretsmanager", "secret:*"), arn("ssm", "parameter/*")],
+    }),
+    new PolicyStatement({
+      // Batch container instances: the ECS agent and image pulls.
+      sid: "ContainerInstances",
+      actions: [
+        "ecs:RegisterContainerInstance",
+        "ecs:DeregisterContainerInstance",
+        "ecs:UpdateContainerInstancesState",
+        "ecs:SubmitContainerStateChange",
+        "ecs:SubmitTaskStateChange",
+        "ecs:SubmitAttachmentStateChanges",
+        "ecs:Poll",
+        "ecs:StartTelemetrySession",
+        "ecs:CreateCluster",
+        "ecs:TagResource",
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:BatchCheckLayerAvailability",
+      ],
+      resources: [arn("ecs", "cluster/*"), arn("ecs", "container-instance/*"), arn("ecr", "repository/*")],
+    }),
+    new PolicyStatement({
+      // Calls IAM cannot scope to a resource; none of them changes anything but telemetry.
+      sid: "Unscopable",
+      actions: [
+        "ecs:DiscoverPollEndpoint",
+        "ec2:DescribeTags",
+        "ecr:GetAuthorizationToken",
+        "batch:DescribeJobs",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+      ],
+      resources: ["*"],
+    }),
+  ];
+}
+
+export function createWorkloadBoundary(scope: Construct, id: string): ManagedPolicy {
+  return new ManagedPolicy(scope, id, {
+    description: "Permissions boundary of every role in a Switchyard-deployed stack.",
+    statements: workloadBoundaryStatements(),
+  });
+}
