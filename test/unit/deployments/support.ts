@@ -1,0 +1,62 @@
+import { compile } from "../../../api/compiler/index.js";
+import { loadConfig } from "../../../api/config/index.js";
+import {
+  type CompileFn,
+  DEFAULT_SETTINGS,
+  type DeploymentsContext,
+  deploymentStores,
+} from "../../../api/deployments/context.js";
+import { localPlaceholder } from "../../../api/deployments/parameters.js";
+import { silentLogger } from "../../../api/http/logger.js";
+import { LocalDeployer } from "../../../api/local/deployer/index.js";
+import { LocalEventBridge } from "../../../api/local/eventbridge/index.js";
+import { createStore } from "../../../api/store/index.js";
+import { createTestTable } from "../../support/dynamo.js";
+
+/** The use cases over a real table, the real compiler and the local deployer, with a movable clock. */
+export async function deploymentsWorld() {
+  const table = await createTestTable();
+  let offsetMs = 0;
+  const now = () => new Date(Date.now() + offsetMs);
+  const engine = new LocalEventBridge({ table, now });
+  const deployer = new LocalDeployer({ engine, table, now });
+  const store = createStore(table);
+  const ctx: DeploymentsContext = {
+    ...deploymentStores(table),
+    configs: store.configs,
+    deployer,
+    compile: compile as unknown as CompileFn,
+    now,
+    log: silentLogger,
+    settings: { ...DEFAULT_SETTINGS, leaseMs: 60_000, parameterFallback: localPlaceholder },
+  };
+  let version = 0;
+  return {
+    table,
+    engine,
+    deployer,
+    ctx,
+    advance: (ms: number) => {
+      offsetMs += ms;
+    },
+    /** Stores a config version of project shop. */
+    async postConfig(yaml: string): Promise<number> {
+      const loaded = loadConfig(yaml);
+      if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+      version += 1;
+      await store.configs.put({
+        project: "shop",
+        version,
+        format: "yaml",
+        source: yaml,
+        config: loaded.config,
+        contentHash: `h${version}`,
+        warnings: [],
+        createdAt: now().toISOString(),
+        createdBy: { keyId: "key_test", name: "test" },
+      });
+      return version;
+    },
+    close: () => table.destroy(),
+  };
+}
