@@ -3,6 +3,7 @@
  * violation ("METHOD /path: what is wrong"), empty when the document follows the rule. The route
  * conventions they enforce are in api/http/openapi.ts.
  */
+import { Ajv2020 } from "ajv/dist/2020.js";
 
 /** Operations anyone may call: liveness, the document and its reference page. */
 export const OPEN_PATHS = new Set(["/healthz", "/openapi.json", "/docs"]);
@@ -146,6 +147,55 @@ export const rules = {
       }
       return undefined;
     });
+  },
+
+  /**
+   * Every example (a schema's `example`, a parameter's or media type's `example`/`examples`) is valid
+   * against its schema: the reference and the client's docs show them as bodies that work.
+   */
+  examples(doc: any): string[] {
+    const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: false });
+    const problems: string[] = [];
+    const check = (where: string, schema: unknown, value: unknown) => {
+      // Refs are "#/components/...": validate inside a root that carries the document's components.
+      const validate = ajv.compile({
+        components: doc.components,
+        $defs: { target: schema },
+        $ref: "#/$defs/target",
+      });
+      if (!validate(value)) {
+        problems.push(
+          `${where}: example ${JSON.stringify(value).slice(0, 60)} is invalid: ${ajv.errorsText(validate.errors)}`,
+        );
+      }
+    };
+    const walk = (node: unknown, where: string): void => {
+      if (Array.isArray(node)) {
+        node.forEach((item, i) => {
+          walk(item, `${where}/${i}`);
+        });
+        return;
+      }
+      if (typeof node !== "object" || node === null) return;
+      const n = node as Record<string, any>;
+      if ("schema" in n && (typeof n.schema === "object" || n.schema === undefined)) {
+        // A parameter or media type: its examples describe values of its schema.
+        if ("example" in n) check(where, n.schema, n.example);
+        for (const [name, ex] of Object.entries((n.examples ?? {}) as Record<string, any>)) {
+          if (ex && "value" in ex) check(`${where}/examples/${name}`, n.schema, ex.value);
+        }
+      } else if ("example" in n) {
+        const { example, ...schema } = n;
+        check(where, schema, example);
+      }
+      for (const [key, child] of Object.entries(n)) {
+        if (key !== "example" && key !== "examples")
+          walk(child, `${where}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`);
+      }
+    };
+    walk(doc.paths, "#/paths");
+    walk(doc.components?.schemas, "#/components/schemas");
+    return problems;
   },
 
   /** Component schema names become the client's type names: PascalCase. */

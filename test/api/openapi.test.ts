@@ -42,7 +42,11 @@ const BROKEN = {
   tags: [{ name: "Teams", description: "Teams." }, { name: "Bare" }],
   components: {
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
-    schemas: { Problem: { type: "object" }, team_page: { type: "object" } },
+    schemas: {
+      Problem: { type: "object" },
+      team_page: { type: "object" },
+      TeamName: { type: "string", pattern: "^[a-z-]+$", example: "Payments Team" },
+    },
   },
   paths: {
     "/healthz": {
@@ -54,7 +58,19 @@ const BROKEN = {
         tags: ["Teams"],
         summary: "s",
         security: [{ bearerAuth: [] }],
-        responses: { 200: ok, 401: problem, 500: problem },
+        responses: {
+          200: {
+            description: "ok",
+            content: {
+              "application/json": {
+                schema: { type: "object", required: ["items"] },
+                examples: { empty: { value: { items: [] } }, wrong: { value: { teams: [] } } },
+              },
+            },
+          },
+          401: problem,
+          500: problem,
+        },
       },
       post: {
         operationId: "teams.create",
@@ -99,6 +115,10 @@ describe("the rules", () => {
       "GET /v1/teams/{team}: path parameter {team} is not declared",
     ]);
     expect(rules.componentNames(BROKEN)).toEqual(["components.schemas.team_page is not PascalCase"]);
+    expect(rules.examples(BROKEN)).toEqual([
+      "#/paths/~1v1~1teams/get/responses/200/content/application~1json/examples/wrong: example {\"teams\":[]} is invalid: data must have required property 'items'",
+      '#/components/schemas/TeamName: example "Payments Team" is invalid: data must match pattern "^[a-z-]+$"',
+    ]);
   });
 });
 
