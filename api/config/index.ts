@@ -40,16 +40,15 @@ export function loadConfig(
   let format: "yaml" | "json";
   if (typeof input === "string") {
     source = input;
-    format = options.format ?? (/^\s*[{[]/.test(input) ? "json" : "yaml");
-    if (format === "json") {
-      try {
-        JSON.parse(input);
-      } catch (e) {
-        return {
-          ok: false,
-          errors: [{ path: "(root)", message: `The config is not valid JSON: ${(e as Error).message}` }],
-        };
-      }
+    // Text declared as JSON must be JSON; undeclared text is JSON when it parses as JSON, else YAML.
+    const jsonError =
+      /^\s*[{[]/.test(input) || options.format === "json" ? jsonParseError(input) : "not JSON";
+    format = options.format ?? (jsonError === undefined ? "json" : "yaml");
+    if (format === "json" && jsonError !== undefined) {
+      return {
+        ok: false,
+        errors: [{ path: "(root)", message: `The config is not valid JSON: ${jsonError}` }],
+      };
     }
     const parsed = parseSource(input);
     if (!parsed.ok) return parsed;
@@ -165,4 +164,14 @@ export function locateProblems(source: string, problems: ConfigProblem[]): Confi
     const pos = parsed.locate(p.path.split("."), true);
     return pos ? { ...p, line: pos.line, column: pos.column } : p;
   });
+}
+
+/** Why the text is not JSON, or undefined when it is. */
+function jsonParseError(text: string): string | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }

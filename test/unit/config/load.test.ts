@@ -62,6 +62,14 @@ describe("loadConfig", () => {
     });
   });
 
+  it("reads undeclared text starting with { as YAML when it is not JSON", () => {
+    expect(loadConfig("{resources: {bus: {type: event-bus}}}")).toMatchObject({
+      ok: true,
+      format: "yaml",
+      config: { resources: { bus: { type: "event-bus" } } },
+    });
+  });
+
   it("reports malformed JSON", () => {
     const result = loadConfig('{"resources": ', { format: "json" });
     expect(result.ok).toBe(false);
