@@ -259,6 +259,44 @@ describe("stage-bound directives", () => {
   });
 });
 
+describe("runtime directives", () => {
+  const env = compileFixture("function").template.Resources.ApiFunction!.Properties!.Environment as {
+    Variables: Record<string, unknown>;
+  };
+
+  it("become intrinsics and dynamic references", () => {
+    expect(env.Variables).toMatchObject({
+      STAGE: "dev",
+      GREETING: "hello-dev-eu-west-1",
+      DB_PASSWORD: "{{resolve:secretsmanager:shop/db:SecretString:password}}",
+      FEATURE_FLAG: "{{resolve:ssm:/shop/flag}}",
+      SHARED_TOPIC: { "Fn::ImportValue": "platform-prod-TopicArn" },
+      QUEUE_URL: { Ref: "JobsQueue" },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
+      ARCHIVE: { "Fn::Sub": ["${P0}|${P1}", { P0: { "Fn::GetAtt": ["BusArchive", "Arn"] }, P1: "dev" }] },
+      BUS_NAME: { Ref: "BusEventBus" },
+      LIMIT: "42",
+    });
+  });
+
+  it("inside an input object become Fn::Sub variables, with literal ${ escaped", () => {
+    const rule = compileFixture("subscriptions").template.Resources.ConsumerEvent0Rule!.Properties!;
+    const [target] = rule.Targets as { Input: unknown }[];
+    expect(target!.Input).toEqual({
+      "Fn::Sub": [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
+        '{"bus":"${V0}","stage":"dev","note":"${!literal}"}',
+        { V0: { "Fn::GetAtt": ["OrdersEventBus", "Arn"] } },
+      ],
+    });
+  });
+
+  it("leave an input without directives as plain JSON text", () => {
+    const rule = compileFixture("batch-job").template.Resources.TrainerEvent0Rule!.Properties!;
+    expect((rule.Targets as { Input: unknown }[])[0]!.Input).toBe('{"model":"resnet"}');
+  });
+});
+
 describe("overrides", () => {
   it("apply last, relative to Properties, deep-merging objects", () => {
     const result = compile(
@@ -385,22 +423,5 @@ describe("the rest of the top level", () => {
       message:
         "Over 200 outputs: these params are not exported as stack outputs: q66.url, q67.arn, q67.name, q67.url, q68.arn, q68.name, q68.url, q69.arn, q69.name, q69.url.",
     });
-  });
-
-  it("validates a multi-container-workload and its connectTo, and warns that it is not compiled yet", () => {
-    const result = compile(
-      load(
-        "resources:\n  bus:\n    type: event-bus\n  web:\n    type: multi-container-workload\n    properties:\n      resources: { cpu: 1, memory: 2048 }\n      connectTo: [bus]\n      containers:\n        - name: app\n          packaging: { type: prebuilt-image, properties: { image: x } }\n",
-      ),
-      TARGET,
-    );
-    expect(result.warnings).toEqual([
-      {
-        path: "resources.web",
-        message:
-          "multi-container-workload is validated but not compiled yet; it is left out of the template.",
-      },
-    ]);
-    expect(Object.keys(result.template.Resources)).toEqual(["BusEventBus"]);
   });
 });

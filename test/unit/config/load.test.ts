@@ -150,6 +150,26 @@ describe("loadConfig", () => {
     });
   });
 
+  it("validates a multi-container-workload as a connectTo source", () => {
+    const yaml = (connectTo: string) =>
+      `resources:\n  bus:\n    type: event-bus\n  web:\n    type: multi-container-workload\n    properties:\n      resources: { cpu: 1, memory: 2048 }\n      connectTo: [${connectTo}]\n      containers:\n        - name: app\n          packaging: { type: prebuilt-image, properties: { image: x } }\n`;
+    expect(loadConfig(yaml("bus"))).toMatchObject({
+      ok: true,
+      config: { resources: { web: { properties: { connectTo: ["bus"] } } } },
+    });
+    expect(loadConfig(yaml("bsu"))).toEqual({
+      ok: false,
+      errors: [
+        {
+          path: "resources.web.properties.connectTo.0",
+          line: 8,
+          column: 19,
+          message: 'connectTo "bsu" is not a resource in this config. Did you mean "bus"?',
+        },
+      ],
+    });
+  });
+
   it("accepts every subscription option", () => {
     const result = loadConfig(readFileSync("test/fixtures/configs/subscriptions.yaml", "utf8"));
     expect(result.ok).toBe(true);
