@@ -33,7 +33,7 @@ export function checkReferences(config: Config, uses: DirectiveUse[]): PathProbl
         message: `${role} "${name}" is not a resource in this config.${didYouMean(name, candidates)}`,
       });
     } else if (target.type !== type) {
-      problems.push({ path, message: `${role} "${name}" is a ${target.type}, not a ${type}.` });
+      problems.push({ path, message: `${role} "${name}" is ${article(target.type)}, not ${article(type)}.` });
     }
   };
 
@@ -214,3 +214,6 @@ function isJson(text: string): boolean {
     return false;
   }
 }
+
+/** "an event-bus", "a function". */
+const article = (type: string) => `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;

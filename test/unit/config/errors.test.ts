@@ -218,7 +218,7 @@ describe("config errors name the path, line and column", () => {
     expect(error).toMatchObject({
       line: 15,
       column: 27,
-      message: 'eventBusName "dlq" is a sqs-queue, not a event-bus.',
+      message: 'eventBusName "dlq" is a sqs-queue, not an event-bus.',
     });
   });
 
@@ -262,7 +262,7 @@ describe("config errors name the path, line and column", () => {
     expect(error).toMatchObject({
       line: 17,
       column: 48,
-      message: 'sqsQueueName "bus" is a event-bus, not a sqs-queue.',
+      message: 'sqsQueueName "bus" is an event-bus, not a sqs-queue.',
     });
   });
 
