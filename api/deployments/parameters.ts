@@ -3,7 +3,13 @@
  * settings. One compiled template serves every build; the values come with each deployment.
  */
 
-export type ParameterKind = "code-bucket" | "code-key" | "image-uri" | "subnet-ids" | "security-group-ids";
+export type ParameterKind =
+  | "code-bucket"
+  | "code-key"
+  | "image-uri"
+  | "subnet-ids"
+  | "security-group-ids"
+  | "vpc-id";
 
 export interface DeclaredParameter {
   name: string;
@@ -19,6 +25,7 @@ export interface ResourceArtifacts {
   imageUri?: string;
   subnetIds?: string[];
   securityGroupIds?: string[];
+  vpcId?: string;
 }
 
 export type Artifacts = Record<string, ResourceArtifacts>;
@@ -40,6 +47,7 @@ const FIELD: Record<ParameterKind, keyof ResourceArtifacts> = {
   "image-uri": "imageUri",
   "subnet-ids": "subnetIds",
   "security-group-ids": "securityGroupIds",
+  "vpc-id": "vpcId",
 };
 
 /**

@@ -10,7 +10,7 @@ import type { DeploymentsContext } from "./context.js";
 import { launch } from "./launch.js";
 import { stackNameOf } from "./names.js";
 import type { Artifacts } from "./parameters.js";
-import type { StackChange } from "./port.js";
+import { DeployerError, type StackChange } from "./port.js";
 import { reconcile } from "./reconcile.js";
 
 export interface Preview {
@@ -26,13 +26,21 @@ export async function previewStage(
 ): Promise<Preview> {
   const prepared = await prepareTemplate(ctx, input);
   const stage = await ctx.stages.get(input.project, input.stage);
-  const changes = await ctx.deployer.preview({
-    stackName: prepared.stackName,
-    ...(stage?.stackId ? { stackId: stage.stackId } : {}),
-    template: prepared.template,
-    parameters: prepared.parameters,
-    ...(stage?.appliedTemplate && stage.deployed ? { previousTemplate: stage.appliedTemplate } : {}),
-  });
+  let changes: StackChange[];
+  try {
+    changes = await ctx.deployer.preview({
+      stackName: prepared.stackName,
+      ...(stage?.stackId ? { stackId: stage.stackId } : {}),
+      template: prepared.template,
+      parameters: prepared.parameters,
+      ...(stage?.appliedTemplate && stage.deployed ? { previousTemplate: stage.appliedTemplate } : {}),
+    });
+  } catch (err) {
+    if (!(err instanceof DeployerError)) throw err;
+    throw err.code === "template-too-large" || err.code === "invalid-template"
+      ? problems.unprocessable(err.code, "Template refused", err.message)
+      : problems.conflict(err.message, { reason: err.code });
+  }
   return {
     configVersion: prepared.configVersion,
     stackName: prepared.stackName,
