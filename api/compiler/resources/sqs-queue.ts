@@ -56,6 +56,12 @@ export const sqsQueue: ResourceCompiler<SqsQueueResource> = {
           "A FIFO queue target needs messageGroupId.",
         );
       }
+      if (!fifo && messageGroupId) {
+        ctx.error(
+          ["resources", name, "properties", "events", i, "properties", "messageGroupId"],
+          "messageGroupId applies only to FIFO queues (fifoQueue: true).",
+        );
+      }
       compileSubscription(
         ctx,
         name,

@@ -356,6 +356,18 @@ describe("compile-time checks", () => {
     ]);
   });
 
+  it("refuse messageGroupId on a standard queue", () => {
+    const errors = compileErrors(
+      "resources:\n  q:\n    type: sqs-queue\n    properties:\n      events:\n        - type: event-bus\n          properties: { useDefaultBus: true, eventPattern: { source: [a] }, messageGroupId: g }\n",
+    );
+    expect(errors).toEqual([
+      {
+        path: "resources.q.properties.events.0.properties.messageGroupId",
+        message: "messageGroupId applies only to FIFO queues (fifoQueue: true).",
+      },
+    ]);
+  });
+
   it("refuse templates over 500 resources with a clear error", () => {
     const buses = Array.from(
       { length: 251 },
