@@ -88,6 +88,10 @@ const ArtifactsSchema = z
           .array(z.string().regex(/^sg-[0-9a-f]+$/))
           .max(5)
           .optional(),
+        vpcId: z
+          .string()
+          .regex(/^vpc-[0-9a-f]+$/)
+          .optional(),
       })
       .strict()
       .openapi("ResourceArtifacts"),
