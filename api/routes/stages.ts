@@ -40,12 +40,9 @@ const StageSchema = z
       description: "Referenceable params per config resource.",
       example: { myBus: { arn: "arn:aws:events:us-east-1:000000000000:event-bus/orders-dev-myBus" } },
     }),
-    needsAction: z
-      .string()
-      .optional()
-      .openapi({
-        description: "Set when the stack is stuck and needs a human (e.g. UPDATE_ROLLBACK_FAILED).",
-      }),
+    needsAction: z.string().optional().openapi({
+      description: "Set when the stack is stuck and needs a human (e.g. UPDATE_ROLLBACK_FAILED).",
+    }),
     createdAt: z.string().openapi({ format: "date-time" }),
     updatedAt: z.string().openapi({ format: "date-time" }),
   })

@@ -58,7 +58,11 @@ const stack = (StackStatus: StackStatus, extra: Record<string, unknown> = {}) =>
 });
 
 let eventSeq = 0;
-const event = (logicalId: string, ResourceStatus: ResourceStatus, extra: Partial<StackEvent> = {}): StackEvent => ({
+const event = (
+  logicalId: string,
+  ResourceStatus: ResourceStatus,
+  extra: Partial<StackEvent> = {},
+): StackEvent => ({
   StackId: STACK_ID,
   StackName: STACK,
   EventId: `${logicalId}-${ResourceStatus}-${eventSeq++}`,
@@ -208,13 +212,11 @@ describe("CloudFormationDeployer.start", () => {
   });
 
   it("refuses a stack in UPDATE_ROLLBACK_FAILED as needing action, without touching it", async () => {
-    cfn
-      .on(DescribeStacksCommand)
-      .resolves(
-        stack("UPDATE_ROLLBACK_FAILED", {
-          StackStatusReason: "The following resource(s) failed to update: [OrdersRule].",
-        }),
-      );
+    cfn.on(DescribeStacksCommand).resolves(
+      stack("UPDATE_ROLLBACK_FAILED", {
+        StackStatusReason: "The following resource(s) failed to update: [OrdersRule].",
+      }),
+    );
     const err = await start().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeployerError);
     expect(err).toMatchObject({ code: "stack-needs-action" });

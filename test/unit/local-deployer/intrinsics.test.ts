@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Fn::Sub strings use ${...} by design.
 import { describe, expect, it } from "vitest";
 import type { Template } from "../../../api/deployments/port.js";
 import {
