@@ -23,40 +23,45 @@ const NO_ARRAYS: Membership = [];
 /** Thrown when the event is not a JSON object. */
 export class NotAnObjectError extends Error {}
 
+interface Walk {
+  readonly source: TokenSource;
+  readonly wanted: ReadonlySet<string> | undefined;
+  readonly fields: Map<string, EventField[]>;
+  arrays: number;
+}
+
 /**
  * Flattens the event read from `source`. When `wanted` is given, only those paths are kept
  * (the rest are still read, to stay in step with the tokens).
  */
 export function flattenEvent(source: TokenSource, wanted?: ReadonlySet<string>): FlatEvent {
-  const fields = new Map<string, EventField[]>();
-  let arrays = 0;
-
-  const add = (path: string, kind: TokenKind, membership: Membership) => {
-    if (wanted && !wanted.has(path)) return;
-    const value = new EventValue(kind as EventValue["kind"], source.text());
-    const list = fields.get(path);
-    if (list) list.push({ value, membership });
-    else fields.set(path, [{ value, membership }]);
-  };
-
-  const walkValue = (path: string, token: TokenKind | null, membership: Membership): void => {
-    if (token === "{") walkObject(path, membership);
-    else if (token === "[") {
-      const id = arrays++;
-      let index = 0;
-      for (let t = source.next(); t !== "]"; t = source.next())
-        walkValue(path, t, [...membership, id, index++]);
-    } else if (token !== null) add(path, token, membership);
-  };
-
-  const walkObject = (prefix: string, membership: Membership): void => {
-    for (let t = source.next(); t !== "}"; t = source.next()) {
-      const name = source.text();
-      walkValue(prefix === "" ? name : `${prefix}.${name}`, source.next(), membership);
-    }
-  };
-
   if (source.next() !== "{") throw new NotAnObjectError("event is not a JSON object");
-  walkObject("", NO_ARRAYS);
-  return fields;
+  const walk: Walk = { source, wanted, fields: new Map(), arrays: 0 };
+  walkObject(walk, "", NO_ARRAYS);
+  return walk.fields;
+}
+
+// Module-level functions rather than closures: this runs for every event on every bus.
+function walkObject(walk: Walk, prefix: string, membership: Membership): void {
+  const { source } = walk;
+  for (let t = source.next(); t !== "}"; t = source.next()) {
+    const name = source.text();
+    walkValue(walk, prefix === "" ? name : `${prefix}.${name}`, source.next(), membership);
+  }
+}
+
+function walkValue(walk: Walk, path: string, token: TokenKind | null, membership: Membership): void {
+  if (token === "{") walkObject(walk, path, membership);
+  else if (token === "[") {
+    const id = walk.arrays++;
+    let index = 0;
+    for (let t = walk.source.next(); t !== "]"; t = walk.source.next()) {
+      walkValue(walk, path, t, [...membership, id, index++]);
+    }
+  } else if (token !== null && (!walk.wanted || walk.wanted.has(path))) {
+    const value = new EventValue(token as EventValue["kind"], walk.source.text());
+    const list = walk.fields.get(path);
+    if (list) list.push({ value, membership });
+    else walk.fields.set(path, [{ value, membership }]);
+  }
 }

@@ -9,11 +9,14 @@ import { PatternSyntaxError } from "./tokens.js";
  * Many patterns compiled into one index, so the cost of matching an event grows with what the
  * event hits, not with the number of rules (event-ruler's idea, without its byte automaton).
  *
- * Conditions whose every match expression is an exact value, prefix, suffix or equals-ignore-case
- * are "indexed": per path, hash maps and prefix/suffix tries map an event value straight to the
- * conditions it satisfies. A branch becomes a candidate once all its indexed conditions are hit;
- * only candidates (and the few branches with no indexed condition at all) are then checked in
- * full, with array consistency, numeric ranges, anything-but and exists.
+ * Each `$or` branch is filed under one anchor that every matching event must hit:
+ * - a pair of exact-value conditions (e.g. `source` and `detail-type`), looked up with the event's
+ *   values at both paths as one hash key, so broad values shared by hundreds of rules cost nothing;
+ * - else one condition made of exact values, prefixes, suffixes or equals-ignore-case, looked up
+ *   through per-path hash maps and prefix/suffix tries;
+ * - else (only numeric ranges, anything-but, exists, ...) the branch is checked for every event.
+ * Anchors are the conditions whose values the fewest branches share. Only branches whose anchor is
+ * hit are then checked in full, with array consistency, ranges, anything-but and exists.
  */
 
 interface TrieNode {
@@ -143,38 +146,79 @@ const INDEXABLE = new Set<Matcher["kind"]>([
   "suffix",
 ]);
 
+const isExactIp = (m: Matcher) => m.kind === "ip-range" && m.lo === m.hi && m.lo.length > 0;
+
 function isIndexable(c: Condition): boolean {
-  return (
-    !c.absent &&
-    c.matchers.every(
-      (m) => INDEXABLE.has(m.kind) || (m.kind === "ip-range" && m.lo === m.hi && m.lo.length > 0),
-    )
-  );
+  return !c.absent && c.matchers.every((m) => INDEXABLE.has(m.kind) || isExactIp(m));
 }
+
+/** The hash keys an exact match expression answers to; undefined when it is not an exact value. */
+function exactKeys(m: Matcher): string[] | undefined {
+  switch (m.kind) {
+    case "exact-string":
+      return [`"${m.value}`];
+    case "exact-number":
+      return m.value === undefined ? [`#${m.literal}`] : [`#${m.literal}`, `=${m.value}`];
+    case "exact-literal":
+      return [m.value];
+    case "ip-range":
+      return isExactIp(m) ? [`@${m.lo}`] : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The keys an event value can be found under, matching `exactKeys`. */
+function valueKeys(v: EventValue): string[] {
+  switch (v.kind) {
+    case "string": {
+      const ip = v.ipHex();
+      return ip === undefined ? [`"${v.text}`] : [`"${v.text}`, `@${ip}`];
+    }
+    case "number": {
+      const n = v.number();
+      return n === undefined ? [`#${v.text}`] : [`#${v.text}`, `=${n}`];
+    }
+    default:
+      return [v.kind];
+  }
+}
+
+function conditionKeys(c: Condition): string[] | undefined {
+  if (c.absent) return undefined;
+  const keys: string[] = [];
+  for (const m of c.matchers) {
+    const k = exactKeys(m);
+    if (!k) return undefined;
+    keys.push(...k);
+  }
+  return keys;
+}
+
+/** Pair anchors are skipped when the two value lists would multiply into more keys than this. */
+const MAX_PAIR_KEYS = 64;
+const SEP = "\u0000";
 
 interface IndexedBranch<K> {
   key: K;
   order: number;
   branch: Branch;
-  /** How many distinct indexed conditions must be hit before the branch is worth checking. */
-  needed: number;
 }
 
 /** Patterns under keys (e.g. rule names); `match` returns the keys whose pattern matches an event. */
 export class RuleIndex<K> {
   private readonly patterns = new Map<K, CompiledPattern>();
   private built = false;
-  private paths = new Map<string, PathIndex>();
   private wanted = new Set<string>();
   private branches: IndexedBranch<K>[] = [];
-  /** Indexed condition id → the branch it belongs to. */
-  private conditionBranch: number[] = [];
-  /** Branches with no indexed condition: checked against every event. */
-  private unindexed: number[] = [];
+  /** Single-condition anchors per path. */
+  private singles = new Map<string, PathIndex>();
+  /** Pair anchors: `pathA SEP pathB` → `keyA SEP keyB` → branch ids. */
+  private pairs = new Map<string, { a: string; b: string; keys: Map<string, number[]> }>();
+  /** Branches with no usable anchor: checked against every event. */
+  private unanchored: number[] = [];
   private generation = 0;
-  private conditionSeen: number[] = [];
-  private branchSeen: number[] = [];
-  private branchHits: number[] = [];
+  private seen: number[] = [];
 
   get size(): number {
     return this.patterns.size;
@@ -207,25 +251,33 @@ export class RuleIndex<K> {
 
   private matchFlat(event: FlatEvent): K[] {
     const gen = ++this.generation;
+    const { seen, branches } = this;
     const candidates: number[] = [];
-    const { conditionSeen, conditionBranch, branchSeen, branchHits, branches } = this;
     const hit = (ids: readonly number[]) => {
       for (const id of ids) {
-        if (conditionSeen[id] === gen) continue;
-        conditionSeen[id] = gen;
-        const b = conditionBranch[id]!;
-        if (branchSeen[b] !== gen) {
-          branchSeen[b] = gen;
-          branchHits[b] = 0;
-        }
-        branchHits[b] = (branchHits[b] ?? 0) + 1;
-        if (branchHits[b] === branches[b]!.needed) candidates.push(b);
+        if (seen[id] === gen) continue;
+        seen[id] = gen;
+        candidates.push(id);
       }
     };
-    for (const [path, fields] of event) {
-      const index = this.paths.get(path);
-      if (!index) continue;
-      for (const field of fields) index.lookup(field.value, hit);
+    for (const [path, index] of this.singles) {
+      const fields = event.get(path);
+      if (fields) for (const field of fields) index.lookup(field.value, hit);
+    }
+    for (const { a, b, keys } of this.pairs.values()) {
+      const fieldsA = event.get(a);
+      const fieldsB = fieldsA && event.get(b);
+      if (!fieldsA || !fieldsB) continue;
+      for (const fa of fieldsA) {
+        for (const ka of valueKeys(fa.value)) {
+          for (const fb of fieldsB) {
+            for (const kb of valueKeys(fb.value)) {
+              const ids = keys.get(ka + SEP + kb);
+              if (ids) hit(ids);
+            }
+          }
+        }
+      }
     }
     const matched = new Map<K, number>();
     const check = (b: number) => {
@@ -233,39 +285,65 @@ export class RuleIndex<K> {
       if (!matched.has(entry.key) && branchMatches(entry.branch, event)) matched.set(entry.key, entry.order);
     };
     for (const b of candidates) check(b);
-    for (const b of this.unindexed) check(b);
-    return [...matched.entries()].sort((a, b) => a[1] - b[1]).map(([key]) => key);
+    for (const b of this.unanchored) check(b);
+    if (matched.size < 2) return [...matched.keys()];
+    return [...matched.entries()].sort((x, y) => x[1] - y[1]).map(([key]) => key);
   }
 
   private build(): void {
-    this.paths = new Map();
     this.wanted = new Set();
     this.branches = [];
-    this.conditionBranch = [];
-    this.unindexed = [];
-    this.conditionSeen = [];
-    this.branchSeen = [];
-    this.branchHits = [];
+    this.singles = new Map();
+    this.pairs = new Map();
+    this.unanchored = [];
+    this.seen = [];
     let order = 0;
     for (const [key, pattern] of this.patterns) {
       order++;
       for (const branch of pattern.branches) {
-        const b = this.branches.length;
-        let needed = 0;
-        for (const condition of branch.conditions) {
-          this.wanted.add(condition.path);
-          if (!isIndexable(condition)) continue;
-          const id = this.conditionBranch.length;
-          this.conditionBranch.push(b);
-          needed++;
-          const index = this.paths.get(condition.path) ?? new PathIndex();
-          this.paths.set(condition.path, index);
-          for (const m of condition.matchers) index.add(m, id);
-        }
-        this.branches.push({ key, order, branch, needed });
-        if (needed === 0) this.unindexed.push(b);
+        this.branches.push({ key, order, branch });
+        for (const c of branch.conditions) this.wanted.add(c.path);
       }
     }
+    // How many branches share each (path, exact value): the fewer, the better the anchor.
+    const fanout = new Map<string, number>();
+    for (const { branch } of this.branches) {
+      for (const c of branch.conditions) {
+        for (const k of conditionKeys(c) ?? []) {
+          const fk = c.path + SEP + k;
+          fanout.set(fk, (fanout.get(fk) ?? 0) + 1);
+        }
+      }
+    }
+    const cost = (c: Condition, keys: readonly string[]) =>
+      keys.reduce((sum, k) => sum + (fanout.get(c.path + SEP + k) ?? 0), 0);
+    this.branches.forEach(({ branch }, id) => {
+      const exact = branch.conditions
+        .map((c) => ({ c, keys: conditionKeys(c) }))
+        .filter((x): x is { c: Condition; keys: string[] } => x.keys !== undefined)
+        .sort((x, y) => cost(x.c, x.keys) - cost(y.c, y.keys));
+      const [first, second] = exact;
+      if (first && second && first.keys.length * second.keys.length <= MAX_PAIR_KEYS) {
+        const [a, b] = first.c.path < second.c.path ? [first, second] : [second, first];
+        const pairKey = a.c.path + SEP + b.c.path;
+        const pair = this.pairs.get(pairKey) ?? {
+          a: a.c.path,
+          b: b.c.path,
+          keys: new Map<string, number[]>(),
+        };
+        this.pairs.set(pairKey, pair);
+        for (const ka of a.keys) for (const kb of b.keys) push(pair.keys, ka + SEP + kb, id);
+        return;
+      }
+      const anchor = first?.c ?? branch.conditions.find(isIndexable);
+      if (!anchor) {
+        this.unanchored.push(id);
+        return;
+      }
+      const index = this.singles.get(anchor.path) ?? new PathIndex();
+      this.singles.set(anchor.path, index);
+      for (const m of anchor.matchers) index.add(m, id);
+    });
     this.built = true;
   }
 }
