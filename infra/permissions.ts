@@ -13,7 +13,8 @@ import { MANAGED_TYPE_GROUPS, ROLE_CONSUMERS } from "./managed-types.js";
 
 /**
  * Side-effect-free actions that IAM cannot scope to a resource; the only ones allowed on "*".
- * TestEventPattern evaluates a pattern against an event and touches nothing.
+ * TestEventPattern evaluates a pattern against an event and touches nothing; ListRules (by bus)
+ * lists names and patterns only.
  */
 export const UNSCOPABLE_READ_ACTIONS = [
   "batch:DescribeComputeEnvironments",
@@ -21,6 +22,7 @@ export const UNSCOPABLE_READ_ACTIONS = [
   "batch:DescribeJobDefinitions",
   "logs:DescribeLogGroups",
   "events:TestEventPattern",
+  "events:ListRules",
 ] as const;
 
 const SERVICE_ROLE_UNSCOPABLE = UNSCOPABLE_READ_ACTIONS.filter((a) => !a.startsWith("events:"));
@@ -150,13 +152,13 @@ export function apiStatements(refs: ApiPolicyRefs): PolicyStatement[] {
     }),
     new PolicyStatement({
       sid: "ReadOwnRules",
-      actions: ["events:ListRules", "events:DescribeRule", "events:ListTargetsByRule"],
+      actions: ["events:DescribeRule", "events:ListTargetsByRule"],
       resources: [arns.rules, arns.rulesOnOtherBuses],
     }),
     new PolicyStatement({
-      // AWS's own matcher for "which rules would match this event" on a live bus.
-      sid: "TestPatterns",
-      actions: ["events:TestEventPattern"],
+      // A live bus's rules and AWS's own matcher for "which of them would match this event".
+      sid: "ListRulesAndTestPatterns",
+      actions: ["events:ListRules", "events:TestEventPattern"],
       resources: ["*"],
     }),
     new PolicyStatement({

@@ -315,9 +315,9 @@ describe("IAM", () => {
     expect(passRole.Condition).toEqual({
       StringEquals: { "iam:PassedToService": "cloudformation.amazonaws.com" },
     });
-    // TestEventPattern names no resource (checked with the other unscopable actions above).
+    // ListRules and TestEventPattern name no resource (checked with the other unscopable actions above).
     const events = statements.filter(
-      (s) => s.Action.some((a) => a.startsWith("events:")) && !s.Action.includes("events:TestEventPattern"),
+      (s) => s.Action.some((a) => a.startsWith("events:")) && !s.Resource.includes("*"),
     );
     expect(actionsOf(events)).toEqual(expect.arrayContaining(["events:PutEvents", "events:StartReplay"]));
     for (const s of events) {
