@@ -198,6 +198,38 @@ describe("a team onboards and ships its event bus, through the client alone", ()
     expect(stage.outputs.myEventBus?.archiveArn).toMatch(/^arn:aws:events:[^:]+:000000000000:archive\//);
   });
 
+  it("replays the archive: the archived event reaches the rule again, marked with the replay's name", async () => {
+    const bus = { project: names.project, stage: "dev", bus: "myEventBus" };
+    const from = new Date(Date.now() - 1000).toISOString();
+    const published = await team.buses.publish({
+      path: bus,
+      body: {
+        entries: [{ source: "portal.e2e", detailType: "budget", detail: { EventName: "BUDGET_ANALYSIS" } }],
+      },
+    });
+    const eventId = published.entries.map((e) => ("eventId" in e ? e.eventId : e.errorCode))[0];
+    await eventually(async () => {
+      const page = await team.buses.deliveries({ path: bus, query: { limit: 100 } });
+      return page.items.find((d) => d.eventId === eventId && !d.replayName);
+    });
+
+    const replay = await team.replays.create({
+      path: bus,
+      body: { from, to: new Date(Date.now() + 1000).toISOString() },
+    });
+    expect(["STARTING", "RUNNING", "COMPLETED"]).toContain(replay.state);
+    const finished = await eventually(async () => {
+      const r = await team.replays.get({ path: { ...bus, name: replay.name } });
+      return r.state === "COMPLETED" || r.state === "FAILED" || r.state === "CANCELLED" ? r : undefined;
+    });
+    expect(finished.state, finished.stateReason).toBe("COMPLETED");
+    const replayed = await eventually(async () => {
+      const page = await team.buses.deliveries({ path: bus, query: { limit: 100 } });
+      return page.items.find((d) => d.replayName === replay.name);
+    });
+    expect(JSON.parse(replayed.input)).toMatchObject({ detail: { EventName: "BUDGET_ANALYSIS" } });
+  });
+
   it("rolls back to version 1: the archive is gone again", async () => {
     const rollback = await team.stages.rollback({ path: { project: names.project, stage: "dev" } });
     expect(rollback).toMatchObject({ kind: "rollback", configVersion: 1 });
