@@ -15,6 +15,12 @@ export { RuleIndex } from "./rule-index.js";
 /** The prefix EventBridge puts before every reason in an InvalidEventPatternException. */
 export const INVALID_PATTERN_PREFIX = "Event pattern is not valid. Reason: ";
 
+/**
+ * EventPattern's length limit in the EventBridge API model (the default account quota is 2,048,
+ * adjustable up to this). Longer patterns fail the API's own validation, before event-ruler's.
+ */
+export const EVENT_PATTERN_MAX_LENGTH = 4096;
+
 /** TestEventPattern's answer to an event that is not a JSON object (a ValidationException). */
 export const INVALID_EVENT_MESSAGE = "Parameter Event is not valid.";
 
@@ -34,6 +40,13 @@ export type PatternValidation =
  * The message is EventBridge's, without the `\n at [Source: ...]` suffix its raw message carries.
  */
 export function validateEventPattern(pattern: unknown): PatternValidation {
+  const text = typeof pattern === "string" ? pattern : safeStringify(pattern);
+  if (text !== undefined && text.length > EVENT_PATTERN_MAX_LENGTH) {
+    return {
+      ok: false,
+      message: `1 validation error detected: Value '${text}' at 'eventPattern' failed to satisfy constraint: Member must have length less than or equal to ${EVENT_PATTERN_MAX_LENGTH}`,
+    };
+  }
   try {
     return { ok: true, pattern: compilePattern(eventTokens(pattern)) };
   } catch (e) {
@@ -41,6 +54,14 @@ export function validateEventPattern(pattern: unknown): PatternValidation {
     const failure: PatternValidation = { ok: false, message: INVALID_PATTERN_PREFIX + e.message };
     if (e.line !== undefined) Object.assign(failure, { line: e.line, column: e.column });
     return failure;
+  }
+}
+
+function safeStringify(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined; // e.g. a bigint: its length cannot be judged, and the compiler takes it as is
   }
 }
 

@@ -72,6 +72,21 @@ describe("pattern structure", () => {
   ];
   it.each(invalid)("rejects %s", (_label, pattern, reason) => expectInvalid(pattern, reason));
 
+  it("limits the pattern to 4,096 characters, the API's EventPattern length", () => {
+    const sized = (length: number) => {
+      const head = '{"source":["';
+      const tail = '"]}';
+      return head + "x".repeat(length - head.length - tail.length) + tail;
+    };
+    expect(validateEventPattern(sized(4096)).ok).toBe(true);
+    const tooLong = sized(4097);
+    expect(validateEventPattern(tooLong)).toEqual({
+      ok: false,
+      message: `1 validation error detected: Value '${tooLong}' at 'eventPattern' failed to satisfy constraint: Member must have length less than or equal to 4096`,
+    });
+    expect(validateEventPattern(JSON.parse(tooLong)).ok).toBe(false);
+  });
+
   it("keeps the last of a field given twice", () => {
     expectMatch('{"l":[{"prefix":"us-"}],"l":[{"anything-but":"us-east"}]}', '{"l":"eu-central-1"}', true);
     expectMatch('{"l":[{"anything-but":"us-east"}],"l":[{"prefix":"us-"}]}', '{"l":"eu-central-1"}', false);
