@@ -100,6 +100,7 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
       "states:TagResource",
       "states:UntagResource",
       "states:ListTagsForResource",
+      "states:ListStateMachineVersions",
     ],
     resources: (a) => [a.stateMachines],
   },
@@ -154,6 +155,10 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
       "logs:TagResource",
       "logs:UntagResource",
       "logs:ListTagsForResource",
+      // The older tagging API, still called by the log group handler.
+      "logs:TagLogGroup",
+      "logs:UntagLogGroup",
+      "logs:ListTagsLogGroup",
     ],
     resources: (a) => a.logGroups,
   },

@@ -21,6 +21,9 @@ export const UNSCOPABLE_READ_ACTIONS = [
   "batch:DescribeJobQueues",
   "batch:DescribeJobDefinitions",
   "logs:DescribeLogGroups",
+  // Batch checks a compute environment's subnets and security groups (template parameters).
+  "ec2:DescribeSubnets",
+  "ec2:DescribeSecurityGroups",
   "events:TestEventPattern",
   "events:ListRules",
 ] as const;
