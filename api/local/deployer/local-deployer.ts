@@ -26,7 +26,7 @@ import { diffTemplates } from "./diff.js";
 import { evaluateConditions, type ResolveContext, resolve, TemplateError } from "./intrinsics.js";
 import { creationOrder } from "./order.js";
 import { type HandlerContext, handlerFor, type ResourceState } from "./resource-types.js";
-import { type LocalStack, LocalStackStore, type OperationKind } from "./stack-store.js";
+import { type LocalStack, type LocalStackEvent, LocalStackStore, type OperationKind } from "./stack-store.js";
 
 export interface LocalDeployerOptions {
   engine: EventBridgeApi;
@@ -53,6 +53,8 @@ export class LocalDeployer implements Deployer {
     string,
     { token: string; stackId: string; kind: OperationKind; done: Promise<void> }
   >();
+  /** Events not saved yet, by stack: they go out with the next save of the stack. */
+  private readonly unsaved = new Map<string, LocalStackEvent[]>();
   onSettled?: LocalDeployerOptions["onSettled"];
 
   constructor(private readonly options: LocalDeployerOptions) {
@@ -212,8 +214,8 @@ export class LocalDeployer implements Deployer {
     stack.statusReason = kind === "CREATE" ? "User Initiated" : undefined;
     stack.operations = [...stack.operations, { token, kind, status }];
     const done = (async () => {
-      await this.store.put(stack);
-      await this.stackEvent(stack, token, status, stack.statusReason);
+      this.stackEvent(stack, token, status, stack.statusReason);
+      await this.save(stack);
       try {
         await run(stack);
       } catch (err) {
@@ -265,7 +267,7 @@ export class LocalDeployer implements Deployer {
           handler.replaceOn.some((p) => !isDeepStrictEqual(props[p], current.properties[p]))
         ) {
           phase = current ? "UPDATE" : "CREATE";
-          await this.resourceEvent(
+          this.resourceEvent(
             stack,
             token,
             logicalId,
@@ -281,15 +283,14 @@ export class LocalDeployer implements Deployer {
           stack.resources[logicalId] = { type: spec.Type, properties: props, ...made };
         } else if (!isDeepStrictEqual(props, current.properties)) {
           phase = "UPDATE";
-          await this.resourceEvent(stack, token, logicalId, spec.Type, "UPDATE_IN_PROGRESS");
+          this.resourceEvent(stack, token, logicalId, spec.Type, "UPDATE_IN_PROGRESS");
           const made = await handler.update(current, props, hctx);
           updated.set(logicalId, current);
           stack.resources[logicalId] = { type: spec.Type, properties: props, ...made };
         } else {
           continue;
         }
-        await this.store.put(stack);
-        await this.resourceEvent(
+        this.resourceEvent(
           stack,
           token,
           logicalId,
@@ -298,8 +299,9 @@ export class LocalDeployer implements Deployer {
           undefined,
           stack.resources[logicalId]!.physicalId,
         );
+        await this.save(stack);
       } catch (err) {
-        await this.resourceEvent(stack, token, logicalId, spec.Type, `${phase}_FAILED`, reasonOf(err));
+        this.resourceEvent(stack, token, logicalId, spec.Type, `${phase}_FAILED`, reasonOf(err));
         return this.rollBack(stack, kind, token, { before, created, replaced, updated, previous });
       }
     }
@@ -355,7 +357,7 @@ export class LocalDeployer implements Deployer {
           this.handlerContext(stack, id),
         );
         stack.resources[id] = { ...old, ...restored };
-        await this.resourceEvent(stack, token, id, old.type, "UPDATE_COMPLETE", undefined, old.physicalId);
+        this.resourceEvent(stack, token, id, old.type, "UPDATE_COMPLETE", undefined, old.physicalId);
       }
     } catch (err) {
       await this.setStatus(stack, token, `${rolling}_FAILED`, reasonOf(err));
@@ -387,14 +389,14 @@ export class LocalDeployer implements Deployer {
         return;
       }
       delete stack.resources[id];
-      await this.store.put(stack);
+      await this.save(stack);
     }
     stack.outputs = {};
     await this.setStatus(stack, token, "DELETE_COMPLETE");
   }
 
   private async fail(stack: LocalStack, kind: OperationKind, token: string, reason: string): Promise<void> {
-    await this.resourceEvent(stack, token, stack.stackName, STACK_TYPE, `${kind}_FAILED`, reason);
+    this.resourceEvent(stack, token, stack.stackName, STACK_TYPE, `${kind}_FAILED`, reason);
     await this.setStatus(
       stack,
       token,
@@ -410,7 +412,7 @@ export class LocalDeployer implements Deployer {
     state: ResourceState,
     tolerate: boolean,
   ): Promise<void> {
-    await this.resourceEvent(
+    this.resourceEvent(
       stack,
       token,
       logicalId,
@@ -422,7 +424,7 @@ export class LocalDeployer implements Deployer {
     try {
       await handlerFor(state.type).delete(state, this.handlerContext(stack, logicalId));
     } catch (err) {
-      await this.resourceEvent(
+      this.resourceEvent(
         stack,
         token,
         logicalId,
@@ -435,15 +437,7 @@ export class LocalDeployer implements Deployer {
       if (tolerate) return;
       throw err;
     }
-    await this.resourceEvent(
-      stack,
-      token,
-      logicalId,
-      state.type,
-      "DELETE_COMPLETE",
-      undefined,
-      state.physicalId,
-    );
+    this.resourceEvent(stack, token, logicalId, state.type, "DELETE_COMPLETE", undefined, state.physicalId);
   }
 
   /** Parameters, conditions and the order of the resources to create. */
@@ -544,15 +538,23 @@ export class LocalDeployer implements Deployer {
     stack.operations = stack.operations.map((op) =>
       op.token === token ? { ...op, status, ...(reason ? { reason } : {}) } : op,
     );
-    await this.store.put(stack);
-    await this.stackEvent(stack, token, status, reason);
+    this.stackEvent(stack, token, status, reason);
+    await this.save(stack);
   }
 
-  private stackEvent(stack: LocalStack, token: string, status: string, reason?: string): Promise<void> {
-    return this.resourceEvent(stack, token, stack.stackName, STACK_TYPE, status, reason, stack.stackId);
+  /** Saves the stack with its unsaved events: the events of each step become visible with its state. */
+  private async save(stack: LocalStack): Promise<void> {
+    const events = this.unsaved.get(stack.stackName) ?? [];
+    this.unsaved.delete(stack.stackName);
+    await this.store.commit(stack, events);
   }
 
-  private async resourceEvent(
+  private stackEvent(stack: LocalStack, token: string, status: string, reason?: string): void {
+    this.resourceEvent(stack, token, stack.stackName, STACK_TYPE, status, reason, stack.stackId);
+  }
+
+  /** Records an event; it is saved with the stack's next save. */
+  private resourceEvent(
     stack: LocalStack,
     token: string,
     logicalId: string,
@@ -560,8 +562,9 @@ export class LocalDeployer implements Deployer {
     status: string,
     reason?: string,
     physicalId?: string,
-  ): Promise<void> {
-    await this.store.addEvent(stack.stackName, {
+  ): void {
+    const events = this.unsaved.get(stack.stackName) ?? [];
+    events.push({
       id: this.nextId(),
       token,
       timestamp: this.now().toISOString(),
@@ -571,6 +574,7 @@ export class LocalDeployer implements Deployer {
       ...(reason ? { reason } : {}),
       ...(physicalId ? { physicalId } : {}),
     });
+    this.unsaved.set(stack.stackName, events);
   }
 
   private handlerContext(stack: LocalStack, logicalId: string): HandlerContext {

@@ -3,7 +3,7 @@
  * locally), so stacks survive a restart of `npm start` like the rest of the data.
  * Keys: PK `LOCALSTACK#<stackName>`; SK `STATE` (the stack) and `EVENT#<ulid>` (its events, in order).
  */
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { StackEvent, Template } from "../../deployments/port.js";
 import type { Table } from "../../store/table.js";
 import type { ResourceState } from "./resource-types.js";
@@ -52,23 +52,27 @@ export class LocalStackStore {
     return out.Item?.stack as LocalStack | undefined;
   }
 
-  async put(stack: LocalStack): Promise<void> {
+  /**
+   * Saves the stack and the events that happened since the last save, in as few round trips as
+   * BatchWriteItem allows (25 items each); the stack goes in the last batch, after its events.
+   */
+  async commit(stack: LocalStack, events: readonly LocalStackEvent[]): Promise<void> {
     const trimmed = { ...stack, operations: stack.operations.slice(-MAX_OPERATIONS) };
-    await this.table.doc.send(
-      new PutCommand({
-        TableName: this.table.name,
-        Item: { PK: pk(stack.stackName), SK: "STATE", stack: trimmed },
-      }),
-    );
-  }
-
-  async addEvent(stackName: string, event: LocalStackEvent): Promise<void> {
-    await this.table.doc.send(
-      new PutCommand({
-        TableName: this.table.name,
-        Item: { PK: pk(stackName), SK: `EVENT#${event.id}`, event },
-      }),
-    );
+    const items = [
+      ...events.map((event) => ({ PK: pk(stack.stackName), SK: `EVENT#${event.id}`, event })),
+      { PK: pk(stack.stackName), SK: "STATE", stack: trimmed },
+    ];
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt === 10)
+          throw new Error(`could not save stack ${stack.stackName}: writes left unprocessed`);
+        const out = await this.table.doc.send(
+          new BatchWriteCommand({ RequestItems: { [this.table.name]: requests } }),
+        );
+        requests = (out.UnprocessedItems?.[this.table.name] ?? []) as typeof requests;
+      }
+    }
   }
 
   /** Events of one operation after `afterId` (exclusive), oldest first. */
