@@ -259,3 +259,60 @@ describe("who may do what", () => {
     expect((await get(`/v1/projects/${project}/stages/nope`)).status).toBe(404);
   });
 });
+
+describe("failures and retries over HTTP", () => {
+  it("reports a failed deployment with the failing resource's reason, and the stage as FAILED", async () => {
+    await createProject(server, team, "broken");
+    await postConfig(
+      server,
+      server.adminKey,
+      "broken",
+      `
+resources:
+  orders:
+    type: event-bus
+cloudformationResources:
+  StrayRule:
+    Type: AWS::Events::Rule
+    Properties:
+      EventBusName: no-such-bus
+      EventPattern: { source: [x] }
+`,
+    );
+    const res = await post("/v1/projects/broken/stages/dev/deployments", deployer);
+    expect(res.status).toBe(202);
+    const done = await settled(server, viewer, (await bodyOf(res)).id);
+    expect(done.status).toBe("FAILED");
+    expect(done.stackStatus).toBe("ROLLBACK_COMPLETE");
+    expect(done.reason).toMatch(/^StrayRule: ResourceNotFoundException/);
+    const stage = await get("/v1/projects/broken/stages/dev");
+    expect(stage.body).toMatchObject({ status: "FAILED", outputs: {} });
+    expect(stage.body.deployedConfigVersion).toBeUndefined();
+    // Nothing succeeded before: nothing to roll back to.
+    expect((await post("/v1/projects/broken/stages/dev/rollback", deployer)).status).toBe(409);
+  });
+
+  it("replays a deployment POST with the same Idempotency-Key, and refuses the key for another body", async () => {
+    await createProject(server, team, "idem");
+    await postConfig(server, server.adminKey, "idem", "resources:\n  orders:\n    type: event-bus\n");
+    const send = (body: unknown) =>
+      server.fetch("/v1/projects/idem/stages/dev/deployments", {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${deployer}`,
+          "content-type": "application/json",
+          "idempotency-key": "k-1",
+        },
+        body: JSON.stringify(body),
+      });
+    const first = await send({ configVersion: 1 });
+    expect(first.status).toBe(202);
+    const again = await send({ configVersion: 1 });
+    expect(again.status).toBe(202);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect((await bodyOf(again)).id).toBe((await bodyOf(first)).id);
+    expect((await send({ configVersion: 2 })).status).toBe(422);
+    const list = await get("/v1/projects/idem/stages/dev/deployments");
+    expect(list.body.items).toHaveLength(1);
+  });
+});
