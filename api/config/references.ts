@@ -4,7 +4,7 @@ import { isCall } from "./directives/load.js";
 import { referenceableParamNames } from "./params.js";
 import type { ConfigPath } from "./problem.js";
 import type { EventBusIntegration } from "./schema/event-bus-subscription.js";
-import type { Resource, ResourceType } from "./schema/resources.js";
+import type { Resource, ResourceType, SqsQueueResource } from "./schema/resources.js";
 import type { Config } from "./schema/root.js";
 import { didYouMean } from "./suggest.js";
 
@@ -73,6 +73,8 @@ export function checkReferences(config: Config, uses: DirectiveUse[]): PathProbl
       const path = [...base, "events", i, "properties"];
       if (event.type === "event-bus") {
         problems.push(...checkSubscription(event.properties as EventBusIntegration, path, expectResource));
+        if (resource.type === "sqs-queue")
+          problems.push(...checkQueueTarget(resource, event.properties, path));
       } else if (event.type === "http-api-gateway") {
         expectResource(
           [...path, "httpApiGatewayName"],
@@ -157,6 +159,27 @@ function checkSubscription(
   const pattern = validateEventPattern(sub.eventPattern);
   if (!pattern.ok) problems.push({ path: [...path, "eventPattern"], message: pattern.message });
   return problems;
+}
+
+/** A FIFO queue needs a message group per delivered event; a standard queue cannot take one. */
+function checkQueueTarget(
+  queue: SqsQueueResource,
+  sub: Record<string, unknown>,
+  path: ConfigPath,
+): PathProblem[] {
+  const fifo = queue.properties?.fifoQueue === true;
+  if (fifo && sub.messageGroupId === undefined) {
+    return [{ path, message: "A FIFO queue target needs messageGroupId." }];
+  }
+  if (!fifo && sub.messageGroupId !== undefined) {
+    return [
+      {
+        path: [...path, "messageGroupId"],
+        message: "messageGroupId applies only to FIFO queues (fifoQueue: true).",
+      },
+    ];
+  }
+  return [];
 }
 
 function checkDirectiveReferences(config: Config, use: DirectiveUse): PathProblem[] {

@@ -50,18 +50,6 @@ export const sqsQueue: ResourceCompiler<SqsQueueResource> = {
     });
     props.events?.forEach((event, i) => {
       const { messageGroupId, ...subscription } = event.properties;
-      if (fifo && !messageGroupId) {
-        ctx.error(
-          ["resources", name, "properties", "events", i, "properties"],
-          "A FIFO queue target needs messageGroupId.",
-        );
-      }
-      if (!fifo && messageGroupId) {
-        ctx.error(
-          ["resources", name, "properties", "events", i, "properties", "messageGroupId"],
-          "messageGroupId applies only to FIFO queues (fifoQueue: true).",
-        );
-      }
       compileSubscription(
         ctx,
         name,

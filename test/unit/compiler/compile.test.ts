@@ -344,30 +344,6 @@ describe("compile-time checks", () => {
     ]);
   });
 
-  it("require messageGroupId for a FIFO queue target", () => {
-    const errors = compileErrors(
-      "resources:\n  q:\n    type: sqs-queue\n    properties:\n      fifoQueue: true\n      events:\n        - type: event-bus\n          properties: { useDefaultBus: true, eventPattern: { source: [a] } }\n",
-    );
-    expect(errors).toEqual([
-      {
-        path: "resources.q.properties.events.0.properties",
-        message: "A FIFO queue target needs messageGroupId.",
-      },
-    ]);
-  });
-
-  it("refuse messageGroupId on a standard queue", () => {
-    const errors = compileErrors(
-      "resources:\n  q:\n    type: sqs-queue\n    properties:\n      events:\n        - type: event-bus\n          properties: { useDefaultBus: true, eventPattern: { source: [a] }, messageGroupId: g }\n",
-    );
-    expect(errors).toEqual([
-      {
-        path: "resources.q.properties.events.0.properties.messageGroupId",
-        message: "messageGroupId applies only to FIFO queues (fifoQueue: true).",
-      },
-    ]);
-  });
-
   it("refuse templates over 500 resources with a clear error", () => {
     const buses = Array.from(
       { length: 251 },

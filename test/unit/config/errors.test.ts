@@ -295,6 +295,27 @@ describe("config errors name the path, line and column", () => {
     });
   });
 
+  it("requires messageGroupId exactly on FIFO queue subscriptions", () => {
+    const queue = (fifo: boolean, group: string) =>
+      `resources:\n  q:\n    type: sqs-queue\n    properties:\n      fifoQueue: ${fifo}\n      events:\n        - type: event-bus\n          properties:\n            useDefaultBus: true\n            eventPattern: { source: [a] }\n${group}`;
+    expect(errorsOf(queue(true, ""))).toEqual([
+      {
+        path: "resources.q.properties.events.0.properties",
+        line: 9,
+        column: 13,
+        message: "A FIFO queue target needs messageGroupId.",
+      },
+    ]);
+    expect(errorsOf(queue(false, "            messageGroupId: g\n"))).toEqual([
+      {
+        path: "resources.q.properties.events.0.properties.messageGroupId",
+        line: 11,
+        column: 29,
+        message: "messageGroupId applies only to FIFO queues (fifoQueue: true).",
+      },
+    ]);
+  });
+
   it("rejects event types a resource cannot subscribe to", () => {
     const yaml =
       "resources:\n  q:\n    type: sqs-queue\n    properties:\n      events:\n        - type: http-api-gateway\n          properties: {}\n";
