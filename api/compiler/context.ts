@@ -4,7 +4,13 @@ import { formatPath } from "../config/problem.js";
 import { NAME_LIMITS, physicalName, stackName } from "./naming.js";
 import { type CfnParameter, type CfnResource, type IamStatement, type Intrinsic, sub } from "./template.js";
 
-export type ParameterKind = "code-bucket" | "code-key" | "image-uri" | "subnet-ids" | "security-group-ids";
+export type ParameterKind =
+  | "code-bucket"
+  | "code-key"
+  | "image-uri"
+  | "subnet-ids"
+  | "security-group-ids"
+  | "vpc-id";
 
 export interface TemplateParameter {
   name: string;

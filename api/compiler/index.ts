@@ -10,7 +10,7 @@ import type { CfnOutput, CfnTemplate } from "./template.js";
 
 export { ConfigValidationError } from "../config/index.js";
 export { checkTemplateLimits, TEMPLATE_LIMITS } from "./limits.js";
-export { NETWORK_PARAMETERS } from "./resources/batch-job.js";
+export { NETWORK_PARAMETERS } from "./network.js";
 export type { CfnResource, CfnTemplate } from "./template.js";
 
 /** Our stack-tag prefix (Stacktape uses `stp:`). */
@@ -27,8 +27,8 @@ export interface CompileResult {
    * The template Parameters a deployer must fill, one value per Parameter name:
    * - `code-bucket` / `code-key`: the S3 location of the zip built for `resource` (a function);
    * - `image-uri`: the image built for `resource` (an image-packaged function or a batch job);
-   * - `subnet-ids` / `security-group-ids` (resource `"platform"`): the platform's network settings,
-   *   comma-separated lists, shared by every batch job of the stack.
+   * - `subnet-ids` / `security-group-ids` / `vpc-id` (resource `"platform"`): the platform's network
+   *   settings for the stack's region (lists comma-separated), shared by every batch job and workload.
    */
   parameters: TemplateParameter[];
   /** Tags for the stack itself (CloudFormation propagates them): user tags plus ours. */

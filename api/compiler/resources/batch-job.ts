@@ -2,6 +2,7 @@ import { type BatchJobResource, envVarName } from "../../config/index.js";
 import { environmentMap, workloadAccess } from "../connect-to.js";
 import type { CompileContext } from "../context.js";
 import { logicalId, pascalCase } from "../naming.js";
+import { platformSecurityGroups, platformSubnets } from "../network.js";
 import type { ResourceCompiler } from "../registry.js";
 import { compileSubscription } from "../subscriptions.js";
 import { allow, arnOf, getAtt, policyDocument, ref, sub, trustPolicy } from "../template.js";
@@ -24,12 +25,6 @@ const ids = (name: string) => ({
 const MAX_VCPUS = 256;
 const GPU_INSTANCE_FAMILIES = ["g4dn", "g5"];
 const LOG_RETENTION_DAYS = 180;
-
-/** Where the platform's network settings enter: one pair of Parameters shared by every batch job. */
-export const NETWORK_PARAMETERS = {
-  subnets: "PlatformSubnetIds",
-  securityGroups: "PlatformSecurityGroupIds",
-} as const;
 
 /**
  * batch-job → managed EC2 compute environment (on-demand, or spot), job queue, job definition, job,
@@ -89,8 +84,8 @@ export const batchJob: ResourceCompiler<BatchJobResource> = {
           // AWS picks instance types ("optimal"), as Stacktape does; GPU jobs need GPU families.
           InstanceTypes: gpu > 0 ? GPU_INSTANCE_FAMILIES : ["optimal"],
           InstanceRole: getAtt(id.instanceProfile, "Arn"),
-          Subnets: network(ctx, name, "subnets"),
-          SecurityGroupIds: network(ctx, name, "securityGroups"),
+          Subnets: platformSubnets(ctx),
+          SecurityGroupIds: platformSecurityGroups(ctx),
         },
       },
     });
@@ -171,19 +166,6 @@ export const batchJob: ResourceCompiler<BatchJobResource> = {
     };
   },
 };
-
-/** Subnets and security groups are filled by the platform at deploy time; the compiler stays pure. */
-function network(ctx: CompileContext, _name: string, which: keyof typeof NETWORK_PARAMETERS): unknown {
-  return which === "subnets"
-    ? ctx.parameter(NETWORK_PARAMETERS.subnets, "subnet-ids", "platform", {
-        Type: "List<AWS::EC2::Subnet::Id>",
-        Description: "Subnets for batch compute environments (platform network settings).",
-      })
-    : ctx.parameter(NETWORK_PARAMETERS.securityGroups, "security-group-ids", "platform", {
-        Type: "List<AWS::EC2::SecurityGroup::Id>",
-        Description: "Security groups for batch compute environments (platform network settings).",
-      });
-}
 
 function stateMachine(
   ctx: CompileContext,

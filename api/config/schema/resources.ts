@@ -7,7 +7,9 @@ import {
   LambdaPackagingSchema,
   OverridesSchema,
 } from "./common.js";
+import { HttpApiIntegrationSchema } from "./event-bus-subscription.js";
 import { BatchJobEventsSchema, FunctionEventsSchema, SqsQueueEventsSchema } from "./events.js";
+import { fargateSizeProblem } from "./fargate.js";
 import { strictObject } from "./strict.js";
 
 const resource = <T extends string, P extends z.ZodType>(type: T, properties: P) =>
@@ -126,15 +128,37 @@ export const BatchJobSchema = resource(
   }),
 );
 
-const WORKLOAD_EVENT_TYPES = [
-  "http-api-gateway",
-  "application-load-balancer",
-  "network-load-balancer",
-  "workload-internal",
-  "service-connect",
-] as const;
+/** What a container is reached by: a route of an HTTP API, or a port open inside the network. */
+const CONTAINER_EVENT_TYPES = ["http-api-gateway", "workload-internal"] as const;
 
-/** Validated here (schema, connectTo source); compiled in a later issue. */
+const containerPort = z.number().int().min(1).max(65535);
+
+const ContainerHttpApiIntegrationSchema = strictObject({
+  type: z.literal("http-api-gateway"),
+  properties: strictObject({
+    containerPort,
+    httpApiGatewayName: z.string(),
+    method: HttpApiIntegrationSchema.shape.properties.shape.method,
+    path: HttpApiIntegrationSchema.shape.properties.shape.path,
+  }),
+});
+
+const ContainerInternalIntegrationSchema = strictObject({
+  type: z.literal("workload-internal"),
+  properties: strictObject({ containerPort }),
+});
+
+const containerEventError = (input: unknown) => {
+  const type = (input as { type?: unknown } | undefined)?.type;
+  return type === "event-bus"
+    ? "A multi-container-workload cannot subscribe to an event bus (Stacktape v3 neither): subscribe an sqs-queue and poll it from the workload."
+    : `Unsupported event type on a multi-container-workload container; supported: ${CONTAINER_EVENT_TYPES.join(", ")}. Load balancers and service connect are not compiled by Switchyard.`;
+};
+
+/**
+ * Stacktape's multi-container-workload on Fargate: cpu in vCPU, memory in MB, checked against
+ * Fargate's allowed pairs. Workloads publish to buses through connectTo; they never subscribe.
+ */
 export const MultiContainerWorkloadSchema = resource(
   "multi-container-workload",
   strictObject({
@@ -145,29 +169,56 @@ export const MultiContainerWorkloadSchema = resource(
           packaging: ImagePackagingSchema,
           essential: z.boolean().optional(),
           environment: EnvironmentSchema.optional(),
-          dependsOn: z.array(strictObject({ containerName: z.string(), condition: z.string() })).optional(),
-          events: z
+          dependsOn: z
             .array(
               strictObject({
-                type: z.enum(WORKLOAD_EVENT_TYPES, {
-                  error: `A multi-container-workload is not triggered by this event type; supported: ${WORKLOAD_EVENT_TYPES.join(", ")}. To consume an event bus, subscribe an sqs-queue and poll it.`,
-                }),
-                properties: z.record(z.string(), z.unknown()),
+                containerName: z.string(),
+                condition: z.enum(["START", "COMPLETE", "SUCCESS", "HEALTHY"]),
               }),
+            )
+            .optional(),
+          events: z
+            .array(
+              z.discriminatedUnion(
+                "type",
+                [ContainerHttpApiIntegrationSchema, ContainerInternalIntegrationSchema],
+                {
+                  error: (issue) =>
+                    issue.code === "invalid_union" ? containerEventError(issue.input) : undefined,
+                },
+              ),
             )
             .optional(),
         }),
       )
-      .min(1),
+      .min(1)
+      .max(10, "A Fargate task runs at most 10 containers."),
     resources: strictObject({
-      cpu: z.number().positive(),
-      memory: z.number().int().positive(),
+      cpu: z.number().openapi({ description: "vCPU: 0.25, 0.5, 1, 2, 4, 8 or 16." }),
+      memory: z.number().int().openapi({ description: "MB, one of Fargate's sizes for the cpu." }),
+      architecture: z.enum(["x86_64", "arm64"]).optional(),
       instanceTypes: z.array(z.string()).optional(),
+    }).superRefine((size, ctx) => {
+      const problem = fargateSizeProblem(size.cpu, size.memory);
+      if (problem) ctx.addIssue({ code: "custom", path: [problem.field], message: problem.message });
     }),
     scaling: strictObject({
       minInstances: z.number().int().min(0).optional(),
       maxInstances: z.number().int().min(1).optional(),
-    }).optional(),
+      scalingPolicy: strictObject({
+        keepAvgCpuUtilizationUnder: z.number().min(1).max(100).optional(),
+        keepAvgMemoryUtilizationUnder: z.number().min(1).max(100).optional(),
+      }).optional(),
+    })
+      .superRefine((scaling, ctx) => {
+        if ((scaling.minInstances ?? 1) > (scaling.maxInstances ?? Math.max(1, scaling.minInstances ?? 1)))
+          ctx.addIssue({
+            code: "custom",
+            path: ["maxInstances"],
+            message: `maxInstances (${scaling.maxInstances}) is below minInstances (${scaling.minInstances ?? 1}).`,
+          });
+      })
+      .optional(),
     connectTo: ConnectToSchema.optional(),
     iamRoleStatements: z.array(IamStatementSchema).optional(),
   }),
