@@ -78,18 +78,23 @@ export function matchesEventPattern(pattern: CompiledPattern, event: string | ob
   }
 }
 
+export type PatternTest =
+  | { result: boolean }
+  /** `invalid` says which input the message is about (the pattern is checked first). */
+  | { error: string; invalid: "pattern" | "event" };
+
 /** TestEventPattern: the pattern's validation error, the event's, or whether they match. */
-export function testEventPattern(pattern: unknown, event: unknown): { result: boolean } | { error: string } {
+export function testEventPattern(pattern: unknown, event: unknown): PatternTest {
   const validation = validateEventPattern(pattern);
-  if (!validation.ok) return { error: validation.message };
+  if (!validation.ok) return { error: validation.message, invalid: "pattern" };
+  const badEvent = { error: INVALID_EVENT_MESSAGE, invalid: "event" } as const;
   if (event === null || (typeof event !== "string" && (typeof event !== "object" || Array.isArray(event)))) {
-    return { error: INVALID_EVENT_MESSAGE };
+    return badEvent;
   }
   try {
     return { result: patternMatches(validation.pattern, flattenEvent(eventTokens(event))) };
   } catch (e) {
-    if (e instanceof NotAnObjectError || e instanceof PatternSyntaxError)
-      return { error: INVALID_EVENT_MESSAGE };
+    if (e instanceof NotAnObjectError || e instanceof PatternSyntaxError) return badEvent;
     throw e;
   }
 }

@@ -132,6 +132,7 @@ describe("testEventPattern", () => {
   it("reports an invalid pattern with EventBridge's message", () => {
     expect(testEventPattern('{"source":"s"}', '{"source":"s"}')).toEqual({
       error: 'Event pattern is not valid. Reason: "source" must be an object or an array',
+      invalid: "pattern",
     });
   });
   it.each([
@@ -141,7 +142,10 @@ describe("testEventPattern", () => {
     ["a number value", 5],
     ["an array value", ["a"]],
   ])("rejects %s as an event", (_label, event) => {
-    expect(testEventPattern('{"source":["s"]}', event)).toEqual({ error: "Parameter Event is not valid." });
+    expect(testEventPattern('{"source":["s"]}', event)).toEqual({
+      error: "Parameter Event is not valid.",
+      invalid: "event",
+    });
   });
   it("reads big numbers in event text without rounding", () => {
     expect(testEventPattern('{"id":[12345678901234567890]}', '{"id":12345678901234567890}')).toEqual({
