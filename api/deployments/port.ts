@@ -12,7 +12,13 @@ export type Template = {
   Conditions?: Record<string, unknown>;
   Resources: Record<
     string,
-    { Type: string; Properties?: Record<string, unknown>; DependsOn?: string | string[]; Condition?: string }
+    {
+      Type: string;
+      Properties?: Record<string, unknown>;
+      DependsOn?: string | string[];
+      Condition?: string;
+      DeletionPolicy?: string;
+    }
   >;
   Outputs?: Record<string, { Value: unknown; Description?: string; Export?: unknown }>;
   [k: string]: unknown;

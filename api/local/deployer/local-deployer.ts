@@ -313,7 +313,8 @@ export class LocalDeployer implements Deployer {
       : [];
     for (const id of Object.keys(before)) if (!desired.has(id) && !leftovers.includes(id)) leftovers.push(id);
     for (const id of leftovers) {
-      await this.deleteResource(stack, token, id, before[id]!, true);
+      if (!this.retained(stack, token, id, before[id]!))
+        await this.deleteResource(stack, token, id, before[id]!, true);
       delete stack.resources[id];
     }
     for (const [id, old] of replaced) await this.deleteResource(stack, token, id, old, true);
@@ -378,7 +379,8 @@ export class LocalDeployer implements Deployer {
     for (const id of order) {
       const state = stack.resources[id]!;
       try {
-        await this.deleteResource(stack, token, id, state, false);
+        if (!this.retained(stack, token, id, state))
+          await this.deleteResource(stack, token, id, state, false);
       } catch {
         await this.setStatus(
           stack,
@@ -403,6 +405,14 @@ export class LocalDeployer implements Deployer {
       kind === "CREATE" ? "ROLLBACK_COMPLETE" : "UPDATE_ROLLBACK_COMPLETE",
       reason,
     );
+  }
+
+  /** `DeletionPolicy: Retain` keeps the resource when it leaves the stack, as CloudFormation does. */
+  private retained(stack: LocalStack, token: string, logicalId: string, state: ResourceState): boolean {
+    const policy = stack.template?.Resources[logicalId]?.DeletionPolicy;
+    if (policy !== "Retain" && policy !== "RetainExceptOnCreate") return false;
+    this.resourceEvent(stack, token, logicalId, state.type, "DELETE_SKIPPED", undefined, state.physicalId);
+    return true;
   }
 
   private async deleteResource(

@@ -165,3 +165,24 @@ describe("local preview diff", () => {
     ]);
   });
 });
+
+describe("DeletionPolicy", () => {
+  it("keeps a retained resource when the stack is torn down, and deletes the others", async () => {
+    const template: Template = {
+      Resources: {
+        Kept: { ...bus("dp-kept"), DeletionPolicy: "Retain" },
+        Gone: bus("dp-gone"),
+      },
+    };
+    expect((await apply("dp", template, "dp1")).phase).toBe("SUCCEEDED");
+    await world.deployer.teardown({ stackName: "dp", token: "dp2" });
+    await world.deployer.idle();
+    const status = await world.deployer.describe({ stackName: "dp", token: "dp2" });
+    expect(status.stackStatus).toBe("DELETE_COMPLETE");
+    expect(status.events.map((e) => `${e.logicalId}:${e.status}`)).toContain("Kept:DELETE_SKIPPED");
+    await expect(world.engine.describeEventBus({ Name: "dp-kept" })).resolves.toMatchObject({
+      Name: "dp-kept",
+    });
+    await gone("dp-gone");
+  });
+});
