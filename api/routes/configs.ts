@@ -162,7 +162,7 @@ export function configRoutes(app: App, deps: AppDeps): void {
     );
     if (!loaded.ok) {
       throw problems.unprocessable(
-        "invalid-config",
+        "config-invalid",
         "Invalid config",
         `The config has ${loaded.errors.length} problem(s): ${loaded.errors
           .slice(0, 3)

@@ -113,7 +113,7 @@ describe("config versions", () => {
     expect(res.status).toBe(422);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     const problem = await bodyOf(res);
-    expect(problem.type).toMatch(/\/invalid-config$/);
+    expect(problem.type).toMatch(/\/config-invalid$/);
     expect(problem.errors[0]).toMatchObject({ path: "resources.myBus.type", line: 3, column: 11 });
 
     const broken = await postYaml(project, "resources:\n  myBus: [\n");
