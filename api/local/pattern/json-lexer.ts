@@ -10,6 +10,9 @@ import { PatternSyntaxError, type TokenKind, type TokenSource } from "./tokens.j
 
 const EXPECTED_VALUE = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
 
+/** Jackson's default StreamReadConstraints nesting limit; it also keeps recursive walkers off the stack limit. */
+export const MAX_NESTING_DEPTH = 1000;
+
 type Expect = "value" | "field" | "after";
 
 export class JsonTextTokenSource implements TokenSource {
@@ -94,6 +97,7 @@ export class JsonTextTokenSource implements TokenSource {
     }
     switch (c) {
       case 0x7b: // {
+        this.checkDepth();
         this.pos++;
         this.tokenEnd = this.pos;
         this.stack.push("o");
@@ -102,6 +106,7 @@ export class JsonTextTokenSource implements TokenSource {
         this.current = "{";
         return "{";
       case 0x5b: // [
+        this.checkDepth();
         this.pos++;
         this.tokenEnd = this.pos;
         this.stack.push("a");
@@ -124,6 +129,14 @@ export class JsonTextTokenSource implements TokenSource {
         if (isIdentifierChar(src, start)) return this.readLiteral();
     }
     this.unexpectedChar(start, `expected a valid value ${EXPECTED_VALUE}`);
+  }
+
+  private checkDepth(): void {
+    if (this.stack.length < MAX_NESTING_DEPTH) return;
+    throw this.error(
+      `Document nesting depth (${this.stack.length + 1}) exceeds the maximum allowed (${MAX_NESTING_DEPTH}, from \`StreamReadConstraints.getMaxNestingDepth()\`)`,
+      this.pos + 1,
+    );
   }
 
   private readLiteral(): TokenKind {

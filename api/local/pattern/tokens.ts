@@ -112,6 +112,12 @@ export class ValueTokenSource implements TokenSource {
         this.current = value.toString();
         return "number";
       case "object":
+        // Same limit as the text lexer (Jackson's), so deep values cannot overflow the walkers' stack.
+        if (this.stack.length >= 1000) {
+          throw new PatternSyntaxError(
+            `Document nesting depth (${this.stack.length + 1}) exceeds the maximum allowed (1000, from \`StreamReadConstraints.getMaxNestingDepth()\`)`,
+          );
+        }
         if (Array.isArray(value)) {
           this.stack.push({ kind: "array", items: value, i: 0 });
           this.current = "[";

@@ -147,6 +147,19 @@ describe("testEventPattern", () => {
       invalid: "event",
     });
   });
+  it("refuses events nested deeper than Jackson allows instead of overflowing the stack", () => {
+    const deep = `{"a":${"[".repeat(5000)}${"]".repeat(5000)}}`;
+    expect(testEventPattern('{"a":[1]}', deep)).toEqual({
+      error: "Parameter Event is not valid.",
+      invalid: "event",
+    });
+    expect(testEventPattern('{"a":[1]}', JSON.parse(deep))).toEqual({
+      error: "Parameter Event is not valid.",
+      invalid: "event",
+    });
+    const fine = `{"a":${"[".repeat(900)}1${"]".repeat(900)}}`;
+    expect(testEventPattern('{"a":[1]}', fine)).toEqual({ result: true });
+  });
   it("reads big numbers in event text without rounding", () => {
     expect(testEventPattern('{"id":[12345678901234567890]}', '{"id":12345678901234567890}')).toEqual({
       result: true,
