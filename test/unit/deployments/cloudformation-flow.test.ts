@@ -1,0 +1,140 @@
+import {
+  ChangeSetNotFoundException,
+  CloudFormationClient,
+  CloudFormationServiceException,
+  CreateChangeSetCommand,
+  DescribeChangeSetCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  type StackEvent,
+} from "@aws-sdk/client-cloudformation";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CloudFormationDeployer } from "../../../api/aws/cloudformation.js";
+import { deploy, readDeployment, readStage } from "../../../api/deployments/use-cases.js";
+import { deploymentsWorld } from "./support.js";
+
+/**
+ * The same use cases with the CloudFormation adapter instead of the local one: CloudFormation's
+ * answers are scripted (shaped like the real API), everything else is real (dynalite, compiler).
+ */
+const cfn = mockClient(CloudFormationClient);
+let world: Awaited<ReturnType<typeof deploymentsWorld>>;
+beforeAll(async () => {
+  world = await deploymentsWorld();
+  world.ctx.deployer = new CloudFormationDeployer({
+    client: new CloudFormationClient({ region: "eu-west-1" }),
+    sleep: async () => {},
+  });
+  world.ctx.settings = {
+    ...world.ctx.settings,
+    region: "eu-west-1",
+    reconcileAfterMs: 0,
+    parameterFallback: undefined,
+  };
+  await world.postConfig("resources:\n  orders:\n    type: event-bus\n");
+});
+afterAll(() => {
+  cfn.restore();
+  world.close();
+});
+
+const meta = { $metadata: { httpStatusCode: 200 } };
+const STACK_ID =
+  "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop-prod/11111111-2222-3333-4444-555555555555";
+const BUS_ARN = "arn:aws:events:eu-west-1:123456789012:event-bus/shop-prod-orders";
+
+describe("deploying through CloudFormation", () => {
+  it("starts a change set, stays IN_PROGRESS while the stack works, then records status, events and outputs", async () => {
+    cfn.on(DescribeStacksCommand).rejectsOnce(
+      new CloudFormationServiceException({
+        name: "ValidationError",
+        message: "Stack with id shop-prod does not exist",
+        $fault: "client",
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    cfn
+      .on(DescribeChangeSetCommand)
+      .rejectsOnce(new ChangeSetNotFoundException({ message: "not found", $metadata: {} }))
+      .resolves({ ...meta, StackId: STACK_ID, Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE" });
+    cfn.on(CreateChangeSetCommand).resolves({ ...meta, Id: "cs", StackId: STACK_ID });
+    cfn.on(ExecuteChangeSetCommand).resolves(meta);
+
+    const started = await deploy(world.ctx, { project: "shop", stage: "prod", actor: "key_ci" });
+    expect(started).toMatchObject({ status: "IN_PROGRESS", stackId: STACK_ID, stackName: "shop-prod" });
+    const create = cfn.commandCalls(CreateChangeSetCommand)[0]!.args[0].input;
+    expect(create.ChangeSetName).toBe(started.token);
+    expect(JSON.parse(create.TemplateBody!).Outputs.OrdersArn).toBeDefined();
+
+    const event = (
+      logicalId: string,
+      ResourceStatus: StackEvent["ResourceStatus"],
+      n: number,
+    ): StackEvent => ({
+      StackId: STACK_ID,
+      StackName: "shop-prod",
+      EventId: `e${n}`,
+      LogicalResourceId: logicalId,
+      ResourceType: logicalId === "shop-prod" ? "AWS::CloudFormation::Stack" : "AWS::Events::EventBus",
+      ResourceStatus,
+      Timestamp: new Date(Date.UTC(2026, 10, 26, 12, 0, n)),
+      ClientRequestToken: started.token,
+    });
+    const running = [
+      event("shop-prod", "CREATE_IN_PROGRESS", 1),
+      event("OrdersEventBus", "CREATE_IN_PROGRESS", 2),
+    ];
+    cfn.on(DescribeStacksCommand).resolves({
+      ...meta,
+      Stacks: [
+        {
+          StackName: "shop-prod",
+          StackId: STACK_ID,
+          StackStatus: "CREATE_IN_PROGRESS",
+          CreationTime: new Date(),
+        },
+      ],
+    });
+    cfn.on(DescribeStackEventsCommand).resolves({ ...meta, StackEvents: [...running].reverse() });
+    expect(await readDeployment(world.ctx, started.id)).toMatchObject({
+      status: "IN_PROGRESS",
+      stackStatus: "CREATE_IN_PROGRESS",
+    });
+
+    const finished = [
+      ...running,
+      event("OrdersEventBus", "CREATE_COMPLETE", 3),
+      event("shop-prod", "CREATE_COMPLETE", 4),
+    ];
+    cfn.on(DescribeStacksCommand).resolves({
+      ...meta,
+      Stacks: [
+        {
+          StackName: "shop-prod",
+          StackId: STACK_ID,
+          StackStatus: "CREATE_COMPLETE",
+          CreationTime: new Date(),
+          Outputs: [{ OutputKey: "OrdersArn", OutputValue: BUS_ARN }],
+        },
+      ],
+    });
+    cfn.on(DescribeStackEventsCommand).resolves({ ...meta, StackEvents: [...finished].reverse() });
+    const stage = await readStage(world.ctx, "shop", "prod");
+    expect(stage).toMatchObject({ status: "DEPLOYED", deployedConfigVersion: 1, stackId: STACK_ID });
+    expect(stage?.outputs).toEqual({ orders: { arn: BUS_ARN } });
+    expect(await world.ctx.deployments.get(started.id)).toMatchObject({
+      status: "SUCCEEDED",
+      stackStatus: "CREATE_COMPLETE",
+    });
+    // Each stack event copied once, in order, although two reconciles read overlapping pages.
+    expect((await world.ctx.deployments.events("shop", started.id)).map((e) => e.id)).toEqual([
+      "e1",
+      "e2",
+      "e3",
+      "e4",
+    ]);
+    expect(await world.ctx.locks.get("shop", "prod")).toBeUndefined();
+  });
+});
