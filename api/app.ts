@@ -74,6 +74,11 @@ export function createApp(deps: AppDeps) {
         name: "Buses",
         description: "Live buses of a deployed stage: publish, rules, matching, replays, deliveries; pattern tests.",
       },
+      {
+        name: "Settings",
+        description:
+          "Platform settings, for platform admins: the network batch jobs and workloads run in, per region.",
+      },
     ],
   });
   app.get(

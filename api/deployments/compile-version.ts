@@ -2,6 +2,7 @@
 import { problems } from "../http/problem.js";
 import type { DeploymentsContext } from "./context.js";
 import { stackNameOf } from "./names.js";
+import { platformNetwork } from "./network.js";
 import { type OutputMap, withParamOutputs } from "./outputs.js";
 import { type Artifacts, fillParameters, MissingArtifactsError } from "./parameters.js";
 import type { Template } from "./port.js";
@@ -52,9 +53,12 @@ export async function prepareTemplate(
     }
     throw err;
   }
+  // Network values come from the platform's settings only, whatever the request carried.
+  const network = await platformNetwork(ctx, compiled.parameters, version.config as never, input.stage);
+  const artifacts = network ? { ...input.artifacts, platform: network } : input.artifacts;
   let parameters: Record<string, string>;
   try {
-    parameters = fillParameters(compiled.parameters, input.artifacts, ctx.settings.parameterFallback);
+    parameters = fillParameters(compiled.parameters, artifacts, ctx.settings.parameterFallback);
   } catch (err) {
     if (err instanceof MissingArtifactsError) {
       throw problems.unprocessable(

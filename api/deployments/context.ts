@@ -3,6 +3,11 @@ import type { Logger } from "../http/logger.js";
 import type { ConfigRepository } from "../store/configs.js";
 import { type DeploymentRepository, deploymentRepository } from "../store/deployments.js";
 import { type LockRepository, lockRepository } from "../store/locks.js";
+import {
+  type NetworkSettingsRepository,
+  networkSettingsRepository,
+  type RegionNetwork,
+} from "../store/settings.js";
 import { type StageRepository, stageRepository } from "../store/stages.js";
 import type { Table } from "../store/table.js";
 import type { DeclaredParameter } from "./parameters.js";
@@ -34,6 +39,11 @@ export interface DeploymentSettings {
   region?: string;
   /** Values for template parameters a deployment did not supply (local placeholders). */
   parameterFallback?: (p: DeclaredParameter) => string | undefined;
+  /**
+   * The local engine's region, whose platform network settings apply when `region` is unset, and the
+   * network it implies when a platform admin set none (nothing runs in it locally).
+   */
+  localNetwork?: { region: string; implied: RegionNetwork };
 }
 
 export const DEFAULT_SETTINGS: DeploymentSettings = {
@@ -46,6 +56,8 @@ export interface DeploymentStores {
   stages: StageRepository;
   deployments: DeploymentRepository;
   locks: LockRepository;
+  /** The platform's network settings (subnets, security groups per region), read at deploy time. */
+  networkSettings: Pick<NetworkSettingsRepository, "get">;
 }
 
 export function deploymentStores(table: Table): DeploymentStores {
@@ -53,6 +65,7 @@ export function deploymentStores(table: Table): DeploymentStores {
     stages: stageRepository(table),
     deployments: deploymentRepository(table),
     locks: lockRepository(table),
+    networkSettings: networkSettingsRepository(table),
   };
 }
 

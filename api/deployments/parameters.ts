@@ -18,7 +18,10 @@ export interface DeclaredParameter {
   resource: string;
 }
 
-/** What a deployment supplies per config resource (or under "platform" for stack-wide settings). */
+/**
+ * What a deployment supplies per config resource; under "platform" the network values, which the
+ * deploy use case takes from the platform's settings only (api/deployments/network.ts).
+ */
 export interface ResourceArtifacts {
   codeBucket?: string;
   codeKey?: string;

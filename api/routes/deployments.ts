@@ -80,26 +80,17 @@ const ArtifactsSchema = z
         codeBucket: z.string().min(3).max(63).optional(),
         codeKey: z.string().min(1).max(1024).optional(),
         imageUri: z.string().min(1).max(2048).optional(),
-        subnetIds: z
-          .array(z.string().regex(/^subnet-[0-9a-f]+$/))
-          .max(16)
-          .optional(),
-        securityGroupIds: z
-          .array(z.string().regex(/^sg-[0-9a-f]+$/))
-          .max(5)
-          .optional(),
-        vpcId: z
-          .string()
-          .regex(/^vpc-[0-9a-f]+$/)
-          .optional(),
       })
       .strict()
       .openapi("ResourceArtifacts"),
   )
   .openapi("Artifacts", {
     description:
-      "Per config resource: the built code (S3 zip or image) its template parameters take; network settings under `platform`.",
-    example: { myFunction: { codeBucket: "builds", codeKey: "orders/fn-1a2b.zip" } },
+      "Per config resource: the built code (S3 zip or image) its template parameters take; a workload's containers as `<workload>.<container>`. Subnets and security groups are not the deployer's to choose: they come from the platform's network settings (`PUT /v1/settings/network`).",
+    example: {
+      myFunction: { codeBucket: "builds", codeKey: "orders/fn-1a2b.zip" },
+      "myWorkload.web": { imageUri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:42" },
+    },
   });
 
 export const DeployRequestSchema = z

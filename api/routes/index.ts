@@ -6,6 +6,7 @@ import { configRoutes } from "./configs.js";
 import { deploymentRoutes } from "./deployments.js";
 import { healthRoutes } from "./health.js";
 import { projectRoutes } from "./projects.js";
+import { settingsRoutes } from "./settings.js";
 import { stageRoutes } from "./stages.js";
 import { teamRoutes } from "./teams.js";
 import { testPatternRoutes } from "./test-pattern.js";
@@ -25,4 +26,5 @@ export function registerRoutes(app: App, deps: AppDeps, version: string): void {
   validateRoutes(app);
   testPatternRoutes(app);
   busRoutes(app, deps);
+  settingsRoutes(app, deps);
 }

@@ -2,6 +2,7 @@ import { type ApiKeyRepository, apiKeyRepository } from "./api-keys.js";
 import { type ConfigRepository, configRepository } from "./configs.js";
 import { type IdempotencyRepository, idempotencyRepository } from "./idempotency.js";
 import { type ProjectRepository, projectRepository } from "./projects.js";
+import { type NetworkSettingsRepository, networkSettingsRepository } from "./settings.js";
 import type { Table } from "./table.js";
 import { type TeamRepository, teamRepository } from "./teams.js";
 
@@ -12,6 +13,8 @@ export interface Store {
   projects: ProjectRepository;
   configs: ConfigRepository;
   idempotency: IdempotencyRepository;
+  /** Platform settings (network per region), written by platform admins. */
+  networkSettings: NetworkSettingsRepository;
 }
 
 export function createStore(table: Table): Store {
@@ -21,6 +24,7 @@ export function createStore(table: Table): Store {
     projects: projectRepository(table),
     configs: configRepository(table),
     idempotency: idempotencyRepository(table),
+    networkSettings: networkSettingsRepository(table),
   };
 }
 
@@ -32,5 +36,7 @@ export { InvalidCursorError } from "./cursor.js";
 export type { StoredResponse } from "./idempotency.js";
 export type { Project } from "./projects.js";
 export { ProjectExistsError } from "./projects.js";
+export type { NetworkSettings, RegionNetwork } from "./settings.js";
+export { SettingsChangedError } from "./settings.js";
 export type { Team } from "./teams.js";
 export { TeamExistsError } from "./teams.js";

@@ -315,7 +315,58 @@ const HANDLERS: Record<string, ResourceHandler> = {
       return { ref: ceArn, attributes: { ComputeEnvironmentArn: ceArn } };
     },
   }),
+  // Workloads are recorded like functions: what ECS, Cloud Map and API Gateway would return.
+  "AWS::ECS::Cluster": named({
+    nameProperty: "ClusterName",
+    maxName: 255,
+    identify: (name, ctx) => ({ ref: name, attributes: { Arn: arn(ctx, "ecs", `cluster/${name}`) } }),
+  }),
+  "AWS::ECS::TaskDefinition": named({
+    maxName: 255,
+    identify: (name, ctx) => {
+      const tdArn = arn(ctx, "ecs", `task-definition/${name}:1`);
+      return { ref: tdArn, attributes: { TaskDefinitionArn: tdArn } };
+    },
+  }),
+  "AWS::ECS::Service": named({
+    nameProperty: "ServiceName",
+    maxName: 255,
+    identify: (name, ctx) => {
+      const serviceArn = arn(ctx, "ecs", `service/${name}`);
+      return { ref: serviceArn, attributes: { ServiceArn: serviceArn, Name: name } };
+    },
+  }),
+  "AWS::ServiceDiscovery::PrivateDnsNamespace": named({
+    identify: (name, ctx) => {
+      const id = `ns-${shortId(name)}`;
+      return {
+        ref: id,
+        attributes: {
+          Id: id,
+          Arn: arn(ctx, "servicediscovery", `namespace/${id}`),
+          HostedZoneId: `Z${shortId(`zone/${name}`).toUpperCase()}`,
+        },
+      };
+    },
+  }),
+  "AWS::ServiceDiscovery::Service": named({
+    identify: (name, ctx) => {
+      const id = `srv-${shortId(name)}`;
+      return {
+        ref: id,
+        attributes: { Id: id, Arn: arn(ctx, "servicediscovery", `service/${id}`), Name: name },
+      };
+    },
+  }),
+  "AWS::ApiGatewayV2::VpcLink": named({
+    identify: (name) => ({
+      ref: shortId(name).slice(0, 6),
+      attributes: { VpcLinkId: shortId(name).slice(0, 6) },
+    }),
+  }),
 };
+
+const shortId = (name: string) => createHash("sha256").update(name).digest("hex").slice(0, 16);
 
 /** Any other type is recorded under a generated name with an ARN shaped from its type. */
 function fallbackHandler(type: string): ResourceHandler {

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, BusesDeliveriesData, BusesDeliveriesErrors, BusesDeliveriesResponses, BusesMatchData, BusesMatchErrors, BusesMatchResponses, BusesPublishData, BusesPublishErrors, BusesPublishResponses, BusesRulesData, BusesRulesErrors, BusesRulesResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, HealthGetData, HealthGetErrors, HealthGetResponses, PatternsTestData, PatternsTestErrors, PatternsTestResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ReplaysCancelData, ReplaysCancelErrors, ReplaysCancelResponses, ReplaysCreateData, ReplaysCreateErrors, ReplaysCreateResponses, ReplaysGetData, ReplaysGetErrors, ReplaysGetResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListData, TeamsListErrors, TeamsListResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, BusesDeliveriesData, BusesDeliveriesErrors, BusesDeliveriesResponses, BusesMatchData, BusesMatchErrors, BusesMatchResponses, BusesPublishData, BusesPublishErrors, BusesPublishResponses, BusesRulesData, BusesRulesErrors, BusesRulesResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, HealthGetData, HealthGetErrors, HealthGetResponses, PatternsTestData, PatternsTestErrors, PatternsTestResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ReplaysCancelData, ReplaysCancelErrors, ReplaysCancelResponses, ReplaysCreateData, ReplaysCreateErrors, ReplaysCreateResponses, ReplaysGetData, ReplaysGetErrors, ReplaysGetResponses, SettingsGetNetworkData, SettingsGetNetworkErrors, SettingsGetNetworkResponses, SettingsPutNetworkData, SettingsPutNetworkErrors, SettingsPutNetworkResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListData, TeamsListErrors, TeamsListResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -455,6 +455,40 @@ export class Replays extends HeyApiClient {
     }
 }
 
+export class Settings extends HeyApiClient {
+    /**
+     * Get the platform network settings
+     *
+     * Platform admins only. Subnets, security groups and VPC per region; `regions` is empty until set. The local engine implies a network of its own when none is set.
+     */
+    public getNetwork<ThrowOnError extends boolean = true>(options?: Options<SettingsGetNetworkData, ThrowOnError>) {
+        return (options?.client ?? this.client).get<SettingsGetNetworkResponses, SettingsGetNetworkErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/settings/network',
+            ...options
+        });
+    }
+    
+    /**
+     * Set the platform network settings
+     *
+     * Platform admins only. Replaces every region's settings. Deployments of configs with batch jobs or workloads fill their subnet and security-group template parameters from the stage's region here; without them such a deployment answers 422 `network-settings-missing`. `If-Match` (the ETag of a GET) guards against lost updates (412 when stale).
+     */
+    public putNetwork<ThrowOnError extends boolean = true>(options: Options<SettingsPutNetworkData, ThrowOnError>) {
+        return (options.client ?? this.client).put<SettingsPutNetworkResponses, SettingsPutNetworkErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/settings/network',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
 export class Teams extends HeyApiClient {
     /**
      * List teams
@@ -631,6 +665,11 @@ export class SwitchyardApi extends HeyApiClient {
     private _replays?: Replays;
     get replays(): Replays {
         return this._replays ??= new Replays({ client: this.client });
+    }
+    
+    private _settings?: Settings;
+    get settings(): Settings {
+        return this._settings ??= new Settings({ client: this.client });
     }
     
     private _teams?: Teams;

@@ -26,7 +26,7 @@ export type ApiKeyPage = {
 };
 
 /**
- * Per config resource: the built code (S3 zip or image) its template parameters take; network settings under `platform`.
+ * Per config resource: the built code (S3 zip or image) its template parameters take; a workload's containers as `<workload>.<container>`. Subnets and security groups are not the deployer's to choose: they come from the platform's network settings (`PUT /v1/settings/network`).
  */
 export type Artifacts = {
     [key: string]: ResourceArtifacts;
@@ -255,6 +255,20 @@ export type MatchRequest = {
     };
 };
 
+export type NetworkSettings = {
+    /**
+     * Per AWS region, where the batch jobs and workloads of stages deployed there run.
+     */
+    regions: {
+        [key: string]: RegionNetwork;
+    };
+    updatedAt?: string;
+    /**
+     * Key id of the admin who set them.
+     */
+    updatedBy?: string;
+};
+
 export type PostConfig = {
     /**
      * The config as an object, or as YAML/JSON text.
@@ -344,6 +358,24 @@ export type PublishResult = {
     }>;
 };
 
+export type PutNetworkSettings = {
+    /**
+     * Per AWS region, where the batch jobs and workloads of stages deployed there run.
+     */
+    regions: {
+        [key: string]: RegionNetwork;
+    };
+};
+
+export type RegionNetwork = {
+    subnetIds: Array<string>;
+    securityGroupIds: Array<string>;
+    /**
+     * The subnets' VPC; needed by workloads reached from an HTTP API.
+     */
+    vpcId?: string;
+};
+
 export type Replay = {
     name: string;
     state: 'STARTING' | 'RUNNING' | 'CANCELLING' | 'COMPLETED' | 'CANCELLED' | 'FAILED';
@@ -363,8 +395,6 @@ export type ResourceArtifacts = {
     codeBucket?: string;
     codeKey?: string;
     imageUri?: string;
-    subnetIds?: Array<string>;
-    securityGroupIds?: Array<string>;
 };
 
 export type StackChange = {
@@ -1691,6 +1721,86 @@ export type StagesRollbackResponses = {
 };
 
 export type StagesRollbackResponse = StagesRollbackResponses[keyof StagesRollbackResponses];
+
+export type SettingsGetNetworkData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/settings/network';
+};
+
+export type SettingsGetNetworkErrors = {
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type SettingsGetNetworkError = SettingsGetNetworkErrors[keyof SettingsGetNetworkErrors];
+
+export type SettingsGetNetworkResponses = {
+    /**
+     * The network settings.
+     */
+    200: NetworkSettings;
+};
+
+export type SettingsGetNetworkResponse = SettingsGetNetworkResponses[keyof SettingsGetNetworkResponses];
+
+export type SettingsPutNetworkData = {
+    body: PutNetworkSettings;
+    headers?: {
+        /**
+         * The ETag of the settings last read.
+         */
+        'if-match'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/settings/network';
+};
+
+export type SettingsPutNetworkErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * If-Match does not match the current ETag.
+     */
+    412: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type SettingsPutNetworkError = SettingsPutNetworkErrors[keyof SettingsPutNetworkErrors];
+
+export type SettingsPutNetworkResponses = {
+    /**
+     * The settings now in force.
+     */
+    200: NetworkSettings;
+};
+
+export type SettingsPutNetworkResponse = SettingsPutNetworkResponses[keyof SettingsPutNetworkResponses];
 
 export type TeamsListData = {
     body?: never;

@@ -1,0 +1,61 @@
+/**
+ * The platform's network for a deployment: subnets, security groups and (for workloads behind an
+ * HTTP API) the VPC of the stage's region, from `PUT /v1/settings/network`. Product teams never
+ * choose them. A template that needs them while they are unset fails here, before the deployer is
+ * called, with a problem that says what to set.
+ */
+import { problems } from "../http/problem.js";
+import type { RegionNetwork } from "../store/settings.js";
+import type { DeploymentsContext } from "./context.js";
+import type { DeclaredParameter, ResourceArtifacts } from "./parameters.js";
+
+const NETWORK_KINDS: ReadonlySet<string> = new Set(["subnet-ids", "security-group-ids", "vpc-id"]);
+const NETWORKED_TYPES: Record<string, string> = {
+  "batch-job": "batch job",
+  "multi-container-workload": "workload",
+};
+
+/** Network values under `platform`, as fillParameters reads them; undefined when nothing needs one. */
+export async function platformNetwork(
+  ctx: Pick<DeploymentsContext, "networkSettings" | "settings">,
+  declared: readonly DeclaredParameter[],
+  config: { resources?: Record<string, { type: string }> },
+  stage: string,
+): Promise<ResourceArtifacts | undefined> {
+  const needed = declared.filter((p) => NETWORK_KINDS.has(p.kind));
+  if (needed.length === 0) return undefined;
+  const region = ctx.settings.region ?? ctx.settings.localNetwork?.region;
+  const stored = region ? (await ctx.networkSettings.get())?.regions[region] : undefined;
+  const network: RegionNetwork | undefined = stored ?? ctx.settings.localNetwork?.implied;
+  const users = Object.entries(config.resources ?? {})
+    .filter(([, r]) => r.type in NETWORKED_TYPES)
+    .map(([name, r]) => `${NETWORKED_TYPES[r.type]} ${name}`)
+    .join(", ");
+  const where = region ? `region ${region}` : "this server's region (unknown: set AWS_REGION)";
+  const setting = `regions.${region ?? "<region>"}`;
+
+  if (!network) {
+    throw problems.unprocessable(
+      "network-settings-missing",
+      "Network settings missing",
+      `Stage ${stage} needs the platform's network settings for ${where} (${users} run in the platform's subnets), and none are set. A platform admin sets them with PUT /v1/settings/network: {"regions":{"${region ?? "<region>"}":{"subnetIds":["subnet-..."],"securityGroupIds":["sg-..."]}}}.`,
+      [
+        { path: `${setting}.subnetIds`, message: `needed by ${users}` },
+        { path: `${setting}.securityGroupIds`, message: `needed by ${users}` },
+      ],
+    );
+  }
+  if (needed.some((p) => p.kind === "vpc-id") && !network.vpcId) {
+    throw problems.unprocessable(
+      "network-settings-missing",
+      "Network settings missing",
+      `Stage ${stage} has a workload reached from an HTTP API, whose Cloud Map namespace needs the VPC of the platform subnets; the network settings for ${where} have no vpcId. A platform admin adds it with PUT /v1/settings/network.`,
+      [{ path: `${setting}.vpcId`, message: "needed by workloads with http-api-gateway events" }],
+    );
+  }
+  return {
+    subnetIds: network.subnetIds,
+    securityGroupIds: network.securityGroupIds,
+    ...(network.vpcId ? { vpcId: network.vpcId } : {}),
+  };
+}
