@@ -28,14 +28,26 @@ export function switchyardArns(prefix: string) {
     jobDefinitions: `${base("batch")}:job-definition/${p}`,
     roles: `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${p}`,
     instanceProfiles: `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:instance-profile/${p}`,
-    batchServiceLinkedRole: `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch`,
+    /** Roles AWS creates once per account for Batch, ECS and ECS service auto scaling. */
+    serviceLinkedRoles: [
+      "batch.amazonaws.com/AWSServiceRoleForBatch",
+      "ecs.amazonaws.com/AWSServiceRoleForECS",
+      "ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService",
+      "ops.apigateway.amazonaws.com/AWSServiceRoleForAPIGateway",
+    ].map((path) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/${path}`),
+    clusters: `${base("ecs")}:cluster/${p}`,
+    /** service/<cluster>/<service>: our services live in our clusters. */
+    ecsServices: `${base("ecs")}:service/${p}/*`,
+    /** Scalable targets, namespaces, Cloud Map services and hosted zones carry ids, not names. */
+    scalableTargets: `${base("application-autoscaling")}:scalable-target/*`,
+    namespaces: `${base("servicediscovery")}:namespace/*`,
+    discoveryServices: `${base("servicediscovery")}:service/*`,
+    hostedZones: `arn:${Aws.PARTITION}:route53:::hostedzone/*`,
     logGroups: [`${base("logs")}:log-group:${p}`, `${base("logs")}:log-group:/aws/lambda/${p}`],
     /** API Gateway ARNs carry API ids, not names: HTTP APIs are scoped to the region. */
-    httpApis: [
-      `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/apis`,
-      `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/apis/*`,
-      `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/tags/*`,
-    ],
+    httpApis: ["/apis", "/apis/*", "/vpclinks", "/vpclinks/*", "/tags/*"].map(
+      (path) => `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::${path}`,
+    ),
   };
 }
 

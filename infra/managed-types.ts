@@ -85,6 +85,7 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
       "AWS::ApiGatewayV2::Stage",
       "AWS::ApiGatewayV2::Route",
       "AWS::ApiGatewayV2::Integration",
+      "AWS::ApiGatewayV2::VpcLink",
     ],
     actions: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
     resources: (a) => a.httpApis,
@@ -145,6 +146,62 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
     resources: (a) => [a.roles, a.instanceProfiles],
   },
   {
+    sid: "ContainerServices",
+    types: ["AWS::ECS::Cluster", "AWS::ECS::Service", "AWS::ECS::TaskDefinition"],
+    // Task definitions (RegisterTaskDefinition & co.) cannot be scoped: see UNSCOPABLE_ACTIONS.
+    actions: [
+      "ecs:CreateCluster",
+      "ecs:DeleteCluster",
+      "ecs:DescribeClusters",
+      "ecs:UpdateCluster",
+      "ecs:UpdateClusterSettings",
+      "ecs:PutClusterCapacityProviders",
+      "ecs:CreateService",
+      "ecs:UpdateService",
+      "ecs:DeleteService",
+      "ecs:DescribeServices",
+      "ecs:TagResource",
+      "ecs:UntagResource",
+      "ecs:ListTagsForResource",
+    ],
+    resources: (a) => [a.clusters, a.ecsServices],
+  },
+  {
+    sid: "ServiceScaling",
+    types: ["AWS::ApplicationAutoScaling::ScalableTarget", "AWS::ApplicationAutoScaling::ScalingPolicy"],
+    actions: [
+      "application-autoscaling:RegisterScalableTarget",
+      "application-autoscaling:DeregisterScalableTarget",
+      "application-autoscaling:PutScalingPolicy",
+      "application-autoscaling:DeleteScalingPolicy",
+      "application-autoscaling:TagResource",
+      "application-autoscaling:UntagResource",
+      "application-autoscaling:ListTagsForResource",
+    ],
+    resources: (a) => [a.scalableTargets],
+  },
+  {
+    sid: "ServiceDiscovery",
+    types: ["AWS::ServiceDiscovery::PrivateDnsNamespace", "AWS::ServiceDiscovery::Service"],
+    actions: [
+      "servicediscovery:DeleteNamespace",
+      "servicediscovery:GetNamespace",
+      "servicediscovery:UpdatePrivateDnsNamespace",
+      "servicediscovery:CreateService",
+      "servicediscovery:DeleteService",
+      "servicediscovery:GetService",
+      "servicediscovery:UpdateService",
+      "servicediscovery:TagResource",
+      "servicediscovery:UntagResource",
+      "servicediscovery:ListTagsForResource",
+      "route53:GetHostedZone",
+      "route53:DeleteHostedZone",
+      "route53:ChangeResourceRecordSets",
+      "route53:ListResourceRecordSets",
+    ],
+    resources: (a) => [a.namespaces, a.discoveryServices, a.hostedZones],
+  },
+  {
     sid: "LogGroups",
     types: ["AWS::Logs::LogGroup"],
     actions: [
@@ -166,6 +223,14 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
 
 /** Every CloudFormation resource type a Switchyard stack may contain. */
 export const MANAGED_RESOURCE_TYPES: readonly string[] = MANAGED_TYPE_GROUPS.flatMap((g) => g.types);
+
+/** AWS services whose service-linked role a first deployment may have to create. */
+export const SERVICE_LINKED_ROLE_SERVICES = [
+  "batch.amazonaws.com",
+  "ecs.amazonaws.com",
+  "ecs.application-autoscaling.amazonaws.com",
+  "ops.apigateway.amazonaws.com",
+] as const;
 
 /** Services our roles may be handed to (Lambda functions, rule targets, state machines, Batch). */
 export const ROLE_CONSUMERS = [

@@ -9,26 +9,36 @@
 import { Aws } from "aws-cdk-lib";
 import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { SwitchyardArns } from "./arns.js";
-import { MANAGED_TYPE_GROUPS, ROLE_CONSUMERS } from "./managed-types.js";
+import { MANAGED_TYPE_GROUPS, ROLE_CONSUMERS, SERVICE_LINKED_ROLE_SERVICES } from "./managed-types.js";
 
 /**
- * Side-effect-free actions that IAM cannot scope to a resource; the only ones allowed on "*".
- * TestEventPattern evaluates a pattern against an event and touches nothing; ListRules (by bus)
- * lists names and patterns only.
+ * Actions IAM cannot scope to a resource: the only ones allowed on "*". All are reads or
+ * side-effect free, except registering ECS task definitions, which runs nothing by itself
+ * (running one needs the service actions, which are scoped to our clusters).
  */
-export const UNSCOPABLE_READ_ACTIONS = [
+export const UNSCOPABLE_ACTIONS = [
   "batch:DescribeComputeEnvironments",
   "batch:DescribeJobQueues",
   "batch:DescribeJobDefinitions",
   "logs:DescribeLogGroups",
-  // Batch checks a compute environment's subnets and security groups (template parameters).
+  // Batch and ECS check the subnets, security groups and VPC they are given (template parameters).
   "ec2:DescribeSubnets",
   "ec2:DescribeSecurityGroups",
+  "ec2:DescribeVpcs",
+  "ecs:RegisterTaskDefinition",
+  "ecs:DeregisterTaskDefinition",
+  "ecs:DescribeTaskDefinition",
+  "application-autoscaling:DescribeScalableTargets",
+  "application-autoscaling:DescribeScalingPolicies",
+  "servicediscovery:CreatePrivateDnsNamespace",
+  "servicediscovery:GetOperation",
+  // A private DNS namespace is a Route 53 private hosted zone that Cloud Map creates for it.
+  "route53:CreateHostedZone",
   "events:TestEventPattern",
   "events:ListRules",
 ] as const;
 
-const SERVICE_ROLE_UNSCOPABLE = UNSCOPABLE_READ_ACTIONS.filter((a) => !a.startsWith("events:"));
+const SERVICE_ROLE_UNSCOPABLE = UNSCOPABLE_ACTIONS.filter((a) => !a.startsWith("events:"));
 
 export interface ServiceRoleOptions {
   arns: SwitchyardArns;
@@ -73,13 +83,13 @@ export function serviceRoleStatements({
       },
     }),
     new PolicyStatement({
-      sid: "BatchServiceLinkedRole",
+      sid: "ServiceLinkedRoles",
       actions: ["iam:CreateServiceLinkedRole"],
-      resources: [arns.batchServiceLinkedRole],
-      conditions: { StringEquals: { "iam:AWSServiceName": "batch.amazonaws.com" } },
+      resources: arns.serviceLinkedRoles,
+      conditions: { StringEquals: { "iam:AWSServiceName": [...SERVICE_LINKED_ROLE_SERVICES] } },
     }),
     new PolicyStatement({
-      sid: "UnscopableReads",
+      sid: "Unscopable",
       actions: [...SERVICE_ROLE_UNSCOPABLE],
       resources: ["*"],
     }),

@@ -9,7 +9,7 @@ import { matchesEventPattern, validateEventPattern } from "../../../api/local/pa
 import { TABLE_KEYS, tableDefinition } from "../../../api/store/table.js";
 import { LAMBDA_HANDLERS } from "../../../infra/lambda-bundle.js";
 import { MANAGED_RESOURCE_TYPES } from "../../../infra/managed-types.js";
-import { UNSCOPABLE_READ_ACTIONS } from "../../../infra/permissions.js";
+import { UNSCOPABLE_ACTIONS } from "../../../infra/permissions.js";
 import { readSettings } from "../../../infra/settings.js";
 import { SwitchyardStack } from "../../../infra/switchyard-stack.js";
 import { validateTemplateAgainstRegistry } from "../../support/cfn-schema.js";
@@ -225,8 +225,7 @@ describe("IAM", () => {
       for (const role of allRoleIds(t)) {
         for (const s of roleStatements(t, role)) {
           for (const action of s.Action) expect(action, `${role} ${s.Sid}`).not.toContain("*");
-          if (s.Resource.includes("*"))
-            expect(UNSCOPABLE_READ_ACTIONS).toEqual(expect.arrayContaining(s.Action));
+          if (s.Resource.includes("*")) expect(UNSCOPABLE_ACTIONS).toEqual(expect.arrayContaining(s.Action));
         }
       }
     }
@@ -266,20 +265,32 @@ describe("IAM", () => {
     const compiledServices = new Set(
       MANAGED_RESOURCE_TYPES.map(
         (t) =>
-          ({ ApiGatewayV2: "apigateway", StepFunctions: "states" })[t.split("::")[1]!] ??
-          t.split("::")[1]!.toLowerCase(),
+          (
+            ({
+              ApiGatewayV2: "apigateway",
+              StepFunctions: "states",
+              ApplicationAutoScaling: "application-autoscaling",
+            }) as Record<string, string>
+          )[t.split("::")[1]!] ?? t.split("::")[1]!.toLowerCase(),
       ),
     );
-    for (const service of services) expect([...compiledServices, "s3"]).toContain(service);
+    // Besides the compiled types' own services: code artifacts (s3) and Cloud Map's hosted zones.
+    for (const service of services) expect([...compiledServices, "s3", "route53"]).toContain(service);
     for (const s of statements) {
       for (const resource of s.Resource) {
-        if (resource === "*" || resource.includes(":apigateway:")) continue; // API ids, not names: region scope
+        // Ids, not names, in these ARNs: scoped to the account and region (hosted zones: the account).
+        if (
+          resource === "*" ||
+          /:(apigateway|application-autoscaling|servicediscovery|route53):/.test(resource)
+        ) {
+          continue;
+        }
         if (resource.includes(":s3:::")) {
           expect(resource).toBe("arn:aws:s3:::acme-switchyard-artifacts/*");
           continue;
         }
         // Each named resource sits under the prefix: <...>/sy-*, <...>:sy-*, or log groups /aws/lambda/sy-*.
-        expect(resource, `${s.Sid}`).toMatch(/[/:]sy-\*$|AWSServiceRoleForBatch$/);
+        expect(resource, `${s.Sid}`).toMatch(/[/:]sy-\*(\/\*|:\*)?$|aws-service-role\//);
       }
     }
     const passRole = statements.find((s) => s.Action.includes("iam:PassRole"))!;
@@ -481,6 +492,7 @@ describe("the service role against what the compiler emits", () => {
       "AWS::SQS::Queue": "QueueName",
       "AWS::IAM::Role": "RoleName",
       "AWS::Logs::LogGroup": "LogGroupName",
+      "AWS::ECS::Cluster": "ClusterName",
     };
     let checked = 0;
     for (const { template } of compiled) {
