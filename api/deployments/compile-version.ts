@@ -34,7 +34,8 @@ export async function prepareTemplate(
   let compiled: ReturnType<DeploymentsContext["compile"]>;
   try {
     compiled = ctx.compile(version.config as never, {
-      project: input.project,
+      // The compiler names the stack and its resources `<project>-<stage>-...`: the prefix leads them all.
+      project: `${ctx.settings.stackPrefix ?? ""}${input.project}`,
       stage: input.stage,
       ...(ctx.settings.region ? { region: ctx.settings.region } : {}),
     });
@@ -78,7 +79,7 @@ export async function prepareTemplate(
     : withParamOutputs(compiled.template, compiled.referenceableParams);
   return {
     configVersion: version.version,
-    stackName: stackNameOf(input.project, input.stage),
+    stackName: stackNameOf(input.project, input.stage, ctx.settings.stackPrefix),
     template,
     parameters,
     outputMap,

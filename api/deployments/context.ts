@@ -35,6 +35,8 @@ export interface DeploymentSettings {
   reconcileAfterMs: number;
   /** A PENDING deployment whose stack operation never started is cancelled after this long. */
   pendingGraceMs: number;
+  /** Leads stack and physical names (`sy-` in AWS by default); empty locally. */
+  stackPrefix?: string;
   /** The region templates are compiled for, when known. */
   region?: string;
   /** Values for template parameters a deployment did not supply (local placeholders). */

@@ -33,7 +33,7 @@ export async function launch(ctx: DeploymentsContext, input: LaunchInput): Promi
     stage: input.stage,
     kind: input.kind,
     status: "PENDING",
-    stackName: stackNameOf(input.project, input.stage),
+    stackName: stackNameOf(input.project, input.stage, ctx.settings.stackPrefix),
     token: tokenOf(id),
     createdAt: now.toISOString(),
     createdBy: input.actor,

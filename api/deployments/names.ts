@@ -2,8 +2,13 @@
 
 export const STAGE_NAME = /^[a-z0-9-]{2,12}$/;
 
-/** A stage is one stack, named `<project>-<stage>`. */
-export const stackNameOf = (project: string, stage: string): string => `${project}-${stage}`;
+/**
+ * A stage is one stack, named `<prefix><project>-<stage>`. The prefix (SWITCHYARD_STACK_PREFIX in
+ * AWS, e.g. `sy-`; empty locally) is what infra/ scopes the control plane's IAM rights to, so it
+ * leads the stack name and, through the compile target, every physical name in the stack.
+ */
+export const stackNameOf = (project: string, stage: string, prefix = ""): string =>
+  `${prefix}${project}-${stage}`;
 
 // CloudFormation's ClientRequestToken must start with a letter; ULIDs start with a digit.
 const TOKEN_PREFIX = "sy-";

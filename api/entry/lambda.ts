@@ -2,9 +2,10 @@
  * Composition root on AWS Lambda: SDK clients from the environment, the same app through
  * hono/aws-lambda. Module scope runs once per cold start, so clients are built here, not per request.
  */
-import { handle } from "hono/aws-lambda";
+
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { handle } from "hono/aws-lambda";
 import { createApp } from "../app.js";
 import { CloudFormationDeployer } from "../aws/cloudformation.js";
 import { AwsBusOps } from "../aws/eventbridge.js";
@@ -36,7 +37,11 @@ const deps: AppDeps = {
     ...(process.env.SWITCHYARD_CFN_ROLE_ARN ? { roleArn: process.env.SWITCHYARD_CFN_ROLE_ARN } : {}),
   }),
   busOps: new AwsBusOps(new EventBridgeClient({ region: process.env.AWS_REGION })),
-  ...(process.env.AWS_REGION ? { deploymentSettings: { region: process.env.AWS_REGION } } : {}),
+  deploymentSettings: {
+    ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
+    // infra/ scopes IAM to stacks and resources named with this prefix.
+    ...(process.env.SWITCHYARD_STACK_PREFIX ? { stackPrefix: process.env.SWITCHYARD_STACK_PREFIX } : {}),
+  },
 };
 
 export const app = createApp(deps);

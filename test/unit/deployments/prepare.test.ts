@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepareTemplate } from "../../../api/deployments/compile-version.js";
+import { ProblemError } from "../../../api/http/problem.js";
+import { deploymentsWorld } from "./support.js";
+
+let world: Awaited<ReturnType<typeof deploymentsWorld>>;
+beforeAll(async () => {
+  world = await deploymentsWorld();
+  await world.postConfig("resources:\n  orders:\n    type: event-bus\n");
+});
+afterAll(() => world.close());
+
+describe("preparing a config version for a stage", () => {
+  it("names the stack and what is in it with the stack prefix infra/ scopes IAM to", async () => {
+    const ctx = { ...world.ctx, settings: { ...world.ctx.settings, stackPrefix: "sy-" } };
+    const prepared = await prepareTemplate(ctx, { project: "shop", stage: "prod" });
+    expect(prepared.stackName).toBe("sy-shop-prod");
+    expect(prepared.template.Resources.OrdersEventBus?.Properties?.Name).toBe("sy-shop-prod-orders");
+    expect(prepared.outputMap.OrdersArn).toEqual({ resource: "orders", param: "arn" });
+    const unprefixed = await prepareTemplate(world.ctx, { project: "shop", stage: "prod" });
+    expect(unprefixed.stackName).toBe("shop-prod");
+  });
+
+  it("answers 404 for an unknown version and 409 for a project without configs", async () => {
+    const unknown = await prepareTemplate(world.ctx, {
+      project: "shop",
+      stage: "dev",
+      configVersion: 7,
+    }).catch((e) => e);
+    expect(unknown).toBeInstanceOf(ProblemError);
+    expect(unknown.status).toBe(404);
+    const empty = await prepareTemplate(world.ctx, { project: "empty", stage: "dev" }).catch((e) => e);
+    expect(empty.status).toBe(409);
+  });
+});
