@@ -1,0 +1,173 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compile } from "../../api/compiler/index.js";
+import { loadConfig } from "../../api/config/index.js";
+import { type LocalServer, startLocal } from "../../api/entry/local.js";
+import { silentLogger } from "../../api/http/logger.js";
+import { LocalStackStore } from "../../api/local/deployer/stack-store.js";
+
+/**
+ * Issue #9's acceptance on `npm start`'s own composition (startLocal), through HTTP only: the seed
+ * example deploys whole, its event reaches the batch job's state machine once; a workload that
+ * connectTo's a bus deploys, carrying the bus ARN its code would publish to.
+ */
+const ADMIN = "sy_seedDeployTestAdminKey00000000000000000000";
+let dir: string;
+let server: LocalServer;
+
+const call = (p: string, init: RequestInit & { json?: unknown; yaml?: string } = {}) => {
+  const { json, yaml, ...rest } = init;
+  return fetch(`${server.url}${p}`, {
+    ...rest,
+    headers: {
+      authorization: `Bearer ${ADMIN}`,
+      ...(json !== undefined ? { "content-type": "application/json" } : {}),
+      ...(yaml !== undefined ? { "content-type": "application/yaml" } : {}),
+    },
+    ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+    ...(yaml !== undefined ? { body: yaml } : {}),
+  });
+};
+const body = async (res: Response): Promise<any> => res.json();
+
+async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Posts `yaml` to a new project and deploys it to dev; returns the stage once the deployment ended. */
+async function deployToDev(project: string, yaml: string) {
+  expect(
+    (await call("/v1/projects", { method: "POST", json: { name: project, team: "platform" } })).status,
+  ).toBe(201);
+  const posted = await call(`/v1/projects/${project}/configs`, { method: "POST", yaml });
+  expect(posted.status, await posted.clone().text()).toBe(201);
+  const res = await call(`/v1/projects/${project}/stages/dev/deployments`, { method: "POST" });
+  expect(res.status).toBe(202);
+  const { id } = await body(res);
+  const deployment = await poll(
+    async () => body(await call(`/v1/deployments/${id}`)),
+    (d) => ["SUCCEEDED", "FAILED", "CANCELLED"].includes(d.status),
+  );
+  const stage = await body(await call(`/v1/projects/${project}/stages/dev`));
+  return { deployment, stage };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "switchyard-seed-"));
+  server = await startLocal({ port: 0, dataDir: dir, adminKey: ADMIN, log: silentLogger, print: () => {} });
+  expect((await call("/v1/teams", { method: "POST", json: { name: "platform" } })).status).toBe(201);
+});
+afterAll(async () => {
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("the seed example on npm start", () => {
+  it("deploys whole to dev and delivers BUDGET_ANALYSIS once, to the batch job's state machine", async () => {
+    const seed = await readFile("test/fixtures/configs/seed.yaml", "utf8");
+    const { deployment, stage } = await deployToDev("budget", seed);
+    expect(deployment.reason).toBeUndefined();
+    expect(deployment.status).toBe("SUCCEEDED");
+
+    // Whole: every resource the compiler emits was created, the batch job's included.
+    const loaded = loadConfig(seed);
+    if (!loaded.ok) throw new Error("the seed is valid");
+    const expected = Object.keys(
+      compile(loaded.config, { project: "budget", stage: "dev" }).template.Resources,
+    );
+    const created = new Set(
+      (deployment.events as { logicalId: string; status: string }[])
+        .filter((e) => e.status === "CREATE_COMPLETE")
+        .map((e) => e.logicalId),
+    );
+    expect(expected.filter((id) => !created.has(id))).toEqual([]);
+    expect(expected).toEqual(
+      expect.arrayContaining([
+        "MyConsumerBatchJobComputeEnvironment",
+        "MyConsumerBatchJobJobDefinition",
+        "MyConsumerBatchJobStateMachine",
+      ]),
+    );
+
+    const bus = "/v1/projects/budget/stages/dev/buses/myEventBus";
+    const publish = async (EventName: string) =>
+      body(
+        await call(`${bus}/events`, {
+          method: "POST",
+          json: { entries: [{ source: "budget.publisher", detailType: "budget", detail: { EventName } }] },
+        }),
+      );
+    const budget = await publish("BUDGET_ANALYSIS");
+    expect(budget.failedEntryCount).toBe(0);
+    expect((await publish("SOMETHING_ELSE")).failedEntryCount).toBe(0);
+
+    const deliveries = await poll(
+      async () => (await body(await call(`${bus}/deliveries`))).items as Record<string, string>[],
+      (items) => items.length > 0,
+    );
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]!.eventId).toBe(budget.entries[0].eventId);
+    expect(deliveries[0]!.targetArn).toBe(stage.outputs.myConsumerBatchJob.stateMachineArn);
+    expect(deliveries[0]!.targetArn).toMatch(/^arn:aws:states:[a-z0-9-]+:\d{12}:stateMachine:/);
+    expect(JSON.parse(String(deliveries[0]!.input))).toMatchObject({
+      source: "budget.publisher",
+      detail: { EventName: "BUDGET_ANALYSIS" },
+    });
+  });
+});
+
+describe("a multi-container workload on npm start", () => {
+  it("deploys with connectTo: its containers carry the bus ARN, the one its task role may put events on", async () => {
+    const fixture = await readFile("test/fixtures/configs/multi-container-workload.yaml", "utf8");
+    // A queue subscribed to the bus shows where the workload's events go.
+    const yaml = `${fixture}  orderAudit:\n    type: sqs-queue\n    properties:\n      events:\n        - type: event-bus\n          properties: { eventBusName: orderEvents, eventPattern: { source: [orders] } }\n`;
+    const { deployment, stage } = await deployToDev("orders", yaml);
+    expect(deployment.reason).toBeUndefined();
+    expect(deployment.status).toBe("SUCCEEDED");
+    const busArn = stage.outputs.orderEvents.arn as string;
+
+    // Recorded like a function: no user code runs, but every property is resolved as AWS would see it.
+    const stack = (await new LocalStackStore(server.deps.table).get("orders-dev"))!;
+    const containers = stack.resources.OrderServiceTaskDefinition!.properties.ContainerDefinitions as {
+      Name: string;
+      Environment: { Name: string; Value: string }[];
+      Image: string;
+    }[];
+    for (const container of containers) {
+      expect(container.Environment).toContainEqual({ Name: "STP_ORDER_EVENTS_ARN", Value: busArn });
+    }
+    expect(containers.map((c) => c.Image)).toEqual([
+      expect.stringContaining("orderservice.web"),
+      expect.stringContaining("orderservice.metrics"),
+    ]);
+    const taskRole = stack.resources.OrderServiceTaskRole!.properties.Policies as {
+      PolicyDocument: { Statement: { Action: string[]; Resource: string[] }[] };
+    }[];
+    expect(taskRole.flatMap((p) => p.PolicyDocument.Statement)).toEqual([
+      { Effect: "Allow", Action: ["events:PutEvents"], Resource: [busArn] },
+    ]);
+    expect(stack.resources.OrderServiceService!.properties.DesiredCount).toBe(2);
+
+    // What the workload's code does with STP_ORDER_EVENTS_ARN: publish; the subscribed queue receives it.
+    const bus = "/v1/projects/orders/stages/dev/buses/orderEvents";
+    const sent = await body(
+      await call(`${bus}/events`, {
+        method: "POST",
+        json: { entries: [{ source: "orders", detailType: "OrderPlaced", detail: { id: 7 } }] },
+      }),
+    );
+    expect(sent.failedEntryCount).toBe(0);
+    const deliveries = await poll(
+      async () => (await body(await call(`${bus}/deliveries`))).items as Record<string, string>[],
+      (items) => items.length > 0,
+    );
+    expect(deliveries.map((d) => d.targetArn)).toEqual([stage.outputs.orderAudit.arn]);
+  });
+});
