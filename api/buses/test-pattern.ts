@@ -1,5 +1,5 @@
 import { ProblemError } from "../http/problem.js";
-import { INVALID_PATTERN_PREFIX, testEventPattern } from "../local/pattern/index.js";
+import { testEventPattern } from "../local/pattern/index.js";
 
 /**
  * Whether a pattern matches an event, decided by the exact EventBridge matcher (pure, so the same
@@ -9,7 +9,7 @@ import { INVALID_PATTERN_PREFIX, testEventPattern } from "../local/pattern/index
 export function testPattern(pattern: unknown, event: unknown): { matches: boolean } {
   const outcome = testEventPattern(pattern, event);
   if ("error" in outcome) {
-    throw outcome.error.startsWith(INVALID_PATTERN_PREFIX)
+    throw outcome.invalid === "pattern"
       ? new ProblemError(400, "invalid-event-pattern", "Invalid event pattern", outcome.error)
       : new ProblemError(400, "invalid-event", "Invalid event", outcome.error);
   }

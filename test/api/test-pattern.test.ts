@@ -48,6 +48,12 @@ describe("POST /v1/test-pattern", () => {
     });
   });
 
+  it("reports a pattern over the 4,096-character limit as an invalid pattern, not an invalid event", async () => {
+    const res = await testPattern({ pattern: { source: ["x".repeat(5000)] }, event: { source: "x" } });
+    expect(res.status).toBe(400);
+    expect((await bodyOf(res)).type).toBe("https://switchyard.dev/problems/invalid-event-pattern");
+  });
+
   it("answers 400 when pattern or event is missing", async () => {
     const res = await testPattern({ pattern: { source: ["a"] } });
     expect(res.status).toBe(400);

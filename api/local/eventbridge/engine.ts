@@ -52,8 +52,11 @@ export interface LocalEventBridgeOptions {
   scheduleReplay?: (run: () => Promise<void>) => Promise<void>;
 }
 
-/** Fields TestEventPattern requires in the event, as AWS documents. */
-const REQUIRED_EVENT_FIELDS = ["id", "account", "source", "time", "region", "resources", "detail-type"];
+/**
+ * Fields TestEventPattern requires in the event. AWS documents `resources` as mandatory too, but
+ * the recorded `minimal` conformance case (an event without `resources`) matches on real AWS.
+ */
+const REQUIRED_EVENT_FIELDS = ["id", "account", "source", "time", "region", "detail-type"];
 
 /**
  * The embedded EventBridge: buses, rules and targets, archives and replays, PutEvents, with its

@@ -240,4 +240,13 @@ describe("TestEventPattern", () => {
       (await failure(engine.testEventPattern({ EventPattern: "[]", Event: JSON.stringify(event) }))).name,
     ).toBe("InvalidEventPatternException");
   });
+
+  it("accepts an event without resources, as AWS does (recorded `minimal` case)", async () => {
+    const { resources: _resources, ...noResources } = event;
+    const out = await engine.testEventPattern({
+      EventPattern: pattern("orders"),
+      Event: JSON.stringify(noResources),
+    });
+    expect(out.Result).toBe(true);
+  });
 });
