@@ -43,6 +43,7 @@ export function checkReferences(config: Config, uses: DirectiveUse[]): PathProbl
       connectTo?: string[];
       events?: { type: string; properties: Record<string, unknown> }[];
       redrivePolicy?: { targetSqsQueueName: string };
+      containers?: { events?: { type: string; properties: Record<string, unknown> }[] }[];
     };
 
     props.connectTo?.forEach((target, i) => {
@@ -83,6 +84,19 @@ export function checkReferences(config: Config, uses: DirectiveUse[]): PathProbl
           "httpApiGatewayName",
         );
       }
+    });
+
+    // A workload's routes are on its containers.
+    props.containers?.forEach((container, c) => {
+      container.events?.forEach((event, i) => {
+        if (event.type !== "http-api-gateway") return;
+        expectResource(
+          [...base, "containers", c, "events", i, "properties", "httpApiGatewayName"],
+          event.properties.httpApiGatewayName as string,
+          "http-api-gateway",
+          "httpApiGatewayName",
+        );
+      });
     });
   }
 

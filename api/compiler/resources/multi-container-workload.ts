@@ -224,6 +224,7 @@ interface HttpTarget {
 /**
  * The one container port HTTP API routes reach. An ECS service registers in a single Cloud Map
  * service, so every http-api-gateway event of a workload must name the same container and port.
+ * (That the API exists is checked with the config's references.)
  */
 function httpTarget(
   ctx: CompileContext,
@@ -236,13 +237,6 @@ function httpTarget(
     c.events?.forEach((event, j) => {
       if (event.type !== "http-api-gateway") return;
       const eventPath = [...path, "containers", i, "events", j, "properties"];
-      const api = ctx.config.resources[event.properties.httpApiGatewayName];
-      if (api?.type !== "http-api-gateway") {
-        ctx.error(
-          [...eventPath, "httpApiGatewayName"],
-          `httpApiGatewayName "${event.properties.httpApiGatewayName}" is not an http-api-gateway of this config.`,
-        );
-      }
       const here = { container: c.name, port: event.properties.containerPort };
       if (!target) target = here;
       else if (target.container !== here.container || target.port !== here.port) {

@@ -277,18 +277,30 @@ describe("what a workload may not do", () => {
   it("route an HTTP API to two different container ports, or to an API that does not exist", () => {
     const http = (port: number, api = "api") =>
       `            - type: http-api-gateway\n              properties: { containerPort: ${port}, httpApiGatewayName: ${api}, method: GET, path: /p${port} }\n`;
-    const errors = compileErrors(
+    const withEvents = (events: string) =>
       workload(
-        `      resources: { cpu: 1, memory: 2048 }\n      containers:\n        - name: app\n          packaging: { type: prebuilt-image }\n          events:\n${http(80)}${http(81)}${http(82, "nope")}`,
-        "  api:\n    type: http-api-gateway\n",
-      ),
+        `      resources: { cpu: 1, memory: 2048 }\n      containers:\n        - name: app\n          packaging: { type: prebuilt-image }\n          events:\n${events}`,
+        "  publicApi:\n    type: http-api-gateway\n",
+      );
+    const ports = compileErrors(
+      withEvents(`${http(80, "publicApi")}${http(80, "publicApi")}${http(81, "publicApi")}`),
     );
-    expect(errors.map((e) => e.path)).toEqual([
-      "resources.web.properties.containers.0.events.1.properties.containerPort",
-      "resources.web.properties.containers.0.events.2.properties.httpApiGatewayName",
-      "resources.web.properties.containers.0.events.2.properties.containerPort",
+    expect(ports).toEqual([
+      {
+        path: "resources.web.properties.containers.0.events.2.properties.containerPort",
+        message:
+          "HTTP API routes of workload web all reach one container port (app:80); ECS registers a service in one Cloud Map service.",
+      },
     ]);
-    expect(errors[1]!.message).toBe('httpApiGatewayName "nope" is not an http-api-gateway of this config.');
+    const unknown = loadErrors(withEvents(http(80, "publicapi")));
+    expect(unknown).toEqual([
+      {
+        path: "resources.web.properties.containers.0.events.0.properties.httpApiGatewayName",
+        line: 15,
+        column: expect.any(Number),
+        message: 'httpApiGatewayName "publicapi" is not a resource in this config. Did you mean "publicApi"?',
+      },
+    ]);
   });
 
   it("ask for EC2 instance types, repeat a container name, or depend on a container it lacks", () => {
