@@ -155,6 +155,16 @@ const CASES: RouteCase[] = [
     request: async () => ({ method: "GET", path: `/v1/projects/${project}/configs/1` }),
     expect: { ...all(200), other: 404, platform: 200 },
   },
+  {
+    route: "GET /v1/settings/network",
+    request: async () => ({ method: "GET", path: "/v1/settings/network" }),
+    expect: { ...all(403), other: 403, platform: 200 },
+  },
+  {
+    route: "PUT /v1/settings/network",
+    request: async () => ({ method: "PUT", path: "/v1/settings/network", body: { regions: {} } }),
+    expect: { ...all(403), other: 403, platform: 200 },
+  },
 ];
 
 async function send(who: Who, c: RouteCase): Promise<Response> {
