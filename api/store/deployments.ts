@@ -4,6 +4,8 @@
  *   event       SK `DEVENT#<ulid>#<timestamp>#<event id>`           (in order)
  * A new deployment is written right after taking the stage lock (api/store/locks.ts).
  */
+
+import { gunzipSync, gzipSync } from "node:zlib";
 import {
   BatchWriteCommand,
   DeleteCommand,
@@ -111,9 +113,9 @@ export function deploymentRepository(table: Table): DeploymentRepository {
       type: "deployment",
       ...rest,
       // Templates and parameter maps as JSON text: no DynamoDB map marshalling of arbitrary keys.
-      ...(template ? { templateJson: JSON.stringify(template) } : {}),
-      ...(parameters ? { parametersJson: JSON.stringify(parameters) } : {}),
-      ...(outputMap ? { outputMapJson: JSON.stringify(outputMap) } : {}),
+      ...(template ? { templateJson: packJson(template) } : {}),
+      ...(parameters ? { parametersJson: packJson(parameters) } : {}),
+      ...(outputMap ? { outputMapJson: packJson(outputMap) } : {}),
     };
   };
 
@@ -193,7 +195,7 @@ export function deploymentRepository(table: Table): DeploymentRepository {
       const set: Record<string, unknown> = { ...fields };
       for (const f of LARGE_FIELDS) {
         if (f in set) {
-          set[`${f}Json`] = JSON.stringify(set[f]);
+          set[`${f}Json`] = packJson(set[f]);
           delete set[f];
         }
       }
@@ -292,13 +294,26 @@ function fromItem(item: Record<string, unknown>): Deployment {
   } = item;
   return {
     ...(rest as unknown as Deployment),
-    ...(typeof templateJson === "string" ? { template: JSON.parse(templateJson) } : {}),
-    ...(typeof parametersJson === "string" ? { parameters: JSON.parse(parametersJson) } : {}),
-    ...(typeof outputMapJson === "string" ? { outputMap: JSON.parse(outputMapJson) } : {}),
+    ...(templateJson !== undefined ? { template: unpackJson(templateJson) } : {}),
+    ...(parametersJson !== undefined ? { parameters: unpackJson(parametersJson) } : {}),
+    ...(outputMapJson !== undefined ? { outputMap: unpackJson(outputMapJson) } : {}),
   };
 }
 
 export function summary(d: Deployment): DeploymentSummary {
   const { template: _t, parameters: _p, outputMap: _o, eventCursor: _c, ...rest } = d;
   return rest;
+}
+
+/**
+ * Templates as gzipped JSON (binary): no DynamoDB map marshalling of arbitrary keys, and a
+ * 500-resource template stays far below the 400 KB item limit.
+ */
+export function packJson(value: unknown): Uint8Array {
+  return gzipSync(JSON.stringify(value));
+}
+
+export function unpackJson<T>(stored: unknown): T {
+  if (typeof stored === "string") return JSON.parse(stored) as T;
+  return JSON.parse(gunzipSync(stored as Uint8Array).toString("utf8")) as T;
 }

@@ -4,6 +4,7 @@
  */
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Template } from "../deployments/port.js";
+import { packJson, unpackJson } from "./deployments.js";
 import { keys } from "./keys.js";
 import type { Table } from "./table.js";
 
@@ -87,7 +88,7 @@ export function stageRepository(table: Table): StageRepository {
       const set: Record<string, unknown> = {
         ...rest,
         ...(appliedTemplate !== undefined
-          ? { appliedTemplateJson: JSON.stringify(appliedTemplate) }
+          ? { appliedTemplateJson: packJson(appliedTemplate) }
           : "appliedTemplate" in fields
             ? { appliedTemplateJson: undefined }
             : {}),
@@ -137,6 +138,8 @@ function toStage(item: Record<string, unknown>): Stage {
   const { PK: _pk, SK: _sk, type: _type, appliedTemplateJson, ...rest } = item;
   return {
     ...(rest as unknown as Stage),
-    ...(typeof appliedTemplateJson === "string" ? { appliedTemplate: JSON.parse(appliedTemplateJson) } : {}),
+    ...(appliedTemplateJson !== undefined
+      ? { appliedTemplate: unpackJson<Template>(appliedTemplateJson) }
+      : {}),
   };
 }

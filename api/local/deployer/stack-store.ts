@@ -3,6 +3,7 @@
  * locally), so stacks survive a restart of `npm start` like the rest of the data.
  * Keys: PK `LOCALSTACK#<stackName>`; SK `STATE` (the stack) and `EVENT#<ulid>` (its events, in order).
  */
+import { gunzipSync, gzipSync } from "node:zlib";
 import { BatchWriteCommand, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { StackEvent, Template } from "../../deployments/port.js";
 import type { Table } from "../../store/table.js";
@@ -49,7 +50,10 @@ export class LocalStackStore {
         ConsistentRead: true,
       }),
     );
-    return out.Item?.stack as LocalStack | undefined;
+    const stored = out.Item?.stackGz;
+    return stored === undefined
+      ? undefined
+      : (JSON.parse(gunzipSync(stored as Uint8Array).toString("utf8")) as LocalStack);
   }
 
   /**
@@ -60,7 +64,8 @@ export class LocalStackStore {
     const trimmed = { ...stack, operations: stack.operations.slice(-MAX_OPERATIONS) };
     const items = [
       ...events.map((event) => ({ PK: pk(stack.stackName), SK: `EVENT#${event.id}`, event })),
-      { PK: pk(stack.stackName), SK: "STATE", stack: trimmed },
+      // Gzipped: a stack's template and resource records stay far below DynamoDB's 400 KB per item.
+      { PK: pk(stack.stackName), SK: "STATE", stackGz: gzipSync(JSON.stringify(trimmed)) },
     ];
     for (let i = 0; i < items.length; i += 25) {
       let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
