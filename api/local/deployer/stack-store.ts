@@ -51,7 +51,9 @@ export class LocalStackStore {
       }),
     );
     const stored = out.Item?.stackGz;
-    return stored === undefined
+    // Data folders written before compression keep the plain map.
+    if (stored === undefined) return out.Item?.stack as LocalStack | undefined;
+    return JSON.parse(gunzipSync(stored as Uint8Array).toString("utf8")) as LocalStack;
       ? undefined
       : (JSON.parse(gunzipSync(stored as Uint8Array).toString("utf8")) as LocalStack);
   }
