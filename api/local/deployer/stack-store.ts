@@ -54,8 +54,6 @@ export class LocalStackStore {
     // Data folders written before compression keep the plain map.
     if (stored === undefined) return out.Item?.stack as LocalStack | undefined;
     return JSON.parse(gunzipSync(stored as Uint8Array).toString("utf8")) as LocalStack;
-      ? undefined
-      : (JSON.parse(gunzipSync(stored as Uint8Array).toString("utf8")) as LocalStack);
   }
 
   /**
