@@ -17,7 +17,13 @@ export interface PathProblem {
 const MAX_EVENT_PATTERN_CHARS = 4096;
 
 /** What `connectTo` may name (reference/stacktape.md §3.3, the types this service compiles). */
-export const CONNECTABLE_TYPES: readonly ResourceType[] = ["event-bus", "function", "sqs-queue", "batch-job"];
+export const CONNECTABLE_TYPES: readonly ResourceType[] = [
+  "event-bus",
+  "function",
+  "sqs-queue",
+  "batch-job",
+  "multi-container-workload",
+];
 
 /** Rules that span resources: subscriptions, connectTo, API routes, directive references. */
 export function checkReferences(config: Config, uses: DirectiveUse[]): PathProblem[] {

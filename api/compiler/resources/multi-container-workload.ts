@@ -138,6 +138,19 @@ export const multiContainerWorkload: ResourceCompiler<MultiContainerWorkloadReso
   },
 
   params: () => ({}),
+
+  /** As Stacktape: whoever connects may look at and update (e.g. scale) the service, nothing else. */
+  connect(name) {
+    const id = ids(name);
+    return {
+      statements: [
+        allow(["ecs:DescribeServices", "ecs:UpdateService"], [ref(id.service)]),
+        // ListServices has no resource type; the condition keeps it to this workload's cluster.
+        allow(["ecs:ListServices"], ["*"], { ArnEquals: { "ecs:cluster": getAtt(id.cluster, "Arn") } }),
+      ],
+      environment: {},
+    };
+  },
 };
 
 /** Container names unique, dependsOn naming a sibling, at least one essential container. */

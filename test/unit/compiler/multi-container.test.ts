@@ -179,6 +179,33 @@ describe("a workload without HTTP events or scaling", () => {
   });
 });
 
+describe("connecting to a workload", () => {
+  it("lets a function describe and update that service only, as Stacktape grants", () => {
+    const result = compile(
+      load(
+        `${sized(1, 2048)}  ops:\n    type: function\n    properties:\n      packaging: { type: custom-artifact }\n      connectTo: [web]\n`,
+      ),
+      TARGET,
+    );
+    expect(
+      statementsOf(result.template.Resources.OpsRole).filter((s) => s.Action[0]!.startsWith("ecs:")),
+    ).toEqual([
+      {
+        Effect: "Allow",
+        Action: ["ecs:DescribeServices", "ecs:UpdateService"],
+        Resource: [{ Ref: "WebService" }],
+      },
+      {
+        Effect: "Allow",
+        Action: ["ecs:ListServices"],
+        Resource: ["*"],
+        Condition: { ArnEquals: { "ecs:cluster": { "Fn::GetAtt": ["WebCluster", "Arn"] } } },
+      },
+    ]);
+    expect(validateTemplateAgainstRegistry(result.template)).toEqual([]);
+  });
+});
+
 describe("Fargate sizes", () => {
   it("accepts every pair of Fargate's table at its edges", () => {
     for (const [cpu, memories] of FARGATE_SIZES) {
