@@ -1,0 +1,124 @@
+import {
+  ChangeSetNotFoundException,
+  CloudFormationClient,
+  CloudFormationServiceException,
+  CreateChangeSetCommand,
+  DescribeChangeSetCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+} from "@aws-sdk/client-cloudformation";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { CloudFormationDeployer } from "../../api/aws/cloudformation.js";
+import { createKey, createTeam, jsonRequest } from "../support/auth.js";
+import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
+import { createProject, postConfig } from "./deployments-support.js";
+
+/**
+ * The Lambda's composition for deployments: the CloudFormation adapter (its client mocked with
+ * responses shaped like CloudFormation's) and a known region. Missing network settings stop a
+ * deployment before any CloudFormation call; once set, they are the change set's Parameters.
+ */
+const meta = { $metadata: { httpStatusCode: 200, requestId: "req-1" } };
+const STACK_ID =
+  "arn:aws:cloudformation:eu-west-1:123456789012:stack/fleet-prod/8e4b7e30-2f0b-11ef-9c1e-0a1b2c3d4e5f";
+const CS_ID = "arn:aws:cloudformation:eu-west-1:123456789012:changeSet/sy-x/4f1c2d3e";
+const IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:42";
+const NETWORK = {
+  subnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+  securityGroupIds: ["sg-0123456789abcdef0"],
+};
+
+const WORKLOAD = `resources:
+  fleetEvents:
+    type: event-bus
+  tracker:
+    type: multi-container-workload
+    properties:
+      resources: { cpu: 1, memory: 2048 }
+      connectTo: [fleetEvents]
+      containers:
+        - name: web
+          packaging: { type: stacktape-image-buildpack, properties: { entryfilePath: src/web.ts } }
+`;
+
+const cfn = mockClient(CloudFormationClient);
+let server: TestServer;
+let deployer: string;
+
+beforeAll(async () => {
+  server = await startTestServer({
+    deployer: new CloudFormationDeployer({
+      client: new CloudFormationClient({ region: "eu-west-1" }),
+      pollMs: 1,
+      sleep: async () => {},
+    }),
+    deploymentSettings: { region: "eu-west-1" },
+  });
+  const team = await createTeam(server);
+  deployer = await createKey(server, team, "deployer");
+  await createProject(server, team, "fleet");
+  await postConfig(server, server.adminKey, "fleet", WORKLOAD);
+});
+afterAll(() => {
+  cfn.restore();
+  return server.close();
+});
+
+const deploy = () =>
+  server.fetch(
+    "/v1/projects/fleet/stages/prod/deployments",
+    jsonRequest(deployer, "POST", { artifacts: { "tracker.web": { imageUri: IMAGE } } }),
+  );
+
+it("answers 422 naming what to set, without calling CloudFormation, while the region has no network", async () => {
+  const res = await deploy();
+  expect(res.status).toBe(422);
+  const problem = await bodyOf(res);
+  expect(problem.type).toMatch(/network-settings-missing$/);
+  expect(problem.detail).toContain("workload tracker");
+  expect(problem.detail).toContain("PUT /v1/settings/network");
+  expect(cfn.calls()).toHaveLength(0);
+});
+
+it("creates the change set with the region's subnets and security groups as Parameters once they are set", async () => {
+  const put = await server.fetch("/v1/settings/network", {
+    ...jsonRequest(server.adminKey, "PUT", { regions: { "eu-west-1": NETWORK } }),
+  });
+  expect(put.status).toBe(200);
+  cfn.on(DescribeStacksCommand).rejects(
+    new CloudFormationServiceException({
+      name: "ValidationError",
+      message: "Stack with id fleet-prod does not exist",
+      $fault: "client",
+      $metadata: { httpStatusCode: 400 },
+    }),
+  );
+  cfn
+    .on(DescribeChangeSetCommand)
+    .rejectsOnce(new ChangeSetNotFoundException({ message: "ChangeSet does not exist", $metadata: {} }))
+    .resolves({
+      ...meta,
+      ChangeSetId: CS_ID,
+      StackId: STACK_ID,
+      Status: "CREATE_COMPLETE",
+      ExecutionStatus: "AVAILABLE",
+    });
+  cfn.on(CreateChangeSetCommand).resolves({ ...meta, Id: CS_ID, StackId: STACK_ID });
+  cfn.on(ExecuteChangeSetCommand).resolves(meta);
+
+  const res = await deploy();
+  expect(res.status, await res.clone().text()).toBe(202);
+  const [create] = cfn.commandCalls(CreateChangeSetCommand);
+  const parameters = Object.fromEntries(
+    (create!.args[0].input.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]),
+  );
+  expect(parameters).toEqual({
+    TrackerWebImageUri: IMAGE,
+    PlatformSubnetIds: NETWORK.subnetIds.join(","),
+    PlatformSecurityGroupIds: NETWORK.securityGroupIds.join(","),
+  });
+  const template = JSON.parse(create!.args[0].input.TemplateBody!);
+  expect(template.Parameters.PlatformSubnetIds.Type).toBe("List<AWS::EC2::Subnet::Id>");
+  expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(1);
+});
