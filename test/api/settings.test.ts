@@ -84,6 +84,19 @@ describe("PUT and GET /v1/settings/network", () => {
     expect(now.regions).toEqual(withVpc);
   });
 
+  it("let exactly one of two concurrent PUTs based on the same ETag win", async () => {
+    const read = await server.fetch("/v1/settings/network", jsonRequest(server.adminKey, "GET"));
+    const etag = read.headers.get("etag")!;
+    const bodies = [{ "eu-north-1": EU }, { "eu-south-1": EU }];
+    const results = await Promise.all(
+      bodies.map((regions) => put(server, server.adminKey, { regions }, { "if-match": etag })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
+    const winner = bodies[results.findIndex((r) => r.status === 200)];
+    const now = await bodyOf(await server.fetch("/v1/settings/network", jsonRequest(server.adminKey, "GET")));
+    expect(now.regions).toEqual(winner);
+  });
+
   it.each([
     [{ regions: { "eu-west-1": { ...EU, subnetIds: ["subnet-xyz"] } } }, "regions.eu-west-1.subnetIds.0"],
     [{ regions: { "eu-west-1": { ...EU, securityGroupIds: [] } } }, "regions.eu-west-1.securityGroupIds"],
