@@ -67,12 +67,22 @@ export function createApp(deps: AppDeps) {
       { name: "Teams", description: "Teams own projects and API keys; platform admins create them." },
       { name: "API keys", description: "Keys with a team role (viewer < deployer < maintainer < admin)." },
       { name: "Projects", description: "Projects and their immutable, numbered config versions." },
-      { name: "Configs", description: "Validate and compile Stacktape-compatible configs without storing them." },
-      { name: "Stages", description: "Stages of a project: one CloudFormation stack each; previews, rollback, teardown." },
-      { name: "Deployments", description: "Deployments of a stage: status, stack events (JSON or server-sent events)." },
+      {
+        name: "Configs",
+        description: "Validate and compile Stacktape-compatible configs without storing them.",
+      },
+      {
+        name: "Stages",
+        description: "Stages of a project: one CloudFormation stack each; previews, rollback, teardown.",
+      },
+      {
+        name: "Deployments",
+        description: "Deployments of a stage: status, stack events (JSON or server-sent events).",
+      },
       {
         name: "Buses",
-        description: "Live buses of a deployed stage: publish, rules, matching, replays, deliveries; pattern tests.",
+        description:
+          "Live buses of a deployed stage: publish, rules, matching, replays, deliveries; pattern tests.",
       },
       {
         name: "Settings",
