@@ -35,6 +35,8 @@ export interface DeploymentSettings {
   reconcileAfterMs: number;
   /** A PENDING deployment whose stack operation never started is cancelled after this long. */
   pendingGraceMs: number;
+  /** How long one event stream response stays open before the client must reconnect. */
+  eventStreamMaxMs: number;
   /** Leads stack and physical names (`sy-` in AWS by default); empty locally. */
   stackPrefix?: string;
   /** The region templates are compiled for, when known. */
@@ -52,6 +54,7 @@ export const DEFAULT_SETTINGS: DeploymentSettings = {
   leaseMs: 15 * 60_000,
   reconcileAfterMs: 3_000,
   pendingGraceMs: 60_000,
+  eventStreamMaxMs: 25_000,
 };
 
 export interface DeploymentStores {

@@ -168,7 +168,7 @@ const deploymentEventsRoute = createRoute({
   tags: ["Deployments"],
   summary: "Stack events of a deployment",
   description:
-    "Viewers of the deployment's project. A JSON list by default. With `Accept: text/event-stream`, server-sent events: each stack event as `event: stack-event` (id = the event id, so `Last-Event-ID` resumes), then one `event: end` with the final deployment when it ends.",
+    "Viewers of the deployment's project. A JSON list by default. With `Accept: text/event-stream`, server-sent events: each stack event as `event: stack-event` (id = the event id, so `Last-Event-ID` resumes), then one `event: end` with the final deployment when it ends. A stream still open after about 25 seconds ends without `end`; reconnect with `Last-Event-ID` (EventSource does).",
   security: bearerSecurity,
   request: { params: DeploymentIdParamsSchema },
   responses: {
@@ -234,26 +234,33 @@ export function deploymentRoutes(app: App, deps: AppDeps): void {
     const resumeAfter = c.req.header("last-event-id");
     return streamSSE(c, async (stream) => {
       const sent = new Set<string>();
-      let skipping = resumeAfter !== undefined;
+      const opened = Date.now();
       let deployment: Deployment | undefined = first;
+      let firstPass = true;
       while (!stream.aborted) {
         const settled = deployment !== undefined && isTerminal(deployment.status);
-        for (const event of await ctx.deployments.events(first.project, id)) {
-          if (skipping) {
-            if (event.id === resumeAfter) skipping = false;
-            continue;
-          }
+        const events = await ctx.deployments.events(first.project, id);
+        if (firstPass && resumeAfter !== undefined) {
+          // Resuming: what the client saw up to Last-Event-ID is not sent again.
+          const seen = events.findIndex((e) => e.id === resumeAfter);
+          for (const e of events.slice(0, seen + 1)) sent.add(e.id);
+        }
+        firstPass = false;
+        for (const event of events) {
           if (sent.has(event.id)) continue;
           sent.add(event.id);
           await stream.writeSSE({ event: "stack-event", id: event.id, data: JSON.stringify(event) });
         }
-        skipping = false;
         if (settled || !deployment) break;
+        // Behind API Gateway and Lambda a response cannot stay open for long: end it, and the
+        // client's EventSource reconnects with Last-Event-ID.
+        if (Date.now() - opened >= ctx.settings.eventStreamMaxMs) return;
         await stream.sleep(STREAM_POLL_MS);
         deployment = await readDeployment(ctx, id);
       }
-      if (deployment)
+      if (deployment) {
         await stream.writeSSE({ event: "end", data: JSON.stringify(toDeploymentBody(deployment)) });
+      }
     }) as never;
   });
 }

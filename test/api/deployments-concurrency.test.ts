@@ -110,3 +110,59 @@ describe("a deployer that dies mid-way", () => {
     }
   });
 });
+
+describe("the event stream of a long deployment", () => {
+  it("ends after its time limit without `end`, and resumes after Last-Event-ID until the deployment ends", async () => {
+    const slow = gatedEngine(new LocalEventBridge({ table, now: clock }));
+    const deployer = new LocalDeployer({ engine: slow.api, table, now: clock });
+    const c = await startTestServer({
+      table,
+      store: createStore(table),
+      deployer,
+      now: clock,
+      adminKey: a.adminKey,
+      deploymentSettings: { eventStreamMaxMs: 100, reconcileAfterMs: 0 },
+    });
+    reconcileOnSettle(deployer, c.deps);
+    try {
+      const accepted = await bodyOf(await deploy(c, "stream"));
+      const stream = (lastEventId?: string) =>
+        c.fetch(`/v1/deployments/${accepted.id}/events`, {
+          headers: {
+            authorization: `Bearer ${key}`,
+            accept: "text/event-stream",
+            ...(lastEventId ? { "last-event-id": lastEventId } : {}),
+          },
+        });
+      const ids = (text: string) => [...text.matchAll(/^id: (.+)$/gm)].map((m) => m[1]!);
+
+      // Mid-way (the engine holds the first resource): what happened so far, then the cut.
+      await untilFirstEvent(c, accepted.id);
+      const firstPart = await (await stream()).text();
+      expect(firstPart).toContain('"status":"CREATE_IN_PROGRESS"');
+      expect(firstPart).not.toContain("event: end");
+      const seen = ids(firstPart);
+      expect(seen.length).toBeGreaterThan(0);
+
+      slow.open();
+      const rest = await (await stream(seen.at(-1))).text();
+      expect(rest).toMatch(/event: end\ndata: \{[^\n]*"status":"SUCCEEDED"/);
+      const resumed = ids(rest);
+      expect(resumed.length).toBeGreaterThan(0);
+      expect(resumed.filter((id) => seen.includes(id))).toEqual([]);
+      expect(rest).toContain('"status":"CREATE_COMPLETE"');
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+/** Polls until the stuck deployment's first stack event has been copied to the deployment. */
+async function untilFirstEvent(server: TestServer, id: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const res = await server.fetch(`/v1/deployments/${id}/events`, jsonRequest(key, "GET"));
+    if ((await bodyOf(res)).items.length > 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("no events");
+}
