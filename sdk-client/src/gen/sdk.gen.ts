@@ -79,7 +79,7 @@ export class Deployments extends HeyApiClient {
     /**
      * Stack events of a deployment
      *
-     * Viewers of the deployment's project. A JSON list by default. With `Accept: text/event-stream`, server-sent events: each stack event as `event: stack-event` (id = the event id, so `Last-Event-ID` resumes), then one `event: end` with the final deployment when it ends.
+     * Viewers of the deployment's project. A JSON list by default. With `Accept: text/event-stream`, server-sent events: each stack event as `event: stack-event` (id = the event id, so `Last-Event-ID` resumes), then one `event: end` with the final deployment when it ends. A stream still open after about 25 seconds ends without `end`; reconnect with `Last-Event-ID` (EventSource does).
      */
     public events<ThrowOnError extends boolean = true>(options: Options<DeploymentsEventsData, ThrowOnError>) {
         return (options.client ?? this.client).get<DeploymentsEventsResponses, DeploymentsEventsErrors, ThrowOnError, 'data'>({
