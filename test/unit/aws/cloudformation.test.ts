@@ -406,6 +406,25 @@ describe("CloudFormationDeployer.describe", () => {
     expect(cfn.commandCalls(DescribeStacksCommand)[0]!.args[0].input.StackName).toBe(STACK_ID);
   });
 
+  it("reports a teardown stopped by a resource as DELETE_FAILED, needing action, with the resource's reason", async () => {
+    const events = [
+      event(STACK, "DELETE_IN_PROGRESS"),
+      event("OrdersEventBus", "DELETE_FAILED", {
+        ResourceStatusReason: 'Resource handler returned message: "Cannot delete event bus with rules."',
+      }),
+      event(STACK, "DELETE_FAILED", {
+        ResourceStatusReason: "The following resource(s) failed to delete: [OrdersEventBus].",
+      }),
+    ];
+    cfn.on(DescribeStacksCommand).resolves(stack("DELETE_FAILED"));
+    cfn.on(DescribeStackEventsCommand).resolves(newestFirst(events));
+    const status = await deployer.describe({ stackName: STACK, stackId: STACK_ID, token: TOKEN });
+    expect(status).toMatchObject({ phase: "FAILED", stackStatus: "DELETE_FAILED", needsAction: true });
+    expect(status.reason).toBe(
+      'OrdersEventBus: Resource handler returned message: "Cannot delete event bus with rules."',
+    );
+  });
+
   it("says so when the stack was never created for this operation", async () => {
     cfn.on(DescribeStacksCommand).rejects(missingStack());
     expect(await deployer.describe({ stackName: STACK, token: TOKEN })).toMatchObject({
