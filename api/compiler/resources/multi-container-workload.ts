@@ -56,7 +56,8 @@ export const multiContainerWorkload: ResourceCompiler<MultiContainerWorkloadReso
       );
     }
     const access = workloadAccess(ctx, props, path);
-    const stackScoped = (suffix = "") => physicalName(`${ctx.stack}-${name}${suffix}`, ECS_NAME_LIMIT);
+    // Cluster, task family and service share the stack-scoped name, as Stacktape names them.
+    const ecsName = physicalName(`${ctx.stack}-${name}`, ECS_NAME_LIMIT);
 
     ctx.add(name, id.logGroup, {
       Type: "AWS::Logs::LogGroup",
@@ -74,12 +75,12 @@ export const multiContainerWorkload: ResourceCompiler<MultiContainerWorkloadReso
     ]);
     ctx.add(name, id.cluster, {
       Type: "AWS::ECS::Cluster",
-      Properties: { ClusterName: stackScoped() },
+      Properties: { ClusterName: ecsName },
     });
     ctx.add(name, id.taskDefinition, {
       Type: "AWS::ECS::TaskDefinition",
       Properties: {
-        Family: stackScoped(),
+        Family: ecsName,
         RequiresCompatibilities: ["FARGATE"],
         NetworkMode: "awsvpc",
         Cpu: fargateCpuUnits(props.resources.cpu),
@@ -101,7 +102,7 @@ export const multiContainerWorkload: ResourceCompiler<MultiContainerWorkloadReso
     ctx.add(name, id.service, {
       Type: "AWS::ECS::Service",
       Properties: {
-        ServiceName: stackScoped(),
+        ServiceName: ecsName,
         Cluster: ref(id.cluster),
         TaskDefinition: ref(id.taskDefinition),
         LaunchType: "FARGATE",
