@@ -162,6 +162,20 @@ describe("a workload without HTTP events or scaling", () => {
     expect(validateTemplateAgainstRegistry(result.template)).toEqual([]);
   });
 
+  it("takes overrides on its own children, relative to Properties", () => {
+    const overridden = compile(
+      load(
+        `${sized(1, 2048)}    overrides:\n      WebService: { DesiredCount: 3, "DeploymentConfiguration.MinimumHealthyPercent": 50 }\n`,
+      ),
+      TARGET,
+    ).template.Resources.WebService!.Properties!;
+    expect(overridden.DesiredCount).toBe(3);
+    expect(overridden.DeploymentConfiguration).toMatchObject({
+      MinimumHealthyPercent: 50,
+      MaximumPercent: 200,
+    });
+  });
+
   it("shares the platform network Parameters with batch jobs of the same stack", () => {
     const both = compile(
       load(
