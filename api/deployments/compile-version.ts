@@ -55,7 +55,7 @@ export async function prepareTemplate(
     throw err;
   }
   // Network values come from the platform's settings only, whatever the request carried.
-  const network = await platformNetwork(ctx, compiled.parameters, version.config as never, input.stage);
+  const network = await platformNetwork(ctx, compiled.parameters, version.config, input.stage);
   const artifacts = network ? { ...input.artifacts, platform: network } : input.artifacts;
   let parameters: Record<string, string>;
   try {

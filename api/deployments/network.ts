@@ -19,7 +19,8 @@ const NETWORKED_TYPES: Record<string, string> = {
 export async function platformNetwork(
   ctx: Pick<DeploymentsContext, "networkSettings" | "settings">,
   declared: readonly DeclaredParameter[],
-  config: { resources?: Record<string, { type: string }> },
+  /** The stored (validated) config, read only for the names of what needs the network. */
+  config: unknown,
   stage: string,
 ): Promise<ResourceArtifacts | undefined> {
   const needed = declared.filter((p) => NETWORK_KINDS.has(p.kind));
@@ -27,7 +28,8 @@ export async function platformNetwork(
   const region = ctx.settings.region ?? ctx.settings.localNetwork?.region;
   const stored = region ? (await ctx.networkSettings.get())?.regions[region] : undefined;
   const network: RegionNetwork | undefined = stored ?? ctx.settings.localNetwork?.implied;
-  const users = Object.entries(config.resources ?? {})
+  const resources = (config as { resources?: Record<string, { type: string }> }).resources ?? {};
+  const users = Object.entries(resources)
     .filter(([, r]) => r.type in NETWORKED_TYPES)
     .map(([name, r]) => `${NETWORKED_TYPES[r.type]} ${name}`)
     .join(", ");
