@@ -20,6 +20,8 @@ export interface ResolveContext {
   conditions: Record<string, boolean>;
   mappings?: Record<string, Record<string, Record<string, unknown>>>;
   region: string;
+  /** Fn::ImportValue: another stack's export, by name. */
+  importValue?(name: string): unknown;
 }
 
 /** Marker for AWS::NoValue: the property is removed, as if absent. */
@@ -106,6 +108,11 @@ function resolveFn(name: string, arg: unknown, ctx: ResolveContext): unknown {
     }
     case "Fn::Base64":
       return Buffer.from(String(resolveInner(arg, ctx))).toString("base64");
+    case "Fn::ImportValue": {
+      const name = String(resolveInner(arg, ctx));
+      if (!ctx.importValue) throw new TemplateError(`No export named ${name} found`);
+      return ctx.importValue(name);
+    }
     case "Fn::GetAZs":
       return ["a", "b", "c"].map((z) => `${ctx.region}${z}`);
     default:
@@ -214,4 +221,17 @@ export function evaluateConditions(
   };
   for (const name of Object.keys(conditions ?? {})) evaluate(name);
   return results;
+}
+
+/** The arguments of every Fn::ImportValue in a value (unresolved). */
+export function importArguments(value: unknown, into: unknown[] = []): unknown[] {
+  if (Array.isArray(value)) {
+    for (const v of value) importArguments(v, into);
+  } else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === "Fn::ImportValue") into.push(v);
+      else importArguments(v, into);
+    }
+  }
+  return into;
 }

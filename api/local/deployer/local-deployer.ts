@@ -23,10 +23,22 @@ import type { Logger } from "../../http/logger.js";
 import type { Table } from "../../store/table.js";
 import { DEFAULT_LOCAL_REGION, type EventBridgeApi, LOCAL_ACCOUNT_ID } from "../eventbridge/api.js";
 import { diffTemplates } from "./diff.js";
-import { evaluateConditions, type ResolveContext, resolve, TemplateError } from "./intrinsics.js";
+import {
+  evaluateConditions,
+  importArguments,
+  type ResolveContext,
+  resolve,
+  TemplateError,
+} from "./intrinsics.js";
 import { creationOrder } from "./order.js";
 import { type HandlerContext, handlerFor, type ResourceState } from "./resource-types.js";
-import { type LocalStack, type LocalStackEvent, LocalStackStore, type OperationKind } from "./stack-store.js";
+import {
+  ExportTakenError,
+  type LocalStack,
+  type LocalStackEvent,
+  LocalStackStore,
+  type OperationKind,
+} from "./stack-store.js";
 
 export interface LocalDeployerOptions {
   engine: EventBridgeApi;
@@ -250,6 +262,8 @@ export class LocalDeployer implements Deployer {
     let ctx: ResolveContext;
     try {
       ({ order, ctx } = this.prepare(stack, template, parameters));
+      await this.loadImports(template, ctx);
+      await this.checkExports(stack, template, ctx);
     } catch (err) {
       return this.fail(stack, kind, token, reasonOf(err));
     }
@@ -321,6 +335,19 @@ export class LocalDeployer implements Deployer {
     stack.template = template;
     stack.parameters = parameters;
     stack.outputs = this.outputs(template, ctx);
+    try {
+      await this.publishExports(stack, template, ctx);
+    } catch (err) {
+      // CloudFormation checks exports before it changes anything; here the stack stays as applied.
+      this.resourceEvent(stack, token, stack.stackName, STACK_TYPE, `${kind}_FAILED`, reasonOf(err));
+      await this.setStatus(
+        stack,
+        token,
+        kind === "CREATE" ? "CREATE_FAILED" : "UPDATE_FAILED",
+        reasonOf(err),
+      );
+      return;
+    }
     await this.setStatus(stack, token, `${kind}_COMPLETE`);
   }
 
@@ -394,6 +421,8 @@ export class LocalDeployer implements Deployer {
       await this.save(stack);
     }
     stack.outputs = {};
+    for (const name of stack.exports ?? []) await this.store.deleteExport(name, stack.stackName);
+    stack.exports = [];
     await this.setStatus(stack, token, "DELETE_COMPLETE");
   }
 
@@ -512,6 +541,54 @@ export class LocalDeployer implements Deployer {
     return { order, ctx: { ...base, conditions } };
   }
 
+  /** Fn::ImportValue reads other stacks' exports, fetched once before the resources are applied. */
+  private async loadImports(template: Template, ctx: ResolveContext): Promise<void> {
+    const args = importArguments([template.Resources, template.Outputs ?? {}]);
+    if (args.length === 0) return;
+    const names = args.map((a) => String(resolve(a, ctx)));
+    const found = await this.store.exports(names);
+    ctx.importValue = (name) => {
+      const value = found[name];
+      if (value === undefined) throw new TemplateError(`No export named ${name} found`);
+      return value;
+    };
+  }
+
+  /** Like CloudFormation, refuse an export name another stack owns before changing anything. */
+  private async checkExports(stack: LocalStack, template: Template, ctx: ResolveContext): Promise<void> {
+    const names: string[] = [];
+    for (const output of Object.values(template.Outputs ?? {})) {
+      const exportName = (output.Export as { Name?: unknown } | undefined)?.Name;
+      if (exportName === undefined) continue;
+      try {
+        names.push(String(resolve(exportName, ctx)));
+      } catch {
+        // A name built from resource attributes is checked when it is published.
+      }
+    }
+    const owners = await this.store.exportOwners(names);
+    for (const [name, owner] of Object.entries(owners)) {
+      if (owner !== stack.stackName) throw new ExportTakenError(name, owner);
+    }
+  }
+
+  /** Outputs with `Export` become exports other stacks can import; ones no longer exported go. */
+  private async publishExports(stack: LocalStack, template: Template, ctx: ResolveContext): Promise<void> {
+    const now: string[] = [];
+    for (const [key, output] of Object.entries(template.Outputs ?? {})) {
+      const exportName = (output.Export as { Name?: unknown } | undefined)?.Name;
+      const value = stack.outputs[key];
+      if (exportName === undefined || value === undefined) continue;
+      const name = String(resolve(exportName, ctx));
+      await this.store.putExport(name, value, stack.stackName);
+      now.push(name);
+    }
+    for (const name of stack.exports ?? []) {
+      if (!now.includes(name)) await this.store.deleteExport(name, stack.stackName);
+    }
+    stack.exports = now;
+  }
+
   /** Each output resolved on its own: one that cannot resolve locally is left out, not fatal. */
   private outputs(template: Template, ctx: ResolveContext): Record<string, string> {
     const out: Record<string, string> = {};
@@ -611,9 +688,9 @@ export class LocalDeployer implements Deployer {
 
 function reasonOf(err: unknown): string {
   if (err instanceof Error) {
-    return err.name && err.name !== "Error" && err.name !== "TemplateError"
-      ? `${err.name}: ${err.message}`
-      : err.message;
+    // AWS service errors carry their name (ResourceNotFoundException: ...); our own do not.
+    const plain = ["Error", "TemplateError", "ExportTakenError"];
+    return err.name && !plain.includes(err.name) ? `${err.name}: ${err.message}` : err.message;
   }
   return String(err);
 }

@@ -4,7 +4,13 @@
  * Keys: PK `LOCALSTACK#<stackName>`; SK `STATE` (the stack) and `EVENT#<ulid>` (its events, in order).
  */
 import { gunzipSync, gzipSync } from "node:zlib";
-import { BatchWriteCommand, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { StackEvent, Template } from "../../deployments/port.js";
 import type { Table } from "../../store/table.js";
 import type { ResourceState } from "./resource-types.js";
@@ -31,6 +37,8 @@ export interface LocalStack {
   outputs: Record<string, string>;
   /** The most recent operations, newest last; tells `describe` how an older token ended. */
   operations: OperationRecord[];
+  /** Names this stack exports (Outputs with Export), for Fn::ImportValue in other stacks. */
+  exports?: string[];
 }
 
 export interface LocalStackEvent extends StackEvent {
@@ -38,6 +46,15 @@ export interface LocalStackEvent extends StackEvent {
 }
 
 const MAX_OPERATIONS = 20;
+
+export class ExportTakenError extends Error {
+  constructor(name: string, owner: string) {
+    super(`Export with name ${name} is already exported by stack ${owner}`);
+    this.name = "ExportTakenError";
+  }
+}
+
+const exportKey = (name: string) => ({ PK: `LOCALEXPORT#${name}`, SK: "EXPORT" });
 
 export class LocalStackStore {
   constructor(private readonly table: Table) {}
@@ -77,6 +94,65 @@ export class LocalStackStore {
         );
         requests = (out.UnprocessedItems?.[this.table.name] ?? []) as typeof requests;
       }
+    }
+  }
+
+  /** Values of exports by name; names nobody exports are absent. */
+  async exports(names: readonly string[]): Promise<Record<string, string>> {
+    const found: Record<string, string> = {};
+    for (const name of new Set(names)) {
+      const out = await this.table.doc.send(
+        new GetCommand({ TableName: this.table.name, Key: exportKey(name), ConsistentRead: true }),
+      );
+      if (out.Item) found[name] = out.Item.value as string;
+    }
+    return found;
+  }
+
+  /** Which stack owns each of these export names (absent: nobody). */
+  async exportOwners(names: readonly string[]): Promise<Record<string, string>> {
+    const owners: Record<string, string> = {};
+    for (const name of new Set(names)) {
+      const out = await this.table.doc.send(
+        new GetCommand({ TableName: this.table.name, Key: exportKey(name), ConsistentRead: true }),
+      );
+      if (out.Item) owners[name] = out.Item.stackName as string;
+    }
+    return owners;
+  }
+
+  /** Exports `value` under `name` for `stackName`; another stack's export of that name is an error. */
+  async putExport(name: string, value: string, stackName: string): Promise<void> {
+    try {
+      await this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.name,
+          Item: { ...exportKey(name), value, stackName },
+          ConditionExpression: "attribute_not_exists(PK) OR stackName = :me",
+          ExpressionAttributeValues: { ":me": stackName },
+        }),
+      );
+    } catch (err) {
+      if ((err as Error).name !== "ConditionalCheckFailedException") throw err;
+      const out = await this.table.doc.send(
+        new GetCommand({ TableName: this.table.name, Key: exportKey(name) }),
+      );
+      throw new ExportTakenError(name, String(out.Item?.stackName));
+    }
+  }
+
+  async deleteExport(name: string, stackName: string): Promise<void> {
+    try {
+      await this.table.doc.send(
+        new DeleteCommand({
+          TableName: this.table.name,
+          Key: exportKey(name),
+          ConditionExpression: "stackName = :me",
+          ExpressionAttributeValues: { ":me": stackName },
+        }),
+      );
+    } catch (err) {
+      if ((err as Error).name !== "ConditionalCheckFailedException") throw err;
     }
   }
 

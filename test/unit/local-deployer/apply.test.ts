@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compiled, fixture, localWorld } from "./support.js";
 
@@ -21,8 +22,8 @@ resources:
       archivation: { enabled: true, retentionDays: 7 }
 `;
 
-async function run(stackName: string, yaml: string, token: string) {
-  const { template, parameters } = compiled(yaml);
+async function run(stackName: string, yaml: string, token: string, project = "shop") {
+  const { template, parameters } = compiled(yaml, project);
   const started = await world.deployer.start({ stackName, template, parameters, token });
   await world.deployer.idle();
   return { started, status: await world.deployer.describe({ stackName, token }) };
@@ -104,5 +105,39 @@ describe("local deployer applying compiled templates", () => {
       },
     );
     expect((await world.deployer.teardown({ stackName: "shop-seed", token: "t-again" })).kind).toBe("noop");
+  });
+});
+
+describe("every compiler fixture applies locally and tears down cleanly", () => {
+  /**
+   * Two fixtures refer to things outside the stack on purpose, and fail locally exactly where
+   * CloudFormation would fail without them: another stack's export, and a bus of another account.
+   */
+  const EXTERNAL: Record<string, RegExp> = {
+    function: /^ApiFunction: No export named platform-prod-TopicArn found/,
+    subscriptions: /^ConsumerEvent1Rule: ResourceNotFoundException: .*shared/,
+  };
+  const names = readdirSync("test/fixtures/configs")
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => f.replace(/\.yaml$/, ""));
+
+  it.each(names)("%s", async (name) => {
+    // Each fixture as its own project: the physical names (buses, rules) must not collide.
+    const project = `fx${names.indexOf(name)}`;
+    const stackName = `${project}-dev`;
+    const { status } = await run(stackName, fixture(name), `${project}-create`, project);
+    const external = EXTERNAL[name];
+    if (external) {
+      expect(status).toMatchObject({ phase: "FAILED", stackStatus: "ROLLBACK_COMPLETE" });
+      expect(status.reason).toMatch(external);
+      return;
+    }
+    expect(status.reason).toBeUndefined();
+    expect(status.stackStatus).toBe("CREATE_COMPLETE");
+    await world.deployer.teardown({ stackName, token: `${project}-delete` });
+    await world.deployer.idle();
+    const down = await world.deployer.describe({ stackName, token: `${project}-delete` });
+    expect(down.reason).toBeUndefined();
+    expect(down.stackStatus).toBe("DELETE_COMPLETE");
   });
 });

@@ -186,3 +186,53 @@ describe("DeletionPolicy", () => {
     await gone("dp-gone");
   });
 });
+
+describe("exports and Fn::ImportValue across local stacks", () => {
+  const exporter = (busName: string): Template => ({
+    Resources: { Bus: bus(busName) },
+    Outputs: {
+      BusArn: {
+        Value: { "Fn::GetAtt": ["Bus", "Arn"] },
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string.
+        Export: { Name: { "Fn::Sub": "${AWS::StackName}-BusArn" } },
+      },
+    },
+  });
+  const importer: Template = {
+    Resources: {
+      Rule: {
+        Type: "AWS::Events::Rule",
+        Properties: {
+          EventBusName: { "Fn::ImportValue": "ex-a-BusArn" },
+          EventPattern: { source: ["x"] },
+        },
+      },
+    },
+    Outputs: { RuleArn: { Value: { "Fn::GetAtt": ["Rule", "Arn"] } } },
+  };
+
+  it("imports another stack's export, refuses a duplicate export, and fails an import nobody exports", async () => {
+    expect((await apply("ex-a", exporter("ex-a-bus"), "e1")).phase).toBe("SUCCEEDED");
+    const imported = await apply("ex-b", importer, "e2");
+    expect(imported.reason).toBeUndefined();
+    expect(imported.outputs.RuleArn).toMatch(/:rule\/ex-a-bus\//);
+
+    // Same export name from another stack (an override of the Sub would do it): refused.
+    const clash: Template = {
+      Resources: { Bus: bus("ex-c-bus") },
+      Outputs: { BusArn: { Value: { "Fn::GetAtt": ["Bus", "Arn"] }, Export: { Name: "ex-a-BusArn" } } },
+    };
+    const refused = await apply("ex-c", clash, "e3");
+    expect(refused).toMatchObject({ phase: "FAILED", stackStatus: "ROLLBACK_COMPLETE" });
+    expect(refused.reason).toBe("Export with name ex-a-BusArn is already exported by stack ex-a");
+    // Refused before anything was created.
+    await gone("ex-c-bus");
+
+    await world.deployer.teardown({ stackName: "ex-b", token: "e4" });
+    await world.deployer.teardown({ stackName: "ex-a", token: "e5" });
+    await world.deployer.idle();
+    const orphan = await apply("ex-d", importer, "e6");
+    expect(orphan.phase).toBe("FAILED");
+    expect(orphan.reason).toBe("Rule: No export named ex-a-BusArn found");
+  });
+});

@@ -83,9 +83,10 @@ describe("intrinsic functions", () => {
   });
 
   it("refuses functions it cannot evaluate locally by name", () => {
-    expect(() => resolve({ "Fn::ImportValue": "x" }, ctx)).toThrow(
-      "Fn::ImportValue is not supported by the local deployer",
+    expect(() => resolve({ "Fn::Cidr": ["10.0.0.0/16", 2, 8] }, ctx)).toThrow(
+      "Fn::Cidr is not supported by the local deployer",
     );
+    expect(() => resolve({ "Fn::ImportValue": "x" }, ctx)).toThrow("No export named x found");
   });
 
   it("finds the resources a value refers to", () => {

@@ -7,11 +7,14 @@ import { LocalDeployer } from "../../../api/local/deployer/index.js";
 import { LocalEventBridge } from "../../../api/local/eventbridge/index.js";
 import { createTestTable } from "../../support/dynamo.js";
 
-/** A config (YAML text) compiled for project shop, stage dev, with local placeholder artifacts. */
-export function compiled(yaml: string): { template: Template; parameters: Record<string, string> } {
+/** A config (YAML text) compiled for stage dev of `project`, with local placeholder artifacts. */
+export function compiled(
+  yaml: string,
+  project = "shop",
+): { template: Template; parameters: Record<string, string> } {
   const loaded = loadConfig(yaml);
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  const result = compile(loaded.config, { project: "shop", stage: "dev" });
+  const result = compile(loaded.config, { project, stage: "dev" });
   return {
     template: result.template as unknown as Template,
     parameters: fillParameters(result.parameters, {}, localPlaceholder),
