@@ -23,6 +23,13 @@ export interface CompileTarget {
   project: string;
   stage: string;
   region?: string;
+  /**
+   * Leads the stack name and every physical name in it (`sy-` in AWS, empty locally): the deploy
+   * role may only touch resources named with it, so a name that cannot carry it is a config error.
+   */
+  stackPrefix?: string;
+  /** Set as `PermissionsBoundary` on every `AWS::IAM::Role`; a role with another boundary is refused. */
+  permissionsBoundary?: string;
 }
 
 /** Mutable state of one compilation; resource modules add to it, index.ts assembles the template. */
@@ -43,7 +50,7 @@ export class CompileContext {
     readonly config: Config,
     readonly target: CompileTarget,
   ) {
-    this.stack = stackName(target.project, target.stage);
+    this.stack = stackName(target.project, target.stage, target.stackPrefix);
   }
 
   add(owner: string, logicalId: string, resource: CfnResource): string {
@@ -86,9 +93,18 @@ export class CompileContext {
    * Without a known region the name is completed at deploy time with room left for the longest region.
    */
   roleName(name: string): unknown {
-    if (this.target.region)
-      return physicalName(`${this.stack}-${name}-${this.target.region}`, NAME_LIMITS.role);
-    return sub(`${physicalName(`${this.stack}-${name}`, NAME_LIMITS.role - 15)}-\${AWS::Region}`);
+    return this.accountWideName(name, NAME_LIMITS.role);
+  }
+
+  /** Names unique per account rather than per region (IAM roles, instance profiles), as roleName. */
+  accountWideName(name: string, limit: number): unknown {
+    if (this.target.region) return physicalName(`${this.stack}-${name}-${this.target.region}`, limit);
+    return sub(`${physicalName(`${this.stack}-${name}`, limit - 15)}-\${AWS::Region}`);
+  }
+
+  /** `<stack>-<name>` within an AWS name limit: what every regional physical name looks like. */
+  physicalName(name: string, limit: number): string {
+    return physicalName(`${this.stack}-${name}`, limit);
   }
 
   addQueuePolicyStatement(queueName: string, statement: unknown): void {

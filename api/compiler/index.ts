@@ -4,13 +4,18 @@ import { resolveDirectives } from "./directives.js";
 import { checkTemplateLimits, TEMPLATE_LIMITS } from "./limits.js";
 import { pascalCase } from "./naming.js";
 import { applyOverrides } from "./overrides.js";
+import { applyPermissionsBoundary } from "./permissions-boundary.js";
 import { compilerFor, referenceableParams } from "./registry.js";
 import { queuePolicies } from "./resources/sqs-queue.js";
+import { scopePhysicalNames } from "./scoped-names.js";
 import type { CfnOutput, CfnTemplate } from "./template.js";
 
 export { ConfigValidationError } from "../config/index.js";
+export type { CompileTarget } from "./context.js";
 export { checkTemplateLimits, TEMPLATE_LIMITS } from "./limits.js";
+export { stackName } from "./naming.js";
 export { NETWORK_PARAMETERS } from "./network.js";
+export { SCOPED_NAMES } from "./scoped-names.js";
 export type { CfnResource, CfnTemplate } from "./template.js";
 
 /** Our stack-tag prefix (Stacktape uses `stp:`). */
@@ -63,6 +68,9 @@ export function compile(config: Config, target: CompileTarget): CompileResult {
   }
 
   applyOverrides(ctx);
+  // Last, so raw resources and overrides are held to the same naming and boundary as compiled ones.
+  scopePhysicalNames(ctx);
+  applyPermissionsBoundary(ctx);
 
   for (const use of ctx.logicalIdReferences) {
     if (!ctx.resources[use.logicalId]) {

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 
 /**
  * Names, as in Stacktape (reference/stacktape.md §1.4, §2.4, §6): logical IDs
- * `PascalCase(<resource>-<specifier>-<CfnTypeLastSegment>)`, physical names `<project>-<stage>-<resource>`
- * truncated at the AWS limit with a 6-hex shake256 suffix.
+ * `PascalCase(<resource>-<specifier>-<CfnTypeLastSegment>)`, physical names `<stack>-<resource>` where the
+ * stack is `<prefix><project>-<stage>`, truncated at the AWS limit with a 6-hex shake256 suffix.
  */
 
 /** AWS name length limits of the things we name. */
@@ -15,9 +15,19 @@ export const NAME_LIMITS = {
   queue: 80,
   role: 64,
   api: 128,
+  stateMachine: 80,
+  /** Batch compute environments, job queues and job definitions. */
+  batch: 128,
+  instanceProfile: 128,
+  logGroup: 512,
+  ecsCluster: 255,
 } as const;
 
-export const stackName = (project: string, stage: string) => `${project}-${stage}`;
+/**
+ * `<prefix><project>-<stage>`. The prefix (e.g. `sy-`) is what the deploy role's IAM is scoped to, so
+ * it leads the stack name and thereby every physical name derived from it.
+ */
+export const stackName = (project: string, stage: string, prefix = "") => `${prefix}${project}-${stage}`;
 
 // Names repeat across a compile (every reference rebuilds a logical ID), so conversions are cached.
 const pascalCache = new Map<string, string>();

@@ -87,6 +87,7 @@ export function compileSubscription(
     ctx.add(consumer, roleId, {
       Type: "AWS::IAM::Role",
       Properties: {
+        RoleName: ctx.roleName(`${consumer}-event-${index}`),
         AssumeRolePolicyDocument: trustPolicy("events.amazonaws.com"),
         Policies: [
           {

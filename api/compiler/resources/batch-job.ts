@@ -1,7 +1,7 @@
 import { type BatchJobResource, envVarName } from "../../config/index.js";
 import { environmentMap, workloadAccess } from "../connect-to.js";
 import type { CompileContext } from "../context.js";
-import { logicalId, pascalCase } from "../naming.js";
+import { logicalId, NAME_LIMITS, pascalCase } from "../naming.js";
 import { platformSecurityGroups, platformSubnets } from "../network.js";
 import type { ResourceCompiler } from "../registry.js";
 import { compileSubscription } from "../subscriptions.js";
@@ -30,7 +30,9 @@ const LOG_RETENTION_DAYS = 180;
  * batch-job → managed EC2 compute environment (on-demand, or spot), job queue, job definition, job,
  * execution and instance roles, and a Step Functions state machine that submits the job with the
  * triggering event in STP_TRIGGER_EVENT_DATA (Stacktape's contract). Subscriptions target the
- * state machine through a role allowing exactly states:StartExecution on it.
+ * state machine through a role allowing exactly states:StartExecution on it. Everything is named
+ * `<stack>-<job>...`: the deploy role may only create Batch, Step Functions, IAM and log resources by
+ * such names (CloudFormation's generated names for these types do not start with the stack name).
  */
 export const batchJob: ResourceCompiler<BatchJobResource> = {
   compile(name, resource, ctx) {
@@ -42,7 +44,10 @@ export const batchJob: ResourceCompiler<BatchJobResource> = {
 
     ctx.add(name, id.logGroup, {
       Type: "AWS::Logs::LogGroup",
-      Properties: { RetentionInDays: LOG_RETENTION_DAYS },
+      Properties: {
+        LogGroupName: ctx.physicalName(name, NAME_LIMITS.logGroup),
+        RetentionInDays: LOG_RETENTION_DAYS,
+      },
     });
     workloadRole(ctx, name, id.jobRole, "ecs-tasks.amazonaws.com", [], access);
     workloadRole(ctx, name, id.executionRole, "ecs-tasks.amazonaws.com", [
@@ -57,6 +62,7 @@ export const batchJob: ResourceCompiler<BatchJobResource> = {
     ctx.add(name, id.instanceRole, {
       Type: "AWS::IAM::Role",
       Properties: {
+        RoleName: ctx.roleName(`${name}-instance`),
         AssumeRolePolicyDocument: trustPolicy("ec2.amazonaws.com"),
         ManagedPolicyArns: [
           // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub / Step Functions substitution syntax, not a JS template.
@@ -66,12 +72,16 @@ export const batchJob: ResourceCompiler<BatchJobResource> = {
     });
     ctx.add(name, id.instanceProfile, {
       Type: "AWS::IAM::InstanceProfile",
-      Properties: { Roles: [ref(id.instanceRole)] },
+      Properties: {
+        InstanceProfileName: ctx.accountWideName(`${name}-instance`, NAME_LIMITS.instanceProfile),
+        Roles: [ref(id.instanceRole)],
+      },
     });
 
     ctx.add(name, id.computeEnvironment, {
       Type: "AWS::Batch::ComputeEnvironment",
       Properties: {
+        ComputeEnvironmentName: ctx.physicalName(name, NAME_LIMITS.batch),
         Type: "MANAGED",
         State: "ENABLED",
         ComputeResources: {
@@ -92,6 +102,7 @@ export const batchJob: ResourceCompiler<BatchJobResource> = {
     ctx.add(name, id.jobQueue, {
       Type: "AWS::Batch::JobQueue",
       Properties: {
+        JobQueueName: ctx.physicalName(name, NAME_LIMITS.batch),
         Priority: 1,
         State: "ENABLED",
         ComputeEnvironmentOrder: [{ Order: 1, ComputeEnvironment: ref(id.computeEnvironment) }],
@@ -108,6 +119,7 @@ export const batchJob: ResourceCompiler<BatchJobResource> = {
     ctx.add(name, id.jobDefinition, {
       Type: "AWS::Batch::JobDefinition",
       Properties: {
+        JobDefinitionName: ctx.physicalName(name, NAME_LIMITS.batch),
         Type: "container",
         PlatformCapabilities: ["EC2"],
         ContainerProperties: {
@@ -178,6 +190,7 @@ function stateMachine(
   ctx.add(name, id.stateMachineRole, {
     Type: "AWS::IAM::Role",
     Properties: {
+      RoleName: ctx.roleName(`${name}-state-machine`),
       AssumeRolePolicyDocument: trustPolicy("states.amazonaws.com"),
       Policies: [
         {
@@ -225,6 +238,7 @@ function stateMachine(
   ctx.add(name, id.stateMachine, {
     Type: "AWS::StepFunctions::StateMachine",
     Properties: {
+      StateMachineName: ctx.physicalName(name, NAME_LIMITS.stateMachine),
       RoleArn: getAtt(id.stateMachineRole, "Arn"),
       Definition: { StartAt: "SubmitJob", States: { SubmitJob: submit } },
       DefinitionSubstitutions: {

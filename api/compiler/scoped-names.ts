@@ -1,0 +1,122 @@
+import type { CompileContext } from "./context.js";
+import { NAME_LIMITS } from "./naming.js";
+
+/**
+ * Resource types whose ARN carries their name, which is how the deploy role (infra/arns.ts) scopes
+ * them: `<prefix>*` only. CloudFormation's generated names do not reliably start with the stack name
+ * (state machines, Batch), so every such resource gets an explicit `<stack>-...` name, and a name a
+ * config sets (raw `cloudformationResources`, `overrides`) must keep the prefix.
+ */
+interface ScopedName {
+  property: string;
+  limit: number;
+  /** IAM names are unique per account, not per region: the default name carries the region. */
+  accountWide?: boolean;
+}
+
+export const SCOPED_NAMES: Readonly<Record<string, ScopedName>> = {
+  "AWS::Events::EventBus": { property: "Name", limit: NAME_LIMITS.bus },
+  "AWS::Events::Rule": { property: "Name", limit: NAME_LIMITS.rule },
+  "AWS::Events::Archive": { property: "ArchiveName", limit: NAME_LIMITS.archive },
+  "AWS::Lambda::Function": { property: "FunctionName", limit: NAME_LIMITS.lambda },
+  "AWS::SQS::Queue": { property: "QueueName", limit: NAME_LIMITS.queue },
+  "AWS::StepFunctions::StateMachine": { property: "StateMachineName", limit: NAME_LIMITS.stateMachine },
+  "AWS::Batch::ComputeEnvironment": { property: "ComputeEnvironmentName", limit: NAME_LIMITS.batch },
+  "AWS::Batch::JobQueue": { property: "JobQueueName", limit: NAME_LIMITS.batch },
+  "AWS::Batch::JobDefinition": { property: "JobDefinitionName", limit: NAME_LIMITS.batch },
+  "AWS::IAM::Role": { property: "RoleName", limit: NAME_LIMITS.role, accountWide: true },
+  "AWS::IAM::InstanceProfile": {
+    property: "InstanceProfileName",
+    limit: NAME_LIMITS.instanceProfile,
+    accountWide: true,
+  },
+  "AWS::ECS::Cluster": { property: "ClusterName", limit: NAME_LIMITS.ecsCluster },
+  "AWS::Logs::LogGroup": { property: "LogGroupName", limit: NAME_LIMITS.logGroup },
+};
+
+/** Lambda's own log groups are `/aws/lambda/<function>`; the deploy role may create those too. */
+const LOG_GROUP_HEADS = ["", "/aws/lambda/"];
+
+/**
+ * Names every name-scoped resource that has no name yet (`<stack>-<LogicalId>`), and refuses a name
+ * that does not start with the stack prefix. Runs after raw resources and overrides are in place.
+ */
+export function scopePhysicalNames(ctx: CompileContext): void {
+  const prefix = ctx.target.stackPrefix ?? "";
+  for (const [logicalId, resource] of Object.entries(ctx.resources)) {
+    const scoped = SCOPED_NAMES[resource.Type];
+    if (!scoped) continue;
+    resource.Properties ??= {};
+    const properties = resource.Properties;
+    const name = properties[scoped.property];
+    if (name === undefined) {
+      properties[scoped.property] = defaultName(ctx, logicalId, scoped, properties);
+      continue;
+    }
+    if (prefix === "" || carriesPrefix(name, prefix, ctx.stack, resource.Type)) continue;
+    const owner = ctx.owners.get(logicalId);
+    if (properties.EventSourceName !== undefined && owner) {
+      ctx.error(
+        ["resources", owner, "properties", "eventSourceName"],
+        `A partner event bus is named after its event source (${JSON.stringify(name)}), and Switchyard may only deploy buses named with "${prefix}". Associate the partner event source outside Switchyard and subscribe to it with eventBusArn.`,
+      );
+      continue;
+    }
+    ctx.error(
+      configPathOfProperty(ctx, logicalId, scoped.property),
+      `${resource.Type} ${logicalId} is named ${JSON.stringify(name)}, but Switchyard may only deploy ${resource.Type} names starting with "${prefix}" (this stack's start with "${ctx.stack}-"). Remove the name to get one, or start it with "${ctx.stack}-" (or \${AWS::StackName}- in Fn::Sub).`,
+    );
+  }
+}
+
+function defaultName(
+  ctx: CompileContext,
+  logicalId: string,
+  scoped: ScopedName,
+  properties: Record<string, unknown>,
+): unknown {
+  if (scoped.accountWide) return ctx.accountWideName(logicalId, scoped.limit);
+  if (scoped.property === "QueueName" && properties.FifoQueue === true)
+    return `${ctx.physicalName(logicalId, scoped.limit - 5)}.fifo`;
+  return ctx.physicalName(logicalId, scoped.limit);
+}
+
+/**
+ * Whether a name provably starts with the prefix. A plain string must; an `Fn::Sub` must once
+ * `${AWS::StackName}` is read as the stack name, unless its literal head is too short to tell
+ * (a variable comes first). Other intrinsics cannot be checked here; IAM still checks them.
+ */
+function carriesPrefix(name: unknown, prefix: string, stack: string, type: string): boolean {
+  const head = literal(name, stack);
+  if (head === undefined) return typeof name !== "string";
+  const heads = type === "AWS::Logs::LogGroup" ? LOG_GROUP_HEADS : [""];
+  return heads.some((before) => {
+    const required = before + prefix;
+    if (head.startsWith(required)) return true;
+    return typeof name !== "string" && head.length < required.length && required.startsWith(head);
+  });
+}
+
+/** The text before the first substitution of a string or `Fn::Sub` name. */
+function literal(name: unknown, stack: string): string | undefined {
+  if (typeof name === "string") return name;
+  const sub = (name as { "Fn::Sub"?: unknown } | null)?.["Fn::Sub"];
+  const text = typeof sub === "string" ? sub : Array.isArray(sub) ? sub[0] : undefined;
+  if (typeof text !== "string") return undefined;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax, not a JS template.
+  return text.replaceAll("${AWS::StackName}", stack).split("${")[0];
+}
+
+/** Where a config set the name: a raw resource, an override, or (for a partner bus) the resource. */
+export function configPathOfProperty(
+  ctx: CompileContext,
+  logicalId: string,
+  property: string,
+): (string | number)[] {
+  const owner = ctx.owners.get(logicalId);
+  if (!owner) return ["cloudformationResources", logicalId, "Properties", property];
+  const override = ctx.resource(owner).overrides?.[logicalId];
+  if (override && Object.keys(override).some((key) => key.split(".")[0] === property))
+    return ["resources", owner, "overrides", logicalId, property];
+  return ["resources", owner];
+}
