@@ -12,6 +12,7 @@ import type { OperationStatus } from "./port.js";
 
 export async function reconcile(ctx: DeploymentsContext, deployment: Deployment): Promise<Deployment> {
   if (isTerminal(deployment.status)) {
+    await repairStage(ctx, deployment);
     await ctx.locks.release(deployment.project, deployment.stage, deployment.id);
     return deployment;
   }
@@ -115,6 +116,43 @@ export async function finish(
   }
   await ctx.locks.release(deployment.project, deployment.stage, deployment.id);
   return updated;
+}
+
+/**
+ * A process that stopped between recording a deployment's end and updating its stage leaves the
+ * stage naming a finished deployment as current: record that deployment's outcome on it now.
+ */
+async function repairStage(ctx: DeploymentsContext, deployment: Deployment): Promise<void> {
+  const stage = await ctx.stages.get(deployment.project, deployment.stage);
+  if (!stage || stage.currentDeploymentId !== deployment.id) return;
+  let stackOutputs: Record<string, string> | undefined;
+  if (deployment.status === "SUCCEEDED" && deployment.kind !== "teardown" && !deployment.noop) {
+    try {
+      stackOutputs = (
+        await ctx.deployer.describe({
+          stackName: deployment.stackName,
+          ...(deployment.stackId ? { stackId: deployment.stackId } : {}),
+          token: deployment.token,
+        })
+      ).outputs;
+    } catch (err) {
+      ctx.log.warn("could not read outputs to repair a stage", {
+        deploymentId: deployment.id,
+        error: String(err),
+      });
+    }
+  }
+  const outcome: Outcome = {
+    status: deployment.status as Outcome["status"],
+    ...(stackOutputs ? { stackOutputs } : {}),
+    ...(deployment.stackId ? { stackId: deployment.stackId } : {}),
+  };
+  await ctx.stages.save(
+    deployment.project,
+    deployment.stage,
+    stageFields(deployment, outcome, stage),
+    ctx.now(),
+  );
 }
 
 function stageFields(d: Deployment, outcome: Outcome, stage: Stage): Partial<Stage> {

@@ -158,7 +158,12 @@ export async function readStage(
   const found = await ctx.stages.get(project, stage);
   if (!found?.currentDeploymentId) return found;
   const before = await ctx.deployments.get(found.currentDeploymentId);
-  if (!before || isTerminal(before.status)) return found;
+  if (!before) return found;
+  if (isTerminal(before.status)) {
+    // Ended, but the stage was not updated (the process stopped in between): repair it.
+    await reconcile(ctx, before);
+    return ctx.stages.get(project, stage);
+  }
   const after = await readDeployment(ctx, before.id);
   return after && isTerminal(after.status) ? ctx.stages.get(project, stage) : found;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reconcile } from "../../../api/deployments/reconcile.js";
 import { handleStackStatusChange } from "../../../api/deployments/stack-events.js";
-import { deploy } from "../../../api/deployments/use-cases.js";
+import { deploy, readStage } from "../../../api/deployments/use-cases.js";
 import type { AppDeps } from "../../../api/deps.js";
 import { silentLogger } from "../../../api/http/logger.js";
 import { createStore } from "../../../api/store/index.js";
@@ -105,5 +105,29 @@ describe("reconcile", () => {
       }),
     ).toEqual({});
     expect(await handleStackStatusChange(deps, { ...event, "detail-type": "Other" })).toEqual({});
+  });
+});
+
+describe("a stage left behind by a process that stopped mid-finish", () => {
+  it("is repaired from the ended deployment on the next read", async () => {
+    await world.postConfig("resources:\n  audit:\n    type: event-bus\n");
+    const started = await deploy(world.ctx, { project: "shop", stage: "repair", actor: "key_test" });
+    await world.deployer.idle();
+    // The deployment record says SUCCEEDED, the stage was never told.
+    await world.ctx.deployments.update(started, {
+      status: "SUCCEEDED",
+      finishedAt: world.ctx.now().toISOString(),
+    });
+    expect(await world.ctx.stages.get("shop", "repair")).toMatchObject({
+      status: "DEPLOYING",
+      currentDeploymentId: started.id,
+    });
+    const stage = await readStage(world.ctx, "shop", "repair");
+    expect(stage).toMatchObject({ status: "DEPLOYED", lastSucceededDeploymentId: started.id });
+    expect(stage?.currentDeploymentId).toBeUndefined();
+    expect(stage?.outputs.audit?.arn).toBe(
+      "arn:aws:events:us-east-1:000000000000:event-bus/shop-repair-audit",
+    );
+    expect(await world.ctx.locks.get("shop", "repair")).toBeUndefined();
   });
 });
