@@ -31,13 +31,15 @@ export async function prepareTemplate(
         )
       : problems.notFound(`Project ${input.project} has no config version ${input.configVersion}.`);
   }
-  let compiled: ReturnType<DeploymentsContext["compile"]>;
+  let compiled: Awaited<ReturnType<DeploymentsContext["compile"]>>;
   try {
-    compiled = ctx.compile(version.config as never, {
-      // The compiler names the stack and its resources `<project>-<stage>-...`: the prefix leads them all.
-      project: `${ctx.settings.stackPrefix ?? ""}${input.project}`,
+    compiled = await ctx.compile(version.config as never, {
+      project: input.project,
       stage: input.stage,
       ...(ctx.settings.region ? { region: ctx.settings.region } : {}),
+      // infra/ lets the deploy role touch only names with the prefix and create only bounded roles.
+      ...(ctx.settings.stackPrefix ? { stackPrefix: ctx.settings.stackPrefix } : {}),
+      ...(ctx.settings.permissionsBoundary ? { permissionsBoundary: ctx.settings.permissionsBoundary } : {}),
     });
   } catch (err) {
     const errors = (err as { errors?: { path: string; message: string; line?: number; column?: number }[] })

@@ -25,8 +25,14 @@ export interface CompiledStack {
 
 export type CompileFn = (
   config: never,
-  target: { project: string; stage: string; region?: string },
-) => CompiledStack;
+  target: {
+    project: string;
+    stage: string;
+    region?: string;
+    stackPrefix?: string;
+    permissionsBoundary?: string;
+  },
+) => CompiledStack | Promise<CompiledStack>;
 
 export interface DeploymentSettings {
   /** How long a stage lock holds without being extended (reconcile extends it while a stack works). */
@@ -39,6 +45,8 @@ export interface DeploymentSettings {
   eventStreamMaxMs: number;
   /** Leads stack and physical names (`sy-` in AWS by default); empty locally. */
   stackPrefix?: string;
+  /** Put on every IAM role of a stack (SWITCHYARD_PERMISSIONS_BOUNDARY_ARN in AWS); none locally. */
+  permissionsBoundary?: string;
   /** The region templates are compiled for, when known. */
   region?: string;
   /** Values for template parameters a deployment did not supply (local placeholders). */

@@ -3,12 +3,17 @@
  * reconcile a deployment from a stack operation's token (local engine callbacks, the Lambda's
  * CloudFormation "Stack Status Change" handler).
  */
-import { compile } from "../compiler/index.js";
 import type { AppDeps } from "../deps.js";
 import { problems } from "../http/problem.js";
 import { isTerminal } from "../store/deployments.js";
-import { type CompileFn, DEFAULT_SETTINGS, type DeploymentsContext, deploymentStores } from "./context.js";
-import { deploymentIdOf } from "./names.js";
+import {
+  type CompiledStack,
+  type CompileFn,
+  DEFAULT_SETTINGS,
+  type DeploymentsContext,
+  deploymentStores,
+} from "./context.js";
+import { deploymentIdOf, stackNameOfId, stagesOfStack, tokenOf } from "./names.js";
 import { reconcile } from "./reconcile.js";
 
 export type { DeploymentSettings } from "./context.js";
@@ -24,7 +29,7 @@ export function deploymentsContext(deps: AppDeps): DeploymentsContext {
       ...deploymentStores(deps.table),
       configs: deps.store.configs,
       deployer: deps.deployer,
-      compile: compile as unknown as CompileFn,
+      compile: compileOnFirstUse,
       now: deps.now,
       log: deps.log,
       settings: { ...DEFAULT_SETTINGS, ...deps.deploymentSettings },
@@ -32,6 +37,33 @@ export function deploymentsContext(deps: AppDeps): DeploymentsContext {
     contexts.set(deps, ctx);
   }
   return ctx;
+}
+
+// The compiler (with the config schemas and YAML) is loaded by the first deployment or preview, not
+// at every cold start: most requests never compile.
+let compiler: Promise<typeof import("../compiler/index.js")> | undefined;
+const compileOnFirstUse: CompileFn = async (config, target) => {
+  compiler ??= import("../compiler/index.js");
+  return (await compiler).compile(config, target) as unknown as CompiledStack;
+};
+
+/**
+ * Reconciles the deployment running on a stack, found from the stack's name (prefix stripped) when an
+ * event carries no token of ours (an operation started outside Switchyard on one of its stacks).
+ */
+export async function reconcileStack(
+  deps: AppDeps,
+  stackId: string | undefined,
+): Promise<string | undefined> {
+  const stackName = stackId ? stackNameOfId(stackId) : undefined;
+  if (!stackName) return undefined;
+  const ctx = deploymentsContext(deps);
+  for (const { project, stage } of stagesOfStack(stackName, ctx.settings.stackPrefix)) {
+    const record = await ctx.stages.get(project, stage);
+    if (record?.stackName !== stackName || (record.stackId && record.stackId !== stackId)) continue;
+    return record.currentDeploymentId ? reconcileToken(deps, tokenOf(record.currentDeploymentId)) : undefined;
+  }
+  return undefined;
 }
 
 /** Reconciles the deployment a stack operation belongs to; other stacks' operations are ignored. */

@@ -3,7 +3,7 @@
  * §7.5) drive reconcile in AWS: the event's client-request-token names the deployment.
  */
 import type { AppDeps } from "../deps.js";
-import { reconcileToken } from "./index.js";
+import { reconcileStack, reconcileToken } from "./index.js";
 
 export interface StackStatusChangeEvent {
   source?: string;
@@ -28,7 +28,9 @@ export async function handleStackStatusChange(
     });
     return {};
   }
-  const status = await reconcileToken(deps, event.detail?.["client-request-token"]);
+  const status =
+    (await reconcileToken(deps, event.detail?.["client-request-token"])) ??
+    (await reconcileStack(deps, event.detail?.["stack-id"]));
   deps.log.info("stack status change", {
     stackId: event.detail?.["stack-id"],
     stackStatus: event.detail?.["status-details"]?.status,

@@ -41,6 +41,10 @@ const deps: AppDeps = {
     ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
     // infra/ scopes IAM to stacks and resources named with this prefix.
     ...(process.env.SWITCHYARD_STACK_PREFIX ? { stackPrefix: process.env.SWITCHYARD_STACK_PREFIX } : {}),
+    // ... and lets it create only roles that carry this boundary.
+    ...(process.env.SWITCHYARD_PERMISSIONS_BOUNDARY_ARN
+      ? { permissionsBoundary: process.env.SWITCHYARD_PERMISSIONS_BOUNDARY_ARN }
+      : {}),
   },
 };
 

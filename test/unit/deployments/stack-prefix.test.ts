@@ -1,0 +1,115 @@
+/**
+ * In AWS, stacks are `<prefix><project>-<stage>` with the boundary on every role (infra/ scopes the
+ * deploy role to both); CloudFormation's status events are mapped back to the stage by that name.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepareTemplate } from "../../../api/deployments/compile-version.js";
+import { deploymentsContext } from "../../../api/deployments/index.js";
+import { stackNameOfId, stagesOfStack } from "../../../api/deployments/names.js";
+import { localPlaceholder } from "../../../api/deployments/parameters.js";
+import { handleStackStatusChange } from "../../../api/deployments/stack-events.js";
+import { deploy } from "../../../api/deployments/use-cases.js";
+import type { AppDeps } from "../../../api/deps.js";
+import { silentLogger } from "../../../api/http/logger.js";
+import { createStore } from "../../../api/store/index.js";
+import { deploymentsWorld } from "./support.js";
+
+const BOUNDARY = "arn:aws:iam::000000000000:policy/Switchyard-WorkloadBoundary";
+
+let world: Awaited<ReturnType<typeof deploymentsWorld>>;
+let deps: AppDeps;
+beforeAll(async () => {
+  world = await deploymentsWorld();
+  deps = {
+    table: world.table,
+    store: createStore(world.table),
+    deployer: world.deployer,
+    log: silentLogger,
+    now: world.ctx.now,
+    // As api/entry/lambda.ts reads them from AWS_REGION, SWITCHYARD_STACK_PREFIX and SWITCHYARD_PERMISSIONS_BOUNDARY_ARN.
+    deploymentSettings: {
+      region: "us-east-1",
+      stackPrefix: "sy-",
+      permissionsBoundary: BOUNDARY,
+      parameterFallback: localPlaceholder,
+    },
+  };
+});
+afterAll(() => world.close());
+
+describe("stack names mapped back to stages", () => {
+  it("strip the prefix and offer every <project>-<stage> split with a valid stage name", () => {
+    expect(stagesOfStack("sy-shop-eu-dev", "sy-")).toEqual([
+      { project: "shop", stage: "eu-dev" },
+      { project: "shop-eu", stage: "dev" },
+    ]);
+    expect(stagesOfStack("shop-dev")).toEqual([{ project: "shop", stage: "dev" }]);
+    // Not ours: another prefix, or a stage name no stage can have.
+    expect(stagesOfStack("other-shop-dev", "sy-")).toEqual([]);
+    expect(stagesOfStack("sy-shop-d", "sy-")).toEqual([]);
+    expect(stackNameOfId("arn:aws:cloudformation:eu-west-1:123456789012:stack/sy-shop-dev/0a1b-2c3d")).toBe(
+      "sy-shop-dev",
+    );
+  });
+});
+
+describe("a deployment under the prefix and boundary", () => {
+  it("compiles every name with the prefix and every role with the boundary", async () => {
+    await world.postConfig(
+      [
+        "resources:",
+        "  orders:",
+        "    type: event-bus",
+        "  billing:",
+        "    type: function",
+        "    properties:",
+        "      packaging: { type: stacktape-lambda-buildpack, properties: { entryfilePath: src/billing.ts } }",
+        "      events:",
+        "        - type: event-bus",
+        "          properties: { eventBusName: orders, eventPattern: { source: [shop] } }",
+      ].join("\n"),
+    );
+    const prepared = await prepareTemplate(deploymentsContext(deps), { project: "shop", stage: "prod" });
+    expect(prepared.stackName).toBe("sy-shop-prod");
+    const resources = Object.values(prepared.template.Resources) as {
+      Type: string;
+      Properties: Record<string, unknown>;
+    }[];
+    const roles = resources.filter((r) => r.Type === "AWS::IAM::Role");
+    expect(roles.length).toBeGreaterThan(0);
+    for (const role of roles) {
+      expect(role.Properties.PermissionsBoundary).toBe(BOUNDARY);
+      expect(role.Properties.RoleName).toMatch(/^sy-shop-prod-/);
+    }
+    const fn = resources.find((r) => r.Type === "AWS::Lambda::Function")!;
+    expect(fn.Properties.FunctionName).toBe("sy-shop-prod-billing");
+  });
+
+  it("is reconciled from a status change event that carries no token of ours, by its stack's name", async () => {
+    const ctx = deploymentsContext(deps);
+    const started = await deploy(ctx, { project: "shop", stage: "live", actor: "key_test" });
+    expect(started.stackName).toBe("sy-shop-live");
+    await world.deployer.idle();
+    const event = (stackId: string | undefined) => ({
+      source: "aws.cloudformation",
+      "detail-type": "CloudFormation Stack Status Change",
+      detail: {
+        "stack-id": stackId,
+        "status-details": { status: "CREATE_COMPLETE" },
+        "client-request-token": "Console-CreateStack-1",
+      },
+    });
+    // Someone else's stack, or one whose name is not a stage of ours: nothing happens.
+    const foreign = "arn:aws:cloudformation:us-east-1:000000000000:stack/shop-live/1234";
+    expect(await handleStackStatusChange(deps, event(foreign))).toEqual({});
+    expect((await ctx.deployments.get(started.id))?.status).toBe("IN_PROGRESS");
+
+    expect(await handleStackStatusChange(deps, event(started.stackId))).toEqual({
+      deploymentStatus: "SUCCEEDED",
+    });
+    expect(await ctx.stages.get("shop", "live")).toMatchObject({
+      status: "DEPLOYED",
+      stackName: "sy-shop-live",
+    });
+  });
+});
