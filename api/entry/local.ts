@@ -9,13 +9,17 @@ import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApp } from "../app.js";
 import { ensureBootstrapAdminKey } from "../auth/bootstrap.js";
+import { LocalBusOps } from "../buses/local.js";
 import type { AppDeps } from "../deps.js";
 import { createLogger, type Logger } from "../http/logger.js";
+import {
+  createLocalDeployer,
+  LOCAL_DEPLOYMENT_SETTINGS,
+  reconcileOnSettle,
+} from "../local/deployer/index.js";
+import { LocalEventBridge } from "../local/eventbridge/index.js";
 import { createDynamoClients, localDynamoConfig } from "../store/client.js";
 import { startDynalite } from "../store/dynalite.js";
-import { createLocalDeployer, LOCAL_DEPLOYMENT_SETTINGS, reconcileOnSettle } from "../local/deployer/index.js";
-import { LocalBusOps } from "../buses/local.js";
-import { LocalEventBridge } from "../local/eventbridge/index.js";
 import { createStore } from "../store/index.js";
 import { ensureTable } from "../store/table.js";
 
