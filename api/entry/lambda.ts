@@ -1,20 +1,20 @@
 /**
  * Composition root on AWS Lambda: SDK clients from the environment, the same app through
- * hono/aws-lambda. Module scope runs once per cold start, so clients are built here, not per request.
+ * hono/aws-lambda. Module scope runs once per cold start, so the store's client is built here, not per
+ * request; the CloudFormation and EventBridge adapters are built by their first call (lazy-port.ts).
  */
 
-import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { handle } from "hono/aws-lambda";
 import { createApp } from "../app.js";
-import { CloudFormationDeployer } from "../aws/cloudformation.js";
-import { AwsBusOps } from "../aws/eventbridge.js";
+import type { BusOps } from "../buses/port.js";
+import type { Deployer } from "../deployments/port.js";
 import { handleStackStatusChange, type StackStatusChangeEvent } from "../deployments/stack-events.js";
 import type { AppDeps } from "../deps.js";
 import { createLogger } from "../http/logger.js";
 import { createDynamoClients } from "../store/client.js";
 import { createStore } from "../store/index.js";
 import { loadAdminKey } from "./admin-key.js";
+import { onFirstCall } from "./lazy-port.js";
 
 function required(name: string): string {
   const value = process.env[name];
@@ -31,12 +31,14 @@ const deps: AppDeps = {
   // Top-level await: the secret is read during init, once per cold start, never per request.
   adminKey: await loadAdminKey(process.env),
   now: () => new Date(),
-  deployer: new CloudFormationDeployer({
-    client: new CloudFormationClient({ region: process.env.AWS_REGION }),
-    // The role CloudFormation assumes for user stacks, when infra/ provides one.
-    ...(process.env.SWITCHYARD_CFN_ROLE_ARN ? { roleArn: process.env.SWITCHYARD_CFN_ROLE_ARN } : {}),
+  // CloudFormation and EventBridge (SDK clients included) load on the first request that needs them:
+  // most requests read the store only, and every cold start would otherwise parse both SDKs.
+  deployer: onFirstCall<Deployer>(async () =>
+    (await import("./aws-adapters.js")).createDeployer(process.env),
+  ),
+  busOps: onFirstCall<BusOps>(async () => (await import("./aws-adapters.js")).createBusOps(process.env), {
+    kind: "aws",
   }),
-  busOps: new AwsBusOps(new EventBridgeClient({ region: process.env.AWS_REGION })),
   deploymentSettings: {
     ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
     // infra/ scopes IAM to stacks and resources named with this prefix.
