@@ -143,9 +143,10 @@ describe("a multi-container workload on npm start", () => {
     for (const container of containers) {
       expect(container.Environment).toContainEqual({ Name: "STP_ORDER_EVENTS_ARN", Value: busArn });
     }
+    // The built image is the local placeholder for its artifact; the prebuilt one is as the config names it.
     expect(containers.map((c) => c.Image)).toEqual([
       expect.stringContaining("orderservice.web"),
-      expect.stringContaining("orderservice.metrics"),
+      "public.ecr.aws/example/metrics:1",
     ]);
     const taskRole = stack.resources.OrderServiceTaskRole!.properties.Policies as {
       PolicyDocument: { Statement: { Action: string[]; Resource: string[] }[] };

@@ -192,15 +192,7 @@ function containerDefinition(
     ...access.environment,
   };
   const ports = [...new Set((container.events ?? []).map((e) => e.properties.containerPort))];
-  const image = ctx.parameter(
-    `${pascalCase(workload)}${pascalCase(container.name)}ImageUri`,
-    "image-uri",
-    containerArtifact(workload, container.name),
-    {
-      Type: "String",
-      Description: `Container image URI of container ${container.name} of workload ${workload}.`,
-    },
-  );
+  const image = containerImage(ctx, workload, container);
   return {
     Name: container.name,
     Image: image,
@@ -228,6 +220,25 @@ function containerDefinition(
       },
     },
   };
+}
+
+/**
+ * A prebuilt image the config names is used as is; every other packaging is built per deployment,
+ * so its image URI is a template Parameter filled from the deployment's artifacts.
+ */
+function containerImage(ctx: CompileContext, workload: string, container: Container): unknown {
+  const named = container.packaging.properties?.image;
+  if (container.packaging.type === "prebuilt-image" && typeof named === "string" && named !== "")
+    return named;
+  return ctx.parameter(
+    `${pascalCase(workload)}${pascalCase(container.name)}ImageUri`,
+    "image-uri",
+    containerArtifact(workload, container.name),
+    {
+      Type: "String",
+      Description: `Container image URI of container ${container.name} of workload ${workload}.`,
+    },
+  );
 }
 
 interface HttpTarget {

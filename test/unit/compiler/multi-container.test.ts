@@ -83,14 +83,13 @@ describe("a multi-container workload that publishes to a bus", () => {
     expect(containerDefinitions[0]!.Environment).toContainEqual({ Name: "PORT", Value: "3000" });
   });
 
-  it("takes each container's image from its own template Parameter, and the network from the platform", () => {
+  it("takes a built image from the container's own template Parameter, a prebuilt one as named, and the network from the platform", () => {
     expect(containerDefinitions.map((c) => c.Image)).toEqual([
       { Ref: "OrderServiceWebImageUri" },
-      { Ref: "OrderServiceMetricsImageUri" },
+      "public.ecr.aws/example/metrics:1",
     ]);
     expect(result.parameters).toEqual([
       { name: "OrderServiceWebImageUri", kind: "image-uri", resource: "orderService.web" },
-      { name: "OrderServiceMetricsImageUri", kind: "image-uri", resource: "orderService.metrics" },
       { name: "PlatformSubnetIds", kind: "subnet-ids", resource: "platform" },
       { name: "PlatformSecurityGroupIds", kind: "security-group-ids", resource: "platform" },
       { name: "PlatformVpcId", kind: "vpc-id", resource: "platform" },
@@ -149,7 +148,8 @@ describe("a workload without HTTP events or scaling", () => {
   it("runs one task, needs no VPC, and has no autoscaling or API resources", () => {
     expect(resources.WebService!.Properties!.DesiredCount).toBe(1);
     expect(resources.WebService!.Properties!.ServiceRegistries).toBeUndefined();
-    expect(result.parameters.map((p) => p.kind)).toEqual(["image-uri", "subnet-ids", "security-group-ids"]);
+    // Its one container is a prebuilt image the config names: no artifact to supply.
+    expect(result.parameters.map((p) => p.kind)).toEqual(["subnet-ids", "security-group-ids"]);
     const types = Object.values(resources).map((r) => r.Type);
     for (const absent of [
       "AWS::ApplicationAutoScaling::ScalableTarget",
