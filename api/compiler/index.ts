@@ -7,6 +7,7 @@ import { applyOverrides } from "./overrides.js";
 import { applyPermissionsBoundary } from "./permissions-boundary.js";
 import { compilerFor, referenceableParams } from "./registry.js";
 import { queuePolicies } from "./resources/sqs-queue.js";
+import { checkRouteKeys } from "./route-keys.js";
 import { scopePhysicalNames } from "./scoped-names.js";
 import type { CfnOutput, CfnTemplate } from "./template.js";
 
@@ -70,6 +71,7 @@ export function compile(config: Config, target: CompileTarget): CompileResult {
   applyOverrides(ctx);
   // Last, so raw resources and overrides are held to the same naming and boundary as compiled ones.
   scopePhysicalNames(ctx);
+  checkRouteKeys(ctx);
   applyPermissionsBoundary(ctx);
 
   for (const use of ctx.logicalIdReferences) {

@@ -323,12 +323,10 @@ describe("what a workload may not do", () => {
         `      resources: { cpu: 1, memory: 2048 }\n      containers:\n        - name: app\n          packaging: { type: prebuilt-image }\n          events:\n${events}`,
         "  publicApi:\n    type: http-api-gateway\n",
       );
-    const ports = compileErrors(
-      withEvents(`${http(80, "publicApi")}${http(80, "publicApi")}${http(81, "publicApi")}`),
-    );
+    const ports = compileErrors(withEvents(`${http(80, "publicApi")}${http(81, "publicApi")}`));
     expect(ports).toEqual([
       {
-        path: "resources.web.properties.containers.0.events.2.properties.containerPort",
+        path: "resources.web.properties.containers.0.events.1.properties.containerPort",
         message:
           "HTTP API routes of workload web all reach one container port (app:80); ECS registers a service in one Cloud Map service.",
       },
@@ -340,6 +338,22 @@ describe("what a workload may not do", () => {
         line: 15,
         column: expect.any(Number),
         message: 'httpApiGatewayName "publicapi" is not a resource in this config. Did you mean "publicApi"?',
+      },
+    ]);
+  });
+
+  it("take a route a function already serves on the same HTTP API", () => {
+    const errors = compileErrors(
+      workload(
+        "      resources: { cpu: 1, memory: 2048 }\n      containers:\n        - name: app\n          packaging: { type: prebuilt-image }\n          events:\n            - type: http-api-gateway\n              properties: { containerPort: 80, httpApiGatewayName: api, method: GET, path: /orders }\n",
+        "  api:\n    type: http-api-gateway\n  lister:\n    type: function\n    properties:\n      packaging: { type: custom-artifact }\n      events:\n        - type: http-api-gateway\n          properties: { httpApiGatewayName: api, method: GET, path: /orders }\n",
+      ),
+    );
+    expect(errors).toEqual([
+      {
+        path: "resources.web",
+        message:
+          'Route "GET /orders" of ApiApi is taken twice (ListerEvent0Route and WebEvent0Route); give one of them another method or path.',
       },
     ]);
   });
