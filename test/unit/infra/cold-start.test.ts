@@ -52,6 +52,7 @@ const LAZY = [
   "api/compiler/",
   "api/config/",
   "api/aws/",
+  "api/local/",
 ];
 
 describe("the Lambda's cold start", () => {
@@ -64,7 +65,7 @@ describe("the Lambda's cold start", () => {
     }
   });
 
-  it("leaves the compiler, YAML and the CloudFormation, EventBridge and Secrets Manager SDKs to first use", () => {
+  it("leaves the compiler, YAML, the pattern matcher and the CloudFormation, EventBridge and Secrets Manager SDKs to first use", () => {
     for (const lazy of LAZY) {
       expect(
         [...all].some((s) => s.startsWith(lazy)),
