@@ -23,7 +23,7 @@ export function registerRoutes(app: App, deps: AppDeps, version: string): void {
   configRoutes(app, deps);
   stageRoutes(app, deps);
   deploymentRoutes(app, deps);
-  validateRoutes(app);
+  validateRoutes(app, deps);
   testPatternRoutes(app);
   busRoutes(app, deps);
   settingsRoutes(app, deps);

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { callerOf } from "../auth/index.js";
+import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { bearerSecurity, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
 import { type ProblemDetailItem, ProblemError, problems } from "../http/problem.js";
@@ -80,7 +81,13 @@ const configInvalid = (errors: ProblemDetailItem[]) =>
 const describe = (e: ProblemDetailItem) =>
   `${e.path}${e.line !== undefined ? ` (line ${e.line}, column ${e.column})` : ""}: ${e.message}`;
 
-export function validateRoutes(app: App): void {
+export function validateRoutes(app: App, deps: Pick<AppDeps, "deploymentSettings"> = {}): void {
+  // Compiled as this installation deploys: with its stack prefix and roles' permissions boundary (AWS).
+  const { stackPrefix, permissionsBoundary } = deps.deploymentSettings ?? {};
+  const installation = {
+    ...(stackPrefix ? { stackPrefix } : {}),
+    ...(permissionsBoundary ? { permissionsBoundary } : {}),
+  };
   app.openapi(validateRoute, async (c) => {
     callerOf(c); // authenticated by the /v1 middleware; validating needs no particular role
     const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
@@ -115,7 +122,7 @@ export function validateRoutes(app: App): void {
     const loaded = loadConfig(input, format ? { format } : {});
     if (!loaded.ok) throw configInvalid(loaded.errors);
     try {
-      const result = compile(loaded.config, target);
+      const result = compile(loaded.config, { ...target, ...installation });
       c.get("log").info("config validated", {
         resources: Object.keys(result.template.Resources).length,
         warnings: result.warnings.length + loaded.warnings.length,
