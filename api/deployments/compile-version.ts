@@ -45,13 +45,15 @@ export async function prepareTemplate(
     const errors = (err as { errors?: { path: string; message: string; line?: number; column?: number }[] })
       .errors;
     if (Array.isArray(errors)) {
+      // Lines and columns from the stored text (the config language is loaded by now: it compiled).
+      const { locateProblems } = await import("../config/index.js");
       throw problems.unprocessable(
         "config-invalid",
         "Config does not compile",
         `Config version ${version.version} does not compile for stage ${input.stage}: ${errors
           .map((e) => `${e.path}: ${e.message}`)
           .join("; ")}`,
-        errors,
+        version.source ? locateProblems(version.source, errors) : errors,
       );
     }
     throw err;

@@ -11,6 +11,7 @@ import { handleStackStatusChange } from "../../../api/deployments/stack-events.j
 import { deploy } from "../../../api/deployments/use-cases.js";
 import type { AppDeps } from "../../../api/deps.js";
 import { silentLogger } from "../../../api/http/logger.js";
+import { ProblemError } from "../../../api/http/problem.js";
 import { createStore } from "../../../api/store/index.js";
 import { deploymentsWorld } from "./support.js";
 
@@ -111,5 +112,33 @@ describe("a deployment under the prefix and boundary", () => {
       status: "DEPLOYED",
       stackName: "sy-shop-live",
     });
+  });
+
+  it("is refused, with the line in the stored config, when a raw role names another boundary", async () => {
+    await world.postConfig(
+      [
+        "resources:",
+        "  orders:",
+        "    type: event-bus",
+        "cloudformationResources:",
+        "  AdminRole:",
+        "    Type: AWS::IAM::Role",
+        "    Properties:",
+        "      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] }",
+        "      PermissionsBoundary: arn:aws:iam::aws:policy/AdministratorAccess",
+      ].join("\n"),
+    );
+    const refused = await prepareTemplate(deploymentsContext(deps), { project: "shop", stage: "prod" }).catch(
+      (e) => e,
+    );
+    expect(refused).toBeInstanceOf(ProblemError);
+    expect(refused.status).toBe(422);
+    expect(refused.extensions.errors).toEqual([
+      expect.objectContaining({
+        path: "cloudformationResources.AdminRole.Properties.PermissionsBoundary",
+        line: 9,
+        column: 7,
+      }),
+    ]);
   });
 });
