@@ -38,8 +38,10 @@ export const SCOPED_NAMES: Readonly<Record<string, ScopedName>> = {
 const LOG_GROUP_HEADS = ["", "/aws/lambda/"];
 
 /**
- * Names every name-scoped resource that has no name yet (`<stack>-<LogicalId>`), and refuses a name
- * that does not start with the stack prefix. Runs after raw resources and overrides are in place.
+ * Names every name-scoped resource that has no name yet (`<stack>-<LogicalId>`). Under a prefix, a
+ * name the config set itself (raw resource, override) must start with this stack's name: the deploy
+ * role only manages names with the prefix, and another stack's names are not this config's to take
+ * (squatting them would break that stack's next deployment). Runs after raw resources and overrides.
  */
 export function scopePhysicalNames(ctx: CompileContext): void {
   const prefix = ctx.target.stackPrefix ?? "";
@@ -53,7 +55,8 @@ export function scopePhysicalNames(ctx: CompileContext): void {
       properties[scoped.property] = defaultName(ctx, logicalId, scoped, properties);
       continue;
     }
-    if (prefix === "" || carriesPrefix(name, prefix, ctx.stack, resource.Type)) continue;
+    // Locally nothing scopes names.
+    if (prefix === "") continue;
     const owner = ctx.owners.get(logicalId);
     if (properties.EventSourceName !== undefined && owner) {
       ctx.error(
@@ -62,9 +65,12 @@ export function scopePhysicalNames(ctx: CompileContext): void {
       );
       continue;
     }
+    // The compiler's own names start with the stack's (cut with a hash at AWS's limit).
+    if (!setByConfig(ctx, logicalId, scoped.property)) continue;
+    if (inStackNamespace(name, ctx.stack, resource.Type)) continue;
     ctx.error(
       configPathOfProperty(ctx, logicalId, scoped.property),
-      `${resource.Type} ${logicalId} is named ${JSON.stringify(name)}, but Switchyard may only deploy ${resource.Type} names starting with "${prefix}" (this stack's start with "${ctx.stack}-"). Remove the name to get one, or start it with "${ctx.stack}-" (or \${AWS::StackName}- in Fn::Sub).`,
+      `${resource.Type} ${logicalId} is named ${JSON.stringify(name)}, but names in this stack must start with "${ctx.stack}-": Switchyard's deploy role only manages names starting with "${prefix}", and other stacks' names are not this config's to take. Remove the name to get one, or start it with "${ctx.stack}-" (in Fn::Sub, \${AWS::StackName}-).`,
     );
   }
 }
@@ -82,19 +88,14 @@ function defaultName(
 }
 
 /**
- * Whether a name provably starts with the prefix. A plain string must; an `Fn::Sub` must once
- * `${AWS::StackName}` is read as the stack name, unless its literal head is too short to tell
- * (a variable comes first). Other intrinsics cannot be checked here; IAM still checks them.
+ * Whether a name provably starts with the stack's name: a plain string, or an `Fn::Sub` once
+ * `${AWS::StackName}` is read as the stack name. Other intrinsics cannot be checked, so they are refused.
  */
-function carriesPrefix(name: unknown, prefix: string, stack: string, type: string): boolean {
+function inStackNamespace(name: unknown, stack: string, type: string): boolean {
   const head = literal(name, stack);
-  if (head === undefined) return typeof name !== "string";
+  if (head === undefined) return false;
   const heads = type === "AWS::Logs::LogGroup" ? LOG_GROUP_HEADS : [""];
-  return heads.some((before) => {
-    const required = before + prefix;
-    if (head.startsWith(required)) return true;
-    return typeof name !== "string" && head.length < required.length && required.startsWith(head);
-  });
+  return heads.some((before) => head === `${before}${stack}` || head.startsWith(`${before}${stack}-`));
 }
 
 /** The text before the first substitution of a string or `Fn::Sub` name. */
@@ -115,8 +116,18 @@ export function configPathOfProperty(
 ): (string | number)[] {
   const owner = ctx.owners.get(logicalId);
   if (!owner) return ["cloudformationResources", logicalId, "Properties", property];
-  const override = ctx.resource(owner).overrides?.[logicalId];
-  if (override && Object.keys(override).some((key) => key.split(".")[0] === property))
+  if (overridden(ctx, owner, logicalId, property))
     return ["resources", owner, "overrides", logicalId, property];
   return ["resources", owner];
+}
+
+/** Whether the config set the property itself (a raw resource, or an override), not the compiler. */
+function setByConfig(ctx: CompileContext, logicalId: string, property: string): boolean {
+  const owner = ctx.owners.get(logicalId);
+  return !owner || overridden(ctx, owner, logicalId, property);
+}
+
+function overridden(ctx: CompileContext, owner: string, logicalId: string, property: string): boolean {
+  const override = ctx.resource(owner).overrides?.[logicalId];
+  return override !== undefined && Object.keys(override).some((key) => key.split(".")[0] === property);
 }

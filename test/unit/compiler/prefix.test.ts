@@ -202,6 +202,28 @@ describe("names a config sets itself", () => {
     expect(result.template.Resources.Literal!.Properties!.QueueName).toBe("sy-shop-prod-audit");
   });
 
+  it("are refused when they take another stack's name, or cannot be read before deployment", () => {
+    const errors = compileErrors(
+      raw(
+        [
+          "  Squat:",
+          "    Type: AWS::Logs::LogGroup",
+          "    Properties: { LogGroupName: /aws/lambda/sy-billing-prod-charge }",
+          "  Joined:",
+          "    Type: AWS::SQS::Queue",
+          "    Properties:",
+          "      QueueName: { 'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, audit]] }",
+          "",
+        ].join("\n"),
+      ),
+    );
+    expect(errors.map((e) => e.path)).toEqual([
+      "cloudformationResources.Squat.Properties.LogGroupName",
+      "cloudformationResources.Joined.Properties.QueueName",
+    ]);
+    expect(errors[0]!.message).toContain('must start with "sy-shop-prod-"');
+  });
+
   it("are refused when an override renames a compiled resource outside the prefix", () => {
     const yaml =
       "resources:\n  api:\n    type: function\n    properties:\n      packaging: { type: stacktape-lambda-buildpack, properties: { entryfilePath: src/api.ts } }\n    overrides:\n      ApiFunction: { FunctionName: legacy-api }\n";
