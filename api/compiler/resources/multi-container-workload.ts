@@ -32,12 +32,12 @@ const LOG_RETENTION_DAYS = 180;
 /** Stacktape scales on average CPU when a workload may grow but names no policy. */
 const DEFAULT_CPU_TARGET = 80;
 
-/** The image Parameter of one container; its artifact is `artifacts["<workload>.<container>"].imageUri`. */
+/** Whose artifact a built container image is: `artifacts["<workload>.<container>"].imageUri`. */
 export const containerArtifact = (workload: string, container: string) => `${workload}.${container}`;
 
 /**
  * multi-container-workload → an ECS cluster, a Fargate task definition (one container definition per
- * container, images as template Parameters, the connectTo variables in every container), a service
+ * container, built images as template Parameters, the connectTo variables in every container), a service
  * in the platform's subnets and security groups with its desired count, task and execution roles,
  * autoscaling when `maxInstances` exceeds `minInstances`, and for HTTP API events a VPC link to a
  * Cloud Map service the tasks register in. Workloads never subscribe to buses (Stacktape v3 neither);
