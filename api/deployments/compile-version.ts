@@ -1,5 +1,5 @@
 /** Compiling a stored config version for a stage, with the errors a user can act on. */
-import { problems } from "../http/problem.js";
+import { ProblemError, problems } from "../http/problem.js";
 import type { DeploymentsContext } from "./context.js";
 import { stackNameOf } from "./names.js";
 import { platformNetwork } from "./network.js";
@@ -31,6 +31,8 @@ export async function prepareTemplate(
         )
       : problems.notFound(`Project ${input.project} has no config version ${input.configVersion}.`);
   }
+  const stackName = stackNameOf(input.project, input.stage, ctx.settings.stackPrefix);
+  await claimStackName(ctx, stackName, input);
   let compiled: Awaited<ReturnType<DeploymentsContext["compile"]>>;
   try {
     compiled = await ctx.compile(version.config as never, {
@@ -83,7 +85,7 @@ export async function prepareTemplate(
     : withParamOutputs(compiled.template, compiled.referenceableParams);
   return {
     configVersion: version.version,
-    stackName: stackNameOf(input.project, input.stage, ctx.settings.stackPrefix),
+    stackName,
     template,
     parameters,
     outputMap,
@@ -94,4 +96,28 @@ export async function prepareTemplate(
       ...(dropped.length > 0 ? [`Over 200 outputs: not exported: ${dropped.join(", ")}`] : []),
     ],
   };
+}
+
+/**
+ * Two projects can map to one stack name (`shop` + `prod-eu`, `shop-prod` + `eu`): the first stage
+ * to prepare it owns it, and no other may preview, deploy or tear down that stack. The other
+ * project is not named: it may be another team's.
+ */
+async function claimStackName(
+  ctx: DeploymentsContext,
+  stackName: string,
+  stage: { project: string; stage: string },
+): Promise<void> {
+  const owner = await ctx.stackClaims.claim(
+    stackName,
+    { project: stage.project, stage: stage.stage },
+    ctx.now(),
+  );
+  if (owner.project === stage.project && owner.stage === stage.stage) return;
+  throw new ProblemError(
+    409,
+    "stack-name-taken",
+    "Stack name taken",
+    `Stage ${stage.stage} of project ${stage.project} would deploy as stack ${stackName}, which belongs to a stage of another project. Choose another stage name.`,
+  );
 }

@@ -8,6 +8,7 @@ import {
   networkSettingsRepository,
   type RegionNetwork,
 } from "../store/settings.js";
+import { type StackClaimRepository, stackClaimRepository } from "../store/stack-claims.js";
 import { type StageRepository, stageRepository } from "../store/stages.js";
 import type { Table } from "../store/table.js";
 import type { DeclaredParameter } from "./parameters.js";
@@ -71,6 +72,8 @@ export interface DeploymentStores {
   locks: LockRepository;
   /** The platform's network settings (subnets, security groups per region), read at deploy time. */
   networkSettings: Pick<NetworkSettingsRepository, "get">;
+  /** Which stage owns each stack name (two projects can map to one: see api/store/stack-claims.ts). */
+  stackClaims: StackClaimRepository;
 }
 
 export function deploymentStores(table: Table): DeploymentStores {
@@ -79,6 +82,7 @@ export function deploymentStores(table: Table): DeploymentStores {
     deployments: deploymentRepository(table),
     locks: lockRepository(table),
     networkSettings: networkSettingsRepository(table),
+    stackClaims: stackClaimRepository(table),
   };
 }
 

@@ -11,6 +11,7 @@
  *   stage (deployments)  PROJECT#<project>        STAGE#<stage>           (owned by api/store/stages.ts)
  *   idempotency record   IDEMPOTENCY#<keyId>#<k>  IDEMPOTENCY             expiresAt (TTL, clean-up only)
  *   network settings     SETTINGS                 NETWORK                 (owned by api/store/settings.ts)
+ *   stack name claim     STACK#<stack name>       CLAIM                   (owned by api/store/stack-claims.ts)
  *
  * Project-scoped items of other modules live under PROJECT#<project> too, so deleting a project
  * is one Query over its partition. Stage items must carry `deployed: true` while a stack exists:

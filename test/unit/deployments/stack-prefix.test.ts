@@ -3,6 +3,7 @@
  * deploy role to both); CloudFormation's status events are mapped back to the stage by that name.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../../api/config/index.js";
 import { prepareTemplate } from "../../../api/deployments/compile-version.js";
 import { deploymentsContext } from "../../../api/deployments/index.js";
 import { stackNameOfId, stagesOfStack } from "../../../api/deployments/names.js";
@@ -50,6 +51,40 @@ describe("stack names mapped back to stages", () => {
     expect(stagesOfStack("sy-shop-d", "sy-")).toEqual([]);
     expect(stackNameOfId("arn:aws:cloudformation:eu-west-1:123456789012:stack/sy-shop-dev/0a1b-2c3d")).toBe(
       "sy-shop-dev",
+    );
+  });
+});
+
+describe("a stack name two projects map to", () => {
+  it("belongs to the first stage that prepares it; the other is refused without naming the owner", async () => {
+    await world.postConfig("resources:\n  orders:\n    type: event-bus\n");
+    const loaded = loadConfig("resources:\n  ledger:\n    type: event-bus\n");
+    if (!loaded.ok) throw new Error("fixture config");
+    await createStore(world.table).configs.put({
+      project: "shop-prod",
+      version: 1,
+      format: "yaml",
+      source: "resources:\n  ledger:\n    type: event-bus\n",
+      config: loaded.config,
+      contentHash: "ledger-1",
+      warnings: [],
+      createdAt: world.ctx.now().toISOString(),
+      createdBy: { keyId: "key_other", name: "other team" },
+    });
+    const ctx = deploymentsContext(deps);
+    const first = await prepareTemplate(ctx, { project: "shop", stage: "prod-eu" });
+    expect(first.stackName).toBe("sy-shop-prod-eu");
+    const refused = await prepareTemplate(ctx, { project: "shop-prod", stage: "eu" }).catch((e) => e);
+    expect(refused).toBeInstanceOf(ProblemError);
+    expect(refused).toMatchObject({ status: 409, slug: "stack-name-taken" });
+    expect(refused.detail).toContain("sy-shop-prod-eu");
+    expect(refused.detail).not.toContain("project shop ");
+    // The owner keeps it, and the other project's other stages are unaffected.
+    expect((await prepareTemplate(ctx, { project: "shop", stage: "prod-eu" })).stackName).toBe(
+      "sy-shop-prod-eu",
+    );
+    expect((await prepareTemplate(ctx, { project: "shop-prod", stage: "us" })).stackName).toBe(
+      "sy-shop-prod-us",
     );
   });
 });

@@ -1,0 +1,48 @@
+/**
+ * Which stage owns a stack name. Stacks are `<prefix><project>-<stage>` and both names may contain
+ * `-`, so two projects can map to one stack (`shop` + `prod-eu`, `shop-prod` + `eu`). The first
+ * stage to prepare a stack claims its name for good; any other stage is refused, so no project can
+ * preview, update or tear down another project's stack.
+ *
+ *   item          PK                   SK
+ *   stack claim   STACK#<stack name>   CLAIM     project, stage
+ */
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { isConditionFailure } from "./conditions.js";
+import type { Table } from "./table.js";
+
+export interface StackOwner {
+  project: string;
+  stage: string;
+}
+
+export interface StackClaimRepository {
+  /** Claims the name for the stage, or finds it claimed already; answers who owns it now. */
+  claim(stackName: string, owner: StackOwner, now: Date): Promise<StackOwner>;
+}
+
+const claimKey = (stackName: string) => ({ PK: `STACK#${stackName}`, SK: "CLAIM" });
+
+export function stackClaimRepository(table: Table): StackClaimRepository {
+  const { doc, name: TableName } = table;
+  return {
+    async claim(stackName, owner, now) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...claimKey(stackName), type: "stack-claim", ...owner, claimedAt: now.toISOString() },
+            ConditionExpression: "attribute_not_exists(PK)",
+          }),
+        );
+        return owner;
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+      const out = await doc.send(
+        new GetCommand({ TableName, Key: claimKey(stackName), ConsistentRead: true }),
+      );
+      return { project: out.Item?.project as string, stage: out.Item?.stage as string };
+    },
+  };
+}
