@@ -5,6 +5,7 @@ import { requestId } from "hono/request-id";
 import { authenticate } from "./auth/authenticate.js";
 import type { AppDeps } from "./deps.js";
 import type { AppEnv } from "./http/env.js";
+import { unsupportedMediaType } from "./http/media-types.js";
 import { allowedMethods } from "./http/method-not-allowed.js";
 import { ProblemError, problemResponse, problems } from "./http/problem.js";
 import { referencePage } from "./http/reference-page.js";
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps) {
         );
       }
       if (err.status === 413) return problemResponse(c, problems.payloadTooLarge(err.message));
+      if (err.status === 415) return problemResponse(c, unsupportedMediaType(app, c));
       return problemResponse(
         c,
         new ProblemError(err.status, "http-error", err.message || "HTTP error", err.message || "HTTP error"),

@@ -49,9 +49,7 @@ export async function prepareTemplate(
     if (Array.isArray(errors)) {
       // Lines and columns from the stored text (the config language is loaded by now: it compiled).
       const { locateProblems } = await import("../config/index.js");
-      throw problems.unprocessable(
-        "config-invalid",
-        "Config does not compile",
+      throw problems.configInvalid(
         `Config version ${version.version} does not compile for stage ${input.stage}: ${errors
           .map((e) => `${e.path}: ${e.message}`)
           .join("; ")}`,

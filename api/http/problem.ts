@@ -94,6 +94,9 @@ export const problems = {
     new ProblemError(415, "unsupported-media-type", "Unsupported media type", detail),
   unprocessable: (slug: string, title: string, detail: string, errors?: ProblemDetailItem[]) =>
     new ProblemError(422, slug, title, detail, errors ? { errors } : {}),
+  /** Posting, validating or compiling a config: one type, so one title (RFC 9457). */
+  configInvalid: (detail: string, errors: ProblemDetailItem[]) =>
+    new ProblemError(422, "config-invalid", "Invalid config", detail, { errors }),
   notImplemented: (detail: string) => new ProblemError(501, "not-implemented", "Not implemented", detail),
   internal: () =>
     new ProblemError(

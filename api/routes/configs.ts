@@ -33,9 +33,13 @@ export const ConfigVersionSchema = z
   })
   .openapi("ConfigVersion");
 
+/** Said when a JSON body has no usable `config`: the usual mistake is posting the config itself. */
+export const CONFIG_FIELD_ERROR =
+  'the config, as an object or as YAML/JSON text: send `{ "config": ... }`, or YAML as `application/yaml`';
+
 const PostConfigJsonSchema = z
   .object({
-    config: z.union([z.record(z.string(), z.unknown()), z.string()]).openapi({
+    config: z.union([z.record(z.string(), z.unknown()), z.string()], { error: CONFIG_FIELD_ERROR }).openapi({
       description: "The config as an object, or as YAML/JSON text.",
     }),
   })
@@ -161,9 +165,7 @@ export function configRoutes(app: App, deps: AppDeps): void {
       )),
     );
     if (!loaded.ok) {
-      throw problems.unprocessable(
-        "config-invalid",
-        "Invalid config",
+      throw problems.configInvalid(
         `The config has ${loaded.errors.length} problem(s): ${loaded.errors
           .slice(0, 3)
           .map((e) => `${e.path}${e.line ? ` (line ${e.line})` : ""}: ${e.message}`)

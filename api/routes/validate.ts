@@ -4,6 +4,7 @@ import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { bearerSecurity, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
 import { type ProblemDetailItem, ProblemError, problems } from "../http/problem.js";
+import { CONFIG_FIELD_ERROR } from "./configs.js";
 
 const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
 /** Names used when the caller validates without a project or stage (they only shape physical names). */
@@ -17,7 +18,7 @@ const NameSchema = z
 
 const ValidateRequestSchema = z
   .object({
-    config: z.union([z.record(z.string(), z.unknown()), z.string()]).openapi({
+    config: z.union([z.record(z.string(), z.unknown()), z.string()], { error: CONFIG_FIELD_ERROR }).openapi({
       description: "The config as an object, or as YAML/JSON text.",
     }),
     project: NameSchema.optional().openapi({ description: "Names the stack (default `project`)." }),
@@ -71,9 +72,7 @@ const validateRoute = createRoute({
 });
 
 const configInvalid = (errors: ProblemDetailItem[]) =>
-  problems.unprocessable(
-    "config-invalid",
-    "Config is invalid",
+  problems.configInvalid(
     `The config has ${errors.length} problem(s); the first: ${describe(errors[0]!)}`,
     errors,
   );
