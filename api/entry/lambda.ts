@@ -10,7 +10,7 @@ import type { BusOps } from "../buses/port.js";
 import type { Deployer } from "../deployments/port.js";
 import { handleStackStatusChange, type StackStatusChangeEvent } from "../deployments/stack-events.js";
 import type { AppDeps } from "../deps.js";
-import { createLogger } from "../http/logger.js";
+import { createLogger, logLevelFrom } from "../http/logger.js";
 import { createDynamoClients } from "../store/client.js";
 import { createStore } from "../store/index.js";
 import { loadAdminKey } from "./admin-key.js";
@@ -25,7 +25,7 @@ function required(name: string): string {
 const { doc } = createDynamoClients({ region: process.env.AWS_REGION });
 const table = { doc, name: required("SWITCHYARD_TABLE_NAME") };
 const deps: AppDeps = {
-  log: createLogger({ level: (process.env.LOG_LEVEL as "info") ?? "info" }),
+  log: createLogger({ level: logLevelFrom(process.env.LOG_LEVEL) }),
   table,
   store: createStore(table),
   // Top-level await: the secret is read during init, once per cold start, never per request.

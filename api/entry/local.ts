@@ -11,7 +11,7 @@ import { createApp } from "../app.js";
 import { ensureBootstrapAdminKey } from "../auth/bootstrap.js";
 import { LocalBusOps } from "../buses/local.js";
 import type { AppDeps } from "../deps.js";
-import { createLogger, type Logger } from "../http/logger.js";
+import { createLogger, type Logger, logLevelFrom } from "../http/logger.js";
 import {
   createLocalDeployer,
   LOCAL_DEPLOYMENT_SETTINGS,
@@ -45,7 +45,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
   const dataDir = path.resolve(options.dataDir ?? process.env.SWITCHYARD_DATA_DIR ?? ".switchyard");
   const dbDir = path.join(dataDir, "dynamodb");
   await mkdir(dbDir, { recursive: true });
-  const log = options.log ?? createLogger({ level: (process.env.LOG_LEVEL as "info") ?? "info" });
+  const log = options.log ?? createLogger({ level: logLevelFrom(process.env.LOG_LEVEL) });
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
 
   const dynamo = await startDynalite({ path: dbDir });

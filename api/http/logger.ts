@@ -12,6 +12,12 @@ export interface Logger {
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/** `LOG_LEVEL` as people write it (`DEBUG`, ` warn`); an unknown value means `info`, not "log everything". */
+export function logLevelFrom(value: string | undefined): LogLevel {
+  const level = value?.trim().toLowerCase() ?? "";
+  return Object.hasOwn(ORDER, level) ? (level as LogLevel) : "info";
+}
+
 export function createLogger(
   options: { level?: LogLevel; write?: (line: string) => void; base?: LogFields } = {},
 ): Logger {
