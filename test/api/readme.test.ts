@@ -282,6 +282,29 @@ describe("README, run as written against npm start", () => {
   });
 });
 
+describe("README: stopping and starting again", () => {
+  it("keeps everything; the printed key still works and SWITCHYARD_ADMIN_KEY is accepted beside it", async () => {
+    await server.close();
+    printed = [];
+    const chosen = "sy_chosenByTheOperator0000000000000000000000";
+    server = await startLocal({
+      port: 0,
+      dataDir: dir,
+      adminKey: chosen,
+      log: silentLogger,
+      print: (l) => printed.push(l),
+    });
+    expect(printed.some((l) => l.includes("sy_"))).toBe(false);
+
+    // The latest version again: answered with the stored version 2, nothing new stored.
+    expect(await ok(command(['{"config":', "/configs"]), 200)).toMatchObject({ version: 2 });
+    for (const admin of [vars.ADMIN!, chosen]) {
+      const me = await fetch(`${server.url}/v1/whoami`, { headers: { authorization: `Bearer ${admin}` } });
+      expect((await json(me)).platformAdmin).toBe(true);
+    }
+  });
+});
+
 describe("README's error promises", () => {
   it("a body sent as curl's default form answers 415 unsupported-media-type naming what the route takes", async () => {
     const publish = command(["$B/events"]);
