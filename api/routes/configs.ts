@@ -3,6 +3,7 @@ import { callerOf, requireProject } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { etagListMatches, etagOf } from "../http/etag.js";
+import { SEED_CONFIG_YAML, seedConfigExamples } from "../http/examples.js";
 import { type IdempotentResult, idempotent } from "../http/idempotency.js";
 import { bearerSecurity, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
@@ -67,8 +68,11 @@ const postConfigRoute = createRoute({
     body: {
       required: false,
       content: {
-        "application/json": { schema: PostConfigJsonSchema },
-        "application/yaml": { schema: z.string().openapi({ description: "The config as YAML." }) },
+        "application/json": { schema: PostConfigJsonSchema, examples: seedConfigExamples },
+        "application/yaml": {
+          schema: z.string().openapi({ description: "The config as YAML." }),
+          examples: { seed: { summary: "Stacktape's event-bus example", value: SEED_CONFIG_YAML } },
+        },
       },
     },
   },

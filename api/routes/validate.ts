@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { callerOf } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
+import { SEED_CONFIG_YAML, seedConfigExamples } from "../http/examples.js";
 import { bearerSecurity, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
 import { type ProblemDetailItem, ProblemError, problems } from "../http/problem.js";
 import { CONFIG_FIELD_ERROR } from "./configs.js";
@@ -60,8 +61,11 @@ const validateRoute = createRoute({
     body: {
       required: false,
       content: {
-        "application/json": { schema: ValidateRequestSchema },
-        "application/yaml": { schema: z.string().openapi({ description: "The config as YAML." }) },
+        "application/json": { schema: ValidateRequestSchema, examples: seedConfigExamples },
+        "application/yaml": {
+          schema: z.string().openapi({ description: "The config as YAML." }),
+          examples: { seed: { summary: "Stacktape's event-bus example", value: SEED_CONFIG_YAML } },
+        },
       },
     },
   },
