@@ -6,7 +6,7 @@ import { platformSecurityGroups, platformSubnets } from "../network.js";
 import type { ResourceCompiler } from "../registry.js";
 import { compileSubscription } from "../subscriptions.js";
 import { allow, arnOf, getAtt, policyDocument, ref, sub, trustPolicy } from "../template.js";
-import { workloadRole } from "./workload-role.js";
+import { containerExecutionRole, workloadRole } from "./workload-role.js";
 
 const ids = (name: string) => ({
   computeEnvironment: logicalId(name, "AWS::Batch::ComputeEnvironment"),
@@ -50,15 +50,7 @@ export const batchJob: ResourceCompiler<BatchJobResource> = {
       },
     });
     workloadRole(ctx, name, id.jobRole, "ecs-tasks.amazonaws.com", [], access);
-    workloadRole(ctx, name, id.executionRole, "ecs-tasks.amazonaws.com", [
-      allow(["logs:CreateLogStream", "logs:PutLogEvents"], [getAtt(id.logGroup, "Arn")]),
-      // GetAuthorizationToken cannot be scoped to a resource; image pulls are scoped to this account's repositories.
-      allow(["ecr:GetAuthorizationToken"], ["*"]),
-      allow(
-        ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-        [arnOf("ecr", "repository/*")],
-      ),
-    ]);
+    containerExecutionRole(ctx, name, id.executionRole, id.logGroup);
     ctx.add(name, id.instanceRole, {
       Type: "AWS::IAM::Role",
       Properties: {

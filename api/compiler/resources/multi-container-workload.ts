@@ -5,9 +5,9 @@ import type { CompileContext } from "../context.js";
 import { eventLogicalId, logicalId, pascalCase, physicalName } from "../naming.js";
 import { platformSecurityGroups, platformSubnets, platformVpc } from "../network.js";
 import type { ResourceCompiler } from "../registry.js";
-import { allow, arnOf, getAtt, join, ref, sub } from "../template.js";
+import { allow, getAtt, join, ref, sub } from "../template.js";
 import { httpApiId } from "./http-api-gateway.js";
-import { workloadRole } from "./workload-role.js";
+import { containerExecutionRole, workloadRole } from "./workload-role.js";
 
 type Props = MultiContainerWorkloadResource["properties"];
 type Container = Props["containers"][number];
@@ -64,15 +64,7 @@ export const multiContainerWorkload: ResourceCompiler<MultiContainerWorkloadReso
       Properties: { RetentionInDays: LOG_RETENTION_DAYS },
     });
     workloadRole(ctx, name, id.taskRole, "ecs-tasks.amazonaws.com", [], access);
-    workloadRole(ctx, name, id.executionRole, "ecs-tasks.amazonaws.com", [
-      allow(["logs:CreateLogStream", "logs:PutLogEvents"], [getAtt(id.logGroup, "Arn")]),
-      // GetAuthorizationToken cannot be scoped to a resource; image pulls are scoped to this account's repositories.
-      allow(["ecr:GetAuthorizationToken"], ["*"]),
-      allow(
-        ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-        [arnOf("ecr", "repository/*")],
-      ),
-    ]);
+    containerExecutionRole(ctx, name, id.executionRole, id.logGroup);
     ctx.add(name, id.cluster, {
       Type: "AWS::ECS::Cluster",
       Properties: { ClusterName: ecsName },

@@ -1,6 +1,6 @@
 import type { WorkloadAccess } from "../connect-to.js";
 import type { CompileContext } from "../context.js";
-import { policyDocument, trustPolicy } from "../template.js";
+import { allow, arnOf, getAtt, policyDocument, trustPolicy } from "../template.js";
 
 /**
  * A workload's role: the base statements it needs to run (logs, image pulls), connectTo grants and
@@ -37,4 +37,25 @@ export function workloadRole(
 function roleNameSuffix(owner: string, roleLogicalId: string): string {
   const rest = roleLogicalId.slice(owner.length).replace(/Role$/, "");
   return rest ? `${owner}-${rest.toLowerCase()}` : owner;
+}
+
+/**
+ * The execution role ECS uses to start a container (batch jobs and Fargate workloads alike): write
+ * to the resource's log group and pull images from this account's repositories.
+ */
+export function containerExecutionRole(
+  ctx: CompileContext,
+  owner: string,
+  roleLogicalId: string,
+  logGroupLogicalId: string,
+): void {
+  workloadRole(ctx, owner, roleLogicalId, "ecs-tasks.amazonaws.com", [
+    allow(["logs:CreateLogStream", "logs:PutLogEvents"], [getAtt(logGroupLogicalId, "Arn")]),
+    // GetAuthorizationToken cannot be scoped to a resource; image pulls are scoped to this account's repositories.
+    allow(["ecr:GetAuthorizationToken"], ["*"]),
+    allow(
+      ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+      [arnOf("ecr", "repository/*")],
+    ),
+  ]);
 }
