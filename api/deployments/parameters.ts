@@ -3,13 +3,10 @@
  * settings. One compiled template serves every build; the values come with each deployment.
  */
 
-export type ParameterKind =
-  | "code-bucket"
-  | "code-key"
-  | "image-uri"
-  | "subnet-ids"
-  | "security-group-ids"
-  | "vpc-id";
+// The compiler declares the kinds; a type-only import keeps the compiler out of the cold start.
+import type { ParameterKind } from "../compiler/context.js";
+
+export type { ParameterKind };
 
 export interface DeclaredParameter {
   name: string;
