@@ -82,3 +82,11 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string, e
 export function jsonContent<T extends z.ZodType>(schema: T, description: string, examples?: MediaExamples) {
   return { description, content: { "application/json": { schema, ...(examples ? { examples } : {}) } } };
 }
+
+/** The `Location` header of a 201/202 answer: where to read (or poll) what was created. */
+export const locationHeader = {
+  Location: {
+    schema: { type: "string" as const },
+    description: "The URL of the created resource, to read or poll.",
+  },
+};

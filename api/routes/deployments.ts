@@ -7,7 +7,7 @@ import { deploy, readDeployment } from "../deployments/use-cases.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
-import { bearerSecurity, jsonContent, problemResponses } from "../http/openapi.js";
+import { bearerSecurity, jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { ProblemError, problems } from "../http/problem.js";
 import { type Deployment, isTerminal, summary } from "../store/deployments.js";
@@ -114,6 +114,9 @@ export const optionalJsonBody = <T extends z.ZodType>(schema: T) => ({
 
 export const toDeploymentBody = (d: Deployment) => summary(d);
 
+/** Where a client polls a deployment it just started (202 answers). */
+export const deploymentLocation = (d: Pick<Deployment, "id">) => ({ location: `/v1/deployments/${d.id}` });
+
 const createDeploymentRoute = createRoute({
   method: "post",
   path: "/v1/projects/{project}/stages/{stage}/deployments",
@@ -125,7 +128,10 @@ const createDeploymentRoute = createRoute({
   security: bearerSecurity,
   request: { params: StageParamsSchema, body: optionalJsonBody(DeployRequestSchema) },
   responses: {
-    202: jsonContent(DeploymentSchema, "The deployment, started (or already finished when nothing changed)."),
+    202: {
+      ...jsonContent(DeploymentSchema, "The deployment, started (or already finished when nothing changed)."),
+      headers: locationHeader,
+    },
     ...problemResponses(400, 401, 403, 404, 409, 422),
   },
 });
@@ -201,7 +207,11 @@ export function deploymentRoutes(app: App, deps: AppDeps): void {
         ...(body.configVersion !== undefined ? { configVersion: body.configVersion } : {}),
         ...(body.artifacts ? { artifacts: body.artifacts } : {}),
       });
-      return { status: 202 as const, body: toDeploymentBody(deployment), headers: {} };
+      return {
+        status: 202 as const,
+        body: toDeploymentBody(deployment),
+        headers: deploymentLocation(deployment),
+      };
     });
     return c.json(out.body, out.status, out.headers);
   });

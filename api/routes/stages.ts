@@ -5,12 +5,13 @@ import { previewStage, readStage, rollback, teardown } from "../deployments/use-
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
-import { bearerSecurity, jsonContent, problemResponses } from "../http/openapi.js";
+import { bearerSecurity, jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
 import { problems } from "../http/problem.js";
 import type { StageSummary } from "../store/stages.js";
 import {
   DeploymentSchema,
   DeployRequestSchema,
+  deploymentLocation,
   optionalJsonBody,
   StageParamsSchema,
   toDeploymentBody,
@@ -136,7 +137,7 @@ const rollbackRoute = createRoute({
   security: bearerSecurity,
   request: { params: StageParamsSchema },
   responses: {
-    202: jsonContent(DeploymentSchema, "The rollback deployment."),
+    202: { ...jsonContent(DeploymentSchema, "The rollback deployment."), headers: locationHeader },
     ...problemResponses(400, 401, 403, 404, 409),
   },
 });
@@ -152,7 +153,7 @@ const deleteStageRoute = createRoute({
   security: bearerSecurity,
   request: { params: StageParamsSchema },
   responses: {
-    202: jsonContent(DeploymentSchema, "The teardown deployment."),
+    202: { ...jsonContent(DeploymentSchema, "The teardown deployment."), headers: locationHeader },
     ...problemResponses(400, 401, 403, 404, 409),
   },
 });
@@ -207,7 +208,11 @@ export function stageRoutes(app: App, deps: AppDeps): void {
         stage,
         actor: callerOf(c).keyId,
       });
-      return { status: 202 as const, body: toDeploymentBody(deployment), headers: {} };
+      return {
+        status: 202 as const,
+        body: toDeploymentBody(deployment),
+        headers: deploymentLocation(deployment),
+      };
     });
     return c.json(out.body, out.status, out.headers);
   });
@@ -216,6 +221,6 @@ export function stageRoutes(app: App, deps: AppDeps): void {
     const { project, stage } = c.req.valid("param");
     await requireProject(c, deps, project, "deployer");
     const deployment = await teardown(deploymentsContext(deps), { project, stage, actor: callerOf(c).keyId });
-    return c.json(toDeploymentBody(deployment), 202);
+    return c.json(toDeploymentBody(deployment), 202, deploymentLocation(deployment));
   });
 }

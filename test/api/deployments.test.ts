@@ -67,6 +67,7 @@ describe("a stage's life on the embedded engine, over HTTP", () => {
       stackName: "shop-dev",
     });
     expect(["PENDING", "IN_PROGRESS", "SUCCEEDED"]).toContain(accepted.status);
+    expect(res.headers.get("location")).toBe(`/v1/deployments/${accepted.id}`);
     ids.first = accepted.id;
 
     const done = await settled(server, viewer, accepted.id);
@@ -162,6 +163,7 @@ describe("a stage's life on the embedded engine, over HTTP", () => {
     const accepted = await bodyOf(res);
     // It re-applies the newest succeeded deployment of version 1 (the no-op one, same template).
     expect(accepted).toMatchObject({ kind: "rollback", configVersion: 1, rollbackOf: ids.noop });
+    expect(res.headers.get("location")).toBe(`/v1/deployments/${accepted.id}`);
     expect(await settled(server, viewer, accepted.id)).toMatchObject({ status: "SUCCEEDED" });
     const stage = await get(`/v1/projects/${project}/stages/dev`);
     expect(stage.body).toMatchObject({ status: "DEPLOYED", deployedConfigVersion: 1 });
@@ -197,6 +199,7 @@ describe("a stage's life on the embedded engine, over HTTP", () => {
     expect(res.status).toBe(202);
     const accepted = await bodyOf(res);
     expect(accepted.kind).toBe("teardown");
+    expect(res.headers.get("location")).toBe(`/v1/deployments/${accepted.id}`);
     expect(await settled(server, viewer, accepted.id)).toMatchObject({
       status: "SUCCEEDED",
       stackStatus: "DELETE_COMPLETE",
