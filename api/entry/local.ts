@@ -117,4 +117,12 @@ if (isMain) {
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
+  // npm does not forward SIGTERM to the script it runs: when `npm start` itself is stopped, the
+  // shell between us exits and we are re-parented. Shut down cleanly then instead of lingering.
+  if (process.env.npm_lifecycle_event === "start") {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) void stop("the end of npm start");
+    }, 500).unref();
+  }
 }
