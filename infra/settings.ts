@@ -50,7 +50,9 @@ export const SettingsSchema = z.object({
   artifactBuckets: list.pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/))).default([]),
   /**
    * Refuse to create roles without the workload permissions boundary (workload-boundary.ts).
-   * Turn off only while your compiler does not set `PermissionsBoundary` on its roles yet.
+   * The compiler sets `PermissionsBoundary` on every role when the Lambda has
+   * SWITCHYARD_PERMISSIONS_BOUNDARY_ARN, which this stack sets; turn this off only for stacks
+   * compiled without it (an older Switchyard), never as a workaround for a config.
    */
   enforceWorkloadBoundary: z
     .preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean())
