@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { startLocal } from "../../api/entry/local.js";
 import { silentLogger } from "../../api/http/logger.js";
+import { poll } from "../support/poll.js";
 import { bodyOf } from "../support/server.js";
 
 /**
@@ -15,15 +16,6 @@ const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
-
-async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 it("keeps deliveries and archived events across a restart of the local server", async () => {
   const dataDir = await mkdtemp(path.join(tmpdir(), "switchyard-buses-"));

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bearer, createKey, createTeam, jsonRequest } from "../support/auth.js";
+import { poll } from "../support/poll.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 
 /**
@@ -14,15 +15,6 @@ let server: TestServer;
 let viewer: string;
 let deployer: string;
 let busPath: string;
-
-async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 beforeAll(async () => {
   server = await startTestServer();

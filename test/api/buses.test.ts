@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stageRepository } from "../../api/store/stages.js";
 import { bearer, createKey, createTeam, jsonRequest } from "../support/auth.js";
+import { poll } from "../support/poll.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 
 /**
@@ -16,15 +17,6 @@ let keys: { viewer: string; deployer: string; maintainer: string; otherTeam: str
 let project: string;
 const stage = "dev";
 let busPath: string;
-
-async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalServer, startLocal } from "../../api/entry/local.js";
 import { silentLogger } from "../../api/http/logger.js";
+import { poll } from "../support/poll.js";
 
 interface CurlCommand {
   /** The command as written (continuation lines joined), to find it and to name it in failures. */
@@ -138,15 +139,6 @@ async function ok(cmd: CurlCommand, status: number, extra: Record<string, string
 }
 
 /** Reads until `done` holds, every 20 ms (the local engine runs on after answering 202). */
-async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Response bodies are read loosely; the assertions pin down their shape. */
 const json = async (res: Response): Promise<any> => res.json();
 

@@ -7,6 +7,7 @@ import { loadConfig } from "../../api/config/index.js";
 import { type LocalServer, startLocal } from "../../api/entry/local.js";
 import { silentLogger } from "../../api/http/logger.js";
 import { LocalStackStore } from "../../api/local/deployer/stack-store.js";
+import { poll } from "../support/poll.js";
 
 /**
  * Issue #9's acceptance on `npm start`'s own composition (startLocal), through HTTP only: the seed
@@ -31,15 +32,6 @@ const call = (p: string, init: RequestInit & { json?: unknown; yaml?: string } =
   });
 };
 const body = async (res: Response): Promise<any> => res.json();
-
-async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Posts `yaml` to a new project and deploys it to dev; returns the stage once the deployment ended. */
 async function deployToDev(project: string, yaml: string) {

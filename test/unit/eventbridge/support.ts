@@ -2,6 +2,7 @@ import { afterAll } from "vitest";
 import { LocalEventBridge, type LocalEventBridgeOptions } from "../../../api/local/eventbridge/index.js";
 import type { Table } from "../../../api/store/table.js";
 import { createTestTable } from "../../support/dynamo.js";
+import { poll } from "../../support/poll.js";
 
 /** A table for this test file, destroyed after it. */
 export async function testTable(): Promise<Table> {
@@ -26,18 +27,8 @@ export async function failure(call: Promise<unknown>): Promise<{ name: string; m
 }
 
 /** Polls `read` every 10 ms until `done` holds (or gives up after `timeoutMs`). */
-export async function until<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export const until = <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> =>
+  poll(read, done, timeoutMs, 10);
 
 /** A clock tests move by hand. */
 export function manualClock(start = new Date("2026-03-01T12:00:00.000Z")) {
