@@ -2,6 +2,7 @@ import { resolveLoadDirectives } from "./directives/load.js";
 import { problemAt, zodProblems } from "./issues.js";
 import type { ConfigProblem } from "./problem.js";
 import { checkReferences } from "./references.js";
+import { checkRulesPerBus } from "./rule-quota.js";
 import { RESOURCE_SCHEMAS, RESOURCE_TYPES, type Resource, type ResourceType } from "./schema/resources.js";
 import { type Config, RootSchema } from "./schema/root.js";
 import { type Locator, noPositions, parseSource } from "./source.js";
@@ -27,8 +28,8 @@ const RESOURCE_NAME = /^[a-zA-Z0-9]+$/;
 
 /**
  * Parses (YAML or JSON text, or an already-parsed object) and validates the whole language:
- * schemas, cross-resource references, directive syntax and references, event patterns. Needs no
- * stage: $Stage/$Region/$Format and runtime directives are resolved by the compiler.
+ * schemas, cross-resource references, directive syntax and references, event patterns, the rules
+ * per bus. Needs no stage: $Stage/$Region/$Format and runtime directives are resolved by the compiler.
  */
 export function loadConfig(
   input: string | unknown,
@@ -142,8 +143,8 @@ export function loadConfig(
 
   const config = { ...(root.data as Omit<Config, "resources">), resources } as Config;
   delete (config as { serviceName?: string }).serviceName;
-  const referenceErrors = checkReferences(config, directives.uses).map((p) =>
-    problemAt(locate, p.path, p.message),
+  const referenceErrors = [...checkReferences(config, directives.uses), ...checkRulesPerBus(config)].map(
+    (p) => problemAt(locate, p.path, p.message),
   );
   if (referenceErrors.length > 0) return { ok: false, errors: sortByPosition(referenceErrors) };
   return { ok: true, config, warnings, source, format };

@@ -20,6 +20,7 @@ import { type EngineContext, iso } from "./context.js";
 import { busNotFound, constraintViolation, limitExceeded, ruleNotFound, validation } from "./errors.js";
 import { checkTargetInput } from "./input.js";
 import { compilePattern } from "./patterns.js";
+import { MAX_RULES_PER_BUS } from "./quotas.js";
 import type { RuleRecord, RuleState } from "./records.js";
 import { InvalidTokenError } from "./store.js";
 
@@ -78,6 +79,8 @@ export async function putRule(
     );
   }
   const previous = view.rules.get(name);
+  // Only a new name counts against the quota: PutRule on an existing rule updates it.
+  if (!previous && view.rules.size >= MAX_RULES_PER_BUS) throw limitExceeded();
   const rule: RuleRecord = {
     bus,
     name,

@@ -347,6 +347,56 @@ describe("config errors name the path, line and column", () => {
     ]);
   });
 
+  describe("rules per bus", () => {
+    const trigger = (busName: string) =>
+      `        - type: event-bus\n          properties: { eventBusName: ${busName}, eventPattern: { source: [app] } }\n`;
+    /** Buses `bus` and `other`, and one queue per entry with that many triggers on its bus (one rule each). */
+    const queuesOn = (queues: { bus: string; triggers: number }[]) =>
+      `resources:\n${bus}  other:\n    type: event-bus\n${queues
+        .map(
+          (q, i) =>
+            `  q${i}:\n    type: sqs-queue\n    properties:\n      events:\n${trigger(q.bus).repeat(q.triggers)}`,
+        )
+        .join("")}`;
+
+    it("rejects more than 300 triggers on one bus at the first one over, naming bus, count and limit", () => {
+      // q0 holds 200 triggers and q1 101: the 301st rule is q1's trigger 100, the line after 5 + 4 + 400 + 4 + 200 + 1.
+      const yaml = queuesOn([
+        { bus: "bus", triggers: 200 },
+        { bus: "bus", triggers: 101 },
+      ]);
+      expect(errorsOf(yaml)).toEqual([
+        {
+          path: "resources.q1.properties.events.100.properties.eventBusName",
+          line: 615,
+          column: 39,
+          message:
+            'Event bus "bus" would have 301 rules (one per event-bus trigger); EventBridge allows at most 300 rules per event bus. Split the subscribers across several buses.',
+        },
+      ]);
+      expect(errorsOf(queuesOn([{ bus: "bus", triggers: 400 }]))[0]!.message).toMatch(
+        /^Event bus "bus" would have 400 rules/,
+      );
+    });
+
+    it("accepts 300 triggers on a bus, and 301 spread over two buses", () => {
+      const full = loadConfig(
+        queuesOn([
+          { bus: "bus", triggers: 150 },
+          { bus: "bus", triggers: 150 },
+        ]),
+      );
+      expect(full.ok).toBe(true);
+      const spread = loadConfig(
+        queuesOn([
+          { bus: "bus", triggers: 300 },
+          { bus: "other", triggers: 1 },
+        ]),
+      );
+      expect(spread.ok).toBe(true);
+    });
+  });
+
   it("rejects routes to a missing HTTP API", () => {
     const yaml =
       "resources:\n  fn:\n    type: function\n    properties:\n      packaging: { type: custom-artifact }\n      events:\n        - type: http-api-gateway\n          properties: { httpApiGatewayName: api, method: GET, path: /x }\n";

@@ -179,6 +179,38 @@ describe("rules and targets", () => {
     });
   });
 
+  it("refuses the 301st rule on a bus with AWS's LimitExceededException, but not an update or another bus", async () => {
+    const full = unique("full-bus");
+    const other = unique("other-bus");
+    await engine.createEventBus({ Name: full });
+    await engine.createEventBus({ Name: other });
+    for (let i = 0; i < 300; i++) {
+      await engine.putRule({ Name: `r${i}`, EventBusName: full, EventPattern: pattern(`s${i}`) });
+    }
+    const refused = { Name: "r300", EventBusName: full, EventPattern: pattern("s300") };
+    expect(await failure(engine.putRule(refused))).toEqual({
+      name: "LimitExceededException",
+      message: "The requested resource exceeds the maximum number allowed.",
+    });
+    expect(await failure(engine.describeRule({ Name: "r300", EventBusName: full }))).toMatchObject({
+      name: "ResourceNotFoundException",
+    });
+    // Putting an existing rule again updates it; the quota is per bus.
+    await engine.putRule({ Name: "r0", EventBusName: full, EventPattern: pattern("changed") });
+    expect((await engine.describeRule({ Name: "r0", EventBusName: full })).EventPattern).toBe(
+      pattern("changed"),
+    );
+    await engine.putRule({ Name: "r300", EventBusName: other, EventPattern: pattern("s300") });
+    // A deleted rule frees its place.
+    await engine.deleteRule({ Name: "r0", EventBusName: full });
+    await expect(engine.putRule(refused)).resolves.toMatchObject({
+      RuleArn: expect.stringContaining("/r300"),
+    });
+    expect(await failure(engine.putRule({ ...refused, Name: "r301" }))).toMatchObject({
+      name: "LimitExceededException",
+    });
+  });
+
   it("lists rules by prefix, a page at a time", async () => {
     const listBus = unique("list-bus");
     await engine.createEventBus({ Name: listBus });

@@ -1,0 +1,35 @@
+import { MAX_RULES_PER_BUS } from "../local/eventbridge/quotas.js";
+import type { ConfigPath } from "./problem.js";
+import type { PathProblem } from "./references.js";
+import type { Config } from "./schema/root.js";
+
+/**
+ * Each `event-bus` trigger compiles to one rule on its bus, and EventBridge refuses a bus's 301st
+ * rule (LimitExceededException), failing the deployment halfway. A bus the config makes is its own,
+ * so its count is exact here; the default bus and buses named by ARN are shared with other stacks,
+ * so their count is only known when deploying.
+ */
+export function checkRulesPerBus(config: Config): PathProblem[] {
+  const triggersByBus = new Map<string, ConfigPath[]>();
+  for (const [name, resource] of Object.entries(config.resources)) {
+    const events = (resource.properties as { events?: { type: string; properties: unknown }[] } | undefined)
+      ?.events;
+    events?.forEach((event, i) => {
+      if (event.type !== "event-bus") return;
+      const bus = (event.properties as { eventBusName?: string }).eventBusName;
+      if (bus === undefined || config.resources[bus]?.type !== "event-bus") return;
+      const path = ["resources", name, "properties", "events", i, "properties", "eventBusName"];
+      triggersByBus.set(bus, [...(triggersByBus.get(bus) ?? []), path]);
+    });
+  }
+  const problems: PathProblem[] = [];
+  for (const [bus, triggers] of triggersByBus) {
+    if (triggers.length <= MAX_RULES_PER_BUS) continue;
+    problems.push({
+      // The first trigger over the quota: the one whose rule EventBridge would refuse.
+      path: triggers[MAX_RULES_PER_BUS]!,
+      message: `Event bus "${bus}" would have ${triggers.length} rules (one per event-bus trigger); EventBridge allows at most ${MAX_RULES_PER_BUS} rules per event bus. Split the subscribers across several buses.`,
+    });
+  }
+  return problems;
+}
