@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { startLocal } from "../../api/entry/local.js";
 import { silentLogger } from "../../api/http/logger.js";
 import { poll } from "../support/poll.js";
+import { deploySeed } from "../support/seed.js";
 import { bodyOf } from "../support/server.js";
 
 /**
@@ -34,25 +35,11 @@ it("keeps deliveries and archived events across a restart of the local server", 
         headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-    expect((await call("/v1/teams", { name: "finance" })).status).toBe(201);
-    expect((await call("/v1/projects", { name: "budget", team: "finance" })).status).toBe(201);
-    const seed = await readFile(new URL("../fixtures/configs/seed.yaml", import.meta.url), "utf8");
-    const config = seed.replace(
-      'myEventBus:\n    type: "event-bus"',
-      'myEventBus:\n    type: "event-bus"\n    properties:\n      archivation:\n        enabled: true',
+    const { deployment } = await deploySeed(
+      { url: first.url, adminKey },
+      { archivation: true, project: "budget" },
     );
-    const posted = await fetch(`${first.url}/v1/projects/budget/configs`, {
-      method: "POST",
-      headers: { ...headers, "content-type": "application/yaml" },
-      body: config,
-    });
-    expect(posted.status).toBe(201);
-    const deployment = await bodyOf(await call("/v1/projects/budget/stages/dev/deployments", {}));
-    const done = await poll(
-      async () => bodyOf(await fetch(`${first.url}/v1/deployments/${deployment.id}`, { headers })),
-      (d) => ["SUCCEEDED", "FAILED", "CANCELLED"].includes(d.status),
-    );
-    expect(done.status).toBe("SUCCEEDED");
+    expect(deployment.status).toBe("SUCCEEDED");
     const published = await bodyOf(
       await call(`${busPath}/events`, {
         entries: [{ source: "my.publisher", detailType: "budget", detail: { EventName: "BUDGET_ANALYSIS" } }],

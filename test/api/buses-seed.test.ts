@@ -1,8 +1,7 @@
-import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { bearer, createKey, createTeam, jsonRequest } from "../support/auth.js";
+import { bearer, createKey, jsonRequest } from "../support/auth.js";
 import { poll } from "../support/poll.js";
+import { deploySeed } from "../support/seed.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 
 /**
@@ -18,38 +17,11 @@ let busPath: string;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const team = await createTeam(server);
-  viewer = await createKey(server, team, "viewer");
-  deployer = await createKey(server, team, "deployer");
-  const maintainer = await createKey(server, team, "maintainer");
-  const project = `seed-${randomUUID().slice(0, 8)}`;
-  expect(
-    (await server.fetch("/v1/projects", jsonRequest(maintainer, "POST", { name: project }))).status,
-  ).toBe(201);
-  const seed = await readFile(new URL("../fixtures/configs/seed.yaml", import.meta.url), "utf8");
-  const config = seed.replace(
-    'myEventBus:\n    type: "event-bus"',
-    'myEventBus:\n    type: "event-bus"\n    properties:\n      archivation:\n        enabled: true',
-  );
-  expect(config).toContain("archivation");
-  const created = await server.fetch(`/v1/projects/${project}/configs`, {
-    method: "POST",
-    headers: { ...bearer(maintainer), "content-type": "application/yaml" },
-    body: config,
-  });
-  expect(created.status).toBe(201);
-  const deploy = await server.fetch(
-    `/v1/projects/${project}/stages/dev/deployments`,
-    jsonRequest(deployer, "POST", {}),
-  );
-  expect(deploy.status).toBe(202);
-  const { id } = await bodyOf(deploy);
-  const finished = await poll(
-    async () => bodyOf(await server.fetch(`/v1/deployments/${id}`, { headers: bearer(viewer) })),
-    (d) => ["SUCCEEDED", "FAILED", "CANCELLED"].includes(d.status),
-  );
-  expect(finished.status).toBe("SUCCEEDED");
-  busPath = `/v1/projects/${project}/stages/dev/buses/myEventBus`;
+  const seed = await deploySeed(server, { archivation: true });
+  expect(seed.deployment.status).toBe("SUCCEEDED");
+  viewer = await createKey(server, seed.team, "viewer");
+  deployer = await createKey(server, seed.team, "deployer");
+  busPath = `${seed.stagePath}/buses/myEventBus`;
 });
 afterAll(() => server.close());
 

@@ -8,6 +8,7 @@ import { type LocalServer, startLocal } from "../../api/entry/local.js";
 import { silentLogger } from "../../api/http/logger.js";
 import { LocalStackStore } from "../../api/local/deployer/stack-store.js";
 import { poll } from "../support/poll.js";
+import { deploySeed, deployToStage, seedConfig } from "../support/seed.js";
 
 /**
  * Issue #9's acceptance on `npm start`'s own composition (startLocal), through HTTP only: the seed
@@ -18,43 +19,23 @@ const ADMIN = "sy_seedDeployTestAdminKey00000000000000000000";
 let dir: string;
 let server: LocalServer;
 
-const call = (p: string, init: RequestInit & { json?: unknown; yaml?: string } = {}) => {
-  const { json, yaml, ...rest } = init;
+const call = (p: string, init: RequestInit & { json?: unknown } = {}) => {
+  const { json, ...rest } = init;
   return fetch(`${server.url}${p}`, {
     ...rest,
     headers: {
       authorization: `Bearer ${ADMIN}`,
       ...(json !== undefined ? { "content-type": "application/json" } : {}),
-      ...(yaml !== undefined ? { "content-type": "application/yaml" } : {}),
     },
     ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
-    ...(yaml !== undefined ? { body: yaml } : {}),
   });
 };
 const body = async (res: Response): Promise<any> => res.json();
-
-/** Posts `yaml` to a new project and deploys it to dev; returns the stage once the deployment ended. */
-async function deployToDev(project: string, yaml: string) {
-  expect(
-    (await call("/v1/projects", { method: "POST", json: { name: project, team: "platform" } })).status,
-  ).toBe(201);
-  const posted = await call(`/v1/projects/${project}/configs`, { method: "POST", yaml });
-  expect(posted.status, await posted.clone().text()).toBe(201);
-  const res = await call(`/v1/projects/${project}/stages/dev/deployments`, { method: "POST" });
-  expect(res.status).toBe(202);
-  const { id } = await body(res);
-  const deployment = await poll(
-    async () => body(await call(`/v1/deployments/${id}`)),
-    (d) => ["SUCCEEDED", "FAILED", "CANCELLED"].includes(d.status),
-  );
-  const stage = await body(await call(`/v1/projects/${project}/stages/dev`));
-  return { deployment, stage };
-}
+const admin = () => ({ url: server.url, adminKey: ADMIN });
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "switchyard-seed-"));
   server = await startLocal({ port: 0, dataDir: dir, adminKey: ADMIN, log: silentLogger, print: () => {} });
-  expect((await call("/v1/teams", { method: "POST", json: { name: "platform" } })).status).toBe(201);
 });
 afterAll(async () => {
   await server?.close();
@@ -63,8 +44,8 @@ afterAll(async () => {
 
 describe("the seed example on npm start", () => {
   it("deploys whole to dev and delivers BUDGET_ANALYSIS once, to the batch job's state machine", async () => {
-    const seed = await readFile("test/fixtures/configs/seed.yaml", "utf8");
-    const { deployment, stage } = await deployToDev("budget", seed);
+    const seed = await seedConfig();
+    const { deployment, stage } = await deploySeed(admin(), { project: "budget" });
     expect(deployment.reason).toBeUndefined();
     expect(deployment.status).toBe("SUCCEEDED");
 
@@ -120,7 +101,7 @@ describe("a multi-container workload on npm start", () => {
     const fixture = await readFile("test/fixtures/configs/multi-container-workload.yaml", "utf8");
     // A queue subscribed to the bus shows where the workload's events go.
     const yaml = `${fixture}  orderAudit:\n    type: sqs-queue\n    properties:\n      events:\n        - type: event-bus\n          properties: { eventBusName: orderEvents, eventPattern: { source: [orders] } }\n`;
-    const { deployment, stage } = await deployToDev("orders", yaml);
+    const { deployment, stage } = await deployToStage(admin(), yaml, { project: "orders" });
     expect(deployment.reason).toBeUndefined();
     expect(deployment.status).toBe("SUCCEEDED");
     const busArn = stage.outputs.orderEvents.arn as string;
