@@ -2,7 +2,8 @@
  * Least-privilege policies of Switchyard on AWS. Three principals:
  * - the CloudFormation service role: creates and deletes the resources of Switchyard's stacks, so it
  *   may touch only the resource types the compiler emits (managed-types.ts) named with the prefix;
- * - the API function: manages Switchyard's stacks only through that role, and operates its buses;
+ * - the API function: manages Switchyard's stacks only through that role, hands CloudFormation
+ *   large templates through the template bucket, and operates its buses;
  * - the reconcile function: reads stack status and records it.
  * No statement has a `*` action; `Resource: "*"` appears only for read-only calls AWS cannot scope.
  */
@@ -125,6 +126,8 @@ export interface FunctionPolicyRefs {
 export interface ApiPolicyRefs extends FunctionPolicyRefs {
   serviceRoleArn: string;
   adminKeySecretArn: string;
+  /** ARN pattern of the template bucket's `templates/` objects (template-bucket.ts). */
+  templateObjectsArn: string;
 }
 
 export function apiStatements(refs: ApiPolicyRefs): PolicyStatement[] {
@@ -151,6 +154,13 @@ export function apiStatements(refs: ApiPolicyRefs): PolicyStatement[] {
         "cloudformation:DeleteStack",
       ],
       resources: [arns.stacks, arns.changeSets],
+    }),
+    new PolicyStatement({
+      // Templates over 51,200 bytes are uploaded, and CloudFormation fetches the TemplateURL with
+      // the caller's credentials, so the API reads them too. Objects only: no listing, no deleting.
+      sid: "StageLargeTemplates",
+      actions: ["s3:PutObject", "s3:GetObject"],
+      resources: [refs.templateObjectsArn],
     }),
     new PolicyStatement({
       sid: "PassServiceRoleToCloudFormation",

@@ -1,7 +1,8 @@
 /**
  * Switchyard on AWS: the store table, the API function behind an HTTP API, the reconcile function
  * fed by CloudFormation's stack events, the service role deployments hand to CloudFormation, the
- * bootstrap admin key and the alarms. Environment-agnostic: synth needs no account, region or network.
+ * bucket large templates go through, the bootstrap admin key and the alarms. Environment-agnostic:
+ * synth needs no account, region or network.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
@@ -23,6 +24,7 @@ import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
+import { TEMPLATE_BUCKET_ENV, TEMPLATE_KEY_PREFIX } from "../api/aws/template-store.js";
 import { SwitchyardAlarms } from "./alarms.js";
 import { switchyardArns } from "./arns.js";
 import { LAMBDA_HANDLERS } from "./lambda-bundle.js";
@@ -30,6 +32,7 @@ import { lambdaCode } from "./lambda-code.js";
 import { apiStatements, reconcileStatements, serviceRoleStatements } from "./permissions.js";
 import type { Settings } from "./settings.js";
 import { createStoreTable } from "./store-table.js";
+import { createTemplateBucket } from "./template-bucket.js";
 import { createWorkloadBoundary } from "./workload-boundary.js";
 
 export interface SwitchyardStackProps extends StackProps {
@@ -52,6 +55,7 @@ export class SwitchyardStack extends Stack {
     const code = props.code ?? lambdaCode();
 
     const table = createStoreTable(this, "Store");
+    const templateBucket = createTemplateBucket(this, "TemplateBucket");
 
     const adminKey = new Secret(this, "AdminKey", {
       description: "Switchyard bootstrap platform-admin API key (Authorization: Bearer <value>).",
@@ -89,13 +93,19 @@ export class SwitchyardStack extends Stack {
       logGroup: apiLogs,
       // API Gateway gives up after 30 s; a request that outlives it helps nobody.
       timeout: Duration.seconds(29),
-      environment: { ...environment, SWITCHYARD_ADMIN_KEY_SECRET_ARN: adminKey.secretArn },
+      environment: {
+        ...environment,
+        SWITCHYARD_ADMIN_KEY_SECRET_ARN: adminKey.secretArn,
+        // Only the API deploys templates; reconcile reads stack status.
+        [TEMPLATE_BUCKET_ENV]: templateBucket.bucketName,
+      },
       statements: apiStatements({
         arns,
         tableArn: table.attrArn,
         logGroupArn: apiLogs.logGroupArn,
         serviceRoleArn: serviceRole.roleArn,
         adminKeySecretArn: adminKey.secretArn,
+        templateObjectsArn: templateBucket.arnForObjects(`${TEMPLATE_KEY_PREFIX}*`),
       }),
     });
 
@@ -189,6 +199,7 @@ export class SwitchyardStack extends Stack {
       description: "Secret holding the bootstrap admin key (aws secretsmanager get-secret-value)",
     });
     new CfnOutput(this, "TableName", { value: table.ref });
+    new CfnOutput(this, "TemplateBucketName", { value: templateBucket.bucketName });
     new CfnOutput(this, "CloudFormationServiceRoleArn", { value: serviceRole.roleArn });
     new CfnOutput(this, "WorkloadBoundaryArn", { value: boundary.managedPolicyArn });
   }

@@ -3,7 +3,8 @@
  * change sets named after the deployment's token, so a retried start finds the same change set; an
  * empty change set is a successful no-op and is deleted; a stack left in ROLLBACK_COMPLETE by a
  * failed create is deleted before the next create; stacks needing a human (UPDATE_ROLLBACK_FAILED,
- * ...) are reported, not touched. Throttled calls are retried with backoff.
+ * ...) are reported, not touched. Throttled calls are retried with backoff. A template too large to
+ * send inline goes to the template store (S3) and is passed by URL, when one is configured.
  */
 import {
   type StackEvent as CfnStackEvent,
@@ -19,6 +20,7 @@ import {
   ExecuteChangeSetCommand,
   type Stack,
 } from "@aws-sdk/client-cloudformation";
+import { TEMPLATE_LIMITS } from "../compiler/limits.js";
 import {
   type Deployer,
   DeployerError,
@@ -33,14 +35,19 @@ import {
 } from "../deployments/port.js";
 import { isInProgress, needsAction, phaseOf } from "../deployments/stack-status.js";
 import { isEmptyChangeSet, isStackMissing, isThrottling, withRetries } from "./cloudformation-errors.js";
+import { TEMPLATE_BUCKET_ENV, type TemplateStore } from "./template-store.js";
 
 /** CloudFormation's limit for an inline TemplateBody. */
-export const MAX_TEMPLATE_BODY_BYTES = 51_200;
+export const MAX_TEMPLATE_BODY_BYTES = TEMPLATE_LIMITS.inlineBodyBytes;
+/** CloudFormation's limit for a template read from S3 (TemplateURL). */
+export const MAX_TEMPLATE_URL_BYTES = TEMPLATE_LIMITS.urlBodyBytes;
 
 export interface CloudFormationDeployerOptions {
   client: CloudFormationClient;
   /** A service role CloudFormation assumes for stack operations (least privilege for deployments). */
   roleArn?: string;
+  /** Where templates over 51,200 bytes go to be read by URL; without one they are refused. */
+  templateStore?: TemplateStore;
   /** How long to wait between polls of a change set or a stack being deleted. */
   pollMs?: number;
   /** How many polls before giving up on a change set (about 2 minutes at the default interval). */
@@ -69,7 +76,7 @@ export class CloudFormationDeployer implements Deployer {
   }
 
   async preview(input: PreviewInput): Promise<StackChange[]> {
-    const body = templateBody(input.template);
+    const body = this.templateBody(input.template);
     const stack = await this.findStack(input.stackId ?? input.stackName);
     const creating =
       !stack || stack.StackStatus === "REVIEW_IN_PROGRESS" || stack.StackStatus === "ROLLBACK_COMPLETE";
@@ -82,13 +89,14 @@ export class CloudFormationDeployer implements Deployer {
       }));
     }
     const name = `preview-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    const source = await this.templateSource(input.stackName, body);
     const created = await this.call(() =>
       this.client.send(
         new CreateChangeSetCommand({
           StackName: input.stackName,
           ChangeSetName: name,
           ChangeSetType: creating ? "CREATE" : "UPDATE",
-          TemplateBody: body,
+          ...source,
           Parameters: parameterList(input.parameters),
           Capabilities: [...CAPABILITIES],
           ...(this.options.roleArn ? { RoleARN: this.options.roleArn } : {}),
@@ -120,7 +128,7 @@ export class CloudFormationDeployer implements Deployer {
   }
 
   async start(input: StartInput): Promise<StartResult> {
-    const body = templateBody(input.template);
+    const body = this.templateBody(input.template);
     let stack = await this.findStack(input.stackName);
     if (stack?.StackStatus === "ROLLBACK_COMPLETE") {
       await this.deleteAndWait(stack.StackId!, `${input.token.slice(0, 120)}-clear`);
@@ -154,6 +162,7 @@ export class CloudFormationDeployer implements Deployer {
 
     let changeSet = await this.findChangeSet(input.token, input.stackName);
     if (!changeSet) {
+      const source = await this.templateSource(input.stackName, body);
       await this.call(() =>
         this.client.send(
           new CreateChangeSetCommand({
@@ -161,7 +170,7 @@ export class CloudFormationDeployer implements Deployer {
             ChangeSetName: input.token,
             ClientToken: input.token,
             ChangeSetType: creating ? "CREATE" : "UPDATE",
-            TemplateBody: body,
+            ...source,
             Parameters: parameterList(input.parameters),
             Capabilities: [...CAPABILITIES],
             ...(input.tags
@@ -258,6 +267,35 @@ export class CloudFormationDeployer implements Deployer {
   }
 
   // --- helpers ----------------------------------------------------------------------------------
+
+  /** The template as JSON, refused (before any call) when CloudFormation could not take it. */
+  private templateBody(template: Template): string {
+    const body = JSON.stringify(template);
+    const bytes = Buffer.byteLength(body, "utf8");
+    if (bytes > MAX_TEMPLATE_URL_BYTES) {
+      throw new DeployerError(
+        "template-too-large",
+        `The compiled template is ${bytes} bytes; CloudFormation accepts at most ${MAX_TEMPLATE_URL_BYTES} bytes, even from S3. Split the config into several projects (fewer resources per stage).`,
+      );
+    }
+    if (bytes > MAX_TEMPLATE_BODY_BYTES && !this.options.templateStore) {
+      throw new DeployerError(
+        "template-too-large",
+        `The compiled template is ${bytes} bytes; CloudFormation accepts at most ${MAX_TEMPLATE_BODY_BYTES} bytes inline, and this Switchyard has no template bucket for larger ones. Split the config into fewer resources per stage, or ask the platform operator to set ${TEMPLATE_BUCKET_ENV} (infra/ sets it), which lifts the limit to ${MAX_TEMPLATE_URL_BYTES} bytes.`,
+      );
+    }
+    return body;
+  }
+
+  /** Inline when small enough; otherwise stored, and CloudFormation reads it by URL. */
+  private async templateSource(
+    stackName: string,
+    body: string,
+  ): Promise<{ TemplateBody: string } | { TemplateURL: string }> {
+    if (Buffer.byteLength(body, "utf8") <= MAX_TEMPLATE_BODY_BYTES) return { TemplateBody: body };
+    // templateBody() refused this size already when there is no store.
+    return { TemplateURL: await this.options.templateStore!.put(stackName, body) };
+  }
 
   private call<T>(fn: () => Promise<T>): Promise<T> {
     return withRetries(fn, { attempts: this.maxAttempts, sleep: this.sleep, retryable: isThrottling });
@@ -390,18 +428,6 @@ export class CloudFormationDeployer implements Deployer {
     } while (next);
     return { newest, operation: mine.reverse() };
   }
-}
-
-function templateBody(template: Template): string {
-  const body = JSON.stringify(template);
-  const bytes = Buffer.byteLength(body, "utf8");
-  if (bytes > MAX_TEMPLATE_BODY_BYTES) {
-    throw new DeployerError(
-      "template-too-large",
-      `The compiled template is ${bytes} bytes; CloudFormation accepts at most ${MAX_TEMPLATE_BODY_BYTES} bytes inline. Split the config into fewer resources per stage.`,
-    );
-  }
-  return body;
 }
 
 function parameterList(values: Record<string, string>) {

@@ -6,17 +6,34 @@ import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { CloudFormationDeployer } from "../aws/cloudformation.js";
 import { AwsBusOps } from "../aws/eventbridge.js";
+import { TEMPLATE_BUCKET_ENV, type TemplateStore } from "../aws/template-store.js";
+import { onFirstCall } from "./lazy-port.js";
 
 type Env = Record<string, string | undefined>;
 
 export function createDeployer(env: Env): CloudFormationDeployer {
+  const templateStore = createTemplateStore(env);
   return new CloudFormationDeployer({
     client: new CloudFormationClient({ region: env.AWS_REGION }),
     // The role CloudFormation assumes for user stacks, when infra/ provides one.
     ...(env.SWITCHYARD_CFN_ROLE_ARN ? { roleArn: env.SWITCHYARD_CFN_ROLE_ARN } : {}),
+    ...(templateStore ? { templateStore } : {}),
   });
 }
 
 export function createBusOps(env: Env): AwsBusOps {
   return new AwsBusOps(new EventBridgeClient({ region: env.AWS_REGION }));
+}
+
+/**
+ * The bucket for templates over 51,200 bytes, when infra/ provides one. The S3 SDK loads on the
+ * first such template, not with the deployer: most stacks are small enough to send inline.
+ */
+function createTemplateStore(env: Env): TemplateStore | undefined {
+  const bucket = env[TEMPLATE_BUCKET_ENV];
+  if (!bucket) return undefined;
+  return onFirstCall<TemplateStore>(async () => {
+    if (!env.AWS_REGION) throw new Error(`${TEMPLATE_BUCKET_ENV} needs AWS_REGION (the bucket's region)`);
+    return (await import("../aws/s3-template-store.js")).createS3TemplateStore(bucket, env.AWS_REGION);
+  });
 }

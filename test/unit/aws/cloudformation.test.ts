@@ -242,7 +242,7 @@ describe("CloudFormationDeployer.start", () => {
     expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
   });
 
-  it("refuses a template over 51,200 bytes before calling CloudFormation", async () => {
+  it("refuses a template over 51,200 bytes without a template bucket, before calling CloudFormation", async () => {
     const big: Template = {
       Resources: {
         Bus: {
@@ -255,7 +255,8 @@ describe("CloudFormationDeployer.start", () => {
       .start({ stackName: STACK, template: big, parameters: {}, token: TOKEN })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "template-too-large" });
-    expect((err as Error).message).toMatch(/51200 bytes/);
+    expect((err as Error).message).toMatch(/at most 51200 bytes inline/);
+    expect((err as Error).message).toMatch(/set SWITCHYARD_TEMPLATE_BUCKET/);
     expect(cfn.calls()).toHaveLength(0);
   });
 

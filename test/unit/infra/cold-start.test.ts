@@ -1,7 +1,7 @@
 /**
  * What a cold start loads: the entry chunk and the chunks it imports statically. The compiler (with
- * the config language and YAML) and the CloudFormation, EventBridge and Secrets Manager SDKs sit in
- * chunks loaded by the requests that need them, so every other request's cold start skips them.
+ * the config language and YAML) and the CloudFormation, EventBridge, Secrets Manager and S3 SDKs sit
+ * in chunks loaded by the requests that need them, so every other request's cold start skips them.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,8 +11,23 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LAMBDA_FILE, lambdaBuildOptions } from "../../../infra/lambda-bundle.js";
 
 let dir: string;
+let meta: Metafile;
 let eager: Set<string>;
 let all: Set<string>;
+
+/** The output chunks loading `from` loads with it: those it imports statically, transitively. */
+function staticClosure(from: string): Set<string> {
+  const loaded = new Set<string>();
+  const queue = [from];
+  while (queue.length > 0) {
+    const out = queue.pop()!;
+    if (loaded.has(out)) continue;
+    loaded.add(out);
+    for (const i of meta.outputs[out]!.imports)
+      if (i.kind === "import-statement" && !i.external) queue.push(i.path);
+  }
+  return loaded;
+}
 
 /** Source files (repo-relative, node_modules as `<package>/...`) in the given outputs. */
 function sourcesOf(meta: Metafile, outputs: Iterable<string>): Set<string> {
@@ -28,18 +43,9 @@ function sourcesOf(meta: Metafile, outputs: Iterable<string>): Set<string> {
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "switchyard-cold-start-"));
   const result = await build({ ...lambdaBuildOptions(dir), logLevel: "silent" });
-  const meta = result.metafile!;
+  meta = result.metafile!;
   const entry = Object.keys(meta.outputs).find((o) => o.endsWith(`/${LAMBDA_FILE}`))!;
-  const loaded = new Set<string>();
-  const queue = [entry];
-  while (queue.length > 0) {
-    const out = queue.pop()!;
-    if (loaded.has(out)) continue;
-    loaded.add(out);
-    for (const i of meta.outputs[out]!.imports)
-      if (i.kind === "import-statement" && !i.external) queue.push(i.path);
-  }
-  eager = sourcesOf(meta, loaded);
+  eager = sourcesOf(meta, staticClosure(entry));
   all = sourcesOf(meta, Object.keys(meta.outputs));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,6 +55,7 @@ const LAZY = [
   "@aws-sdk/client-cloudformation/",
   "@aws-sdk/client-eventbridge/",
   "@aws-sdk/client-secrets-manager/",
+  "@aws-sdk/client-s3/",
   "api/compiler/",
   "api/config/",
   "api/aws/",
@@ -65,7 +72,7 @@ describe("the Lambda's cold start", () => {
     }
   });
 
-  it("leaves the compiler, YAML, the pattern matcher and the CloudFormation, EventBridge and Secrets Manager SDKs to first use", () => {
+  it("leaves the compiler, YAML, the pattern matcher and the CloudFormation, EventBridge, Secrets Manager and S3 SDKs to first use", () => {
     for (const lazy of LAZY) {
       expect(
         [...all].some((s) => s.startsWith(lazy)),
@@ -76,5 +83,18 @@ describe("the Lambda's cold start", () => {
         `${lazy} is not loaded at cold start`,
       ).toEqual([]);
     }
+  });
+});
+
+describe("the CloudFormation adapter's first use", () => {
+  it("does not load the S3 SDK: only a template too large to send inline does", () => {
+    const adapter = Object.keys(meta.outputs).filter((o) =>
+      Object.keys(meta.outputs[o]!.inputs).includes("api/aws/cloudformation.ts"),
+    );
+    expect(adapter).toHaveLength(1);
+    const withAdapter = sourcesOf(meta, staticClosure(adapter[0]!));
+    expect([...withAdapter].some((s) => s.startsWith("@aws-sdk/client-cloudformation/"))).toBe(true);
+    expect([...withAdapter].filter((s) => s.startsWith("@aws-sdk/client-s3/"))).toEqual([]);
+    expect([...all].some((s) => s.startsWith("api/aws/s3-template-store.ts"))).toBe(true);
   });
 });

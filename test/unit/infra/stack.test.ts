@@ -64,6 +64,7 @@ const serviceRoleId = (t: Template) =>
     JSON.stringify(p.AssumeRolePolicyDocument).includes("cloudformation.amazonaws.com"),
   );
 const actionsOf = (statements: Statement[]) => statements.flatMap((s) => s.Action);
+const templateBucketId = (t: Template) => Object.keys(t.findResources("AWS::S3::Bucket"))[0]!;
 
 describe("store table", () => {
   it("is on-demand, point-in-time recoverable, deletion protected, with TTL, and retained with the stack", () => {
@@ -119,6 +120,58 @@ describe("functions", () => {
     });
     expect(env(LAMBDA_HANDLERS.reconcile)).toMatchObject(common);
     expect(env(LAMBDA_HANDLERS.reconcile)).not.toHaveProperty("SWITCHYARD_ADMIN_KEY_SECRET_ARN");
+  });
+
+  it("tell only the API where large templates go", () => {
+    const env = (handler: string) =>
+      full.toJSON().Resources[fn(full, handler)].Properties.Environment.Variables as Record<string, unknown>;
+    expect(env(LAMBDA_HANDLERS.api).SWITCHYARD_TEMPLATE_BUCKET).toEqual({ Ref: templateBucketId(full) });
+    expect(env(LAMBDA_HANDLERS.reconcile)).not.toHaveProperty("SWITCHYARD_TEMPLATE_BUCKET");
+  });
+});
+
+describe("template bucket", () => {
+  it("is private, encrypted, TLS-only, and expires templates/ after 7 days", () => {
+    const bucket = full.toJSON().Resources[templateBucketId(full)];
+    expect(bucket.Properties).toEqual({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+      },
+      LifecycleConfiguration: {
+        Rules: [{ Id: "ExpireTemplates", Prefix: "templates/", ExpirationInDays: 7, Status: "Enabled" }],
+      },
+    });
+    const [policy] = Object.values(full.findResources("AWS::S3::BucketPolicy"));
+    expect(policy!.Properties.Bucket).toEqual({ Ref: templateBucketId(full) });
+    expect(resolve(policy!.Properties.PolicyDocument)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Deny",
+          Principal: { AWS: "*" },
+          Action: "s3:*",
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+          Resource: [`<${templateBucketId(full)}.Arn>`, `<${templateBucketId(full)}.Arn>/*`],
+        },
+      ],
+    });
+  });
+
+  it("is retained with the stack, without a custom resource to empty it", () => {
+    full.hasResource("AWS::S3::Bucket", { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
+    const types = Object.values(full.toJSON().Resources).map((r) => (r as { Type: string }).Type);
+    expect(
+      types.filter((t) => t.startsWith("Custom::") || t === "AWS::CloudFormation::CustomResource"),
+    ).toEqual([]);
+    // The API and reconcile functions only: no auto-delete-objects handler.
+    expect(Object.keys(full.findResources("AWS::Lambda::Function"))).toHaveLength(2);
   });
 });
 
@@ -344,6 +397,25 @@ describe("IAM", () => {
     expect(statements.find((s) => s.Action.includes("secretsmanager:GetSecretValue"))?.Resource).toEqual([
       `<Ref ${secret}>`,
     ]);
+  });
+
+  it("lets the API put and get template objects under templates/ of its bucket, and nothing else in S3", () => {
+    const statements = roleStatements(full, roleOf(full, fn(full, LAMBDA_HANDLERS.api)));
+    const s3 = statements.filter((s) => s.Action.some((a) => a.startsWith("s3:")));
+    expect(s3).toEqual([
+      {
+        Sid: "StageLargeTemplates",
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:GetObject"],
+        Resource: [`<${templateBucketId(full)}.Arn>/templates/*`],
+      },
+    ]);
+    // No other role reaches the template bucket.
+    for (const role of allRoleIds(full).filter((r) => r !== roleOf(full, fn(full, LAMBDA_HANDLERS.api)))) {
+      for (const s of roleStatements(full, role)) {
+        expect(JSON.stringify(s.Resource), role).not.toContain(templateBucketId(full));
+      }
+    }
   });
 
   it("gives the reconcile function read access to Switchyard's stacks and the store, nothing else", () => {
