@@ -1,22 +1,30 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { authenticate } from "./auth/authenticate.js";
-import type { AppDeps } from "./deps.js";
+import type { AppDeps, DeferredDeps } from "./deps.js";
 import type { AppEnv } from "./http/env.js";
+import { healthStatus } from "./http/health.js";
+import { mountRouteGroups } from "./http/lazy-routes.js";
 import { unsupportedMediaType } from "./http/media-types.js";
 import { allowedMethods } from "./http/method-not-allowed.js";
 import { ProblemError, problemResponse, problems } from "./http/problem.js";
 import { referencePage } from "./http/reference-page.js";
-import { validationHook } from "./http/validation.js";
-import { registerRoutes } from "./routes/index.js";
+import { lazy } from "./lazy.js";
+import { inertDeps } from "./routes/inert-deps.js";
+import { ROUTE_MANIFEST } from "./routes/manifest.js";
 
-export const API_VERSION = "0.1.0";
+export { API_VERSION } from "./version.js";
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export function createApp(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, strict: true });
+/**
+ * The HTTP API. Route groups load on their first request (api/http/lazy-routes.ts); with
+ * `DeferredDeps` so do the deps, so a cold start pays only for what its first request uses.
+ */
+export function createApp(deps: AppDeps | DeferredDeps) {
+  const resolveDeps = "load" in deps ? lazy(deps.load) : async () => deps;
+  const app = new Hono<AppEnv>({ strict: true });
 
   app.use(requestId({ headerName: "X-Request-Id" }));
   app.use(async (c, next) => {
@@ -43,55 +51,15 @@ export function createApp(deps: AppDeps) {
 
   // Every /v1 route needs a key; only /healthz, /openapi.json and /docs are open. Unknown /v1 paths
   // therefore answer 401 before 404, which reveals nothing about which routes exist.
-  app.use("/v1/*", authenticate(deps));
+  const auth = lazy(async () => authenticate(await resolveDeps()));
+  app.use("/v1/*", async (c, next) => (await auth())(c, next));
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    description:
-      "An API key (`sy_...`) issued by `POST /v1/teams/{team}/api-keys` or the bootstrap admin key.",
-  });
+  app.get("/healthz", (c) => c.json(healthStatus()));
+  mountRouteGroups(app, ROUTE_MANIFEST, resolveDeps);
 
-  registerRoutes(app, deps, API_VERSION);
-
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Switchyard API",
-      version: API_VERSION,
-      description:
-        "Self-service event buses: validate Stacktape-compatible configs, store their versions, deploy them per stage as CloudFormation stacks, and operate the live buses.",
-    },
-    tags: [
-      { name: "Service", description: "Health, the OpenAPI document and the reference page." },
-      { name: "Auth", description: "The caller behind an API key." },
-      { name: "Teams", description: "Teams own projects and API keys; platform admins create them." },
-      { name: "API keys", description: "Keys with a team role (viewer < deployer < maintainer < admin)." },
-      { name: "Projects", description: "Projects and their immutable, numbered config versions." },
-      {
-        name: "Configs",
-        description: "Validate and compile Stacktape-compatible configs without storing them.",
-      },
-      {
-        name: "Stages",
-        description: "Stages of a project: one CloudFormation stack each; previews, rollback, teardown.",
-      },
-      {
-        name: "Deployments",
-        description: "Deployments of a stage: status, stack events (JSON or server-sent events).",
-      },
-      {
-        name: "Buses",
-        description:
-          "Live buses of a deployed stage: publish, rules, matching, replays, deliveries; pattern tests.",
-      },
-      {
-        name: "Settings",
-        description:
-          "Platform settings, for platform admins: the network batch jobs and workloads run in, per region.",
-      },
-    ],
-  });
+  // Built from every route group on the first request for it, with deps that refuse I/O.
+  const document = lazy(async () => (await import("./routes/document.js")).openApiDocument(inertDeps()));
+  app.get("/openapi.json", async (c) => c.json(await document()));
   app.get(
     "/docs",
     referencePage(app, { documentPath: "/openapi.json", pageTitle: "Switchyard API reference" }),
@@ -118,7 +86,7 @@ export function createApp(deps: AppDeps) {
         );
       }
       if (err.status === 413) return problemResponse(c, problems.payloadTooLarge(err.message));
-      if (err.status === 415) return problemResponse(c, unsupportedMediaType(app, c));
+      if (err.status === 415) return problemResponse(c, unsupportedMediaType(c));
       return problemResponse(
         c,
         new ProblemError(err.status, "http-error", err.message || "HTTP error", err.message || "HTTP error"),

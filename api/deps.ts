@@ -31,3 +31,13 @@ export interface AppDeps {
   /** The clock, injectable so tests can move time (leases, retention, replays). */
   now: () => Date;
 }
+
+/**
+ * Deps an entry point builds on the first request that needs them instead of at start: the Lambda
+ * loads the DynamoDB client and reads the admin secret on its first `/v1` request, so a cold start
+ * that serves `/healthz`, `/openapi.json` or `/docs` does neither.
+ */
+export interface DeferredDeps {
+  log: Logger;
+  load: () => Promise<AppDeps>;
+}

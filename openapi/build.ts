@@ -4,5 +4,5 @@ import { COMMITTED, generateArtifacts, ROOT } from "./pipeline.js";
 
 await generateArtifacts(COMMITTED);
 process.stdout.write(
-  `wrote ${path.relative(ROOT, COMMITTED.documentFile)} and ${path.relative(ROOT, COMMITTED.clientDir)}/\n`,
+  `wrote ${path.relative(ROOT, COMMITTED.documentFile)}, ${path.relative(ROOT, COMMITTED.clientDir)}/ and ${path.relative(ROOT, COMMITTED.manifestFile)}\n`,
 );

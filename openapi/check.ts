@@ -9,15 +9,19 @@ import { COMMITTED, compareArtifacts, generateArtifacts } from "./pipeline.js";
 
 const dir = await mkdtemp(path.join(tmpdir(), "switchyard-openapi-"));
 try {
-  const fresh = { documentFile: path.join(dir, "openapi.json"), clientDir: path.join(dir, "gen") };
+  const fresh = {
+    documentFile: path.join(dir, "openapi.json"),
+    clientDir: path.join(dir, "gen"),
+    manifestFile: path.join(dir, "manifest.json"),
+  };
   await generateArtifacts(fresh);
   const drift = await compareArtifacts(fresh, COMMITTED);
   if (drift.length > 0) {
     process.stderr.write(
       [
-        "The committed OpenAPI document or generated client differ from what the app generates:",
+        "The committed OpenAPI document, generated client or route manifest differ from what the route modules generate:",
         ...drift.map((d) => `  - ${d}`),
-        "Run `npm run openapi` and commit openapi/openapi.json and sdk-client/src/gen/.",
+        "Run `npm run openapi` and commit openapi/openapi.json, sdk-client/src/gen/ and api/routes/manifest.json.",
         "",
       ].join("\n"),
     );

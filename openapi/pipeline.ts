@@ -1,12 +1,15 @@
 /**
  * The OpenAPI pipeline behind `npm run openapi` (write) and `npm run openapi:check` (compare):
- * app → openapi/openapi.json → sdk-client/src/gen. The check regenerates into a temporary folder
+ * route modules → openapi/openapi.json → sdk-client/src/gen, and the route manifest the app mounts
+ * lazily (api/routes/manifest.json). The check regenerates into a temporary folder
  * and compares byte for byte, so the committed files are exactly what the code produces.
  */
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildOpenApiDocument, type OpenApiDocument } from "../api/entry/openapi-document.js";
+import { inertDeps } from "../api/routes/inert-deps.js";
+import { buildRouteManifest, serializeManifest } from "../api/routes/manifest-builder.js";
 import { serializeDocument } from "./canonical.js";
 import { generateClient } from "./client.js";
 
@@ -15,6 +18,8 @@ export interface Artifacts {
   documentFile: string;
   /** The folder hey-api writes the client into. */
   clientDir: string;
+  /** Which route group serves which route (api/routes/manifest.json). */
+  manifestFile: string;
 }
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -22,6 +27,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const COMMITTED: Artifacts = {
   documentFile: path.join(ROOT, "openapi", "openapi.json"),
   clientDir: path.join(ROOT, "sdk-client", "src", "gen"),
+  manifestFile: path.join(ROOT, "api", "routes", "manifest.json"),
 };
 
 /** Writes the document and regenerates the client from the file just written. */
@@ -30,6 +36,7 @@ export async function generateArtifacts(target: Artifacts, doc?: OpenApiDocument
   await mkdir(path.dirname(target.documentFile), { recursive: true });
   await writeFile(target.documentFile, serializeDocument(document));
   await generateClient(target.documentFile, target.clientDir);
+  await writeFile(target.manifestFile, serializeManifest(await buildRouteManifest(inertDeps())));
 }
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -80,6 +87,13 @@ export async function compareArtifacts(generated: Artifacts, committed: Artifact
   if (haveDoc === null) problems.push(`${rel(committed.documentFile)} is missing`);
   else if (haveDoc !== wantDoc) {
     problems.push(`${rel(committed.documentFile)} is stale (${firstDifference(wantDoc, haveDoc)})`);
+  }
+
+  const wantManifest = await readFile(generated.manifestFile, "utf8");
+  const haveManifest = await readOrNull(committed.manifestFile);
+  if (haveManifest === null) problems.push(`${rel(committed.manifestFile)} is missing`);
+  else if (haveManifest !== wantManifest) {
+    problems.push(`${rel(committed.manifestFile)} is stale (${firstDifference(wantManifest, haveManifest)})`);
   }
 
   const want = await listFiles(generated.clientDir);

@@ -1,11 +1,11 @@
 /**
- * Composition root for the OpenAPI document: the same app as every other entry, built with inert
- * deps, asked for `/openapi.json`. Building the app must do no I/O, so any call into a dependency
- * (a store query, a deployer, a clock read) fails loudly instead of reaching DynamoDB or AWS.
+ * Composition root for the OpenAPI document (`npm run openapi`): the route modules registered with
+ * inert deps, so building it needs no server, store or network.
  */
-import { createApp } from "../app.js";
-import type { AppDeps } from "../deps.js";
-import { silentLogger } from "../http/logger.js";
+import { openApiDocument } from "../routes/document.js";
+import { inertDeps } from "../routes/inert-deps.js";
+
+export { InertDependencyError, inertDeps } from "../routes/inert-deps.js";
 
 /** An OpenAPI 3.1 document as JSON; the generator only needs its JSON shape. */
 export type OpenApiDocument = Record<string, unknown> & {
@@ -13,62 +13,7 @@ export type OpenApiDocument = Record<string, unknown> & {
   paths: Record<string, Record<string, unknown>>;
 };
 
-export class InertDependencyError extends Error {
-  constructor(readonly dependency: string) {
-    super(
-      `deps.${dependency} was called while building the OpenAPI document: route modules must not do I/O when the app is built, only inside handlers`,
-    );
-    this.name = "InertDependencyError";
-  }
-}
-
-/** A stand-in for any dependency: property reads nest (same path, same object), calls throw. */
-function inert(path: string): unknown {
-  const children = new Map<string, unknown>();
-  // A plain function target so both calls and `new` reach the traps.
-  const target = function inertDependency() {};
-  return new Proxy(target, {
-    get: (_t, key) => {
-      // Not a thenable (so `await deps.x` does not call it) and no coercion hooks.
-      if (typeof key === "symbol" || key === "then") return undefined;
-      if (!children.has(key)) children.set(key, inert(`${path}.${key}`));
-      return children.get(key);
-    },
-    apply: () => {
-      throw new InertDependencyError(path);
-    },
-    construct: () => {
-      throw new InertDependencyError(path);
-    },
-  });
-}
-
-/**
- * Deps for a build that must not touch the outside world. A Proxy rather than a literal so it keeps
- * fitting `AppDeps` as colleagues add ports (deployer, bus operations, ...).
- */
-export function inertDeps(): AppDeps {
-  const known: Record<string, unknown> = {
-    log: silentLogger,
-    now: () => {
-      throw new InertDependencyError("now");
-    },
-  };
-  return new Proxy(known, {
-    get: (target, key) => {
-      if (typeof key === "symbol" || key === "then") return undefined;
-      target[key] ??= inert(key);
-      return target[key];
-    },
-  }) as unknown as AppDeps;
-}
-
-/** The document the app serves at /openapi.json, built without a server, a store or a network. */
-export async function buildOpenApiDocument(deps: AppDeps = inertDeps()): Promise<OpenApiDocument> {
-  const app = createApp(deps);
-  const res = await app.request("/openapi.json");
-  if (res.status !== 200) {
-    throw new Error(`GET /openapi.json answered ${res.status}: ${await res.text()}`);
-  }
-  return (await res.json()) as OpenApiDocument;
+/** The document the app serves at /openapi.json. */
+export async function buildOpenApiDocument(): Promise<OpenApiDocument> {
+  return (await openApiDocument(inertDeps())) as OpenApiDocument;
 }

@@ -1,13 +1,15 @@
 import { Scalar } from "@scalar/hono-api-reference";
 import type { Context, Next } from "hono";
-import type { App } from "./env.js";
 
 /**
  * The interactive reference (/docs) with the OpenAPI document embedded in the page, so what it
  * renders is exactly what `documentPath` serves, with no second request from the browser. The
  * document is built once, from the app itself, on the first visit (routes are fixed by then).
  */
-export function referencePage(app: App, options: { documentPath: string; pageTitle: string }) {
+export function referencePage(
+  app: { request: (path: string) => Response | Promise<Response> },
+  options: { documentPath: string; pageTitle: string },
+) {
   let document: Promise<object> | undefined;
   const load = async (): Promise<object> => {
     const res = await app.request(options.documentPath);

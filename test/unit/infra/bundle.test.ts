@@ -3,13 +3,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createApp } from "../../../api/app.js";
+import { silentLogger } from "../../../api/http/logger.js";
+import { createStore } from "../../../api/store/index.js";
 import {
   bundleLambda,
   FORBIDDEN_IN_BUNDLE,
   LAMBDA_HANDLERS,
   type LambdaBundle,
 } from "../../../infra/lambda-bundle.js";
+import { createTestTable } from "../../support/dynamo.js";
 
 let dir: string;
 let bundle: LambdaBundle;
@@ -122,6 +126,46 @@ describe("the Lambda bundle", () => {
         path: "resources.bus.properties.archivation.enabled",
         message: "Invalid input: expected boolean, received string",
       },
+    ]);
+  });
+
+  it("answers an authenticated request from DynamoDB, building the store on that first request", async () => {
+    const table = await createTestTable();
+    const adminKey = "sy_test_admin_key_for_the_bundle_0123456789";
+    const app = createApp({
+      log: silentLogger,
+      table,
+      store: createStore(table),
+      adminKey,
+      now: () => new Date(),
+    });
+    const post = async (p: string, body: unknown) =>
+      (
+        await app.request(p, {
+          method: "POST",
+          headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        })
+      ).json() as Promise<Record<string, unknown>>;
+    await post("/v1/teams", { name: "billing" });
+    await post("/v1/projects", { name: "invoices", team: "billing" });
+    const { secret } = await post("/v1/teams/billing/api-keys", { name: "ci", role: "viewer" });
+
+    const run = invoke(
+      "handler",
+      apiEvent("GET", "/v1/projects", undefined, { authorization: `Bearer ${secret}` }),
+      {
+        SWITCHYARD_TABLE_NAME: table.name,
+        AWS_ENDPOINT_URL_DYNAMODB: inject("dynamoEndpoint"),
+        AWS_ACCESS_KEY_ID: "local",
+        AWS_SECRET_ACCESS_KEY: "local",
+      },
+    );
+    table.destroy();
+    const response = JSON.parse(run.stdout);
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body).items).toEqual([
+      expect.objectContaining({ name: "invoices", team: "billing" }),
     ]);
   });
 

@@ -1,7 +1,8 @@
 /**
- * What a cold start loads: the entry chunk and the chunks it imports statically. The compiler (with
- * the config language and YAML) and the CloudFormation, EventBridge, Secrets Manager and S3 SDKs sit
- * in chunks loaded by the requests that need them, so every other request's cold start skips them.
+ * What a cold start loads: the entry chunk and the chunks it imports statically. That is the app,
+ * Hono and the route manifest; each route group (with zod and its schemas), the deps (the DynamoDB
+ * client), the compiler (with the config language and YAML) and the CloudFormation, EventBridge,
+ * Secrets Manager and S3 SDKs sit in chunks loaded by the first request that needs them.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,6 +52,16 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const LAZY = [
+  // Route groups and what only they need: loaded by the first request of a group (lazy-routes.ts).
+  "zod/",
+  "@hono/zod-openapi/",
+  "@asteasolutions/zod-to-openapi/",
+  "api/routes/projects.ts",
+  "api/routes/buses.ts",
+  // The deps: built by the first /v1 request (api/entry/lambda-deps.ts).
+  "@aws-sdk/client-dynamodb/",
+  "@aws-sdk/lib-dynamodb/",
+  "api/store/",
   "yaml/",
   "@aws-sdk/client-cloudformation/",
   "@aws-sdk/client-eventbridge/",
@@ -63,8 +74,8 @@ const LAZY = [
 ];
 
 describe("the Lambda's cold start", () => {
-  it("loads the app, its routes and the store's DynamoDB client", () => {
-    for (const needed of ["api/app.ts", "api/routes/index.ts", "@aws-sdk/lib-dynamodb/", "hono/"]) {
+  it("loads the app, Hono and the route manifest only", () => {
+    for (const needed of ["api/app.ts", "api/routes/manifest.json", "api/http/lazy-routes.ts", "hono/"]) {
       expect(
         [...eager].some((s) => s.startsWith(needed)),
         needed,
@@ -72,7 +83,7 @@ describe("the Lambda's cold start", () => {
     }
   });
 
-  it("leaves the compiler, YAML, the pattern matcher and the CloudFormation, EventBridge, Secrets Manager and S3 SDKs to first use", () => {
+  it("leaves the route groups, zod, the store, the compiler, YAML, the pattern matcher and every AWS SDK to first use", () => {
     for (const lazy of LAZY) {
       expect(
         [...all].some((s) => s.startsWith(lazy)),
@@ -83,6 +94,21 @@ describe("the Lambda's cold start", () => {
         `${lazy} is not loaded at cold start`,
       ).toEqual([]);
     }
+  });
+});
+
+describe("a route group's first request", () => {
+  it("loads that group's module, not the other groups' nor the compiler", () => {
+    const group = Object.keys(meta.outputs).filter((o) =>
+      Object.keys(meta.outputs[o]!.inputs).includes("api/routes/projects.ts"),
+    );
+    expect(group).toHaveLength(1);
+    const loaded = [...sourcesOf(meta, staticClosure(group[0]!))];
+    expect(loaded).toContain("api/routes/projects.ts");
+    for (const other of ["api/routes/buses.ts", "api/routes/stages.ts", "api/routes/deployments.ts"]) {
+      expect(loaded, other).not.toContain(other);
+    }
+    expect(loaded.filter((s) => s.startsWith("api/compiler/") || s.startsWith("yaml/"))).toEqual([]);
   });
 });
 

@@ -87,6 +87,7 @@ describe("generate and compare", () => {
   const at = (name: string): Artifacts => ({
     documentFile: path.join(dir, name, "openapi.json"),
     clientDir: path.join(dir, name, "gen"),
+    manifestFile: path.join(dir, name, "manifest.json"),
   });
 
   beforeAll(async () => {
@@ -102,7 +103,7 @@ describe("generate and compare", () => {
     expect(await compareArtifacts(first, second)).toEqual([]);
   });
 
-  it("names a stale document, a stale, a missing and an extra client file", async () => {
+  it("names a stale document, a stale, a missing and an extra client file, and a stale manifest", async () => {
     const committed = at("committed");
     await cp(path.join(dir, "first"), path.join(dir, "committed"), { recursive: true });
     await writeFile(
@@ -112,9 +113,13 @@ describe("generate and compare", () => {
     await appendFile(path.join(committed.clientDir, "sdk.gen.ts"), "// edited by hand\n");
     await rm(path.join(committed.clientDir, "types.gen.ts"));
     await writeFile(path.join(committed.clientDir, "old.gen.ts"), "export {};\n");
+    // A route added to a module without regenerating: the app would not mount it.
+    const manifest = await readFile(committed.manifestFile, "utf8");
+    await writeFile(committed.manifestFile, manifest.replace(/\n\]\n$/, ',\n  {"group":"teams"}\n]\n'));
 
     const drift = await compareArtifacts(first, committed);
-    expect(drift).toHaveLength(4);
+    expect(drift).toHaveLength(5);
+    expect(drift.find((d) => d.includes("manifest.json"))).toMatch(/is stale/);
     expect(drift.find((d) => d.includes("openapi.json"))).toMatch(
       /is stale \(first difference at line \d+: generated "\\"version\\": \\"1\\"", committed "\\"version\\": \\"2\\""\)/,
     );
