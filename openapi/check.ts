@@ -27,7 +27,7 @@ try {
     );
     process.exitCode = 1;
   } else {
-    process.stdout.write("openapi/openapi.json and sdk-client/src/gen/ match the app\n");
+    process.stdout.write("openapi/openapi.json, sdk-client/src/gen/ and api/routes/manifest.json match the route modules\n");
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -4,8 +4,9 @@ import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 
 /**
  * EventBridge's 300 rules per bus, through HTTP: a config that would put more on a bus it makes is
- * refused before anything is stored; one that puts them on the shared default bus (which the config
- * cannot count alone) fails its deployment as CloudFormation would, and rolls back.
+ * refused before anything is stored; one whose rules overflow the shared default bus (which other
+ * stacks fill too, so the config cannot count it alone) fails its deployment as CloudFormation
+ * would, and rolls back.
  */
 let server: TestServer;
 beforeAll(async () => {
@@ -42,15 +43,27 @@ describe("rules per event bus", () => {
     ]);
   });
 
-  it("fails a deployment whose template puts a 301st rule on the default bus, naming the limit, and rolls back", async () => {
-    const { deployment, stage } = await deployToStage(server, queueWithTriggers(301, "useDefaultBus: true"));
+  it("fails a deployment that would put a 301st rule on the shared default bus, naming the limit, and rolls back", async () => {
+    // Another stack's 299 rules already sit on the default bus: a config cannot count those itself.
+    for (let i = 0; i < 299; i++) {
+      await server.engine.putRule({ Name: `other-${i}`, EventPattern: '{"source":["other"]}' });
+    }
+    const { deployment, stage } = await deployToStage(server, queueWithTriggers(2, "useDefaultBus: true"));
     expect(deployment.status).toBe("FAILED");
-    // The 301st rule is the one EventBridge refused; the reason is AWS's, as CloudFormation reports it.
-    expect(deployment.reason).toBe(
-      "InboxEvent300Rule: LimitExceededException: The requested resource exceeds the maximum number allowed.",
+    // The rule EventBridge refused, with AWS's reason as CloudFormation reports it.
+    expect(deployment.reason).toMatch(
+      /^InboxEvent[01]Rule: LimitExceededException: The requested resource exceeds the maximum number allowed\.$/,
     );
     expect(stage.status).not.toBe("DEPLOYED");
-    // Rolled back: none of the stack's 300 rules stays on the default bus.
-    expect((await server.engine.listRules({})).Rules).toEqual([]);
+    // Rolled back: the stack's rule that did fit is gone, the other stack's 299 are untouched.
+    const names: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await server.engine.listRules({ NextToken });
+      names.push(...(page.Rules ?? []).map((r) => r.Name!));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    expect(names).toHaveLength(299);
+    expect(names.every((n) => n.startsWith("other-"))).toBe(true);
   });
 });
