@@ -46,7 +46,7 @@ export function checkTemplateLimits(template: CfnTemplate): LimitCheck {
     );
   } else if (bodyBytes > TEMPLATE_LIMITS.inlineBodyBytes) {
     warnings.push(
-      `The template is ${bodyBytes} bytes, over the ${TEMPLATE_LIMITS.inlineBodyBytes}-byte inline limit: deploy it through S3 (TemplateURL).`,
+      `The template is ${bodyBytes} bytes, over the ${TEMPLATE_LIMITS.inlineBodyBytes}-byte inline limit: on AWS, Switchyard uploads it to its template bucket (SWITCHYARD_TEMPLATE_BUCKET) and deploys it by TemplateURL; without that bucket the deployment is refused.`,
     );
   }
   return { errors, warnings, bodyBytes };

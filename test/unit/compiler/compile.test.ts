@@ -364,7 +364,9 @@ describe("compile-time checks", () => {
     expect(result.warnings).toEqual([
       {
         path: "(root)",
-        message: expect.stringMatching(/over the 51200-byte inline limit: deploy it through S3/),
+        message: expect.stringMatching(
+          /over the 51200-byte inline limit: on AWS, Switchyard uploads it to its template bucket \(SWITCHYARD_TEMPLATE_BUCKET\)/,
+        ),
       },
     ]);
   });
