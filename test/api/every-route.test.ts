@@ -69,6 +69,7 @@ describe("every /v1 route", () => {
         const what = `${route.method} ${route.path} with ${authorization ?? "no Authorization"}`;
         expect(res.status, what).toBe(401);
         expect(res.headers.get("content-type"), what).toMatch(/^application\/problem\+json/);
+        expect(res.headers.get("www-authenticate"), what).toBe("Bearer");
         expect((await bodyOf(res)).type, what).toBe("https://switchyard.dev/problems/unauthenticated");
       }
     }
