@@ -25,9 +25,15 @@ export function referencePage(
   });
   // Machine-readable link to the raw document, for tools and people who want the JSON.
   const alternate = `<link rel="alternate" type="application/json" title="OpenAPI document" href="${options.documentPath}" />`;
+  // Scalar's renderer comes from its CDN and replaces #app once it runs. Without internet access
+  // (the embedded default often has none) the page would stay blank: say why, and where the
+  // document is, until then.
+  const fallback = `<div id="app"><p style="font-family: system-ui, sans-serif; margin: 2rem">Loading the API reference. Its renderer comes from cdn.jsdelivr.net; without internet access, read the OpenAPI document at <a href="${options.documentPath}">${options.documentPath}</a>.</p></div>`;
   return async (c: Context, next: Next) => {
     const res = await scalar(c, next);
     const html = res ? await res.text() : "";
-    return c.html(html.replace("<head>", `<head>\n    ${alternate}`));
+    return c.html(
+      html.replace("<head>", `<head>\n    ${alternate}`).replace('<div id="app"></div>', fallback),
+    );
   };
 }
