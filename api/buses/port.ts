@@ -16,8 +16,11 @@ export interface BusLocation {
 export interface PublishEntry {
   source: string;
   detailType: string;
-  /** A JSON object. */
-  detail: Record<string, unknown>;
+  /**
+   * A JSON object as text, sent as PutEvents' `Detail` unchanged: text keeps every number exactly
+   * as written (a parsed object would round integers past 2^53 and long decimals).
+   */
+  detail: string;
   resources?: string[];
   time?: Date;
 }

@@ -27,7 +27,7 @@ export function putEventsEntries(bus: BusLocation, entries: PublishEntry[]): Put
     EventBusName: bus.arn,
     Source: e.source,
     DetailType: e.detailType,
-    Detail: JSON.stringify(e.detail),
+    Detail: e.detail,
     ...(e.resources ? { Resources: e.resources } : {}),
     ...(e.time ? { Time: e.time } : {}),
   }));

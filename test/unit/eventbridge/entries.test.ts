@@ -85,5 +85,8 @@ describe("the delivered envelope", () => {
     expect(compactJson('{ "big" : 12345678901234567890123,\n "s": "a \\" b" }')).toBe(
       '{"big":12345678901234567890123,"s":"a \\" b"}',
     );
+    // A string ending in an escaped backslash closes at the next quote; text already compact is kept.
+    expect(compactJson(' {"a": "x \\\\", "b" :\t[1, 2.50]}\r\n')).toBe('{"a":"x \\\\","b":[1,2.50]}');
+    expect(compactJson('{"a":"x y"}')).toBe('{"a":"x y"}');
   });
 });

@@ -1,0 +1,154 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stageRepository } from "../../api/store/stages.js";
+import { bearer, createKey, createTeam, jsonRequest } from "../support/auth.js";
+import { poll } from "../support/poll.js";
+import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
+
+/**
+ * Publishing keeps `detail` exactly as sent, over HTTP on the embedded engine: an id past 2^53 and
+ * a decimal with more digits than a double holds reach the rules, the delivery log and replays
+ * digit for digit, and rules decide on them as EventBridge does (event-ruler: a number a double
+ * cannot hold matches only its identical literal and no numeric range).
+ */
+const ID = "12345678901234567891";
+const AMOUNT = "0.1000000000000000055511151231257827";
+/** What the detail is delivered as: the sent text without its whitespace. */
+const EXACT_DETAIL = `{"id":${ID},"amount":${AMOUNT}}`;
+/** The double JSON.parse turns ID into: a rule on it must not see the event. */
+const ROUNDED_ID = "12345678901234567168";
+
+let server: TestServer;
+let deployer: string;
+let viewer: string;
+let busPath: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const team = await createTeam(server);
+  deployer = await createKey(server, team, "deployer");
+  viewer = await createKey(server, team, "viewer");
+  const project = `n-${randomUUID().slice(0, 8)}`;
+  const maintainer = await createKey(server, team, "maintainer");
+  expect(
+    (await server.fetch("/v1/projects", jsonRequest(maintainer, "POST", { name: project }))).status,
+  ).toBe(201);
+  const { engine } = server;
+  const busName = `${project}-dev-orders`;
+  const { EventBusArn } = await engine.createEventBus({ Name: busName });
+  const { ArchiveArn } = await engine.createArchive({ ArchiveName: busName, EventSourceArn: EventBusArn });
+  const rules = {
+    "exact-id": `{"detail":{"id":[${ID}]}}`,
+    "rounded-id": `{"detail":{"id":[${ROUNDED_ID}]}}`,
+    "id-in-range": `{"detail":{"id":[{"numeric":[">",0]}]}}`,
+  };
+  for (const [name, pattern] of Object.entries(rules)) {
+    await engine.putRule({ Name: name, EventBusName: busName, EventPattern: pattern });
+    await engine.putTargets({
+      Rule: name,
+      EventBusName: busName,
+      Targets: [{ Id: "queue", Arn: "arn:aws:sqs:us-east-1:000000000000:orders" }],
+    });
+  }
+  await stageRepository(server.deps.table).save(
+    project,
+    "dev",
+    {
+      stackName: `${project}-dev`,
+      status: "DEPLOYED",
+      deployed: true,
+      outputs: { orders: { arn: EventBusArn!, archiveArn: ArchiveArn! } },
+    },
+    new Date(),
+  );
+  busPath = `/v1/projects/${project}/stages/dev/buses/orders`;
+});
+afterAll(() => server.close());
+
+/** Sends the body as written: JSON.stringify could not express these numbers. */
+const publishText = (body: string) =>
+  server.fetch(`${busPath}/events`, {
+    method: "POST",
+    headers: { ...bearer(deployer), "content-type": "application/json" },
+    body,
+  });
+
+const deliveries = async () =>
+  (await bodyOf(await server.fetch(`${busPath}/deliveries?limit=50`, { headers: bearer(viewer) }))).items as {
+    rule: string;
+    eventId: string;
+    replayName?: string;
+    input: string;
+  }[];
+
+describe("publishing a detail with numbers a double cannot hold", () => {
+  let eventId: string;
+
+  it("delivers the detail digit for digit, only to the rule with the identical literal", async () => {
+    const res = await publishText(
+      `{"entries":[{"source":"shop","detailType":"order",\n  "detail": { "id": ${ID},\n    "amount": ${AMOUNT} }}]}`,
+    );
+    expect(res.status).toBe(200);
+    const body = await bodyOf(res);
+    expect(body.failedEntryCount).toBe(0);
+    eventId = body.entries[0].eventId;
+
+    const log = await deliveries();
+    // Not the rule on the double the id rounds to, and no numeric range: the id is not comparable.
+    expect(log.map((d) => d.rule)).toEqual(["exact-id"]);
+    expect(log[0]?.eventId).toBe(eventId);
+    expect(log[0]?.input).toContain(`,"resources":[],"detail":${EXACT_DETAIL}}`);
+  });
+
+  it("replays it from the archive with the same digits", async () => {
+    const now = Date.now();
+    const started = await bodyOf(
+      await server.fetch(
+        `${busPath}/replays`,
+        jsonRequest(deployer, "POST", {
+          from: new Date(now - 60_000).toISOString(),
+          to: new Date(now + 1000).toISOString(),
+        }),
+      ),
+    );
+    const done = await poll(
+      async () =>
+        bodyOf(await server.fetch(`${busPath}/replays/${started.name}`, { headers: bearer(viewer) })),
+      (r) => r.state === "COMPLETED" || r.state === "FAILED",
+    );
+    expect(done.state).toBe("COMPLETED");
+    const replayed = (await deliveries()).filter((d) => d.replayName === started.name);
+    expect(replayed.map((d) => [d.rule, d.eventId])).toEqual([["exact-id", eventId]]);
+    expect(replayed[0]?.input).toContain(`"detail":${EXACT_DETAIL}}`);
+  });
+
+  it("keeps each entry's own detail when several are sent, and the last of a repeated member", async () => {
+    const before = (await deliveries()).length;
+    const res = await publishText(
+      `{"entries":[` +
+        `{"source":"shop","detailType":"order","detail":{"id":1,"note":"\\"detail\\":{}"}},` +
+        `{"source":"shop","detailType":"order","detail":{"id":2},"detail" :\n{"id":${ID}}}` +
+        `]}`,
+    );
+    expect(res.status).toBe(200);
+    const [first, second] = (await bodyOf(res)).entries;
+    const log = await deliveries();
+    expect(log).toHaveLength(before + 2);
+    const byEvent = Object.fromEntries(log.slice(0, 2).map((d) => [d.eventId, d]));
+    // id 1 is an ordinary number, in the range; the second entry's last detail has the big id.
+    expect(byEvent[first.eventId]?.rule).toBe("id-in-range");
+    expect(byEvent[first.eventId]?.input).toContain(`"detail":{"id":1,"note":"\\"detail\\":{}"}}`);
+    expect(byEvent[second.eventId]?.rule).toBe("exact-id");
+    expect(byEvent[second.eventId]?.input).toContain(`"detail":{"id":${ID}}}`);
+  });
+
+  it("answers 400 problem+json for a detail nested deeper than EventBridge's parser reads", async () => {
+    const deep = `${'{"a":'.repeat(1000)}1${"}".repeat(1000)}`;
+    const res = await publishText(`{"entries":[{"source":"shop","detailType":"order","detail":${deep}}]}`);
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    const problem = await bodyOf(res);
+    expect(problem.type).toBe("https://switchyard.dev/problems/bad-request");
+    expect(problem.detail).toMatch(/nesting depth \(1001\) exceeds the maximum allowed \(1000/);
+  });
+});
