@@ -160,7 +160,8 @@ export class LocalDeployer implements Deployer {
   }
 
   async describe(input: DescribeInput): Promise<OperationStatus> {
-    let stack = await this.store.get(input.stackName);
+    // Polled while operations run: the stack's status item only, not its resources.
+    let stack = await this.store.status(input.stackName);
     const op = stack?.operations.find((o) => o.token === input.token);
     if (!stack || !op) {
       return {
@@ -608,6 +609,10 @@ export class LocalDeployer implements Deployer {
   /** A stack left in progress by a process that stopped: its operation can no longer finish. */
   private async settleInterrupted(stack: LocalStack): Promise<LocalStack> {
     if (!isInProgress(stack.status) || this.running.has(stack.stackName)) return stack;
+    if (this.store.isPartial(stack)) {
+      const whole = await this.store.get(stack.stackName);
+      return whole ? this.settleInterrupted(whole) : stack;
+    }
     const op = stack.operations.at(-1);
     const token = op?.token ?? "unknown";
     const failed =

@@ -1,7 +1,16 @@
 /**
  * Where the local deployer keeps its stacks: the same DynamoDB table as everything else (dynalite
  * locally), so stacks survive a restart of `npm start` like the rest of the data.
- * Keys: PK `LOCALSTACK#<stackName>`; SK `STATE` (the stack) and `EVENT#<ulid>` (its events, in order).
+ * Keys, all under PK `LOCALSTACK#<stackName>`:
+ *   `EVENT#<ulid>`    its events, in order
+ *   `RES#<logicalId>` one item per resource: written when that resource changes, deleted when it goes
+ *   `STATE`           the rest of the stack (status, operations, parameters, outputs, exports)
+ *   `TEMPLATE`        the template of the last operation, gzipped; written only when it changes
+ * A save writes only what changed since the stack was read or last saved, so the bytes written per
+ * resource do not grow with the stack. Each item is written whole by one PutItem, so after a crash
+ * the resource items still say exactly what exists (see `commit` for the order).
+ * Data folders of earlier versions hold the whole stack in `STATE` (`stackGz`, or `stack` before
+ * compression); such a stack is read from there and moved to this layout by its next save.
  */
 import { gunzipSync, gzipSync } from "node:zlib";
 import {
@@ -56,10 +65,77 @@ export class ExportTakenError extends Error {
 
 const exportKey = (name: string) => ({ PK: `LOCALEXPORT#${name}`, SK: "EXPORT" });
 
+/** What is in the table for one stack object, as of its last read or save. */
+interface Persisted {
+  /** The resource states as written, by logical ID; `null`: present, content unknown. */
+  resources: Map<string, ResourceState | null>;
+  /** The template as written; `null`: unknown. */
+  template: Template | undefined | null;
+  /** The STATE item's JSON as written (empty: unknown). */
+  state: string;
+}
+
+type StoredState = Omit<LocalStack, "resources" | "template">;
+
 export class LocalStackStore {
+  /**
+   * Per stack object (the one an operation works on), what its last read or save put in the table.
+   * Resource states are values: the deployer replaces a resource's state, never mutates it, so an
+   * unchanged reference means an unchanged item.
+   */
+  private readonly persisted = new WeakMap<LocalStack, Persisted>();
+  /** Stacks read without their resources and template (`describe`): they must not be saved. */
+  private readonly partial = new WeakSet<LocalStack>();
+
   constructor(private readonly table: Table) {}
 
+  /** The whole stack: one Query for its STATE, TEMPLATE and RES# items (events sort before them). */
   async get(stackName: string): Promise<LocalStack | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          KeyConditionExpression: "PK = :pk AND SK >= :first",
+          ExpressionAttributeValues: { ":pk": pk(stackName), ":first": RESOURCE_PREFIX },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    const stateItem = items.find((i) => i.SK === "STATE");
+    if (!stateItem) return undefined;
+    const legacy = legacyStack(stateItem);
+    if (legacy) return legacy;
+    const stack: LocalStack = { ...(JSON.parse(String(stateItem.state)) as StoredState), resources: {} };
+    const persisted: Persisted = {
+      resources: new Map(),
+      template: undefined,
+      state: String(stateItem.state),
+    };
+    for (const item of items) {
+      const sk = String(item.SK);
+      if (sk.startsWith(RESOURCE_PREFIX)) {
+        const state = unpack<ResourceState>(item);
+        stack.resources[sk.slice(RESOURCE_PREFIX.length)] = state;
+        persisted.resources.set(sk.slice(RESOURCE_PREFIX.length), state);
+      } else if (sk === "TEMPLATE") {
+        stack.template = unpack<Template>(item);
+        persisted.template = stack.template;
+      }
+    }
+    this.persisted.set(stack, persisted);
+    return stack;
+  }
+
+  /**
+   * The stack without its resources and template: one GetItem of a small item, for `describe`,
+   * which polls. The result cannot be saved; read the whole stack to change it.
+   */
+  async status(stackName: string): Promise<LocalStack | undefined> {
     const out = await this.table.doc.send(
       new GetCommand({
         TableName: this.table.name,
@@ -67,28 +143,91 @@ export class LocalStackStore {
         ConsistentRead: true,
       }),
     );
-    const stored = out.Item?.stackGz;
-    // Data folders written before compression keep the plain map.
-    if (stored === undefined) return out.Item?.stack as LocalStack | undefined;
-    return JSON.parse(gunzipSync(stored as Uint8Array).toString("utf8")) as LocalStack;
+    if (!out.Item) return undefined;
+    const legacy = legacyStack(out.Item);
+    if (legacy) return legacy;
+    const stack: LocalStack = { ...(JSON.parse(String(out.Item.state)) as StoredState), resources: {} };
+    this.partial.add(stack);
+    return stack;
+  }
+
+  /** Whether `stack` came from `status` (no resources): read it whole before changing it. */
+  isPartial(stack: LocalStack): boolean {
+    return this.partial.has(stack);
   }
 
   /**
-   * Saves the stack and the events that happened since the last save, in as few round trips as
-   * BatchWriteItem allows (25 items each); the stack goes in the last batch, after its events.
+   * Saves what changed in the stack since it was read or last saved, with the events that happened
+   * since. Order, so a crash at any point leaves a stack the next operation can converge from:
+   * events first, then resource items (each one PutItem or DeleteItem, written after the change it
+   * records was made), then the template, and the STATE item last, on its own.
    */
   async commit(stack: LocalStack, events: readonly LocalStackEvent[]): Promise<void> {
-    const trimmed = { ...stack, operations: stack.operations.slice(-MAX_OPERATIONS) };
-    const items = [
-      ...events.map((event) => ({ PK: pk(stack.stackName), SK: `EVENT#${event.id}`, event })),
-      // Gzipped: a stack's template and resource records stay far below DynamoDB's 400 KB per item.
-      { PK: pk(stack.stackName), SK: "STATE", stackGz: gzipSync(JSON.stringify(trimmed)) },
-    ];
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    if (this.partial.has(stack)) throw new Error(`stack ${stack.stackName} was read without its resources`);
+    const before = this.persisted.get(stack) ?? (await this.stored(stack.stackName));
+    // Until this save is done, what is stored is unknown: a failed save is redone in full.
+    this.persisted.delete(stack);
+    const key = pk(stack.stackName);
+    const writes: Record<string, unknown>[] = events.map((event) => ({
+      PutRequest: { Item: { PK: key, SK: `EVENT#${event.id}`, event } },
+    }));
+    const resources = new Map<string, ResourceState>();
+    for (const [id, state] of Object.entries(stack.resources)) {
+      resources.set(id, state);
+      if (!sameValue(before.resources.get(id), state))
+        writes.push({ PutRequest: { Item: { PK: key, SK: `${RESOURCE_PREFIX}${id}`, ...pack(state) } } });
+    }
+    for (const id of before.resources.keys()) {
+      if (!(id in stack.resources))
+        writes.push({ DeleteRequest: { Key: { PK: key, SK: `${RESOURCE_PREFIX}${id}` } } });
+    }
+    if (!sameValue(before.template, stack.template)) {
+      writes.push(
+        stack.template
+          ? { PutRequest: { Item: { PK: key, SK: "TEMPLATE", ...pack(stack.template, true) } } }
+          : { DeleteRequest: { Key: { PK: key, SK: "TEMPLATE" } } },
+      );
+    }
+    const { resources: _r, template: _t, ...rest } = stack;
+    const state = JSON.stringify({ ...rest, operations: stack.operations.slice(-MAX_OPERATIONS) });
+    await this.batchWrite(stack.stackName, writes);
+    if (state !== before.state) {
+      await this.table.doc.send(
+        // Replaces an earlier version's STATE (with the whole stack in it) as well.
+        new PutCommand({ TableName: this.table.name, Item: { PK: key, SK: "STATE", state } }),
+      );
+    }
+    this.persisted.set(stack, { resources, template: stack.template, state });
+  }
+
+  /** What is stored for a stack object this store has not read or saved: keys, contents unknown. */
+  private async stored(stackName: string): Promise<Persisted> {
+    const found: Persisted = { resources: new Map(), template: null, state: "" };
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          KeyConditionExpression: "PK = :pk AND begins_with(SK, :res)",
+          ExpressionAttributeValues: { ":pk": pk(stackName), ":res": RESOURCE_PREFIX },
+          ProjectionExpression: "SK",
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of out.Items ?? [])
+        found.resources.set(String(item.SK).slice(RESOURCE_PREFIX.length), null);
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+
+  /** BatchWriteItem in chunks of 25, in order, retrying what comes back unprocessed. */
+  private async batchWrite(stackName: string, writes: Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < writes.length; i += 25) {
+      let requests = writes.slice(i, i + 25);
       for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt === 10)
-          throw new Error(`could not save stack ${stack.stackName}: writes left unprocessed`);
+        if (attempt === 10) throw new Error(`could not save stack ${stackName}: writes left unprocessed`);
         const out = await this.table.doc.send(
           new BatchWriteCommand({ RequestItems: { [this.table.name]: requests } }),
         );
@@ -164,22 +303,26 @@ export class LocalStackStore {
       const out = await this.table.doc.send(
         new QueryCommand({
           TableName: this.table.name,
+          // Bounded above: the stack's other items (RES#, STATE, TEMPLATE) sort after its events.
           KeyConditionExpression: afterId
-            ? "PK = :pk AND SK > :after"
+            ? "PK = :pk AND SK BETWEEN :after AND :last"
             : "PK = :pk AND begins_with(SK, :prefix)",
           FilterExpression: "#e.#t = :token",
           ExpressionAttributeNames: { "#e": "event", "#t": "token" },
           ExpressionAttributeValues: {
             ":pk": pk(stackName),
             ":token": token,
-            ...(afterId ? { ":after": `EVENT#${afterId}` } : { ":prefix": "EVENT#" }),
+            ...(afterId
+              ? { ":after": `EVENT#${afterId}`, ":last": "EVENT#\uffff" }
+              : { ":prefix": "EVENT#" }),
           },
           ExclusiveStartKey: startKey,
           ConsistentRead: true,
         }),
       );
       for (const item of out.Items ?? []) {
-        if (String(item.SK).startsWith("EVENT#")) events.push(item.event as LocalStackEvent);
+        // BETWEEN includes the cursor's own event.
+        if (item.SK !== `EVENT#${afterId}`) events.push(item.event as LocalStackEvent);
       }
       startKey = out.LastEvaluatedKey;
     } while (startKey);
@@ -188,3 +331,31 @@ export class LocalStackStore {
 }
 
 const pk = (stackName: string) => `LOCALSTACK#${stackName}`;
+const RESOURCE_PREFIX = "RES#";
+/** Items above this size are gzipped, to stay far below DynamoDB's 400 KB per item. */
+const GZIP_ABOVE = 32_000;
+
+function pack(value: unknown, gzip = false): { json: string } | { gz: Uint8Array } {
+  const json = JSON.stringify(value);
+  return gzip || json.length > GZIP_ABOVE ? { gz: gzipSync(json) } : { json };
+}
+
+function unpack<T>(item: Record<string, unknown>): T {
+  if (item.gz !== undefined) return JSON.parse(gunzipSync(item.gz as Uint8Array).toString("utf8")) as T;
+  return JSON.parse(String(item.json)) as T;
+}
+
+/** An earlier version's STATE item, with the whole stack in it (gzipped, or a plain map before that). */
+function legacyStack(item: Record<string, unknown>): LocalStack | undefined {
+  if (item.stackGz !== undefined)
+    return JSON.parse(gunzipSync(item.stackGz as Uint8Array).toString("utf8")) as LocalStack;
+  if (item.stack !== undefined) return item.stack as LocalStack;
+  return undefined;
+}
+
+/** Same stored value: the same reference, or (once after a read from an older format) equal JSON. */
+function sameValue(stored: unknown, current: unknown): boolean {
+  if (stored === current) return true;
+  if (stored === null || stored === undefined || current === undefined) return false;
+  return JSON.stringify(stored) === JSON.stringify(current);
+}

@@ -94,8 +94,7 @@ export async function putRule(
     targets: previous?.targets ?? [],
     createdAt: previous?.createdAt ?? iso(ctx.now()),
   };
-  await ctx.store.putRule(rule);
-  ctx.buses.invalidate(bus);
+  await ctx.buses.putRule(rule);
   return { RuleArn: rule.arn };
 }
 
@@ -145,8 +144,7 @@ export async function deleteRule(ctx: EngineContext, input: DeleteRuleCommandInp
   const rule = await ctx.store.getRule(bus, input.Name ?? "");
   if (!rule) return;
   if (rule.targets.length > 0) throw validation("Rule can't be deleted since it has targets.");
-  await ctx.store.deleteRule(bus, rule.name);
-  ctx.buses.invalidate(bus);
+  await ctx.buses.deleteRule(bus, rule.name);
 }
 
 function checkTarget(target: Target, position: number): void {
@@ -182,8 +180,7 @@ export async function putTargets(
   const byId = new Map(rule.targets.map((t) => [t.Id!, t]));
   for (const target of targets) byId.set(target.Id!, target);
   if (byId.size > MAX_TARGETS_PER_RULE) throw limitExceeded();
-  await ctx.store.putRule({ ...rule, targets: [...byId.values()] });
-  ctx.buses.invalidate(rule.bus);
+  await ctx.buses.putRule({ ...rule, targets: [...byId.values()] });
   return { FailedEntryCount: 0, FailedEntries: [] };
 }
 
@@ -193,8 +190,7 @@ export async function removeTargets(
 ): Promise<Out<RemoveTargetsCommandOutput>> {
   const rule = await existingRule(ctx, input.EventBusName, input.Rule);
   const ids = new Set(input.Ids ?? []);
-  await ctx.store.putRule({ ...rule, targets: rule.targets.filter((t) => !ids.has(t.Id!)) });
-  ctx.buses.invalidate(rule.bus);
+  await ctx.buses.putRule({ ...rule, targets: rule.targets.filter((t) => !ids.has(t.Id!)) });
   return { FailedEntryCount: 0, FailedEntries: [] };
 }
 
