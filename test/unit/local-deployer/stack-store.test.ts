@@ -1,0 +1,242 @@
+import { gzipSync } from "node:zlib";
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Template } from "../../../api/deployments/port.js";
+import { LocalDeployer } from "../../../api/local/deployer/index.js";
+import { LocalStackStore } from "../../../api/local/deployer/stack-store.js";
+import { LocalEventBridge } from "../../../api/local/eventbridge/index.js";
+import type { Table } from "../../../api/store/table.js";
+import { createTestTable } from "../../support/dynamo.js";
+
+/**
+ * How the local deployer keeps a stack: one item per resource, written as each resource changes,
+ * so a process that stops between two resources leaves a record the next process converges from,
+ * and the bytes a deploy writes grow linearly with the stack.
+ */
+let table: Awaited<ReturnType<typeof createTestTable>>;
+beforeAll(async () => {
+  table = await createTestTable();
+});
+afterAll(() => table.destroy());
+
+/** A bus and `count` rules on it, each with a target (named, so the engine can be checked by name). */
+function busWithRules(stack: string, count: number): Template {
+  const resources: Template["Resources"] = {
+    Bus: { Type: "AWS::Events::EventBus", Properties: { Name: `${stack}-bus` } },
+  };
+  for (let i = 0; i < count; i++) {
+    resources[`Rule${i}`] = {
+      Type: "AWS::Events::Rule",
+      Properties: {
+        Name: `${stack}-rule-${i}`,
+        EventBusName: { Ref: "Bus" },
+        EventPattern: { source: ["app"], "detail-type": [`t${i}`] },
+        Targets: [{ Id: "t", Arn: "arn:aws:sqs:us-east-1:000000000000:inbox" }],
+      },
+    };
+  }
+  return { Resources: resources };
+}
+
+/**
+ * A table whose client stops answering (every call fails, as after the process died) once the
+ * stack has been saved `saves` times: the engine shares it, so nothing happens after that point.
+ */
+function dyingTable(saves: number): Table {
+  let saved = 0;
+  const send = async (command: { input: unknown; constructor: { name: string } }) => {
+    if (saved >= saves) throw new Error("the process stopped");
+    const out = await table.doc.send(command as never);
+    if (
+      command.constructor.name === "BatchWriteCommand" &&
+      JSON.stringify(command.input).includes("LOCALSTACK#")
+    )
+      saved++;
+    return out;
+  };
+  return { name: table.name, doc: { send } as unknown as DynamoDBDocumentClient };
+}
+
+/** A fresh process on the healthy table: a new engine and deployer. */
+function restarted() {
+  const engine = new LocalEventBridge({ table });
+  return { engine, deployer: new LocalDeployer({ engine, table }) };
+}
+
+async function ruleNames(engine: LocalEventBridge, bus: string): Promise<string[]> {
+  const names: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await engine.listRules({ EventBusName: bus, NextToken });
+    names.push(...(page.Rules ?? []).map((r) => r.Name!));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return names.sort();
+}
+
+async function stackItems(stackName: string): Promise<Record<string, unknown>[]> {
+  const out = await table.doc.send(
+    new QueryCommand({
+      TableName: table.name,
+      KeyConditionExpression: "PK = :pk",
+      ExpressionAttributeValues: { ":pk": `LOCALSTACK#${stackName}` },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Items ?? [];
+}
+
+describe("local stack store", () => {
+  it("resumes a create that stopped between two resources: the record names exactly what exists", async () => {
+    const template = busWithRules("crash-create", 6);
+    // Saves: the operation's start, the bus, rules 0-2; then the process stops.
+    const dying = dyingTable(5);
+    const first = new LocalDeployer({ engine: new LocalEventBridge({ table: dying }), table: dying });
+    await first.start({ stackName: "crash-create", template, parameters: {}, token: "c1" });
+    await first.idle();
+
+    const { engine, deployer } = restarted();
+    const interrupted = await deployer.describe({ stackName: "crash-create", token: "c1" });
+    expect(interrupted).toMatchObject({
+      phase: "FAILED",
+      stackStatus: "CREATE_FAILED",
+      reason: "The local engine stopped while this operation was running.",
+    });
+    expect(await ruleNames(engine, "crash-create-bus")).toEqual([
+      "crash-create-rule-0",
+      "crash-create-rule-1",
+      "crash-create-rule-2",
+    ]);
+
+    // The next deploy creates only what is missing, from the resources the record holds.
+    await deployer.start({ stackName: "crash-create", template, parameters: {}, token: "c2" });
+    await deployer.idle();
+    const resumed = await deployer.describe({ stackName: "crash-create", token: "c2" });
+    expect(resumed).toMatchObject({ phase: "SUCCEEDED", stackStatus: "UPDATE_COMPLETE" });
+    expect(resumed.events.filter((e) => e.status === "CREATE_COMPLETE").map((e) => e.logicalId)).toEqual([
+      "Rule3",
+      "Rule4",
+      "Rule5",
+    ]);
+    expect(await ruleNames(engine, "crash-create-bus")).toHaveLength(6);
+  });
+
+  it("finishes a teardown that stopped between two resources, deleting what was left", async () => {
+    const { engine, deployer } = restarted();
+    const template = busWithRules("crash-delete", 5);
+    await deployer.start({ stackName: "crash-delete", template, parameters: {}, token: "c1" });
+    await deployer.idle();
+
+    // Saves: the teardown's start, rules 4 and 3 deleted; then the process stops.
+    const dying = dyingTable(3);
+    const stopping = new LocalDeployer({ engine: new LocalEventBridge({ table: dying }), table: dying });
+    await stopping.teardown({ stackName: "crash-delete", token: "d1" });
+    await stopping.idle();
+    expect(await ruleNames(engine, "crash-delete-bus")).toEqual([
+      "crash-delete-rule-0",
+      "crash-delete-rule-1",
+      "crash-delete-rule-2",
+    ]);
+
+    const after = restarted();
+    expect(await after.deployer.describe({ stackName: "crash-delete", token: "d1" })).toMatchObject({
+      phase: "FAILED",
+      stackStatus: "DELETE_FAILED",
+    });
+    await after.deployer.teardown({ stackName: "crash-delete", token: "d2" });
+    await after.deployer.idle();
+    expect(await after.deployer.describe({ stackName: "crash-delete", token: "d2" })).toMatchObject({
+      phase: "SUCCEEDED",
+      stackStatus: "DELETE_COMPLETE",
+    });
+    await expect(after.engine.describeEventBus({ Name: "crash-delete-bus" })).rejects.toMatchObject({
+      name: "ResourceNotFoundException",
+    });
+    // Nothing of the stack's resources is left in the table, only its status and events.
+    const left = (await stackItems("crash-delete")).map((i) => String(i.SK).replace(/#.*/, "#"));
+    expect(new Set(left)).toEqual(new Set(["EVENT#", "STATE"]));
+  });
+
+  it("writes bytes per resource that do not grow with the stack", async () => {
+    const writtenPerResource = async (stackName: string, rules: number) => {
+      let bytes = 0;
+      const send = (command: { input: unknown; constructor: { name: string } }) => {
+        const name = command.constructor.name;
+        const text = JSON.stringify(command.input, (_k, v) =>
+          v instanceof Uint8Array ? "x".repeat(v.length) : v,
+        );
+        if ((name === "BatchWriteCommand" || name === "PutCommand") && text.includes("LOCALSTACK#"))
+          bytes += text.length;
+        return table.doc.send(command as never);
+      };
+      const counting = { name: table.name, doc: { send } as unknown as DynamoDBDocumentClient };
+      const deployer = new LocalDeployer({ engine: new LocalEventBridge({ table }), table: counting });
+      await deployer.start({
+        stackName,
+        template: busWithRules(stackName, rules),
+        parameters: {},
+        token: "c1",
+      });
+      await deployer.idle();
+      expect(await deployer.describe({ stackName, token: "c1" })).toMatchObject({ phase: "SUCCEEDED" });
+      return bytes / (rules + 1);
+    };
+    const small = await writtenPerResource("bytes-small", 10);
+    const large = await writtenPerResource("bytes-large", 80);
+    // Rewriting the whole stack after each resource made this 1.7 here, growing with the stack.
+    expect(large / small).toBeLessThan(1.2);
+  });
+
+  it("reads a stack an earlier version stored whole in one item, and moves it to items per resource", async () => {
+    const { engine, deployer } = restarted();
+    const template = busWithRules("legacy", 2);
+    await deployer.start({ stackName: "legacy", template, parameters: {}, token: "c1" });
+    await deployer.idle();
+    // What the previous version wrote: the whole stack gzipped in STATE, and no other stack items.
+    const whole = await new LocalStackStore(table).get("legacy");
+    for (const item of await stackItems("legacy")) {
+      if (!String(item.SK).startsWith("EVENT#"))
+        await table.doc.send(new DeleteCommand({ TableName: table.name, Key: { PK: item.PK, SK: item.SK } }));
+    }
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.name,
+        Item: { PK: "LOCALSTACK#legacy", SK: "STATE", stackGz: gzipSync(JSON.stringify(whole)) },
+      }),
+    );
+
+    const after = restarted();
+    expect(await after.deployer.describe({ stackName: "legacy", token: "c1" })).toMatchObject({
+      phase: "SUCCEEDED",
+      outputs: {},
+      stackId: whole?.stackId,
+    });
+    // Its template came along: the same template again changes nothing.
+    expect(await after.deployer.preview({ stackName: "legacy", template, parameters: {} })).toEqual([]);
+    await after.deployer.start({
+      stackName: "legacy",
+      template: busWithRules("legacy", 3),
+      parameters: {},
+      token: "c2",
+    });
+    await after.deployer.idle();
+    expect(await after.deployer.describe({ stackName: "legacy", token: "c2" })).toMatchObject({
+      phase: "SUCCEEDED",
+      stackStatus: "UPDATE_COMPLETE",
+    });
+    const items = await stackItems("legacy");
+    const state = items.find((i) => i.SK === "STATE");
+    expect(state?.stackGz).toBeUndefined();
+    expect(items.filter((i) => String(i.SK).startsWith("RES#")).map((i) => i.SK)).toEqual([
+      "RES#Bus",
+      "RES#Rule0",
+      "RES#Rule1",
+      "RES#Rule2",
+    ]);
+    expect(await ruleNames(engine, "legacy-bus")).toEqual([
+      "legacy-rule-0",
+      "legacy-rule-1",
+      "legacy-rule-2",
+    ]);
+  });
+});
