@@ -142,6 +142,13 @@ export function apiStatements(refs: ApiPolicyRefs): PolicyStatement[] {
       conditions: { StringEquals: { "cloudformation:RoleArn": refs.serviceRoleArn } },
     }),
     new PolicyStatement({
+      // Continuing a stuck rollback (POST .../continue-rollback) also only through the service role.
+      sid: "ContinueRollbacksThroughServiceRole",
+      actions: ["cloudformation:ContinueUpdateRollback"],
+      resources: [arns.stacks],
+      conditions: { StringEquals: { "cloudformation:RoleArn": refs.serviceRoleArn } },
+    }),
+    new PolicyStatement({
       sid: "OperateStacks",
       actions: [
         "cloudformation:DescribeChangeSet",
@@ -150,6 +157,7 @@ export function apiStatements(refs: ApiPolicyRefs): PolicyStatement[] {
         "cloudformation:ListChangeSets",
         "cloudformation:DescribeStacks",
         "cloudformation:DescribeStackEvents",
+        "cloudformation:ListStackResources",
         "cloudformation:GetTemplate",
         "cloudformation:DeleteStack",
       ],

@@ -3,13 +3,15 @@
  * change sets named after the deployment's token, so a retried start finds the same change set; an
  * empty change set is a successful no-op and is deleted; a stack left in ROLLBACK_COMPLETE by a
  * failed create is deleted before the next create; stacks needing a human (UPDATE_ROLLBACK_FAILED,
- * ...) are reported, not touched. Throttled calls are retried with backoff. A template too large to
+ * ...) are reported, not touched, except that a stack in UPDATE_ROLLBACK_FAILED can be told to continue
+ * its rollback (ContinueUpdateRollback) as an operation of its own. Throttled calls are retried with backoff. A template too large to
  * send inline goes to the template store (S3) and is passed by URL, when one is configured.
  */
 import {
   type StackEvent as CfnStackEvent,
   type Change,
   type CloudFormationClient,
+  ContinueUpdateRollbackCommand,
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
   DeleteStackCommand,
@@ -18,10 +20,12 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
+  ListStackResourcesCommand,
   type Stack,
 } from "@aws-sdk/client-cloudformation";
 import { TEMPLATE_LIMITS } from "../compiler/limits.js";
 import {
+  type ContinueRollbackInput,
   type Deployer,
   DeployerError,
   type DescribeInput,
@@ -226,6 +230,48 @@ export class CloudFormationDeployer implements Deployer {
     return { kind: "started", stackId: stack.StackId! };
   }
 
+  async continueRollback(input: ContinueRollbackInput): Promise<StartResult> {
+    const stack = await this.findStack(input.stackId ?? input.stackName);
+    if (!stack || stack.StackStatus === "DELETE_COMPLETE") {
+      throw new DeployerError(
+        "nothing-to-continue",
+        `Stack ${input.stackName} does not exist, so it has no rollback to continue.`,
+      );
+    }
+    // A retried call finds the stack's current operation is already ours (its events carry the token).
+    if (await this.isCurrentOperation(stack.StackId!, input.token)) {
+      return { kind: "started", stackId: stack.StackId! };
+    }
+    if (stack.StackStatus !== "UPDATE_ROLLBACK_FAILED") {
+      throw new DeployerError(
+        "nothing-to-continue",
+        `Stack ${input.stackName} is in ${stack.StackStatus}, not UPDATE_ROLLBACK_FAILED: there is no failed rollback to continue.`,
+      );
+    }
+    const skip = [...new Set(input.resourcesToSkip ?? [])];
+    if (skip.length > 0) await this.checkSkippable(stack.StackId!, input.stackName, skip);
+    try {
+      await this.call(() =>
+        this.client.send(
+          new ContinueUpdateRollbackCommand({
+            StackName: stack.StackId,
+            ClientRequestToken: input.token,
+            ...(skip.length > 0 ? { ResourcesToSkip: skip } : {}),
+            ...(this.options.roleArn ? { RoleARN: this.options.roleArn } : {}),
+          }),
+        ),
+      );
+    } catch (err) {
+      // What CloudFormation validates beyond our checks (a state that changed since, a skip it refuses).
+      if ((err as Error).name !== "ValidationError") throw err;
+      throw new DeployerError(
+        skip.length > 0 ? "resources-not-skippable" : "nothing-to-continue",
+        `CloudFormation refused to continue the rollback of stack ${input.stackName}: ${(err as Error).message}`,
+      );
+    }
+    return { kind: "started", stackId: stack.StackId! };
+  }
+
   async describe(input: DescribeInput): Promise<OperationStatus> {
     const stack = await this.findStack(input.stackId ?? input.stackName);
     if (!stack) {
@@ -246,6 +292,8 @@ export class CloudFormationDeployer implements Deployer {
       (e) => e.ResourceType === STACK_TYPE && e.LogicalResourceId === stack.StackName,
     );
     const deleting = stackEvents.some((e) => e.ResourceStatus === "DELETE_IN_PROGRESS");
+    // An update begins with UPDATE_IN_PROGRESS; a continued rollback begins where the failed one was.
+    const continuing = stackEvents[0]?.ResourceStatus === "UPDATE_ROLLBACK_IN_PROGRESS";
     // Our operation is the stack's current one while the newest event carries our token; before its
     // first event it is starting; after another operation began, our last stack event tells the end.
     let stackStatus: string;
@@ -253,7 +301,10 @@ export class CloudFormationDeployer implements Deployer {
       stackStatus = newest ? "REVIEW_IN_PROGRESS" : (stack.StackStatus ?? "UNKNOWN");
     else if (newest?.ClientRequestToken === input.token) stackStatus = stack.StackStatus!;
     else stackStatus = stackEvents.at(-1)?.ResourceStatus ?? stack.StackStatus!;
-    const phase = operation.length === 0 ? "IN_PROGRESS" : phaseOf(stackStatus, deleting);
+    const phase =
+      operation.length === 0
+        ? "IN_PROGRESS"
+        : phaseOf(stackStatus, deleting ? "delete" : continuing ? "continue-rollback" : "apply");
     const reason = phase === "FAILED" ? failureReason(operation, stack) : undefined;
     return {
       phase,
@@ -267,6 +318,45 @@ export class CloudFormationDeployer implements Deployer {
   }
 
   // --- helpers ----------------------------------------------------------------------------------
+
+  /** Whether the stack's newest event belongs to the operation with `token`. */
+  private async isCurrentOperation(stackId: string, token: string): Promise<boolean> {
+    const page = await this.call(() =>
+      this.client.send(new DescribeStackEventsCommand({ StackName: stackId })),
+    );
+    return page.StackEvents?.[0]?.ClientRequestToken === token;
+  }
+
+  /**
+   * CloudFormation skips only resources in UPDATE_FAILED (the ones the rollback could not restore);
+   * checked here so the caller learns which names are wrong and why, before anything changes.
+   */
+  private async checkSkippable(stackId: string, stackName: string, skip: string[]): Promise<void> {
+    const statuses = new Map<string, string>();
+    let next: string | undefined;
+    do {
+      const page = await this.call(() =>
+        this.client.send(
+          new ListStackResourcesCommand({ StackName: stackId, ...(next ? { NextToken: next } : {}) }),
+        ),
+      );
+      for (const r of page.StackResourceSummaries ?? []) {
+        if (r.LogicalResourceId) statuses.set(r.LogicalResourceId, r.ResourceStatus ?? "");
+      }
+      next = page.NextToken;
+    } while (next);
+    const wrong = skip.flatMap((id) => {
+      const status = statuses.get(id);
+      if (status === "UPDATE_FAILED") return [];
+      return [status === undefined ? `${id} is not a resource of the stack` : `${id} is in ${status}`];
+    });
+    if (wrong.length > 0) {
+      throw new DeployerError(
+        "resources-not-skippable",
+        `Only resources in UPDATE_FAILED can be skipped when continuing the rollback of stack ${stackName}: ${wrong.join("; ")}.`,
+      );
+    }
+  }
 
   /** The template as JSON, refused (before any call) when CloudFormation could not take it. */
   private templateBody(template: Template): string {

@@ -1,10 +1,11 @@
 /**
- * The common path of deploy, rollback and teardown: record the deployment and take the stage lock in
- * one transaction, start the stack operation, and record how the start went.
+ * The common path of deploy, rollback, teardown and continue-rollback: record the deployment and take
+ * the stage lock in one transaction, start the stack operation, and record how the start went.
  */
 import { ulid } from "ulid";
 import { problems } from "../http/problem.js";
 import { type Deployment, type DeploymentKind, isTerminal, StageLockedError } from "../store/deployments.js";
+import type { Stage } from "../store/stages.js";
 import type { DeploymentsContext } from "./context.js";
 import { stackNameOf, tokenOf } from "./names.js";
 import type { OutputMap } from "./outputs.js";
@@ -22,6 +23,8 @@ export interface LaunchInput {
   outputMap?: OutputMap;
   warnings?: string[];
   rollbackOf?: string;
+  /** For a continue-rollback: logical IDs CloudFormation should mark rolled back without acting. */
+  resourcesToSkip?: string[];
 }
 
 export async function launch(ctx: DeploymentsContext, input: LaunchInput): Promise<Deployment> {
@@ -47,6 +50,9 @@ export async function launch(ctx: DeploymentsContext, input: LaunchInput): Promi
   };
   await takeLock(ctx, deployment);
 
+  // A refused continue-rollback changes nothing, so it leaves no trace: see undoRefused.
+  const before =
+    input.kind === "continue-rollback" ? await ctx.stages.get(input.project, input.stage) : undefined;
   const stage = await ctx.stages.save(
     input.project,
     input.stage,
@@ -65,14 +71,24 @@ export async function launch(ctx: DeploymentsContext, input: LaunchInput): Promi
     result =
       input.kind === "teardown"
         ? await ctx.deployer.teardown({ ...target, token: deployment.token })
-        : await ctx.deployer.start({
-            ...target,
-            template: input.template!,
-            parameters: input.parameters ?? {},
-            token: deployment.token,
-            tags: { "switchyard:project": input.project, "switchyard:stage": input.stage },
-          });
+        : input.kind === "continue-rollback"
+          ? await ctx.deployer.continueRollback({
+              ...target,
+              token: deployment.token,
+              ...(input.resourcesToSkip ? { resourcesToSkip: input.resourcesToSkip } : {}),
+            })
+          : await ctx.deployer.start({
+              ...target,
+              template: input.template!,
+              parameters: input.parameters ?? {},
+              token: deployment.token,
+              tags: { "switchyard:project": input.project, "switchyard:stage": input.stage },
+            });
   } catch (err) {
+    if (input.kind === "continue-rollback" && err instanceof DeployerError) {
+      await undoRefused(ctx, deployment, before);
+      throw err;
+    }
     const reason = err instanceof Error ? err.message : String(err);
     ctx.log.warn("deployment failed to start", { deploymentId: id, reason });
     return finish(ctx, deployment, {
@@ -90,7 +106,7 @@ export async function launch(ctx: DeploymentsContext, input: LaunchInput): Promi
       ...(result.stackId ? { stackId: result.stackId } : {}),
     });
   }
-  if (input.kind !== "teardown") {
+  if (input.kind === "deploy" || input.kind === "rollback") {
     await ctx.stages.save(input.project, input.stage, { stackId: result.stackId, deployed: true }, ctx.now());
   }
   const started = await ctx.deployments.update(deployment, {
@@ -101,6 +117,27 @@ export async function launch(ctx: DeploymentsContext, input: LaunchInput): Promi
   });
   // Locally the operation may already have ended and been reconciled; then the terminal state stands.
   return started ?? (await ctx.deployments.get(id)) ?? deployment;
+}
+
+/**
+ * A continue-rollback the deployer refused before calling anything that changes the stack (the stack
+ * is not stuck, a skip is wrong): the stage gets back what it showed, the deployment record goes, and
+ * the stage is free again. The caller gets the refusal as a problem instead of a FAILED deployment.
+ * Other errors may come after the call reached CloudFormation, so they end the deployment FAILED.
+ */
+async function undoRefused(ctx: DeploymentsContext, deployment: Deployment, before: Stage | undefined) {
+  await ctx.stages.save(
+    deployment.project,
+    deployment.stage,
+    {
+      status: before?.status ?? "FAILED",
+      currentDeploymentId: undefined,
+      lastDeploymentId: before?.lastDeploymentId,
+    },
+    ctx.now(),
+  );
+  await ctx.deployments.discard(deployment);
+  await ctx.locks.release(deployment.project, deployment.stage, deployment.id);
 }
 
 /** A lock naming a deployment that was never written is a crash between the two writes. */

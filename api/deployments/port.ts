@@ -93,6 +93,13 @@ export interface OperationStatus {
   unknownOperation?: boolean;
 }
 
+/** Continues the rollback of a stack stuck in UPDATE_ROLLBACK_FAILED (CloudFormation's ContinueUpdateRollback). */
+export interface ContinueRollbackInput extends StackTarget {
+  token: string;
+  /** Logical IDs of resources in UPDATE_FAILED to mark rolled back without acting on them. */
+  resourcesToSkip?: string[];
+}
+
 export interface PreviewInput extends StackTarget {
   template: Template;
   parameters: Record<string, string>;
@@ -109,12 +116,25 @@ export interface Deployer {
   describe(input: DescribeInput): Promise<OperationStatus>;
   /** Deletes the stack and everything in it. Idempotent per `token`; a missing stack is a no-op. */
   teardown(input: StackTarget & { token: string }): Promise<StartResult>;
+  /**
+   * Continues a failed update rollback back to UPDATE_ROLLBACK_COMPLETE, which `describe` then reports
+   * as SUCCEEDED (for this operation, the rollback finishing is the success). Idempotent per `token`.
+   * A stack not in UPDATE_ROLLBACK_FAILED is refused (`nothing-to-continue`), and so is a resource to
+   * skip that is not in UPDATE_FAILED (`resources-not-skippable`), before anything changes.
+   */
+  continueRollback(input: ContinueRollbackInput): Promise<StartResult>;
 }
 
 /** Thrown by adapters for problems the user must fix (too-large template, stack needing action). */
 export class DeployerError extends Error {
   constructor(
-    readonly code: "template-too-large" | "stack-needs-action" | "stack-busy" | "invalid-template",
+    readonly code:
+      | "template-too-large"
+      | "stack-needs-action"
+      | "stack-busy"
+      | "invalid-template"
+      | "nothing-to-continue"
+      | "resources-not-skippable",
     message: string,
   ) {
     super(message);

@@ -174,8 +174,16 @@ function stageFields(d: Deployment, outcome: Outcome, stage: Stage): Partial<Sta
       : { ...common, status: "FAILED" };
   }
   if (outcome.status !== "SUCCEEDED") {
-    // A failed update rolled back: the stage still runs what it ran before.
-    return { ...common, status: "FAILED" };
+    // A failed update rolled back: the stage still runs what it ran before. A continue-rollback that
+    // did not succeed never leaves a stuck stack less stuck: what it needed stays until told otherwise.
+    const stillStuck =
+      d.kind === "continue-rollback" ? { needsAction: outcome.needsAction ?? stage.needsAction } : {};
+    return { ...common, ...stillStuck, status: "FAILED" };
+  }
+  if (d.kind === "continue-rollback") {
+    // The stack is back on what the last succeeded deployment applied: that version, template and
+    // outputs stay the stage's; only the stuck state (needsAction, in `common`) goes.
+    return { ...common, status: "DEPLOYED" };
   }
   const stackOutputs = outcome.stackOutputs ?? stage.stackOutputs ?? {};
   return {

@@ -31,9 +31,17 @@ const NEEDS_ACTION = new Set([
 export const isInProgress = (status: string): boolean => IN_PROGRESS.has(status);
 export const needsAction = (status: string): boolean => NEEDS_ACTION.has(status);
 
-/** The phase of an operation whose stack is in `status`; `deleting` for a teardown. */
-export function phaseOf(status: string, deleting = false): OperationPhase {
+/**
+ * Which kind of stack operation a phase is asked for: an apply (create or update) succeeds in
+ * *_COMPLETE, a delete in DELETE_COMPLETE, and a continued rollback in UPDATE_ROLLBACK_COMPLETE
+ * (its whole purpose is to bring the stack back there).
+ */
+export type OperationKindForPhase = "apply" | "delete" | "continue-rollback";
+
+/** The phase of an operation of `kind` whose stack is in `status`. */
+export function phaseOf(status: string, kind: OperationKindForPhase = "apply"): OperationPhase {
   if (IN_PROGRESS.has(status)) return "IN_PROGRESS";
-  if (deleting) return status === "DELETE_COMPLETE" ? "SUCCEEDED" : "FAILED";
+  if (kind === "delete") return status === "DELETE_COMPLETE" ? "SUCCEEDED" : "FAILED";
+  if (kind === "continue-rollback") return status === "UPDATE_ROLLBACK_COMPLETE" ? "SUCCEEDED" : "FAILED";
   return SUCCEEDED.has(status) && status !== "DELETE_COMPLETE" ? "SUCCEEDED" : "FAILED";
 }

@@ -1,8 +1,9 @@
 /**
- * The deployment use cases the routes call: preview, deploy, rollback, teardown, and reads that
+ * The deployment use cases the routes call: preview, deploy, rollback, teardown, continue-rollback,
+ * and reads that
  * reconcile what they find still running. Independent of which Deployer adapter runs.
  */
-import { problems } from "../http/problem.js";
+import { ProblemError, problems } from "../http/problem.js";
 import { type Deployment, isTerminal } from "../store/deployments.js";
 import type { Stage } from "../store/stages.js";
 import { prepareTemplate } from "./compile-version.js";
@@ -134,6 +135,42 @@ export async function teardown(
   }
   return launch(ctx, { project: input.project, stage: input.stage, kind: "teardown", actor: input.actor });
 }
+
+/**
+ * Continues the failed update rollback of the stage's stack (UPDATE_ROLLBACK_FAILED) as a deployment
+ * of kind `continue-rollback`. It SUCCEEDS when the stack reaches UPDATE_ROLLBACK_COMPLETE: the stage
+ * then runs the version it ran before the failed update again, and no longer needs action. A stack
+ * with no failed rollback answers 409 `nothing-to-continue`; a resource that cannot be skipped, 422
+ * `resources-not-skippable`. Neither leaves a deployment behind.
+ */
+export async function continueRollback(
+  ctx: DeploymentsContext,
+  input: { project: string; stage: string; actor: string; resourcesToSkip?: string[] },
+): Promise<Deployment> {
+  const stage = await requireStage(ctx, input.project, input.stage);
+  if (!stage.deployed)
+    throw nothingToContinue(`Stage ${input.stage} has no stack, so no rollback to continue.`);
+  try {
+    return await launch(ctx, {
+      project: input.project,
+      stage: input.stage,
+      kind: "continue-rollback",
+      actor: input.actor,
+      ...(stage.deployedConfigVersion !== undefined ? { configVersion: stage.deployedConfigVersion } : {}),
+      ...(input.resourcesToSkip?.length ? { resourcesToSkip: input.resourcesToSkip } : {}),
+    });
+  } catch (err) {
+    if (!(err instanceof DeployerError)) throw err;
+    if (err.code === "nothing-to-continue") throw nothingToContinue(err.message);
+    if (err.code === "resources-not-skippable") {
+      throw problems.unprocessable("resources-not-skippable", "Resources cannot be skipped", err.message);
+    }
+    throw problems.conflict(err.message, { reason: err.code });
+  }
+}
+
+const nothingToContinue = (detail: string) =>
+  new ProblemError(409, "nothing-to-continue", "Nothing to continue", detail);
 
 export async function requireStage(ctx: DeploymentsContext, project: string, stage: string): Promise<Stage> {
   const found = await ctx.stages.get(project, stage);

@@ -44,9 +44,14 @@ export const DeploymentSchema = z
     id: z.string(),
     project: z.string(),
     stage: z.string(),
-    kind: z.enum(["deploy", "rollback", "teardown"]),
+    kind: z.enum(["deploy", "rollback", "teardown", "continue-rollback"]).openapi({
+      description:
+        "`continue-rollback` continues a stack's failed update rollback; it SUCCEEDS when the stack is back in UPDATE_ROLLBACK_COMPLETE, running the version it ran before the failed update.",
+    }),
     status: z.enum(["PENDING", "IN_PROGRESS", "SUCCEEDED", "FAILED", "CANCELLED"]),
-    configVersion: z.number().int().optional().openapi({ description: "Absent for a teardown." }),
+    configVersion: z.number().int().optional().openapi({
+      description: "Absent for a teardown; for a continue-rollback, the version rolled back to.",
+    }),
     reason: z
       .string()
       .optional()

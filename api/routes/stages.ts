@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { callerOf, requireProject } from "../auth/index.js";
 import { deploymentsContext } from "../deployments/index.js";
-import { previewStage, readStage, rollback, teardown } from "../deployments/use-cases.js";
+import { continueRollback, previewStage, readStage, rollback, teardown } from "../deployments/use-cases.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
@@ -42,7 +42,8 @@ const StageSchema = z
       example: { myBus: { arn: "arn:aws:events:us-east-1:000000000000:event-bus/orders-dev-myBus" } },
     }),
     needsAction: z.string().optional().openapi({
-      description: "Set when the stack is stuck and needs a human (e.g. UPDATE_ROLLBACK_FAILED).",
+      description:
+        "Set when the stack is stuck and needs a human (e.g. UPDATE_ROLLBACK_FAILED, which `POST .../continue-rollback` resolves); cleared when a deployment of the stage succeeds.",
     }),
     createdAt: z.string().openapi({ format: "date-time" }),
     updatedAt: z.string().openapi({ format: "date-time" }),
@@ -158,6 +159,38 @@ const deleteStageRoute = createRoute({
   },
 });
 
+const ContinueRollbackRequestSchema = z
+  .object({
+    resourcesToSkip: z
+      .array(z.string().regex(/^[A-Za-z0-9]{1,255}$/, "a logical ID (letters and digits)"))
+      .min(1)
+      .max(500)
+      .optional()
+      .openapi({
+        description:
+          "Logical IDs of resources in UPDATE_FAILED that CloudFormation marks rolled back without acting on them (they may then no longer match the template). Only for resources the rollback cannot restore; fix them first where you can.",
+        example: ["MyBusEventBus"],
+      }),
+  })
+  .strict()
+  .openapi("ContinueRollbackRequest");
+
+const continueRollbackRoute = createRoute({
+  method: "post",
+  path: "/v1/projects/{project}/stages/{stage}/continue-rollback",
+  operationId: "stages.continueRollback",
+  tags: ["Stages"],
+  summary: "Continue a stage's failed rollback",
+  description:
+    "Maintainers and above. For a stack stuck in UPDATE_ROLLBACK_FAILED (the stage shows `needsAction`): continues the rollback (CloudFormation's ContinueUpdateRollback, through the service role) as a deployment of kind `continue-rollback`. It SUCCEEDS when the stack is back in UPDATE_ROLLBACK_COMPLETE: the stage then runs the version it ran before the failed update and `needsAction` is cleared; if the rollback fails again it ends FAILED and the stage still needs action. 409 `nothing-to-continue` when the stack is not in UPDATE_ROLLBACK_FAILED, 422 `resources-not-skippable` when a resource to skip is not in UPDATE_FAILED (neither starts a deployment), 409 while another deployment runs. Supports `Idempotency-Key`.",
+  security: bearerSecurity,
+  request: { params: StageParamsSchema, body: optionalJsonBody(ContinueRollbackRequestSchema) },
+  responses: {
+    202: { ...jsonContent(DeploymentSchema, "The continue-rollback deployment."), headers: locationHeader },
+    ...problemResponses(400, 401, 403, 404, 409, 422),
+  },
+});
+
 const stageBody = ({
   appliedTemplate: _t,
   appliedParameters: _p,
@@ -207,6 +240,26 @@ export function stageRoutes(app: App, deps: AppDeps): void {
         project,
         stage,
         actor: callerOf(c).keyId,
+      });
+      return {
+        status: 202 as const,
+        body: toDeploymentBody(deployment),
+        headers: deploymentLocation(deployment),
+      };
+    });
+    return c.json(out.body, out.status, out.headers);
+  });
+
+  app.openapi(continueRollbackRoute, async (c) => {
+    const { project, stage } = c.req.valid("param");
+    await requireProject(c, deps, project, "maintainer");
+    const body = (c.req.header("content-type")?.includes("json") ? c.req.valid("json") : undefined) ?? {};
+    const out = await idempotent(c, deps, body, async () => {
+      const deployment = await continueRollback(deploymentsContext(deps), {
+        project,
+        stage,
+        actor: callerOf(c).keyId,
+        ...(body.resourcesToSkip ? { resourcesToSkip: body.resourcesToSkip } : {}),
       });
       return {
         status: 202 as const,

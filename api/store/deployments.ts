@@ -23,7 +23,8 @@ import type { LockPut } from "./locks.js";
 import type { Table } from "./table.js";
 
 export type DeploymentStatus = "PENDING" | "IN_PROGRESS" | "SUCCEEDED" | "FAILED" | "CANCELLED";
-export type DeploymentKind = "deploy" | "rollback" | "teardown";
+/** `continue-rollback`: ContinueUpdateRollback on a stack stuck in UPDATE_ROLLBACK_FAILED. */
+export type DeploymentKind = "deploy" | "rollback" | "teardown" | "continue-rollback";
 
 export const TERMINAL_STATUSES: readonly DeploymentStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED"];
 export const isTerminal = (s: DeploymentStatus): boolean => TERMINAL_STATUSES.includes(s);
@@ -92,6 +93,8 @@ export interface DeploymentRepository {
     options?: { expectCursor?: string | null },
   ): Promise<Deployment | undefined>;
   appendEvents(deployment: Deployment, events: StackEvent[]): Promise<void>;
+  /** Deletes a deployment still PENDING whose stack operation was refused before it started. */
+  discard(deployment: Deployment): Promise<void>;
   events(project: string, id: string): Promise<StackEvent[]>;
 }
 
@@ -259,6 +262,22 @@ export function deploymentRepository(table: Table): DeploymentRepository {
       }
     },
 
+    async discard(deployment) {
+      try {
+        await doc.send(
+          new DeleteCommand({
+            TableName,
+            Key: deploymentKey(deployment.project, deployment.stage, deployment.id),
+            ConditionExpression: "#status = :pending",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: { ":pending": "PENDING" },
+          }),
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+    },
+
     async events(project, id) {
       const events: StackEvent[] = [];
       let start: Record<string, unknown> | undefined;
@@ -292,17 +311,40 @@ function fromItem(item: Record<string, unknown>): Deployment {
     outputMapJson,
     ...rest
   } = item;
-  return {
-    ...(rest as unknown as Deployment),
-    ...(templateJson !== undefined ? { template: unpackJson(templateJson) } : {}),
-    ...(parametersJson !== undefined ? { parameters: unpackJson(parametersJson) } : {}),
-    ...(outputMapJson !== undefined ? { outputMap: unpackJson(outputMapJson) } : {}),
-  };
+  const deployment = rest as unknown as Deployment;
+  // Unpacked on first use: polls and reconciles read the record often and its template rarely.
+  if (templateJson !== undefined) unpackOnUse(deployment, "template", templateJson);
+  if (parametersJson !== undefined) unpackOnUse(deployment, "parameters", parametersJson);
+  if (outputMapJson !== undefined) unpackOnUse(deployment, "outputMap", outputMapJson);
+  return deployment;
 }
 
+/** An enumerable property that unpacks `stored` when first read, and can be assigned like any other. */
+function unpackOnUse(target: object, key: (typeof LARGE_FIELDS)[number], stored: unknown): void {
+  const settle = (value: unknown) =>
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = unpackJson(stored);
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
+}
+
+const NOT_IN_SUMMARY = new Set<keyof Deployment>(["template", "parameters", "outputMap", "eventCursor"]);
+
+/** The deployment without what is large or internal; reads no large field (they unpack on use). */
 export function summary(d: Deployment): DeploymentSummary {
-  const { template: _t, parameters: _p, outputMap: _o, eventCursor: _c, ...rest } = d;
-  return rest;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(d)) {
+    if (!NOT_IN_SUMMARY.has(key as keyof Deployment))
+      out[key] = (d as unknown as Record<string, unknown>)[key];
+  }
+  return out as unknown as DeploymentSummary;
 }
 
 /**

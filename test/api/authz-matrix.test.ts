@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, createTeam, jsonRequest } from "../support/auth.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
+import { settled } from "./deployments-support.js";
 
 /**
  * Every route × every kind of caller. Team A owns project P; "other" is an admin of team B;
@@ -29,6 +30,12 @@ beforeAll(async () => {
   project = fresh("matrix");
   await server.fetch("/v1/projects", jsonRequest(server.adminKey, "POST", { name: project, team: teamA }));
   await postConfig(server.adminKey, project, "initial");
+  // A deployed, healthy stage: routes on it get past authorization to an answer of their own.
+  const deployed = await server.fetch(
+    `/v1/projects/${project}/stages/dev/deployments`,
+    jsonRequest(server.adminKey, "POST"),
+  );
+  expect((await settled(server, server.adminKey, (await bodyOf(deployed)).id)).status).toBe("SUCCEEDED");
 });
 afterAll(() => server.close());
 
@@ -154,6 +161,12 @@ const CASES: RouteCase[] = [
     route: "GET /v1/projects/{project}/configs/{version}",
     request: async () => ({ method: "GET", path: `/v1/projects/${project}/configs/1` }),
     expect: { ...all(200), other: 404, platform: 200 },
+  },
+  {
+    // Maintainers and above get past authorization to 409 nothing-to-continue (the stack is healthy).
+    route: "POST /v1/projects/{project}/stages/{stage}/continue-rollback",
+    request: async () => ({ method: "POST", path: `/v1/projects/${project}/stages/dev/continue-rollback` }),
+    expect: { ...minRole(409, "maintainer"), other: 404, platform: 409 },
   },
   {
     route: "GET /v1/settings/network",

@@ -7,6 +7,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { monotonicFactory } from "ulid";
 import {
+  type ContinueRollbackInput,
   type Deployer,
   DeployerError,
   type DescribeInput,
@@ -18,7 +19,12 @@ import {
   type StartResult,
   type Template,
 } from "../../deployments/port.js";
-import { isInProgress, needsAction, phaseOf } from "../../deployments/stack-status.js";
+import {
+  isInProgress,
+  needsAction,
+  type OperationKindForPhase,
+  phaseOf,
+} from "../../deployments/stack-status.js";
 import type { Logger } from "../../http/logger.js";
 import type { Table } from "../../store/table.js";
 import { DEFAULT_LOCAL_REGION, type EventBridgeApi, LOCAL_ACCOUNT_ID } from "../eventbridge/api.js";
@@ -53,6 +59,15 @@ export interface LocalDeployerOptions {
 
 const STACK_TYPE = "AWS::CloudFormation::Stack";
 const INTERRUPTED = "The local engine stopped while this operation was running.";
+const PHASE_KIND: Record<OperationKind, OperationKindForPhase> = {
+  CREATE: "apply",
+  UPDATE: "apply",
+  DELETE: "delete",
+  CONTINUE_ROLLBACK: "continue-rollback",
+};
+/** A continued rollback runs in the status the failed rollback was in, as in CloudFormation. */
+const inProgressStatus = (kind: OperationKind) =>
+  kind === "CONTINUE_ROLLBACK" ? "UPDATE_ROLLBACK_IN_PROGRESS" : `${kind}_IN_PROGRESS`;
 
 export class LocalDeployer implements Deployer {
   private readonly store: LocalStackStore;
@@ -159,6 +174,34 @@ export class LocalDeployer implements Deployer {
     return { kind: "started", stackId: stack.stackId };
   }
 
+  async continueRollback(input: ContinueRollbackInput): Promise<StartResult> {
+    const running = this.runningOperation(input.stackName, input.token);
+    if (running) return running;
+    let stack = await this.store.get(input.stackName);
+    if (stack?.operations.some((op) => op.token === input.token))
+      return { kind: "started", stackId: stack.stackId };
+    if (stack) stack = await this.settleInterrupted(stack);
+    if (!stack || stack.status === "DELETE_COMPLETE") {
+      throw new DeployerError(
+        "nothing-to-continue",
+        `Stack ${input.stackName} does not exist, so it has no rollback to continue.`,
+      );
+    }
+    if (stack.status !== "UPDATE_ROLLBACK_FAILED" || !stack.template) {
+      throw new DeployerError(
+        "nothing-to-continue",
+        `Stack ${input.stackName} is in ${stack.status}, not UPDATE_ROLLBACK_FAILED: there is no failed rollback to continue.`,
+      );
+    }
+    const skip = [...new Set(input.resourcesToSkip ?? [])];
+    if (skip.length > 0) await this.checkSkippable(stack, skip);
+    const target = { template: stack.template, parameters: stack.parameters };
+    this.launch(stack, "CONTINUE_ROLLBACK", input.token, (s) =>
+      this.continueRolling(s, input.token, target, new Set(skip)),
+    );
+    return { kind: "started", stackId: stack.stackId };
+  }
+
   async describe(input: DescribeInput): Promise<OperationStatus> {
     // Polled while operations run: the stack's status item only, not its resources.
     let stack = await this.store.status(input.stackName);
@@ -175,7 +218,7 @@ export class LocalDeployer implements Deployer {
     }
     stack = await this.settleInterrupted(stack);
     const settledOp = stack.operations.find((o) => o.token === input.token) ?? op;
-    const phase = phaseOf(settledOp.status, settledOp.kind === "DELETE");
+    const phase = phaseOf(settledOp.status, PHASE_KIND[settledOp.kind]);
     const events = (await this.store.events(input.stackName, input.token, input.afterEventId)).map(
       ({ token: _t, ...e }) => e,
     );
@@ -210,7 +253,7 @@ export class LocalDeployer implements Deployer {
     if (running.token === token) return { kind: "started", stackId: running.stackId };
     throw new DeployerError(
       "stack-busy",
-      `Stack ${stackName} is in ${running.kind}_IN_PROGRESS state and can not be updated.`,
+      `Stack ${stackName} is in ${inProgressStatus(running.kind)} state and can not be updated.`,
     );
   }
 
@@ -222,7 +265,7 @@ export class LocalDeployer implements Deployer {
   ): void {
     // Checked again synchronously with the set below: two starts may have raced past their reads.
     if (this.runningOperation(stack.stackName, token)) return;
-    const status = `${kind}_IN_PROGRESS`;
+    const status = inProgressStatus(kind);
     stack.status = status;
     stack.statusReason = kind === "CREATE" ? "User Initiated" : undefined;
     stack.operations = [...stack.operations, { token, kind, status }];
@@ -380,11 +423,15 @@ export class LocalDeployer implements Deployer {
       }
       for (const [id, old] of work.updated) {
         const now = stack.resources[id]!;
-        const restored = await handlerFor(old.type).update(
-          now,
-          old.properties,
-          this.handlerContext(stack, id),
-        );
+        this.resourceEvent(stack, token, id, old.type, "UPDATE_IN_PROGRESS", undefined, old.physicalId);
+        let restored: Omit<ResourceState, "type" | "properties">;
+        try {
+          restored = await handlerFor(old.type).update(now, old.properties, this.handlerContext(stack, id));
+        } catch (err) {
+          // The resource the rollback could not restore: what ContinueUpdateRollback may skip.
+          this.resourceEvent(stack, token, id, old.type, "UPDATE_FAILED", reasonOf(err), old.physicalId);
+          throw err;
+        }
         stack.resources[id] = { ...old, ...restored };
         this.resourceEvent(stack, token, id, old.type, "UPDATE_COMPLETE", undefined, old.physicalId);
       }
@@ -397,6 +444,113 @@ export class LocalDeployer implements Deployer {
       stack.outputs = {};
     }
     await this.setStatus(stack, token, `${rolling}_COMPLETE`);
+  }
+
+  /**
+   * ContinueUpdateRollback: brings every resource back to the last applied template from wherever
+   * the failed rollback left it (restores in place, re-creates what is gone, deletes what the failed
+   * update added). Skipped resources are marked rolled back without being touched, as CloudFormation
+   * does, and may no longer match the template.
+   */
+  private async continueRolling(
+    stack: LocalStack,
+    token: string,
+    target: { template: Template; parameters: Record<string, string> },
+    skip: Set<string>,
+  ): Promise<void> {
+    let order: string[];
+    let ctx: ResolveContext;
+    try {
+      ({ order, ctx } = this.prepare(stack, target.template, target.parameters));
+      await this.loadImports(target.template, ctx);
+    } catch (err) {
+      return this.setStatus(stack, token, "UPDATE_ROLLBACK_FAILED", reasonOf(err));
+    }
+    const wanted = new Set(order);
+    for (const logicalId of order) {
+      const spec = target.template.Resources[logicalId]!;
+      const current = stack.resources[logicalId];
+      if (skip.has(logicalId)) {
+        this.resourceEvent(
+          stack,
+          token,
+          logicalId,
+          spec.Type,
+          "UPDATE_COMPLETE",
+          "Resource skipped during continue update rollback",
+          current?.physicalId,
+        );
+        continue;
+      }
+      const handler = handlerFor(spec.Type);
+      const hctx = this.handlerContext(stack, logicalId);
+      try {
+        const props = (resolve(spec.Properties ?? {}, ctx) ?? {}) as Record<string, unknown>;
+        if (current && current.type === spec.Type && isDeepStrictEqual(props, current.properties)) continue;
+        this.resourceEvent(
+          stack,
+          token,
+          logicalId,
+          spec.Type,
+          "UPDATE_IN_PROGRESS",
+          undefined,
+          current?.physicalId,
+        );
+        const replace =
+          !current ||
+          current.type !== spec.Type ||
+          handler.replaceOn.some((p) => !isDeepStrictEqual(props[p], current.properties[p]));
+        const made = replace ? await handler.create(props, hctx) : await handler.update(current, props, hctx);
+        // The physical resource the failed update put in its place goes.
+        if (replace && current) await this.deleteResource(stack, token, logicalId, current, false);
+        stack.resources[logicalId] = { type: spec.Type, properties: props, ...made };
+        this.resourceEvent(stack, token, logicalId, spec.Type, "UPDATE_COMPLETE", undefined, made.physicalId);
+        await this.save(stack);
+      } catch (err) {
+        this.resourceEvent(
+          stack,
+          token,
+          logicalId,
+          spec.Type,
+          "UPDATE_FAILED",
+          reasonOf(err),
+          current?.physicalId,
+        );
+        return this.setStatus(stack, token, "UPDATE_ROLLBACK_FAILED", reasonOf(err));
+      }
+    }
+    // What the failed update added and its rollback did not delete yet.
+    await this.setStatus(stack, token, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS");
+    for (const [id, state] of Object.entries(stack.resources)) {
+      if (wanted.has(id)) continue;
+      if (!skip.has(id)) await this.deleteResource(stack, token, id, state, true);
+      delete stack.resources[id];
+    }
+    stack.outputs = this.outputs(target.template, ctx);
+    await this.setStatus(stack, token, "UPDATE_ROLLBACK_COMPLETE");
+  }
+
+  /** Like CloudFormation, only resources the failed rollback left in UPDATE_FAILED may be skipped. */
+  private async checkSkippable(stack: LocalStack, skip: string[]): Promise<void> {
+    const failedOp = stack.operations.at(-1);
+    const last = new Map<string, string>();
+    if (failedOp) {
+      for (const e of await this.store.events(stack.stackName, failedOp.token))
+        last.set(e.logicalId, e.status);
+    }
+    const wrong = skip.flatMap((id) => {
+      const status = last.get(id);
+      if (status === "UPDATE_FAILED") return [];
+      if (status) return [`${id} is in ${status}`];
+      const known = id in stack.resources || id in (stack.template?.Resources ?? {});
+      return [known ? `${id} was not changed by the failed update` : `${id} is not a resource of the stack`];
+    });
+    if (wrong.length > 0) {
+      throw new DeployerError(
+        "resources-not-skippable",
+        `Only resources in UPDATE_FAILED can be skipped when continuing the rollback of stack ${stack.stackName}: ${wrong.join("; ")}.`,
+      );
+    }
   }
 
   private async destroy(stack: LocalStack, token: string): Promise<void> {
@@ -616,10 +770,17 @@ export class LocalDeployer implements Deployer {
     const op = stack.operations.at(-1);
     const token = op?.token ?? "unknown";
     const failed =
-      op?.kind === "DELETE" ? "DELETE_FAILED" : op?.kind === "CREATE" ? "CREATE_FAILED" : "UPDATE_FAILED";
+      op?.kind === "DELETE"
+        ? "DELETE_FAILED"
+        : op?.kind === "CREATE"
+          ? "CREATE_FAILED"
+          : op?.kind === "CONTINUE_ROLLBACK"
+            ? "UPDATE_ROLLBACK_FAILED"
+            : "UPDATE_FAILED";
     // Resources are saved after every step, so the record still says exactly what exists; the next
-    // operation converges from there. DELETE_FAILED is retried by the next teardown.
-    stack.template = undefined;
+    // operation converges from there. DELETE_FAILED is retried by the next teardown; an interrupted
+    // continued rollback keeps the template it was rolling back to, so it can be continued again.
+    if (op?.kind !== "CONTINUE_ROLLBACK") stack.template = undefined;
     await this.setStatus(stack, token, failed, INTERRUPTED);
     return stack;
   }

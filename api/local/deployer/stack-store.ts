@@ -24,7 +24,8 @@ import type { StackEvent, Template } from "../../deployments/port.js";
 import type { Table } from "../../store/table.js";
 import type { ResourceState } from "./resource-types.js";
 
-export type OperationKind = "CREATE" | "UPDATE" | "DELETE";
+/** CONTINUE_ROLLBACK: ContinueUpdateRollback on a stack in UPDATE_ROLLBACK_FAILED. */
+export type OperationKind = "CREATE" | "UPDATE" | "DELETE" | "CONTINUE_ROLLBACK";
 
 export interface OperationRecord {
   token: string;

@@ -126,6 +126,13 @@ export type ConfigVersionSummary = {
     createdBy: ConfigAuthor;
 };
 
+export type ContinueRollbackRequest = {
+    /**
+     * Logical IDs of resources in UPDATE_FAILED that CloudFormation marks rolled back without acting on them (they may then no longer match the template). Only for resources the rollback cannot restore; fix them first where you can.
+     */
+    resourcesToSkip?: Array<string>;
+};
+
 export type CreateApiKey = {
     name: string;
     role: 'viewer' | 'deployer' | 'maintainer' | 'admin';
@@ -195,10 +202,13 @@ export type Deployment = {
     id: string;
     project: string;
     stage: string;
-    kind: 'deploy' | 'rollback' | 'teardown';
+    /**
+     * `continue-rollback` continues a stack's failed update rollback; it SUCCEEDS when the stack is back in UPDATE_ROLLBACK_COMPLETE, running the version it ran before the failed update.
+     */
+    kind: 'deploy' | 'rollback' | 'teardown' | 'continue-rollback';
     status: 'PENDING' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
     /**
-     * Absent for a teardown.
+     * Absent for a teardown; for a continue-rollback, the version rolled back to.
      */
     configVersion?: number;
     /**
@@ -454,7 +464,7 @@ export type Stage = {
         };
     };
     /**
-     * Set when the stack is stuck and needs a human (e.g. UPDATE_ROLLBACK_FAILED).
+     * Set when the stack is stuck and needs a human (e.g. UPDATE_ROLLBACK_FAILED, which `POST .../continue-rollback` resolves); cleared when a deployment of the stage succeeds.
      */
     needsAction?: string;
     createdAt: string;
@@ -1519,6 +1529,58 @@ export type BusesRulesResponses = {
 };
 
 export type BusesRulesResponse = BusesRulesResponses[keyof BusesRulesResponses];
+
+export type StagesContinueRollbackData = {
+    body?: ContinueRollbackRequest;
+    path: {
+        project: string;
+        stage: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/continue-rollback';
+};
+
+export type StagesContinueRollbackErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The config or request is well-formed but invalid.
+     */
+    422: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type StagesContinueRollbackError = StagesContinueRollbackErrors[keyof StagesContinueRollbackErrors];
+
+export type StagesContinueRollbackResponses = {
+    /**
+     * The continue-rollback deployment.
+     */
+    202: Deployment;
+};
+
+export type StagesContinueRollbackResponse = StagesContinueRollbackResponses[keyof StagesContinueRollbackResponses];
 
 export type DeploymentsListData = {
     body?: never;

@@ -59,7 +59,11 @@ describe("stack statuses", () => {
     expect(phaseOf("UPDATE_ROLLBACK_COMPLETE")).toBe("FAILED");
     expect(phaseOf("ROLLBACK_COMPLETE")).toBe("FAILED");
     expect(phaseOf("DELETE_COMPLETE")).toBe("FAILED");
-    expect(phaseOf("DELETE_COMPLETE", true)).toBe("SUCCEEDED");
-    expect(phaseOf("DELETE_FAILED", true)).toBe("FAILED");
+    expect(phaseOf("DELETE_COMPLETE", "delete")).toBe("SUCCEEDED");
+    expect(phaseOf("DELETE_FAILED", "delete")).toBe("FAILED");
+    // A continued rollback exists to reach UPDATE_ROLLBACK_COMPLETE; failing again leaves it stuck.
+    expect(phaseOf("UPDATE_ROLLBACK_IN_PROGRESS", "continue-rollback")).toBe("IN_PROGRESS");
+    expect(phaseOf("UPDATE_ROLLBACK_COMPLETE", "continue-rollback")).toBe("SUCCEEDED");
+    expect(phaseOf("UPDATE_ROLLBACK_FAILED", "continue-rollback")).toBe("FAILED");
   });
 });
