@@ -368,6 +368,10 @@ describe("IAM", () => {
     const create = statements.find((s) => s.Action.includes("cloudformation:CreateChangeSet"))!;
     expect(create.Action).toEqual(["cloudformation:CreateChangeSet"]);
     expect(create.Condition).toEqual({ StringEquals: { "cloudformation:RoleArn": serviceRoleArn } });
+    // Continuing a stuck rollback runs as the service role too, never with the API's own rights.
+    const resume = statements.find((s) => s.Action.includes("cloudformation:ContinueUpdateRollback"))!;
+    expect(resume.Action).toEqual(["cloudformation:ContinueUpdateRollback"]);
+    expect(resume.Condition).toEqual({ StringEquals: { "cloudformation:RoleArn": serviceRoleArn } });
     const actions = actionsOf(statements);
     for (const direct of [
       "cloudformation:CreateStack",
