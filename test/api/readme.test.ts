@@ -261,6 +261,10 @@ describe("README, run as written against npm start", () => {
     const rollback = await ok(command(["$S/rollback"]), 202);
     expect(rollback).toMatchObject({ kind: "rollback", configVersion: 2 });
     expect((await settled(rollback.id)).status).toBe("SUCCEEDED");
+    // Only a stack stuck in UPDATE_ROLLBACK_FAILED has a rollback to continue; this one is healthy.
+    const res = await send(command(["$S/continue-rollback"]));
+    expect(res.status).toBe(409);
+    expect((await json(res)).type).toBe("https://switchyard.dev/problems/nothing-to-continue");
 
     const teardown = await ok(command(["-X DELETE $S"]), 202);
     expect((await settled(teardown.id)).status).toBe("SUCCEEDED");
