@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Template } from "../../../api/deployments/port.js";
+import { type Deployment, deploymentRepository, summary } from "../../../api/store/deployments.js";
+import { lockRepository } from "../../../api/store/locks.js";
+import { createTestTable } from "../../support/dynamo.js";
+
+/**
+ * A deployment's template, parameters and output map are stored packed; a read unpacks them only
+ * when they are used, so polling a deployment of a large stack does not unpack its template.
+ */
+let table: Awaited<ReturnType<typeof createTestTable>>;
+beforeAll(async () => {
+  table = await createTestTable();
+});
+afterAll(() => table.destroy());
+
+const template: Template = {
+  Resources: Object.fromEntries(
+    Array.from({ length: 50 }, (_, i) => [
+      `Rule${i}`,
+      { Type: "AWS::Events::Rule", Properties: { EventPattern: { "detail-type": [`t${i}`] } } },
+    ]),
+  ),
+};
+
+async function stored(id: string): Promise<Deployment> {
+  const deployments = deploymentRepository(table);
+  const now = new Date("2026-03-01T12:00:00.000Z");
+  const deployment: Deployment = {
+    id,
+    project: "shop",
+    stage: id,
+    kind: "deploy",
+    status: "PENDING",
+    configVersion: 1,
+    stackName: `shop-${id}`,
+    token: `tok-${id}`,
+    createdAt: now.toISOString(),
+    createdBy: "key_test",
+    updatedAt: now.toISOString(),
+    template,
+    parameters: { ImageUri: "local" },
+    outputMap: { BUS_ARN: { output: "BusArn" } } as unknown as Deployment["outputMap"],
+  };
+  await deployments.createLocked(deployment, lockRepository(table).acquirePut("shop", id, id, now, 60_000));
+  return deployment;
+}
+
+const unpacked = (d: Deployment, key: "template" | "parameters" | "outputMap") =>
+  Object.getOwnPropertyDescriptor(d, key)?.get === undefined;
+
+describe("deployment records", () => {
+  it("reads back the template, parameters and output map as written, unpacking each on first use", async () => {
+    const written = await stored("d1");
+    const read = (await deploymentRepository(table).get("d1"))!;
+    expect(unpacked(read, "template")).toBe(false);
+    // The summary a poll answers with leaves them packed.
+    const body = summary(read);
+    expect(Object.keys(body)).not.toContain("template");
+    expect(Object.keys(body)).not.toContain("eventCursor");
+    expect(unpacked(read, "template")).toBe(false);
+
+    expect(read).toEqual(written);
+    expect(unpacked(read, "template")).toBe(true);
+    expect({ ...read }.parameters).toEqual({ ImageUri: "local" });
+  });
+
+  it("returns the updated deployment without unpacking its template, which can still be replaced", async () => {
+    const written = await stored("d2");
+    const repo = deploymentRepository(table);
+    const updated = (await repo.update(written, { status: "IN_PROGRESS", eventCursor: "e1" }))!;
+    expect(updated.status).toBe("IN_PROGRESS");
+    expect(unpacked(updated, "template")).toBe(false);
+    updated.template = { Resources: {} };
+    expect(updated.template).toEqual({ Resources: {} });
+    expect(updated.outputMap).toEqual(written.outputMap);
+  });
+});
