@@ -205,7 +205,13 @@ export function stageRoutes(app: App, deps: AppDeps): void {
   app.openapi(listStagesRoute, async (c) => {
     const { project } = c.req.valid("param");
     await requireProject(c, deps, project, "viewer");
-    const stages = await deploymentsContext(deps).stages.list(project);
+    const ctx = deploymentsContext(deps);
+    const listed = await ctx.stages.list(project);
+    // A stage with an operation under way is read as GET of that stage reads it (reconciled when the
+    // operation has gone quiet), so the list never shows a status the stack has already left.
+    const stages = await Promise.all(
+      listed.map(async (s) => (s.currentDeploymentId ? ((await readStage(ctx, project, s.stage)) ?? s) : s)),
+    );
     return c.json({ items: stages.map(stageBody) }, 200);
   });
 
