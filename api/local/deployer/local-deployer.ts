@@ -219,12 +219,14 @@ export class LocalDeployer implements Deployer {
     stack = await this.settleInterrupted(stack);
     const settledOp = stack.operations.find((o) => o.token === input.token) ?? op;
     const phase = phaseOf(settledOp.status, PHASE_KIND[settledOp.kind]);
-    const events = (await this.store.events(input.stackName, input.token, input.afterEventId)).map(
-      ({ token: _t, ...e }) => e,
-    );
+    const events = (
+      await this.store.events(input.stackName, input.token, input.afterEventId, settledOp.since)
+    ).map(({ token: _t, ...e }) => e);
     let reason = settledOp.reason;
     if (phase === "FAILED") {
-      const all = input.afterEventId ? await this.store.events(input.stackName, input.token) : events;
+      const all = input.afterEventId
+        ? await this.store.events(input.stackName, input.token, undefined, settledOp.since)
+        : events;
       const failed = all.filter(
         (e) => e.status.endsWith("_FAILED") && e.resourceType !== STACK_TYPE && e.reason,
       );
@@ -268,7 +270,7 @@ export class LocalDeployer implements Deployer {
     const status = inProgressStatus(kind);
     stack.status = status;
     stack.statusReason = kind === "CREATE" ? "User Initiated" : undefined;
-    stack.operations = [...stack.operations, { token, kind, status }];
+    stack.operations = [...stack.operations, { token, kind, status, since: this.nextId() }];
     const done = (async () => {
       this.stackEvent(stack, token, status, stack.statusReason);
       await this.save(stack);

@@ -32,6 +32,8 @@ export interface OperationRecord {
   kind: OperationKind;
   /** The stack status the operation ended in (or is in). */
   status: string;
+  /** An event ID below the operation's first event: its events are read from there. */
+  since?: string;
   reason?: string;
 }
 
@@ -296,8 +298,17 @@ export class LocalStackStore {
     }
   }
 
-  /** Events of one operation after `afterId` (exclusive), oldest first. */
-  async events(stackName: string, token: string, afterId?: string): Promise<LocalStackEvent[]> {
+  /**
+   * Events of one operation after `afterId` (exclusive), oldest first. `since`: an ID below the
+   * operation's first event (its record's `since`), so older operations' events are not read.
+   */
+  async events(
+    stackName: string,
+    token: string,
+    afterId?: string,
+    since?: string,
+  ): Promise<LocalStackEvent[]> {
+    const from = afterId ?? since;
     const events: LocalStackEvent[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -305,17 +316,14 @@ export class LocalStackStore {
         new QueryCommand({
           TableName: this.table.name,
           // Bounded above: the stack's other items (RES#, STATE, TEMPLATE) sort after its events.
-          KeyConditionExpression: afterId
-            ? "PK = :pk AND SK BETWEEN :after AND :last"
-            : "PK = :pk AND begins_with(SK, :prefix)",
+          KeyConditionExpression: "PK = :pk AND SK BETWEEN :from AND :last",
           FilterExpression: "#e.#t = :token",
           ExpressionAttributeNames: { "#e": "event", "#t": "token" },
           ExpressionAttributeValues: {
             ":pk": pk(stackName),
             ":token": token,
-            ...(afterId
-              ? { ":after": `EVENT#${afterId}`, ":last": "EVENT#\uffff" }
-              : { ":prefix": "EVENT#" }),
+            ":from": `EVENT#${from ?? ""}`,
+            ":last": "EVENT#\uffff",
           },
           ExclusiveStartKey: startKey,
           ConsistentRead: true,
@@ -323,7 +331,8 @@ export class LocalStackStore {
       );
       for (const item of out.Items ?? []) {
         // BETWEEN includes the cursor's own event.
-        if (item.SK !== `EVENT#${afterId}`) events.push(item.event as LocalStackEvent);
+        if (afterId === undefined || item.SK !== `EVENT#${afterId}`)
+          events.push(item.event as LocalStackEvent);
       }
       startKey = out.LastEvaluatedKey;
     } while (startKey);

@@ -239,4 +239,31 @@ describe("local stack store", () => {
       "legacy-rule-2",
     ]);
   });
+
+  it("reads an operation's events without reading the stack's earlier operations' events", async () => {
+    const { deployer } = restarted();
+    const template = busWithRules("history", 2);
+    for (const round of [1, 2, 3]) {
+      await deployer.start({ stackName: "history", template, parameters: {}, token: `c${round}` });
+      await deployer.idle();
+      await deployer.teardown({ stackName: "history", token: `d${round}` });
+      await deployer.idle();
+    }
+    let itemsRead = 0;
+    const send = async (command: { input: unknown; constructor: { name: string } }) => {
+      const out = (await table.doc.send(command as never)) as { ScannedCount?: number };
+      if (command.constructor.name === "QueryCommand") itemsRead += out.ScannedCount ?? 0;
+      return out;
+    };
+    const watched = { name: table.name, doc: { send } as unknown as DynamoDBDocumentClient };
+    const reader = new LocalDeployer({ engine: new LocalEventBridge({ table }), table: watched });
+    const status = await reader.describe({ stackName: "history", token: "d3" });
+    expect(status).toMatchObject({ phase: "SUCCEEDED", stackStatus: "DELETE_COMPLETE" });
+    expect(status.events.map((e) => e.status)).toEqual([
+      "DELETE_IN_PROGRESS",
+      ...Array.from({ length: 3 }, () => ["DELETE_IN_PROGRESS", "DELETE_COMPLETE"]).flat(),
+      "DELETE_COMPLETE",
+    ]);
+    expect(itemsRead).toBe(status.events.length);
+  });
 });
