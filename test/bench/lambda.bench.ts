@@ -15,13 +15,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { createApp } from "../../api/app.js";
-import { silentLogger } from "../../api/http/logger.js";
 import { createDynamoClients, localDynamoConfig } from "../../api/store/client.js";
 import { startDynalite } from "../../api/store/dynalite.js";
-import { createStore } from "../../api/store/index.js";
 import { ensureTable } from "../../api/store/table.js";
 import { bundleLambda, type LambdaBundle } from "../../infra/lambda-bundle.js";
+import { seedTeamProjectKey } from "../support/seed-store.js";
 import type { BenchRow } from "./lib.js";
 
 const RUNS = 9;
@@ -116,26 +114,7 @@ async function seededStore() {
   const { client, doc } = createDynamoClients(localDynamoConfig(dynamo.endpoint));
   const table = { doc, name: "switchyard-bench" };
   await ensureTable(client, table.name);
-  const adminKey = "sy_bench-admin-key-000000000000000000000000000";
-  const app = createApp({
-    log: silentLogger,
-    table,
-    store: createStore(table),
-    adminKey,
-    now: () => new Date(),
-  });
-  const post = async (p: string, body: unknown, key = adminKey) => {
-    const res = await app.request(p, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    if (res.status !== 201) throw new Error(`POST ${p} answered ${res.status}: ${await res.text()}`);
-    return (await res.json()) as Record<string, unknown>;
-  };
-  await post("/v1/teams", { name: "bench" });
-  await post("/v1/projects", { name: "bench-orders", team: "bench" });
-  const { secret } = await post("/v1/teams/bench/api-keys", { name: "bench", role: "viewer" });
+  const { viewerKey } = await seedTeamProjectKey(table, { team: "bench", project: "bench-orders" });
   return {
     env: {
       AWS_REGION: "eu-west-1",
@@ -144,7 +123,7 @@ async function seededStore() {
       AWS_SECRET_ACCESS_KEY: "local",
       SWITCHYARD_TABLE_NAME: table.name,
     },
-    secret: secret as string,
+    secret: viewerKey,
     close: async () => {
       client.destroy();
       await dynamo.close();

@@ -4,9 +4,6 @@ import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createApp } from "../../../api/app.js";
-import { silentLogger } from "../../../api/http/logger.js";
-import { createStore } from "../../../api/store/index.js";
 import {
   bundleLambda,
   FORBIDDEN_IN_BUNDLE,
@@ -14,6 +11,7 @@ import {
   type LambdaBundle,
 } from "../../../infra/lambda-bundle.js";
 import { createTestTable } from "../../support/dynamo.js";
+import { seedTeamProjectKey } from "../../support/seed-store.js";
 
 let dir: string;
 let bundle: LambdaBundle;
@@ -131,25 +129,7 @@ describe("the Lambda bundle", () => {
 
   it("answers an authenticated request from DynamoDB, building the store on that first request", async () => {
     const table = await createTestTable();
-    const adminKey = "sy_test_admin_key_for_the_bundle_0123456789";
-    const app = createApp({
-      log: silentLogger,
-      table,
-      store: createStore(table),
-      adminKey,
-      now: () => new Date(),
-    });
-    const post = async (p: string, body: unknown) =>
-      (
-        await app.request(p, {
-          method: "POST",
-          headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
-          body: JSON.stringify(body),
-        })
-      ).json() as Promise<Record<string, unknown>>;
-    await post("/v1/teams", { name: "billing" });
-    await post("/v1/projects", { name: "invoices", team: "billing" });
-    const { secret } = await post("/v1/teams/billing/api-keys", { name: "ci", role: "viewer" });
+    const { viewerKey: secret } = await seedTeamProjectKey(table, { team: "billing", project: "invoices" });
 
     const run = invoke(
       "handler",
