@@ -252,9 +252,13 @@ export function deploymentRoutes(app: App, deps: AppDeps): void {
       const opened = Date.now();
       let deployment: Deployment | undefined = first;
       let firstPass = true;
+      let cursor: string | undefined;
       while (!stream.aborted) {
         const settled = deployment !== undefined && isTerminal(deployment.status);
-        const events = await ctx.deployments.events(first.project, id);
+        // Each poll reads only the events stored since the previous one.
+        const page = await ctx.deployments.eventsAfter(first.project, id, cursor);
+        const events = page.events;
+        cursor = page.cursor;
         if (firstPass && resumeAfter !== undefined) {
           // Resuming: what the client saw up to Last-Event-ID is not sent again.
           const seen = events.findIndex((e) => e.id === resumeAfter);

@@ -96,6 +96,16 @@ export interface DeploymentRepository {
   /** Deletes a deployment still PENDING whose stack operation was refused before it started. */
   discard(deployment: Deployment): Promise<void>;
   events(project: string, id: string): Promise<StackEvent[]>;
+  /**
+   * The events stored after `cursor` (from `after`'s previous answer; all when undefined), oldest
+   * first, and the cursor to ask from next time: a stream reads each event once, not the whole list
+   * on every poll.
+   */
+  eventsAfter(
+    project: string,
+    id: string,
+    cursor: string | undefined,
+  ): Promise<{ events: StackEvent[]; cursor: string | undefined }>;
 }
 
 const deploymentKey = (project: string, stage: string, id: string) => ({
@@ -120,6 +130,32 @@ export function deploymentRepository(table: Table): DeploymentRepository {
       ...(parameters ? { parametersJson: packJson(parameters) } : {}),
       ...(outputMap ? { outputMapJson: packJson(outputMap) } : {}),
     };
+  };
+
+  const eventsAfter: DeploymentRepository["eventsAfter"] = async (project, id, cursor) => {
+    const pk = keys.projectPartition(project);
+    const events: StackEvent[] = [];
+    // Events sort by timestamp, and each batch appended is newer than the last: a position in
+    // the sort order is a cursor. The stream still de-duplicates by event id.
+    let start: Record<string, unknown> | undefined = cursor ? { PK: pk, SK: cursor } : undefined;
+    let last = cursor;
+    do {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: "PK = :pk AND begins_with(SK, :p)",
+          ExpressionAttributeValues: { ":pk": pk, ":p": eventPrefix(id) },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        events.push(item.event as StackEvent);
+        last = item.SK as string;
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return { events, cursor: last };
   };
 
   return {
@@ -279,23 +315,10 @@ export function deploymentRepository(table: Table): DeploymentRepository {
     },
 
     async events(project, id) {
-      const events: StackEvent[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await doc.send(
-          new QueryCommand({
-            TableName,
-            KeyConditionExpression: "PK = :pk AND begins_with(SK, :p)",
-            ExpressionAttributeValues: { ":pk": keys.projectPartition(project), ":p": eventPrefix(id) },
-            ConsistentRead: true,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        for (const item of out.Items ?? []) events.push(item.event as StackEvent);
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return events;
+      return (await eventsAfter(project, id, undefined)).events;
     },
+
+    eventsAfter,
   };
 }
 

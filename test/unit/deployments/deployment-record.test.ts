@@ -76,3 +76,36 @@ describe("deployment records", () => {
     expect(updated.outputMap).toEqual(written.outputMap);
   });
 });
+
+describe("a deployment's events read by cursor", () => {
+  const event = (n: number) => ({
+    id: `ev-${n}`,
+    timestamp: new Date(Date.UTC(2026, 2, 1, 12, 0, n)).toISOString(),
+    logicalId: `Rule${n}`,
+    resourceType: "AWS::Events::Rule",
+    status: "CREATE_COMPLETE",
+  });
+
+  it("answers only what was stored after the cursor, and a cursor for the next read", async () => {
+    const deployments = deploymentRepository(table);
+    const deployment = await stored("cursor");
+    await deployments.appendEvents(deployment, [event(1), event(2), event(3)]);
+    const first = await deployments.eventsAfter("shop", deployment.id, undefined);
+    expect(first.events.map((e) => e.id)).toEqual(["ev-1", "ev-2", "ev-3"]);
+
+    expect(await deployments.eventsAfter("shop", deployment.id, first.cursor)).toEqual({
+      events: [],
+      cursor: first.cursor,
+    });
+    await deployments.appendEvents(deployment, [event(4), event(5)]);
+    const next = await deployments.eventsAfter("shop", deployment.id, first.cursor);
+    expect(next.events.map((e) => e.id)).toEqual(["ev-4", "ev-5"]);
+    expect((await deployments.events("shop", deployment.id)).map((e) => e.id)).toEqual([
+      "ev-1",
+      "ev-2",
+      "ev-3",
+      "ev-4",
+      "ev-5",
+    ]);
+  });
+});
