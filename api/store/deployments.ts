@@ -5,7 +5,6 @@
  * A new deployment is written right after taking the stage lock (api/store/locks.ts).
  */
 
-import { gunzipSync, gzipSync } from "node:zlib";
 import {
   BatchWriteCommand,
   DeleteCommand,
@@ -20,6 +19,7 @@ import { isConditionFailure } from "./conditions.js";
 import { decodeCursor, encodeCursor, type Page } from "./cursor.js";
 import { keys } from "./keys.js";
 import type { LockPut } from "./locks.js";
+import { packJson, unpackOnUse } from "./packed.js";
 import type { Table } from "./table.js";
 
 export type DeploymentStatus = "PENDING" | "IN_PROGRESS" | "SUCCEEDED" | "FAILED" | "CANCELLED";
@@ -342,22 +342,6 @@ function fromItem(item: Record<string, unknown>): Deployment {
   return deployment;
 }
 
-/** An enumerable property that unpacks `stored` when first read, and can be assigned like any other. */
-function unpackOnUse(target: object, key: (typeof LARGE_FIELDS)[number], stored: unknown): void {
-  const settle = (value: unknown) =>
-    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-  Object.defineProperty(target, key, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value = unpackJson(stored);
-      settle(value);
-      return value;
-    },
-    set: settle,
-  });
-}
-
 const NOT_IN_SUMMARY = new Set<keyof Deployment>(["template", "parameters", "outputMap", "eventCursor"]);
 
 /** The deployment without what is large or internal; reads no large field (they unpack on use). */
@@ -368,17 +352,4 @@ export function summary(d: Deployment): DeploymentSummary {
       out[key] = (d as unknown as Record<string, unknown>)[key];
   }
   return out as unknown as DeploymentSummary;
-}
-
-/**
- * Templates as gzipped JSON (binary): no DynamoDB map marshalling of arbitrary keys, and a
- * 500-resource template stays far below the 400 KB item limit.
- */
-export function packJson(value: unknown): Uint8Array {
-  return gzipSync(JSON.stringify(value));
-}
-
-export function unpackJson<T>(stored: unknown): T {
-  if (typeof stored === "string") return JSON.parse(stored) as T;
-  return JSON.parse(gunzipSync(stored as Uint8Array).toString("utf8")) as T;
 }

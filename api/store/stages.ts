@@ -4,8 +4,8 @@
  */
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Template } from "../deployments/port.js";
-import { packJson, unpackJson } from "./deployments.js";
 import { keys } from "./keys.js";
+import { packJson, unpackOnUse } from "./packed.js";
 import type { Table } from "./table.js";
 
 export type StageStatus = "DEPLOYING" | "DEPLOYED" | "FAILED" | "DELETING" | "DELETED";
@@ -78,7 +78,9 @@ export function stageRepository(table: Table): StageRepository {
         start = out.LastEvaluatedKey;
       } while (start);
       return items.map((i) => {
-        const { appliedTemplate: _t, appliedParameters: _p, ...summary } = toStage(i);
+        // The applied template stays packed: a list never shows it.
+        const { appliedTemplateJson: _t, ...withoutTemplate } = i;
+        const { appliedParameters: _p, ...summary } = toStage(withoutTemplate);
         return summary;
       });
     },
@@ -136,10 +138,8 @@ export function stageRepository(table: Table): StageRepository {
 
 function toStage(item: Record<string, unknown>): Stage {
   const { PK: _pk, SK: _sk, type: _type, appliedTemplateJson, ...rest } = item;
-  return {
-    ...(rest as unknown as Stage),
-    ...(appliedTemplateJson !== undefined
-      ? { appliedTemplate: unpackJson<Template>(appliedTemplateJson) }
-      : {}),
-  };
+  const stage = rest as unknown as Stage;
+  // Unpacked on first use: stage reads are frequent, and only previews and deploys need it.
+  if (appliedTemplateJson !== undefined) unpackOnUse(stage, "appliedTemplate", appliedTemplateJson);
+  return stage;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Template } from "../../../api/deployments/port.js";
 import { type Deployment, deploymentRepository, summary } from "../../../api/store/deployments.js";
 import { lockRepository } from "../../../api/store/locks.js";
+import { stageRepository } from "../../../api/store/stages.js";
 import { createTestTable } from "../../support/dynamo.js";
 
 /**
@@ -107,5 +108,26 @@ describe("a deployment's events read by cursor", () => {
       "ev-4",
       "ev-5",
     ]);
+  });
+});
+
+describe("a stage's applied template", () => {
+  it("stays packed on reads that do not use it, and lists never carry it", async () => {
+    const stages = stageRepository(table);
+    const now = new Date("2026-03-01T12:00:00.000Z");
+    await stages.save(
+      "shop",
+      "packed",
+      { stackName: "shop-packed", status: "DEPLOYED", deployed: true, appliedTemplate: template },
+      now,
+    );
+    const read = (await stages.get("shop", "packed"))!;
+    expect(Object.getOwnPropertyDescriptor(read, "appliedTemplate")?.get).toBeDefined();
+    expect(read.status).toBe("DEPLOYED");
+    expect(read.appliedTemplate).toEqual(template);
+    expect(Object.getOwnPropertyDescriptor(read, "appliedTemplate")?.get).toBeUndefined();
+    const listed = (await stages.list("shop")).find((s) => s.stage === "packed")!;
+    expect(listed).not.toHaveProperty("appliedTemplate");
+    expect(listed).not.toHaveProperty("appliedTemplateJson");
   });
 });
