@@ -1,7 +1,5 @@
 import {
-  ChangeSetNotFoundException,
   CloudFormationClient,
-  CloudFormationServiceException,
   ContinueUpdateRollbackCommand,
   CreateChangeSetCommand,
   DescribeChangeSetCommand,
@@ -17,6 +15,22 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloudFormationDeployer } from "../../api/aws/cloudformation.js";
 import { createKey, createTeam, jsonRequest } from "../support/auth.js";
+import {
+  changeSetNotFound,
+  createdChangeSet,
+  describedChangeSet,
+  describedStack,
+  listedResources,
+  meta,
+  newestFirst,
+  outputs,
+  ROLE_ARN,
+  resourceSummary,
+  serviceError,
+  stackDoesNotExist,
+  stackEvents,
+  stackRef,
+} from "../support/cloudformation-fixtures.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 import { createProject, postConfig } from "./deployments-support.js";
 
@@ -25,32 +39,23 @@ import { createProject, postConfig } from "./deployments-support.js";
  * client whose answers are shaped like CloudFormation's. The stack is driven through the API into
  * UPDATE_ROLLBACK_FAILED (a deployment whose update could not be rolled back), then continued.
  */
-const meta = { $metadata: { httpStatusCode: 200, requestId: "req-1" } };
-const STACK = "orders-prod";
-const STACK_ID =
-  "arn:aws:cloudformation:eu-west-1:123456789012:stack/orders-prod/8e4b7e30-2f0b-11ef-9c1e-0a1b2c3d4e5f";
-const ROLE_ARN = "arn:aws:iam::123456789012:role/Switchyard-CfnServiceRole";
+const ORDERS = stackRef("orders-prod");
+const { StackName: STACK, StackId: STACK_ID } = ORDERS;
 const BUS_ARN = "arn:aws:events:eu-west-1:123456789012:event-bus/orders-prod-ordersBus";
 const STAGE = "/v1/projects/orders/stages/prod";
 
 /** What DescribeStacks and DescribeStackEvents answer; each test moves it as CloudFormation would. */
 const cloud = { status: undefined as StackStatus | undefined, events: [] as StackEvent[] };
-let seq = 0;
-// The SDK types ResourceStatus without the stack-only statuses the stack's own events carry.
+const event = stackEvents(ORDERS, "AWS::Events::EventBus");
+/** The bus's physical ID: the name the compiler gives it. */
+const BUS_NAME = "orders-prod-ordersBus";
 function emit(logicalId: string, status: ResourceStatus | StackStatus, token: string, reason?: string): void {
-  seq++;
-  cloud.events.push({
-    StackId: STACK_ID,
-    StackName: STACK,
-    EventId: `${logicalId}-${status}-${seq}`,
-    LogicalResourceId: logicalId,
-    PhysicalResourceId: logicalId === STACK ? STACK_ID : "orders-prod-ordersBus",
-    ResourceType: logicalId === STACK ? "AWS::CloudFormation::Stack" : "AWS::Events::EventBus",
-    Timestamp: new Date(Date.UTC(2026, 10, 26, 12, 0, seq)),
-    ResourceStatus: status as ResourceStatus,
-    ClientRequestToken: token,
-    ...(reason ? { ResourceStatusReason: reason } : {}),
-  });
+  cloud.events.push(
+    event(logicalId, status, token, {
+      ...(logicalId === STACK ? {} : { PhysicalResourceId: BUS_NAME }),
+      ...(reason ? { ResourceStatusReason: reason } : {}),
+    }),
+  );
 }
 const stackEnds = (status: StackStatus, token: string, reason?: string) => {
   emit(STACK, status, token, reason);
@@ -65,67 +70,32 @@ const keys = {} as Record<"viewer" | "deployer" | "maintainer" | "otherAdmin", s
 
 beforeAll(async () => {
   cfn.on(DescribeStacksCommand).callsFake(() => {
-    if (!cloud.status) {
-      throw new CloudFormationServiceException({
-        name: "ValidationError",
-        message: `Stack with id ${STACK} does not exist`,
-        $fault: "client",
-        $metadata: { httpStatusCode: 400 },
-      });
-    }
-    return {
-      ...meta,
-      Stacks: [
-        {
-          StackName: STACK,
-          StackId: STACK_ID,
-          StackStatus: cloud.status,
-          CreationTime: new Date("2026-11-26T12:00:00Z"),
-          RoleARN: ROLE_ARN,
-          Outputs: [{ OutputKey: "OrdersBusArn", OutputValue: BUS_ARN }],
-        },
-      ],
-    };
+    if (!cloud.status) throw stackDoesNotExist(STACK);
+    return describedStack(ORDERS, cloud.status, {
+      CreationTime: new Date("2026-11-26T12:00:00Z"),
+      RoleARN: ROLE_ARN,
+      Outputs: outputs({ OrdersBusArn: BUS_ARN }),
+    });
   });
-  cfn.on(DescribeStackEventsCommand).callsFake(() => ({ ...meta, StackEvents: [...cloud.events].reverse() }));
+  cfn.on(DescribeStackEventsCommand).callsFake(() => newestFirst(cloud.events));
   const changeSets = new Set<string>();
   cfn.on(CreateChangeSetCommand).callsFake((input) => {
     changeSets.add(input.ChangeSetName);
-    return {
-      ...meta,
-      Id: `arn:aws:cloudformation:eu-west-1:123456789012:changeSet/${input.ChangeSetName}/1`,
-      StackId: STACK_ID,
-    };
+    return createdChangeSet(ORDERS, input.ChangeSetName);
   });
   cfn.on(DescribeChangeSetCommand).callsFake((input) => {
-    if (!changeSets.has(input.ChangeSetName)) {
-      throw new ChangeSetNotFoundException({
-        message: `ChangeSet [${input.ChangeSetName}] does not exist`,
-        $metadata: {},
-      });
-    }
-    return {
-      ...meta,
-      ChangeSetName: input.ChangeSetName,
-      StackId: STACK_ID,
-      Status: "CREATE_COMPLETE",
-      ExecutionStatus: "AVAILABLE",
-    };
+    if (!changeSets.has(input.ChangeSetName)) throw changeSetNotFound(input.ChangeSetName);
+    return describedChangeSet(ORDERS, input.ChangeSetName, "CREATE_COMPLETE", "AVAILABLE");
   });
   cfn.on(ExecuteChangeSetCommand).resolves(meta);
-  cfn.on(ListStackResourcesCommand).resolves({
-    ...meta,
-    StackResourceSummaries: [
-      {
-        LogicalResourceId: "OrdersBusEventBus",
-        PhysicalResourceId: "orders-prod-ordersBus",
-        ResourceType: "AWS::Events::EventBus",
-        LastUpdatedTimestamp: new Date("2026-11-26T12:00:00Z"),
-        ResourceStatus: "UPDATE_FAILED",
+  cfn.on(ListStackResourcesCommand).resolves(
+    listedResources([
+      resourceSummary("OrdersBusEventBus", "AWS::Events::EventBus", "UPDATE_FAILED", {
+        PhysicalResourceId: BUS_NAME,
         ResourceStatusReason: "Access denied for operation 'events:UpdateEventBus'.",
-      },
-    ],
-  });
+      }),
+    ]),
+  );
   cfn.on(ContinueUpdateRollbackCommand).resolves(meta);
 
   server = await startTestServer({
@@ -252,14 +222,15 @@ describe("POST /v1/projects/{project}/stages/{stage}/continue-rollback", () => {
   });
 
   it("records a call CloudFormation failed as a FAILED deployment, and the stage still needs action", async () => {
-    cfn.on(ContinueUpdateRollbackCommand).rejectsOnce(
-      new CloudFormationServiceException({
-        name: "AccessDenied",
-        message: `User: arn:aws:sts::123456789012:assumed-role/Switchyard-Api/switchyard-api is not authorized to perform: cloudformation:ContinueUpdateRollback on resource: ${STACK_ID}`,
-        $fault: "client",
-        $metadata: { httpStatusCode: 403 },
-      }),
-    );
+    cfn
+      .on(ContinueUpdateRollbackCommand)
+      .rejectsOnce(
+        serviceError(
+          "AccessDenied",
+          `User: arn:aws:sts::123456789012:assumed-role/Switchyard-Api/switchyard-api is not authorized to perform: cloudformation:ContinueUpdateRollback on resource: ${STACK_ID}`,
+          403,
+        ),
+      );
     const res = await continueRollback(keys.maintainer);
     expect(res.status).toBe(202);
     const failed = await bodyOf(res);

@@ -1,16 +1,13 @@
 import {
-  ChangeSetNotFoundException,
   CloudFormationClient,
-  CloudFormationServiceException,
   CreateChangeSetCommand,
-  DescribeChangeSetCommand,
-  DescribeStacksCommand,
   ExecuteChangeSetCommand,
 } from "@aws-sdk/client-cloudformation";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { CloudFormationDeployer } from "../../api/aws/cloudformation.js";
 import { createKey, createTeam, jsonRequest } from "../support/auth.js";
+import { acceptNewStack, stackRef } from "../support/cloudformation-fixtures.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 import { createProject, postConfig } from "./deployments-support.js";
 
@@ -19,10 +16,7 @@ import { createProject, postConfig } from "./deployments-support.js";
  * responses shaped like CloudFormation's) and a known region. Missing network settings stop a
  * deployment before any CloudFormation call; once set, they are the change set's Parameters.
  */
-const meta = { $metadata: { httpStatusCode: 200, requestId: "req-1" } };
-const STACK_ID =
-  "arn:aws:cloudformation:eu-west-1:123456789012:stack/fleet-prod/8e4b7e30-2f0b-11ef-9c1e-0a1b2c3d4e5f";
-const CS_ID = "arn:aws:cloudformation:eu-west-1:123456789012:changeSet/sy-x/4f1c2d3e";
+const FLEET = stackRef("fleet-prod");
 const IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:42";
 const NETWORK = {
   subnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
@@ -86,26 +80,7 @@ it("creates the change set with the region's subnets and security groups as Para
     ...jsonRequest(server.adminKey, "PUT", { regions: { "eu-west-1": NETWORK } }),
   });
   expect(put.status).toBe(200);
-  cfn.on(DescribeStacksCommand).rejects(
-    new CloudFormationServiceException({
-      name: "ValidationError",
-      message: "Stack with id fleet-prod does not exist",
-      $fault: "client",
-      $metadata: { httpStatusCode: 400 },
-    }),
-  );
-  cfn
-    .on(DescribeChangeSetCommand)
-    .rejectsOnce(new ChangeSetNotFoundException({ message: "ChangeSet does not exist", $metadata: {} }))
-    .resolves({
-      ...meta,
-      ChangeSetId: CS_ID,
-      StackId: STACK_ID,
-      Status: "CREATE_COMPLETE",
-      ExecutionStatus: "AVAILABLE",
-    });
-  cfn.on(CreateChangeSetCommand).resolves({ ...meta, Id: CS_ID, StackId: STACK_ID });
-  cfn.on(ExecuteChangeSetCommand).resolves(meta);
+  acceptNewStack(cfn, FLEET);
 
   const res = await deploy();
   expect(res.status, await res.clone().text()).toBe(202);

@@ -1,75 +1,45 @@
 import {
   CloudFormationClient,
-  CloudFormationServiceException,
   ContinueUpdateRollbackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ListStackResourcesCommand,
   type ResourceStatus,
-  type StackEvent,
-  type StackResourceSummary,
   type StackStatus,
 } from "@aws-sdk/client-cloudformation";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CloudFormationDeployer } from "../../../api/aws/cloudformation.js";
 import { DeployerError } from "../../../api/deployments/port.js";
+import {
+  describedStack,
+  listedResources,
+  meta,
+  newestFirst,
+  outputs,
+  ROLE_ARN,
+  resourceSummary,
+  serviceError,
+  stackDoesNotExist,
+  stackEvents,
+  stackRef,
+  TOKEN as UPDATE_TOKEN,
+} from "../../support/cloudformation-fixtures.js";
 
-/** Responses shaped like CloudFormation's (Query protocol errors keep AWS's codes as names). */
-const meta = { $metadata: { httpStatusCode: 200, requestId: "req-1" } };
-const STACK = "sy-shop-dev";
-const STACK_ID =
-  "arn:aws:cloudformation:eu-west-1:123456789012:stack/sy-shop-dev/8e4b7e30-2f0b-11ef-9c1e-0a1b2c3d4e5f";
-const ROLE_ARN = "arn:aws:iam::123456789012:role/Switchyard-CfnServiceRole";
-/** The failed update's token, and the continue-rollback's. */
-const UPDATE_TOKEN = "sy-01JD5Z3M9X2Q8R7T6Y5W4V3Q2S";
+const SHOP = stackRef("sy-shop-dev");
+const { StackName: STACK, StackId: STACK_ID } = SHOP;
+/** The continue-rollback's token (the failed update's is UPDATE_TOKEN). */
 const TOKEN = "sy-01JD5Z9A0B1C2D3E4F5G6H7J8K";
 
-const serviceError = (name: string, message: string) =>
-  new CloudFormationServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode: 400 } });
-
-const stack = (StackStatus: StackStatus, extra: Record<string, unknown> = {}) => ({
-  ...meta,
-  Stacks: [
-    {
-      StackName: STACK,
-      StackId: STACK_ID,
-      StackStatus,
-      CreationTime: new Date("2026-11-01T00:00:00Z"),
-      LastUpdatedTime: new Date("2026-11-26T12:00:00Z"),
-      RoleARN: ROLE_ARN,
-      Outputs: [
-        {
-          OutputKey: "OrdersEventBusArn",
-          OutputValue: "arn:aws:events:eu-west-1:123456789012:event-bus/sy-shop-dev-orders",
-        },
-      ],
-      ...extra,
-    },
-  ],
-});
-
-let seq = 0;
-const event = (
-  logicalId: string,
-  status: ResourceStatus | StackStatus,
-  ClientRequestToken: string,
-  extra: Partial<StackEvent> = {},
-): StackEvent => ({
-  StackId: STACK_ID,
-  StackName: STACK,
-  EventId: `${logicalId}-${status}-${seq++}`,
-  LogicalResourceId: logicalId,
-  PhysicalResourceId: logicalId === STACK ? STACK_ID : `${logicalId.toLowerCase()}-physical`,
-  ResourceType: logicalId === STACK ? "AWS::CloudFormation::Stack" : "AWS::Events::Rule",
-  Timestamp: new Date(Date.UTC(2026, 10, 26, 12, 0, seq)),
-  // The SDK types ResourceStatus without the stack-only statuses the stack's own events carry.
-  ResourceStatus: status as ResourceStatus,
-  ClientRequestToken,
-  ...extra,
-});
-/** DescribeStackEvents answers newest first. */
-const newestFirst = (events: StackEvent[]) => ({ ...meta, StackEvents: [...events].reverse() });
+const stack = (StackStatus: StackStatus) =>
+  describedStack(SHOP, StackStatus, {
+    LastUpdatedTime: new Date("2026-11-26T12:00:00Z"),
+    RoleARN: ROLE_ARN,
+    Outputs: outputs({
+      OrdersEventBusArn: "arn:aws:events:eu-west-1:123456789012:event-bus/sy-shop-dev-orders",
+    }),
+  });
+const event = stackEvents(SHOP, "AWS::Events::Rule");
 
 /** The failed update: its rollback could not restore OrdersRule (deleted outside CloudFormation). */
 const failedUpdate = [
@@ -93,14 +63,14 @@ const failedUpdate = [
   }),
 ];
 
-const resource = (LogicalResourceId: string, ResourceStatus: ResourceStatus): StackResourceSummary => ({
-  LogicalResourceId,
-  PhysicalResourceId: `${LogicalResourceId.toLowerCase()}-physical`,
-  ResourceType: "AWS::Events::Rule",
-  LastUpdatedTimestamp: new Date("2026-11-26T12:00:00Z"),
-  ResourceStatus,
-  DriftInformation: { StackResourceDriftStatus: "NOT_CHECKED" },
-});
+/** CloudFormation as the failed update left the stack: in UPDATE_ROLLBACK_FAILED. */
+function stuckAfterFailedUpdate(): void {
+  cfn.on(DescribeStacksCommand).resolves(stack("UPDATE_ROLLBACK_FAILED"));
+  cfn.on(DescribeStackEventsCommand).resolves(newestFirst(failedUpdate));
+}
+
+const resource = (LogicalResourceId: string, ResourceStatus: ResourceStatus) =>
+  resourceSummary(LogicalResourceId, "AWS::Events::Rule", ResourceStatus);
 
 const cfn = mockClient(CloudFormationClient);
 const deployer = new CloudFormationDeployer({
@@ -125,9 +95,8 @@ const refusal = async (p: Promise<unknown>) => {
 
 describe("CloudFormationDeployer.continueRollback", () => {
   it("continues a stack in UPDATE_ROLLBACK_FAILED through the service role, with the deployment's token", async () => {
-    cfn.on(DescribeStacksCommand).resolves(stack("UPDATE_ROLLBACK_FAILED"));
-    cfn.on(DescribeStackEventsCommand).resolves(newestFirst(failedUpdate));
-    cfn.on(ContinueUpdateRollbackCommand).resolves({ ...meta });
+    stuckAfterFailedUpdate();
+    cfn.on(ContinueUpdateRollbackCommand).resolves(meta);
 
     const result = await deployer.continueRollback({ stackName: STACK, stackId: STACK_ID, token: TOKEN });
 
@@ -142,17 +111,12 @@ describe("CloudFormationDeployer.continueRollback", () => {
   });
 
   it("passes resources to skip once each is in UPDATE_FAILED, reading every page of resources", async () => {
-    cfn.on(DescribeStacksCommand).resolves(stack("UPDATE_ROLLBACK_FAILED"));
-    cfn.on(DescribeStackEventsCommand).resolves(newestFirst(failedUpdate));
+    stuckAfterFailedUpdate();
     cfn
       .on(ListStackResourcesCommand)
-      .resolvesOnce({
-        ...meta,
-        StackResourceSummaries: [resource("OrdersBus", "UPDATE_COMPLETE")],
-        NextToken: "p2",
-      })
-      .resolvesOnce({ ...meta, StackResourceSummaries: [resource("OrdersRule", "UPDATE_FAILED")] });
-    cfn.on(ContinueUpdateRollbackCommand).resolves({ ...meta });
+      .resolvesOnce(listedResources([resource("OrdersBus", "UPDATE_COMPLETE")], "p2"))
+      .resolvesOnce(listedResources([resource("OrdersRule", "UPDATE_FAILED")]));
+    cfn.on(ContinueUpdateRollbackCommand).resolves(meta);
 
     await deployer.continueRollback({
       stackName: STACK,
@@ -171,15 +135,12 @@ describe("CloudFormationDeployer.continueRollback", () => {
   });
 
   it("refuses to skip a resource not in UPDATE_FAILED, or not in the stack, before calling ContinueUpdateRollback", async () => {
-    cfn.on(DescribeStacksCommand).resolves(stack("UPDATE_ROLLBACK_FAILED"));
-    cfn.on(DescribeStackEventsCommand).resolves(newestFirst(failedUpdate));
-    cfn.on(ListStackResourcesCommand).resolves({
-      ...meta,
-      StackResourceSummaries: [
-        resource("OrdersBus", "UPDATE_COMPLETE"),
-        resource("OrdersRule", "UPDATE_FAILED"),
-      ],
-    });
+    stuckAfterFailedUpdate();
+    cfn
+      .on(ListStackResourcesCommand)
+      .resolves(
+        listedResources([resource("OrdersBus", "UPDATE_COMPLETE"), resource("OrdersRule", "UPDATE_FAILED")]),
+      );
 
     const err = await refusal(
       deployer.continueRollback({
@@ -207,9 +168,7 @@ describe("CloudFormationDeployer.continueRollback", () => {
     );
 
     cfn.reset();
-    cfn
-      .on(DescribeStacksCommand)
-      .rejects(serviceError("ValidationError", `Stack with id ${STACK} does not exist`));
+    cfn.on(DescribeStacksCommand).rejects(stackDoesNotExist(STACK));
     const missing = await refusal(deployer.continueRollback({ stackName: STACK, token: TOKEN }));
     expect(missing.code).toBe("nothing-to-continue");
     expect(cfn.commandCalls(ContinueUpdateRollbackCommand)).toHaveLength(0);
@@ -228,8 +187,7 @@ describe("CloudFormationDeployer.continueRollback", () => {
   });
 
   it("turns CloudFormation's ValidationError (the stack moved on meanwhile) into a clear refusal", async () => {
-    cfn.on(DescribeStacksCommand).resolves(stack("UPDATE_ROLLBACK_FAILED"));
-    cfn.on(DescribeStackEventsCommand).resolves(newestFirst(failedUpdate));
+    stuckAfterFailedUpdate();
     cfn
       .on(ContinueUpdateRollbackCommand)
       .rejects(

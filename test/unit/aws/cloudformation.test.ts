@@ -1,7 +1,5 @@
 import {
-  ChangeSetNotFoundException,
   CloudFormationClient,
-  CloudFormationServiceException,
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
   DeleteStackCommand,
@@ -17,15 +15,26 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CloudFormationDeployer, MAX_TEMPLATE_BODY_BYTES } from "../../../api/aws/cloudformation.js";
 import { DeployerError, type Template } from "../../../api/deployments/port.js";
+import {
+  changeSetNotFound,
+  createdChangeSet,
+  describedChangeSet,
+  describedStack,
+  meta,
+  newestFirst,
+  outputs,
+  resourceChange,
+  serviceError,
+  stackDoesNotExist,
+  stackEvents,
+  stackRef,
+  TOKEN,
+} from "../../support/cloudformation-fixtures.js";
 
-/** Responses shaped like CloudFormation's (Query protocol errors keep AWS's codes as names). */
-const meta = { $metadata: { httpStatusCode: 200, requestId: "req-1" } };
-const STACK = "shop-dev";
-const STACK_ID =
-  "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop-dev/8e4b7e30-2f0b-11ef-9c1e-0a1b2c3d4e5f";
-const CS_ID =
-  "arn:aws:cloudformation:eu-west-1:123456789012:changeSet/sy-01JD5Z3M9X2Q8R7T6Y5W4V3Q2S/4f1c2d3e";
-const TOKEN = "sy-01JD5Z3M9X2Q8R7T6Y5W4V3Q2S";
+const SHOP = stackRef("shop-dev");
+const { StackName: STACK, StackId: STACK_ID } = SHOP;
+/** The same name after a stack left in ROLLBACK_COMPLETE was deleted: a new stack, a new ARN. */
+const RECREATED = stackRef(STACK, "0c9d8e7f-2f0b-11ef-9c1e-0a1b2c3d4e5f");
 
 const template: Template = {
   AWSTemplateFormatVersion: "2010-09-09",
@@ -34,49 +43,15 @@ const template: Template = {
   Outputs: { OrdersArn: { Value: { "Fn::GetAtt": ["OrdersEventBus", "Arn"] } } },
 };
 
-const serviceError = (name: string, message: string, status = 400) =>
-  new CloudFormationServiceException({
-    name,
-    message,
-    $fault: "client",
-    $metadata: { httpStatusCode: status },
-  });
-const missingStack = () => serviceError("ValidationError", `Stack with id ${STACK} does not exist`);
+const missingStack = () => stackDoesNotExist(STACK);
 const throttled = () => serviceError("Throttling", "Rate exceeded");
 
-const stack = (StackStatus: StackStatus, extra: Record<string, unknown> = {}) => ({
-  ...meta,
-  Stacks: [
-    {
-      StackName: STACK,
-      StackId: STACK_ID,
-      StackStatus,
-      CreationTime: new Date("2026-11-01T00:00:00Z"),
-      ...extra,
-    },
-  ],
-});
-
-let eventSeq = 0;
-const event = (
-  logicalId: string,
-  ResourceStatus: ResourceStatus,
-  extra: Partial<StackEvent> = {},
-): StackEvent => ({
-  StackId: STACK_ID,
-  StackName: STACK,
-  EventId: `${logicalId}-${ResourceStatus}-${eventSeq++}`,
-  LogicalResourceId: logicalId,
-  PhysicalResourceId: logicalId === STACK ? STACK_ID : `${logicalId.toLowerCase()}-physical`,
-  ResourceType: logicalId === STACK ? "AWS::CloudFormation::Stack" : "AWS::Events::EventBus",
-  Timestamp: new Date(Date.UTC(2026, 10, 26, 12, 0, eventSeq)),
-  ResourceStatus,
-  ClientRequestToken: TOKEN,
-  ...extra,
-});
-/** DescribeStackEvents answers newest first. */
-const newestFirst = (events: StackEvent[]) => ({ ...meta, StackEvents: [...events].reverse() });
-
+const stack = (StackStatus: StackStatus, extra: Parameters<typeof describedStack>[2] = {}) =>
+  describedStack(SHOP, StackStatus, extra);
+const busEvent = stackEvents(SHOP, "AWS::Events::EventBus");
+/** This deployment's events, unless `extra` names another token. */
+const event = (logicalId: string, status: ResourceStatus, extra: Partial<StackEvent> = {}) =>
+  busEvent(logicalId, status, TOKEN, extra);
 const cfn = mockClient(CloudFormationClient);
 const waits: number[] = [];
 const deployer = new CloudFormationDeployer({
@@ -100,24 +75,10 @@ describe("CloudFormationDeployer.start", () => {
     cfn.on(DescribeStacksCommand).rejects(missingStack());
     cfn
       .on(DescribeChangeSetCommand)
-      .rejectsOnce(
-        new ChangeSetNotFoundException({ message: `ChangeSet [${TOKEN}] does not exist`, $metadata: {} }),
-      )
-      .resolvesOnce({
-        ...meta,
-        ChangeSetId: CS_ID,
-        StackId: STACK_ID,
-        Status: "CREATE_PENDING",
-        ExecutionStatus: "UNAVAILABLE",
-      })
-      .resolves({
-        ...meta,
-        ChangeSetId: CS_ID,
-        StackId: STACK_ID,
-        Status: "CREATE_COMPLETE",
-        ExecutionStatus: "AVAILABLE",
-      });
-    cfn.on(CreateChangeSetCommand).resolves({ ...meta, Id: CS_ID, StackId: STACK_ID });
+      .rejectsOnce(changeSetNotFound(TOKEN))
+      .resolvesOnce(describedChangeSet(SHOP, TOKEN, "CREATE_PENDING", "UNAVAILABLE"))
+      .resolves(describedChangeSet(SHOP, TOKEN, "CREATE_COMPLETE", "AVAILABLE"));
+    cfn.on(CreateChangeSetCommand).resolves(createdChangeSet(SHOP, TOKEN));
     cfn.on(ExecuteChangeSetCommand).resolves(meta);
 
     expect(await start()).toEqual({ kind: "started", stackId: STACK_ID });
@@ -142,9 +103,9 @@ describe("CloudFormationDeployer.start", () => {
     cfn.on(DescribeStacksCommand).resolves(stack("UPDATE_COMPLETE"));
     cfn
       .on(DescribeChangeSetCommand)
-      .rejectsOnce(new ChangeSetNotFoundException({ message: "not found", $metadata: {} }))
-      .resolves({ ...meta, StackId: STACK_ID, Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE" });
-    cfn.on(CreateChangeSetCommand).resolves({ ...meta, Id: CS_ID, StackId: STACK_ID });
+      .rejectsOnce(changeSetNotFound(TOKEN))
+      .resolves(describedChangeSet(SHOP, TOKEN, "CREATE_COMPLETE", "AVAILABLE"));
+    cfn.on(CreateChangeSetCommand).resolves(createdChangeSet(SHOP, TOKEN));
     cfn.on(ExecuteChangeSetCommand).resolves(meta);
     expect(await start()).toEqual({ kind: "started", stackId: STACK_ID });
     expect(cfn.commandCalls(CreateChangeSetCommand)[0]!.args[0].input.ChangeSetType).toBe("UPDATE");
@@ -154,16 +115,14 @@ describe("CloudFormationDeployer.start", () => {
     cfn.on(DescribeStacksCommand).resolves(stack("UPDATE_COMPLETE"));
     cfn
       .on(DescribeChangeSetCommand)
-      .rejectsOnce(new ChangeSetNotFoundException({ message: "not found", $metadata: {} }))
-      .resolves({
-        ...meta,
-        StackId: STACK_ID,
-        Status: "FAILED",
-        ExecutionStatus: "UNAVAILABLE",
-        StatusReason:
-          "The submitted information didn't contain changes. Submit different information to create a change set.",
-      });
-    cfn.on(CreateChangeSetCommand).resolves({ ...meta, Id: CS_ID, StackId: STACK_ID });
+      .rejectsOnce(changeSetNotFound(TOKEN))
+      .resolves(
+        describedChangeSet(SHOP, TOKEN, "FAILED", "UNAVAILABLE", {
+          StatusReason:
+            "The submitted information didn't contain changes. Submit different information to create a change set.",
+        }),
+      );
+    cfn.on(CreateChangeSetCommand).resolves(createdChangeSet(SHOP, TOKEN));
     cfn.on(DeleteChangeSetCommand).resolves(meta);
     expect(await start()).toEqual({ kind: "noop", stackId: STACK_ID });
     expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
@@ -177,13 +136,13 @@ describe("CloudFormationDeployer.start", () => {
     cfn.on(DescribeStacksCommand).resolves(stack("UPDATE_COMPLETE"));
     cfn
       .on(DescribeChangeSetCommand)
-      .rejectsOnce(new ChangeSetNotFoundException({ message: "not found", $metadata: {} }))
-      .resolves({
-        ...meta,
-        Status: "FAILED",
-        StatusReason: "Template format error: Unresolved resource dependencies [X]",
-      });
-    cfn.on(CreateChangeSetCommand).resolves({ ...meta, Id: CS_ID, StackId: STACK_ID });
+      .rejectsOnce(changeSetNotFound(TOKEN))
+      .resolves(
+        describedChangeSet(SHOP, TOKEN, "FAILED", "UNAVAILABLE", {
+          StatusReason: "Template format error: Unresolved resource dependencies [X]",
+        }),
+      );
+    cfn.on(CreateChangeSetCommand).resolves(createdChangeSet(SHOP, TOKEN));
     await expect(start()).rejects.toThrow(/Unresolved resource dependencies \[X\]/);
   });
 
@@ -196,17 +155,12 @@ describe("CloudFormationDeployer.start", () => {
     cfn.on(DeleteStackCommand).resolves(meta);
     cfn
       .on(DescribeChangeSetCommand)
-      .rejectsOnce(new ChangeSetNotFoundException({ message: "not found", $metadata: {} }))
-      .resolves({
-        ...meta,
-        StackId: "new-stack-id",
-        Status: "CREATE_COMPLETE",
-        ExecutionStatus: "AVAILABLE",
-      });
-    cfn.on(CreateChangeSetCommand).resolves({ ...meta, Id: CS_ID, StackId: "new-stack-id" });
+      .rejectsOnce(changeSetNotFound(TOKEN))
+      .resolves(describedChangeSet(RECREATED, TOKEN, "CREATE_COMPLETE", "AVAILABLE"));
+    cfn.on(CreateChangeSetCommand).resolves(createdChangeSet(RECREATED, TOKEN));
     cfn.on(ExecuteChangeSetCommand).resolves(meta);
 
-    expect(await start()).toEqual({ kind: "started", stackId: "new-stack-id" });
+    expect(await start()).toEqual({ kind: "started", stackId: RECREATED.StackId });
     expect(cfn.commandCalls(DeleteStackCommand)[0]!.args[0].input.StackName).toBe(STACK_ID);
     expect(cfn.commandCalls(CreateChangeSetCommand)[0]!.args[0].input.ChangeSetType).toBe("CREATE");
   });
@@ -226,9 +180,7 @@ describe("CloudFormationDeployer.start", () => {
 
   it("refuses a stack busy with another operation", async () => {
     cfn.on(DescribeStacksCommand).resolves(stack("UPDATE_IN_PROGRESS"));
-    cfn
-      .on(DescribeChangeSetCommand)
-      .rejects(new ChangeSetNotFoundException({ message: "not found", $metadata: {} }));
+    cfn.on(DescribeChangeSetCommand).rejects(changeSetNotFound(TOKEN));
     await expect(start()).rejects.toMatchObject({ code: "stack-busy" });
   });
 
@@ -236,7 +188,7 @@ describe("CloudFormationDeployer.start", () => {
     cfn.on(DescribeStacksCommand).resolves(stack("UPDATE_IN_PROGRESS"));
     cfn
       .on(DescribeChangeSetCommand)
-      .resolves({ ...meta, Status: "CREATE_COMPLETE", ExecutionStatus: "EXECUTE_IN_PROGRESS" });
+      .resolves(describedChangeSet(SHOP, TOKEN, "CREATE_COMPLETE", "EXECUTE_IN_PROGRESS"));
     expect(await start()).toEqual({ kind: "started", stackId: STACK_ID });
     expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
     expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
@@ -268,10 +220,10 @@ describe("CloudFormationDeployer.start", () => {
       .resolves(stack("UPDATE_COMPLETE"));
     cfn
       .on(DescribeChangeSetCommand)
-      .rejectsOnce(new ChangeSetNotFoundException({ message: "not found", $metadata: {} }))
+      .rejectsOnce(changeSetNotFound(TOKEN))
       .rejectsOnce(throttled())
-      .resolves({ ...meta, StackId: STACK_ID, Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE" });
-    cfn.on(CreateChangeSetCommand).resolves({ ...meta, Id: CS_ID, StackId: STACK_ID });
+      .resolves(describedChangeSet(SHOP, TOKEN, "CREATE_COMPLETE", "AVAILABLE"));
+    cfn.on(CreateChangeSetCommand).resolves(createdChangeSet(SHOP, TOKEN));
     cfn.on(ExecuteChangeSetCommand).rejectsOnce(throttled()).resolves(meta);
     expect(await start()).toEqual({ kind: "started", stackId: STACK_ID });
     expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(3);
@@ -295,12 +247,7 @@ describe("CloudFormationDeployer.describe", () => {
     ];
     cfn.on(DescribeStacksCommand).resolves(
       stack("CREATE_COMPLETE", {
-        Outputs: [
-          {
-            OutputKey: "OrdersArn",
-            OutputValue: "arn:aws:events:eu-west-1:123456789012:event-bus/shop-dev-orders",
-          },
-        ],
+        Outputs: outputs({ OrdersArn: "arn:aws:events:eu-west-1:123456789012:event-bus/shop-dev-orders" }),
       }),
     );
     cfn.on(DescribeStackEventsCommand).resolves(newestFirst(events));
@@ -437,7 +384,7 @@ describe("CloudFormationDeployer.describe", () => {
 describe("CloudFormationDeployer.preview and teardown", () => {
   it("previews through a change set it deletes afterwards, mapping adds, replacements and removals", async () => {
     cfn.on(DescribeStacksCommand).resolves(stack("UPDATE_COMPLETE"));
-    cfn.on(CreateChangeSetCommand).resolves({ ...meta, Id: CS_ID, StackId: STACK_ID });
+    cfn.on(CreateChangeSetCommand).resolves(createdChangeSet(SHOP, TOKEN));
     cfn
       .on(DescribeChangeSetCommand)
       .resolvesOnce({
@@ -445,39 +392,17 @@ describe("CloudFormationDeployer.preview and teardown", () => {
         Status: "CREATE_COMPLETE",
         NextToken: "more",
         Changes: [
-          {
-            Type: "Resource",
-            ResourceChange: {
-              Action: "Add",
-              LogicalResourceId: "OrdersArchive",
-              ResourceType: "AWS::Events::Archive",
-            },
-          },
-          {
-            Type: "Resource",
-            ResourceChange: {
-              Action: "Modify",
-              LogicalResourceId: "OrdersEventBus",
-              ResourceType: "AWS::Events::EventBus",
-              Replacement: "True",
-              Details: [{ Target: { Attribute: "Properties", Name: "Name", RequiresRecreation: "Always" } }],
-            },
-          },
+          resourceChange("Add", "OrdersArchive", "AWS::Events::Archive"),
+          resourceChange("Modify", "OrdersEventBus", "AWS::Events::EventBus", {
+            Replacement: "True",
+            Details: [{ Target: { Attribute: "Properties", Name: "Name", RequiresRecreation: "Always" } }],
+          }),
         ],
       })
       .resolvesOnce({
         ...meta,
         Status: "CREATE_COMPLETE",
-        Changes: [
-          {
-            Type: "Resource",
-            ResourceChange: {
-              Action: "Remove",
-              LogicalResourceId: "OldRule",
-              ResourceType: "AWS::Events::Rule",
-            },
-          },
-        ],
+        Changes: [resourceChange("Remove", "OldRule", "AWS::Events::Rule")],
       });
     cfn.on(DeleteChangeSetCommand).resolves(meta);
     const changes = await deployer.preview({
@@ -503,20 +428,11 @@ describe("CloudFormationDeployer.preview and teardown", () => {
 
   it("previews a new stack without leaving its REVIEW_IN_PROGRESS shell behind", async () => {
     cfn.on(DescribeStacksCommand).rejects(missingStack());
-    cfn.on(CreateChangeSetCommand).resolves({ ...meta, Id: CS_ID, StackId: STACK_ID });
+    cfn.on(CreateChangeSetCommand).resolves(createdChangeSet(SHOP, TOKEN));
     cfn.on(DescribeChangeSetCommand).resolves({
       ...meta,
       Status: "CREATE_COMPLETE",
-      Changes: [
-        {
-          Type: "Resource",
-          ResourceChange: {
-            Action: "Add",
-            LogicalResourceId: "OrdersEventBus",
-            ResourceType: "AWS::Events::EventBus",
-          },
-        },
-      ],
+      Changes: [resourceChange("Add", "OrdersEventBus", "AWS::Events::EventBus")],
     });
     cfn.on(DeleteChangeSetCommand).resolves(meta);
     cfn.on(DeleteStackCommand).resolves(meta);

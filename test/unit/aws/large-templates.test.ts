@@ -5,9 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import {
-  ChangeSetNotFoundException,
   CloudFormationClient,
-  CloudFormationServiceException,
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
   DescribeChangeSetCommand,
@@ -25,14 +23,19 @@ import {
 import { objectUrl, S3TemplateStore } from "../../../api/aws/s3-template-store.js";
 import type { Template } from "../../../api/deployments/port.js";
 import { createDeployer } from "../../../api/entry/aws-adapters.js";
+import {
+  acceptNewStack,
+  createdChangeSet,
+  describedChangeSet,
+  describedStack,
+  meta,
+  resourceChange,
+  stackRef,
+  TOKEN,
+} from "../../support/cloudformation-fixtures.js";
 
-const meta = { $metadata: { httpStatusCode: 200, requestId: "req-1" } };
-const STACK = "sy-shop-dev";
-const STACK_ID =
-  "arn:aws:cloudformation:eu-west-1:123456789012:stack/sy-shop-dev/8e4b7e30-2f0b-11ef-9c1e-0a1b2c3d4e5f";
-const CS_ID =
-  "arn:aws:cloudformation:eu-west-1:123456789012:changeSet/sy-01JD5Z3M9X2Q8R7T6Y5W4V3Q2S/4f1c2d3e";
-const TOKEN = "sy-01JD5Z3M9X2Q8R7T6Y5W4V3Q2S";
+const SHOP = stackRef("sy-shop-dev");
+const { StackName: STACK, StackId: STACK_ID } = SHOP;
 const BUCKET = "switchyard-templatebucket3f1a2b4c-1x2y3z4w5v6u";
 
 /** A template of `buses` event buses with rules: about 310 bytes per bus. */
@@ -82,30 +85,7 @@ const withoutBucket = new CloudFormationDeployer({
 });
 
 /** CloudFormation for a new stack whose change set is created and becomes executable. */
-function newStackAccepts() {
-  cfn.on(DescribeStacksCommand).rejects(
-    new CloudFormationServiceException({
-      name: "ValidationError",
-      message: `Stack with id ${STACK} does not exist`,
-      $fault: "client",
-      $metadata: { httpStatusCode: 400 },
-    }),
-  );
-  cfn
-    .on(DescribeChangeSetCommand)
-    .rejectsOnce(
-      new ChangeSetNotFoundException({ message: `ChangeSet [${TOKEN}] does not exist`, $metadata: {} }),
-    )
-    .resolves({
-      ...meta,
-      ChangeSetId: CS_ID,
-      StackId: STACK_ID,
-      Status: "CREATE_COMPLETE",
-      ExecutionStatus: "AVAILABLE",
-    });
-  cfn.on(CreateChangeSetCommand).resolves({ ...meta, Id: CS_ID, StackId: STACK_ID });
-  cfn.on(ExecuteChangeSetCommand).resolves(meta);
-}
+const newStackAccepts = () => acceptNewStack(cfn, SHOP);
 
 /** S3's answer to a PutObject into a bucket with SSE-S3 default encryption. */
 function s3Accepts() {
@@ -173,24 +153,10 @@ describe("a template over 51,200 bytes with a template bucket", () => {
   });
 
   it("is not uploaded again when a retried start finds its change set already created", async () => {
-    cfn.on(DescribeStacksCommand).resolves({
-      ...meta,
-      Stacks: [
-        {
-          StackName: STACK,
-          StackId: STACK_ID,
-          StackStatus: "REVIEW_IN_PROGRESS",
-          CreationTime: new Date("2026-11-01T00:00:00Z"),
-        },
-      ],
-    });
-    cfn.on(DescribeChangeSetCommand).resolves({
-      ...meta,
-      ChangeSetId: CS_ID,
-      StackId: STACK_ID,
-      Status: "CREATE_COMPLETE",
-      ExecutionStatus: "AVAILABLE",
-    });
+    cfn.on(DescribeStacksCommand).resolves(describedStack(SHOP, "REVIEW_IN_PROGRESS"));
+    cfn
+      .on(DescribeChangeSetCommand)
+      .resolves(describedChangeSet(SHOP, TOKEN, "CREATE_COMPLETE", "AVAILABLE"));
     cfn.on(ExecuteChangeSetCommand).resolves(meta);
     s3Accepts();
     expect(await deploy(withBucket, large)).toEqual({ kind: "started", stackId: STACK_ID });
@@ -199,35 +165,13 @@ describe("a template over 51,200 bytes with a template bucket", () => {
   });
 
   it("is previewed through S3 too", async () => {
-    cfn.on(DescribeStacksCommand).resolves({
-      ...meta,
-      Stacks: [
-        {
-          StackName: STACK,
-          StackId: STACK_ID,
-          StackStatus: "UPDATE_COMPLETE",
-          CreationTime: new Date("2026-11-01T00:00:00Z"),
-        },
-      ],
-    });
-    cfn.on(CreateChangeSetCommand).resolves({ ...meta, Id: CS_ID, StackId: STACK_ID });
-    cfn.on(DescribeChangeSetCommand).resolves({
-      ...meta,
-      ChangeSetId: CS_ID,
-      StackId: STACK_ID,
-      Status: "CREATE_COMPLETE",
-      ExecutionStatus: "AVAILABLE",
-      Changes: [
-        {
-          Type: "Resource",
-          ResourceChange: {
-            Action: "Add",
-            LogicalResourceId: "Orders199EventBus",
-            ResourceType: "AWS::Events::EventBus",
-          },
-        },
-      ],
-    });
+    cfn.on(DescribeStacksCommand).resolves(describedStack(SHOP, "UPDATE_COMPLETE"));
+    cfn.on(CreateChangeSetCommand).resolves(createdChangeSet(SHOP, TOKEN));
+    cfn.on(DescribeChangeSetCommand).resolves(
+      describedChangeSet(SHOP, TOKEN, "CREATE_COMPLETE", "AVAILABLE", {
+        Changes: [resourceChange("Add", "Orders199EventBus", "AWS::Events::EventBus")],
+      }),
+    );
     cfn.on(DeleteChangeSetCommand).resolves(meta);
     s3Accepts();
     const changes = await withBucket.preview({ stackName: STACK, template: large, parameters: {} });

@@ -1,18 +1,22 @@
 import {
-  ChangeSetNotFoundException,
   CloudFormationClient,
-  CloudFormationServiceException,
   CreateChangeSetCommand,
-  DescribeChangeSetCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
-  ExecuteChangeSetCommand,
-  type StackEvent,
+  type ResourceStatus,
 } from "@aws-sdk/client-cloudformation";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloudFormationDeployer } from "../../../api/aws/cloudformation.js";
 import { deploy, readDeployment, readStage } from "../../../api/deployments/use-cases.js";
+import {
+  acceptNewStack,
+  describedStack,
+  newestFirst,
+  outputs,
+  stackEvents,
+  stackRef,
+} from "../../support/cloudformation-fixtures.js";
 import { deploymentsWorld } from "./support.js";
 
 /**
@@ -40,27 +44,14 @@ afterAll(() => {
   world.close();
 });
 
-const meta = { $metadata: { httpStatusCode: 200 } };
-const STACK_ID =
-  "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop-prod/11111111-2222-3333-4444-555555555555";
+const SHOP = stackRef("shop-prod", "11111111-2222-3333-4444-555555555555");
+const STACK_ID = SHOP.StackId;
+const busEvent = stackEvents(SHOP, "AWS::Events::EventBus");
 const BUS_ARN = "arn:aws:events:eu-west-1:123456789012:event-bus/shop-prod-orders";
 
 describe("deploying through CloudFormation", () => {
   it("starts a change set, stays IN_PROGRESS while the stack works, then records status, events and outputs", async () => {
-    cfn.on(DescribeStacksCommand).rejectsOnce(
-      new CloudFormationServiceException({
-        name: "ValidationError",
-        message: "Stack with id shop-prod does not exist",
-        $fault: "client",
-        $metadata: { httpStatusCode: 400 },
-      }),
-    );
-    cfn
-      .on(DescribeChangeSetCommand)
-      .rejectsOnce(new ChangeSetNotFoundException({ message: "not found", $metadata: {} }))
-      .resolves({ ...meta, StackId: STACK_ID, Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE" });
-    cfn.on(CreateChangeSetCommand).resolves({ ...meta, Id: "cs", StackId: STACK_ID });
-    cfn.on(ExecuteChangeSetCommand).resolves(meta);
+    acceptNewStack(cfn, SHOP);
 
     const started = await deploy(world.ctx, { project: "shop", stage: "prod", actor: "key_ci" });
     expect(started).toMatchObject({ status: "IN_PROGRESS", stackId: STACK_ID, stackName: "shop-prod" });
@@ -68,36 +59,15 @@ describe("deploying through CloudFormation", () => {
     expect(create.ChangeSetName).toBe(started.token);
     expect(JSON.parse(create.TemplateBody!).Outputs.OrdersArn).toBeDefined();
 
-    const event = (
-      logicalId: string,
-      ResourceStatus: StackEvent["ResourceStatus"],
-      n: number,
-    ): StackEvent => ({
-      StackId: STACK_ID,
-      StackName: "shop-prod",
-      EventId: `e${n}`,
-      LogicalResourceId: logicalId,
-      ResourceType: logicalId === "shop-prod" ? "AWS::CloudFormation::Stack" : "AWS::Events::EventBus",
-      ResourceStatus,
-      Timestamp: new Date(Date.UTC(2026, 10, 26, 12, 0, n)),
-      ClientRequestToken: started.token,
-    });
+    // Numbered e1, e2, ...: the IDs the deployment's copy of the events is checked against below.
+    const event = (logicalId: string, status: ResourceStatus, n: number) =>
+      busEvent(logicalId, status, started.token, { EventId: `e${n}` });
     const running = [
       event("shop-prod", "CREATE_IN_PROGRESS", 1),
       event("OrdersEventBus", "CREATE_IN_PROGRESS", 2),
     ];
-    cfn.on(DescribeStacksCommand).resolves({
-      ...meta,
-      Stacks: [
-        {
-          StackName: "shop-prod",
-          StackId: STACK_ID,
-          StackStatus: "CREATE_IN_PROGRESS",
-          CreationTime: new Date(),
-        },
-      ],
-    });
-    cfn.on(DescribeStackEventsCommand).resolves({ ...meta, StackEvents: [...running].reverse() });
+    cfn.on(DescribeStacksCommand).resolves(describedStack(SHOP, "CREATE_IN_PROGRESS"));
+    cfn.on(DescribeStackEventsCommand).resolves(newestFirst(running));
     expect(await readDeployment(world.ctx, started.id)).toMatchObject({
       status: "IN_PROGRESS",
       stackStatus: "CREATE_IN_PROGRESS",
@@ -108,19 +78,10 @@ describe("deploying through CloudFormation", () => {
       event("OrdersEventBus", "CREATE_COMPLETE", 3),
       event("shop-prod", "CREATE_COMPLETE", 4),
     ];
-    cfn.on(DescribeStacksCommand).resolves({
-      ...meta,
-      Stacks: [
-        {
-          StackName: "shop-prod",
-          StackId: STACK_ID,
-          StackStatus: "CREATE_COMPLETE",
-          CreationTime: new Date(),
-          Outputs: [{ OutputKey: "OrdersArn", OutputValue: BUS_ARN }],
-        },
-      ],
-    });
-    cfn.on(DescribeStackEventsCommand).resolves({ ...meta, StackEvents: [...finished].reverse() });
+    cfn
+      .on(DescribeStacksCommand)
+      .resolves(describedStack(SHOP, "CREATE_COMPLETE", { Outputs: outputs({ OrdersArn: BUS_ARN }) }));
+    cfn.on(DescribeStackEventsCommand).resolves(newestFirst(finished));
     const stage = await readStage(world.ctx, "shop", "prod");
     expect(stage).toMatchObject({ status: "DEPLOYED", deployedConfigVersion: 1, stackId: STACK_ID });
     expect(stage?.outputs).toEqual({ orders: { arn: BUS_ARN } });
