@@ -27,7 +27,9 @@ try {
     );
     process.exitCode = 1;
   } else {
-    process.stdout.write("openapi/openapi.json, sdk-client/src/gen/ and api/routes/manifest.json match the route modules\n");
+    process.stdout.write(
+      "openapi/openapi.json, sdk-client/src/gen/ and api/routes/manifest.json match the route modules\n",
+    );
   }
 } finally {
   await rm(dir, { recursive: true, force: true });
