@@ -149,6 +149,37 @@ describe("the Lambda bundle", () => {
     ]);
   });
 
+  it("runs the reconcile handler in a fresh node: a stack Switchyard does not know changes nothing", async () => {
+    const table = await createTestTable();
+    const event = {
+      version: "0",
+      id: "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
+      "detail-type": "CloudFormation Stack Status Change",
+      source: "aws.cloudformation",
+      account: "123456789012",
+      time: "2026-11-26T10:00:00Z",
+      region: "eu-west-1",
+      resources: ["arn:aws:cloudformation:eu-west-1:123456789012:stack/sy-unknown-dev/1a2b3c4d"],
+      detail: {
+        "stack-id": "arn:aws:cloudformation:eu-west-1:123456789012:stack/sy-unknown-dev/1a2b3c4d",
+        "status-details": { status: "UPDATE_COMPLETE", "status-reason": "" },
+        "client-request-token": "sy-01JD5Z3M9X2Q8R7T6Y5W4V3Q2S",
+      },
+    };
+    const run = invoke("reconcileHandler", event, {
+      SWITCHYARD_TABLE_NAME: table.name,
+      SWITCHYARD_STACK_PREFIX: "sy-",
+      AWS_ENDPOINT_URL_DYNAMODB: inject("dynamoEndpoint"),
+      // Anything else would go to a closed local port, never to AWS.
+      AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+    });
+    table.destroy();
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({});
+  });
+
   it("refuses to start without its table name, saying which variable is missing", () => {
     const run = invoke("handler", {}, { SWITCHYARD_TABLE_NAME: "" });
     expect(run.status).not.toBe(0);
