@@ -26,6 +26,7 @@ import {
   putEventsEntries,
   replayStatus,
   startReplayRequest,
+  withDefaultMembers,
 } from "../buses/sdk-shapes.js";
 import { problems } from "../http/problem.js";
 
@@ -63,10 +64,10 @@ export class AwsBusOps implements BusOps {
    * AWS's own matcher decides: TestEventPattern for each rule with a pattern. TestEventPattern
    * requires a full envelope, so missing envelope fields are filled with neutral values first.
    */
-  async matchRules(bus: BusLocation, event: Record<string, unknown>): Promise<BusRule[]> {
+  async matchRules(bus: BusLocation, eventText: string): Promise<BusRule[]> {
     const rules = (await this.allRules(bus)).filter((r) => r.EventPattern);
     const { region, account } = arnScope(bus.arn);
-    const text = JSON.stringify({
+    const text = withDefaultMembers(eventText, {
       version: "0",
       id: randomUUID(),
       "detail-type": "",
@@ -75,7 +76,6 @@ export class AwsBusOps implements BusOps {
       time: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
       region,
       resources: [],
-      ...event,
     });
     const matched: Rule[] = [];
     for (let i = 0; i < rules.length; i += MATCH_CONCURRENCY) {

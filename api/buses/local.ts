@@ -39,8 +39,8 @@ export class LocalBusOps implements BusOps {
     return (await this.engine.rulesOfBus(bus.name)).map(toBusRule);
   }
 
-  async matchRules(bus: BusLocation, event: Record<string, unknown>): Promise<BusRule[]> {
-    return (await this.engine.matchingRules(bus.name, event)).map(toBusRule);
+  async matchRules(bus: BusLocation, eventText: string): Promise<BusRule[]> {
+    return (await this.engine.matchingRules(bus.name, eventText)).map(toBusRule);
   }
 
   async startReplay(bus: BusLocation, input: StartReplayInput): Promise<ReplayStatus> {

@@ -105,8 +105,11 @@ export interface BusOps {
   readonly kind: "aws" | "local";
   publish(bus: BusLocation, entries: PublishEntry[]): Promise<PublishResult>;
   listRules(bus: BusLocation): Promise<BusRule[]>;
-  /** The rules of the bus whose pattern matches the event (the event as given, not completed). */
-  matchRules(bus: BusLocation, event: Record<string, unknown>): Promise<BusRule[]>;
+  /**
+   * The rules of the bus whose pattern matches the event: the JSON text of an object, matched as
+   * given (not completed), so its numbers keep their digits.
+   */
+  matchRules(bus: BusLocation, eventText: string): Promise<BusRule[]>;
   startReplay(bus: BusLocation, input: StartReplayInput): Promise<ReplayStatus>;
   /** undefined when no replay has that name. */
   describeReplay(name: string): Promise<ReplayStatus | undefined>;

@@ -6,6 +6,7 @@ import type {
   StartReplayRequest,
   Target,
 } from "@aws-sdk/client-eventbridge";
+import { JsonText } from "../local/eventbridge/json-path.js";
 import type {
   BusLocation,
   BusRule,
@@ -121,4 +122,17 @@ export function replayStatus(out: DescribeReplayResponse): ReplayStatus {
     ...(out.ReplayEndTime ? { endedAt: out.ReplayEndTime } : {}),
     ...(out.EventLastReplayedTime ? { lastReplayedEventTime: out.EventLastReplayedTime } : {}),
   };
+}
+
+/**
+ * The JSON text of an object with the given members added where it lacks them (TestEventPattern
+ * requires a full envelope). Its own members stay as written, numbers digit for digit.
+ */
+export function withDefaultMembers(objectText: string, defaults: Record<string, unknown>): string {
+  const object = new JsonText(objectText);
+  const added = Object.entries(defaults)
+    .filter(([name]) => object.child(name) === undefined)
+    .map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value)}`);
+  const own = object.json().slice(1, -1);
+  return `{${[...added, ...(own ? [own] : [])].join(",")}}`;
 }

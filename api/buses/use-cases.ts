@@ -11,8 +11,9 @@ export const publishEvents = (ops: BusOps, bus: BusLocation, entries: PublishEnt
 
 export const listBusRules = (ops: BusOps, bus: BusLocation) => viaEventBridge(() => ops.listRules(bus));
 
-export const matchEvent = (ops: BusOps, bus: BusLocation, event: Record<string, unknown>) =>
-  viaEventBridge(() => ops.matchRules(bus, event));
+/** `eventText`: the event object's JSON text (detail-text.ts's eventText keeps the caller's digits). */
+export const matchEvent = (ops: BusOps, bus: BusLocation, eventText: string) =>
+  viaEventBridge(() => ops.matchRules(bus, eventText));
 
 /** Replay names are account-wide in EventBridge: the bus name plus a ULID keeps them unique. */
 export function replayName(bus: BusLocation, now: Date): string {

@@ -332,7 +332,10 @@ export function busRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(matchRoute, async (c) => {
     const bus = await busOf(c, c.req.valid("param"), "viewer");
-    return c.json({ rules: await matchEvent(ops(), bus, c.req.valid("json").event) }, 200);
+    // The schema validated JSON.parse's reading, which rounds big numbers: the event is matched as
+    // the caller's own text instead, as publish does with each detail.
+    const { eventText } = await import("../buses/detail-text.js");
+    return c.json({ rules: await matchEvent(ops(), bus, eventText(await c.req.text())) }, 200);
   });
 
   app.openapi(startReplayRoute, async (c) => {

@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { EventBridgeClient, PutEventsCommand, StartReplayCommand } from "@aws-sdk/client-eventbridge";
+import {
+  EventBridgeClient,
+  ListRulesCommand,
+  ListTargetsByRuleCommand,
+  PutEventsCommand,
+  StartReplayCommand,
+  TestEventPatternCommand,
+} from "@aws-sdk/client-eventbridge";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AwsBusOps } from "../../api/aws/eventbridge.js";
@@ -88,6 +95,40 @@ describe("bus routes on EventBridge", () => {
         Detail: '{"id":12345678901234567891,"amount":0.1000000000000000055511151231257827}',
       },
     ]);
+  });
+
+  it("matches the event TestEventPattern receives as the caller's text, numbers past a double included", async () => {
+    eventBridge.reset();
+    const pattern = '{"detail":{"id":[12345678901234567891]}}';
+    eventBridge.on(ListRulesCommand).resolves({
+      $metadata: { httpStatusCode: 200 },
+      Rules: [
+        {
+          Name: "exact-id",
+          Arn: "arn:aws:events:eu-west-1:123456789012:rule/shop-prod-orders/exact-id",
+          EventBusName: "shop-prod-orders",
+          EventPattern: pattern,
+          State: "ENABLED",
+        },
+      ],
+    });
+    eventBridge.on(TestEventPatternCommand).resolves({ $metadata: { httpStatusCode: 200 }, Result: true });
+    eventBridge.on(ListTargetsByRuleCommand).resolves({ $metadata: { httpStatusCode: 200 }, Targets: [] });
+    const res = await server.fetch(`${busPath}/match`, {
+      method: "POST",
+      headers: { ...bearer(key), "content-type": "application/json" },
+      body: '{"event": {"source": "shop", "detail-type": "order", "detail": {"id": 12345678901234567891}}}',
+    });
+    expect(res.status).toBe(200);
+    expect((await bodyOf(res)).rules.map((r: { name: string }) => r.name)).toEqual(["exact-id"]);
+    const [call] = eventBridge.commandCalls(TestEventPatternCommand);
+    expect(call?.args[0].input.EventPattern).toBe(pattern);
+    // The envelope fields the event lacks come first; the caller's members follow as written.
+    const event = call?.args[0].input.Event ?? "";
+    expect(event).toMatch(
+      /^\{"version":"0","id":"[0-9a-f-]{36}","account":"123456789012","time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ","region":"eu-west-1","resources":\[\],/,
+    );
+    expect(event).toMatch(/,"source":"shop","detail-type":"order","detail":\{"id":12345678901234567891\}\}$/);
   });
 
   it("answers 501 problem+json for deliveries, saying where to look instead", async () => {

@@ -17,6 +17,13 @@ const AMOUNT = "0.1000000000000000055511151231257827";
 const EXACT_DETAIL = `{"id":${ID},"amount":${AMOUNT}}`;
 /** The double JSON.parse turns ID into: a rule on it must not see the event. */
 const ROUNDED_ID = "12345678901234567168";
+/** The rules on `source: shop` events, by name, with their patterns as text. */
+const RULES = {
+  "exact-id": `{"detail":{"id":[${ID}]}}`,
+  "rounded-id": `{"detail":{"id":[${ROUNDED_ID}]}}`,
+  "id-in-range": `{"detail":{"id":[{"numeric":[">",0]}]}}`,
+};
+const QUEUE = "arn:aws:sqs:us-east-1:000000000000:orders";
 
 let server: TestServer;
 let deployer: string;
@@ -37,19 +44,37 @@ beforeAll(async () => {
   const busName = `${project}-dev-orders`;
   const { EventBusArn } = await engine.createEventBus({ Name: busName });
   const { ArchiveArn } = await engine.createArchive({ ArchiveName: busName, EventSourceArn: EventBusArn });
-  const rules = {
-    "exact-id": `{"detail":{"id":[${ID}]}}`,
-    "rounded-id": `{"detail":{"id":[${ROUNDED_ID}]}}`,
-    "id-in-range": `{"detail":{"id":[{"numeric":[">",0]}]}}`,
-  };
-  for (const [name, pattern] of Object.entries(rules)) {
+  for (const [name, pattern] of Object.entries(RULES)) {
     await engine.putRule({ Name: name, EventBusName: busName, EventPattern: pattern });
-    await engine.putTargets({
-      Rule: name,
-      EventBusName: busName,
-      Targets: [{ Id: "queue", Arn: "arn:aws:sqs:us-east-1:000000000000:orders" }],
-    });
+    await engine.putTargets({ Rule: name, EventBusName: busName, Targets: [{ Id: "queue", Arn: QUEUE }] });
   }
+  // A rule of its own source whose targets shape their input from the detail.
+  await engine.putRule({
+    Name: "shaped",
+    EventBusName: busName,
+    EventPattern: '{"source":["shop.shaped"]}',
+  });
+  await engine.putTargets({
+    Rule: "shaped",
+    EventBusName: busName,
+    Targets: [
+      {
+        Id: "id",
+        Arn: QUEUE,
+        InputTransformer: { InputPathsMap: { id: "$.detail.id" }, InputTemplate: "<id>" },
+      },
+      {
+        Id: "order",
+        Arn: QUEUE,
+        InputTransformer: {
+          InputPathsMap: { id: "$.detail.id", amount: "$.detail.amount", order: "$.detail" },
+          InputTemplate:
+            '{"id": <id>, "amount": <amount>, "label": "order <id> of <amount>", "order": <order>}',
+        },
+      },
+      { Id: "amount", Arn: QUEUE, InputPath: "$.detail.amount" },
+    ],
+  });
   await stageRepository(server.deps.table).save(
     project,
     "dev",
@@ -76,6 +101,7 @@ const publishText = (body: string) =>
 const deliveries = async () =>
   (await bodyOf(await server.fetch(`${busPath}/deliveries?limit=50`, { headers: bearer(viewer) }))).items as {
     rule: string;
+    targetId: string;
     eventId: string;
     replayName?: string;
     input: string;
@@ -150,5 +176,50 @@ describe("publishing a detail with numbers a double cannot hold", () => {
     const problem = await bodyOf(res);
     expect(problem.type).toBe("https://switchyard.dev/problems/bad-request");
     expect(problem.detail).toMatch(/nesting depth \(1001\) exceeds the maximum allowed \(1000/);
+  });
+});
+
+describe("target input shaped from a detail with numbers a double cannot hold", () => {
+  it("delivers the selected values digit for digit, for InputTransformer and InputPath", async () => {
+    const res = await publishText(
+      `{"entries":[{"source":"shop.shaped","detailType":"order","detail":{"id": ${ID}, "amount": ${AMOUNT}}}]}`,
+    );
+    expect(res.status).toBe(200);
+    const { eventId } = (await bodyOf(res)).entries[0];
+    const inputs = Object.fromEntries(
+      (await deliveries())
+        .filter((d) => d.eventId === eventId && d.rule === "shaped")
+        .map((d) => [d.targetId, d.input]),
+    );
+    expect(inputs).toEqual({
+      id: ID,
+      order:
+        `{"id": ${ID}, "amount": ${AMOUNT}, "label": "order ${ID} of ${AMOUNT}", ` +
+        `"order": ${EXACT_DETAIL}}`,
+      amount: AMOUNT,
+    });
+  });
+});
+
+describe("matching an event with numbers a double cannot hold against the bus's rules", () => {
+  const event = `{"source": "shop", "detail-type": "order", "detail": {"id": ${ID}, "amount": ${AMOUNT}}}`;
+
+  it("answers the rules /v1/test-pattern matches on the same text: the identical literal only", async () => {
+    const res = await server.fetch(`${busPath}/match`, {
+      method: "POST",
+      headers: { ...bearer(viewer), "content-type": "application/json" },
+      body: `{"event": ${event}}`,
+    });
+    expect(res.status).toBe(200);
+    const matched = ((await bodyOf(res)).rules as { name: string }[]).map((r) => r.name);
+
+    const byTestPattern: string[] = [];
+    for (const [name, pattern] of Object.entries(RULES)) {
+      const answer = await server.fetch("/v1/test-pattern", jsonRequest(viewer, "POST", { pattern, event }));
+      expect(answer.status).toBe(200);
+      if ((await bodyOf(answer)).matches) byTestPattern.push(name);
+    }
+    expect(byTestPattern).toEqual(["exact-id"]);
+    expect(matched.sort()).toEqual(byTestPattern);
   });
 });

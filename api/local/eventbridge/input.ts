@@ -1,6 +1,8 @@
 import type { Target } from "@aws-sdk/client-eventbridge";
+import { JsonTextTokenSource } from "../pattern/json-lexer.js";
+import type { TokenKind } from "../pattern/tokens.js";
 import { validation } from "./errors.js";
-import { readJsonPath } from "./json-path.js";
+import { JsonText } from "./json-path.js";
 
 /**
  * What a target receives, as EventBridge builds it (recorded AWS behaviour in
@@ -11,6 +13,7 @@ import { readJsonPath } from "./json-path.js";
  * - `InputTransformer`: `InputTemplate` with each `<name>` replaced by the value `InputPathsMap`
  *   extracts, or a predefined `aws.events.*` variable. Inside a JSON string a value is inserted
  *   bare (strings without quotes, objects as `{k:v}`, missing as ""); elsewhere as JSON.
+ * Paths are read on the event's text (JsonText), so numbers reach the target with their digits.
  */
 export interface DeliveryContext {
   /** The event as delivered without transformation (envelope text). */
@@ -64,39 +67,52 @@ export function checkTargetInput(target: Target): void {
 export function targetInput(target: Target, ctx: DeliveryContext): string {
   if (target.Input !== undefined) return target.Input;
   if (target.InputPath !== undefined) {
-    return JSON.stringify(readJsonPath(JSON.parse(ctx.eventText), target.InputPath) ?? null);
+    return new JsonText(ctx.eventText).at(target.InputPath)?.json() ?? "null";
   }
   const transformer = target.InputTransformer;
   if (transformer?.InputTemplate === undefined) return ctx.eventText;
-  const event = JSON.parse(ctx.eventText) as Record<string, unknown>;
-  const values = new Map<string, unknown>();
+  // Read from the event's text, not JSON.parse's reading, so selected numbers keep their digits.
+  const event = new JsonText(ctx.eventText);
+  const values = new Map<string, JsonText | undefined>();
   for (const [key, path] of Object.entries(transformer.InputPathsMap ?? {})) {
-    values.set(key, readJsonPath(event, path));
+    values.set(key, event.at(path));
   }
-  values.set("aws.events.rule-arn", ctx.ruleArn);
-  values.set("aws.events.rule-name", ctx.ruleName);
-  values.set("aws.events.event.ingestion-time", ctx.ingestionTime);
+  values.set("aws.events.rule-arn", jsonString(ctx.ruleArn));
+  values.set("aws.events.rule-name", jsonString(ctx.ruleName));
+  values.set("aws.events.event.ingestion-time", jsonString(ctx.ingestionTime));
   values.set("aws.events.event.json", event);
   values.set("aws.events.event", eventWithoutDetail(event));
   return renderTemplate(transformer.InputTemplate, values);
 }
 
+const jsonString = (text: string) => new JsonText(JSON.stringify(text));
+
+/** `<aws.events.event>`'s members in AWS's order: the envelope's names, `detail-type` as `detailType`. */
+const EVENT_MEMBERS = [
+  ["id", "id"],
+  ["account", "account"],
+  ["detailType", "detail-type"],
+  ["time", "time"],
+  ["source", "source"],
+  ["region", "region"],
+  ["resources", "resources"],
+  ["version", "version"],
+] as const;
+
 /** `<aws.events.event>`: the envelope without `detail`, keyed as AWS delivers it (`detailType`). */
-function eventWithoutDetail(event: Record<string, unknown>): Record<string, unknown> {
-  return {
-    id: event.id,
-    account: event.account,
-    detailType: event["detail-type"],
-    time: event.time,
-    source: event.source,
-    region: event.region,
-    resources: event.resources,
-    version: event.version,
-  };
+function eventWithoutDetail(event: JsonText): JsonText {
+  const members = EVENT_MEMBERS.flatMap(([name, member]) => {
+    const value = event.child(member);
+    return value ? [`${JSON.stringify(name)}:${value.json()}`] : [];
+  });
+  return new JsonText(`{${members.join(",")}}`);
 }
 
-/** Replaces the placeholders the template defines, tracking whether each sits inside a JSON string. */
-export function renderTemplate(template: string, values: Map<string, unknown>): string {
+/**
+ * Replaces the placeholders the template defines, tracking whether each sits inside a JSON string:
+ * there a value is written bare, elsewhere as its JSON text (a missing one as `null`).
+ */
+export function renderTemplate(template: string, values: Map<string, JsonText | undefined>): string {
   let out = "";
   let inString = false;
   for (let i = 0; i < template.length; i++) {
@@ -105,7 +121,7 @@ export function renderTemplate(template: string, values: Map<string, unknown>): 
       const match = /^<([A-Za-z0-9_.-]+)>/.exec(template.slice(i));
       if (match && values.has(match[1]!)) {
         const value = values.get(match[1]!);
-        out += inString ? bare(value) : JSON.stringify(value ?? null);
+        out += inString ? bare(value) : (value?.json() ?? "null");
         i += match[0].length - 1;
         continue;
       }
@@ -121,17 +137,42 @@ export function renderTemplate(template: string, values: Map<string, unknown>): 
   return out;
 }
 
-/** A value as EventBridge writes it inside a string: no quotes, objects as `{k:v}`, lists as `[a,b]`. */
-function bare(value: unknown): string {
-  if (value === undefined || value === null) return "";
-  if (typeof value === "string") return JSON.stringify(value).slice(1, -1);
-  if (Array.isArray(value)) return `[${value.map(bare).join(",")}]`;
-  if (typeof value === "object") {
-    return `{${Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${k}:${bare(v)}`)
-      .join(",")}}`;
+/**
+ * A value as EventBridge writes it inside a string: no quotes, objects as `{k:v}`, lists as `[a,b]`,
+ * null and missing as nothing; numbers as written.
+ */
+function bare(value: JsonText | undefined): string {
+  if (!value) return "";
+  const source = new JsonTextTokenSource(value.json());
+  return bareValue(source, source.next());
+}
+
+function bareValue(source: JsonTextTokenSource, token: TokenKind | null): string {
+  switch (token) {
+    case "string":
+      return JSON.stringify(source.text()).slice(1, -1);
+    case "null":
+    case null:
+      return "";
+    case "[": {
+      const items: string[] = [];
+      for (let t = source.next(); t !== "]" && t !== null; t = source.next())
+        items.push(bareValue(source, t));
+      return `[${items.join(",")}]`;
+    }
+    case "{": {
+      // A repeated member counts once, the last one, as in the event's reading everywhere else.
+      const members = new Map<string, string>();
+      for (let t = source.next(); t === "field"; t = source.next()) {
+        const name = source.text();
+        members.set(name, bareValue(source, source.next()));
+      }
+      return `{${[...members].map(([name, v]) => `${name}:${v}`).join(",")}}`;
+    }
+    default:
+      // Numbers in their source digits, true and false.
+      return source.text();
   }
-  return String(value);
 }
 
 function isJson(text: string): boolean {

@@ -18,6 +18,7 @@ type Expect = "value" | "field" | "after";
 export class JsonTextTokenSource implements TokenSource {
   private pos = 0;
   private tokenEnd = 0;
+  private tokenBegin = 0;
   private current = "";
   private readonly stack: ("o" | "a")[] = [];
   private expect: Expect = "value";
@@ -69,7 +70,44 @@ export class JsonTextTokenSource implements TokenSource {
     return this.tokenEnd;
   }
 
+  /** 0-based offset of the current token's first character (a field name's opening quote). */
+  tokenStart(): number {
+    return this.tokenBegin;
+  }
+
+  /**
+   * Right after a `{` or `[` token, moves to its matching close (which becomes the current token)
+   * without reading the tokens between: for text a lexer has already read whole, when only the
+   * value's extent is needed. Brackets inside strings do not count.
+   */
+  skipContainer(): TokenKind {
+    const src = this.src;
+    let pos = this.pos;
+    for (let depth = 1; ; pos++) {
+      const c = src.charCodeAt(pos);
+      if (c === 0x22) {
+        // To the closing quote: the next one not escaped by an odd run of backslashes.
+        for (;;) {
+          pos = src.indexOf('"', pos + 1);
+          if (pos < 0) this.endOfInput();
+          let slashes = 0;
+          while (src.charCodeAt(pos - 1 - slashes) === 0x5c) slashes++;
+          if (slashes % 2 === 0) break;
+        }
+      } else if (c === 0x7b || c === 0x5b) {
+        depth++;
+      } else if (c === 0x7d || c === 0x5d) {
+        if (--depth === 0) break;
+      } else if (Number.isNaN(c)) {
+        this.endOfInput();
+      }
+    }
+    this.pos = pos;
+    return this.close(src[pos] as "}" | "]");
+  }
+
   private readField(): TokenKind {
+    this.tokenBegin = this.pos;
     const c = this.src.charCodeAt(this.pos);
     if (c === 0x7d && this.closeAllowed) return this.close("}");
     if (Number.isNaN(c)) this.endOfInput();
@@ -91,6 +129,7 @@ export class JsonTextTokenSource implements TokenSource {
   private readValue(): TokenKind | null {
     const src = this.src;
     const start = this.pos;
+    this.tokenBegin = start;
     const c = src.charCodeAt(start);
     if (Number.isNaN(c)) {
       // An empty document has no tokens at all (Jackson returns null); a cut-off one is an error.
@@ -282,6 +321,7 @@ export class JsonTextTokenSource implements TokenSource {
   }
 
   private close(kind: "}" | "]"): TokenKind {
+    this.tokenBegin = this.pos;
     this.pos++;
     this.stack.pop();
     this.current = kind;
@@ -331,6 +371,19 @@ export class JsonTextTokenSource implements TokenSource {
       }
     }
     return { line, column: offset - lineStart + 1 };
+  }
+}
+
+/**
+ * Reads past the value that `token` (just returned by `source.next()`) opens, leaving the source on
+ * its last token: `source.offset()` is then the value's end.
+ */
+export function skipValue(source: TokenSource, token: TokenKind | null): void {
+  if (token !== "{" && token !== "[") return;
+  for (let depth = 1; depth > 0; ) {
+    const t = source.next();
+    if (t === "{" || t === "[") depth++;
+    else if (t === "}" || t === "]" || t === null) depth--;
   }
 }
 

@@ -166,7 +166,7 @@ describe("AwsBusOps on EventBridge", () => {
       Result: false,
     });
     eb.on(ListTargetsByRuleCommand).resolves({ ...meta, Targets: [] });
-    const matched = await ops.matchRules(bus, { source: "shop", "detail-type": "order", detail: { id: 1 } });
+    const matched = await ops.matchRules(bus, '{"source":"shop","detail-type":"order","detail":{"id":1}}');
     expect(matched.map((r) => r.name)).toEqual(["yes"]);
     const calls = eb.commandCalls(TestEventPatternCommand);
     expect(calls).toHaveLength(2);

@@ -161,6 +161,56 @@ describe("InputTransformer", () => {
   });
 });
 
+describe("numbers a double cannot hold", () => {
+  const ID = "12345678901234567891";
+  const AMOUNT = "0.1000000000000000055511151231257827";
+  const bigDetail = `{"id":${ID},"amount":${AMOUNT},"line":{"qty":${ID},"tags":[${AMOUNT},"a"]}}`;
+  const bigCtx = {
+    ...ctx,
+    eventText: envelopeText({
+      id: "6f0c1a5e-0000-4000-8000-000000000002",
+      detailType: "order",
+      source: "shop",
+      account: "111111111111",
+      time: "2026-01-02T03:04:05Z",
+      region: "us-east-1",
+      resources: [],
+      detail: bigDetail,
+    }),
+  };
+  const shaped = (template: string, map: Record<string, string>) =>
+    targetInput(
+      { Id: "t", Arn: "arn", InputTransformer: { InputPathsMap: map, InputTemplate: template } },
+      bigCtx,
+    );
+
+  it("reach the target through InputPath as written", () => {
+    const at = (InputPath: string) => targetInput({ Id: "t", Arn: "arn", InputPath }, bigCtx);
+    expect(at("$.detail.id")).toBe(ID);
+    expect(at("$.detail.amount")).toBe(AMOUNT);
+    expect(at("$.detail.line.tags[0]")).toBe(AMOUNT);
+    expect(at("$.detail")).toBe(bigDetail);
+  });
+
+  it("reach the target through InputTransformer as written, inside strings and out", () => {
+    const map = {
+      id: "$.detail.id",
+      amount: "$.detail.amount",
+      line: "$.detail.line",
+      tags: "$.detail.line.tags",
+    };
+    expect(shaped("<id>", map)).toBe(ID);
+    expect(shaped('{"id": <id>, "amount": <amount>, "line": <line>}', map)).toBe(
+      `{"id": ${ID}, "amount": ${AMOUNT}, "line": {"qty":${ID},"tags":[${AMOUNT},"a"]}}`,
+    );
+    expect(shaped('"<id> costs <amount>: <line> <tags>"', map)).toBe(
+      `"${ID} costs ${AMOUNT}: {qty:${ID},tags:[${AMOUNT},a]} [${AMOUNT},a]"`,
+    );
+    const whole = shaped('{"event": <aws.events.event.json>}', {});
+    expect(whole).toBe(`{"event": ${bigCtx.eventText}}`);
+  });
+});
+
 describe("PutTargets checks on the input settings", () => {
   const rejects = (target: Target, message: string) => {
     let error: unknown;
