@@ -150,7 +150,7 @@ const deleteStageRoute = createRoute({
   tags: ["Stages"],
   summary: "Tear a stage down",
   description:
-    "Deployers and above. Starts a teardown deployment that deletes the stack and everything in it; the stage ends DELETED. 409 while another deployment runs.",
+    "Deployers and above. Starts a teardown deployment that deletes the stack and everything in it; the stage ends DELETED. 409 while another deployment runs. Supports `Idempotency-Key`: a retried DELETE with the same key answers the same teardown instead of starting another.",
   security: bearerSecurity,
   request: { params: StageParamsSchema },
   responses: {
@@ -279,7 +279,18 @@ export function stageRoutes(app: App, deps: AppDeps): void {
   app.openapi(deleteStageRoute, async (c) => {
     const { project, stage } = c.req.valid("param");
     await requireProject(c, deps, project, "deployer");
-    const deployment = await teardown(deploymentsContext(deps), { project, stage, actor: callerOf(c).keyId });
-    return c.json(toDeploymentBody(deployment), 202, deploymentLocation(deployment));
+    const out = await idempotent(c, deps, {}, async () => {
+      const deployment = await teardown(deploymentsContext(deps), {
+        project,
+        stage,
+        actor: callerOf(c).keyId,
+      });
+      return {
+        status: 202 as const,
+        body: toDeploymentBody(deployment),
+        headers: deploymentLocation(deployment),
+      };
+    });
+    return c.json(out.body, out.status, out.headers);
   });
 }

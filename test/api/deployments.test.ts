@@ -318,4 +318,28 @@ cloudformationResources:
     const list = await get("/v1/projects/idem/stages/dev/deployments");
     expect(list.body.items).toHaveLength(1);
   });
+
+  it("answers a retried teardown with the same Idempotency-Key with the same deployment, not a second one", async () => {
+    await createProject(server, team, "idem-down");
+    await postConfig(server, server.adminKey, "idem-down", "resources:\n  orders:\n    type: event-bus\n");
+    const deployed = await post("/v1/projects/idem-down/stages/dev/deployments", deployer);
+    expect((await settled(server, viewer, (await bodyOf(deployed)).id)).status).toBe("SUCCEEDED");
+    const teardown = () =>
+      server.fetch("/v1/projects/idem-down/stages/dev", {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${deployer}`, "idempotency-key": "down-1" },
+      });
+    const first = await teardown();
+    expect(first.status).toBe(202);
+    const id = (await bodyOf(first)).id;
+    expect((await settled(server, viewer, id)).status).toBe("SUCCEEDED");
+    // The client lost the first answer and retries after the teardown ended: the same deployment.
+    const again = await teardown();
+    expect(again.status).toBe(202);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.headers.get("location")).toBe(`/v1/deployments/${id}`);
+    expect((await bodyOf(again)).id).toBe(id);
+    const list = await get("/v1/projects/idem-down/stages/dev/deployments");
+    expect(list.body.items.filter((d: { kind: string }) => d.kind === "teardown")).toHaveLength(1);
+  });
 });

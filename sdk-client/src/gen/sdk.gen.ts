@@ -283,7 +283,7 @@ export class Stages extends HeyApiClient {
     /**
      * Tear a stage down
      *
-     * Deployers and above. Starts a teardown deployment that deletes the stack and everything in it; the stage ends DELETED. 409 while another deployment runs.
+     * Deployers and above. Starts a teardown deployment that deletes the stack and everything in it; the stage ends DELETED. 409 while another deployment runs. Supports `Idempotency-Key`: a retried DELETE with the same key answers the same teardown instead of starting another.
      */
     public delete<ThrowOnError extends boolean = true>(options: Options<StagesDeleteData, ThrowOnError>) {
         return (options.client ?? this.client).delete<StagesDeleteResponses, StagesDeleteErrors, ThrowOnError, 'data'>({
