@@ -122,6 +122,26 @@ export const toDeploymentBody = (d: Deployment) => summary(d);
 /** Where a client polls a deployment it just started (202 answers). */
 export const deploymentLocation = (d: Pick<Deployment, "id">) => ({ location: `/v1/deployments/${d.id}` });
 
+/**
+ * The answer of every route that starts a stack operation: 202 with the deployment and its
+ * Location, once per Idempotency-Key (a retry replays it instead of starting another).
+ */
+export function startedDeployment(
+  c: Parameters<typeof idempotent>[0],
+  deps: AppDeps,
+  fingerprint: unknown,
+  start: () => Promise<Deployment>,
+) {
+  return idempotent(c, deps, fingerprint, async () => {
+    const deployment = await start();
+    return {
+      status: 202 as const,
+      body: toDeploymentBody(deployment),
+      headers: deploymentLocation(deployment),
+    };
+  });
+}
+
 const createDeploymentRoute = createRoute({
   method: "post",
   path: "/v1/projects/{project}/stages/{stage}/deployments",
@@ -204,20 +224,15 @@ export function deploymentRoutes(app: App, deps: AppDeps): void {
     const { project, stage } = c.req.valid("param");
     await requireProject(c, deps, project, "deployer");
     const body = (c.req.header("content-type")?.includes("json") ? c.req.valid("json") : undefined) ?? {};
-    const out = await idempotent(c, deps, body, async () => {
-      const deployment = await deploy(deploymentsContext(deps), {
+    const out = await startedDeployment(c, deps, body, () =>
+      deploy(deploymentsContext(deps), {
         project,
         stage,
         actor: callerOf(c).keyId,
         ...(body.configVersion !== undefined ? { configVersion: body.configVersion } : {}),
         ...(body.artifacts ? { artifacts: body.artifacts } : {}),
-      });
-      return {
-        status: 202 as const,
-        body: toDeploymentBody(deployment),
-        headers: deploymentLocation(deployment),
-      };
-    });
+      }),
+    );
     return c.json(out.body, out.status, out.headers);
   });
 

@@ -4,16 +4,15 @@ import { deploymentsContext } from "../deployments/index.js";
 import { continueRollback, previewStage, readStage, rollback, teardown } from "../deployments/use-cases.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
-import { idempotent } from "../http/idempotency.js";
 import { bearerSecurity, jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
 import { problems } from "../http/problem.js";
 import type { StageSummary } from "../store/stages.js";
 import {
   DeploymentSchema,
   DeployRequestSchema,
-  deploymentLocation,
   optionalJsonBody,
   StageParamsSchema,
+  startedDeployment,
   toDeploymentBody,
 } from "./deployments.js";
 import { ProjectParamsSchema } from "./projects.js";
@@ -241,18 +240,9 @@ export function stageRoutes(app: App, deps: AppDeps): void {
   app.openapi(rollbackRoute, async (c) => {
     const { project, stage } = c.req.valid("param");
     await requireProject(c, deps, project, "deployer");
-    const out = await idempotent(c, deps, {}, async () => {
-      const deployment = await rollback(deploymentsContext(deps), {
-        project,
-        stage,
-        actor: callerOf(c).keyId,
-      });
-      return {
-        status: 202 as const,
-        body: toDeploymentBody(deployment),
-        headers: deploymentLocation(deployment),
-      };
-    });
+    const out = await startedDeployment(c, deps, {}, () =>
+      rollback(deploymentsContext(deps), { project, stage, actor: callerOf(c).keyId }),
+    );
     return c.json(out.body, out.status, out.headers);
   });
 
@@ -260,37 +250,23 @@ export function stageRoutes(app: App, deps: AppDeps): void {
     const { project, stage } = c.req.valid("param");
     await requireProject(c, deps, project, "maintainer");
     const body = (c.req.header("content-type")?.includes("json") ? c.req.valid("json") : undefined) ?? {};
-    const out = await idempotent(c, deps, body, async () => {
-      const deployment = await continueRollback(deploymentsContext(deps), {
+    const out = await startedDeployment(c, deps, body, () =>
+      continueRollback(deploymentsContext(deps), {
         project,
         stage,
         actor: callerOf(c).keyId,
         ...(body.resourcesToSkip ? { resourcesToSkip: body.resourcesToSkip } : {}),
-      });
-      return {
-        status: 202 as const,
-        body: toDeploymentBody(deployment),
-        headers: deploymentLocation(deployment),
-      };
-    });
+      }),
+    );
     return c.json(out.body, out.status, out.headers);
   });
 
   app.openapi(deleteStageRoute, async (c) => {
     const { project, stage } = c.req.valid("param");
     await requireProject(c, deps, project, "deployer");
-    const out = await idempotent(c, deps, {}, async () => {
-      const deployment = await teardown(deploymentsContext(deps), {
-        project,
-        stage,
-        actor: callerOf(c).keyId,
-      });
-      return {
-        status: 202 as const,
-        body: toDeploymentBody(deployment),
-        headers: deploymentLocation(deployment),
-      };
-    });
+    const out = await startedDeployment(c, deps, {}, () =>
+      teardown(deploymentsContext(deps), { project, stage, actor: callerOf(c).keyId }),
+    );
     return c.json(out.body, out.status, out.headers);
   });
 }
