@@ -19,6 +19,7 @@ import { createDynamoClients, localDynamoConfig } from "../../api/store/client.j
 import { startDynalite } from "../../api/store/dynalite.js";
 import { ensureTable } from "../../api/store/table.js";
 import { bundleLambda, type LambdaBundle } from "../../infra/lambda-bundle.js";
+import { apiGatewayEvent } from "../support/api-gateway-event.js";
 import { seedTeamProjectKey } from "../support/seed-store.js";
 import type { BenchRow } from "./lib.js";
 
@@ -38,36 +39,6 @@ const cpu = process.cpuUsage(c0);
 const cpuMs = (cpu.user + cpu.system) / 1000;
 process.stdout.write(JSON.stringify({ wallMs, cpuMs, status: res.statusCode, body: res.body }));
 `;
-
-function apiGatewayEvent(rawPath: string, headers: Record<string, string> = {}) {
-  const now = new Date();
-  return {
-    version: "2.0",
-    routeKey: "$default",
-    rawPath,
-    rawQueryString: "",
-    headers: { accept: "application/json", host: "abc123.execute-api.eu-west-1.amazonaws.com", ...headers },
-    requestContext: {
-      accountId: "123456789012",
-      apiId: "abc123",
-      domainName: "abc123.execute-api.eu-west-1.amazonaws.com",
-      domainPrefix: "abc123",
-      http: {
-        method: "GET",
-        path: rawPath,
-        protocol: "HTTP/1.1",
-        sourceIp: "203.0.113.9",
-        userAgent: "bench",
-      },
-      requestId: "bench-request",
-      routeKey: "$default",
-      stage: "$default",
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    isBase64Encoded: false,
-  };
-}
 
 interface Request {
   event: ReturnType<typeof apiGatewayEvent>;
@@ -141,9 +112,9 @@ export default async function (): Promise<BenchRow[]> {
       path.join(dir, "store"),
       path.join(here, "lambda-baseline-store-read.ts"),
     );
-    const healthz: Request = { event: apiGatewayEvent("/healthz"), expect: '"ok"' };
+    const healthz: Request = { event: apiGatewayEvent("GET", "/healthz"), expect: '"ok"' };
     const projects: Request = {
-      event: apiGatewayEvent("/v1/projects", { authorization: `Bearer ${store.secret}` }),
+      event: apiGatewayEvent("GET", "/v1/projects", { headers: { authorization: `Bearer ${store.secret}` } }),
       expect: '"bench-orders"',
     };
     const runs = {

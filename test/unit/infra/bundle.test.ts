@@ -10,6 +10,7 @@ import {
   LAMBDA_HANDLERS,
   type LambdaBundle,
 } from "../../../infra/lambda-bundle.js";
+import { apiGatewayEvent } from "../../support/api-gateway-event.js";
 import { createTestTable } from "../../support/dynamo.js";
 import { seedTeamProjectKey } from "../../support/seed-store.js";
 
@@ -54,31 +55,6 @@ function invoke(handler: string, event: unknown, env: Record<string, string> = {
   return run;
 }
 
-/** A synthetic API Gateway HTTP API (payload 2.0) event, as the $default route delivers it. */
-function apiEvent(method: string, rawPath: string, body?: string, headers: Record<string, string> = {}) {
-  return {
-    version: "2.0",
-    routeKey: "$default",
-    rawPath,
-    rawQueryString: "",
-    headers: { accept: "application/json", host: "abc123.execute-api.eu-west-1.amazonaws.com", ...headers },
-    requestContext: {
-      accountId: "123456789012",
-      apiId: "abc123",
-      domainName: "abc123.execute-api.eu-west-1.amazonaws.com",
-      domainPrefix: "abc123",
-      http: { method, path: rawPath, protocol: "HTTP/1.1", sourceIp: "203.0.113.9", userAgent: "test" },
-      requestId: "req-1",
-      routeKey: "$default",
-      stage: "$default",
-      time: "26/Nov/2026:10:00:00 +0000",
-      timeEpoch: 1795687200000,
-    },
-    ...(body === undefined ? {} : { body }),
-    isBase64Encoded: false,
-  };
-}
-
 describe("the Lambda bundle", () => {
   it("exports every handler the stack points at", () => {
     const names = Object.values(LAMBDA_HANDLERS).map((h) => h.replace(/^index\./, ""));
@@ -96,7 +72,7 @@ describe("the Lambda bundle", () => {
   });
 
   it("answers an API Gateway v2 request through the exported handler in a fresh node", () => {
-    const run = invoke("handler", apiEvent("GET", "/healthz"));
+    const run = invoke("handler", apiGatewayEvent("GET", "/healthz"));
     expect(run.stderr).not.toMatch(/Error/);
     const response = JSON.parse(run.stdout);
     expect(response.statusCode).toBe(200);
@@ -110,9 +86,9 @@ describe("the Lambda bundle", () => {
     });
     const run = invoke(
       "handler",
-      apiEvent("POST", "/v1/validate", body, {
-        authorization: `Bearer ${adminKey}`,
-        "content-type": "application/json",
+      apiGatewayEvent("POST", "/v1/validate", {
+        body,
+        headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
       }),
       // Any AWS call would go to a closed local port, never to AWS.
       { SWITCHYARD_ADMIN_KEY: adminKey, AWS_ENDPOINT_URL: "http://127.0.0.1:9" },
@@ -133,7 +109,7 @@ describe("the Lambda bundle", () => {
 
     const run = invoke(
       "handler",
-      apiEvent("GET", "/v1/projects", undefined, { authorization: `Bearer ${secret}` }),
+      apiGatewayEvent("GET", "/v1/projects", { headers: { authorization: `Bearer ${secret}` } }),
       {
         SWITCHYARD_TABLE_NAME: table.name,
         AWS_ENDPOINT_URL_DYNAMODB: inject("dynamoEndpoint"),
