@@ -6,14 +6,15 @@ export function allowedMethods(
   const methods = new Set<string>();
   for (const route of app.routes) {
     if (route.method === "ALL") continue;
-    if (patternToRegExp(route.path).test(path)) methods.add(route.method);
+    if (routePattern(route.path).test(path)) methods.add(route.method);
   }
   return [...methods].sort();
 }
 
 const cache = new Map<string, RegExp>();
 
-function patternToRegExp(pattern: string): RegExp {
+/** A Hono path pattern as a RegExp over request paths (`:param` is one segment, `*` anything). */
+export function routePattern(pattern: string): RegExp {
   let re = cache.get(pattern);
   if (!re) {
     const body = pattern

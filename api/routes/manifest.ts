@@ -1,3 +1,4 @@
+import { routePattern } from "../http/method-not-allowed.js";
 import type { RouteGroupName } from "./groups.js";
 import manifest from "./manifest.json" with { type: "json" };
 
@@ -18,24 +19,8 @@ export interface ManifestRoute {
  */
 export const ROUTE_MANIFEST = manifest as ManifestRoute[];
 
-const patterns = new Map<string, RegExp>();
-
-/** A Hono path pattern as a RegExp over request paths (`:param` is one segment). */
-export function pathPattern(path: string): RegExp {
-  let re = patterns.get(path);
-  if (!re) {
-    const body = path
-      .split("/")
-      .map((seg) => (seg.startsWith(":") ? "[^/]+" : seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-      .join("/");
-    re = new RegExp(`^${body}$`);
-    patterns.set(path, re);
-  }
-  return re;
-}
-
 /** The request body media types the route for `method path` declares. */
 export function requestBodyTypes(method: string, path: string): string[] {
   const m = method.toUpperCase();
-  return ROUTE_MANIFEST.find((r) => r.method === m && pathPattern(r.path).test(path))?.bodyTypes ?? [];
+  return ROUTE_MANIFEST.find((r) => r.method === m && routePattern(r.path).test(path))?.bodyTypes ?? [];
 }
