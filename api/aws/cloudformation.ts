@@ -3,9 +3,10 @@
  * change sets named after the deployment's token, so a retried start finds the same change set; an
  * empty change set is a successful no-op and is deleted; a stack left in ROLLBACK_COMPLETE by a
  * failed create is deleted before the next create; stacks needing a human (UPDATE_ROLLBACK_FAILED,
- * ...) are reported, not touched, except that a stack in UPDATE_ROLLBACK_FAILED can be told to continue
- * its rollback (ContinueUpdateRollback) as an operation of its own. Throttled calls are retried with backoff. A template too large to
- * send inline goes to the template store (S3) and is passed by URL, when one is configured.
+ * ...) are reported, not touched, except that a stack in UPDATE_ROLLBACK_FAILED can be told to
+ * continue its rollback (ContinueUpdateRollback) as an operation of its own. Throttled calls are
+ * retried with backoff. A template too large to send inline goes to the template store (S3) and is
+ * passed by URL, when one is configured.
  */
 import {
   type StackEvent as CfnStackEvent,
