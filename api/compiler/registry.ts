@@ -1,11 +1,14 @@
 import type { Resource, ResourceType } from "../config/index.js";
+import { batchJob } from "../resources/batch-job.js";
+import { eventBus } from "../resources/event-bus/index.js";
+import { lambdaFunction } from "../resources/function.js";
+import { httpApiGateway } from "../resources/http-api-gateway.js";
+import { multiContainerWorkload } from "../resources/multi-container-workload/index.js";
+import { sqsQueue } from "../resources/sqs-queue.js";
+
+export { queuePolicies } from "../resources/sqs-queue.js";
+
 import type { CompileContext, ConnectGrant } from "./context.js";
-import { batchJob } from "./resources/batch-job.js";
-import { eventBus } from "./resources/event-bus.js";
-import { lambdaFunction } from "./resources/function.js";
-import { httpApiGateway } from "./resources/http-api-gateway.js";
-import { multiContainerWorkload } from "./resources/multi-container-workload.js";
-import { sqsQueue } from "./resources/sqs-queue.js";
 
 /** What each resource type module provides. Adding a type means one module and one line below. */
 export interface ResourceCompiler<R extends Resource = Resource> {

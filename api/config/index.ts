@@ -1,8 +1,8 @@
+import { checkRulesPerBus } from "../resources/event-bus/rule-quota.js";
 import { resolveLoadDirectives } from "./directives/load.js";
 import { problemAt, zodProblems } from "./issues.js";
 import type { ConfigProblem } from "./problem.js";
 import { checkReferences } from "./references.js";
-import { checkRulesPerBus } from "./rule-quota.js";
 import { RESOURCE_SCHEMAS, RESOURCE_TYPES, type Resource, type ResourceType } from "./schema/resources.js";
 import { type Config, RootSchema } from "./schema/root.js";
 import { type Locator, noPositions, parseSource } from "./source.js";

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { fargateSizeProblem } from "../../resources/multi-container-workload/fargate.js";
 import {
   ConnectToSchema,
   EnvironmentSchema,
@@ -9,7 +10,6 @@ import {
 } from "./common.js";
 import { HttpApiIntegrationSchema } from "./event-bus-subscription.js";
 import { BatchJobEventsSchema, FunctionEventsSchema, SqsQueueEventsSchema } from "./events.js";
-import { fargateSizeProblem } from "./fargate.js";
 import { strictObject } from "./strict.js";
 
 const resource = <T extends string, P extends z.ZodType>(type: T, properties: P) =>

@@ -1,13 +1,13 @@
+import { environmentMap, type WorkloadAccess, workloadAccess } from "../../compiler/connect-to.js";
+import type { CompileContext } from "../../compiler/context.js";
+import { eventLogicalId, logicalId, pascalCase, physicalName } from "../../compiler/naming.js";
+import { platformSecurityGroups, platformSubnets, platformVpc } from "../../compiler/network.js";
+import type { ResourceCompiler } from "../../compiler/registry.js";
+import { allow, getAtt, join, ref, sub } from "../../compiler/template.js";
 import type { MultiContainerWorkloadResource } from "../../config/index.js";
-import { fargateCpuUnits } from "../../config/schema/fargate.js";
-import { environmentMap, type WorkloadAccess, workloadAccess } from "../connect-to.js";
-import type { CompileContext } from "../context.js";
-import { eventLogicalId, logicalId, pascalCase, physicalName } from "../naming.js";
-import { platformSecurityGroups, platformSubnets, platformVpc } from "../network.js";
-import type { ResourceCompiler } from "../registry.js";
-import { allow, getAtt, join, ref, sub } from "../template.js";
-import { httpApiId } from "./http-api-gateway.js";
-import { containerExecutionRole, workloadRole } from "./workload-role.js";
+import { httpApiId } from "../http-api-gateway.js";
+import { containerExecutionRole, workloadRole } from "../workload-role.js";
+import { fargateCpuUnits } from "./fargate.js";
 
 type Props = MultiContainerWorkloadResource["properties"];
 type Container = Props["containers"][number];

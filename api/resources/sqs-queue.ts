@@ -1,9 +1,9 @@
-import { envVarName, type SqsQueueResource } from "../../config/index.js";
-import type { CompileContext } from "../context.js";
-import { logicalId, NAME_LIMITS, resourcePhysicalName } from "../naming.js";
-import type { ResourceCompiler } from "../registry.js";
-import { compileSubscription } from "../subscriptions.js";
-import { allow, getAtt, ref } from "../template.js";
+import type { CompileContext } from "../compiler/context.js";
+import { logicalId, NAME_LIMITS, resourcePhysicalName } from "../compiler/naming.js";
+import type { ResourceCompiler } from "../compiler/registry.js";
+import { allow, getAtt, ref } from "../compiler/template.js";
+import { envVarName, type SqsQueueResource } from "../config/index.js";
+import { compileSubscription } from "./event-bus/trigger.js";
 
 export const queueId = (name: string) => logicalId(name, "AWS::SQS::Queue");
 

@@ -1,8 +1,8 @@
+import { logicalId, NAME_LIMITS, resourcePhysicalName } from "../../compiler/naming.js";
+import type { ResourceCompiler } from "../../compiler/registry.js";
+import { allow, getAtt } from "../../compiler/template.js";
 import type { EventBusResource } from "../../config/index.js";
 import { envVarName } from "../../config/index.js";
-import { logicalId, NAME_LIMITS, resourcePhysicalName } from "../naming.js";
-import type { ResourceCompiler } from "../registry.js";
-import { allow, getAtt } from "../template.js";
 
 const busId = (name: string) => logicalId(name, "AWS::Events::EventBus");
 const archiveId = (name: string) => logicalId(name, "AWS::Events::Archive");

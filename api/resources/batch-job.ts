@@ -1,11 +1,11 @@
-import { type BatchJobResource, envVarName } from "../../config/index.js";
-import { environmentMap, workloadAccess } from "../connect-to.js";
-import type { CompileContext } from "../context.js";
-import { logicalId, NAME_LIMITS, pascalCase } from "../naming.js";
-import { platformSecurityGroups, platformSubnets } from "../network.js";
-import type { ResourceCompiler } from "../registry.js";
-import { compileSubscription } from "../subscriptions.js";
-import { allow, arnOf, getAtt, policyDocument, ref, sub, trustPolicy } from "../template.js";
+import { environmentMap, workloadAccess } from "../compiler/connect-to.js";
+import type { CompileContext } from "../compiler/context.js";
+import { logicalId, NAME_LIMITS, pascalCase } from "../compiler/naming.js";
+import { platformSecurityGroups, platformSubnets } from "../compiler/network.js";
+import type { ResourceCompiler } from "../compiler/registry.js";
+import { allow, arnOf, getAtt, policyDocument, ref, sub, trustPolicy } from "../compiler/template.js";
+import { type BatchJobResource, envVarName } from "../config/index.js";
+import { compileSubscription } from "./event-bus/trigger.js";
 import { containerExecutionRole, workloadRole } from "./workload-role.js";
 
 const ids = (name: string) => ({

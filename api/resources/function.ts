@@ -1,11 +1,17 @@
-import { envVarName, type FunctionResource } from "../../config/index.js";
-import { IMAGE_PACKAGING_TYPES } from "../../config/schema/common.js";
-import { environmentMap, workloadAccess } from "../connect-to.js";
-import type { CompileContext } from "../context.js";
-import { eventLogicalId, logicalId, NAME_LIMITS, pascalCase, resourcePhysicalName } from "../naming.js";
-import type { ResourceCompiler } from "../registry.js";
-import { compileSubscription } from "../subscriptions.js";
-import { allow, arnOf, getAtt, join, ref } from "../template.js";
+import { environmentMap, workloadAccess } from "../compiler/connect-to.js";
+import type { CompileContext } from "../compiler/context.js";
+import {
+  eventLogicalId,
+  logicalId,
+  NAME_LIMITS,
+  pascalCase,
+  resourcePhysicalName,
+} from "../compiler/naming.js";
+import type { ResourceCompiler } from "../compiler/registry.js";
+import { allow, arnOf, getAtt, join, ref } from "../compiler/template.js";
+import { envVarName, type FunctionResource } from "../config/index.js";
+import { IMAGE_PACKAGING_TYPES } from "../config/schema/common.js";
+import { compileSubscription } from "./event-bus/trigger.js";
 import { httpApiId } from "./http-api-gateway.js";
 import { workloadRole } from "./workload-role.js";
 

@@ -1,7 +1,7 @@
-import { MAX_RULES_PER_BUS } from "../local/eventbridge/quotas.js";
-import type { ConfigPath } from "./problem.js";
-import type { PathProblem } from "./references.js";
-import type { Config } from "./schema/root.js";
+import type { ConfigPath } from "../../config/problem.js";
+import type { PathProblem } from "../../config/references.js";
+import type { Config } from "../../config/schema/root.js";
+import { MAX_RULES_PER_BUS } from "../../local/eventbridge/quotas.js";
 
 /**
  * Each `event-bus` trigger compiles to one rule on its bus, and EventBridge refuses a bus's 301st

@@ -1,7 +1,7 @@
-import type { HttpApiGatewayResource } from "../../config/index.js";
-import { logicalId, NAME_LIMITS, resourcePhysicalName } from "../naming.js";
-import type { ResourceCompiler } from "../registry.js";
-import { getAtt, ref } from "../template.js";
+import { logicalId, NAME_LIMITS, resourcePhysicalName } from "../compiler/naming.js";
+import type { ResourceCompiler } from "../compiler/registry.js";
+import { getAtt, ref } from "../compiler/template.js";
+import type { HttpApiGatewayResource } from "../config/index.js";
 
 export const httpApiId = (name: string) => logicalId(name, "AWS::ApiGatewayV2::Api");
 

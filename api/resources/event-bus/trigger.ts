@@ -1,9 +1,9 @@
-import type { ConfigPath } from "../config/problem.js";
-import type { EventBusIntegration } from "../config/schema/event-bus-subscription.js";
-import type { CompileContext } from "./context.js";
-import { resolveDirectives } from "./directives.js";
-import { eventLogicalId, logicalId, NAME_LIMITS, physicalName } from "./naming.js";
-import { allow, getAtt, policyDocument, stringifyForCfn, trustPolicy } from "./template.js";
+import type { CompileContext } from "../../compiler/context.js";
+import { resolveDirectives } from "../../compiler/directives.js";
+import { eventLogicalId, logicalId, NAME_LIMITS, physicalName } from "../../compiler/naming.js";
+import { allow, getAtt, policyDocument, stringifyForCfn, trustPolicy } from "../../compiler/template.js";
+import type { ConfigPath } from "../../config/problem.js";
+import type { EventBusIntegration } from "../../config/schema/event-bus-subscription.js";
 
 /** How a rule reaches its target: a resource policy (Lambda, SQS) or a role EventBridge assumes. */
 export type SubscriptionTarget =

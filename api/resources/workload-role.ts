@@ -1,6 +1,6 @@
-import type { WorkloadAccess } from "../connect-to.js";
-import type { CompileContext } from "../context.js";
-import { allow, arnOf, getAtt, policyDocument, trustPolicy } from "../template.js";
+import type { WorkloadAccess } from "../compiler/connect-to.js";
+import type { CompileContext } from "../compiler/context.js";
+import { allow, arnOf, getAtt, policyDocument, trustPolicy } from "../compiler/template.js";
 
 /**
  * A workload's role: the base statements it needs to run (logs, image pulls), connectTo grants and
