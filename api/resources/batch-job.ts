@@ -1,12 +1,71 @@
+import { z } from "@hono/zod-openapi";
 import { environmentMap, workloadAccess } from "../compiler/connect-to.js";
 import type { CompileContext } from "../compiler/context.js";
 import { logicalId, NAME_LIMITS, pascalCase } from "../compiler/naming.js";
 import { platformSecurityGroups, platformSubnets } from "../compiler/network.js";
-import type { ResourceCompiler } from "../compiler/registry.js";
 import { allow, arnOf, getAtt, policyDocument, ref, sub, trustPolicy } from "../compiler/template.js";
-import { type BatchJobResource, envVarName } from "../config/index.js";
-import { compileSubscription } from "./event-bus/trigger.js";
+import { envVarName } from "../config/params.js";
+import {
+  ConnectToSchema,
+  EnvironmentSchema,
+  IamStatementSchema,
+  ImagePackagingSchema,
+  resourceSchema,
+} from "../config/schema/common.js";
+import { eventsOf } from "../config/schema/events.js";
+import { strictObject } from "../config/schema/strict.js";
+import type { ResourceDefinition } from "./definition.js";
+import { busTrigger, checkBusTrigger, compileBusTrigger } from "./event-bus/trigger.js";
 import { containerExecutionRole, workloadRole } from "./workload-role.js";
+
+/**
+ * Largest request a managed EC2 compute environment with AWS-chosen ("optimal") instance types can
+ * place; anything beyond is a job that would sit RUNNABLE forever, so it is a config error.
+ */
+const BATCH_LIMITS = { cpu: 96, memoryMiB: 768 * 1024, gpu: 8 } as const;
+
+const BatchJobSchema = resourceSchema(
+  "batch-job",
+  strictObject({
+    container: strictObject({
+      packaging: ImagePackagingSchema,
+      environment: EnvironmentSchema.optional(),
+    }),
+    resources: strictObject({
+      cpu: z
+        .number()
+        .int("EC2 compute environments allocate whole vCPUs: cpu must be an integer.")
+        .min(1)
+        .max(BATCH_LIMITS.cpu, `No instance type AWS Batch chooses has more than ${BATCH_LIMITS.cpu} vCPUs.`),
+      memory: z
+        .number()
+        .int()
+        .min(4, "AWS Batch needs at least 4 MiB of memory.")
+        .max(
+          BATCH_LIMITS.memoryMiB,
+          `No instance type AWS Batch chooses has more than ${BATCH_LIMITS.memoryMiB} MiB.`,
+        ),
+      gpu: z
+        .number()
+        .int()
+        .min(0)
+        .max(BATCH_LIMITS.gpu, `No instance type has more than ${BATCH_LIMITS.gpu} GPUs.`)
+        .optional(),
+    }),
+    timeout: z.number().int().min(60, "AWS Batch timeouts are at least 60 seconds.").optional(),
+    retryConfig: strictObject({
+      attempts: z.number().int().min(1).max(10).optional(),
+      retryIntervalSeconds: z.number().int().min(1).optional(),
+      retryIntervalMultiplier: z.number().min(1).optional(),
+    }).optional(),
+    useSpotInstances: z.boolean().optional(),
+    connectTo: ConnectToSchema.optional(),
+    iamRoleStatements: z.array(IamStatementSchema).optional(),
+    events: eventsOf("batch-job", [busTrigger.type], [busTrigger.schema]).optional(),
+  }),
+);
+
+export type BatchJobResource = z.infer<typeof BatchJobSchema>;
 
 const ids = (name: string) => ({
   computeEnvironment: logicalId(name, "AWS::Batch::ComputeEnvironment"),
@@ -34,7 +93,30 @@ const LOG_RETENTION_DAYS = 180;
  * `<stack>-<job>...`: the deploy role may only create Batch, Step Functions, IAM and log resources by
  * such names (CloudFormation's generated names for these types do not start with the stack name).
  */
-export const batchJob: ResourceCompiler<BatchJobResource> = {
+export const batchJob: ResourceDefinition<BatchJobResource> = {
+  type: "batch-job",
+  schema: BatchJobSchema,
+  networkUser: "batch job",
+  triggers: [busTrigger],
+  cloudformationTypes: [
+    "AWS::Logs::LogGroup",
+    "AWS::IAM::Role",
+    "AWS::IAM::InstanceProfile",
+    "AWS::Batch::ComputeEnvironment",
+    "AWS::Batch::JobQueue",
+    "AWS::Batch::JobDefinition",
+    "AWS::StepFunctions::StateMachine",
+    ...busTrigger.cloudformationTypes,
+  ],
+
+  paramNames: () => ["jobDefinitionArn", "stateMachineArn"],
+
+  check(name, resource, checks) {
+    resource.properties.events?.forEach((event, i) => {
+      checkBusTrigger(event.properties, ["resources", name, "properties", "events", i, "properties"], checks);
+    });
+  },
+
   compile(name, resource, ctx) {
     const path = ["resources", name, "properties"];
     const props = resource.properties;
@@ -137,7 +219,7 @@ export const batchJob: ResourceCompiler<BatchJobResource> = {
     stateMachine(ctx, name, props, retryInStateMachine);
 
     props.events?.forEach((event, i) => {
-      compileSubscription(ctx, name, i, event.properties, [...path, "events", i, "properties"], {
+      compileBusTrigger(ctx, name, i, event.properties, [...path, "events", i, "properties"], {
         kind: "role",
         arn: ref(id.stateMachine),
         actions: ["states:StartExecution"],

@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import { environmentMap, workloadAccess } from "../compiler/connect-to.js";
 import type { CompileContext } from "../compiler/context.js";
 import {
@@ -7,13 +8,46 @@ import {
   pascalCase,
   resourcePhysicalName,
 } from "../compiler/naming.js";
-import type { ResourceCompiler } from "../compiler/registry.js";
-import { allow, arnOf, getAtt, join, ref } from "../compiler/template.js";
-import { envVarName, type FunctionResource } from "../config/index.js";
-import { IMAGE_PACKAGING_TYPES } from "../config/schema/common.js";
-import { compileSubscription } from "./event-bus/trigger.js";
-import { httpApiId } from "./http-api-gateway.js";
+import { allow, arnOf, getAtt, ref } from "../compiler/template.js";
+import { envVarName } from "../config/params.js";
+import {
+  ConnectToSchema,
+  EnvironmentSchema,
+  IamStatementSchema,
+  IMAGE_PACKAGING_TYPES,
+  LambdaPackagingSchema,
+  resourceSchema,
+} from "../config/schema/common.js";
+import { eventsOf } from "../config/schema/events.js";
+import { strictObject } from "../config/schema/strict.js";
+import type { ResourceDefinition } from "./definition.js";
+import { busTrigger, checkBusTrigger, compileBusTrigger } from "./event-bus/trigger.js";
+import { checkRoute, compileRoute, httpApiId, type Route, routeTrigger } from "./http-api-gateway.js";
 import { workloadRole } from "./workload-role.js";
+
+const FunctionSchema = resourceSchema(
+  "function",
+  strictObject({
+    packaging: LambdaPackagingSchema,
+    runtime: z.string().optional(),
+    handler: z.string().optional(),
+    architecture: z.enum(["x86_64", "arm64"]).optional(),
+    memory: z.number().int().min(128).max(10240).optional(),
+    timeout: z.number().int().min(1).max(900).optional(),
+    storage: z.number().int().min(512).max(10240).optional(),
+    description: z.string().max(256).optional(),
+    environment: EnvironmentSchema.optional(),
+    connectTo: ConnectToSchema.optional(),
+    iamRoleStatements: z.array(IamStatementSchema).optional(),
+    events: eventsOf(
+      "function",
+      [busTrigger.type, routeTrigger.type],
+      [busTrigger.schema, routeTrigger.schema],
+    ).optional(),
+  }),
+);
+
+export type FunctionResource = z.infer<typeof FunctionSchema>;
 
 export const functionId = (name: string) => logicalId(name, "AWS::Lambda::Function");
 
@@ -25,7 +59,29 @@ const LOG_RETENTION_DAYS = 180;
  * function → role (logs + connectTo grants + iamRoleStatements), log group, AWS::Lambda::Function
  * whose code comes from template Parameters, and its subscriptions and HTTP API routes.
  */
-export const lambdaFunction: ResourceCompiler<FunctionResource> = {
+export const lambdaFunction: ResourceDefinition<FunctionResource> = {
+  type: "function",
+  schema: FunctionSchema,
+  triggers: [busTrigger, routeTrigger],
+  cloudformationTypes: [
+    "AWS::Lambda::Function",
+    "AWS::Lambda::Permission",
+    "AWS::Logs::LogGroup",
+    "AWS::IAM::Role",
+    ...busTrigger.cloudformationTypes,
+    ...routeTrigger.cloudformationTypes,
+  ],
+
+  paramNames: () => ["arn", "name"],
+
+  check(name, resource, checks) {
+    resource.properties.events?.forEach((event, i) => {
+      const path = ["resources", name, "properties", "events", i, "properties"];
+      if (event.type === busTrigger.type) checkBusTrigger(event.properties, path, checks);
+      else checkRoute(event.properties, path, checks);
+    });
+  },
+
   compile(name, resource, ctx) {
     const path = ["resources", name, "properties"];
     const props = resource.properties;
@@ -70,8 +126,8 @@ export const lambdaFunction: ResourceCompiler<FunctionResource> = {
 
     props.events?.forEach((event, i) => {
       const eventPath = [...path, "events", i, "properties"];
-      if (event.type === "event-bus") {
-        compileSubscription(ctx, name, i, event.properties, eventPath, {
+      if (event.type === busTrigger.type) {
+        compileBusTrigger(ctx, name, i, event.properties, eventPath, {
           kind: "lambda",
           arn: getAtt(fnId, "Arn"),
           functionLogicalId: fnId,
@@ -129,33 +185,19 @@ function code(
   };
 }
 
+/** A route to the function (AWS_PROXY) and the permission for API Gateway to invoke it. */
 function httpRoute(
   ctx: CompileContext,
   name: string,
   index: number,
-  event: { httpApiGatewayName: string; method: string; path: string; payloadFormat?: "1.0" | "2.0" },
+  event: Route & { payloadFormat?: "1.0" | "2.0" },
 ): void {
-  const apiId = httpApiId(event.httpApiGatewayName);
-  const integrationId = eventLogicalId(name, index, "AWS::ApiGatewayV2::Integration");
+  compileRoute(ctx, name, index, event, {
+    IntegrationType: "AWS_PROXY",
+    IntegrationUri: getAtt(functionId(name), "Arn"),
+    PayloadFormatVersion: event.payloadFormat ?? "2.0",
+  });
   const method = event.method === "*" ? "ANY" : event.method;
-  const routeKey = event.path === "$default" ? "$default" : `${method} ${event.path}`;
-  ctx.add(name, integrationId, {
-    Type: "AWS::ApiGatewayV2::Integration",
-    Properties: {
-      ApiId: ref(apiId),
-      IntegrationType: "AWS_PROXY",
-      IntegrationUri: getAtt(functionId(name), "Arn"),
-      PayloadFormatVersion: event.payloadFormat ?? "2.0",
-    },
-  });
-  ctx.add(name, eventLogicalId(name, index, "AWS::ApiGatewayV2::Route"), {
-    Type: "AWS::ApiGatewayV2::Route",
-    Properties: {
-      ApiId: ref(apiId),
-      RouteKey: routeKey,
-      Target: join("/", ["integrations", ref(integrationId)]),
-    },
-  });
   const sourcePath =
     event.path === "$default"
       ? "*/$default"
@@ -166,7 +208,9 @@ function httpRoute(
       Action: "lambda:InvokeFunction",
       FunctionName: getAtt(functionId(name), "Arn"),
       Principal: "apigateway.amazonaws.com",
-      SourceArn: arnOf("execute-api", `\${Api}/${sourcePath}`, { Api: ref(apiId) }),
+      SourceArn: arnOf("execute-api", `\${Api}/${sourcePath}`, {
+        Api: ref(httpApiId(event.httpApiGatewayName)),
+      }),
     },
   });
 }

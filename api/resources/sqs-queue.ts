@@ -1,11 +1,37 @@
-import type { CompileContext } from "../compiler/context.js";
+import { z } from "@hono/zod-openapi";
 import { logicalId, NAME_LIMITS, resourcePhysicalName } from "../compiler/naming.js";
-import type { ResourceCompiler } from "../compiler/registry.js";
 import { allow, getAtt, ref } from "../compiler/template.js";
-import { envVarName, type SqsQueueResource } from "../config/index.js";
-import { compileSubscription } from "./event-bus/trigger.js";
+import { envVarName } from "../config/params.js";
+import { resourceSchema } from "../config/schema/common.js";
+import { eventsOf } from "../config/schema/events.js";
+import { strictObject } from "../config/schema/strict.js";
+import type { ResourceDefinition } from "./definition.js";
+import { busTrigger, busTriggerWith, checkBusTrigger, compileBusTrigger } from "./event-bus/trigger.js";
 
-export const queueId = (name: string) => logicalId(name, "AWS::SQS::Queue");
+/** A queue's bus triggers may name the message group of a FIFO queue. */
+const QueueBusTriggerSchema = busTriggerWith({ messageGroupId: z.string().max(100).optional() });
+
+const SqsQueueSchema = resourceSchema(
+  "sqs-queue",
+  strictObject({
+    fifoQueue: z.boolean().optional(),
+    contentBasedDeduplication: z.boolean().optional(),
+    delayMessagesSec: z.number().int().min(0).max(900).optional(),
+    maxMessageSizeBytes: z.number().int().min(1024).max(1048576).optional(),
+    messageRetentionPeriodSec: z.number().int().min(60).max(1209600).optional(),
+    longPollingWaitTimeSec: z.number().int().min(0).max(20).optional(),
+    visibilityTimeoutSec: z.number().int().min(0).max(43200).optional(),
+    redrivePolicy: strictObject({
+      targetSqsQueueName: z.string(),
+      maxReceiveCount: z.number().int().min(1).max(1000),
+    }).optional(),
+    events: eventsOf("sqs-queue", [busTrigger.type], [QueueBusTriggerSchema]).optional(),
+  }).optional(),
+);
+
+export type SqsQueueResource = z.infer<typeof SqsQueueSchema>;
+
+const queueId = (name: string) => logicalId(name, "AWS::SQS::Queue");
 
 const QUEUE_ACTIONS = [
   "sqs:ChangeMessageVisibility",
@@ -18,8 +44,47 @@ const QUEUE_ACTIONS = [
   "sqs:SendMessage",
 ];
 
-/** sqs-queue → AWS::SQS::Queue and its subscriptions; its policy is assembled once all rules exist. */
-export const sqsQueue: ResourceCompiler<SqsQueueResource> = {
+/**
+ * sqs-queue → AWS::SQS::Queue and its bus triggers; the dead-letter queue of other resources' bus
+ * triggers. Its policy (one AWS::SQS::QueuePolicy) is assembled once every rule that delivers to
+ * it exists.
+ */
+export const sqsQueue: ResourceDefinition<SqsQueueResource> = {
+  type: "sqs-queue",
+  schema: SqsQueueSchema,
+  triggers: [busTrigger],
+  offers: { deadLetterQueue: (name) => getAtt(queueId(name), "Arn") },
+  cloudformationTypes: ["AWS::SQS::Queue", "AWS::SQS::QueuePolicy", ...busTrigger.cloudformationTypes],
+
+  paramNames: () => ["arn", "name", "url"],
+
+  check(name, resource, checks) {
+    const base = ["resources", name, "properties"];
+    const props = resource.properties;
+    if (props?.redrivePolicy) {
+      checks.expectType(
+        [...base, "redrivePolicy", "targetSqsQueueName"],
+        props.redrivePolicy.targetSqsQueueName,
+        "sqs-queue",
+        "targetSqsQueueName",
+      );
+    }
+    props?.events?.forEach((event, i) => {
+      const path = [...base, "events", i, "properties"];
+      checkBusTrigger(event.properties, path, checks);
+      // A FIFO queue needs a message group per delivered event; a standard queue cannot take one.
+      const fifo = props.fifoQueue === true;
+      if (fifo && event.properties.messageGroupId === undefined) {
+        checks.report(path, "A FIFO queue target needs messageGroupId.");
+      } else if (!fifo && event.properties.messageGroupId !== undefined) {
+        checks.report(
+          [...path, "messageGroupId"],
+          "messageGroupId applies only to FIFO queues (fifoQueue: true).",
+        );
+      }
+    });
+  },
+
   compile(name, resource, ctx) {
     const props = resource.properties ?? {};
     const fifo = props.fifoQueue === true;
@@ -50,7 +115,7 @@ export const sqsQueue: ResourceCompiler<SqsQueueResource> = {
     });
     props.events?.forEach((event, i) => {
       const { messageGroupId, ...subscription } = event.properties;
-      compileSubscription(
+      compileBusTrigger(
         ctx,
         name,
         i,
@@ -63,6 +128,17 @@ export const sqsQueue: ResourceCompiler<SqsQueueResource> = {
           ...(messageGroupId ? { messageGroupId } : {}),
         },
       );
+    });
+  },
+
+  /** One AWS::SQS::QueuePolicy per queue that rules deliver to (as target or dead-letter queue). */
+  resourcePolicy(name, statements, ctx) {
+    ctx.add(name, logicalId(name, "AWS::SQS::QueuePolicy"), {
+      Type: "AWS::SQS::QueuePolicy",
+      Properties: {
+        Queues: [ref(queueId(name))],
+        PolicyDocument: { Version: "2012-10-17", Statement: statements },
+      },
     });
   },
 
@@ -82,16 +158,3 @@ const queueParams = (name: string) => ({
   name: getAtt(queueId(name), "QueueName"),
   url: ref(queueId(name)),
 });
-
-/** One AWS::SQS::QueuePolicy per queue that rules deliver to (as target or dead-letter queue). */
-export function queuePolicies(ctx: CompileContext): void {
-  for (const [queue, statements] of ctx.queuePolicyStatements) {
-    ctx.add(queue, logicalId(queue, "AWS::SQS::QueuePolicy"), {
-      Type: "AWS::SQS::QueuePolicy",
-      Properties: {
-        Queues: [ref(queueId(queue))],
-        PolicyDocument: { Version: "2012-10-17", Statement: statements },
-      },
-    });
-  }
-}

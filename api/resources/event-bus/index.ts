@@ -1,14 +1,49 @@
-import { logicalId, NAME_LIMITS, resourcePhysicalName } from "../../compiler/naming.js";
-import type { ResourceCompiler } from "../../compiler/registry.js";
+import { z } from "@hono/zod-openapi";
+import { NAME_LIMITS, resourcePhysicalName } from "../../compiler/naming.js";
 import { allow, getAtt } from "../../compiler/template.js";
-import type { EventBusResource } from "../../config/index.js";
-import { envVarName } from "../../config/index.js";
+import { envVarName } from "../../config/params.js";
+import { resourceSchema } from "../../config/schema/common.js";
+import { strictObject } from "../../config/schema/strict.js";
+import type { ResourceDefinition } from "../definition.js";
+import { archiveId, busId } from "./names.js";
+import { checkRulesPerBus } from "./rule-quota.js";
+import { busTrigger } from "./trigger.js";
 
-const busId = (name: string) => logicalId(name, "AWS::Events::EventBus");
-const archiveId = (name: string) => logicalId(name, "AWS::Events::Archive");
+const EventBusSchema = resourceSchema(
+  "event-bus",
+  strictObject({
+    eventSourceName: z
+      .string()
+      .regex(
+        /^aws\.partner(\/[.\-_A-Za-z0-9]+){2,}$/,
+        "A partner event source name looks like aws.partner/<domain>/<id>/<name>.",
+      )
+      .optional(),
+    archivation: strictObject({
+      enabled: z.boolean(),
+      retentionDays: z.number().int().min(1).optional(),
+    }).optional(),
+  }).optional(),
+);
 
-/** event-bus → AWS::Events::EventBus (+ AWS::Events::Archive when archivation is enabled). */
-export const eventBus: ResourceCompiler<EventBusResource> = {
+export type EventBusResource = z.infer<typeof EventBusSchema>;
+
+/**
+ * event-bus → AWS::Events::EventBus (+ AWS::Events::Archive when archivation is enabled). It is the
+ * source of the event-bus trigger (./trigger.ts): each trigger on it is one rule, within
+ * EventBridge's rules per bus (./rule-quota.ts).
+ */
+export const eventBus: ResourceDefinition<EventBusResource> = {
+  type: "event-bus",
+  schema: EventBusSchema,
+  triggers: [],
+  trigger: busTrigger,
+  cloudformationTypes: ["AWS::Events::EventBus", "AWS::Events::Archive"],
+
+  paramNames: (resource) => (resource.properties?.archivation?.enabled ? ["arn", "archiveArn"] : ["arn"]),
+
+  checkConfig: checkRulesPerBus,
+
   compile(name, resource, ctx) {
     const props = resource.properties ?? {};
     ctx.add(name, busId(name), {

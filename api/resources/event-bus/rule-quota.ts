@@ -1,6 +1,6 @@
+import type { ConfigChecks } from "../../config/checks.js";
 import type { ConfigPath } from "../../config/problem.js";
-import type { PathProblem } from "../../config/references.js";
-import type { Config } from "../../config/schema/root.js";
+import type { ConfigBase } from "../../config/schema/root.js";
 import { MAX_RULES_PER_BUS } from "../../local/eventbridge/quotas.js";
 
 /**
@@ -9,7 +9,7 @@ import { MAX_RULES_PER_BUS } from "../../local/eventbridge/quotas.js";
  * so its count is exact here; the default bus and buses named by ARN are shared with other stacks,
  * so their count is only known when deploying.
  */
-export function checkRulesPerBus(config: Config): PathProblem[] {
+export function checkRulesPerBus(config: ConfigBase, checks: ConfigChecks): void {
   const triggersByBus = new Map<string, ConfigPath[]>();
   for (const [name, resource] of Object.entries(config.resources)) {
     const events = (resource.properties as { events?: { type: string; properties: unknown }[] } | undefined)
@@ -22,14 +22,12 @@ export function checkRulesPerBus(config: Config): PathProblem[] {
       triggersByBus.set(bus, [...(triggersByBus.get(bus) ?? []), path]);
     });
   }
-  const problems: PathProblem[] = [];
   for (const [bus, triggers] of triggersByBus) {
     if (triggers.length <= MAX_RULES_PER_BUS) continue;
-    problems.push({
+    checks.report(
       // The first trigger over the quota: the one whose rule EventBridge would refuse.
-      path: triggers[MAX_RULES_PER_BUS]!,
-      message: `Event bus "${bus}" would have ${triggers.length} rules (one per event-bus trigger); EventBridge allows at most ${MAX_RULES_PER_BUS} rules per event bus. Split the subscribers across several buses.`,
-    });
+      triggers[MAX_RULES_PER_BUS]!,
+      `Event bus "${bus}" would have ${triggers.length} rules (one per event-bus trigger); EventBridge allows at most ${MAX_RULES_PER_BUS} rules per event bus. Split the subscribers across several buses.`,
+    );
   }
-  return problems;
 }

@@ -1,13 +1,15 @@
 import { environmentMap, type WorkloadAccess, workloadAccess } from "../../compiler/connect-to.js";
 import type { CompileContext } from "../../compiler/context.js";
-import { eventLogicalId, logicalId, pascalCase, physicalName } from "../../compiler/naming.js";
+import { logicalId, pascalCase, physicalName } from "../../compiler/naming.js";
 import { platformSecurityGroups, platformSubnets, platformVpc } from "../../compiler/network.js";
-import type { ResourceCompiler } from "../../compiler/registry.js";
-import { allow, getAtt, join, ref, sub } from "../../compiler/template.js";
-import type { MultiContainerWorkloadResource } from "../../config/index.js";
-import { httpApiId } from "../http-api-gateway.js";
+import { allow, getAtt, ref, sub } from "../../compiler/template.js";
+import type { ResourceDefinition } from "../definition.js";
+import { checkRoute, compileRoute, routeTrigger } from "../http-api-gateway.js";
 import { containerExecutionRole, workloadRole } from "../workload-role.js";
 import { fargateCpuUnits } from "./fargate.js";
+import { type MultiContainerWorkloadResource, MultiContainerWorkloadSchema } from "./schema.js";
+
+export type { MultiContainerWorkloadResource } from "./schema.js";
 
 type Props = MultiContainerWorkloadResource["properties"];
 type Container = Props["containers"][number];
@@ -43,7 +45,38 @@ export const containerArtifact = (workload: string, container: string) => `${wor
  * Cloud Map service the tasks register in. Workloads never subscribe to buses (Stacktape v3 neither);
  * they publish through connectTo.
  */
-export const multiContainerWorkload: ResourceCompiler<MultiContainerWorkloadResource> = {
+export const multiContainerWorkload: ResourceDefinition<MultiContainerWorkloadResource> = {
+  type: "multi-container-workload",
+  schema: MultiContainerWorkloadSchema,
+  networkUser: "workload",
+  // Its containers take routes (each container's `events`), not the resource itself.
+  triggers: [],
+  cloudformationTypes: [
+    "AWS::Logs::LogGroup",
+    "AWS::IAM::Role",
+    "AWS::ECS::Cluster",
+    "AWS::ECS::TaskDefinition",
+    "AWS::ECS::Service",
+    "AWS::ApiGatewayV2::VpcLink",
+    "AWS::ServiceDiscovery::PrivateDnsNamespace",
+    "AWS::ServiceDiscovery::Service",
+    "AWS::ApplicationAutoScaling::ScalableTarget",
+    "AWS::ApplicationAutoScaling::ScalingPolicy",
+    ...routeTrigger.cloudformationTypes,
+  ],
+
+  paramNames: () => [],
+
+  check(name, resource, checks) {
+    const base = ["resources", name, "properties"];
+    resource.properties.containers.forEach((container, c) => {
+      container.events?.forEach((event, i) => {
+        if (event.type !== routeTrigger.type) return;
+        checkRoute(event.properties, [...base, "containers", c, "events", i, "properties"], checks);
+      });
+    });
+  },
+
   compile(name, resource, ctx) {
     const path = ["resources", name, "properties"];
     const props = resource.properties;
@@ -252,7 +285,7 @@ function httpTarget(
   let target: HttpTarget | undefined;
   props.containers.forEach((c, i) => {
     c.events?.forEach((event, j) => {
-      if (event.type !== "http-api-gateway") return;
+      if (event.type !== routeTrigger.type) return;
       const eventPath = [...path, "containers", i, "events", j, "properties"];
       const here = { container: c.name, port: event.properties.containerPort };
       if (!target) target = here;
@@ -299,30 +332,15 @@ function httpApiIntegration(ctx: CompileContext, name: string, props: Props, tar
   for (const container of props.containers) {
     for (const event of container.events ?? []) {
       const i = index++;
-      if (event.type !== "http-api-gateway") continue;
-      const { httpApiGatewayName, method, path } = event.properties;
-      const apiId = httpApiId(httpApiGatewayName);
-      const integrationId = eventLogicalId(name, i, "AWS::ApiGatewayV2::Integration");
-      ctx.add(name, integrationId, {
-        Type: "AWS::ApiGatewayV2::Integration",
-        Properties: {
-          ApiId: ref(apiId),
-          IntegrationType: "HTTP_PROXY",
-          ConnectionType: "VPC_LINK",
-          ConnectionId: ref(id.vpcLink),
-          IntegrationMethod: method === "*" ? "ANY" : method,
-          IntegrationUri: getAtt(id.discovery, "Arn"),
-          // Private integrations take only payload format 1.0.
-          PayloadFormatVersion: "1.0",
-        },
-      });
-      ctx.add(name, eventLogicalId(name, i, "AWS::ApiGatewayV2::Route"), {
-        Type: "AWS::ApiGatewayV2::Route",
-        Properties: {
-          ApiId: ref(apiId),
-          RouteKey: path === "$default" ? "$default" : `${method === "*" ? "ANY" : method} ${path}`,
-          Target: join("/", ["integrations", ref(integrationId)]),
-        },
+      if (event.type !== routeTrigger.type) continue;
+      compileRoute(ctx, name, i, event.properties, {
+        IntegrationType: "HTTP_PROXY",
+        ConnectionType: "VPC_LINK",
+        ConnectionId: ref(id.vpcLink),
+        IntegrationMethod: event.properties.method === "*" ? "ANY" : event.properties.method,
+        IntegrationUri: getAtt(id.discovery, "Arn"),
+        // Private integrations take only payload format 1.0.
+        PayloadFormatVersion: "1.0",
       });
     }
   }
