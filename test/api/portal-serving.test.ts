@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { gzipSync, gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../api/app.js";
 import { createLogger } from "../../api/http/logger.js";
@@ -44,7 +44,9 @@ describe("serving the portal", () => {
   });
 
   it("sends the build's gzip to browsers that accept it, and caches hashed assets for a year", async () => {
-    const res = await appOn(dir).request("/assets/index-abc.js", { headers: { "accept-encoding": "gzip, br" } });
+    const res = await appOn(dir).request("/assets/index-abc.js", {
+      headers: { "accept-encoding": "gzip, br" },
+    });
     expect(res.headers.get("content-encoding")).toBe("gzip");
     expect(res.headers.get("vary")).toBe("Accept-Encoding");
     expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
