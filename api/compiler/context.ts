@@ -1,6 +1,7 @@
 import type { Offers } from "../config/checks.js";
 import { type ConfigPath, type ConfigProblem, formatPath } from "../config/problem.js";
 import type { ConfigBase, ResourceBase } from "../config/schema/root.js";
+import { dict, own } from "../prototype-safe.js";
 import { NAME_LIMITS, physicalName, stackName } from "./naming.js";
 import { type CfnParameter, type CfnResource, type IamStatement, type Intrinsic, sub } from "./template.js";
 
@@ -54,7 +55,7 @@ export interface ResourceCompiler<R extends ResourceBase = ResourceBase> {
 /** Mutable state of one compilation; resource modules add to it, index.ts assembles the template. */
 export class CompileContext {
   readonly stack: string;
-  readonly resources: Record<string, CfnResource> = {};
+  readonly resources = dict<CfnResource>();
   /** Which config resource owns each logical ID (overrides may only touch their own children). */
   readonly owners = new Map<string, string>();
   readonly parameters: (TemplateParameter & { definition: CfnParameter })[] = [];
@@ -105,20 +106,20 @@ export class CompileContext {
 
   /** The referenceable params of a config resource ({} when there is none by that name). */
   params(name: string): Record<string, unknown> {
-    const resource = this.config.resources[name];
+    const resource = own(this.config.resources, name);
     return resource ? this.compilerOf(resource).params(name, resource) : {};
   }
 
   /** What connecting to a config resource grants (undefined when its type grants nothing). */
   connect(name: string): ConnectGrant | undefined {
-    const resource = this.config.resources[name];
+    const resource = own(this.config.resources, name);
     return resource ? this.compilerOf(resource).connect?.(name, resource, this) : undefined;
   }
 
   /** The ARN of a config resource as a dead-letter queue (checked at load time: its type offers one). */
   deadLetterQueueArn(name: string): unknown {
-    const resource = this.resource(name);
-    return this.compilerOf(resource).offers?.deadLetterQueue?.(name);
+    const resource = own(this.config.resources, name);
+    return resource ? this.compilerOf(resource).offers?.deadLetterQueue?.(name) : undefined;
   }
 
   /** Compiles every config resource, then the resource policies their triggers asked for. */

@@ -1,3 +1,4 @@
+import { dict, hasOwn, ownTree } from "../prototype-safe.js";
 import {
   type Config,
   definitionOf,
@@ -8,6 +9,7 @@ import {
 } from "../resources/index.js";
 import { resolveLoadDirectives } from "./directives/load.js";
 import { problemAt, zodProblems } from "./issues.js";
+import { overridePathProblem } from "./override-paths.js";
 import type { ConfigProblem } from "./problem.js";
 import { checkReferences } from "./references.js";
 import { RootSchema } from "./schema/root.js";
@@ -61,7 +63,7 @@ export function loadConfig(
     raw = parsed.value;
     locate = parsed.locate;
   } else {
-    raw = input;
+    raw = ownTree(input);
     format = options.format ?? "json";
     try {
       source = JSON.stringify(input, null, 2) ?? "";
@@ -87,7 +89,7 @@ export function loadConfig(
 
   const root = RootSchema.safeParse(resolved);
   if (!root.success) errors.push(...zodProblems(root.error.issues, [], locate));
-  if ("serviceName" in resolved) {
+  if (hasOwn(resolved, "serviceName")) {
     warnings.push(
       problemAt(
         locate,
@@ -98,7 +100,7 @@ export function loadConfig(
     );
   }
 
-  const resources: Record<string, Resource> = {};
+  const resources = dict<Resource>();
   const rawResources = resolved.resources;
   if (rawResources && typeof rawResources === "object" && !Array.isArray(rawResources)) {
     const seen = new Map<string, string>();
@@ -139,6 +141,13 @@ export function loadConfig(
         errors.push(problemAt(locate, typeof type === "string" ? [...path, "type"] : path, message));
         continue;
       }
+      // On the raw value: the schema drops a "__proto__" key without a word.
+      for (const [childId, changes] of entriesOf((value as { overrides?: unknown }).overrides)) {
+        for (const [dotted] of entriesOf(changes)) {
+          const refused = overridePathProblem(dotted);
+          if (refused) errors.push(problemAt(locate, [...path, "overrides", childId, dotted], refused, true));
+        }
+      }
       const result = definition.schema.safeParse(value);
       if (result.success) resources[name] = result.data as Resource;
       else errors.push(...zodProblems(result.error.issues, path, locate));
@@ -147,7 +156,8 @@ export function loadConfig(
 
   if (errors.length > 0) return { ok: false, errors: sortByPosition(errors) };
 
-  const config = { ...(root.data as Omit<Config, "resources">), resources } as Config;
+  // zod's output is plain objects again: every lookup below and in the compiler is by user keys.
+  const config = ownTree({ ...(root.data as Omit<Config, "resources">), resources }) as Config;
   delete (config as { serviceName?: string }).serviceName;
   const referenceErrors = checkReferences(config, directives.uses, definitionOf, RESOURCE_DEFINITIONS).map(
     (p) => problemAt(locate, p.path, p.message),
@@ -155,6 +165,9 @@ export function loadConfig(
   if (referenceErrors.length > 0) return { ok: false, errors: sortByPosition(referenceErrors) };
   return { ok: true, config, warnings, source, format };
 }
+
+const entriesOf = (value: unknown): [string, unknown][] =>
+  value !== null && typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : [];
 
 const sortByPosition = (errors: ConfigProblem[]) =>
   [...errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));

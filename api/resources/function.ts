@@ -20,6 +20,7 @@ import {
 } from "../config/schema/common.js";
 import { eventsOf } from "../config/schema/events.js";
 import { strictObject } from "../config/schema/strict.js";
+import { own } from "../prototype-safe.js";
 import type { ResourceDefinition } from "./definition.js";
 import { busTrigger, checkBusTrigger, compileBusTrigger } from "./event-bus/trigger.js";
 import { checkRoute, compileRoute, httpApiId, type Route, routeTrigger } from "./http-api-gateway.js";
@@ -170,7 +171,7 @@ function code(
   const entry = String(props.packaging.properties?.entryfilePath ?? "");
   const extension = entry.split(".").pop() ?? "";
   return {
-    Runtime: props.runtime ?? RUNTIME_BY_EXTENSION[extension] ?? "nodejs22.x",
+    Runtime: props.runtime ?? own(RUNTIME_BY_EXTENSION, extension) ?? "nodejs22.x",
     Handler: props.handler ?? "index.handler",
     Code: {
       S3Bucket: ctx.parameter(`${base}CodeBucket`, "code-bucket", name, {

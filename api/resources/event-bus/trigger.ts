@@ -6,7 +6,7 @@ import { allow, getAtt, policyDocument, stringifyForCfn, trustPolicy } from "../
 import type { ConfigChecks } from "../../config/checks.js";
 import type { ConfigPath } from "../../config/problem.js";
 import { strictObject } from "../../config/schema/strict.js";
-import { validateEventPattern } from "../../local/pattern/index.js";
+import { validateEventPattern } from "../../eventbridge/pattern/index.js";
 import type { Trigger } from "../definition.js";
 import { busId } from "./names.js";
 
