@@ -13,6 +13,7 @@ import {
   resolveBus,
   startBusReplay,
 } from "../buses/index.js";
+import { physicalRuleName } from "../buses/rule-names.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
@@ -169,7 +170,14 @@ const DeliveriesQuerySchema = PageQuerySchema.extend({
     .string()
     .max(64)
     .optional()
-    .openapi({ param: { name: "rule", in: "query" }, description: "Only this rule's deliveries." }),
+    .openapi({
+      param: { name: "rule", in: "query" },
+      description:
+        "Only this rule's deliveries: named as in the config, `myConsumer` (the resource's only event-bus " +
+        "trigger on this bus) or `myConsumer.1` (its `events[1]`), or by its physical name (as the rules " +
+        "route lists it). A config name with no rule on this bus answers 404.",
+      example: "myConsumerBatchJob",
+    }),
 });
 
 const BASE = "/v1/projects/{project}/stages/{stage}/buses/{bus}";
@@ -375,11 +383,22 @@ export function busRoutes(app: App, deps: AppDeps): void {
   });
 
   app.openapi(deliveriesRoute, async (c) => {
-    const bus = await busOf(c, c.req.valid("param"), "viewer");
+    const params = c.req.valid("param");
+    await requireProject(c, deps, params.project, "viewer");
+    const stage = await stages.get(params.project, params.stage);
+    const bus = resolveBus(stage, params);
     const query = c.req.valid("query");
+    const rule =
+      query.rule &&
+      (await physicalRuleName(
+        query.rule,
+        stage?.appliedTemplate,
+        async () => (await listBusRules(ops(), bus)).map((r) => r.name),
+        params,
+      ));
     const page = await listBusDeliveries(ops(), bus, {
       limit: query.limit,
-      ...(query.rule ? { rule: query.rule } : {}),
+      ...(rule ? { rule } : {}),
       ...(query.cursor ? { cursor: query.cursor } : {}),
     });
     return c.json(page, 200);
