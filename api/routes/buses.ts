@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireProject } from "../auth/index.js";
 import type { Role } from "../auth/roles.js";
+import { detailTypeOf, withEnvelopeDetailTypeText } from "../buses/event-shape.js";
 import {
   type BusLocation,
   cancelBusReplay,
@@ -44,15 +45,45 @@ const ReplayParamsSchema = BusParamsSchema.extend({
 
 const dateTime = () => z.iso.datetime({ offset: true }).openapi({ format: "date-time" });
 
+/**
+ * An event's detail type, written as EventBridge writes events (`detail-type`, the one shape of
+ * publish, match, test-pattern and delivered events) or as PutEvents does (`detailType`): one of them.
+ */
+const detailTypeMembers = {
+  "detail-type": z.string().optional().openapi({
+    description: "The event's detail type, as EventBridge writes it in events. This or `detailType`.",
+    example: "budget",
+  }),
+  detailType: z
+    .string()
+    .optional()
+    .openapi({ description: "Accepted instead of `detail-type` (PutEvents' `DetailType`)." }),
+};
+const ONE_DETAIL_TYPE = { oneOf: [{ required: ["detail-type"] }, { required: ["detailType"] }] };
+
+function oneDetailType(value: { "detail-type"?: unknown; detailType?: unknown }, ctx: z.RefinementCtx): void {
+  const written = ["detail-type", "detailType"].filter((k) => value[k as keyof typeof value] !== undefined);
+  if (written.length === 1) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["detail-type"],
+    message:
+      written.length === 0
+        ? "Required: the event's detail-type (or detailType)."
+        : "Give detail-type or detailType, not both.",
+  });
+}
+
 const PublishEntrySchema = z
   .object({
     source: z.string().openapi({ example: "my.publisher" }),
-    detailType: z.string().openapi({ example: "budget" }),
+    ...detailTypeMembers,
     detail: z.record(z.string(), z.unknown()).openapi({ example: { EventName: "BUDGET_ANALYSIS" } }),
     resources: z.array(z.string()).optional(),
     time: dateTime().optional().openapi({ description: "Defaults to when the event is received." }),
   })
-  .openapi("PublishEntry");
+  .superRefine(oneDetailType)
+  .openapi("PublishEntry", ONE_DETAIL_TYPE);
 
 const PublishRequestSchema = z
   .object({ entries: z.array(PublishEntrySchema).min(1).max(10) })
@@ -111,9 +142,11 @@ const BusRuleListSchema = z.object({ rules: z.array(BusRuleSchema) }).openapi("B
 const MatchRequestSchema = z
   .object({
     event: z
-      .object({ source: z.string(), "detail-type": z.string() })
+      .object({ source: z.string(), ...detailTypeMembers })
       .catchall(z.unknown())
+      .superRefine(oneDetailType)
       .openapi({
+        ...ONE_DETAIL_TYPE,
         description:
           "The event; envelope fields it lacks (id, time, account, region, resources) get neutral values.",
         example: {
@@ -324,8 +357,9 @@ export function busRoutes(app: App, deps: AppDeps): void {
     const result = await publishEvents(
       ops(),
       bus,
-      entries.map(({ time, detail: _parsed, ...entry }, i) => ({
+      entries.map(({ time, detail: _parsed, "detail-type": _type, detailType: _alias, ...entry }, i) => ({
         ...entry,
+        detailType: String(detailTypeOf(entries[i]!)),
         detail: details[i]!,
         ...(time ? { time: new Date(time) } : {}),
       })),
@@ -343,7 +377,8 @@ export function busRoutes(app: App, deps: AppDeps): void {
     // The schema validated JSON.parse's reading, which rounds big numbers: the event is matched as
     // the caller's own text instead, as publish does with each detail.
     const { eventText } = await import("../buses/detail-text.js");
-    return c.json({ rules: await matchEvent(ops(), bus, eventText(await c.req.text())) }, 200);
+    const text = withEnvelopeDetailTypeText(eventText(await c.req.text()));
+    return c.json({ rules: await matchEvent(ops(), bus, text) }, 200);
   });
 
   app.openapi(startReplayRoute, async (c) => {
