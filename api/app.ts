@@ -24,6 +24,8 @@ export interface AppOptions {
    * node_modules (npm start, tests); the Lambda reads its copy in the bundle folder.
    */
   referenceRenderer?: ReferenceRenderer;
+  /** The portal's build folder (portal/dist): served at `/` when given (api/http/portal.ts). */
+  portalDir?: string;
 }
 
 /**
@@ -76,9 +78,23 @@ export function createApp(deps: AppDeps | DeferredDeps, options: AppOptions = {}
       (async () => (await import("./http/reference-renderer.js")).rendererFromPackage()),
   });
 
+  if (options.portalDir) {
+    const dir = options.portalDir;
+    // Loaded by the first portal request: API-only cold starts never read the build folder.
+    const portal = lazy(async () => (await import("./http/portal.js")).portalHandler(dir));
+    for (const pattern of ["/", "/assets/*", "/favicon.svg"]) {
+      app.get(pattern, async (c, next) => {
+        const res = await (await portal())(c);
+        if (res) return res;
+        await next();
+      });
+    }
+  }
+
   app.notFound((c) => {
     const allow = allowedMethods(app, c.req.path);
-    if (allow.length > 0) {
+    // A route of this method that passed the request on (a portal file that does not exist) is a 404.
+    if (allow.length > 0 && !allow.includes(c.req.method === "HEAD" ? "GET" : c.req.method)) {
       return problemResponse(
         c,
         problems.methodNotAllowed(`${c.req.method} is not supported on ${c.req.path}.`, allow),

@@ -5,7 +5,7 @@
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApp } from "../app.js";
 import { ensureBootstrapAdminKey } from "../auth/bootstrap.js";
@@ -47,6 +47,9 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
   }
   return err;
 }
+
+/** The portal's build, which `npm start` brings up to date before this runs (portal/build.ts). */
+const PORTAL_DIR = fileURLToPath(new URL("../../portal/dist", import.meta.url));
 
 export interface LocalOptions {
   port?: number;
@@ -113,7 +116,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
       await writeFile(adminKeyFile, `${generatedAdminKey}\n`, { mode: 0o600 });
       await chmod(adminKeyFile, 0o600); // a file left from an earlier data folder keeps its mode otherwise
     }
-    const app = createApp(deps);
+    const app = createApp(deps, { portalDir: PORTAL_DIR });
 
     const port = options.port ?? Number(process.env.PORT ?? 3000);
     const host = options.host ?? process.env.HOST ?? "127.0.0.1";
@@ -125,6 +128,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const address = server.address() as AddressInfo;
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
     print(`Switchyard listening on ${url}`);
+    print(`Portal: ${url}/`);
     print(`API reference: ${url}/docs  (OpenAPI document: ${url}/openapi.json)`);
     print(`Data folder: ${dataDir}`);
     if (generatedAdminKey) {

@@ -36,8 +36,14 @@ export interface ProjectRepository {
   /** Names are unique across the control plane; throws ProjectExistsError when taken. */
   create(project: Project): Promise<Project>;
   get(name: string): Promise<Project | undefined>;
-  /** A team's projects by name, or every project when `team` is undefined (platform admins). */
-  list(team: string | undefined, options: { limit: number; cursor?: string }): Promise<Page<Project>>;
+  /**
+   * A team's projects by name, or every project when `team` is undefined (platform admins); with
+   * `prefix`, only names starting with it (a key condition, so pages stay full and reads O(page)).
+   */
+  list(
+    team: string | undefined,
+    options: { limit: number; cursor?: string; prefix?: string },
+  ): Promise<Page<Project>>;
   /** Raises latestVersion to `version` unless it is already at or above it. */
   recordLatestVersion(name: string, version: number): Promise<void>;
   /** Deletes the project and everything in its partition, unless a stage is deployed. */
@@ -86,7 +92,7 @@ export function projectRepository(table: Table): ProjectRepository {
       return out.Item && !out.Item.deleting ? toProject(out.Item) : undefined;
     },
 
-    async list(team, { limit, cursor }) {
+    async list(team, { limit, cursor, prefix }) {
       const [index, pk, skAttr, pkAttr] =
         team === undefined
           ? (["GSI2", keys.allProjectsIndex, "GSI2SK", "GSI2PK"] as const)
@@ -96,8 +102,10 @@ export function projectRepository(table: Table): ProjectRepository {
         new QueryCommand({
           TableName,
           IndexName: index,
-          KeyConditionExpression: `${pkAttr} = :pk`,
-          ExpressionAttributeValues: { ":pk": pk },
+          KeyConditionExpression: prefix
+            ? `${pkAttr} = :pk AND begins_with(${skAttr}, :prefix)`
+            : `${pkAttr} = :pk`,
+          ExpressionAttributeValues: { ":pk": pk, ...(prefix ? { ":prefix": prefix } : {}) },
           Limit: limit,
           ...(after ? { ExclusiveStartKey: { ...keys.project(after), [pkAttr]: pk, [skAttr]: after } } : {}),
         }),
