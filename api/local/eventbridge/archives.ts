@@ -7,15 +7,15 @@ import type {
   UpdateArchiveCommandInput,
   UpdateArchiveCommandOutput,
 } from "@aws-sdk/client-eventbridge";
-import { archiveArn, busNameOf, resourceNameOf } from "./arns.js";
-import { type EngineContext, iso } from "./context.js";
+import { archiveArn, busNameOf, resourceNameOf } from "../../eventbridge/arns.js";
 import {
   archiveNotFound,
   busNotFound,
   constraintViolation,
   LocalEventBridgeError,
   validation,
-} from "./errors.js";
+} from "../../eventbridge/errors.js";
+import { type EngineContext, iso } from "./context.js";
 import { compilePattern } from "./patterns.js";
 import type { ArchiveRecord } from "./records.js";
 

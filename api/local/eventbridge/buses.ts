@@ -5,9 +5,14 @@ import type {
   DescribeEventBusCommandInput,
   DescribeEventBusCommandOutput,
 } from "@aws-sdk/client-eventbridge";
-import { busArn, busNameOf, DEFAULT_BUS } from "./arns.js";
+import { busArn, busNameOf, DEFAULT_BUS } from "../../eventbridge/arns.js";
+import {
+  busNotFound,
+  constraintViolation,
+  LocalEventBridgeError,
+  validation,
+} from "../../eventbridge/errors.js";
 import { type EngineContext, iso } from "./context.js";
-import { busNotFound, constraintViolation, LocalEventBridgeError, validation } from "./errors.js";
 
 type Out<T> = Omit<T, "$metadata">;
 

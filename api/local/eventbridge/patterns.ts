@@ -1,5 +1,5 @@
+import { LocalEventBridgeError } from "../../eventbridge/errors.js";
 import { type CompiledPattern, validateEventPattern } from "../../eventbridge/pattern/index.js";
-import { LocalEventBridgeError } from "./errors.js";
 
 /** Validates an EventPattern text as EventBridge does; throws InvalidEventPatternException. */
 export function compilePattern(text: string): CompiledPattern {

@@ -6,9 +6,8 @@ import type {
   StartReplayCommandInput,
   StartReplayCommandOutput,
 } from "@aws-sdk/client-eventbridge";
-import { busNameOf, replayArn, resourceNameOf, ruleOfArn } from "./arns.js";
-import { type EngineContext, iso } from "./context.js";
-import { envelopeTime } from "./envelope.js";
+import { busNameOf, replayArn, resourceNameOf, ruleOfArn } from "../../eventbridge/arns.js";
+import { envelopeTime } from "../../eventbridge/envelope.js";
 import {
   busNotFound,
   constraintViolation,
@@ -16,7 +15,8 @@ import {
   limitExceeded,
   replayNotFound,
   validation,
-} from "./errors.js";
+} from "../../eventbridge/errors.js";
+import { type EngineContext, iso } from "./context.js";
 import { routeEvent } from "./publish.js";
 import type { ReplayRecord, ReplayState } from "./records.js";
 

@@ -1,8 +1,8 @@
 import type { Target } from "@aws-sdk/client-eventbridge";
 import { describe, expect, it } from "vitest";
-import { envelopeText } from "../../../api/local/eventbridge/envelope.js";
-import { LocalEventBridgeError } from "../../../api/local/eventbridge/errors.js";
-import { checkTargetInput, targetInput } from "../../../api/local/eventbridge/input.js";
+import { envelopeText } from "../../../api/eventbridge/envelope.js";
+import { LocalEventBridgeError } from "../../../api/eventbridge/errors.js";
+import { checkTargetInput, targetInput } from "../../../api/eventbridge/input.js";
 
 // Facts recorded against AWS (conformance/eventbridge-patterns/test_events_inputs.snapshot.json).
 const detail = {
