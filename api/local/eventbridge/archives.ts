@@ -12,7 +12,7 @@ import {
   archiveNotFound,
   busNotFound,
   constraintViolation,
-  LocalEventBridgeError,
+  EventBridgeError,
   validation,
 } from "../../eventbridge/errors.js";
 import { type EngineContext, iso } from "./context.js";
@@ -79,7 +79,7 @@ export async function createArchive(
     sizeBytes: 0,
   };
   if (!(await ctx.store.createArchive(archive))) {
-    throw new LocalEventBridgeError("ResourceAlreadyExistsException", `Archive ${name} already exists.`);
+    throw new EventBridgeError("ResourceAlreadyExistsException", `Archive ${name} already exists.`);
   }
   ctx.buses.invalidate(bus);
   return { ArchiveArn: archive.arn, State: "ENABLED", CreationTime: now };

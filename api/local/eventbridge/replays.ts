@@ -11,7 +11,7 @@ import { envelopeTime } from "../../eventbridge/envelope.js";
 import {
   busNotFound,
   constraintViolation,
-  LocalEventBridgeError,
+  EventBridgeError,
   limitExceeded,
   replayNotFound,
   validation,
@@ -109,7 +109,7 @@ export class Replays {
       replayStartTime: iso(now),
     };
     if (!(await ctx.store.createReplay(replay))) {
-      throw new LocalEventBridgeError("ResourceAlreadyExistsException", `Replay ${name} already exists.`);
+      throw new EventBridgeError("ResourceAlreadyExistsException", `Replay ${name} already exists.`);
     }
     const run = this.schedule(() => this.run(replay)).finally(() => this.running.delete(name));
     this.running.set(name, run);
@@ -123,7 +123,7 @@ export class Replays {
   async cancel(input: CancelReplayCommandInput): Promise<Out<CancelReplayCommandOutput>> {
     const replay = await this.settled(input.ReplayName ?? "");
     const notCancellable = () =>
-      new LocalEventBridgeError(
+      new EventBridgeError(
         "IllegalStatusException",
         `Replay ${replay.name} is not in a valid state for this operation.`,
       );
