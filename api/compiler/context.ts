@@ -22,6 +22,11 @@ export interface TemplateParameter {
 export interface CompileTarget {
   project: string;
   stage: string;
+  /**
+   * The stack's name when the deployer chose it (a team's namespace: `<prefix><ns>--<project>--<stage>`);
+   * otherwise `<prefix><project>-<stage>`. Every physical name starts with it.
+   */
+  stackName?: string;
   region?: string;
   /**
    * Leads the stack name and every physical name in it (`sy-` in AWS, empty locally): the deploy
@@ -50,7 +55,7 @@ export class CompileContext {
     readonly config: Config,
     readonly target: CompileTarget,
   ) {
-    this.stack = stackName(target.project, target.stage, target.stackPrefix);
+    this.stack = target.stackName ?? stackName(target.project, target.stage, target.stackPrefix);
   }
 
   add(owner: string, logicalId: string, resource: CfnResource): string {

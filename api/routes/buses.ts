@@ -302,8 +302,8 @@ export function busRoutes(app: App, deps: AppDeps): void {
     params: { project: string; stage: string; bus: string },
     role: Role,
   ): Promise<BusLocation> {
-    await requireProject(c, deps, params.project, role);
-    return resolveBus(await stages.get(params.project, params.stage), params);
+    const { key } = await requireProject(c, deps, params.project, role);
+    return resolveBus(await stages.get(key, params.stage), params);
   }
 
   app.openapi(publishRoute, async (c) => {
