@@ -22,7 +22,7 @@ const StageSchema = z
   .object({
     project: z.string(),
     stage: z.string(),
-    stackName: z.string().openapi({ example: "orders-dev" }),
+    stackName: z.string().openapi({ example: "payments--orders--dev" }),
     stackId: z.string().optional(),
     status: z.enum(["DEPLOYING", "DEPLOYED", "FAILED", "DELETING", "DELETED"]),
     deployed: z.boolean().openapi({ description: "Whether the stack exists." }),
@@ -39,7 +39,7 @@ const StageSchema = z
     lastSucceededDeploymentId: z.string().optional(),
     outputs: z.record(z.string(), z.record(z.string(), z.string())).openapi({
       description: "Referenceable params per config resource.",
-      example: { myBus: { arn: "arn:aws:events:us-east-1:000000000000:event-bus/orders-dev-myBus" } },
+      example: { myBus: { arn: "arn:aws:events:us-east-1:000000000000:event-bus/payments--orders--dev-myBus" } },
     }),
     needsAction: z.string().optional().openapi({
       description:
