@@ -1,5 +1,5 @@
+import { testEventPattern } from "../eventbridge/pattern/index.js";
 import { ProblemError } from "../http/problem.js";
-import { testEventPattern } from "../local/pattern/index.js";
 
 /**
  * Whether a pattern matches an event, decided by the exact EventBridge matcher (pure, so the same

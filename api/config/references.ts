@@ -1,4 +1,4 @@
-import { validateEventPattern } from "../local/pattern/index.js";
+import { validateEventPattern } from "../eventbridge/pattern/index.js";
 import type { DirectiveUse } from "./directives/load.js";
 import { isCall } from "./directives/load.js";
 import { referenceableParamNames } from "./params.js";

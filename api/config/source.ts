@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { isMap, isPair, isScalar, isSeq, Lexer, LineCounter, type Node, parseDocument } from "yaml";
 import type { ConfigPath, ConfigProblem } from "./problem.js";
 
 /** Configs are small; anything larger is a mistake or an attack. */
@@ -96,20 +96,24 @@ function rangeStart(node: unknown): number | undefined {
 
 const firstLine = (message: string) => message.split("\n")[0]!.trim();
 
-/** The deepest nesting of `[` / `{` outside quoted strings (a cheap guard run before parsing). */
+/**
+ * The deepest nesting of flow collections (`[` / `{`), a guard run before parsing. The number of
+ * opening brackets bounds it and is cheap; only past the limit does YAML's own lexer decide which
+ * brackets open collections, so no quote can hide brackets from the guard (`'` in `it's` opens no
+ * string) and brackets inside quoted strings do not count.
+ */
 function flowNesting(text: string): number {
+  let opening = 0;
+  for (let i = 0; i < text.length && opening <= MAX_NESTING; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) opening++;
+  }
+  if (opening <= MAX_NESTING) return opening;
   let depth = 0;
   let max = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === "\\" && quote === '"') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === "[" || c === "{") max = Math.max(max, ++depth);
-    else if (c === "]" || c === "}") depth--;
-    else if (c === "\n") quote = undefined;
+  for (const token of new Lexer().lex(text)) {
+    if (token === "[" || token === "{") max = Math.max(max, ++depth);
+    else if (token === "]" || token === "}") depth--;
   }
   return max;
 }

@@ -5,7 +5,7 @@
 import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApp } from "../app.js";
 import { ensureBootstrapAdminKey } from "../auth/bootstrap.js";
@@ -22,6 +22,9 @@ import { createDynamoClients, localDynamoConfig } from "../store/client.js";
 import { startDynalite } from "../store/dynalite.js";
 import { createStore } from "../store/index.js";
 import { ensureTable } from "../store/table.js";
+
+/** The portal's build, which `npm start` brings up to date before this runs (portal/build.ts). */
+const PORTAL_DIR = fileURLToPath(new URL("../../portal/dist", import.meta.url));
 
 export interface LocalOptions {
   port?: number;
@@ -72,7 +75,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
   reconcileOnSettle(deployer, deps);
   // Without an admin key in the environment, the very first start generates one and prints it once.
   const generatedAdminKey = adminKey ? undefined : await ensureBootstrapAdminKey(deps.store, deps.now());
-  const app = createApp(deps);
+  const app = createApp(deps, { portalDir: PORTAL_DIR });
 
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const host = options.host ?? process.env.HOST ?? "127.0.0.1";
@@ -84,6 +87,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
   const address = server.address() as AddressInfo;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
   print(`Switchyard listening on ${url}`);
+  print(`Portal: ${url}/`);
   print(`API reference: ${url}/docs  (OpenAPI document: ${url}/openapi.json)`);
   print(`Data folder: ${dataDir}`);
   if (generatedAdminKey) {

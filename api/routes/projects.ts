@@ -42,6 +42,15 @@ const ListProjectsQuery = PageQuerySchema.extend({
     param: { name: "team", in: "query" },
     description: "Defaults to the key's team; platform admins without it see every project.",
   }),
+  prefix: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, "up to 40 of a-z, 0-9 and -")
+    .optional()
+    .openapi({
+      param: { name: "prefix", in: "query" },
+      description: "Only projects whose name starts with this (the portal's search).",
+      example: "ord",
+    }),
 });
 
 const etagHeader = {
@@ -69,7 +78,8 @@ const listProjectsRoute = createRoute({
   operationId: "projects.list",
   tags: ["Projects"],
   summary: "List projects",
-  description: "A team's projects by name, paged with an opaque cursor. Any role.",
+  description:
+    "A team's projects by name, paged with an opaque cursor; `prefix` keeps those whose name starts with it. Any role.",
   security: bearerSecurity,
   request: { query: ListProjectsQuery },
   responses: {
@@ -149,10 +159,10 @@ export function projectRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(listProjectsRoute, async (c) => {
     const caller = callerOf(c);
-    const { team: askedTeam, limit, cursor } = c.req.valid("query");
+    const { team: askedTeam, limit, cursor, prefix } = c.req.valid("query");
     const team = askedTeam ?? caller.team;
     if (team !== undefined) requireTeamRole(c, team, "viewer");
-    const page = await readPage(() => deps.store.projects.list(team, { limit, cursor }));
+    const page = await readPage(() => deps.store.projects.list(team, { limit, cursor, prefix }));
     return c.json({ ...page, items: page.items.map(publicProject) }, 200);
   });
 

@@ -55,8 +55,14 @@ export interface ProjectRepository {
   find(team: string, name: string): Promise<Project | undefined>;
   /** For platform admins, who belong to no team: every team's project of that name. */
   findEverywhere(name: string): Promise<Project[]>;
-  /** A team's projects by name, or every project when `team` is undefined (platform admins). */
-  list(team: string | undefined, options: { limit: number; cursor?: string }): Promise<Page<Project>>;
+  /**
+   * A team's projects by name, or every project when `team` is undefined (platform admins); with
+   * `prefix`, only names starting with it (a key condition, so pages stay full and reads O(page)).
+   */
+  list(
+    team: string | undefined,
+    options: { limit: number; cursor?: string; prefix?: string },
+  ): Promise<Page<Project>>;
   /** Raises latestVersion to `version` unless it is already at or above it. */
   recordLatestVersion(key: string, version: number): Promise<void>;
   /** Deletes the project and everything in its partition, unless a stage is deployed. */
@@ -127,7 +133,7 @@ export function projectRepository(table: Table): ProjectRepository {
       return (out.Items ?? []).filter((i) => !i.deleting).map((i) => toProject(i));
     },
 
-    async list(team, { limit, cursor }) {
+    async list(team, { limit, cursor, prefix }) {
       const [index, pk, skAttr, pkAttr] =
         team === undefined
           ? (["GSI2", keys.allProjectsIndex, "GSI2SK", "GSI2PK"] as const)
@@ -138,8 +144,10 @@ export function projectRepository(table: Table): ProjectRepository {
         new QueryCommand({
           TableName,
           IndexName: index,
-          KeyConditionExpression: `${pkAttr} = :pk`,
-          ExpressionAttributeValues: { ":pk": pk },
+          KeyConditionExpression: prefix
+            ? `${pkAttr} = :pk AND begins_with(${skAttr}, :prefix)`
+            : `${pkAttr} = :pk`,
+          ExpressionAttributeValues: { ":pk": pk, ...(prefix ? { ":prefix": prefix } : {}) },
           Limit: limit,
           ...(after
             ? {

@@ -108,6 +108,28 @@ describe("projects", () => {
     expect(denied.status).toBe(403);
   });
 
+  it("searches a team's projects by name prefix, in full pages, never another team's", async () => {
+    const { team: t, key } = await createTeamWithKey(server, "maintainer");
+    const names = [`${t}-orders-a`, `${t}-billing`, `${t}-orders-b`, `${t}-orders-c`, `${t}-ordersx`];
+    for (const name of names) expect((await createProject(key, { name })).status).toBe(201);
+    const other = await createTeamWithKey(server, "maintainer");
+    await createProject(other.key, { name: `${t}-orders-theirs` });
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = `prefix=${t}-orders-&limit=2${cursor ? `&cursor=${cursor}` : ""}`;
+      const page = await bodyOf(await server.fetch(`/v1/projects?${query}`, { headers: bearer(key) }));
+      if (page.nextCursor) expect(page.items).toHaveLength(2);
+      seen.push(...page.items.map((p: { name: string }) => p.name));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([`${t}-orders-a`, `${t}-orders-b`, `${t}-orders-c`]);
+
+    const bad = await server.fetch("/v1/projects?prefix=Not%20A%20Name", { headers: bearer(key) });
+    expect(bad.status).toBe(400);
+  });
+
   it("deletes a project with its configs (admin), and refuses while a stage is deployed", async () => {
     const admin = await createKey(server, team, "admin");
     const name = uniqueName();

@@ -9,7 +9,7 @@ import {
   matchesEventPattern,
   RuleIndex,
   validateEventPattern,
-} from "../../api/local/pattern/index.js";
+} from "../../api/eventbridge/pattern/index.js";
 import { type BenchRow, measure } from "./lib.js";
 
 const SOURCES = Array.from({ length: 50 }, (_, i) => `com.example.svc${i}`);

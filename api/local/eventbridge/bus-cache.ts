@@ -1,5 +1,5 @@
-import type { CompiledPattern } from "../pattern/index.js";
-import { RuleIndex } from "../pattern/index.js";
+import type { CompiledPattern } from "../../eventbridge/pattern/index.js";
+import { RuleIndex } from "../../eventbridge/pattern/index.js";
 import { type ArnScope, busArn, DEFAULT_BUS } from "./arns.js";
 import { compilePattern } from "./patterns.js";
 import type { ArchiveRecord, BusRecord, RuleRecord } from "./records.js";

@@ -20,9 +20,9 @@ import type {
   TestEventPatternCommandOutput,
   UpdateArchiveCommandInput,
 } from "@aws-sdk/client-eventbridge";
+import { matchesEventPattern } from "../../eventbridge/pattern/index.js";
 import type { Logger } from "../../http/logger.js";
 import type { Table } from "../../store/table.js";
-import { matchesEventPattern } from "../pattern/index.js";
 import { DEFAULT_LOCAL_REGION, type EventBridgeApi, LOCAL_ACCOUNT_ID } from "./api.js";
 import * as archives from "./archives.js";
 import { busNameOf } from "./arns.js";

@@ -1,6 +1,6 @@
 import type { Target } from "@aws-sdk/client-eventbridge";
-import { JsonTextTokenSource } from "../pattern/json-lexer.js";
-import type { TokenKind } from "../pattern/tokens.js";
+import { JsonTextTokenSource } from "../../eventbridge/pattern/json-lexer.js";
+import type { TokenKind } from "../../eventbridge/pattern/tokens.js";
 import { validation } from "./errors.js";
 import { JsonText } from "./json-path.js";
 

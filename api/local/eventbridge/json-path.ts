@@ -1,5 +1,5 @@
-import { JsonTextTokenSource, skipValue } from "../pattern/json-lexer.js";
-import type { TokenKind } from "../pattern/tokens.js";
+import { JsonTextTokenSource, skipValue } from "../../eventbridge/pattern/json-lexer.js";
+import type { TokenKind } from "../../eventbridge/pattern/tokens.js";
 import { compactJson } from "./envelope.js";
 
 /**

@@ -1,4 +1,4 @@
-import { type CompiledPattern, validateEventPattern } from "../pattern/index.js";
+import { type CompiledPattern, validateEventPattern } from "../../eventbridge/pattern/index.js";
 import { LocalEventBridgeError } from "./errors.js";
 
 /** Validates an EventPattern text as EventBridge does; throws InvalidEventPatternException. */

@@ -699,6 +699,10 @@ export type ProjectsListData = {
          * Defaults to the key's team; platform admins without it see every project.
          */
         team?: string;
+        /**
+         * Only projects whose name starts with this (the portal's search).
+         */
+        prefix?: string;
     };
     url: '/v1/projects';
 };

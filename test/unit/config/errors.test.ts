@@ -50,6 +50,16 @@ describe("config errors name the path, line and column", () => {
     expect(errorsOf(`resources: {}\nx: ${"[".repeat(5000)}${"]".repeat(5000)}\n`)).toEqual([
       { path: "(root)", message: "The config nests deeper than 64 levels." },
     ]);
+    // A quote inside a plain scalar opens no string: it cannot hide the brackets after it.
+    expect(errorsOf(`resources: {}\nx: [it's, ${"[".repeat(250_000)}\n`)).toEqual([
+      { path: "(root)", message: "The config nests deeper than 64 levels." },
+    ]);
+    // Brackets inside scalars nest nothing.
+    const brackets = "[{".repeat(100);
+    const scalars = loadConfig(`resources: {}\nx: "${brackets}"\ny: it's ${brackets}\n`);
+    expect(scalars.ok ? [] : scalars.errors.map((e) => e.message)).not.toContain(
+      "The config nests deeper than 64 levels.",
+    );
     let deep: unknown = 1;
     for (let i = 0; i < 70; i++) deep = { a: deep };
     const result = loadConfig({ resources: {}, variables: { deep } });

@@ -5,7 +5,7 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../../api/compiler/index.js";
 import { loadConfig } from "../../../api/config/index.js";
-import { matchesEventPattern, validateEventPattern } from "../../../api/local/pattern/index.js";
+import { matchesEventPattern, validateEventPattern } from "../../../api/eventbridge/pattern/index.js";
 import { TABLE_KEYS, tableDefinition } from "../../../api/store/table.js";
 import { LAMBDA_HANDLERS } from "../../../infra/lambda-bundle.js";
 import { MANAGED_RESOURCE_TYPES, MANAGED_TYPE_GROUPS } from "../../../infra/managed-types.js";

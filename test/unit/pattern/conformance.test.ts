@@ -11,7 +11,7 @@ import {
   matchesEventPattern,
   testEventPattern,
   validateEventPattern,
-} from "../../../api/local/pattern/index.js";
+} from "../../../api/eventbridge/pattern/index.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const folder = path.resolve(repoRoot, "../shared/conformance/eventbridge-patterns");

@@ -3,7 +3,7 @@ import {
   matchesEventPattern,
   testEventPattern,
   validateEventPattern,
-} from "../../../api/local/pattern/index.js";
+} from "../../../api/eventbridge/pattern/index.js";
 import { expectInvalid, expectMatch, type InvalidRow, type MatchRow } from "./support.js";
 
 describe("$or", () => {

@@ -8,7 +8,7 @@ import {
   matchesEventPattern,
   RuleIndex,
   validateEventPattern,
-} from "../../../api/local/pattern/index.js";
+} from "../../../api/eventbridge/pattern/index.js";
 
 /** mulberry32: a tiny deterministic PRNG. */
 function prng(seed: number): () => number {

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { matchesEventPattern, validateEventPattern } from "../../../api/local/pattern/index.js";
+import { matchesEventPattern, validateEventPattern } from "../../../api/eventbridge/pattern/index.js";
 
 /** A row of a matching table: the pattern, the event, and whether EventBridge matches them. */
 export type MatchRow = [label: string, pattern: string, event: string, matches: boolean];

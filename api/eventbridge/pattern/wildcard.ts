@@ -90,8 +90,19 @@ export function wildcardComplexity(patterns: readonly Wildcard[], cap: number): 
   // A state is (chain, k, loop?) packed into one number; a set of them is a sorted array.
   const STRIDE = 4096;
   const id = (chain: number, k: number, loop: boolean) => (chain * STRIDE + k) * 2 + (loop ? 1 : 0);
-  const alphabet = new Set<string>(["\u0000"]);
-  for (const c of chains) for (const ch of c.chars) alphabet.add(ch);
+  /** Any character no state expects next (no chain holds "", a chain holds one character per state). */
+  const OTHER = "";
+  // Only the characters the states expect next lead anywhere new, so each set of states is
+  // stepped by at most cap + 1 symbols, not by every character of every pattern.
+  const symbols = (states: readonly number[]): string[] => {
+    const out = new Set<string>([OTHER]);
+    for (const s of states) {
+      const k = Math.floor(s / 2) % STRIDE;
+      const ch = chains[Math.floor(s / 2 / STRIDE)]!.chars[k];
+      if (ch !== undefined) out.add(ch);
+    }
+    return [...out];
+  };
 
   const step = (states: readonly number[], ch: string): number[] => {
     const out = new Set<number>();
@@ -114,9 +125,9 @@ export function wildcardComplexity(patterns: readonly Wildcard[], cap: number): 
   const queue: number[][] = [start];
   let max = start.length;
   const maxSubsets = 20_000;
-  while (queue.length > 0) {
-    const states = queue.shift()!;
-    for (const ch of alphabet) {
+  for (let head = 0; head < queue.length; head++) {
+    const states = queue[head]!;
+    for (const ch of symbols(states)) {
       const next = step(states, ch);
       if (next.length === 0) continue;
       if (next.length >= cap) return cap;

@@ -9,7 +9,7 @@ import { eventTokens } from "./source.js";
 import { PatternSyntaxError } from "./tokens.js";
 
 export type { Branch, CompiledPattern, Condition } from "./compile.js";
-export { MAX_WILDCARD_COMPLEXITY } from "./compile.js";
+export { MAX_OR_COMBINATIONS, MAX_OR_CONDITIONS, MAX_WILDCARD_COMPLEXITY } from "./compile.js";
 export { RuleIndex } from "./rule-index.js";
 
 /** The prefix EventBridge puts before every reason in an InvalidEventPatternException. */

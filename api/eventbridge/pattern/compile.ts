@@ -7,7 +7,8 @@ import { parseWildcard, type Wildcard, wildcardComplexity } from "./wildcard.js"
 /**
  * Validates and compiles an event pattern token by token, in the order and with the messages of
  * event-ruler's JsonRuleCompiler, so the first problem reported is the one EventBridge reports.
- * `$or` is expanded into branches (disjunctive normal form), each a set of field conditions.
+ * `$or` is expanded into branches (disjunctive normal form), each a set of field conditions, after
+ * the whole pattern is validated and its number of combinations is known to be within the limit.
  */
 
 /** Everything a pattern says about one flattened field path (e.g. `detail.state`). */
@@ -67,25 +68,90 @@ export const MAX_WILDCARD_COMPLEXITY = 10;
 const TOO_COMPLEX =
   "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character";
 
+/**
+ * How far `$or` may expand one pattern: into at most this many combinations (DNF branches), with
+ * at most MAX_OR_CONDITIONS field conditions over all of them. EventBridge publishes no such limit;
+ * these bound the work of a 4,096-character pattern (18 sibling `$or`s would be 262,144 branches)
+ * and leave room for any pattern a person writes. Both are counted on the parsed pattern before
+ * anything is expanded, so refusing costs no more than parsing.
+ */
+export const MAX_OR_COMBINATIONS = 1024;
+export const MAX_OR_CONDITIONS = 16_384;
+
 interface FieldValues {
   matchers: Matcher[];
   absent: boolean;
 }
+
+/**
+ * A parsed pattern before `$or` expansion: fields and `$or`s in the order written, since a path
+ * given twice keeps the value written last, across `$or` alternatives too (event-ruler's order).
+ */
+type Item = { kind: "field"; path: string; values: FieldValues } | { kind: "or"; alternatives: Item[][] };
 type Rule = Map<string, FieldValues>;
 
 const isNumber = (t: TokenKind | null) => t === "number";
 
 export function compilePattern(source: TokenSource): CompiledPattern {
   if (source.next() !== "{") fail(source, "Filter is not an object");
-  const rules: Rule[] = [];
-  parseObject(source, rules, [], false);
-  const branches = rules.map((rule) => ({
+  const items: Item[] = [];
+  parseObject(source, items, [], false);
+  const size = expandedSize(items);
+  if (size.branches > MAX_OR_COMBINATIONS || size.conditions > MAX_OR_CONDITIONS) fail(source, TOO_COMPLEX);
+  const branches = expand(items, [new Map()]).map((rule) => ({
     conditions: [...rule.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([path, v]) => ({ path, matchers: v.matchers, absent: v.absent })),
   }));
   if (wildcardComplexityOf(branches) >= MAX_WILDCARD_COMPLEXITY) fail(source, TOO_COMPLEX);
   return { branches };
+}
+
+/**
+ * How many branches `items` expand into and how many conditions those hold in all (an upper
+ * bound: a path set twice counts twice), in one pass over the items; it saturates at Infinity.
+ */
+function expandedSize(items: readonly Item[]): { branches: number; conditions: number } {
+  let branches = 1;
+  let conditions = 0;
+  for (const item of items) {
+    if (item.kind === "field") {
+      conditions += branches;
+      continue;
+    }
+    let altBranches = 0;
+    let altConditions = 0;
+    for (const alternative of item.alternatives) {
+      const size = expandedSize(alternative);
+      altBranches += size.branches;
+      altConditions += size.conditions;
+    }
+    // Every current branch is copied once per alternative branch, and gains that branch's conditions.
+    conditions = conditions * altBranches + branches * altConditions;
+    branches *= altBranches;
+  }
+  return { branches, conditions };
+}
+
+/** Applies `items` to every rule: a field sets its path, an `$or` forks each rule per alternative. */
+function expand(items: readonly Item[], rules: Rule[]): Rule[] {
+  let current = rules;
+  for (const item of items) {
+    if (item.kind === "field") {
+      for (const rule of current) rule.set(item.path, item.values);
+      continue;
+    }
+    const next: Rule[] = [];
+    for (const alternative of item.alternatives) {
+      for (const rule of expand(
+        alternative,
+        current.map((r) => new Map(r)),
+      ))
+        next.push(rule);
+    }
+    current = next;
+  }
+  return current;
 }
 
 function wildcardComplexityOf(branches: readonly Branch[]): number {
@@ -107,13 +173,13 @@ function wildcardComplexityOf(branches: readonly Branch[]): number {
   return max;
 }
 
-function parseObject(source: TokenSource, rules: Rule[], path: string[], insideOr: boolean): void {
+function parseObject(source: TokenSource, items: Item[], path: string[], insideOr: boolean): void {
   let fieldsPresent = false;
   while (source.next() !== "}") {
     fieldsPresent = true;
     const name = source.text();
     if (name === OR) {
-      parseOr(source, rules, path);
+      parseOr(source, items, path);
       continue;
     }
     if (insideOr && RESERVED_IN_OR.has(name)) {
@@ -122,10 +188,10 @@ function parseObject(source: TokenSource, rules: Rule[], path: string[], insideO
     const token = source.next();
     if (token === "{") {
       path.push(name);
-      parseObject(source, rules, path, insideOr);
+      parseObject(source, items, path, insideOr);
       path.pop();
     } else if (token === "[") {
-      writeRules(source, rules, [...path, name].join("."));
+      items.push({ kind: "field", path: [...path, name].join("."), values: fieldValues(source) });
     } else {
       fail(source, `"${name}" must be an object or an array`);
     }
@@ -133,23 +199,20 @@ function parseObject(source: TokenSource, rules: Rule[], path: string[], insideO
   if (!fieldsPresent) fail(source, "Empty objects are not allowed");
 }
 
-function parseOr(source: TokenSource, rules: Rule[], path: string[]): void {
-  const current = rules.map((r) => new Map(r));
-  rules.length = 0;
+function parseOr(source: TokenSource, items: Item[], path: string[]): void {
   if (source.next() !== "[") fail(source, `It must be an Array followed with ${OR}.`);
-  let count = 0;
+  const alternatives: Item[][] = [];
   for (let token = source.next(); token !== "]"; token = source.next()) {
-    count++;
     if (token !== "{") fail(source, `Only JSON object is allowed in array of ${OR} relationship.`);
-    const alternative = current.map((r) => new Map(r));
-    if (alternative.length === 0) alternative.push(new Map());
+    const alternative: Item[] = [];
     parseObject(source, alternative, path, true);
-    rules.push(...alternative);
+    alternatives.push(alternative);
   }
-  if (count < 2) fail(source, `There must have at least 2 Objects in ${OR} relationship.`);
+  if (alternatives.length < 2) fail(source, `There must have at least 2 Objects in ${OR} relationship.`);
+  items.push({ kind: "or", alternatives });
 }
 
-function writeRules(source: TokenSource, rules: Rule[], name: string): void {
+function fieldValues(source: TokenSource): FieldValues {
   const values: FieldValues = { matchers: [], absent: false };
   let count = 0;
   for (let token = source.next(); token !== "]"; token = source.next()) {
@@ -186,9 +249,7 @@ function writeRules(source: TokenSource, rules: Rule[], name: string): void {
     }
   }
   if (count === 0) fail(source, "Empty arrays are not allowed");
-  if (rules.length === 0) rules.push(new Map());
-  // A path given twice keeps the last one (event-ruler's rule overriding, as EventBridge does).
-  for (const rule of rules) rule.set(name, values);
+  return values;
 }
 
 function expectEnd(source: TokenSource, message = "Only one key allowed in match expression"): void {
