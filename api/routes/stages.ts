@@ -39,7 +39,9 @@ const StageSchema = z
     lastSucceededDeploymentId: z.string().optional(),
     outputs: z.record(z.string(), z.record(z.string(), z.string())).openapi({
       description: "Referenceable params per config resource.",
-      example: { myBus: { arn: "arn:aws:events:us-east-1:000000000000:event-bus/payments--orders--dev-myBus" } },
+      example: {
+        myBus: { arn: "arn:aws:events:us-east-1:000000000000:event-bus/payments--orders--dev-myBus" },
+      },
     }),
     needsAction: z.string().optional().openapi({
       description:
