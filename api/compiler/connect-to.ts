@@ -1,4 +1,5 @@
 import type { ConfigPath } from "../config/problem.js";
+import { dict } from "../prototype-safe.js";
 import type { CompileContext } from "./context.js";
 import { resolveDirectives } from "./directives.js";
 import { connectGrant } from "./registry.js";
@@ -39,7 +40,7 @@ export function environmentMap(
   entries: { name: string; value?: unknown }[] | undefined,
   path: ConfigPath,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = dict();
   (entries ?? []).forEach((entry, i) => {
     const value = resolveDirectives(entry.value, [...path, i, "value"], ctx);
     out[entry.name] =

@@ -1,6 +1,7 @@
 import type { Config, ConfigProblem, Resource } from "../config/index.js";
 import type { ConfigPath } from "../config/problem.js";
 import { formatPath } from "../config/problem.js";
+import { dict } from "../prototype-safe.js";
 import { NAME_LIMITS, physicalName, stackName } from "./naming.js";
 import { type CfnParameter, type CfnResource, type IamStatement, type Intrinsic, sub } from "./template.js";
 
@@ -40,7 +41,7 @@ export interface CompileTarget {
 /** Mutable state of one compilation; resource modules add to it, index.ts assembles the template. */
 export class CompileContext {
   readonly stack: string;
-  readonly resources: Record<string, CfnResource> = {};
+  readonly resources = dict<CfnResource>();
   /** Which config resource owns each logical ID (overrides may only touch their own children). */
   readonly owners = new Map<string, string>();
   readonly parameters: (TemplateParameter & { definition: CfnParameter })[] = [];

@@ -1,4 +1,5 @@
 import type { Resource, ResourceType } from "../config/index.js";
+import { own } from "../prototype-safe.js";
 import type { CompileContext, ConnectGrant } from "./context.js";
 import { batchJob } from "./resources/batch-job.js";
 import { eventBus } from "./resources/event-bus.js";
@@ -29,11 +30,11 @@ const REGISTRY: { [T in ResourceType]: ResourceCompiler<Extract<Resource, { type
 export const compilerFor = (resource: Resource) => REGISTRY[resource.type] as ResourceCompiler;
 
 export function referenceableParams(ctx: CompileContext, name: string): Record<string, unknown> {
-  const resource = ctx.config.resources[name];
+  const resource = own(ctx.config.resources, name);
   return resource ? compilerFor(resource).params(name, resource) : {};
 }
 
 export function connectGrant(ctx: CompileContext, name: string): ConnectGrant | undefined {
-  const resource = ctx.config.resources[name];
+  const resource = own(ctx.config.resources, name);
   return resource ? compilerFor(resource).connect?.(name, resource, ctx) : undefined;
 }

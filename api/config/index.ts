@@ -1,5 +1,7 @@
+import { dict, hasOwn, ownTree } from "../prototype-safe.js";
 import { resolveLoadDirectives } from "./directives/load.js";
 import { problemAt, zodProblems } from "./issues.js";
+import { overridePathProblem } from "./override-paths.js";
 import type { ConfigProblem } from "./problem.js";
 import { checkReferences } from "./references.js";
 import { checkRulesPerBus } from "./rule-quota.js";
@@ -56,7 +58,7 @@ export function loadConfig(
     raw = parsed.value;
     locate = parsed.locate;
   } else {
-    raw = input;
+    raw = ownTree(input);
     format = options.format ?? "json";
     try {
       source = JSON.stringify(input, null, 2) ?? "";
@@ -82,7 +84,7 @@ export function loadConfig(
 
   const root = RootSchema.safeParse(resolved);
   if (!root.success) errors.push(...zodProblems(root.error.issues, [], locate));
-  if ("serviceName" in resolved) {
+  if (hasOwn(resolved, "serviceName")) {
     warnings.push(
       problemAt(
         locate,
@@ -93,7 +95,7 @@ export function loadConfig(
     );
   }
 
-  const resources: Record<string, Resource> = {};
+  const resources = dict<Resource>();
   const rawResources = resolved.resources;
   if (rawResources && typeof rawResources === "object" && !Array.isArray(rawResources)) {
     const seen = new Map<string, string>();
@@ -133,6 +135,13 @@ export function loadConfig(
         errors.push(problemAt(locate, typeof type === "string" ? [...path, "type"] : path, message));
         continue;
       }
+      // On the raw value: the schema drops a "__proto__" key without a word.
+      for (const [childId, changes] of entriesOf((value as { overrides?: unknown }).overrides)) {
+        for (const [dotted] of entriesOf(changes)) {
+          const refused = overridePathProblem(dotted);
+          if (refused) errors.push(problemAt(locate, [...path, "overrides", childId, dotted], refused, true));
+        }
+      }
       const result = RESOURCE_SCHEMAS[type as ResourceType].safeParse(value);
       if (result.success) resources[name] = result.data as Resource;
       else errors.push(...zodProblems(result.error.issues, path, locate));
@@ -141,7 +150,8 @@ export function loadConfig(
 
   if (errors.length > 0) return { ok: false, errors: sortByPosition(errors) };
 
-  const config = { ...(root.data as Omit<Config, "resources">), resources } as Config;
+  // zod's output is plain objects again: every lookup below and in the compiler is by user keys.
+  const config = ownTree({ ...(root.data as Omit<Config, "resources">), resources }) as Config;
   delete (config as { serviceName?: string }).serviceName;
   const referenceErrors = [...checkReferences(config, directives.uses), ...checkRulesPerBus(config)].map(
     (p) => problemAt(locate, p.path, p.message),
@@ -149,6 +159,9 @@ export function loadConfig(
   if (referenceErrors.length > 0) return { ok: false, errors: sortByPosition(referenceErrors) };
   return { ok: true, config, warnings, source, format };
 }
+
+const entriesOf = (value: unknown): [string, unknown][] =>
+  value !== null && typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : [];
 
 const sortByPosition = (errors: ConfigProblem[]) =>
   [...errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));

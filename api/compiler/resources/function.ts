@@ -1,5 +1,6 @@
 import { envVarName, type FunctionResource } from "../../config/index.js";
 import { IMAGE_PACKAGING_TYPES } from "../../config/schema/common.js";
+import { own } from "../../prototype-safe.js";
 import { environmentMap, workloadAccess } from "../connect-to.js";
 import type { CompileContext } from "../context.js";
 import { eventLogicalId, logicalId, NAME_LIMITS, pascalCase, resourcePhysicalName } from "../naming.js";
@@ -108,7 +109,7 @@ function code(
   const entry = String(props.packaging.properties?.entryfilePath ?? "");
   const extension = entry.split(".").pop() ?? "";
   return {
-    Runtime: props.runtime ?? RUNTIME_BY_EXTENSION[extension] ?? "nodejs22.x",
+    Runtime: props.runtime ?? own(RUNTIME_BY_EXTENSION, extension) ?? "nodejs22.x",
     Handler: props.handler ?? "index.handler",
     Code: {
       S3Bucket: ctx.parameter(`${base}CodeBucket`, "code-bucket", name, {
