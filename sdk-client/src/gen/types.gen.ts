@@ -255,12 +255,16 @@ export type Health = {
 };
 
 export type MatchRequest = {
-    /**
-     * The event; envelope fields it lacks (id, time, account, region, resources) get neutral values.
-     */
-    event: {
+    event: unknown & {
         source: string;
-        'detail-type': string;
+        /**
+         * The event's detail type, as EventBridge writes it in events. This or `detailType`.
+         */
+        'detail-type'?: string;
+        /**
+         * Accepted instead of `detail-type` (PutEvents' `DetailType`).
+         */
+        detailType?: string;
         [key: string]: unknown;
     };
 };
@@ -338,9 +342,16 @@ export type ProjectPage = {
     nextCursor?: string;
 };
 
-export type PublishEntry = {
+export type PublishEntry = unknown & {
     source: string;
-    detailType: string;
+    /**
+     * The event's detail type, as EventBridge writes it in events. This or `detailType`.
+     */
+    'detail-type'?: string;
+    /**
+     * Accepted instead of `detail-type` (PutEvents' `DetailType`).
+     */
+    detailType?: string;
     detail: {
         [key: string]: unknown;
     };
@@ -518,7 +529,7 @@ export type TestPatternRequest = {
      */
     pattern: unknown;
     /**
-     * The event: a JSON object, or its JSON text. Matched as given; no envelope fields are required.
+     * The event: a JSON object, or its JSON text. Matched as given; no envelope fields are required. `detailType` is read as `detail-type`, as in publish.
      */
     event: unknown;
 };
@@ -1203,7 +1214,7 @@ export type BusesDeliveriesData = {
          */
         cursor?: string;
         /**
-         * Only this rule's deliveries.
+         * Only this rule's deliveries: named as in the config, `myConsumer` (the resource's only event-bus trigger on this bus) or `myConsumer.1` (its `events[1]`), or by its physical name (as the rules route lists it). A config name with no rule on this bus answers 404.
          */
         rule?: string;
     };
