@@ -5,7 +5,17 @@
  * composer builds the document and before aliases are resolved. Duplicate keys are found with a set
  * per mapping (YAML's own check compares every pair of keys of a mapping).
  */
-import { Composer, type CST, type Document, isScalar, Lexer, type LineCounter, Parser, visit } from "yaml";
+import {
+  Composer,
+  type CST,
+  type Document,
+  isScalar,
+  Lexer,
+  type LineCounter,
+  Parser,
+  visit,
+  YAMLParseError,
+} from "yaml";
 import { CONFIG_LIMITS, limitMessages } from "./limits.js";
 
 export type BoundedParse =
@@ -36,20 +46,15 @@ export function parseBoundedYaml(
   if (tooMuch) return tooMuch;
   const composer = new Composer({ ...options, uniqueKeys: false });
   const doc = [...composer.compose(tokens, true, text.length)][0]!;
-  if (doc.errors.length === 0) {
-    const duplicate = duplicateKey(doc);
-    if (duplicate)
-      return refuse(
-        duplicate.offset,
-        `Duplicate key "${duplicate.key}": the keys of a mapping must be unique.`,
-      );
-  }
+  // Every problem at once, in text order, as YAML's own check reported them.
+  doc.errors.push(...duplicateKeys(doc));
+  doc.errors.sort((a, b) => a.pos[0] - b.pos[0]);
   return { ok: true, doc };
 }
 
-/** The first key that repeats in its mapping, as the key the parsed object would have. */
-function duplicateKey(doc: Document.Parsed): { key: string; offset: number } | undefined {
-  let found: { key: string; offset: number } | undefined;
+/** Every key that repeats in its mapping (as the key the parsed object would have), in text order. */
+function duplicateKeys(doc: Document.Parsed): YAMLParseError[] {
+  const found: YAMLParseError[] = [];
   visit(doc, {
     Map(_, map) {
       const seen = new Set<string>();
@@ -57,12 +62,12 @@ function duplicateKey(doc: Document.Parsed): { key: string; offset: number } | u
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         if (key === "<<") continue; // merge keys (`<<: *defaults`) may repeat
         if (seen.has(key)) {
-          found = { key: key.slice(0, 80), offset: (pair.key as { range?: number[] })?.range?.[0] ?? 0 };
-          return visit.BREAK;
+          const range = (pair.key as { range?: [number, number] } | null)?.range ?? [0, 0];
+          const message = `Duplicate key "${key.slice(0, 80)}": the keys of a mapping must be unique.`;
+          found.push(new YAMLParseError([range[0], range[1]], "DUPLICATE_KEY", message));
         }
         seen.add(key);
       }
-      return undefined;
     },
   });
   return found;
