@@ -23,6 +23,11 @@ export interface TemplateParameter {
 export interface CompileTarget {
   project: string;
   stage: string;
+  /**
+   * The stack's name when the deployer chose it (a team's namespace: `<prefix><ns>--<project>--<stage>`);
+   * otherwise `<prefix><project>-<stage>`. Every physical name starts with it.
+   */
+  stackName?: string;
   region?: string;
   /**
    * Leads the stack name and every physical name in it (`sy-` in AWS, empty locally): the deploy
@@ -71,7 +76,7 @@ export class CompileContext {
     readonly target: CompileTarget,
     private readonly compilerOf: (resource: ResourceBase) => ResourceCompiler,
   ) {
-    this.stack = stackName(target.project, target.stage, target.stackPrefix);
+    this.stack = target.stackName ?? stackName(target.project, target.stage, target.stackPrefix);
   }
 
   add(owner: string, logicalId: string, resource: CfnResource): string {
