@@ -7,7 +7,7 @@ import { type Diagnostic, lintGutter, setDiagnostics } from "@codemirror/lint";
 import { Compartment, EditorState, type Text } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { useEffect, useRef } from "react";
-import { baseExtensions, type EditorLanguage, languageOf } from "./setup.js";
+import { baseExtensions, type EditorLanguage, languageOf, shadowMount, sizeTheme } from "./setup.js";
 
 export interface EditorProblem {
   line?: number;
@@ -63,12 +63,15 @@ export default function CodeEditor({
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the view is created once; later props flow in below
   useEffect(() => {
+    const mount = shadowMount(host.current!);
     const created = new EditorView({
-      parent: host.current!,
+      parent: mount.parent,
+      root: mount.root,
       state: EditorState.create({
         doc: value,
         extensions: [
           ...baseExtensions(label, readOnly),
+          sizeTheme(short ? "16rem" : "32rem"),
           languageSlot.current.of(languageOf(language)),
           lintGutter(),
           EditorView.updateListener.of((update) => {
@@ -80,6 +83,7 @@ export default function CodeEditor({
     view.current = created;
     return () => {
       created.destroy();
+      mount.dispose();
       view.current = null;
     };
   }, []);
@@ -101,5 +105,5 @@ export default function CodeEditor({
     if (v) v.dispatch(setDiagnostics(v.state, diagnosticsOf(v.state.doc, problems)));
   }, [problems]);
 
-  return <div ref={host} className={`editor${short ? " short" : ""}`} />;
+  return <div ref={host} className="editor" />;
 }

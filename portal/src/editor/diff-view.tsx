@@ -2,7 +2,7 @@
 import { MergeView } from "@codemirror/merge";
 import { EditorState } from "@codemirror/state";
 import { useEffect, useRef } from "react";
-import { baseExtensions, guessLanguage, languageOf } from "./setup.js";
+import { baseExtensions, guessLanguage, languageOf, shadowMount, sizeTheme } from "./setup.js";
 
 export default function DiffView({
   left,
@@ -21,18 +21,24 @@ export default function DiffView({
       doc,
       extensions: [
         ...baseExtensions(label, true),
+        sizeTheme("none"),
         EditorState.readOnly.of(true),
         languageOf(guessLanguage(doc)),
       ],
     });
+    const mount = shadowMount(host.current!);
     const view = new MergeView({
       a: side(left, leftLabel),
       b: side(right, rightLabel),
-      parent: host.current!,
+      parent: mount.parent,
+      root: mount.root,
       collapseUnchanged: { margin: 3, minSize: 6 },
       gutter: true,
     });
-    return () => view.destroy();
+    return () => {
+      view.destroy();
+      mount.dispose();
+    };
   }, [left, right, leftLabel, rightLabel]);
   return <div ref={host} className="editor diff" />;
 }

@@ -78,3 +78,23 @@ export function baseExtensions(label: string, readOnly: boolean): Extension[] {
     EditorView.editable.of(!readOnly),
   ];
 }
+
+/**
+ * A shadow root under `host` for CodeMirror to mount in. CodeMirror injects its styles at run time;
+ * in a document that is a <style> element, which the portal's CSP (no inline styles) refuses, while
+ * in a shadow root they go to a constructed stylesheet (adoptedStyleSheets), which CSP permits.
+ */
+export function shadowMount(host: HTMLElement): { root: ShadowRoot; parent: HTMLElement; dispose(): void } {
+  const root = host.shadowRoot ?? host.attachShadow({ mode: "open" });
+  const parent = document.createElement("div");
+  root.append(parent);
+  return { root, parent, dispose: () => parent.remove() };
+}
+
+/** The editor's size and font, inside its shadow root where the page's stylesheet does not reach. */
+export function sizeTheme(maxHeight: string): Extension {
+  return EditorView.theme({
+    "&": { maxHeight },
+    ".cm-scroller": { fontFamily: "var(--mono)", fontSize: "0.85rem", lineHeight: "1.5" },
+  });
+}

@@ -86,10 +86,13 @@ export default function BusPage() {
           version={stageInfo.data?.deployedConfigVersion}
         />
       </div>
-      <div className="grid-2">
-        {can(me, "bus.publish") ? <Publish path={path} rules={ruleList} /> : null}
-        <TestPattern path={path} rules={ruleList} />
-      </div>
+      {/* The editors start from the rules' patterns, so they wait for the rules. */}
+      {rules.isPending ? null : (
+        <div className="grid-2">
+          {can(me, "bus.publish") ? <Publish path={path} rules={ruleList} /> : null}
+          <TestPattern path={path} rules={ruleList} />
+        </div>
+      )}
       <Deliveries path={path} rules={ruleList} />
       <Replays path={path} rules={ruleList} hasArchive={Boolean(stageInfo.data?.outputs[bus]?.archiveArn)} />
     </div>
