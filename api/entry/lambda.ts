@@ -6,6 +6,7 @@
  * are built by their first call (lazy-port.ts).
  */
 
+import { fileURLToPath } from "node:url";
 import { handle } from "hono/aws-lambda";
 import { createApp } from "../app.js";
 import type { StackStatusChangeEvent } from "../deployments/stack-events.js";
@@ -17,7 +18,9 @@ required(process.env, "SWITCHYARD_TABLE_NAME");
 const log = createLogger({ level: logLevelFrom(process.env.LOG_LEVEL) });
 const deps = lazy(async () => (await import("./lambda-deps.js")).createLambdaDeps(process.env, log));
 
-export const app = createApp({ log, load: deps });
+// The portal's build sits beside the bundle (infra/lambda-bundle.ts copies it); read on first use.
+const portalDir = fileURLToPath(new URL("./portal", import.meta.url));
+export const app = createApp({ log, load: deps }, { portalDir });
 export const handler = handle(app);
 
 /** Target of the CloudFormation "Stack Status Change" rule (infra/): reconciles the deployment. */

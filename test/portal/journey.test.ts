@@ -87,6 +87,13 @@ describe("a team's whole job in the portal", () => {
     expect(page.url()).toContain(`#/projects/${project}`);
     await page.goto("/#/projects");
     await page.getByRole("link", { name: project }).waitFor();
+    // A refusal reads as words with the API's own detail: the name is taken.
+    await page.getByLabel("Project name").fill(project);
+    await page.getByRole("button", { name: "Create project" }).click();
+    const refusal = page.getByRole("alert");
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain("This conflicts with the current state.");
+    expect(await refusal.textContent()).toContain(`The project name ${project} is taken`);
     await page.getByLabel("Search projects by name").fill(project.slice(0, 8));
     await page.getByRole("link", { name: project }).waitFor();
     await screenshot(page, "projects");
@@ -190,23 +197,26 @@ describe("a team's whole job in the portal", () => {
   });
 
   it("reads well in dark mode and at phone width", async () => {
-    for (const [name, options] of [
+    const looks = [
       ["dark", { colorScheme: "dark" as const, viewport: DESKTOP }],
       ["phone", { colorScheme: "light" as const, viewport: PHONE }],
       ["phone-dark", { colorScheme: "dark" as const, viewport: PHONE }],
-    ] as const) {
-      const other = await portal.page(options);
-      await signIn(other, key);
-      await other.goto(`/#/projects/${project}/stages/dev`);
-      await other.getByText(/^Runs version 1$/).waitFor();
-      await screenshot(other, `stage-${name}`);
-      expect(await sidewaysOverflow(other), `stage page, ${name}`).toMatchObject({ overflow: 0 });
-      await other.goto(`/#/projects/${project}/config`);
-      await editor(other, /Config of/).waitFor();
-      await screenshot(other, `config-${name}`);
-      expect(await sidewaysOverflow(other), `config page, ${name}`).toMatchObject({ overflow: 0 });
-      expect(await cspViolations(other)).toEqual([]);
-    }
+    ] as const;
+    await Promise.all(
+      looks.map(async ([name, options]) => {
+        const other = await portal.page(options);
+        await signIn(other, key);
+        await other.goto(`/#/projects/${project}/stages/dev`);
+        await other.getByText(/^Runs version 1$/).waitFor();
+        await screenshot(other, `stage-${name}`);
+        expect(await sidewaysOverflow(other), `stage page, ${name}`).toMatchObject({ overflow: 0 });
+        await other.goto(`/#/projects/${project}/config`);
+        await editor(other, /Config of/).waitFor();
+        await screenshot(other, `config-${name}`);
+        expect(await sidewaysOverflow(other), `config page, ${name}`).toMatchObject({ overflow: 0 });
+        expect(await cspViolations(other)).toEqual([]);
+      }),
+    );
   });
 
   it("tears the stage down after typing its name", async () => {
