@@ -10,7 +10,7 @@ import { mountRouteGroups } from "./http/lazy-routes.js";
 import { unsupportedMediaType } from "./http/media-types.js";
 import { allowedMethods } from "./http/method-not-allowed.js";
 import { ProblemError, problemResponse, problems } from "./http/problem.js";
-import { referencePage } from "./http/reference-page.js";
+import { mountReference, type ReferenceRenderer } from "./http/reference-page.js";
 import { lazy } from "./lazy.js";
 import { inertDeps } from "./routes/inert-deps.js";
 import { ROUTE_MANIFEST } from "./routes/manifest.js";
@@ -19,6 +19,11 @@ export { API_VERSION } from "./version.js";
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface AppOptions {
+  /**
+   * The /docs renderer's JavaScript. Default: read from the @scalar/api-reference package in
+   * node_modules (npm start, tests); the Lambda reads its copy in the bundle folder.
+   */
+  referenceRenderer?: ReferenceRenderer;
   /** The portal's build folder (portal/dist): served at `/` when given (api/http/portal.ts). */
   portalDir?: string;
 }
@@ -65,10 +70,13 @@ export function createApp(deps: AppDeps | DeferredDeps, options: AppOptions = {}
   // Built from every route group on the first request for it, with deps that refuse I/O.
   const document = lazy(async () => (await import("./routes/document.js")).openApiDocument(inertDeps()));
   app.get("/openapi.json", async (c) => c.json(await document()));
-  app.get(
-    "/docs",
-    referencePage(app, { documentPath: "/openapi.json", pageTitle: "Switchyard API reference" }),
-  );
+  mountReference(app, {
+    documentPath: "/openapi.json",
+    pageTitle: "Switchyard API reference",
+    renderer:
+      options.referenceRenderer ??
+      (async () => (await import("./http/reference-renderer.js")).rendererFromPackage()),
+  });
 
   if (options.portalDir) {
     const dir = options.portalDir;

@@ -2,10 +2,11 @@
  * The one esbuild configuration of the Lambda bundle, shared by `npm run build`, the CDK asset
  * (infra/lambda-code.ts) and the cold-start benchmark, so what we measure is what we deploy.
  */
-import { cpSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
+import { RENDERER_BUNDLE_FILE, rendererPackageFile } from "../api/http/reference-renderer.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const LAMBDA_ENTRY = path.join(REPO_ROOT, "api/entry/lambda.ts");
@@ -87,11 +88,16 @@ export const LAMBDA_PORTAL_DIR = "portal";
 
 /**
  * Bundles `entry` into `outdir` (emptied first), checks nothing local-only slipped in, and copies
- * the portal's build (built first when stale) to `outdir/portal`, which the function serves at `/`.
+ * beside it the /docs renderer and the portal's build (built first when stale) to `outdir/portal`,
+ * which the function serves at `/`.
  */
 export async function bundleLambda(outdir: string, entry: string = LAMBDA_ENTRY): Promise<LambdaBundle> {
   rmSync(outdir, { recursive: true, force: true });
   const result = await build(lambdaBuildOptions(outdir, entry));
+  // The /docs renderer, served from this copy (api/entry/lambda.ts): no CDN at run time.
+  const renderer = path.join(outdir, RENDERER_BUNDLE_FILE);
+  mkdirSync(path.dirname(renderer), { recursive: true });
+  copyFileSync(rendererPackageFile(), renderer);
   const { ensurePortalBuilt, PORTAL_DIST } = await import("../portal/build.js");
   await ensurePortalBuilt();
   // The build's dot-files (Vite's manifest, the stamp) are not served: leave them out.

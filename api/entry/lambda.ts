@@ -6,11 +6,13 @@
  * are built by their first call (lazy-port.ts).
  */
 
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { handle } from "hono/aws-lambda";
 import { createApp } from "../app.js";
 import type { StackStatusChangeEvent } from "../deployments/stack-events.js";
 import { createLogger, logLevelFrom } from "../http/logger.js";
+import { rendererInFolder } from "../http/reference-renderer.js";
 import { lazy } from "../lazy.js";
 import { required } from "./env.js";
 
@@ -18,9 +20,13 @@ required(process.env, "SWITCHYARD_TABLE_NAME");
 const log = createLogger({ level: logLevelFrom(process.env.LOG_LEVEL) });
 const deps = lazy(async () => (await import("./lambda-deps.js")).createLambdaDeps(process.env, log));
 
-// The portal's build sits beside the bundle (infra/lambda-bundle.ts copies it); read on first use.
-const portalDir = fileURLToPath(new URL("./portal", import.meta.url));
-export const app = createApp({ log, load: deps }, { portalDir });
+// The /docs renderer and the portal's build are files beside the bundle (infra/lambda-bundle.ts
+// copies them there); each is read on its first request.
+const bundleFolder = process.env.LAMBDA_TASK_ROOT ?? path.dirname(fileURLToPath(import.meta.url));
+export const app = createApp(
+  { log, load: deps },
+  { referenceRenderer: rendererInFolder(bundleFolder), portalDir: path.join(bundleFolder, "portal") },
+);
 export const handler = handle(app);
 
 /** Target of the CloudFormation "Stack Status Change" rule (infra/): reconciles the deployment. */

@@ -71,6 +71,7 @@ const LAZY = [
   "@aws-sdk/client-s3/",
   "api/compiler/",
   "api/config/",
+  "api/resources/",
   "api/aws/",
   "api/local/",
 ];
