@@ -38,7 +38,7 @@ import {
   TemplateError,
 } from "./intrinsics.js";
 import { creationOrder } from "./order.js";
-import { type HandlerContext, handlerFor, type ResourceState } from "./resource-types.js";
+import { type HandlerContext, handlerFor, type ResourceState } from "./handlers/handler.js";
 import {
   ExportTakenError,
   type LocalStack,

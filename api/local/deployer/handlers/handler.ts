@@ -5,8 +5,8 @@
  * user code does not run inside the control plane.
  */
 import { createHash } from "node:crypto";
-import { own } from "../../prototype-safe.js";
-import type { EventBridgeApi } from "../eventbridge/api.js";
+import { own } from "../../../prototype-safe.js";
+import type { EventBridgeApi } from "../../eventbridge/api.js";
 
 export interface ResourceState {
   type: string;
