@@ -30,6 +30,7 @@ import { dict, own } from "../../prototype-safe.js";
 import type { Table } from "../../store/table.js";
 import { DEFAULT_LOCAL_REGION, type EventBridgeApi, LOCAL_ACCOUNT_ID } from "../eventbridge/api.js";
 import { diffTemplates } from "./diff.js";
+import { type HandlerContext, handlerFor, type ResourceState } from "./handlers/index.js";
 import {
   evaluateConditions,
   importArguments,
@@ -38,7 +39,6 @@ import {
   TemplateError,
 } from "./intrinsics.js";
 import { creationOrder } from "./order.js";
-import { type HandlerContext, handlerFor, type ResourceState } from "./handlers/handler.js";
 import {
   ExportTakenError,
   type LocalStack,
