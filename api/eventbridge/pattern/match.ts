@@ -54,20 +54,19 @@ function matchFrom(
 ): boolean {
   const condition = conditions[at];
   if (!condition) return true;
-  const values = fields.at(condition.path);
   let anyConsistent = false;
   let triedUnchanged = false;
-  if (values) {
-    for (const field of values) {
-      if (!consistent(constraints, field.membership)) continue;
-      anyConsistent = true;
-      const merged = merge(constraints, field.membership);
-      // The rest of the branch only depends on the constraints; never retry the same ones.
-      if (merged === constraints && triedUnchanged) continue;
-      if (!condition.matchers.some((m) => matcherAccepts(m, field.value))) continue;
-      if (merged === constraints) triedUnchanged = true;
-      if (matchFrom(conditions, fields, at + 1, merged)) return true;
-    }
+  for (let i = fields.first(condition.path); i >= 0; i = fields.next[i]!) {
+    const membership = fields.memberships[i]!;
+    if (!consistent(constraints, membership)) continue;
+    anyConsistent = true;
+    const merged = merge(constraints, membership);
+    // The rest of the branch only depends on the constraints; never retry the same ones.
+    if (merged === constraints && triedUnchanged) continue;
+    const value = fields.values[i]!;
+    if (!condition.matchers.some((m) => matcherAccepts(m, value))) continue;
+    if (merged === constraints) triedUnchanged = true;
+    if (matchFrom(conditions, fields, at + 1, merged)) return true;
   }
   return condition.absent && !anyConsistent && matchFrom(conditions, fields, at + 1, constraints);
 }

@@ -48,7 +48,9 @@ export class PathNode {
     if (this.child(name)) return;
     this.names.push(name);
     this.nodes.push(node);
-    (this.byLength[name.length] ??= []).push(this.names.length - 1);
+    const sameLength = this.byLength[name.length];
+    if (sameLength) sameLength.push(this.names.length - 1);
+    else this.byLength[name.length] = [this.names.length - 1];
   }
 }
 

@@ -1,9 +1,10 @@
 import type { CompiledPattern, Condition } from "./compile.js";
 import { consistentMatch, type PathCondition } from "./match.js";
-import { type EventValue, type Matcher, matcherAccepts } from "./matchers.js";
+import { matcherAccepts } from "./matchers.js";
 import { PathTrie } from "./paths.js";
-import { EventFields, scanEvent } from "./scan.js";
+import { EventFields, EventScanner } from "./scan.js";
 import { eventText } from "./source.js";
+import { type HitSink, isIndexable, PathIndex } from "./value-index.js";
 
 /**
  * Many patterns compiled into one index, so the cost of matching an event grows with what the
@@ -20,7 +21,8 @@ import { eventText } from "./source.js";
  *    conditions (numeric ranges, anything-but, wildcards, exists, ...) are evaluated at most once
  *    per event whatever the number of branches stating them;
  * 4. holds conditions on two or more paths inside arrays of objects to one element of each array.
- * No string is built or hashed per event beyond the values read.
+ * No string is built or hashed per event beyond the values read (and their case folds where an
+ * equals-ignore-case condition looks).
  */
 
 interface IndexedCondition extends PathCondition {
@@ -28,152 +30,6 @@ interface IndexedCondition extends PathCondition {
   readonly indexed: boolean;
   /** How many branches state it: the fewer, the better an anchor. */
   branches: number;
-  /** Branches filed under it: they are checked when it holds. */
-  anchors: number[] | undefined;
-}
-
-interface TrieNode {
-  ids: number[];
-  next: Map<number, TrieNode>;
-}
-
-const newNode = (): TrieNode => ({ ids: [], next: new Map() });
-
-function push<K>(map: Map<K, number[]>, key: K, id: number): void {
-  const list = map.get(key);
-  if (list) {
-    if (list[list.length - 1] !== id) list.push(id);
-  } else {
-    map.set(key, [id]);
-  }
-}
-
-/** Receives the conditions a value satisfies. */
-interface HitSink {
-  hit(ids: readonly number[]): void;
-}
-
-/** The value lookups of one path, deciding its conditions of exact values and affixes. */
-class PathIndex {
-  private readonly strings = new Map<string, number[]>();
-  private readonly literals = new Map<string, number[]>();
-  private readonly numbers = new Map<number, number[]>();
-  private readonly ips = new Map<string, number[]>();
-  private readonly lower = new Map<string, number[]>();
-  private readonly upper = new Map<string, number[]>();
-  private prefixes: TrieNode | undefined;
-  private suffixes: TrieNode | undefined;
-
-  add(m: Matcher, id: number): void {
-    switch (m.kind) {
-      case "exact-string":
-        push(this.strings, m.value, id);
-        break;
-      case "exact-number":
-        push(this.literals, m.literal, id);
-        if (m.value !== undefined) push(this.numbers, m.value, id);
-        break;
-      case "exact-literal":
-        push(this.literals, m.value, id);
-        break;
-      case "ip-range":
-        push(this.ips, m.lo, id);
-        break;
-      case "equals-ignore-case":
-        push(this.lower, m.value.toLowerCase(), id);
-        push(this.upper, m.value.toUpperCase(), id);
-        break;
-      case "prefix":
-        this.prefixes ??= newNode();
-        trieInsert(this.prefixes, m.value, id, false);
-        break;
-      case "suffix":
-        this.suffixes ??= newNode();
-        trieInsert(this.suffixes, m.value, id, true);
-        break;
-      default:
-        throw new Error(`not indexable: ${m.kind}`);
-    }
-  }
-
-  /** Calls `sink.hit` for the conditions `value` satisfies (possibly more than once each). */
-  lookup(value: EventValue, sink: HitSink): void {
-    const kind = value.kind;
-    if (kind === "string") {
-      const text = value.text;
-      const exact = this.strings.get(text);
-      if (exact) sink.hit(exact);
-      if (this.ips.size > 0) {
-        const ip = value.ipHex();
-        const ips = ip === undefined ? undefined : this.ips.get(ip);
-        if (ips) sink.hit(ips);
-      }
-      if (this.lower.size > 0) {
-        const lower = this.lower.get(text.toLowerCase());
-        if (lower) sink.hit(lower);
-        const upper = this.upper.get(text.toUpperCase());
-        if (upper) sink.hit(upper);
-      }
-      if (this.prefixes) {
-        let node: TrieNode | undefined = this.prefixes;
-        if (node.ids.length > 0) sink.hit(node.ids);
-        for (let i = 0; i < text.length; i++) {
-          node = node.next.get(text.charCodeAt(i));
-          if (!node) break;
-          if (node.ids.length > 0) sink.hit(node.ids);
-        }
-      }
-      if (this.suffixes) {
-        let node: TrieNode | undefined = this.suffixes;
-        if (node.ids.length > 0) sink.hit(node.ids);
-        for (let i = text.length - 1; i >= 0; i--) {
-          node = node.next.get(text.charCodeAt(i));
-          if (!node) break;
-          if (node.ids.length > 0) sink.hit(node.ids);
-        }
-      }
-    } else if (kind === "number") {
-      const literal = this.literals.get(value.text);
-      if (literal) sink.hit(literal);
-      if (this.numbers.size > 0) {
-        const n = value.number();
-        const equal = n === undefined ? undefined : this.numbers.get(n);
-        if (equal) sink.hit(equal);
-      }
-    } else {
-      const literal = this.literals.get(kind);
-      if (literal) sink.hit(literal);
-    }
-  }
-}
-
-function trieInsert(root: TrieNode, text: string, id: number, reversed: boolean): void {
-  let node = root;
-  for (let k = 0; k < text.length; k++) {
-    const c = text.charCodeAt(reversed ? text.length - 1 - k : k);
-    let child = node.next.get(c);
-    if (!child) {
-      child = newNode();
-      node.next.set(c, child);
-    }
-    node = child;
-  }
-  if (node.ids[node.ids.length - 1] !== id) node.ids.push(id);
-}
-
-const INDEXABLE = new Set<Matcher["kind"]>([
-  "exact-string",
-  "exact-number",
-  "exact-literal",
-  "equals-ignore-case",
-  "prefix",
-  "suffix",
-]);
-
-const isExactIp = (m: Matcher) => m.kind === "ip-range" && m.lo === m.hi && m.lo.length > 0;
-
-function isIndexable(c: Condition): boolean {
-  return !c.absent && c.matchers.every((m) => INDEXABLE.has(m.kind) || isExactIp(m));
 }
 
 /**
@@ -214,6 +70,27 @@ function conditionKey(path: number, c: Condition): string {
   return key;
 }
 
+/**
+ * Sorts the first `count` rule numbers in place. They arrive mostly in order (branches are filed in rule order), where
+ * insertion sort is linear and Array#sort's comparator calls are not; long lists sort natively.
+ */
+function sortAscending(xs: number[], count: number): void {
+  if (count > 64) {
+    const sorted = Int32Array.from(xs.slice(0, count)).sort();
+    for (let i = 0; i < count; i++) xs[i] = sorted[i]!;
+    return;
+  }
+  for (let i = 1; i < count; i++) {
+    const x = xs[i]!;
+    let j = i - 1;
+    while (j >= 0 && xs[j]! > x) {
+      xs[j + 1] = xs[j]!;
+      j--;
+    }
+    xs[j + 1] = x;
+  }
+}
+
 /** Patterns under keys (e.g. rule names); `match` returns the keys whose pattern matches an event. */
 export class RuleIndex<K> implements HitSink {
   private readonly patterns = new Map<K, CompiledPattern>();
@@ -232,14 +109,29 @@ export class RuleIndex<K> implements HitSink {
   private unanchored: number[] = [];
   // Per-event state, stamped with the event's generation instead of cleared.
   private readonly fields = new EventFields();
+  private readonly scanner = new EventScanner(this.fields);
   private gen = 0;
   private decided = new Int32Array(0);
   private evaluated = new Int32Array(0);
   private results = new Uint8Array(0);
-  private queued = new Int32Array(0);
+  /** Per condition: 1 when decided by lookups (a typed copy of `indexed`, read per branch). */
+  private indexedFlags = new Uint8Array(0);
+  /**
+   * Branches filed under their rarest decided condition (the anchor), grouped by their next rarest:
+   * the groups of anchor c are groupStart[c] to groupStart[c + 1]; group g has second condition
+   * groupSecond[g] (-1: none) and branches groupBranches[groupBranchStart[g]] up to the next.
+   */
+  private groupStart = new Int32Array(1);
+  private groupSecond = new Int32Array(0);
+  private groupBranchStart = new Int32Array(1);
+  private groupBranches = new Int32Array(0);
+  /** Decided conditions of the event that anchor branches (the first anchorsHitCount). */
+  private anchorsHit: number[] = [];
+  private anchorsHitCount = 0;
   private ruleMatched = new Int32Array(0);
+  /** Rules the event matched (the first matchedCount). */
   private matchedRules: number[] = [];
-  private candidates: number[] = [];
+  private matchedCount = 0;
 
   get size(): number {
     return this.patterns.size;
@@ -264,50 +156,53 @@ export class RuleIndex<K> implements HitSink {
   match(event: string | object): K[] {
     if (!this.built) this.build();
     const text = eventText(event);
-    if (text === undefined || !scanEvent(text, this.trie.root, this.fields)) return [];
+    if (text === undefined || !this.scanner.scan(text, this.trie.root)) return [];
     const gen = this.nextGeneration();
-    const candidates = this.candidates;
-    candidates.length = 0;
-    const { fields, probed, pathIndexes } = this;
+    this.anchorsHitCount = 0;
+    const { fields, probed, pathIndexes, decided } = this;
+    const { next, values } = fields;
     for (let i = 0; i < probed.length; i++) {
       const path = probed[i]!;
-      const values = fields.at(path);
-      if (values === undefined) continue;
+      let v = fields.first(path);
+      if (v < 0) continue;
       const index = pathIndexes[path]!;
-      for (let v = 0; v < values.length; v++) index.lookup(values[v]!.value, this);
+      for (; v >= 0; v = next[v]!) index.lookup(values[v]!, this);
     }
-    const matched = this.matchedRules;
-    matched.length = 0;
-    for (let i = 0; i < candidates.length; i++) this.consider(candidates[i]!, gen);
+    this.matchedCount = 0;
+    const { groupStart, groupSecond, groupBranchStart, groupBranches, anchorsHit } = this;
+    for (let h = 0; h < this.anchorsHitCount; h++) {
+      const anchor = anchorsHit[h]!;
+      for (let g = groupStart[anchor]!; g < groupStart[anchor + 1]!; g++) {
+        const second = groupSecond[g]!;
+        if (second >= 0 && decided[second] !== gen) continue;
+        for (let b = groupBranchStart[g]!; b < groupBranchStart[g + 1]!; b++)
+          this.consider(groupBranches[b]!, gen);
+      }
+    }
     const unanchored = this.unanchored;
     for (let i = 0; i < unanchored.length; i++) this.consider(unanchored[i]!, gen);
-    if (matched.length > 1) matched.sort((a, b) => a - b);
-    const keys = this.keys;
-    return matched.map((rule) => keys[rule]!);
+    const { keys, matchedRules: matched, matchedCount: count } = this;
+    if (count > 1) sortAscending(matched, count);
+    const out = new Array<K>(count);
+    for (let i = 0; i < count; i++) out[i] = keys[matched[i]!]!;
+    return out;
   }
 
-  /** HitSink: conditions a value satisfies; each queues the branches filed under it, once. */
+  /** HitSink: conditions a value satisfies, decided for this event. */
   hit(ids: readonly number[]): void {
     const gen = this.gen;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       if (this.decided[id] === gen) continue;
       this.decided[id] = gen;
-      const anchors = this.conditions[id]!.anchors;
-      if (anchors === undefined) continue;
-      for (let a = 0; a < anchors.length; a++) {
-        const b = anchors[a]!;
-        if (this.queued[b] === gen) continue;
-        this.queued[b] = gen;
-        this.candidates.push(b);
-      }
+      if (this.groupStart[id + 1]! > this.groupStart[id]!) this.anchorsHit[this.anchorsHitCount++] = id;
     }
   }
 
   /** The stamp of a new event; stamps restart before they would overflow. */
   private nextGeneration(): number {
     if (this.gen === 0x7fffffff) {
-      for (const stamps of [this.decided, this.evaluated, this.queued, this.ruleMatched]) stamps.fill(0);
+      for (const stamps of [this.decided, this.evaluated, this.ruleMatched]) stamps.fill(0);
       this.gen = 0;
     }
     return ++this.gen;
@@ -318,16 +213,16 @@ export class RuleIndex<K> implements HitSink {
     if (this.ruleMatched[rule] === gen) return; // it matched through another branch
     if (!this.branchHolds(this.branchStart[b]!, this.branchStart[b + 1]!, gen)) return;
     this.ruleMatched[rule] = gen;
-    this.matchedRules.push(rule);
+    this.matchedRules[this.matchedCount++] = rule;
   }
 
   /** Whether the branch whose condition ids are branchIds[start, end) holds. */
   private branchHolds(start: number, end: number, gen: number): boolean {
-    const { conditions, fields, branchIds: ids } = this;
+    const { conditions, fields, branchIds: ids, indexedFlags, decided } = this;
     // Conditions decided by lookups first: reading a stamp is cheaper than evaluating.
     for (let i = start; i < end; i++) {
       const id = ids[i]!;
-      if (conditions[id]!.indexed && this.decided[id] !== gen) return false;
+      if (indexedFlags[id] === 1 && decided[id] !== gen) return false;
     }
     let inArrays = 0;
     let deferred = false;
@@ -356,17 +251,16 @@ export class RuleIndex<K> implements HitSink {
   /** Whether a condition not decided by lookups holds, evaluated once per event. */
   private holds(id: number, condition: IndexedCondition, gen: number): boolean {
     if (this.evaluated[id] === gen) return this.results[id] === 1;
-    const values = this.fields.at(condition.path);
-    let result = condition.absent && values === undefined;
-    if (values !== undefined) {
-      const matchers = condition.matchers;
-      outer: for (let v = 0; v < values.length; v++) {
-        const value = values[v]!.value;
-        for (let m = 0; m < matchers.length; m++) {
-          if (matcherAccepts(matchers[m]!, value)) {
-            result = true;
-            break outer;
-          }
+    const fields = this.fields;
+    let v = fields.first(condition.path);
+    let result = condition.absent && v < 0;
+    const matchers = condition.matchers;
+    outer: for (; v >= 0; v = fields.next[v]!) {
+      const value = fields.values[v]!;
+      for (let m = 0; m < matchers.length; m++) {
+        if (matcherAccepts(matchers[m]!, value)) {
+          result = true;
+          break outer;
         }
       }
     }
@@ -401,7 +295,6 @@ export class RuleIndex<K> implements HitSink {
               absent: c.absent,
               indexed,
               branches: 0,
-              anchors: undefined,
             });
           }
           conditions[id]!.branches++;
@@ -412,15 +305,48 @@ export class RuleIndex<K> implements HitSink {
       }
     }
     const unanchored: number[] = [];
+    const anchored = new Map<number, Map<number, number[]>>();
+    const rarer = (x: number, y: number) => y < 0 || conditions[x]!.branches < conditions[y]!.branches;
     for (let b = 0; b < branchRules.length; b++) {
-      let anchor: IndexedCondition | undefined;
+      // Filed under its rarest decided condition, grouped by the next rarest.
+      let anchor = -1;
+      let second = -1;
       for (let i = branchStart[b]!; i < branchStart[b + 1]!; i++) {
-        const c = conditions[branchIds[i]!]!;
-        if (c.indexed && (!anchor || c.branches < anchor.branches)) anchor = c;
+        const id = branchIds[i]!;
+        if (!conditions[id]!.indexed || id === anchor || id === second) continue;
+        if (rarer(id, anchor)) {
+          second = anchor;
+          anchor = id;
+        } else if (rarer(id, second)) {
+          second = id;
+        }
       }
-      if (!anchor) unanchored.push(b);
-      else (anchor.anchors ??= []).push(b);
+      if (anchor < 0) {
+        unanchored.push(b);
+        continue;
+      }
+      let groups = anchored.get(anchor);
+      if (!groups) {
+        groups = new Map();
+        anchored.set(anchor, groups);
+      }
+      const group = groups.get(second);
+      if (group) group.push(b);
+      else groups.set(second, [b]);
     }
+    const groupStart = new Int32Array(conditions.length + 1);
+    const groupSecond: number[] = [];
+    const groupBranchStart: number[] = [0];
+    const groupBranches: number[] = [];
+    for (let c = 0; c < conditions.length; c++) {
+      groupStart[c] = groupSecond.length;
+      for (const [second, branches] of anchored.get(c) ?? []) {
+        groupSecond.push(second);
+        for (const b of branches) groupBranches.push(b);
+        groupBranchStart.push(groupBranches.length);
+      }
+    }
+    groupStart[conditions.length] = groupSecond.length;
     const pathIndexes: PathIndex[] = [];
     const probed: number[] = [];
     conditions.forEach((c, id) => {
@@ -440,7 +366,11 @@ export class RuleIndex<K> implements HitSink {
     this.decided = new Int32Array(conditions.length);
     this.evaluated = new Int32Array(conditions.length);
     this.results = new Uint8Array(conditions.length);
-    this.queued = new Int32Array(branchRules.length);
+    this.indexedFlags = Uint8Array.from(conditions, (c) => (c.indexed ? 1 : 0));
+    this.groupStart = groupStart;
+    this.groupSecond = Int32Array.from(groupSecond);
+    this.groupBranchStart = Int32Array.from(groupBranchStart);
+    this.groupBranches = Int32Array.from(groupBranches);
     this.ruleMatched = new Int32Array(keys.length);
     this.gen = 0;
     this.built = true;

@@ -1,4 +1,4 @@
-import { EventValue } from "./matchers.js";
+import { EventValue, type ValueKind } from "./matchers.js";
 import type { PathNode } from "./paths.js";
 
 /**
@@ -16,28 +16,32 @@ import type { PathNode } from "./paths.js";
 /** Pairs of (array id, element index) from the outermost array inward. */
 export type Membership = readonly number[];
 
-export interface EventField {
-  readonly value: EventValue;
-  readonly membership: Membership;
-}
-
 const NO_ARRAYS: Membership = [];
 
-/** The values of one event by interned path, reused from event to event. */
+/**
+ * The values of one event by interned path, reused from event to event: values are numbered in
+ * the order read, and each path chains its own (`first(path)`, then `next[i]` until -1).
+ */
 export class EventFields {
   private gen = 0;
+  private count = 0;
   private readonly stamps: number[] = [];
-  private readonly lists: EventField[][] = [];
+  private readonly heads: number[] = [];
+  private readonly tails: number[] = [];
   private readonly inArrays: number[] = [];
+  readonly next: number[] = [];
+  readonly values: EventValue[] = [];
+  readonly memberships: Membership[] = [];
 
   /** Starts a new event: everything recorded before is forgotten in O(1). */
   clear(): void {
     this.gen++;
+    this.count = 0;
   }
 
-  /** The values at a path, or undefined when the event has none there. */
-  at(path: number): readonly EventField[] | undefined {
-    return this.stamps[path] === this.gen ? this.lists[path] : undefined;
+  /** The number of the first value at a path, or -1 when the event has none there. */
+  first(path: number): number {
+    return this.stamps[path] === this.gen ? this.heads[path]! : -1;
   }
 
   /** Whether some value at `path` lies inside an array of objects or of arrays. */
@@ -45,20 +49,20 @@ export class EventFields {
     return this.inArrays[path] === this.gen;
   }
 
-  add(path: number, value: EventValue, membership: Membership): void {
-    const field = { value, membership };
+  add(path: number, kind: ValueKind, text: string, membership: Membership): void {
+    const i = this.count++;
+    const value = this.values[i];
+    if (value) value.reset(kind, text);
+    else this.values[i] = new EventValue(kind, text);
+    this.memberships[i] = membership;
+    this.next[i] = -1;
     if (this.stamps[path] === this.gen) {
-      this.lists[path]!.push(field);
+      this.next[this.tails[path]!] = i;
     } else {
       this.stamps[path] = this.gen;
-      const list = this.lists[path];
-      if (list) {
-        list.length = 0;
-        list.push(field);
-      } else {
-        this.lists[path] = [field];
-      }
+      this.heads[path] = i;
     }
+    this.tails[path] = i;
     if (membership.length > 0) this.inArrays[path] = this.gen;
   }
 }
@@ -69,21 +73,31 @@ const MALFORMED = new Error("malformed event text");
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /**
- * Scans `src` for the paths of `root`'s trie into `out` (cleared first). Returns false when the
- * text is not a JSON object or is malformed where read.
+ * Scans event texts for the paths of a trie into `out`; one instance serves every event of a
+ * RuleIndex, so scanning allocates nothing but the values it reads.
  */
-export function scanEvent(src: string, root: PathNode, out: EventFields): boolean {
-  out.clear();
-  const scanner = new Scanner(src, out);
-  try {
-    scanner.skipWhitespace();
-    if (src.charCodeAt(scanner.pos) !== 0x7b) return false;
-    scanner.pos++;
-    scanner.object(root, NO_ARRAYS);
-    return true;
-  } catch (e) {
-    if (e === MALFORMED) return false;
-    throw e;
+export class EventScanner {
+  private readonly scanner: Scanner;
+
+  constructor(readonly out: EventFields) {
+    this.scanner = new Scanner(out);
+  }
+
+  /** Scans `src` (clearing `out` first). False when it is not a JSON object or is malformed where read. */
+  scan(src: string, root: PathNode): boolean {
+    this.out.clear();
+    const scanner = this.scanner;
+    scanner.start(src);
+    try {
+      scanner.skipWhitespace();
+      if (src.charCodeAt(scanner.pos) !== 0x7b) return false;
+      scanner.pos++;
+      scanner.object(root, NO_ARRAYS);
+      return true;
+    } catch (e) {
+      if (e === MALFORMED) return false;
+      throw e;
+    }
   }
 }
 
@@ -92,13 +106,18 @@ const MAX_DEPTH = 1000;
 
 class Scanner {
   pos = 0;
+  private src = "";
   private arrays = 0;
   private depth = 0;
 
-  constructor(
-    private readonly src: string,
-    private readonly out: EventFields,
-  ) {}
+  constructor(private readonly out: EventFields) {}
+
+  start(src: string): void {
+    this.src = src;
+    this.pos = 0;
+    this.arrays = 0;
+    this.depth = 0;
+  }
 
   /** The members of an object whose `{` is consumed, up to and including its `}`. */
   object(node: PathNode, membership: Membership): void {
@@ -156,7 +175,7 @@ class Scanner {
       this.pos++;
       this.array(node, membership);
     } else if (node.id >= 0) {
-      this.out.add(node.id, this.scalar(c), membership);
+      this.scalar(node.id, c, membership);
     } else {
       this.skipScalar();
     }
@@ -178,7 +197,7 @@ class Scanner {
       if (c === 0x7b || c === 0x5b) {
         this.value(node, [...membership, id, index]);
       } else if (node.id >= 0) {
-        this.out.add(node.id, this.scalar(c), membership);
+        this.scalar(node.id, c, membership);
       } else {
         this.skipScalar();
       }
@@ -193,8 +212,8 @@ class Scanner {
     }
   }
 
-  /** A string, number or literal starting with `c` at pos. */
-  private scalar(c: number): EventValue {
+  /** Records the string, number or literal starting with `c` at pos as a value at `path`. */
+  private scalar(path: number, c: number, membership: Membership): void {
     const src = this.src;
     const start = this.pos;
     if (c === 0x22) {
@@ -212,19 +231,20 @@ class Scanner {
         }
       }
       this.pos = end + 1;
-      return new EventValue(
-        "string",
-        escaped ? decodeString(src, start + 1, end) : src.slice(start + 1, end),
-      );
+      const text = escaped ? decodeString(src, start + 1, end) : src.slice(start + 1, end);
+      this.out.add(path, "string", text, membership);
+      return;
     }
     this.skipScalar();
     const text = src.slice(start, this.pos);
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       if (!NUMBER.test(text)) throw MALFORMED;
-      return new EventValue("number", text);
+      this.out.add(path, "number", text, membership);
+    } else if (text === "true" || text === "false" || text === "null") {
+      this.out.add(path, text, text, membership);
+    } else {
+      throw MALFORMED;
     }
-    if (text === "true" || text === "false" || text === "null") return new EventValue(text, text);
-    throw MALFORMED;
   }
 
   /** Past any value, reading nothing but its extent. */
@@ -281,7 +301,13 @@ class Scanner {
     this.pos = pos;
   }
 
+  /** Past any whitespace (compact JSON, the common case, returns at once). */
   skipWhitespace(): void {
+    if (this.src.charCodeAt(this.pos) > 0x20) return;
+    this.skipWhitespaceRun();
+  }
+
+  private skipWhitespaceRun(): void {
     const src = this.src;
     let pos = this.pos;
     for (;;) {

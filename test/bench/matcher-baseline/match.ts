@@ -1,6 +1,6 @@
 import type { Branch, CompiledPattern } from "../../../api/eventbridge/pattern/compile.js";
+import { matcherAccepts } from "../../../api/eventbridge/pattern/matchers.js";
 import type { FlatEvent, Membership } from "./event.js";
-import { matcherAccepts } from "./matchers.js";
 
 /**
  * Array-consistent matching (event-ruler's rulesForJSONEvent): a branch matches when each of its

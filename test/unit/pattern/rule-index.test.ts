@@ -176,4 +176,21 @@ describe("RuleIndex", () => {
     expect(index.match('{"a": ')).toEqual([]);
     expect(index.match('{"b": 1}')).toEqual([1]);
   });
+
+  it("reads event text only where rules look, and reads it right there", () => {
+    const index = new RuleIndex<string>();
+    index.add("source", compile({ source: ["s"] }));
+    index.add("tags", compile({ detail: { tags: ["b"] } }));
+    // Skipped members may hold anything JSON allows: brackets and escaped quotes in strings.
+    const noise = '"x":{"y":["]}",{"z":"\\"}{"}],"w":-1.5e3,"v":[true,null,{}]}';
+    expect(index.match(`{${noise},"source":"s"}`)).toEqual(["source"]);
+    // Whitespace, escapes in names and values, a name given twice (both values count).
+    expect(
+      index.match('{ "sour\u0063e" : "\u0073" , "detail" : { "tags" : [ "a" ] , "tags" : "b" } }'),
+    ).toEqual(["source", "tags"]);
+    // Text that breaks off or is not JSON where it is read matches nothing.
+    expect(index.match('{"source":"s"')).toEqual([]);
+    expect(index.match('{"source":s}')).toEqual([]);
+    expect(index.match('{"source":"sq"}')).toEqual([]);
+  });
 });
