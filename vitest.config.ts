@@ -1,13 +1,35 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // One dynalite for the whole run; every test file makes its own table in it.
-    globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // 2 cores here and in CI: keep the worker count small so dynalite keeps up.
     maxWorkers: 2,
+    // The AWS SDK's documented switch for its "Node.js 20 support ends" notice, printed once per
+    // process (and this suite runs many): the suite runs on Node 20 on purpose (engines), so the
+    // notice says nothing new. Inherited by the servers tests spawn.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "api",
+          include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "test/portal/**"],
+          // One dynalite for the whole run; every test file makes its own table in it.
+          globalSetup: ["test/support/global-setup.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "portal",
+          include: ["test/portal/**/*.test.ts"],
+          // One Chromium and one `npm start` server for every browser test file (test/portal/support).
+          globalSetup: ["test/portal/support/global-setup.ts"],
+        },
+      },
+    ],
   },
 });

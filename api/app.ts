@@ -10,7 +10,7 @@ import { mountRouteGroups } from "./http/lazy-routes.js";
 import { unsupportedMediaType } from "./http/media-types.js";
 import { allowedMethods } from "./http/method-not-allowed.js";
 import { ProblemError, problemResponse, problems } from "./http/problem.js";
-import { referencePage } from "./http/reference-page.js";
+import { mountReference, type ReferenceRenderer } from "./http/reference-page.js";
 import { lazy } from "./lazy.js";
 import { inertDeps } from "./routes/inert-deps.js";
 import { ROUTE_MANIFEST } from "./routes/manifest.js";
@@ -18,11 +18,21 @@ import { ROUTE_MANIFEST } from "./routes/manifest.js";
 export { API_VERSION } from "./version.js";
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+export interface AppOptions {
+  /**
+   * The /docs renderer's JavaScript. Default: read from the @scalar/api-reference package in
+   * node_modules (npm start, tests); the Lambda reads its copy in the bundle folder.
+   */
+  referenceRenderer?: ReferenceRenderer;
+  /** The portal's build folder (portal/dist): served at `/` when given (api/http/portal.ts). */
+  portalDir?: string;
+}
+
 /**
  * The HTTP API. Route groups load on their first request (api/http/lazy-routes.ts); with
  * `DeferredDeps` so do the deps, so a cold start pays only for what its first request uses.
  */
-export function createApp(deps: AppDeps | DeferredDeps) {
+export function createApp(deps: AppDeps | DeferredDeps, options: AppOptions = {}) {
   const resolveDeps = "load" in deps ? lazy(deps.load) : async () => deps;
   const app = new Hono<AppEnv>({ strict: true });
 
@@ -60,14 +70,31 @@ export function createApp(deps: AppDeps | DeferredDeps) {
   // Built from every route group on the first request for it, with deps that refuse I/O.
   const document = lazy(async () => (await import("./routes/document.js")).openApiDocument(inertDeps()));
   app.get("/openapi.json", async (c) => c.json(await document()));
-  app.get(
-    "/docs",
-    referencePage(app, { documentPath: "/openapi.json", pageTitle: "Switchyard API reference" }),
-  );
+  mountReference(app, {
+    documentPath: "/openapi.json",
+    pageTitle: "Switchyard API reference",
+    renderer:
+      options.referenceRenderer ??
+      (async () => (await import("./http/reference-renderer.js")).rendererFromPackage()),
+  });
+
+  if (options.portalDir) {
+    const dir = options.portalDir;
+    // Loaded by the first portal request: API-only cold starts never read the build folder.
+    const portal = lazy(async () => (await import("./http/portal.js")).portalHandler(dir));
+    for (const pattern of ["/", "/assets/*", "/favicon.svg"]) {
+      app.get(pattern, async (c, next) => {
+        const res = await (await portal())(c);
+        if (res) return res;
+        await next();
+      });
+    }
+  }
 
   app.notFound((c) => {
     const allow = allowedMethods(app, c.req.path);
-    if (allow.length > 0) {
+    // A route of this method that passed the request on (a portal file that does not exist) is a 404.
+    if (allow.length > 0 && !allow.includes(c.req.method === "HEAD" ? "GET" : c.req.method)) {
       return problemResponse(
         c,
         problems.methodNotAllowed(`${c.req.method} is not supported on ${c.req.path}.`, allow),

@@ -2,10 +2,11 @@
  * The one esbuild configuration of the Lambda bundle, shared by `npm run build`, the CDK asset
  * (infra/lambda-code.ts) and the cold-start benchmark, so what we measure is what we deploy.
  */
-import { rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
+import { RENDERER_BUNDLE_FILE, rendererPackageFile } from "../api/http/reference-renderer.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const LAMBDA_ENTRY = path.join(REPO_ROOT, "api/entry/lambda.ts");
@@ -86,6 +87,10 @@ export interface LambdaBundle {
 export async function bundleLambda(outdir: string, entry: string = LAMBDA_ENTRY): Promise<LambdaBundle> {
   rmSync(outdir, { recursive: true, force: true });
   const result = await build(lambdaBuildOptions(outdir, entry));
+  // The /docs renderer, served from this copy (api/entry/lambda.ts): no CDN at run time.
+  const renderer = path.join(outdir, RENDERER_BUNDLE_FILE);
+  mkdirSync(path.dirname(renderer), { recursive: true });
+  copyFileSync(rendererPackageFile(), renderer);
   return describeBundle(outdir, result.metafile);
 }
 

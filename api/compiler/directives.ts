@@ -6,9 +6,9 @@ import {
   parseDirective,
 } from "../config/directives/syntax.js";
 import type { ConfigPath } from "../config/problem.js";
+import { dict, own } from "../prototype-safe.js";
 import type { CompileContext } from "./context.js";
 import { pascalCase } from "./naming.js";
-import { referenceableParams } from "./registry.js";
 import { getAtt, importValue, isIntrinsic, join, ref, sub } from "./template.js";
 
 /**
@@ -25,7 +25,7 @@ export function resolveDirectives(value: unknown, path: ConfigPath, ctx: Compile
   }
   if (Array.isArray(value)) return value.map((v, i) => resolveDirectives(v, [...path, i], ctx));
   if (value && typeof value === "object" && !isIntrinsic(value)) {
-    const out: Record<string, unknown> = {};
+    const out = dict();
     for (const [k, v] of Object.entries(value)) out[k] = resolveDirectives(v, [...path, k], ctx);
     return out;
   }
@@ -58,7 +58,7 @@ function evaluate(call: DirectiveCall, path: ConfigPath, ctx: CompileContext): u
       return sub(template, variables);
     }
     case "ResourceParam": {
-      const value = referenceableParams(ctx, text(0))[text(1)];
+      const value = own(ctx.params(text(0)), text(1));
       if (value === undefined)
         ctx.error(path, `$ResourceParam(): "${text(1)}" is not a param of "${text(0)}".`);
       return value ?? "";
@@ -107,6 +107,7 @@ function format(template: string, values: unknown[]): unknown {
 
 function dig(source: unknown, path: string[]): unknown {
   let current = source;
-  for (const key of path) current = (current as Record<string, unknown> | undefined)?.[key];
+  for (const key of path)
+    current = typeof current === "object" ? own(current as Record<string, unknown>, key) : undefined;
   return current;
 }

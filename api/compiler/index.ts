@@ -1,17 +1,17 @@
-import { type Config, type ConfigProblem, ConfigValidationError } from "../config/index.js";
+import { type ConfigProblem, ConfigValidationError } from "../config/problem.js";
+import { dict, hasOwn, ownTree, plainJson } from "../prototype-safe.js";
+import { type Config, definitionOf } from "../resources/index.js";
 import { CompileContext, type CompileTarget, type TemplateParameter } from "./context.js";
 import { resolveDirectives } from "./directives.js";
 import { checkTemplateLimits, TEMPLATE_LIMITS } from "./limits.js";
 import { pascalCase } from "./naming.js";
 import { applyOverrides } from "./overrides.js";
 import { applyPermissionsBoundary } from "./permissions-boundary.js";
-import { compilerFor, referenceableParams } from "./registry.js";
-import { queuePolicies } from "./resources/sqs-queue.js";
 import { checkRouteKeys } from "./route-keys.js";
 import { scopePhysicalNames } from "./scoped-names.js";
 import type { CfnOutput, CfnTemplate } from "./template.js";
 
-export { ConfigValidationError } from "../config/index.js";
+export { ConfigValidationError } from "../config/problem.js";
 export type { CompileTarget } from "./context.js";
 export { checkTemplateLimits, TEMPLATE_LIMITS } from "./limits.js";
 export { stackName } from "./naming.js";
@@ -46,12 +46,11 @@ export interface CompileResult {
  * Compiles a loaded config for one stage. Pure: no I/O. Throws ConfigValidationError for problems
  * visible only now (unknown override IDs, missing CloudFormation logical IDs, template limits).
  */
-export function compile(config: Config, target: CompileTarget): CompileResult {
-  const ctx = new CompileContext(config, target);
-
-  for (const [name, resource] of Object.entries(config.resources))
-    compilerFor(resource).compile(name, resource, ctx);
-  queuePolicies(ctx);
+export function compile(input: Config, target: CompileTarget): CompileResult {
+  // Stored versions come back from JSON.parse as plain objects; every lookup below is by user keys.
+  const config = ownTree(input);
+  const ctx = new CompileContext(config, target, definitionOf);
+  ctx.compileResources();
 
   for (const [logicalId, raw] of Object.entries(config.cloudformationResources ?? {})) {
     if (ctx.resources[logicalId]) {
@@ -83,7 +82,7 @@ export function compile(config: Config, target: CompileTarget): CompileResult {
     }
   }
 
-  const outputs: Record<string, CfnOutput> = {};
+  const outputs = dict<CfnOutput>();
   config.stackConfig?.outputs?.forEach((output, i) => {
     outputs[output.name] = {
       Value: resolveDirectives(output.value, ["stackConfig", "outputs", i, "value"], ctx),
@@ -93,15 +92,15 @@ export function compile(config: Config, target: CompileTarget): CompileResult {
   });
   // Every referenceable param becomes an Output so a deployment can record it, within the quota
   // left by the user's outputs; params beyond it stay reachable through $ResourceParam only.
-  const params: CompileResult["referenceableParams"] = {};
-  const outputParams: CompileResult["outputParams"] = {};
+  const params: CompileResult["referenceableParams"] = dict();
+  const outputParams: CompileResult["outputParams"] = dict();
   const notExported: string[] = [];
   let outputCount = Object.keys(outputs).length;
   for (const name of Object.keys(config.resources)) {
-    params[name] = referenceableParams(ctx, name);
+    params[name] = ctx.params(name);
     for (const [param, value] of Object.entries(params[name])) {
       let key = `${pascalCase(name)}${pascalCase(param)}`;
-      for (let n = 2; key in outputs; n++) key = `${pascalCase(name)}${pascalCase(param)}${n}`;
+      for (let n = 2; hasOwn(outputs, key); n++) key = `${pascalCase(name)}${pascalCase(param)}${n}`;
       if (outputCount >= TEMPLATE_LIMITS.outputs) {
         notExported.push(`${name}.${param}`);
         continue;
@@ -133,10 +132,11 @@ export function compile(config: Config, target: CompileTarget): CompileResult {
   for (const message of limits.warnings) ctx.warn([], message);
   if (ctx.errors.length > 0) throw new ConfigValidationError(ctx.errors);
 
+  // Plain JSON out of the core: deployers compare templates with stored ones.
   return {
-    template,
-    referenceableParams: params,
-    outputParams,
+    template: plainJson(template),
+    referenceableParams: plainJson(params),
+    outputParams: plainJson(outputParams),
     warnings: ctx.warnings,
     parameters: ctx.parameters.map(({ name, kind, resource }) => ({ name, kind, resource })),
     stackTags: stackTags(config, target, ctx.stack),

@@ -1,15 +1,18 @@
+import { overridePathProblem } from "../config/override-paths.js";
+import { dict, own } from "../prototype-safe.js";
 import type { CompileContext } from "./context.js";
 import { resolveDirectives } from "./directives.js";
 
 /**
  * Applies `overrides` last: keys are child logical IDs of the resource, inner keys dot paths relative
  * to `Properties`; an object value over an existing object deep-merges (Stacktape's resolveOverrides).
+ * Paths naming a prototype are refused when loading; versions stored before that are refused here.
  */
 export function applyOverrides(ctx: CompileContext): void {
   for (const [name, resource] of Object.entries(ctx.config.resources)) {
     for (const [childId, changes] of Object.entries(resource.overrides ?? {})) {
       const path = ["resources", name, "overrides", childId];
-      const child = ctx.resources[childId];
+      const child = own(ctx.resources, childId);
       if (!child || ctx.owners.get(childId) !== name) {
         const valid = [...ctx.owners].filter(([, owner]) => owner === name).map(([id]) => id);
         ctx.error(
@@ -20,27 +23,40 @@ export function applyOverrides(ctx: CompileContext): void {
       }
       child.Properties ??= {};
       for (const [dotted, value] of Object.entries(changes)) {
+        const refused = overridePathProblem(dotted);
+        if (refused) {
+          ctx.error([...path, dotted], refused);
+          continue;
+        }
         setPath(child.Properties, dotted.split("."), resolveDirectives(value, [...path, dotted], ctx));
       }
     }
   }
 }
 
+/** Sets `keys` under `target`, creating objects on the way; own properties only. */
 function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
   let node = target;
   for (const key of keys.slice(0, -1)) {
-    const next = node[key];
-    if (!next || typeof next !== "object") node[key] = {};
-    node = node[key] as Record<string, unknown>;
+    let next = own(node, key);
+    // Arrays are walked too: "Targets.0.Arn".
+    if (typeof next !== "object" || next === null) {
+      next = dict();
+      node[key] = next;
+    }
+    node = next as Record<string, unknown>;
   }
   const last = keys[keys.length - 1]!;
-  node[last] = isPlainObject(value) && isPlainObject(node[last]) ? deepMerge(node[last], value) : value;
+  const current = own(node, last);
+  node[last] = isPlainObject(value) && isPlainObject(current) ? deepMerge(current, value) : value;
 }
 
 function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...base };
-  for (const [k, v] of Object.entries(extra))
-    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k], v) : v;
+  const out = Object.assign(dict(), base);
+  for (const [k, v] of Object.entries(extra)) {
+    const current = own(out, k);
+    out[k] = isPlainObject(v) && isPlainObject(current) ? deepMerge(current, v) : v;
+  }
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { own } from "../prototype-safe.js";
 import type { CompileContext } from "./context.js";
 import { NAME_LIMITS } from "./naming.js";
 
@@ -46,7 +47,7 @@ const LOG_GROUP_HEADS = ["", "/aws/lambda/"];
 export function scopePhysicalNames(ctx: CompileContext): void {
   const prefix = ctx.target.stackPrefix ?? "";
   for (const [logicalId, resource] of Object.entries(ctx.resources)) {
-    const scoped = SCOPED_NAMES[resource.Type];
+    const scoped = own(SCOPED_NAMES, resource.Type);
     if (!scoped) continue;
     resource.Properties ??= {};
     const properties = resource.Properties;

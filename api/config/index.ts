@@ -1,17 +1,24 @@
+import { dict, hasOwn, ownTree } from "../prototype-safe.js";
+import {
+  type Config,
+  definitionOf,
+  definitionOfType,
+  RESOURCE_DEFINITIONS,
+  RESOURCE_TYPES,
+  type Resource,
+} from "../resources/index.js";
 import { resolveLoadDirectives } from "./directives/load.js";
 import { problemAt, zodProblems } from "./issues.js";
+import { overridePathProblem } from "./override-paths.js";
 import type { ConfigProblem } from "./problem.js";
 import { checkReferences } from "./references.js";
-import { checkRulesPerBus } from "./rule-quota.js";
-import { RESOURCE_SCHEMAS, RESOURCE_TYPES, type Resource, type ResourceType } from "./schema/resources.js";
-import { type Config, RootSchema } from "./schema/root.js";
+import { RootSchema } from "./schema/root.js";
 import { type Locator, noPositions, parseSource } from "./source.js";
 import { didYouMean } from "./suggest.js";
 
-export { envVarName, referenceableParamNames } from "./params.js";
+export type { Config, Resource, ResourceType } from "../resources/index.js";
+export { envVarName } from "./params.js";
 export { type ConfigProblem, ConfigValidationError } from "./problem.js";
-export type * from "./schema/resources.js";
-export type { Config } from "./schema/root.js";
 
 export type LoadConfigResult =
   | {
@@ -56,7 +63,7 @@ export function loadConfig(
     raw = parsed.value;
     locate = parsed.locate;
   } else {
-    raw = input;
+    raw = ownTree(input);
     format = options.format ?? "json";
     try {
       source = JSON.stringify(input, null, 2) ?? "";
@@ -82,7 +89,7 @@ export function loadConfig(
 
   const root = RootSchema.safeParse(resolved);
   if (!root.success) errors.push(...zodProblems(root.error.issues, [], locate));
-  if ("serviceName" in resolved) {
+  if (hasOwn(resolved, "serviceName")) {
     warnings.push(
       problemAt(
         locate,
@@ -93,7 +100,7 @@ export function loadConfig(
     );
   }
 
-  const resources: Record<string, Resource> = {};
+  const resources = dict<Resource>();
   const rawResources = resolved.resources;
   if (rawResources && typeof rawResources === "object" && !Array.isArray(rawResources)) {
     const seen = new Map<string, string>();
@@ -125,7 +132,8 @@ export function loadConfig(
         continue;
       }
       const type = (value as { type?: unknown } | null)?.type;
-      if (typeof type !== "string" || !RESOURCE_TYPES.includes(type as ResourceType)) {
+      const definition = typeof type === "string" ? definitionOfType(type) : undefined;
+      if (typeof type !== "string" || !definition) {
         const message =
           typeof type === "string"
             ? `Unknown resource type "${type}".${didYouMean(type, RESOURCE_TYPES)} Supported types: ${RESOURCE_TYPES.join(", ")}.`
@@ -133,7 +141,14 @@ export function loadConfig(
         errors.push(problemAt(locate, typeof type === "string" ? [...path, "type"] : path, message));
         continue;
       }
-      const result = RESOURCE_SCHEMAS[type as ResourceType].safeParse(value);
+      // On the raw value: the schema drops a "__proto__" key without a word.
+      for (const [childId, changes] of entriesOf((value as { overrides?: unknown }).overrides)) {
+        for (const [dotted] of entriesOf(changes)) {
+          const refused = overridePathProblem(dotted);
+          if (refused) errors.push(problemAt(locate, [...path, "overrides", childId, dotted], refused, true));
+        }
+      }
+      const result = definition.schema.safeParse(value);
       if (result.success) resources[name] = result.data as Resource;
       else errors.push(...zodProblems(result.error.issues, path, locate));
     }
@@ -141,14 +156,18 @@ export function loadConfig(
 
   if (errors.length > 0) return { ok: false, errors: sortByPosition(errors) };
 
-  const config = { ...(root.data as Omit<Config, "resources">), resources } as Config;
+  // zod's output is plain objects again: every lookup below and in the compiler is by user keys.
+  const config = ownTree({ ...(root.data as Omit<Config, "resources">), resources }) as Config;
   delete (config as { serviceName?: string }).serviceName;
-  const referenceErrors = [...checkReferences(config, directives.uses), ...checkRulesPerBus(config)].map(
+  const referenceErrors = checkReferences(config, directives.uses, definitionOf, RESOURCE_DEFINITIONS).map(
     (p) => problemAt(locate, p.path, p.message),
   );
   if (referenceErrors.length > 0) return { ok: false, errors: sortByPosition(referenceErrors) };
   return { ok: true, config, warnings, source, format };
 }
+
+const entriesOf = (value: unknown): [string, unknown][] =>
+  value !== null && typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : [];
 
 const sortByPosition = (errors: ConfigProblem[]) =>
   [...errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));

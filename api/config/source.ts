@@ -1,4 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, Lexer, LineCounter, type Node, parseDocument } from "yaml";
+import { ownTree } from "../prototype-safe.js";
 import type { ConfigPath, ConfigProblem } from "./problem.js";
 
 /** Configs are small; anything larger is a mistake or an attack. */
@@ -51,7 +52,7 @@ export function parseSource(text: string): ParsedSource {
   }
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    value = ownTree(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
   } catch (e) {
     return { ok: false, errors: [{ path: "(root)", message: firstLine((e as Error).message) }] };
   }

@@ -2,6 +2,7 @@
  * Referenceable params (`arn`, `archiveArn`, ...) travel out of the stack as Outputs: each gets an
  * output key, and after a deployment the stack outputs map back to `{ resource: { param: value } }`.
  */
+import { hasOwn, own } from "../prototype-safe.js";
 import type { Template } from "./port.js";
 
 export type OutputMap = Record<string, { resource: string; param: string }>;
@@ -21,6 +22,7 @@ export function withParamOutputs(
   template: Template,
   referenceableParams: Record<string, Record<string, unknown>>,
 ): { template: Template; outputMap: OutputMap; dropped: string[] } {
+  // Output keys are alphanumeric (`alnum`): plain objects, which deployers compare with stored ones.
   const outputs = { ...(template.Outputs ?? {}) };
   const outputMap: OutputMap = {};
   const dropped: string[] = [];
@@ -28,7 +30,7 @@ export function withParamOutputs(
     for (const [param, value] of Object.entries(params)) {
       if (value === undefined) continue;
       let key = `Stp${alnum(resource)}${alnum(param)}`.slice(0, 250);
-      for (let n = 2; key in outputs; n++) key = `${key.slice(0, 245)}${n}`;
+      for (let n = 2; hasOwn(outputs, key); n++) key = `${key.slice(0, 245)}${n}`;
       if (Object.keys(outputs).length >= MAX_OUTPUTS) {
         dropped.push(`${resource}.${param}`);
         continue;
@@ -44,12 +46,14 @@ export function paramsFromOutputs(
   outputMap: OutputMap,
   stackOutputs: Record<string, string>,
 ): Record<string, Record<string, string>> {
-  const result: Record<string, Record<string, string>> = {};
+  // Resource and param names are the config's: collected in a Map, never looked up on an object.
+  const byResource = new Map<string, [string, string][]>();
   for (const [key, { resource, param }] of Object.entries(outputMap)) {
-    const value = stackOutputs[key];
+    const value = own(stackOutputs, key);
     if (value === undefined) continue;
-    result[resource] ??= {};
-    result[resource][param] = value;
+    byResource.set(resource, [...(byResource.get(resource) ?? []), [param, value]]);
   }
-  return result;
+  return Object.fromEntries(
+    [...byResource].map(([resource, params]) => [resource, Object.fromEntries(params)]),
+  );
 }

@@ -5,6 +5,7 @@
 
 // The compiler declares the kinds; a type-only import keeps the compiler out of the cold start.
 import type { ParameterKind } from "../compiler/context.js";
+import { own } from "../prototype-safe.js";
 
 export type { ParameterKind };
 
@@ -60,11 +61,12 @@ export function fillParameters(
   artifacts: Artifacts = {},
   fallback?: (p: DeclaredParameter) => string | undefined,
 ): Record<string, string> {
+  // Keyed by template parameter names, which the compiler makes alphanumeric.
   const values: Record<string, string> = {};
   const missing: MissingArtifactsError["missing"] = [];
   for (const p of declared) {
     const field = FIELD[p.kind];
-    const raw = artifacts[p.resource]?.[field] ?? artifacts.platform?.[field];
+    const raw = own(own(artifacts, p.resource), field) ?? own(own(artifacts, "platform"), field);
     const value = Array.isArray(raw) ? raw.join(",") : (raw ?? fallback?.(p));
     if (value === undefined) missing.push({ parameter: p.name, resource: p.resource, field });
     else values[p.name] = value;

@@ -6,10 +6,13 @@
  * are built by their first call (lazy-port.ts).
  */
 
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { handle } from "hono/aws-lambda";
 import { createApp } from "../app.js";
 import type { StackStatusChangeEvent } from "../deployments/stack-events.js";
 import { createLogger, logLevelFrom } from "../http/logger.js";
+import { rendererInFolder } from "../http/reference-renderer.js";
 import { lazy } from "../lazy.js";
 import { required } from "./env.js";
 
@@ -17,7 +20,9 @@ required(process.env, "SWITCHYARD_TABLE_NAME");
 const log = createLogger({ level: logLevelFrom(process.env.LOG_LEVEL) });
 const deps = lazy(async () => (await import("./lambda-deps.js")).createLambdaDeps(process.env, log));
 
-export const app = createApp({ log, load: deps });
+// The /docs renderer is a file beside the bundle (infra/lambda-bundle.ts copies it there).
+const bundleFolder = process.env.LAMBDA_TASK_ROOT ?? path.dirname(fileURLToPath(import.meta.url));
+export const app = createApp({ log, load: deps }, { referenceRenderer: rendererInFolder(bundleFolder) });
 export const handler = handle(app);
 
 /** Target of the CloudFormation "Stack Status Change" rule (infra/): reconciles the deployment. */

@@ -2,10 +2,10 @@
  * Composition root of the embedded default (`npm start`): dynalite persisted under a data folder,
  * the embedded engine, and the same Hono app served by @hono/node-server.
  */
-import { mkdir } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApp } from "../app.js";
 import { ensureBootstrapAdminKey } from "../auth/bootstrap.js";
@@ -22,6 +22,34 @@ import { createDynamoClients, localDynamoConfig } from "../store/client.js";
 import { startDynalite } from "../store/dynalite.js";
 import { createStore } from "../store/index.js";
 import { ensureTable } from "../store/table.js";
+import { DataDirLockedError, lockDataDir } from "./data-dir-lock.js";
+
+/** Where the first start writes the key it generated (mode 0600), for scripts and the README. */
+export const ADMIN_KEY_FILE = "admin-key";
+
+/** A start that cannot go on, said in one line (no stack): the port is taken, say. */
+export class LocalStartError extends Error {
+  override name = "LocalStartError";
+}
+
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host}:${port}`;
+  if (err.code === "EADDRINUSE") {
+    return new LocalStartError(
+      `Port ${port} is in use on ${host} (another Switchyard, or another program): stop it, or start this one on another port (PORT=${port + 1} npm start).`,
+    );
+  }
+  if (err.code === "EACCES") {
+    return new LocalStartError(`Not allowed to listen on ${where}: choose a port above 1023 (PORT=3000).`);
+  }
+  if (err.code === "EADDRNOTAVAIL") {
+    return new LocalStartError(`This machine has no address ${host} to listen on: check HOST.`);
+  }
+  return err;
+}
+
+/** The portal's build, which `npm start` brings up to date before this runs (portal/build.ts). */
+const PORTAL_DIR = fileURLToPath(new URL("../../portal/dist", import.meta.url));
 
 export interface LocalOptions {
   port?: number;
@@ -48,68 +76,97 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
   const log = options.log ?? createLogger({ level: logLevelFrom(process.env.LOG_LEVEL) });
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
 
-  const dynamo = await startDynalite({ path: dbDir });
-  const { client, doc } = createDynamoClients(localDynamoConfig(dynamo.endpoint));
-  const tableName = options.tableName ?? "switchyard";
-  await ensureTable(client, tableName);
-
-  const table = { doc, name: tableName };
-  const adminKey = options.adminKey ?? (process.env.SWITCHYARD_ADMIN_KEY || undefined);
-  const now = () => new Date();
-  // One engine for the whole process: the deployer applies stacks to it, bus operations use it.
-  const engine = new LocalEventBridge({ table, now, log });
-  const deployer = createLocalDeployer({ table, now, log }, engine);
-  const deps: AppDeps = {
-    log,
-    table,
-    store: createStore(table),
-    adminKey,
-    now,
-    deployer,
-    deploymentSettings: LOCAL_DEPLOYMENT_SETTINGS,
-    busOps: new LocalBusOps(engine),
+  // Before dynalite opens the folder: a second server on it is refused with the holder's pid.
+  const lock = await lockDataDir(dataDir);
+  // What a failed start has opened so far, closed in reverse before the error goes on.
+  const opened: (() => Promise<void>)[] = [lock.release];
+  const closeOpened = async () => {
+    for (const close of opened.reverse()) await close();
   };
-  reconcileOnSettle(deployer, deps);
-  // Without an admin key in the environment, the very first start generates one and prints it once.
-  const generatedAdminKey = adminKey ? undefined : await ensureBootstrapAdminKey(deps.store, deps.now());
-  const app = createApp(deps);
+  try {
+    const dynamo = await startDynalite({ path: dbDir });
+    opened.push(dynamo.close);
+    const { client, doc } = createDynamoClients(localDynamoConfig(dynamo.endpoint));
+    opened.push(async () => client.destroy());
+    const tableName = options.tableName ?? "switchyard";
+    await ensureTable(client, tableName);
 
-  const port = options.port ?? Number(process.env.PORT ?? 3000);
-  const host = options.host ?? process.env.HOST ?? "127.0.0.1";
-  const server = serve({ fetch: app.fetch, port, hostname: host });
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
-  });
-  const address = server.address() as AddressInfo;
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
-  print(`Switchyard listening on ${url}`);
-  print(`API reference: ${url}/docs  (OpenAPI document: ${url}/openapi.json)`);
-  print(`Data folder: ${dataDir}`);
-  if (generatedAdminKey) {
-    print(`Platform-admin API key (shown only this once; only its hash is stored): ${generatedAdminKey}`);
+    const table = { doc, name: tableName };
+    const adminKey = options.adminKey ?? (process.env.SWITCHYARD_ADMIN_KEY || undefined);
+    const now = () => new Date();
+    // One engine for the whole process: the deployer applies stacks to it, bus operations use it.
+    const engine = new LocalEventBridge({ table, now, log });
+    const deployer = createLocalDeployer({ table, now, log }, engine);
+    const deps: AppDeps = {
+      log,
+      table,
+      store: createStore(table),
+      adminKey,
+      now,
+      deployer,
+      deploymentSettings: LOCAL_DEPLOYMENT_SETTINGS,
+      busOps: new LocalBusOps(engine),
+    };
+    reconcileOnSettle(deployer, deps);
+    // Without an admin key in the environment, the very first start generates one, prints it once
+    // and leaves it in the data folder for its owner alone (scripts read it from there).
+    const generatedAdminKey = adminKey ? undefined : await ensureBootstrapAdminKey(deps.store, deps.now());
+    const adminKeyFile = path.join(dataDir, ADMIN_KEY_FILE);
+    if (generatedAdminKey) {
+      await writeFile(adminKeyFile, `${generatedAdminKey}\n`, { mode: 0o600 });
+      await chmod(adminKeyFile, 0o600); // a file left from an earlier data folder keeps its mode otherwise
+    }
+    const app = createApp(deps, { portalDir: PORTAL_DIR });
+
+    const port = options.port ?? Number(process.env.PORT ?? 3000);
+    const host = options.host ?? process.env.HOST ?? "127.0.0.1";
+    const server = serve({ fetch: app.fetch, port, hostname: host });
+    await new Promise<void>((resolve, reject) => {
+      server.once("listening", resolve);
+      server.once("error", (err) => reject(listenError(err, host, port)));
+    });
+    const address = server.address() as AddressInfo;
+    const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+    print(`Switchyard listening on ${url}`);
+    print(`Portal: ${url}/`);
+    print(`API reference: ${url}/docs  (OpenAPI document: ${url}/openapi.json)`);
+    print(`Data folder: ${dataDir}`);
+    if (generatedAdminKey) {
+      print(
+        `Platform-admin API key: ${generatedAdminKey}  (only its hash is stored; the key is also in ${adminKeyFile}, readable by you alone)`,
+      );
+    }
+
+    return {
+      url,
+      deps,
+      close: async () => {
+        await new Promise<void>((resolve) => {
+          if ("closeAllConnections" in server) server.closeAllConnections();
+          server.close(() => resolve());
+        });
+        // Let running stack operations settle before the table goes away.
+        await deployer.idle();
+        await engine.idle();
+        await closeOpened();
+      },
+    };
+  } catch (err) {
+    await closeOpened();
+    throw err;
   }
-
-  return {
-    url,
-    deps,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        if ("closeAllConnections" in server) server.closeAllConnections();
-        server.close(() => resolve());
-      });
-      // Let running stack operations settle before the table goes away.
-      await deployer.idle();
-      await engine.idle();
-      client.destroy();
-      await dynamo.close();
-    },
-  };
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
-  const server = await startLocal();
+  const server = await startLocal().catch((err: unknown) => {
+    // What the person at the terminal can fix is said in one line; anything else keeps its stack.
+    if (err instanceof DataDirLockedError || err instanceof LocalStartError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  });
   const stop = async (signal: string) => {
     process.stdout.write(`Received ${signal}, shutting down\n`);
     await server.close();

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireProject } from "../auth/index.js";
 import type { Role } from "../auth/roles.js";
+import { detailTypeOf, withEnvelopeDetailTypeText } from "../buses/event-shape.js";
 import {
   type BusLocation,
   cancelBusReplay,
@@ -13,6 +14,7 @@ import {
   resolveBus,
   startBusReplay,
 } from "../buses/index.js";
+import { physicalRuleName } from "../buses/rule-names.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
@@ -43,15 +45,45 @@ const ReplayParamsSchema = BusParamsSchema.extend({
 
 const dateTime = () => z.iso.datetime({ offset: true }).openapi({ format: "date-time" });
 
+/**
+ * An event's detail type, written as EventBridge writes events (`detail-type`, the one shape of
+ * publish, match, test-pattern and delivered events) or as PutEvents does (`detailType`): one of them.
+ */
+const detailTypeMembers = {
+  "detail-type": z.string().optional().openapi({
+    description: "The event's detail type, as EventBridge writes it in events. This or `detailType`.",
+    example: "budget",
+  }),
+  detailType: z
+    .string()
+    .optional()
+    .openapi({ description: "Accepted instead of `detail-type` (PutEvents' `DetailType`)." }),
+};
+const ONE_DETAIL_TYPE = { oneOf: [{ required: ["detail-type"] }, { required: ["detailType"] }] };
+
+function oneDetailType(value: { "detail-type"?: unknown; detailType?: unknown }, ctx: z.RefinementCtx): void {
+  const written = ["detail-type", "detailType"].filter((k) => value[k as keyof typeof value] !== undefined);
+  if (written.length === 1) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["detail-type"],
+    message:
+      written.length === 0
+        ? "Required: the event's detail-type (or detailType)."
+        : "Give detail-type or detailType, not both.",
+  });
+}
+
 const PublishEntrySchema = z
   .object({
     source: z.string().openapi({ example: "my.publisher" }),
-    detailType: z.string().openapi({ example: "budget" }),
+    ...detailTypeMembers,
     detail: z.record(z.string(), z.unknown()).openapi({ example: { EventName: "BUDGET_ANALYSIS" } }),
     resources: z.array(z.string()).optional(),
     time: dateTime().optional().openapi({ description: "Defaults to when the event is received." }),
   })
-  .openapi("PublishEntry");
+  .superRefine(oneDetailType)
+  .openapi("PublishEntry", ONE_DETAIL_TYPE);
 
 const PublishRequestSchema = z
   .object({ entries: z.array(PublishEntrySchema).min(1).max(10) })
@@ -110,9 +142,11 @@ const BusRuleListSchema = z.object({ rules: z.array(BusRuleSchema) }).openapi("B
 const MatchRequestSchema = z
   .object({
     event: z
-      .object({ source: z.string(), "detail-type": z.string() })
+      .object({ source: z.string(), ...detailTypeMembers })
       .catchall(z.unknown())
+      .superRefine(oneDetailType)
       .openapi({
+        ...ONE_DETAIL_TYPE,
         description:
           "The event; envelope fields it lacks (id, time, account, region, resources) get neutral values.",
         example: {
@@ -169,7 +203,14 @@ const DeliveriesQuerySchema = PageQuerySchema.extend({
     .string()
     .max(64)
     .optional()
-    .openapi({ param: { name: "rule", in: "query" }, description: "Only this rule's deliveries." }),
+    .openapi({
+      param: { name: "rule", in: "query" },
+      description:
+        "Only this rule's deliveries: named as in the config, `myConsumer` (the resource's only event-bus " +
+        "trigger on this bus) or `myConsumer.1` (its `events[1]`), or by its physical name (as the rules " +
+        "route lists it). A config name with no rule on this bus answers 404.",
+      example: "myConsumerBatchJob",
+    }),
 });
 
 const BASE = "/v1/projects/{project}/stages/{stage}/buses/{bus}";
@@ -302,8 +343,8 @@ export function busRoutes(app: App, deps: AppDeps): void {
     params: { project: string; stage: string; bus: string },
     role: Role,
   ): Promise<BusLocation> {
-    await requireProject(c, deps, params.project, role);
-    return resolveBus(await stages.get(params.project, params.stage), params);
+    const { key } = await requireProject(c, deps, params.project, role);
+    return resolveBus(await stages.get(key, params.stage), params);
   }
 
   app.openapi(publishRoute, async (c) => {
@@ -316,8 +357,9 @@ export function busRoutes(app: App, deps: AppDeps): void {
     const result = await publishEvents(
       ops(),
       bus,
-      entries.map(({ time, detail: _parsed, ...entry }, i) => ({
+      entries.map(({ time, detail: _parsed, "detail-type": _type, detailType: _alias, ...entry }, i) => ({
         ...entry,
+        detailType: String(detailTypeOf(entries[i]!)),
         detail: details[i]!,
         ...(time ? { time: new Date(time) } : {}),
       })),
@@ -335,7 +377,8 @@ export function busRoutes(app: App, deps: AppDeps): void {
     // The schema validated JSON.parse's reading, which rounds big numbers: the event is matched as
     // the caller's own text instead, as publish does with each detail.
     const { eventText } = await import("../buses/detail-text.js");
-    return c.json({ rules: await matchEvent(ops(), bus, eventText(await c.req.text())) }, 200);
+    const text = withEnvelopeDetailTypeText(eventText(await c.req.text()));
+    return c.json({ rules: await matchEvent(ops(), bus, text) }, 200);
   });
 
   app.openapi(startReplayRoute, async (c) => {
@@ -375,11 +418,22 @@ export function busRoutes(app: App, deps: AppDeps): void {
   });
 
   app.openapi(deliveriesRoute, async (c) => {
-    const bus = await busOf(c, c.req.valid("param"), "viewer");
+    const params = c.req.valid("param");
+    const { key } = await requireProject(c, deps, params.project, "viewer");
+    const stage = await stages.get(key, params.stage);
+    const bus = resolveBus(stage, params);
     const query = c.req.valid("query");
+    const rule =
+      query.rule &&
+      (await physicalRuleName(
+        query.rule,
+        stage?.appliedTemplate,
+        async () => (await listBusRules(ops(), bus)).map((r) => r.name),
+        params,
+      ));
     const page = await listBusDeliveries(ops(), bus, {
       limit: query.limit,
-      ...(query.rule ? { rule: query.rule } : {}),
+      ...(rule ? { rule } : {}),
       ...(query.cursor ? { cursor: query.cursor } : {}),
     });
     return c.json(page, 200);

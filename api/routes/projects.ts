@@ -8,7 +8,7 @@ import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
 import { type Project, ProjectExistsError } from "../store/index.js";
-import { ProjectNameSchema, TeamNameSchema } from "./names.js";
+import { ProjectNameSchema, ProjectRefSchema, TeamNameSchema } from "./names.js";
 
 export const ProjectSchema = z
   .object({
@@ -23,21 +23,34 @@ export const ProjectSchema = z
 const CreateProjectSchema = z
   .object({
     name: ProjectNameSchema.openapi({
-      description: "Unique across the control plane: stack names derive from it.",
+      description:
+        "Unique within the team (another team may use the same name): stack names derive from it and the team's namespace.",
     }),
     team: TeamNameSchema.optional().openapi({ description: "Defaults to the key's team." }),
   })
   .openapi("CreateProject");
 
 export const ProjectParamsSchema = z.object({
-  project: ProjectNameSchema.openapi({ param: { name: "project", in: "path" } }),
+  project: ProjectRefSchema.openapi({ param: { name: "project", in: "path" } }),
 });
+
+/** A project as clients see it (its store key stays inside). */
+export const publicProject = ({ key: _key, ...project }: Project) => project;
 
 const ListProjectsQuery = PageQuerySchema.extend({
   team: TeamNameSchema.optional().openapi({
     param: { name: "team", in: "query" },
     description: "Defaults to the key's team; platform admins without it see every project.",
   }),
+  prefix: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, "up to 40 of a-z, 0-9 and -")
+    .optional()
+    .openapi({
+      param: { name: "prefix", in: "query" },
+      description: "Only projects whose name starts with this (the portal's search).",
+      example: "ord",
+    }),
 });
 
 const etagHeader = {
@@ -65,7 +78,8 @@ const listProjectsRoute = createRoute({
   operationId: "projects.list",
   tags: ["Projects"],
   summary: "List projects",
-  description: "A team's projects by name, paged with an opaque cursor. Any role.",
+  description:
+    "A team's projects by name, paged with an opaque cursor; `prefix` keeps those whose name starts with it. Any role.",
   security: bearerSecurity,
   request: { query: ListProjectsQuery },
   responses: {
@@ -123,14 +137,19 @@ export function projectRoutes(app: App, deps: AppDeps): void {
           createdAt: deps.now().toISOString(),
           createdBy: caller.keyId,
         });
+        const body = publicProject(project);
         return {
           status: 201 as const,
-          body: project,
-          headers: { etag: etagOf(project), location: `/v1/projects/${project.name}` },
+          body,
+          headers: {
+            etag: etagOf(body),
+            // A platform-admin key belongs to no team, so its Location names the team.
+            location: `/v1/projects/${caller.platformAdmin ? `${team}:` : ""}${project.name}`,
+          },
         };
       } catch (err) {
         if (err instanceof ProjectExistsError) {
-          throw problems.conflict(`The project name ${input.name} is taken; project names are unique.`);
+          throw problems.conflict(`Team ${team} already has a project named ${input.name}.`);
         }
         throw err;
       }
@@ -140,15 +159,16 @@ export function projectRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(listProjectsRoute, async (c) => {
     const caller = callerOf(c);
-    const { team: askedTeam, limit, cursor } = c.req.valid("query");
+    const { team: askedTeam, limit, cursor, prefix } = c.req.valid("query");
     const team = askedTeam ?? caller.team;
     if (team !== undefined) requireTeamRole(c, team, "viewer");
-    return c.json(await readPage(() => deps.store.projects.list(team, { limit, cursor })), 200);
+    const page = await readPage(() => deps.store.projects.list(team, { limit, cursor, prefix }));
+    return c.json({ ...page, items: page.items.map(publicProject) }, 200);
   });
 
   app.openapi(getProjectRoute, async (c) => {
-    const { project: name } = c.req.valid("param");
-    const project: Project = await requireProject(c, deps, name, "viewer");
+    const { project: ref } = c.req.valid("param");
+    const project = publicProject(await requireProject(c, deps, ref, "viewer"));
     const etag = etagOf(project);
     const ifNoneMatch = c.req.header("if-none-match");
     if (ifNoneMatch && etagListMatches(ifNoneMatch, etag, { weak: true })) {
@@ -158,9 +178,9 @@ export function projectRoutes(app: App, deps: AppDeps): void {
   });
 
   app.openapi(deleteProjectRoute, async (c) => {
-    const { project: name } = c.req.valid("param");
-    await requireProject(c, deps, name, "admin");
-    const result = await deps.store.projects.delete(name);
+    const { project: ref } = c.req.valid("param");
+    const { key, name } = await requireProject(c, deps, ref, "admin");
+    const result = await deps.store.projects.delete(key);
     if (!result.deleted && result.reason === "deployed") {
       throw problems.conflict(
         `Project ${name} still has deployed stages (${result.stages.join(", ")}); tear them down first.`,
@@ -168,7 +188,7 @@ export function projectRoutes(app: App, deps: AppDeps): void {
       );
     }
     if (!result.deleted) throw problems.notFound(`Project ${name} does not exist.`);
-    c.get("log").info("project deleted", { project: name });
+    c.get("log").info("project deleted", { project: key });
     return c.body(null, 204);
   });
 }

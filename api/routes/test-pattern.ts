@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { callerOf } from "../auth/index.js";
+import { withEnvelopeDetailType } from "../buses/event-shape.js";
 import type { App } from "../http/env.js";
 import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 
@@ -20,7 +21,8 @@ const TestPatternRequestSchema = z
       .refine(required, "Required")
       .openapi({
         description:
-          "The event: a JSON object, or its JSON text. Matched as given; no envelope fields are required.",
+          "The event: a JSON object, or its JSON text. Matched as given; no envelope fields are required. " +
+          "`detailType` is read as `detail-type`, as in publish.",
         example: { source: "orders", "detail-type": "created", detail: { amount: 250 } },
       }),
   })
@@ -53,6 +55,6 @@ export function testPatternRoutes(app: App): void {
     const { pattern, event } = c.req.valid("json");
     // The matcher loads with the first test, not with every cold start.
     const { testPattern } = await import("../buses/test-pattern.js");
-    return c.json(testPattern(pattern, event), 200);
+    return c.json(testPattern(pattern, withEnvelopeDetailType(event)), 200);
   });
 }

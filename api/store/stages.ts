@@ -1,6 +1,9 @@
 /**
  * Stages of a project: one item per stage under the project's partition (`STAGE#<stage>`), holding
  * what is deployed there. `deployed: true` while a stack exists, so project deletion refuses then.
+ * `outputs` is keyed by the config's resource names, so it is stored as JSON text (`outputsJson`):
+ * the SDK's map marshalling reads `value.constructor`, which a resource named `constructor` would be.
+ * Items written before hold an `outputs` map, still read as such.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Template } from "../deployments/port.js";
@@ -86,9 +89,11 @@ export function stageRepository(table: Table): StageRepository {
     },
 
     async save(project, stage, fields, now) {
-      const { appliedTemplate, ...rest } = fields;
+      const { appliedTemplate, outputs, ...rest } = fields;
       const set: Record<string, unknown> = {
         ...rest,
+        // The legacy map goes once the text replaces it.
+        ...(outputs !== undefined ? { outputsJson: JSON.stringify(outputs), outputs: undefined } : {}),
         ...(appliedTemplate !== undefined
           ? { appliedTemplateJson: packJson(appliedTemplate) }
           : "appliedTemplate" in fields
@@ -104,17 +109,17 @@ export function stageRepository(table: Table): StageRepository {
         .map(([k]) => k);
       const entries = Object.entries(set).filter(([, v]) => v !== undefined);
       const names = Object.fromEntries(
-        [...entries.map(([k]) => k), ...remove, "createdAt", "outputs", "stackOutputs", "deployed"].map(
-          (k) => [`#${k}`, k],
-        ),
+        [...entries.map(([k]) => k), ...remove, "createdAt", "stackOutputs", "deployed"].map((k) => [
+          `#${k}`,
+          k,
+        ]),
       );
       const values: Record<string, unknown> = Object.fromEntries(entries.map(([k, v]) => [`:${k}`, v]));
       values[":createdAt"] = now.toISOString();
-      if (!fields.outputs || !fields.stackOutputs) values[":emptyMap"] = {};
+      if (!fields.stackOutputs) values[":emptyMap"] = {};
       if (fields.deployed === undefined) values[":false"] = false;
       const defaults = [
         "#createdAt = if_not_exists(#createdAt, :createdAt)",
-        ...(fields.outputs ? [] : ["#outputs = if_not_exists(#outputs, :emptyMap)"]),
         ...(fields.stackOutputs ? [] : ["#stackOutputs = if_not_exists(#stackOutputs, :emptyMap)"]),
         ...(fields.deployed === undefined ? ["#deployed = if_not_exists(#deployed, :false)"] : []),
       ];
@@ -137,8 +142,9 @@ export function stageRepository(table: Table): StageRepository {
 }
 
 function toStage(item: Record<string, unknown>): Stage {
-  const { PK: _pk, SK: _sk, type: _type, appliedTemplateJson, ...rest } = item;
+  const { PK: _pk, SK: _sk, type: _type, appliedTemplateJson, outputsJson, ...rest } = item;
   const stage = rest as unknown as Stage;
+  stage.outputs = typeof outputsJson === "string" ? JSON.parse(outputsJson) : (stage.outputs ?? {});
   // Unpacked on first use: stage reads are frequent, and only previews and deploys need it.
   if (appliedTemplateJson !== undefined) unpackOnUse(stage, "appliedTemplate", appliedTemplateJson);
   return stage;

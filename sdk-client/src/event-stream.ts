@@ -10,7 +10,10 @@ export interface ServerSentEvent {
 }
 
 export async function* readEventStream(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  // A streaming TextDecoder rather than TextDecoderStream: the same in Node and browsers, and typed
+  // alike by Node's and the DOM's declarations (the portal builds this file against the DOM's).
+  const decoder = new TextDecoder();
+  const reader = body.getReader();
   let buffer = "";
   let lastId: string | undefined;
   let event = "";
@@ -18,7 +21,8 @@ export async function* readEventStream(body: ReadableStream<Uint8Array>): AsyncG
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      let text = buffer + (value ?? "");
+      let text =
+        buffer + (value ? decoder.decode(value, { stream: true }) : "") + (done ? decoder.decode() : "");
       // A trailing CR may be the first half of a CRLF split across chunks: keep it for the next read.
       const carry = !done && text.endsWith("\r") ? "\r" : "";
       if (carry) text = text.slice(0, -1);

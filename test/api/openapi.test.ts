@@ -3,8 +3,10 @@
  * openapi-rules.ts hold for every operation any route module registers, so a new route that skips
  * one fails here, with the operation named; a deliberately broken document shows each rule bites.
  */
+import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOpenApiDocument, type OpenApiDocument } from "../../api/entry/openapi-document.js";
+import { rendererPackageFile } from "../../api/http/reference-renderer.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 import { type Operation, operationsOf, rules } from "./openapi-rules.js";
 
@@ -123,22 +125,46 @@ describe("the rules", () => {
 });
 
 describe("the /docs reference page", () => {
-  it("renders the document: the page carries every tag, operation summary and the document link", async () => {
+  it("is served whole by Switchyard: same-origin scripts only, under a CSP that allows no other", async () => {
     const res = await server.fetch("/docs");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/html");
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp.split("; ")).toEqual(expect.arrayContaining(["default-src 'none'", "script-src 'self'"]));
+    expect(csp).not.toMatch(/https?:|unsafe-eval|\*/);
     const html = await res.text();
-    expect(html).toContain('href="/openapi.json"');
-    // The page hands its document to the renderer inline; read it back the way the browser would.
-    const embedded = html.match(/createApiReference\(\s*'#app',\s*(\{[\s\S]*\})\s*\)\s*<\/script>/);
-    expect(embedded, "the page initialises the reference renderer with a configuration").not.toBeNull();
-    const config = JSON.parse(embedded![1]!);
-    expect(config.content).toEqual(doc);
-    expect(doc.tags.length).toBeGreaterThan(0);
-    for (const tag of doc.tags as { name: string; description: string }[]) {
-      expect(html).toContain(JSON.stringify(tag.name));
-      expect(html).toContain(JSON.stringify(tag.description));
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBe(2);
+    for (const [, attributes, inline] of scripts) {
+      expect(inline, "no inline script").toBe("");
+      const src = /\bsrc="([^"]+)"/.exec(attributes!)?.[1] ?? "";
+      expect(src, "a path on this origin").toMatch(/^\/[^/]/);
+      const script = await server.fetch(src);
+      expect(script.status, src).toBe(200);
+      expect(script.headers.get("content-type")).toContain("text/javascript");
+      expect((await script.text()).length).toBeGreaterThan(0);
     }
-    for (const { op } of operations) expect(html).toContain(JSON.stringify(op.summary));
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).toContain('href="/openapi.json"');
+  });
+
+  it("serves the renderer of the @scalar/api-reference package, gzipped when the browser takes it", async () => {
+    const packaged = await readFile(rendererPackageFile());
+    const plain = await server.fetch("/docs/scalar.js", { headers: { "accept-encoding": "identity" } });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(Buffer.from(await plain.arrayBuffer()).equals(packaged)).toBe(true);
+    // fetch decodes gzip itself; the header says it was sent compressed.
+    const gzipped = await server.fetch("/docs/scalar.js", { headers: { "accept-encoding": "gzip" } });
+    expect(gzipped.headers.get("content-encoding")).toBe("gzip");
+    expect(Buffer.from(await gzipped.arrayBuffer()).equals(packaged)).toBe(true);
+  });
+
+  it("starts the renderer on the document this server serves", async () => {
+    const start = await (await server.fetch("/docs/start.js")).text();
+    expect(start).toContain("Scalar.createApiReference(");
+    const html = await (await server.fetch("/docs")).text();
+    const documentPath = /data-document="([^"]+)"/.exec(html)?.[1];
+    expect(documentPath).toBe("/openapi.json");
+    expect(await bodyOf(await server.fetch(documentPath!))).toEqual(doc);
   });
 });

@@ -1,5 +1,6 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectKey } from "../../api/store/projects.js";
 import { bearer, createKey, createTeamWithKey, jsonRequest } from "../support/auth.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 
@@ -48,13 +49,18 @@ describe("projects", () => {
     },
   );
 
-  it("keeps names unique across teams (409)", async () => {
+  it("keeps names unique within a team (409), and another team's project of the same name apart", async () => {
     const name = uniqueName();
     expect((await createProject(maintainer, { name })).status).toBe(201);
+    const again = await createProject(maintainer, { name });
+    expect(again.status).toBe(409);
+    expect((await bodyOf(again)).type).toMatch(/\/conflict$/);
+    // Another team's project of that name is its own (test/security/project-names.test.ts has more).
     const other = await createTeamWithKey(server, "maintainer");
-    const res = await createProject(other.key, { name });
-    expect(res.status).toBe(409);
-    expect((await bodyOf(res)).type).toMatch(/\/conflict$/);
+    expect((await createProject(other.key, { name })).status).toBe(201);
+    expect(
+      (await bodyOf(await server.fetch(`/v1/projects/${name}`, { headers: bearer(maintainer) }))).team,
+    ).toBe(team);
   });
 
   it("lets a platform admin create a project for a team, and refuses an unknown team", async () => {
@@ -102,6 +108,28 @@ describe("projects", () => {
     expect(denied.status).toBe(403);
   });
 
+  it("searches a team's projects by name prefix, in full pages, never another team's", async () => {
+    const { team: t, key } = await createTeamWithKey(server, "maintainer");
+    const names = [`${t}-orders-a`, `${t}-billing`, `${t}-orders-b`, `${t}-orders-c`, `${t}-ordersx`];
+    for (const name of names) expect((await createProject(key, { name })).status).toBe(201);
+    const other = await createTeamWithKey(server, "maintainer");
+    await createProject(other.key, { name: `${t}-orders-theirs` });
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = `prefix=${t}-orders-&limit=2${cursor ? `&cursor=${cursor}` : ""}`;
+      const page = await bodyOf(await server.fetch(`/v1/projects?${query}`, { headers: bearer(key) }));
+      if (page.nextCursor) expect(page.items).toHaveLength(2);
+      seen.push(...page.items.map((p: { name: string }) => p.name));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([`${t}-orders-a`, `${t}-orders-b`, `${t}-orders-c`]);
+
+    const bad = await server.fetch("/v1/projects?prefix=Not%20A%20Name", { headers: bearer(key) });
+    expect(bad.status).toBe(400);
+  });
+
   it("deletes a project with its configs (admin), and refuses while a stage is deployed", async () => {
     const admin = await createKey(server, team, "admin");
     const name = uniqueName();
@@ -112,7 +140,7 @@ describe("projects", () => {
     await doc.send(
       new PutCommand({
         TableName,
-        Item: { PK: `PROJECT#${name}`, SK: "STAGE#prod", type: "stage", deployed: true },
+        Item: { PK: `PROJECT#${projectKey(team, name)}`, SK: "STAGE#prod", type: "stage", deployed: true },
       }),
     );
     const refused = await server.fetch(`/v1/projects/${name}`, jsonRequest(admin, "DELETE"));
@@ -122,7 +150,7 @@ describe("projects", () => {
     await doc.send(
       new PutCommand({
         TableName,
-        Item: { PK: `PROJECT#${name}`, SK: "STAGE#prod", type: "stage", deployed: false },
+        Item: { PK: `PROJECT#${projectKey(team, name)}`, SK: "STAGE#prod", type: "stage", deployed: false },
       }),
     );
     expect((await server.fetch(`/v1/projects/${name}`, jsonRequest(admin, "DELETE"))).status).toBe(204);
@@ -138,7 +166,13 @@ describe("projects", () => {
     await doc.send(
       new PutCommand({
         TableName,
-        Item: { PK: `PROJECT#${name}`, SK: "CONFIG#0000000001", type: "config", project: name, version: 1 },
+        Item: {
+          PK: `PROJECT#${projectKey(team, name)}`,
+          SK: "CONFIG#0000000001",
+          type: "config",
+          project: projectKey(team, name),
+          version: 1,
+        },
       }),
     );
     expect((await createProject(maintainer, { name })).status).toBe(201);
@@ -152,8 +186,7 @@ describe("projects", () => {
       body: "resources:\n  bus:\n    type: event-bus\n",
     });
     expect((await bodyOf(posted)).version).toBe(1);
-    const rival = await createTeamWithKey(server, "maintainer");
-    expect((await createProject(rival.key, { name })).status).toBe(409);
+    expect((await createProject(maintainer, { name })).status).toBe(409);
     expect(
       (await server.fetch(`/v1/projects/${name}/configs/1`, { headers: bearer(maintainer) })).status,
     ).toBe(200);

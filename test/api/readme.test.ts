@@ -164,7 +164,7 @@ afterAll(async () => {
 describe("README, run as written against npm start", () => {
   it("the first start prints a platform-admin key that creates a team and issues its keys", async () => {
     const line = printed.find((l) => l.startsWith("Platform-admin API key"));
-    vars.ADMIN = /(sy_\S+)$/.exec(line ?? "")?.[1] ?? "";
+    vars.ADMIN = /: (sy_\S+)/.exec(line ?? "")?.[1] ?? "";
     expect(vars.ADMIN).toMatch(/^sy_/);
 
     await ok(command(["$ADMIN", "/v1/teams", '"payments"']), 201);
@@ -227,8 +227,10 @@ describe("README, run as written against npm start", () => {
 
     const stage = await ok(command(["$S ", "outputs"]), 200);
     expect(stage.outputs.myEventBus).toEqual({
-      arn: expect.stringMatching(/^arn:aws:events:[^:]+:000000000000:event-bus\/orders-dev-myEventBus$/),
-      archiveArn: expect.stringMatching(/:archive\/orders-dev-myEventBus$/),
+      arn: expect.stringMatching(
+        /^arn:aws:events:[^:]+:000000000000:event-bus\/payments--orders--dev-myEventBus$/,
+      ),
+      archiveArn: expect.stringMatching(/:archive\/payments--orders--dev-myEventBus$/),
     });
     expect(stage.deployedConfigVersion).toBe(1);
   });
@@ -239,11 +241,14 @@ describe("README, run as written against npm start", () => {
     const eventId = published.entries[0].eventId;
 
     const { rules } = await ok(command(["$B/rules"]), 200);
-    expect(rules.map((r: { name: string }) => r.name)).toEqual(["orders-dev-myConsumerBatchJob-event-0"]);
+    expect(rules.map((r: { name: string }) => r.name)).toEqual([
+      "payments--orders--dev-myConsumerBatchJob-event-0",
+    ]);
     const matched = await ok(command(["$B/match"]), 200);
     expect(matched.rules.map((r: { name: string }) => r.name)).toEqual([rules[0].name]);
 
-    const deliveries = await ok(command(["$B/deliveries?rule=<rule>"]), 200, { rule: rules[0].name });
+    const deliveries = await ok(command(["$B/deliveries?rule=myConsumerBatchJob"]), 200);
+    expect(deliveries.items.map((d: { rule: string }) => d.rule)).toEqual([rules[0].name]);
     expect(deliveries.items.map((d: { eventId: string }) => d.eventId)).toEqual([eventId]);
     expect(JSON.parse(deliveries.items[0].input).detail).toEqual({ EventName: "BUDGET_ANALYSIS" });
 

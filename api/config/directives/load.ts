@@ -1,3 +1,4 @@
+import { dict, hasOwn, own } from "../../prototype-safe.js";
 import type { ConfigPath } from "../problem.js";
 import { didYouMean } from "../suggest.js";
 import { DIRECTIVE_NAMES, DIRECTIVES } from "./catalog.js";
@@ -42,7 +43,7 @@ export function resolveLoadDirectives(root: unknown): LoadResolution {
       }
       const { call } = parsed;
       if (call.name === "Var" || call.name === "This") {
-        const source = call.name === "Var" ? rootObject.variables : rootObject;
+        const source = call.name === "Var" ? own(rootObject, "variables") : rootObject;
         const found = lookup(source, call.path);
         if (!found.ok) {
           const what = call.name === "Var" ? "variables" : "the config";
@@ -70,7 +71,7 @@ export function resolveLoadDirectives(root: unknown): LoadResolution {
     }
     if (Array.isArray(value)) return value.map((v, i) => visit(v, [...path, i], depth));
     if (value && typeof value === "object") {
-      const out: Record<string, unknown> = {};
+      const out = dict();
       for (const [k, v] of Object.entries(value)) out[k] = visit(v, [...path, k], depth);
       return out;
     }
@@ -82,7 +83,7 @@ export function resolveLoadDirectives(root: unknown): LoadResolution {
 
 /** Name, arity and rejection checks for a call and its nested calls; a message when invalid. */
 export function checkCall(call: DirectiveCall): string | undefined {
-  const spec = DIRECTIVES[call.name];
+  const spec = own(DIRECTIVES, call.name);
   if (!spec) {
     return `Unknown directive $${call.name}().${didYouMean(call.name, DIRECTIVE_NAMES)} Known directives: ${DIRECTIVE_NAMES.map((n) => `$${n}`).join(", ")}.`;
   }
@@ -116,7 +117,7 @@ export const isCall = (arg: DirectiveArg): arg is DirectiveCall =>
 function lookup(source: unknown, path: string[]): { ok: true; value: unknown } | { ok: false } {
   let current = source;
   for (const key of path) {
-    if (current === null || typeof current !== "object" || !(key in current)) return { ok: false };
+    if (current === null || typeof current !== "object" || !hasOwn(current, key)) return { ok: false };
     current = (current as Record<string, unknown>)[key];
   }
   return current === undefined ? { ok: false } : { ok: true, value: current };

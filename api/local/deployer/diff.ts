@@ -4,6 +4,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { StackChange, Template } from "../../deployments/port.js";
+import { hasOwn, own } from "../../prototype-safe.js";
 import { referencedIds } from "./intrinsics.js";
 import { handlerFor } from "./resource-types.js";
 
@@ -15,12 +16,12 @@ export function diffTemplates(
   const after = next.template.Resources;
   const changedParams = new Set(
     Object.keys({ ...previous.parameters, ...next.parameters }).filter(
-      (k) => previous.parameters?.[k] !== next.parameters[k],
+      (k) => own(previous.parameters, k) !== own(next.parameters, k),
     ),
   );
   const changes: StackChange[] = [];
   for (const [logicalId, resource] of Object.entries(after)) {
-    const old = before[logicalId];
+    const old = own(before, logicalId);
     if (!old) {
       changes.push({ action: "Add", logicalId, resourceType: resource.Type });
       continue;
@@ -33,8 +34,8 @@ export function diffTemplates(
     const newProps = resource.Properties ?? {};
     const properties = [...new Set([...Object.keys(oldProps), ...Object.keys(newProps)])].filter(
       (k) =>
-        !isDeepStrictEqual(oldProps[k], newProps[k]) ||
-        [...referencedIds(newProps[k])].some((id) => changedParams.has(id)),
+        !isDeepStrictEqual(own(oldProps, k), own(newProps, k)) ||
+        [...referencedIds(own(newProps, k))].some((id) => changedParams.has(id)),
     );
     if (properties.length === 0) continue;
     const replaceOn = handlerFor(resource.Type).replaceOn;
@@ -47,7 +48,7 @@ export function diffTemplates(
     });
   }
   for (const [logicalId, resource] of Object.entries(before)) {
-    if (!(logicalId in after)) changes.push({ action: "Remove", logicalId, resourceType: resource.Type });
+    if (!hasOwn(after, logicalId)) changes.push({ action: "Remove", logicalId, resourceType: resource.Type });
   }
   return changes;
 }

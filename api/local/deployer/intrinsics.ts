@@ -1,8 +1,10 @@
 /**
  * CloudFormation intrinsic functions, resolved the way CloudFormation resolves them while applying a
  * template: Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::If and the condition
- * functions, Fn::FindInMap, Fn::Base64, Fn::GetAZs, pseudo parameters and AWS::NoValue.
+ * functions, Fn::FindInMap, Fn::Base64, Fn::GetAZs, pseudo parameters and AWS::NoValue. Names in a
+ * template are a tenant's text: every lookup by one reads own properties only.
  */
+import { dict, hasOwn, own } from "../../prototype-safe.js";
 
 export class TemplateError extends Error {
   constructor(message: string) {
@@ -40,12 +42,14 @@ function resolveInner(value: unknown, ctx: ResolveContext): unknown {
   const entries = Object.entries(value);
   const first = entries[0];
   if (entries.length === 1 && first && isIntrinsic(first[0])) return resolveFn(first[0], first[1], ctx);
-  const out: Record<string, unknown> = {};
+  // fromEntries defines own properties (a "__proto__" key stays a key) on an ordinary object, which
+  // the deployer compares with stored properties.
+  const out: [string, unknown][] = [];
   for (const [k, v] of entries) {
     const r = resolveInner(v, ctx);
-    if (r !== NO_VALUE) out[k] = r;
+    if (r !== NO_VALUE) out.push([k, r]);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 function isIntrinsic(key: string): boolean {
@@ -102,7 +106,7 @@ function resolveFn(name: string, arg: unknown, ctx: ResolveContext): unknown {
       return (arg as unknown[]).some((c) => truthy(c, ctx));
     case "Fn::FindInMap": {
       const [map, top, second] = expectArray(name, arg, 3).map((v) => String(resolveInner(v, ctx)));
-      const found = ctx.mappings?.[map as string]?.[top as string]?.[second as string];
+      const found = own(own(own(ctx.mappings, map as string), top as string), second as string);
       if (found === undefined) throw new TemplateError(`Fn::FindInMap: no ${map}.${top}.${second}`);
       return found;
     }
@@ -126,7 +130,7 @@ function isNoValue(v: unknown): boolean {
 
 function ref(name: string, ctx: ResolveContext): unknown {
   if (name === "AWS::NoValue") return NO_VALUE;
-  if (name in ctx.params) return ctx.params[name];
+  if (hasOwn(ctx.params, name)) return ctx.params[name];
   return ctx.ref(name);
 }
 
@@ -161,7 +165,7 @@ function sub(arg: unknown, ctx: ResolveContext): string {
     : [String(arg), {}];
   return text.replace(SUB_VARIABLE, (_m, name: string) => {
     if (name.startsWith("!")) return `\${${name.slice(1)}}`;
-    if (name in vars) return String(resolveInner(vars[name], ctx));
+    if (hasOwn(vars, name)) return String(resolveInner(vars[name], ctx));
     if (name.includes(".") && !name.startsWith("AWS::")) {
       const [logicalId, attribute] = splitOnce(name, ".");
       return String(ctx.getAtt(logicalId, attribute));
@@ -187,7 +191,7 @@ export function referencedIds(value: unknown, into: Set<string> = new Set()): Se
         : [String(v), {}];
       for (const m of text.matchAll(SUB_VARIABLE)) {
         const name = m[1]!;
-        if (name.startsWith("!") || name.startsWith("AWS::") || name in vars) continue;
+        if (name.startsWith("!") || name.startsWith("AWS::") || hasOwn(vars, name)) continue;
         into.add(name.split(".")[0]!);
       }
       referencedIds(vars, into);
@@ -201,7 +205,8 @@ export function evaluateConditions(
   conditions: Record<string, unknown> | undefined,
   ctx: Omit<ResolveContext, "conditions">,
 ): Record<string, boolean> {
-  const results: Record<string, boolean> = {};
+  // No prototype: `name in results` below and in condition() sees declared conditions only.
+  const results = dict<boolean>();
   const pending = new Set(Object.keys(conditions ?? {}));
   const evaluating = new Set<string>();
   const full: ResolveContext = {
@@ -215,7 +220,7 @@ export function evaluateConditions(
     if (name in results) return results[name] as boolean;
     if (evaluating.has(name)) throw new TemplateError(`Condition ${name} refers to itself`);
     evaluating.add(name);
-    results[name] = resolveInner(conditions?.[name], full) === true;
+    results[name] = resolveInner(own(conditions, name), full) === true;
     pending.delete(name);
     return results[name] as boolean;
   };

@@ -26,6 +26,7 @@ import {
   phaseOf,
 } from "../../deployments/stack-status.js";
 import type { Logger } from "../../http/logger.js";
+import { dict, own } from "../../prototype-safe.js";
 import type { Table } from "../../store/table.js";
 import { DEFAULT_LOCAL_REGION, type EventBridgeApi, LOCAL_ACCOUNT_ID } from "../eventbridge/api.js";
 import { diffTemplates } from "./diff.js";
@@ -145,7 +146,7 @@ export class LocalDeployer implements Deployer {
             stackId: this.newStackId(input.stackName),
             status: "CREATE_IN_PROGRESS",
             parameters: {},
-            resources: {},
+            resources: dict(),
             outputs: {},
             operations: stack?.operations ?? [],
           }
@@ -442,7 +443,7 @@ export class LocalDeployer implements Deployer {
       return;
     }
     if (kind === "CREATE") {
-      stack.resources = {};
+      stack.resources = dict();
       stack.outputs = {};
     }
     await this.setStatus(stack, token, `${rolling}_COMPLETE`);
@@ -595,7 +596,7 @@ export class LocalDeployer implements Deployer {
 
   /** `DeletionPolicy: Retain` keeps the resource when it leaves the stack, as CloudFormation does. */
   private retained(stack: LocalStack, token: string, logicalId: string, state: ResourceState): boolean {
-    const policy = stack.template?.Resources[logicalId]?.DeletionPolicy;
+    const policy = own(stack.template?.Resources, logicalId)?.DeletionPolicy;
     if (policy !== "Retain" && policy !== "RetainExceptOnCreate") return false;
     this.resourceEvent(stack, token, logicalId, state.type, "DELETE_SKIPPED", undefined, state.physicalId);
     return true;
@@ -669,7 +670,7 @@ export class LocalDeployer implements Deployer {
       region: this.region,
       mappings: template.Mappings as ResolveContext["mappings"],
       ref: (id: string) => {
-        const r = stack.resources[id];
+        const r = own(stack.resources, id);
         if (!r)
           throw new TemplateError(
             `Template format error: Unresolved resource dependencies [${id}] in the Resources block of the template`,
@@ -677,12 +678,12 @@ export class LocalDeployer implements Deployer {
         return r.ref;
       },
       getAtt: (id: string, attribute: string) => {
-        const r = stack.resources[id];
+        const r = own(stack.resources, id);
         if (!r)
           throw new TemplateError(
             `Template format error: Unresolved resource dependencies [${id}] in the Resources block of the template`,
           );
-        const value = r.attributes[attribute];
+        const value = own(r.attributes, attribute);
         if (value === undefined)
           throw new TemplateError(
             `Template error: resource ${id} does not support attribute type ${attribute} in Fn::GetAtt`,
@@ -692,7 +693,7 @@ export class LocalDeployer implements Deployer {
     };
     const conditions = evaluateConditions(template.Conditions, base);
     const order = creationOrder(template, (id) => {
-      const cond = template.Resources[id]?.Condition;
+      const cond = own(template.Resources, id)?.Condition;
       return cond === undefined || conditions[cond] === true;
     });
     return { order, ctx: { ...base, conditions } };

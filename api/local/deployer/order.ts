@@ -1,14 +1,15 @@
 /** Dependency order of a template's resources: Ref, GetAtt and Sub references plus DependsOn. */
 import type { Template } from "../../deployments/port.js";
+import { hasOwn, own } from "../../prototype-safe.js";
 import { referencedIds, TemplateError } from "./intrinsics.js";
 
 export function dependenciesOf(template: Template, logicalId: string): string[] {
-  const resource = template.Resources[logicalId];
+  const resource = own(template.Resources, logicalId);
   if (!resource) return [];
   const deps = referencedIds(resource.Properties ?? {});
   const dependsOn = resource.DependsOn;
   for (const d of Array.isArray(dependsOn) ? dependsOn : dependsOn ? [dependsOn] : []) deps.add(d);
-  return [...deps].filter((id) => id in template.Resources && id !== logicalId);
+  return [...deps].filter((id) => hasOwn(template.Resources, id) && id !== logicalId);
 }
 
 /** Logical IDs in an order where every resource comes after what it depends on. */

@@ -5,6 +5,7 @@
  * user code does not run inside the control plane.
  */
 import { createHash } from "node:crypto";
+import { own } from "../../prototype-safe.js";
 import type { EventBridgeApi } from "../eventbridge/api.js";
 
 export interface ResourceState {
@@ -380,5 +381,5 @@ function fallbackHandler(type: string): ResourceHandler {
 }
 
 export function handlerFor(type: string): ResourceHandler {
-  return HANDLERS[type] ?? fallbackHandler(type);
+  return own(HANDLERS, type) ?? fallbackHandler(type);
 }

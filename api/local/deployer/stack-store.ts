@@ -21,6 +21,7 @@ import {
   QueryCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { StackEvent, Template } from "../../deployments/port.js";
+import { dict } from "../../prototype-safe.js";
 import type { Table } from "../../store/table.js";
 import type { ResourceState } from "./resource-types.js";
 
@@ -113,7 +114,7 @@ export class LocalStackStore {
     if (!stateItem) return undefined;
     const legacy = legacyStack(stateItem);
     if (legacy) return legacy;
-    const stack: LocalStack = { ...(JSON.parse(String(stateItem.state)) as StoredState), resources: {} };
+    const stack: LocalStack = { ...(JSON.parse(String(stateItem.state)) as StoredState), resources: dict() };
     const persisted: Persisted = {
       resources: new Map(),
       template: undefined,
@@ -149,7 +150,7 @@ export class LocalStackStore {
     if (!out.Item) return undefined;
     const legacy = legacyStack(out.Item);
     if (legacy) return legacy;
-    const stack: LocalStack = { ...(JSON.parse(String(out.Item.state)) as StoredState), resources: {} };
+    const stack: LocalStack = { ...(JSON.parse(String(out.Item.state)) as StoredState), resources: dict() };
     this.partial.add(stack);
     return stack;
   }
@@ -241,7 +242,7 @@ export class LocalStackStore {
 
   /** Values of exports by name; names nobody exports are absent. */
   async exports(names: readonly string[]): Promise<Record<string, string>> {
-    const found: Record<string, string> = {};
+    const found = dict<string>();
     for (const name of new Set(names)) {
       const out = await this.table.doc.send(
         new GetCommand({ TableName: this.table.name, Key: exportKey(name), ConsistentRead: true }),
@@ -253,7 +254,7 @@ export class LocalStackStore {
 
   /** Which stack owns each of these export names (absent: nobody). */
   async exportOwners(names: readonly string[]): Promise<Record<string, string>> {
-    const owners: Record<string, string> = {};
+    const owners = dict<string>();
     for (const name of new Set(names)) {
       const out = await this.table.doc.send(
         new GetCommand({ TableName: this.table.name, Key: exportKey(name), ConsistentRead: true }),

@@ -61,8 +61,9 @@ export async function describeEventBus(
 }
 
 /**
- * Deletes a custom bus and the rules on it (CloudFormation removes rules first anyway). Deleting a
- * bus that does not exist succeeds, as in AWS; the default bus cannot be deleted.
+ * Deletes a custom bus, the rules on it (CloudFormation removes rules first anyway) and its
+ * delivery log (a bus of the same name deployed later starts with none). Deleting a bus that does
+ * not exist succeeds, as in AWS; the default bus cannot be deleted.
  */
 export async function deleteEventBus(ctx: EngineContext, input: DeleteEventBusCommandInput): Promise<void> {
   const name = busNameOf(input.Name);
@@ -71,4 +72,5 @@ export async function deleteEventBus(ctx: EngineContext, input: DeleteEventBusCo
   await Promise.all(rules.map((rule) => ctx.store.deleteRule(name, rule.name)));
   await ctx.store.deleteBus(name);
   ctx.buses.invalidate(name);
+  await ctx.store.deleteDeliveries(name);
 }

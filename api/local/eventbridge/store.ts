@@ -203,13 +203,22 @@ export class EngineStore {
   async deleteArchive(archive: ArchiveRecord): Promise<void> {
     await this.delete(busKey(archive.bus), `ARCHIVE#${archive.name}`);
     await this.delete(archiveKey(archive.name), "ARCHIVE");
-    // The archived events go too, a page at a time (each pass starts over: the previous page is gone).
+    await this.deletePartition(archiveKey(archive.name), "EVENT#");
+  }
+
+  /** Every item of a partition (whose sort key starts with `skPrefix`), a page at a time. */
+  private async deletePartition(pk: string, skPrefix?: string): Promise<void> {
+    // Each pass starts over: the previous page is gone.
     for (;;) {
       const keys = await this.table.doc.send(
         new QueryCommand({
           TableName: this.table.name,
-          KeyConditionExpression: "PK = :pk AND begins_with(SK, :sk)",
-          ExpressionAttributeValues: { ":pk": archiveKey(archive.name), ":sk": "EVENT#" },
+          ...(skPrefix
+            ? {
+                KeyConditionExpression: "PK = :pk AND begins_with(SK, :sk)",
+                ExpressionAttributeValues: { ":pk": pk, ":sk": skPrefix },
+              }
+            : { KeyConditionExpression: "PK = :pk", ExpressionAttributeValues: { ":pk": pk } }),
           ProjectionExpression: "PK, SK",
           Limit: 100,
         }),
@@ -353,6 +362,11 @@ export class EngineStore {
         },
       })),
     );
+  }
+
+  /** The bus's whole delivery log (its per-rule index entries go with the items). */
+  deleteDeliveries(bus: string): Promise<void> {
+    return this.deletePartition(deliveriesKey(bus));
   }
 
   /** Newest first; with `rule`, only that rule's deliveries (GSI1). */

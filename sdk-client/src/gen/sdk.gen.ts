@@ -127,7 +127,7 @@ export class Projects extends HeyApiClient {
     /**
      * List projects
      *
-     * A team's projects by name, paged with an opaque cursor. Any role.
+     * A team's projects by name, paged with an opaque cursor; `prefix` keeps those whose name starts with it. Any role.
      */
     public list<ThrowOnError extends boolean = true>(options?: Options<ProjectsListData, ThrowOnError>) {
         return (options?.client ?? this.client).get<ProjectsListResponses, ProjectsListErrors, ThrowOnError, 'data'>({

@@ -140,7 +140,7 @@ export type CreateApiKey = {
 
 export type CreateProject = {
     /**
-     * Unique across the control plane: stack names derive from it.
+     * Unique within the team (another team may use the same name): stack names derive from it and the team's namespace.
      */
     name: string;
     /**
@@ -151,6 +151,10 @@ export type CreateProject = {
 
 export type CreateTeam = {
     name: string;
+    /**
+     * The team's namespace: every stack of the team is `<stackPrefix><namespace>--<project>--<stage>`, and its stacks may only create and change names starting `<stackPrefix><namespace>--`. Unique and fixed; defaults to the team's name (or, when that is longer than 20 characters or not a valid namespace, its first words and a hash).
+     */
+    namespace?: string;
     description?: string;
 };
 
@@ -255,12 +259,16 @@ export type Health = {
 };
 
 export type MatchRequest = {
-    /**
-     * The event; envelope fields it lacks (id, time, account, region, resources) get neutral values.
-     */
-    event: {
+    event: unknown & {
         source: string;
-        'detail-type': string;
+        /**
+         * The event's detail type, as EventBridge writes it in events. This or `detailType`.
+         */
+        'detail-type'?: string;
+        /**
+         * Accepted instead of `detail-type` (PutEvents' `DetailType`).
+         */
+        detailType?: string;
         [key: string]: unknown;
     };
 };
@@ -338,9 +346,16 @@ export type ProjectPage = {
     nextCursor?: string;
 };
 
-export type PublishEntry = {
+export type PublishEntry = unknown & {
     source: string;
-    detailType: string;
+    /**
+     * The event's detail type, as EventBridge writes it in events. This or `detailType`.
+     */
+    'detail-type'?: string;
+    /**
+     * Accepted instead of `detail-type` (PutEvents' `DetailType`).
+     */
+    detailType?: string;
     detail: {
         [key: string]: unknown;
     };
@@ -496,6 +511,10 @@ export type StartReplay = {
 
 export type Team = {
     name: string;
+    /**
+     * The team's namespace: every stack of the team is `<stackPrefix><namespace>--<project>--<stage>`, and its stacks may only create and change names starting `<stackPrefix><namespace>--`. Unique and fixed; defaults to the team's name (or, when that is longer than 20 characters or not a valid namespace, its first words and a hash).
+     */
+    namespace?: string;
     description?: string;
     createdAt: string;
     /**
@@ -518,7 +537,7 @@ export type TestPatternRequest = {
      */
     pattern: unknown;
     /**
-     * The event: a JSON object, or its JSON text. Matched as given; no envelope fields are required.
+     * The event: a JSON object, or its JSON text. Matched as given; no envelope fields are required. `detailType` is read as `detail-type`, as in publish.
      */
     event: unknown;
 };
@@ -691,6 +710,10 @@ export type ProjectsListData = {
          * Defaults to the key's team; platform admins without it see every project.
          */
         team?: string;
+        /**
+         * Only projects whose name starts with this (the portal's search).
+         */
+        prefix?: string;
     };
     url: '/v1/projects';
 };
@@ -773,6 +796,9 @@ export type ProjectsCreateResponse = ProjectsCreateResponses[keyof ProjectsCreat
 export type ProjectsDeleteData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
     };
     query?: never;
@@ -820,6 +846,9 @@ export type ProjectsDeleteResponse = ProjectsDeleteResponses[keyof ProjectsDelet
 export type ProjectsGetData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
     };
     query?: never;
@@ -859,6 +888,9 @@ export type ProjectsGetResponse = ProjectsGetResponses[keyof ProjectsGetResponse
 export type ConfigsListData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
     };
     query?: {
@@ -904,6 +936,9 @@ export type ConfigsListResponse = ConfigsListResponses[keyof ConfigsListResponse
 export type ConfigsCreateData = {
     body?: PostConfig;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
     };
     query?: never;
@@ -971,6 +1006,9 @@ export type ConfigsCreateResponse = ConfigsCreateResponses[keyof ConfigsCreateRe
 export type ConfigsGetLatestData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
     };
     query?: never;
@@ -1010,6 +1048,9 @@ export type ConfigsGetLatestResponse = ConfigsGetLatestResponses[keyof ConfigsGe
 export type ConfigsGetData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         version: number;
     };
@@ -1050,6 +1091,9 @@ export type ConfigsGetResponse = ConfigsGetResponses[keyof ConfigsGetResponses];
 export type StagesListData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
     };
     query?: never;
@@ -1093,6 +1137,9 @@ export type StagesListResponse = StagesListResponses[keyof StagesListResponses];
 export type StagesDeleteData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
     };
@@ -1141,6 +1188,9 @@ export type StagesDeleteResponse = StagesDeleteResponses[keyof StagesDeleteRespo
 export type StagesGetData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
     };
@@ -1185,6 +1235,9 @@ export type StagesGetResponse = StagesGetResponses[keyof StagesGetResponses];
 export type BusesDeliveriesData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
         /**
@@ -1199,7 +1252,7 @@ export type BusesDeliveriesData = {
          */
         cursor?: string;
         /**
-         * Only this rule's deliveries.
+         * Only this rule's deliveries: named as in the config, `myConsumer` (the resource's only event-bus trigger on this bus) or `myConsumer.1` (its `events[1]`), or by its physical name (as the rules route lists it). A config name with no rule on this bus answers 404.
          */
         rule?: string;
     };
@@ -1243,6 +1296,9 @@ export type BusesDeliveriesResponse = BusesDeliveriesResponses[keyof BusesDelive
 export type BusesPublishData = {
     body: PublishRequest;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
         /**
@@ -1291,6 +1347,9 @@ export type BusesPublishResponse = BusesPublishResponses[keyof BusesPublishRespo
 export type BusesMatchData = {
     body: MatchRequest;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
         /**
@@ -1335,6 +1394,9 @@ export type BusesMatchResponse = BusesMatchResponses[keyof BusesMatchResponses];
 export type ReplaysCreateData = {
     body: StartReplay;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
         /**
@@ -1391,6 +1453,9 @@ export type ReplaysCreateResponse = ReplaysCreateResponses[keyof ReplaysCreateRe
 export type ReplaysGetData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
         /**
@@ -1436,6 +1501,9 @@ export type ReplaysGetResponse = ReplaysGetResponses[keyof ReplaysGetResponses];
 export type ReplaysCancelData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
         /**
@@ -1489,6 +1557,9 @@ export type ReplaysCancelResponse = ReplaysCancelResponses[keyof ReplaysCancelRe
 export type BusesRulesData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
         /**
@@ -1533,6 +1604,9 @@ export type BusesRulesResponse = BusesRulesResponses[keyof BusesRulesResponses];
 export type StagesContinueRollbackData = {
     body?: ContinueRollbackRequest;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
     };
@@ -1585,6 +1659,9 @@ export type StagesContinueRollbackResponse = StagesContinueRollbackResponses[key
 export type DeploymentsListData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
     };
@@ -1635,6 +1712,9 @@ export type DeploymentsListResponse = DeploymentsListResponses[keyof Deployments
 export type DeploymentsCreateData = {
     body?: DeployRequest;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
     };
@@ -1687,6 +1767,9 @@ export type DeploymentsCreateResponse = DeploymentsCreateResponses[keyof Deploym
 export type StagesPreviewData = {
     body?: DeployRequest;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
     };
@@ -1739,6 +1822,9 @@ export type StagesPreviewResponse = StagesPreviewResponses[keyof StagesPreviewRe
 export type StagesRollbackData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
     };

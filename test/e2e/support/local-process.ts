@@ -13,6 +13,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 
 export interface LocalProcess {
   url: string;
+  /** The server's own pid (node runs api/entry/local.ts directly, no npm in between). */
+  pid: number;
   adminKey: string;
   dataDir: string;
   /** Everything the process wrote, for failure messages. */
@@ -72,9 +74,36 @@ export async function startLocalProcess(options: { startTimeoutMs?: number } = {
         reject(new Error(`the local server exited with ${code} before listening:\n${output}`));
       });
     });
-    return { url, adminKey, dataDir, output: () => output, stop };
+    return { url, pid: child.pid!, adminKey, dataDir, output: () => output, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/**
+ * Runs `npm start`'s entry with `env` until it exits on its own (a start it refuses), with a
+ * deadline: the exit code and what it printed.
+ */
+export async function runLocalEntryToExit(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "api/entry/local.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once("close", (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
 }

@@ -1,9 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { rendererPackageFile } from "../../../api/http/reference-renderer.js";
 import {
   bundleLambda,
   FORBIDDEN_IN_BUNDLE,
@@ -43,6 +45,7 @@ function invoke(handler: string, event: unknown, env: Record<string, string> = {
     {
       cwd: dir,
       encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
       env: {
         PATH: process.env.PATH,
         AWS_REGION: "eu-west-1",
@@ -154,6 +157,25 @@ describe("the Lambda bundle", () => {
     table.destroy();
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({});
+  });
+
+  it("serves /docs and its renderer from the bundle folder, gzipped: no CDN, no node_modules", () => {
+    const env = { LAMBDA_TASK_ROOT: path.dirname(bundle.file) };
+    const page = JSON.parse(invoke("handler", apiGatewayEvent("GET", "/docs"), env).stdout);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<script src="/docs/scalar.js"></script>');
+
+    const run = invoke(
+      "handler",
+      apiGatewayEvent("GET", "/docs/scalar.js", { headers: { "accept-encoding": "gzip, br" } }),
+      env,
+    );
+    const script = JSON.parse(run.stdout);
+    expect(script.statusCode, run.stderr).toBe(200);
+    expect(script.headers["content-encoding"]).toBe("gzip");
+    expect(script.isBase64Encoded).toBe(true);
+    const served = gunzipSync(Buffer.from(script.body, "base64"));
+    expect(served.equals(readFileSync(rendererPackageFile()))).toBe(true);
   });
 
   it("refuses to start without its table name, saying which variable is missing", () => {
