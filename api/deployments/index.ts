@@ -4,7 +4,7 @@
  * CloudFormation "Stack Status Change" handler).
  */
 import type { AppDeps } from "../deps.js";
-import { problems } from "../http/problem.js";
+import { DomainError } from "../errors.js";
 import { isTerminal } from "../store/deployments.js";
 import {
   type CompiledStack,
@@ -24,7 +24,7 @@ const contexts = new WeakMap<AppDeps, DeploymentsContext>();
 export function deploymentsContext(deps: AppDeps): DeploymentsContext {
   let ctx = contexts.get(deps);
   if (!ctx) {
-    if (!deps.deployer) throw problems.notImplemented("This server has no deployer configured.");
+    if (!deps.deployer) throw new DomainError("not-implemented", "This server has no deployer configured.");
     ctx = {
       ...deploymentStores(deps.table),
       configs: deps.store.configs,
