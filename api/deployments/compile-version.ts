@@ -6,7 +6,7 @@ import { projectNameOfKey } from "../store/projects.js";
 import { teamStackName } from "../teams/namespace.js";
 import type { DeploymentsContext } from "./context.js";
 import { platformNetwork } from "./network.js";
-import { type OutputMap, withParamOutputs } from "./outputs.js";
+import type { OutputMap } from "./outputs.js";
 import { type Artifacts, fillParameters, MissingArtifactsError } from "./parameters.js";
 import type { Template } from "./port.js";
 
@@ -42,7 +42,7 @@ export async function prepareTemplate(
   await claimStackName(ctx, stackName, input);
   let compiled: Awaited<ReturnType<DeploymentsContext["compile"]>>;
   try {
-    compiled = await ctx.compile(version.config as never, {
+    compiled = await ctx.compile(version.config, {
       project: projectNameOfKey(input.project),
       stage: input.stage,
       stackName,
@@ -84,21 +84,13 @@ export async function prepareTemplate(
     }
     throw err;
   }
-  const { template, outputMap, dropped } = compiled.outputParams
-    ? { template: compiled.template, outputMap: compiled.outputParams, dropped: [] }
-    : withParamOutputs(compiled.template, compiled.referenceableParams);
   return {
     configVersion: version.version,
     stackName,
-    template,
+    template: compiled.template,
     parameters,
-    outputMap,
-    warnings: [
-      ...(compiled.warnings ?? []).map((w: { path?: string; message: string }) =>
-        w.path ? `${w.path}: ${w.message}` : w.message,
-      ),
-      ...(dropped.length > 0 ? [`Over 200 outputs: not exported: ${dropped.join(", ")}`] : []),
-    ],
+    outputMap: compiled.outputParams,
+    warnings: compiled.warnings.map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)),
   };
 }
 
