@@ -1,15 +1,17 @@
 /**
- * What the CloudFormation service role may do: for each group of resource types the compiler emits,
- * the API actions CloudFormation's handlers call and the ARNs they may touch. A resource type that is
- * not listed here cannot be deployed by Switchyard (its handler would be denied), so a config's raw
- * `cloudformationResources` are limited to these types too.
+ * What the CloudFormation service role may do: for each AWS service whose resource types the
+ * compiler emits (api/resources/), the API actions CloudFormation's handlers call and the ARNs they
+ * may touch. A type outside these services cannot be deployed by Switchyard (its handler would be
+ * denied), so a config's raw `cloudformationResources` are limited to them too.
  */
+import { CLOUDFORMATION_TYPES } from "../api/resources/index.js";
 import type { SwitchyardArns } from "./arns.js";
 
 export interface ManagedTypeGroup {
   /** What these types are for, used as the policy statement's Sid. */
   sid: string;
-  types: readonly string[];
+  /** The CloudFormation namespace of its types (`AWS::Events`): the service whose handlers they use. */
+  namespace: string;
   actions: readonly string[];
   resources: (arns: SwitchyardArns) => string[];
 }
@@ -17,7 +19,7 @@ export interface ManagedTypeGroup {
 export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
   {
     sid: "EventBuses",
-    types: ["AWS::Events::EventBus", "AWS::Events::Archive", "AWS::Events::Rule"],
+    namespace: "AWS::Events",
     actions: [
       "events:CreateEventBus",
       "events:DeleteEventBus",
@@ -43,7 +45,7 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
   },
   {
     sid: "Functions",
-    types: ["AWS::Lambda::Function", "AWS::Lambda::Permission"],
+    namespace: "AWS::Lambda",
     actions: [
       "lambda:CreateFunction",
       "lambda:DeleteFunction",
@@ -65,7 +67,7 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
   },
   {
     sid: "Queues",
-    types: ["AWS::SQS::Queue", "AWS::SQS::QueuePolicy"],
+    namespace: "AWS::SQS",
     actions: [
       "sqs:CreateQueue",
       "sqs:DeleteQueue",
@@ -80,19 +82,13 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
   },
   {
     sid: "HttpApis",
-    types: [
-      "AWS::ApiGatewayV2::Api",
-      "AWS::ApiGatewayV2::Stage",
-      "AWS::ApiGatewayV2::Route",
-      "AWS::ApiGatewayV2::Integration",
-      "AWS::ApiGatewayV2::VpcLink",
-    ],
+    namespace: "AWS::ApiGatewayV2",
     actions: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
     resources: (a) => a.httpApis,
   },
   {
     sid: "StateMachines",
-    types: ["AWS::StepFunctions::StateMachine"],
+    namespace: "AWS::StepFunctions",
     actions: [
       "states:CreateStateMachine",
       "states:DeleteStateMachine",
@@ -107,7 +103,7 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
   },
   {
     sid: "BatchJobs",
-    types: ["AWS::Batch::ComputeEnvironment", "AWS::Batch::JobQueue", "AWS::Batch::JobDefinition"],
+    namespace: "AWS::Batch",
     actions: [
       "batch:CreateComputeEnvironment",
       "batch:UpdateComputeEnvironment",
@@ -124,7 +120,7 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
   },
   {
     sid: "Roles",
-    types: ["AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::InstanceProfile"],
+    namespace: "AWS::IAM",
     // CreateRole, PutRolePolicy and AttachRolePolicy are granted in permissions.ts, under the boundary.
     actions: [
       "iam:DeleteRole",
@@ -147,7 +143,7 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
   },
   {
     sid: "ContainerServices",
-    types: ["AWS::ECS::Cluster", "AWS::ECS::Service", "AWS::ECS::TaskDefinition"],
+    namespace: "AWS::ECS",
     // Task definitions (RegisterTaskDefinition & co.) cannot be scoped: see UNSCOPABLE_ACTIONS.
     actions: [
       "ecs:CreateCluster",
@@ -168,7 +164,7 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
   },
   {
     sid: "ServiceScaling",
-    types: ["AWS::ApplicationAutoScaling::ScalableTarget", "AWS::ApplicationAutoScaling::ScalingPolicy"],
+    namespace: "AWS::ApplicationAutoScaling",
     actions: [
       "application-autoscaling:RegisterScalableTarget",
       "application-autoscaling:DeregisterScalableTarget",
@@ -182,7 +178,7 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
   },
   {
     sid: "ServiceDiscovery",
-    types: ["AWS::ServiceDiscovery::PrivateDnsNamespace", "AWS::ServiceDiscovery::Service"],
+    namespace: "AWS::ServiceDiscovery",
     actions: [
       "servicediscovery:DeleteNamespace",
       "servicediscovery:GetNamespace",
@@ -203,7 +199,7 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
   },
   {
     sid: "LogGroups",
-    types: ["AWS::Logs::LogGroup"],
+    namespace: "AWS::Logs",
     actions: [
       "logs:CreateLogGroup",
       "logs:DeleteLogGroup",
@@ -221,8 +217,14 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
   },
 ];
 
-/** Every CloudFormation resource type a Switchyard stack may contain. */
-export const MANAGED_RESOURCE_TYPES: readonly string[] = MANAGED_TYPE_GROUPS.flatMap((g) => g.types);
+const namespaceOf = (type: string) => type.split("::").slice(0, 2).join("::");
+
+/** The group whose actions a type's CloudFormation handler calls; undefined for a service not granted. */
+export const groupOf = (type: string): ManagedTypeGroup | undefined =>
+  MANAGED_TYPE_GROUPS.find((g) => g.namespace === namespaceOf(type));
+
+/** Every CloudFormation resource type a Switchyard stack may contain: what the resource types emit. */
+export const MANAGED_RESOURCE_TYPES: readonly string[] = CLOUDFORMATION_TYPES;
 
 /** AWS services whose service-linked role a first deployment may have to create. */
 export const SERVICE_LINKED_ROLE_SERVICES = [

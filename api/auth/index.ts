@@ -5,10 +5,12 @@
  * - `requireTeamRole(c, team, minRole)`: the caller holds at least `minRole` in `team`, or is a
  *   platform admin; otherwise throws a 403 problem.
  * - `requirePlatformAdmin(c)`: platform-admin keys only; otherwise 403.
- * - `requireProject(c, deps, projectName, minRole)`: loads the project and returns it when the
- *   caller may act on it with `minRole`. A project that does not exist and a project of another
- *   team both answer the same 404 (we never reveal another team's project); same team but a weaker
- *   role answers 403.
+ * - `requireProject(c, deps, projectRef, minRole)`: finds the project a path names (`<name>` in
+ *   the caller's team, or `<team>:<name>`) and returns it when the caller may act on it with
+ *   `minRole`. A project that does not exist and a project of another team both answer the same
+ *   404 (we never reveal another team's project); same team but a weaker role answers 403. Routes
+ *   then work with `project.key`, which is what the store and the use cases take.
+ * - `requireProjectByKey(c, deps, key, minRole)`: the same for a key a record holds (a deployment).
  *
  * Roles: viewer < deployer < maintainer < admin (see roles.ts). Keys are created by
  * `POST /v1/teams/{team}/api-keys` and stored only as SHA-256 hashes (secrets.ts).
@@ -16,6 +18,7 @@
 import type { AppDeps } from "../deps.js";
 import type { AppVariables } from "../http/env.js";
 import { problems } from "../http/problem.js";
+import { parseProjectRef } from "../routes/names.js";
 import type { Project } from "../store/projects.js";
 import type { Caller } from "./caller.js";
 import { type Role, roleAtLeast } from "./roles.js";
@@ -53,17 +56,50 @@ export function requireTeamRole(c: CallerContext, team: string, minRole: Role): 
 export async function requireProject(
   c: CallerContext,
   deps: Pick<AppDeps, "store">,
-  projectName: string,
+  projectRef: string,
   minRole: Role,
 ): Promise<Project> {
   const caller = callerOf(c);
-  const project = await deps.store.projects.get(projectName);
-  if (!project || (!caller.platformAdmin && caller.team !== project.team)) {
-    throw problems.notFound(`Project ${projectName} does not exist.`);
+  const { team, name } = parseProjectRef(projectRef);
+  let project: Project | undefined;
+  if (team !== undefined) {
+    // Another team's project is not there for this key, whatever the store holds.
+    if (caller.platformAdmin || caller.team === team) project = await deps.store.projects.find(team, name);
+  } else if (caller.team !== undefined) {
+    project = await deps.store.projects.find(caller.team, name);
+  } else {
+    const found = await deps.store.projects.findEverywhere(name);
+    if (found.length > 1) {
+      throw problems.conflict(
+        `${found.length} teams have a project named ${name}; name it as <team>:${name} (teams: ${found.map((p) => p.team).join(", ")}).`,
+      );
+    }
+    project = found[0];
   }
+  return allowed(caller, project, projectRef, minRole);
+}
+
+export async function requireProjectByKey(
+  c: CallerContext,
+  deps: Pick<AppDeps, "store">,
+  key: string,
+  minRole: Role,
+): Promise<Project> {
+  const caller = callerOf(c);
+  const project = await deps.store.projects.get(key);
+  return allowed(
+    caller,
+    project && (caller.platformAdmin || caller.team === project.team) ? project : undefined,
+    key,
+    minRole,
+  );
+}
+
+function allowed(caller: Caller, project: Project | undefined, ref: string, minRole: Role): Project {
+  if (!project) throw problems.notFound(`Project ${ref} does not exist.`);
   if (!caller.platformAdmin && !roleAtLeast(caller.role, minRole)) {
     throw problems.forbidden(
-      `This needs the ${minRole} role on project ${projectName}; the key has ${caller.role}.`,
+      `This needs the ${minRole} role on project ${project.name}; the key has ${caller.role}.`,
     );
   }
   return project;

@@ -2,7 +2,6 @@ import type { ConfigPath } from "../config/problem.js";
 import { dict } from "../prototype-safe.js";
 import type { CompileContext } from "./context.js";
 import { resolveDirectives } from "./directives.js";
-import { connectGrant } from "./registry.js";
 import type { IamStatement } from "./template.js";
 
 export interface WorkloadAccess {
@@ -22,7 +21,7 @@ export function workloadAccess(
   const statements: IamStatement[] = [];
   const environment: Record<string, unknown> = {};
   for (const target of props.connectTo ?? []) {
-    const grant = connectGrant(ctx, target);
+    const grant = ctx.connect(target);
     if (!grant) continue;
     statements.push(...grant.statements);
     Object.assign(environment, grant.environment);

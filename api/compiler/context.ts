@@ -1,7 +1,7 @@
-import type { Config, ConfigProblem, Resource } from "../config/index.js";
-import type { ConfigPath } from "../config/problem.js";
-import { formatPath } from "../config/problem.js";
-import { dict } from "../prototype-safe.js";
+import type { Offers } from "../config/checks.js";
+import { type ConfigPath, type ConfigProblem, formatPath } from "../config/problem.js";
+import type { ConfigBase, ResourceBase } from "../config/schema/root.js";
+import { dict, own } from "../prototype-safe.js";
 import { NAME_LIMITS, physicalName, stackName } from "./naming.js";
 import { type CfnParameter, type CfnResource, type IamStatement, type Intrinsic, sub } from "./template.js";
 
@@ -23,6 +23,11 @@ export interface TemplateParameter {
 export interface CompileTarget {
   project: string;
   stage: string;
+  /**
+   * The stack's name when the deployer chose it (a team's namespace: `<prefix><ns>--<project>--<stage>`);
+   * otherwise `<prefix><project>-<stage>`. Every physical name starts with it.
+   */
+  stackName?: string;
   region?: string;
   /**
    * Leads the stack name and every physical name in it (`sy-` in AWS, empty locally): the deploy
@@ -31,6 +36,25 @@ export interface CompileTarget {
   stackPrefix?: string;
   /** Set as `PermissionsBoundary` on every `AWS::IAM::Role`; a role with another boundary is refused. */
   permissionsBoundary?: string;
+}
+
+/**
+ * What the compiler asks a resource type (api/resources/) for: its resources, its params, what
+ * connecting to it grants, what it offers other resources' triggers. The core knows no type itself.
+ */
+export interface ResourceCompiler<R extends ResourceBase = ResourceBase> {
+  /** Adds the resource's CloudFormation resources (and those of its triggers) to the context. */
+  compile(name: string, resource: R, ctx: CompileContext): void;
+  /** Referenceable params ($ResourceParam, outputs) as CloudFormation expressions. */
+  params(name: string, resource: R): Record<string, unknown>;
+  /** What `connectTo: [<this resource>]` grants the connecting workload. */
+  connect?(name: string, resource: R, ctx: CompileContext): ConnectGrant;
+  readonly offers?: Offers;
+  /**
+   * Emits the policy on this resource that others' triggers asked for (`addResourcePolicyStatement`),
+   * once every resource is compiled.
+   */
+  resourcePolicy?(name: string, statements: unknown[], ctx: CompileContext): void;
 }
 
 /** Mutable state of one compilation; resource modules add to it, index.ts assembles the template. */
@@ -44,14 +68,15 @@ export class CompileContext {
   readonly warnings: ConfigProblem[] = [];
   /** Logical IDs named by $CfResourceParam/$Param, checked once every resource exists. */
   readonly logicalIdReferences: { path: ConfigPath; logicalId: string; directive: string }[] = [];
-  /** SQS queue policy statements per queue resource name, emitted once per queue at the end. */
-  readonly queuePolicyStatements = new Map<string, unknown[]>();
+  /** Policy statements other resources' triggers need on a resource, by its name (see resourcePolicy). */
+  readonly resourcePolicyStatements = new Map<string, unknown[]>();
 
   constructor(
-    readonly config: Config,
+    readonly config: ConfigBase,
     readonly target: CompileTarget,
+    private readonly compilerOf: (resource: ResourceBase) => ResourceCompiler,
   ) {
-    this.stack = stackName(target.project, target.stage, target.stackPrefix);
+    this.stack = target.stackName ?? stackName(target.project, target.stage, target.stackPrefix);
   }
 
   add(owner: string, logicalId: string, resource: CfnResource): string {
@@ -80,8 +105,34 @@ export class CompileContext {
     this.warnings.push({ path: formatPath(path), message });
   }
 
-  resource(name: string): Resource {
+  resource(name: string): ResourceBase {
     return this.config.resources[name]!;
+  }
+
+  /** The referenceable params of a config resource ({} when there is none by that name). */
+  params(name: string): Record<string, unknown> {
+    const resource = own(this.config.resources, name);
+    return resource ? this.compilerOf(resource).params(name, resource) : {};
+  }
+
+  /** What connecting to a config resource grants (undefined when its type grants nothing). */
+  connect(name: string): ConnectGrant | undefined {
+    const resource = own(this.config.resources, name);
+    return resource ? this.compilerOf(resource).connect?.(name, resource, this) : undefined;
+  }
+
+  /** The ARN of a config resource as a dead-letter queue (checked at load time: its type offers one). */
+  deadLetterQueueArn(name: string): unknown {
+    const resource = own(this.config.resources, name);
+    return resource ? this.compilerOf(resource).offers?.deadLetterQueue?.(name) : undefined;
+  }
+
+  /** Compiles every config resource, then the resource policies their triggers asked for. */
+  compileResources(): void {
+    for (const [name, resource] of Object.entries(this.config.resources))
+      this.compilerOf(resource).compile(name, resource, this);
+    for (const [name, statements] of this.resourcePolicyStatements)
+      this.compilerOf(this.resource(name)).resourcePolicy?.(name, statements, this);
   }
 
   /** The region as a literal when known, else the stack's own region at deploy time. */
@@ -108,10 +159,11 @@ export class CompileContext {
     return physicalName(`${this.stack}-${name}`, limit);
   }
 
-  addQueuePolicyStatement(queueName: string, statement: unknown): void {
-    const list = this.queuePolicyStatements.get(queueName) ?? [];
+  /** A statement the policy on config resource `name` must hold (a queue a rule delivers to, ...). */
+  addResourcePolicyStatement(name: string, statement: unknown): void {
+    const list = this.resourcePolicyStatements.get(name) ?? [];
     list.push(statement);
-    this.queuePolicyStatements.set(queueName, list);
+    this.resourcePolicyStatements.set(name, list);
   }
 }
 

@@ -9,7 +9,6 @@ import type { ConfigPath } from "../config/problem.js";
 import { dict, own } from "../prototype-safe.js";
 import type { CompileContext } from "./context.js";
 import { pascalCase } from "./naming.js";
-import { referenceableParams } from "./registry.js";
 import { getAtt, importValue, isIntrinsic, join, ref, sub } from "./template.js";
 
 /**
@@ -59,7 +58,7 @@ function evaluate(call: DirectiveCall, path: ConfigPath, ctx: CompileContext): u
       return sub(template, variables);
     }
     case "ResourceParam": {
-      const value = own(referenceableParams(ctx, text(0)), text(1));
+      const value = own(ctx.params(text(0)), text(1));
       if (value === undefined)
         ctx.error(path, `$ResourceParam(): "${text(1)}" is not a param of "${text(0)}".`);
       return value ?? "";

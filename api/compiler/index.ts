@@ -1,18 +1,17 @@
-import { type Config, type ConfigProblem, ConfigValidationError } from "../config/index.js";
+import { type ConfigProblem, ConfigValidationError } from "../config/problem.js";
 import { dict, hasOwn, ownTree, plainJson } from "../prototype-safe.js";
+import { type Config, definitionOf } from "../resources/index.js";
 import { CompileContext, type CompileTarget, type TemplateParameter } from "./context.js";
 import { resolveDirectives } from "./directives.js";
 import { checkTemplateLimits, TEMPLATE_LIMITS } from "./limits.js";
 import { pascalCase } from "./naming.js";
 import { applyOverrides } from "./overrides.js";
 import { applyPermissionsBoundary } from "./permissions-boundary.js";
-import { compilerFor, referenceableParams } from "./registry.js";
-import { queuePolicies } from "./resources/sqs-queue.js";
 import { checkRouteKeys } from "./route-keys.js";
 import { scopePhysicalNames } from "./scoped-names.js";
 import type { CfnOutput, CfnTemplate } from "./template.js";
 
-export { ConfigValidationError } from "../config/index.js";
+export { ConfigValidationError } from "../config/problem.js";
 export type { CompileTarget } from "./context.js";
 export { checkTemplateLimits, TEMPLATE_LIMITS } from "./limits.js";
 export { stackName } from "./naming.js";
@@ -50,11 +49,8 @@ export interface CompileResult {
 export function compile(input: Config, target: CompileTarget): CompileResult {
   // Stored versions come back from JSON.parse as plain objects; every lookup below is by user keys.
   const config = ownTree(input);
-  const ctx = new CompileContext(config, target);
-
-  for (const [name, resource] of Object.entries(config.resources))
-    compilerFor(resource).compile(name, resource, ctx);
-  queuePolicies(ctx);
+  const ctx = new CompileContext(config, target, definitionOf);
+  ctx.compileResources();
 
   for (const [logicalId, raw] of Object.entries(config.cloudformationResources ?? {})) {
     if (ctx.resources[logicalId]) {
@@ -101,7 +97,7 @@ export function compile(input: Config, target: CompileTarget): CompileResult {
   const notExported: string[] = [];
   let outputCount = Object.keys(outputs).length;
   for (const name of Object.keys(config.resources)) {
-    params[name] = referenceableParams(ctx, name);
+    params[name] = ctx.params(name);
     for (const [param, value] of Object.entries(params[name])) {
       let key = `${pascalCase(name)}${pascalCase(param)}`;
       for (let n = 2; hasOwn(outputs, key); n++) key = `${pascalCase(name)}${pascalCase(param)}${n}`;

@@ -1,19 +1,24 @@
 import { dict, hasOwn, ownTree } from "../prototype-safe.js";
+import {
+  type Config,
+  definitionOf,
+  definitionOfType,
+  RESOURCE_DEFINITIONS,
+  RESOURCE_TYPES,
+  type Resource,
+} from "../resources/index.js";
 import { resolveLoadDirectives } from "./directives/load.js";
 import { problemAt, zodProblems } from "./issues.js";
 import { overridePathProblem } from "./override-paths.js";
 import type { ConfigProblem } from "./problem.js";
 import { checkReferences } from "./references.js";
-import { checkRulesPerBus } from "./rule-quota.js";
-import { RESOURCE_SCHEMAS, RESOURCE_TYPES, type Resource, type ResourceType } from "./schema/resources.js";
-import { type Config, RootSchema } from "./schema/root.js";
+import { RootSchema } from "./schema/root.js";
 import { type Locator, noPositions, parseSource } from "./source.js";
 import { didYouMean } from "./suggest.js";
 
-export { envVarName, referenceableParamNames } from "./params.js";
+export type { Config, Resource, ResourceType } from "../resources/index.js";
+export { envVarName } from "./params.js";
 export { type ConfigProblem, ConfigValidationError } from "./problem.js";
-export type * from "./schema/resources.js";
-export type { Config } from "./schema/root.js";
 
 export type LoadConfigResult =
   | {
@@ -127,7 +132,8 @@ export function loadConfig(
         continue;
       }
       const type = (value as { type?: unknown } | null)?.type;
-      if (typeof type !== "string" || !RESOURCE_TYPES.includes(type as ResourceType)) {
+      const definition = typeof type === "string" ? definitionOfType(type) : undefined;
+      if (typeof type !== "string" || !definition) {
         const message =
           typeof type === "string"
             ? `Unknown resource type "${type}".${didYouMean(type, RESOURCE_TYPES)} Supported types: ${RESOURCE_TYPES.join(", ")}.`
@@ -142,7 +148,7 @@ export function loadConfig(
           if (refused) errors.push(problemAt(locate, [...path, "overrides", childId, dotted], refused, true));
         }
       }
-      const result = RESOURCE_SCHEMAS[type as ResourceType].safeParse(value);
+      const result = definition.schema.safeParse(value);
       if (result.success) resources[name] = result.data as Resource;
       else errors.push(...zodProblems(result.error.issues, path, locate));
     }
@@ -153,7 +159,7 @@ export function loadConfig(
   // zod's output is plain objects again: every lookup below and in the compiler is by user keys.
   const config = ownTree({ ...(root.data as Omit<Config, "resources">), resources }) as Config;
   delete (config as { serviceName?: string }).serviceName;
-  const referenceErrors = [...checkReferences(config, directives.uses), ...checkRulesPerBus(config)].map(
+  const referenceErrors = checkReferences(config, directives.uses, definitionOf, RESOURCE_DEFINITIONS).map(
     (p) => problemAt(locate, p.path, p.message),
   );
   if (referenceErrors.length > 0) return { ok: false, errors: sortByPosition(referenceErrors) };

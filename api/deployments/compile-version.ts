@@ -1,7 +1,8 @@
 /** Compiling a stored config version for a stage, with the errors a user can act on. */
 import { ProblemError, problems } from "../http/problem.js";
+import { projectNameOfKey } from "../store/projects.js";
+import { teamStackName } from "../teams/namespace.js";
 import type { DeploymentsContext } from "./context.js";
-import { stackNameOf } from "./names.js";
 import { platformNetwork } from "./network.js";
 import { type OutputMap, withParamOutputs } from "./outputs.js";
 import { type Artifacts, fillParameters, MissingArtifactsError } from "./parameters.js";
@@ -31,13 +32,14 @@ export async function prepareTemplate(
         )
       : problems.notFound(`Project ${input.project} has no config version ${input.configVersion}.`);
   }
-  const stackName = stackNameOf(input.project, input.stage, ctx.settings.stackPrefix);
+  const stackName = await stackNameFor(ctx, input.project, input.stage);
   await claimStackName(ctx, stackName, input);
   let compiled: Awaited<ReturnType<DeploymentsContext["compile"]>>;
   try {
     compiled = await ctx.compile(version.config as never, {
-      project: input.project,
+      project: projectNameOfKey(input.project),
       stage: input.stage,
+      stackName,
       ...(ctx.settings.region ? { region: ctx.settings.region } : {}),
       // infra/ lets the deploy role touch only names with the prefix and create only bounded roles.
       ...(ctx.settings.stackPrefix ? { stackPrefix: ctx.settings.stackPrefix } : {}),
@@ -97,6 +99,25 @@ export async function prepareTemplate(
 }
 
 /**
+ * The stack a stage deploys as. A stack that exists keeps its name (stages deployed before team
+ * namespaces keep `<prefix><project>-<stage>` until torn down); a new one is named in the team's
+ * namespace: `<prefix><ns>--<project>--<stage>`.
+ */
+export async function stackNameFor(
+  ctx: DeploymentsContext,
+  projectKey: string,
+  stage: string,
+): Promise<string> {
+  const existing = await ctx.stages.get(projectKey, stage);
+  if (existing?.deployed && existing.stackName) return existing.stackName;
+  const project = await ctx.projects.get(projectKey);
+  const namespace = project && (await ctx.teams.namespaceOf(project.team));
+  if (!project || !namespace)
+    throw problems.notFound(`Project ${projectNameOfKey(projectKey)} does not exist.`);
+  return teamStackName(ctx.settings.stackPrefix ?? "", namespace, project.name, stage);
+}
+
+/**
  * Two projects can map to one stack name (`shop` + `prod-eu`, `shop-prod` + `eu`): the first stage
  * to prepare it owns it, and no other may preview, deploy or tear down that stack. The other
  * project is not named: it may be another team's.
@@ -116,6 +137,6 @@ async function claimStackName(
     409,
     "stack-name-taken",
     "Stack name taken",
-    `Stage ${stage.stage} of project ${stage.project} would deploy as stack ${stackName}, which belongs to a stage of another project. Choose another stage name.`,
+    `Stage ${stage.stage} of project ${projectNameOfKey(stage.project)} would deploy as stack ${stackName}, which belongs to a stage of another project. Choose another stage name.`,
   );
 }

@@ -3,6 +3,7 @@ import type { Logger } from "../http/logger.js";
 import type { ConfigRepository } from "../store/configs.js";
 import { type DeploymentRepository, deploymentRepository } from "../store/deployments.js";
 import { type LockRepository, lockRepository } from "../store/locks.js";
+import type { ProjectRepository } from "../store/projects.js";
 import {
   type NetworkSettingsRepository,
   networkSettingsRepository,
@@ -11,6 +12,7 @@ import {
 import { type StackClaimRepository, stackClaimRepository } from "../store/stack-claims.js";
 import { type StageRepository, stageRepository } from "../store/stages.js";
 import type { Table } from "../store/table.js";
+import type { TeamRepository } from "../store/teams.js";
 import type { DeclaredParameter } from "./parameters.js";
 import type { Deployer, Template } from "./port.js";
 
@@ -29,6 +31,8 @@ export type CompileFn = (
   target: {
     project: string;
     stage: string;
+    /** The stack the stage deploys as (the compiler's default is `<prefix><project>-<stage>`). */
+    stackName?: string;
     region?: string;
     stackPrefix?: string;
     permissionsBoundary?: string;
@@ -88,6 +92,9 @@ export function deploymentStores(table: Table): DeploymentStores {
 
 export interface DeploymentsContext extends DeploymentStores {
   configs: Pick<ConfigRepository, "get" | "latest">;
+  /** The project behind a key (its team and name), and the team's namespace: what a new stack is named. */
+  projects: Pick<ProjectRepository, "get">;
+  teams: Pick<TeamRepository, "namespaceOf">;
   deployer: Deployer;
   compile: CompileFn;
   now: () => Date;

@@ -28,6 +28,8 @@ export function deploymentsContext(deps: AppDeps): DeploymentsContext {
     ctx = {
       ...deploymentStores(deps.table),
       configs: deps.store.configs,
+      projects: deps.store.projects,
+      teams: deps.store.teams,
       deployer: deps.deployer,
       compile: compileOnFirstUse,
       now: deps.now,
@@ -58,7 +60,11 @@ export async function reconcileStack(
   const stackName = stackId ? stackNameOfId(stackId) : undefined;
   if (!stackName) return undefined;
   const ctx = deploymentsContext(deps);
-  for (const { project, stage } of stagesOfStack(stackName, ctx.settings.stackPrefix)) {
+  // Every stack is claimed by its stage before it is first created; stacks from before claims
+  // existed are found by splitting the legacy name.
+  const claim = await ctx.stackClaims.get(stackName);
+  const candidates = claim ? [claim] : stagesOfStack(stackName, ctx.settings.stackPrefix);
+  for (const { project, stage } of candidates) {
     const record = await ctx.stages.get(project, stage);
     if (record?.stackName !== stackName || (record.stackId && record.stackId !== stackId)) continue;
     return record.currentDeploymentId ? reconcileToken(deps, tokenOf(record.currentDeploymentId)) : undefined;

@@ -5,16 +5,20 @@
 import { ulid } from "ulid";
 import { problems } from "../http/problem.js";
 import { type Deployment, type DeploymentKind, isTerminal, StageLockedError } from "../store/deployments.js";
+import { projectNameOfKey } from "../store/projects.js";
 import type { Stage } from "../store/stages.js";
 import type { DeploymentsContext } from "./context.js";
-import { stackNameOf, tokenOf } from "./names.js";
+import { tokenOf } from "./names.js";
 import type { OutputMap } from "./outputs.js";
 import { DeployerError, type StartResult, type Template } from "./port.js";
 import { finish, reconcile } from "./reconcile.js";
 
 export interface LaunchInput {
+  /** The project's key. */
   project: string;
   stage: string;
+  /** The stack the operation runs on (compile-version.ts: stackNameFor, or the stage's own). */
+  stackName: string;
   kind: DeploymentKind;
   actor: string;
   configVersion?: number;
@@ -36,7 +40,7 @@ export async function launch(ctx: DeploymentsContext, input: LaunchInput): Promi
     stage: input.stage,
     kind: input.kind,
     status: "PENDING",
-    stackName: stackNameOf(input.project, input.stage, ctx.settings.stackPrefix),
+    stackName: input.stackName,
     token: tokenOf(id),
     createdAt: now.toISOString(),
     createdBy: input.actor,
@@ -82,7 +86,10 @@ export async function launch(ctx: DeploymentsContext, input: LaunchInput): Promi
               template: input.template!,
               parameters: input.parameters ?? {},
               token: deployment.token,
-              tags: { "switchyard:project": input.project, "switchyard:stage": input.stage },
+              tags: {
+                "switchyard:project": projectNameOfKey(input.project),
+                "switchyard:stage": input.stage,
+              },
             });
   } catch (err) {
     if (input.kind === "continue-rollback" && err instanceof DeployerError) {

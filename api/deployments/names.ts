@@ -3,15 +3,12 @@
 export const STAGE_NAME = /^[a-z0-9-]{2,12}$/;
 
 /**
- * A stage is one stack, named `<prefix><project>-<stage>`. The prefix (SWITCHYARD_STACK_PREFIX in
- * AWS, e.g. `sy-`; empty locally) is what infra/ scopes the control plane's IAM rights to, so it
- * leads the stack name and, through the compile target, every physical name in the stack.
- */
-export const stackNameOf = (project: string, stage: string, prefix = ""): string =>
-  `${prefix}${project}-${stage}`;
-
-/**
- * The stages a stack name could belong to: the prefix stripped, then every split of the rest into
+ * A stage is one stack. New stacks are named in their team's namespace (api/teams/namespace.ts:
+ * `<prefix><ns>--<project>--<stage>`); stacks created before namespaces keep their name,
+ * `<prefix><project>-<stage>`, while they exist. The prefix (SWITCHYARD_STACK_PREFIX in AWS, e.g.
+ * `sy-`; empty locally) leads every stack name and, through the compile target, every physical name.
+ *
+ * The stages a legacy stack name could belong to: the prefix stripped, then every split of the rest into
  * `<project>-<stage>` with a valid stage name (both may contain `-`, so there can be several; the
  * stored stage decides). None for a stack without the prefix: not one of ours.
  */

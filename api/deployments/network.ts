@@ -10,10 +10,6 @@ import type { DeploymentsContext } from "./context.js";
 import type { DeclaredParameter, ResourceArtifacts } from "./parameters.js";
 
 const NETWORK_KINDS: ReadonlySet<string> = new Set(["subnet-ids", "security-group-ids", "vpc-id"]);
-const NETWORKED_TYPES: Record<string, string> = {
-  "batch-job": "batch job",
-  "multi-container-workload": "workload",
-};
 
 /** Network values under `platform`, as fillParameters reads them; undefined when nothing needs one. */
 export async function platformNetwork(
@@ -29,9 +25,13 @@ export async function platformNetwork(
   const stored = region ? (await ctx.networkSettings.get())?.regions[region] : undefined;
   const network: RegionNetwork | undefined = stored ?? ctx.settings.localNetwork?.implied;
   const resources = (config as { resources?: Record<string, { type: string }> }).resources ?? {};
+  // Loaded with the compiler, which has just compiled the config.
+  const { definitionOfType } = await import("../resources/index.js");
   const users = Object.entries(resources)
-    .filter(([, r]) => r.type in NETWORKED_TYPES)
-    .map(([name, r]) => `${NETWORKED_TYPES[r.type]} ${name}`)
+    .flatMap(([name, r]) => {
+      const noun = definitionOfType(r.type)?.networkUser;
+      return noun ? [`${noun} ${name}`] : [];
+    })
     .join(", ");
   const where = region ? `region ${region}` : "this server's region (unknown: set AWS_REGION)";
   const setting = `regions.${region ?? "<region>"}`;

@@ -5,11 +5,11 @@
  */
 import { ProblemError, problems } from "../http/problem.js";
 import { type Deployment, isTerminal } from "../store/deployments.js";
+import { projectNameOfKey } from "../store/projects.js";
 import type { Stage } from "../store/stages.js";
 import { prepareTemplate } from "./compile-version.js";
 import type { DeploymentsContext } from "./context.js";
 import { launch } from "./launch.js";
-import { stackNameOf } from "./names.js";
 import type { Artifacts } from "./parameters.js";
 import { DeployerError, type StackChange } from "./port.js";
 import { reconcile } from "./reconcile.js";
@@ -58,6 +58,7 @@ export async function deploy(
   return launch(ctx, {
     project: input.project,
     stage: input.stage,
+    stackName: prepared.stackName,
     kind: "deploy",
     actor: input.actor,
     configVersion: prepared.configVersion,
@@ -89,6 +90,7 @@ export async function rollback(
   return launch(ctx, {
     project: input.project,
     stage: input.stage,
+    stackName: stage.stackName,
     kind: "rollback",
     actor: input.actor,
     configVersion: target.configVersion!,
@@ -133,7 +135,13 @@ export async function teardown(
   if (stage.status === "DELETED" && !stage.deployed) {
     throw problems.conflict(`Stage ${input.stage} is already torn down.`);
   }
-  return launch(ctx, { project: input.project, stage: input.stage, kind: "teardown", actor: input.actor });
+  return launch(ctx, {
+    project: input.project,
+    stage: input.stage,
+    stackName: stage.stackName,
+    kind: "teardown",
+    actor: input.actor,
+  });
 }
 
 /**
@@ -154,6 +162,7 @@ export async function continueRollback(
     return await launch(ctx, {
       project: input.project,
       stage: input.stage,
+      stackName: stage.stackName,
       kind: "continue-rollback",
       actor: input.actor,
       ...(stage.deployedConfigVersion !== undefined ? { configVersion: stage.deployedConfigVersion } : {}),
@@ -174,7 +183,7 @@ const nothingToContinue = (detail: string) =>
 
 export async function requireStage(ctx: DeploymentsContext, project: string, stage: string): Promise<Stage> {
   const found = await ctx.stages.get(project, stage);
-  if (!found) throw problems.notFound(`Project ${project} has no stage ${stage}.`);
+  if (!found) throw problems.notFound(`Project ${projectNameOfKey(project)} has no stage ${stage}.`);
   return found;
 }
 
@@ -204,5 +213,3 @@ export async function readStage(
   const after = await readDeployment(ctx, before.id);
   return after && isTerminal(after.status) ? ctx.stages.get(project, stage) : found;
 }
-
-export { stackNameOf };

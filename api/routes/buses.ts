@@ -343,8 +343,8 @@ export function busRoutes(app: App, deps: AppDeps): void {
     params: { project: string; stage: string; bus: string },
     role: Role,
   ): Promise<BusLocation> {
-    await requireProject(c, deps, params.project, role);
-    return resolveBus(await stages.get(params.project, params.stage), params);
+    const { key } = await requireProject(c, deps, params.project, role);
+    return resolveBus(await stages.get(key, params.stage), params);
   }
 
   app.openapi(publishRoute, async (c) => {
@@ -419,8 +419,8 @@ export function busRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(deliveriesRoute, async (c) => {
     const params = c.req.valid("param");
-    await requireProject(c, deps, params.project, "viewer");
-    const stage = await stages.get(params.project, params.stage);
+    const { key } = await requireProject(c, deps, params.project, "viewer");
+    const stage = await stages.get(key, params.stage);
     const bus = resolveBus(stage, params);
     const query = c.req.valid("query");
     const rule =

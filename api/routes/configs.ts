@@ -11,6 +11,7 @@ import { ProblemError, problems } from "../http/problem.js";
 import { appendConfigVersion, type NewConfig } from "../store/append-config.js";
 import { contentHash } from "../store/canonical.js";
 import type { ConfigVersion } from "../store/index.js";
+import { projectNameOfKey } from "../store/projects.js";
 import { ProjectParamsSchema } from "./projects.js";
 
 const AuthorSchema = z.object({ keyId: z.string(), name: z.string() }).openapi("ConfigAuthor");
@@ -151,13 +152,13 @@ export function configEtag(v: Pick<ConfigVersion, "project" | "version" | "conte
 }
 
 function publicVersion({ source: _source, ...rest }: ConfigVersion) {
-  return { ...rest, config: rest.config as Record<string, unknown> };
+  return { ...rest, project: projectNameOfKey(rest.project), config: rest.config as Record<string, unknown> };
 }
 
 export function configRoutes(app: App, deps: AppDeps): void {
   app.openapi(postConfigRoute, async (c) => {
-    const { project: name } = c.req.valid("param");
-    await requireProject(c, deps, name, "maintainer");
+    const { project: ref } = c.req.valid("param");
+    const { key: name } = await requireProject(c, deps, ref, "maintainer");
     // Loaded on first use: the config language (schemas, pattern validation) is the heaviest module
     // of the app and only this route needs it, so other requests and cold starts skip it.
     const { loadConfig } = await import("../config/index.js");
@@ -212,7 +213,7 @@ export function configRoutes(app: App, deps: AppDeps): void {
             body: publicVersion(result.version),
             headers: {
               etag: configEtag(result.version),
-              location: `/v1/projects/${name}/configs/${result.version.version}`,
+              location: `/v1/projects/${ref}/configs/${result.version.version}`,
             },
           };
         case "unchanged":
@@ -235,25 +236,29 @@ export function configRoutes(app: App, deps: AppDeps): void {
   });
 
   app.openapi(listConfigsRoute, async (c) => {
-    const { project: name } = c.req.valid("param");
-    await requireProject(c, deps, name, "viewer");
+    const { project: ref } = c.req.valid("param");
+    const { key: name } = await requireProject(c, deps, ref, "viewer");
     const { limit, cursor } = c.req.valid("query");
-    return c.json(await readPage(() => deps.store.configs.list(name, { limit, cursor })), 200);
+    const page = await readPage(() => deps.store.configs.list(name, { limit, cursor }));
+    return c.json(
+      { ...page, items: page.items.map((v) => ({ ...v, project: projectNameOfKey(v.project) })) },
+      200,
+    );
   });
 
   app.openapi(getLatestRoute, async (c) => {
-    const { project: name } = c.req.valid("param");
-    await requireProject(c, deps, name, "viewer");
+    const { project: ref } = c.req.valid("param");
+    const { key: name } = await requireProject(c, deps, ref, "viewer");
     const latest = await deps.store.configs.latest(name);
-    if (!latest) throw problems.notFound(`Project ${name} has no config yet.`);
+    if (!latest) throw problems.notFound(`Project ${ref} has no config yet.`);
     return versionResponse(c, latest);
   });
 
   app.openapi(getVersionRoute, async (c) => {
-    const { project: name, version } = c.req.valid("param");
-    await requireProject(c, deps, name, "viewer");
+    const { project: ref, version } = c.req.valid("param");
+    const { key: name } = await requireProject(c, deps, ref, "viewer");
     const found = await deps.store.configs.get(name, version);
-    if (!found) throw problems.notFound(`Project ${name} has no config version ${version}.`);
+    if (!found) throw problems.notFound(`Project ${ref} has no config version ${version}.`);
     return versionResponse(c, found);
   });
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
-import { callerOf, requireProject } from "../auth/index.js";
+import { callerOf, requireProject, requireProjectByKey } from "../auth/index.js";
 import { deploymentsContext } from "../deployments/index.js";
 import { STAGE_NAME } from "../deployments/names.js";
 import { deploy, readDeployment } from "../deployments/use-cases.js";
@@ -10,7 +10,8 @@ import { idempotent } from "../http/idempotency.js";
 import { bearerSecurity, jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { ProblemError, problems } from "../http/problem.js";
-import { type Deployment, isTerminal, summary } from "../store/deployments.js";
+import { type Deployment, type DeploymentSummary, isTerminal, summary } from "../store/deployments.js";
+import { projectNameOfKey } from "../store/projects.js";
 import { ProjectParamsSchema } from "./projects.js";
 
 export const StageParamsSchema = ProjectParamsSchema.extend({
@@ -117,7 +118,11 @@ export const optionalJsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { "application/json": { schema } },
 });
 
-export const toDeploymentBody = (d: Deployment) => summary(d);
+/** What a client sees of a deployment: no template or parameters, the project by its name. */
+export const toDeploymentBody = (d: Deployment | DeploymentSummary) => ({
+  ...summary(d as Deployment),
+  project: projectNameOfKey(d.project),
+});
 
 /** Where a client polls a deployment it just started (202 answers). */
 export const deploymentLocation = (d: Pick<Deployment, "id">) => ({ location: `/v1/deployments/${d.id}` });
@@ -221,12 +226,12 @@ const STREAM_POLL_MS = 250;
 
 export function deploymentRoutes(app: App, deps: AppDeps): void {
   app.openapi(createDeploymentRoute, async (c) => {
-    const { project, stage } = c.req.valid("param");
-    await requireProject(c, deps, project, "deployer");
+    const { project: ref, stage } = c.req.valid("param");
+    const { key } = await requireProject(c, deps, ref, "deployer");
     const body = (c.req.header("content-type")?.includes("json") ? c.req.valid("json") : undefined) ?? {};
     const out = await startedDeployment(c, deps, body, () =>
       deploy(deploymentsContext(deps), {
-        project,
+        project: key,
         stage,
         actor: callerOf(c).keyId,
         ...(body.configVersion !== undefined ? { configVersion: body.configVersion } : {}),
@@ -237,14 +242,14 @@ export function deploymentRoutes(app: App, deps: AppDeps): void {
   });
 
   app.openapi(listDeploymentsRoute, async (c) => {
-    const { project, stage } = c.req.valid("param");
+    const { project: ref, stage } = c.req.valid("param");
     const { limit, cursor } = c.req.valid("query");
-    await requireProject(c, deps, project, "viewer");
+    const { key } = await requireProject(c, deps, ref, "viewer");
     const ctx = deploymentsContext(deps);
     const page = await readPage(() =>
-      ctx.deployments.list(project, stage, { limit, ...(cursor ? { cursor } : {}) }),
+      ctx.deployments.list(key, stage, { limit, ...(cursor ? { cursor } : {}) }),
     );
-    return c.json(page, 200);
+    return c.json({ ...page, items: page.items.map(toDeploymentBody) }, 200);
   });
 
   app.openapi(getDeploymentRoute, async (c) => {
@@ -310,7 +315,7 @@ async function visibleDeployment(
   const missing = problems.notFound(`Deployment ${id} does not exist.`);
   if (!found) throw missing;
   try {
-    await requireProject(c, deps, found.project, "viewer");
+    await requireProjectByKey(c, deps, found.project, "viewer");
   } catch (err) {
     // Another team's deployment is as invisible as one that does not exist.
     if (err instanceof ProblemError && err.status === 404) throw missing;

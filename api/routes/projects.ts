@@ -8,7 +8,7 @@ import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
 import { type Project, ProjectExistsError } from "../store/index.js";
-import { ProjectNameSchema, TeamNameSchema } from "./names.js";
+import { ProjectNameSchema, ProjectRefSchema, TeamNameSchema } from "./names.js";
 
 export const ProjectSchema = z
   .object({
@@ -23,15 +23,19 @@ export const ProjectSchema = z
 const CreateProjectSchema = z
   .object({
     name: ProjectNameSchema.openapi({
-      description: "Unique across the control plane: stack names derive from it.",
+      description:
+        "Unique within the team (another team may use the same name): stack names derive from it and the team's namespace.",
     }),
     team: TeamNameSchema.optional().openapi({ description: "Defaults to the key's team." }),
   })
   .openapi("CreateProject");
 
 export const ProjectParamsSchema = z.object({
-  project: ProjectNameSchema.openapi({ param: { name: "project", in: "path" } }),
+  project: ProjectRefSchema.openapi({ param: { name: "project", in: "path" } }),
 });
+
+/** A project as clients see it (its store key stays inside). */
+export const publicProject = ({ key: _key, ...project }: Project) => project;
 
 const ListProjectsQuery = PageQuerySchema.extend({
   team: TeamNameSchema.optional().openapi({
@@ -133,14 +137,19 @@ export function projectRoutes(app: App, deps: AppDeps): void {
           createdAt: deps.now().toISOString(),
           createdBy: caller.keyId,
         });
+        const body = publicProject(project);
         return {
           status: 201 as const,
-          body: project,
-          headers: { etag: etagOf(project), location: `/v1/projects/${project.name}` },
+          body,
+          headers: {
+            etag: etagOf(body),
+            // A platform-admin key belongs to no team, so its Location names the team.
+            location: `/v1/projects/${caller.platformAdmin ? `${team}:` : ""}${project.name}`,
+          },
         };
       } catch (err) {
         if (err instanceof ProjectExistsError) {
-          throw problems.conflict(`The project name ${input.name} is taken; project names are unique.`);
+          throw problems.conflict(`Team ${team} already has a project named ${input.name}.`);
         }
         throw err;
       }
@@ -153,12 +162,13 @@ export function projectRoutes(app: App, deps: AppDeps): void {
     const { team: askedTeam, limit, cursor, prefix } = c.req.valid("query");
     const team = askedTeam ?? caller.team;
     if (team !== undefined) requireTeamRole(c, team, "viewer");
-    return c.json(await readPage(() => deps.store.projects.list(team, { limit, cursor, prefix })), 200);
+    const page = await readPage(() => deps.store.projects.list(team, { limit, cursor, prefix }));
+    return c.json({ ...page, items: page.items.map(publicProject) }, 200);
   });
 
   app.openapi(getProjectRoute, async (c) => {
-    const { project: name } = c.req.valid("param");
-    const project: Project = await requireProject(c, deps, name, "viewer");
+    const { project: ref } = c.req.valid("param");
+    const project = publicProject(await requireProject(c, deps, ref, "viewer"));
     const etag = etagOf(project);
     const ifNoneMatch = c.req.header("if-none-match");
     if (ifNoneMatch && etagListMatches(ifNoneMatch, etag, { weak: true })) {
@@ -168,9 +178,9 @@ export function projectRoutes(app: App, deps: AppDeps): void {
   });
 
   app.openapi(deleteProjectRoute, async (c) => {
-    const { project: name } = c.req.valid("param");
-    await requireProject(c, deps, name, "admin");
-    const result = await deps.store.projects.delete(name);
+    const { project: ref } = c.req.valid("param");
+    const { key, name } = await requireProject(c, deps, ref, "admin");
+    const result = await deps.store.projects.delete(key);
     if (!result.deleted && result.reason === "deployed") {
       throw problems.conflict(
         `Project ${name} still has deployed stages (${result.stages.join(", ")}); tear them down first.`,
@@ -178,7 +188,7 @@ export function projectRoutes(app: App, deps: AppDeps): void {
       );
     }
     if (!result.deleted) throw problems.notFound(`Project ${name} does not exist.`);
-    c.get("log").info("project deleted", { project: name });
+    c.get("log").info("project deleted", { project: key });
     return c.body(null, 204);
   });
 }

@@ -6,6 +6,7 @@ import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { bearerSecurity, jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
 import { problems } from "../http/problem.js";
+import { projectNameOfKey } from "../store/projects.js";
 import type { StageSummary } from "../store/stages.js";
 import {
   DeploymentSchema,
@@ -21,7 +22,7 @@ const StageSchema = z
   .object({
     project: z.string(),
     stage: z.string(),
-    stackName: z.string().openapi({ example: "orders-dev" }),
+    stackName: z.string().openapi({ example: "payments--orders--dev" }),
     stackId: z.string().optional(),
     status: z.enum(["DEPLOYING", "DEPLOYED", "FAILED", "DELETING", "DELETED"]),
     deployed: z.boolean().openapi({ description: "Whether the stack exists." }),
@@ -38,7 +39,9 @@ const StageSchema = z
     lastSucceededDeploymentId: z.string().optional(),
     outputs: z.record(z.string(), z.record(z.string(), z.string())).openapi({
       description: "Referenceable params per config resource.",
-      example: { myBus: { arn: "arn:aws:events:us-east-1:000000000000:event-bus/orders-dev-myBus" } },
+      example: {
+        myBus: { arn: "arn:aws:events:us-east-1:000000000000:event-bus/payments--orders--dev-myBus" },
+      },
     }),
     needsAction: z.string().optional().openapi({
       description:
@@ -198,12 +201,12 @@ const stageBody = ({
 }: StageSummary & {
   appliedTemplate?: unknown;
   appliedParameters?: unknown;
-}) => rest;
+}) => ({ ...rest, project: projectNameOfKey(rest.project) });
 
 export function stageRoutes(app: App, deps: AppDeps): void {
   app.openapi(listStagesRoute, async (c) => {
-    const { project } = c.req.valid("param");
-    await requireProject(c, deps, project, "viewer");
+    const { project: ref } = c.req.valid("param");
+    const { key: project } = await requireProject(c, deps, ref, "viewer");
     const ctx = deploymentsContext(deps);
     const listed = await ctx.stages.list(project);
     // A stage with an operation under way is read as GET of that stage reads it (reconciled when the
@@ -215,18 +218,18 @@ export function stageRoutes(app: App, deps: AppDeps): void {
   });
 
   app.openapi(getStageRoute, async (c) => {
-    const { project, stage } = c.req.valid("param");
-    await requireProject(c, deps, project, "viewer");
+    const { project: ref, stage } = c.req.valid("param");
+    const { key: project } = await requireProject(c, deps, ref, "viewer");
     const ctx = deploymentsContext(deps);
     const found = await readStage(ctx, project, stage);
-    if (!found) throw problems.notFound(`Project ${project} has no stage ${stage}.`);
+    if (!found) throw problems.notFound(`Project ${ref} has no stage ${stage}.`);
     const last = found.lastDeploymentId ? await ctx.deployments.get(found.lastDeploymentId) : undefined;
     return c.json({ ...stageBody(found), ...(last ? { lastDeployment: toDeploymentBody(last) } : {}) }, 200);
   });
 
   app.openapi(previewRoute, async (c) => {
-    const { project, stage } = c.req.valid("param");
-    await requireProject(c, deps, project, "deployer");
+    const { project: ref, stage } = c.req.valid("param");
+    const { key: project } = await requireProject(c, deps, ref, "deployer");
     const body = (c.req.header("content-type")?.includes("json") ? c.req.valid("json") : undefined) ?? {};
     const preview = await previewStage(deploymentsContext(deps), {
       project,
@@ -238,8 +241,8 @@ export function stageRoutes(app: App, deps: AppDeps): void {
   });
 
   app.openapi(rollbackRoute, async (c) => {
-    const { project, stage } = c.req.valid("param");
-    await requireProject(c, deps, project, "deployer");
+    const { project: ref, stage } = c.req.valid("param");
+    const { key: project } = await requireProject(c, deps, ref, "deployer");
     const out = await startedDeployment(c, deps, {}, () =>
       rollback(deploymentsContext(deps), { project, stage, actor: callerOf(c).keyId }),
     );
@@ -247,8 +250,8 @@ export function stageRoutes(app: App, deps: AppDeps): void {
   });
 
   app.openapi(continueRollbackRoute, async (c) => {
-    const { project, stage } = c.req.valid("param");
-    await requireProject(c, deps, project, "maintainer");
+    const { project: ref, stage } = c.req.valid("param");
+    const { key: project } = await requireProject(c, deps, ref, "maintainer");
     const body = (c.req.header("content-type")?.includes("json") ? c.req.valid("json") : undefined) ?? {};
     const out = await startedDeployment(c, deps, body, () =>
       continueRollback(deploymentsContext(deps), {
@@ -262,8 +265,8 @@ export function stageRoutes(app: App, deps: AppDeps): void {
   });
 
   app.openapi(deleteStageRoute, async (c) => {
-    const { project, stage } = c.req.valid("param");
-    await requireProject(c, deps, project, "deployer");
+    const { project: ref, stage } = c.req.valid("param");
+    const { key: project } = await requireProject(c, deps, ref, "deployer");
     const out = await startedDeployment(c, deps, {}, () =>
       teardown(deploymentsContext(deps), { project, stage, actor: callerOf(c).keyId }),
     );

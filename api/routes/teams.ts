@@ -6,12 +6,25 @@ import { idempotent } from "../http/idempotency.js";
 import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
-import { TeamExistsError } from "../store/index.js";
+import { NamespaceTakenError, TeamExistsError } from "../store/index.js";
+import { NAMESPACE_ID, NAMESPACE_MAX } from "../teams/namespace.js";
 import { TeamNameSchema } from "./names.js";
+
+const NamespaceSchema = z
+  .string()
+  .min(1)
+  .max(NAMESPACE_MAX)
+  .regex(NAMESPACE_ID, "lowercase letters and digits in words joined by single hyphens")
+  .openapi({
+    example: "payments",
+    description:
+      "The team's namespace: every stack of the team is `<stackPrefix><namespace>--<project>--<stage>`, and its stacks may only create and change names starting `<stackPrefix><namespace>--`. Unique and fixed; defaults to the team's name (or, when that is longer than 20 characters or not a valid namespace, its first words and a hash).",
+  });
 
 export const TeamSchema = z
   .object({
     name: TeamNameSchema,
+    namespace: NamespaceSchema.optional(),
     description: z.string().optional(),
     createdAt: z.string().openapi({ format: "date-time" }),
     createdBy: z.string().openapi({ description: "Key id of the creator." }),
@@ -19,7 +32,11 @@ export const TeamSchema = z
   .openapi("Team");
 
 const CreateTeamSchema = z
-  .object({ name: TeamNameSchema, description: z.string().max(500).optional() })
+  .object({
+    name: TeamNameSchema,
+    namespace: NamespaceSchema.optional(),
+    description: z.string().max(500).optional(),
+  })
   .openapi("CreateTeam");
 
 const TeamParamsSchema = z.object({
@@ -80,6 +97,7 @@ export function teamRoutes(app: App, deps: AppDeps): void {
       try {
         const team = await deps.store.teams.create({
           name: input.name,
+          ...(input.namespace ? { namespace: input.namespace } : {}),
           ...(input.description ? { description: input.description } : {}),
           createdAt: deps.now().toISOString(),
           createdBy: callerOf(c).keyId,
@@ -87,6 +105,11 @@ export function teamRoutes(app: App, deps: AppDeps): void {
         return { status: 201 as const, body: team, headers: { location: `/v1/teams/${team.name}` } };
       } catch (err) {
         if (err instanceof TeamExistsError) throw problems.conflict(`Team ${input.name} already exists.`);
+        if (err instanceof NamespaceTakenError) {
+          throw problems.conflict(
+            `The namespace ${err.namespace} belongs to another team; choose one with \`namespace\`.`,
+          );
+        }
         throw err;
       }
     });
@@ -109,6 +132,8 @@ export function teamRoutes(app: App, deps: AppDeps): void {
     requireTeamRole(c, name, "viewer");
     const team = await deps.store.teams.get(name);
     if (!team) throw problems.notFound(`Team ${name} does not exist.`);
-    return c.json(team, 200);
+    // A team from before namespaces gets its namespace on first use; showing it is a use.
+    const namespace = team.namespace ?? (await deps.store.teams.namespaceOf(name));
+    return c.json({ ...team, ...(namespace ? { namespace } : {}) }, 200);
   });
 }

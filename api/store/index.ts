@@ -39,4 +39,4 @@ export { ProjectExistsError } from "./projects.js";
 export type { NetworkSettings, RegionNetwork } from "./settings.js";
 export { SettingsChangedError } from "./settings.js";
 export type { Team } from "./teams.js";
-export { TeamExistsError } from "./teams.js";
+export { NamespaceTakenError, TeamExistsError } from "./teams.js";

@@ -3,23 +3,27 @@
  *
  *   item                 PK                       SK                      GSI1PK / GSI1SK            GSI2PK / GSI2SK
  *   team                 TEAM#<team>              TEAM                    TEAMS / <team>
+ *   namespace claim      NAMESPACE#<id>           NAMESPACE               team (api/teams/namespace.ts)
  *   API key (listing)    TEAM#<team>              APIKEY#<keyId>
  *   API key (auth)       APIKEY#<sha256 hex>      APIKEY
  *   bootstrap marker     SYSTEM                   BOOTSTRAP_ADMIN
- *   project              PROJECT#<project>        PROJECT                 TEAM#<team>#PROJECTS / <p>  PROJECTS / <project>
+ *   project              PROJECT#<project key>    PROJECT                 TEAM#<team>#PROJECTS / <p>  PROJECTS / <project>
  *   config version       PROJECT#<project>        CONFIG#<10-digit n>
  *   stage (deployments)  PROJECT#<project>        STAGE#<stage>           (owned by api/store/stages.ts)
  *   idempotency record   IDEMPOTENCY#<keyId>#<k>  IDEMPOTENCY             expiresAt (TTL, clean-up only)
  *   network settings     SETTINGS                 NETWORK                 (owned by api/store/settings.ts)
  *   stack name claim     STACK#<stack name>       CLAIM                   (owned by api/store/stack-claims.ts)
  *
- * Project-scoped items of other modules live under PROJECT#<project> too, so deleting a project
+ * A project key is `<team>/<project>` (names are unique per team); projects created while names
+ * were unique across the control plane keep their bare name as key. Every module takes the key.
+ * Project-scoped items of other modules live under PROJECT#<project key> too, so deleting a project
  * is one Query over its partition. Stage items must carry `deployed: true` while a stack exists:
  * project deletion refuses (409) while any does.
  */
 export const keys = {
   team: (team: string) => ({ PK: `TEAM#${team}`, SK: "TEAM" }),
   teamsIndex: "TEAMS",
+  namespace: (id: string) => ({ PK: `NAMESPACE#${id}`, SK: "NAMESPACE" }),
   apiKeyListing: (team: string, keyId: string) => ({ PK: `TEAM#${team}`, SK: `APIKEY#${keyId}` }),
   apiKeyListingPrefix: "APIKEY#",
   apiKeyAuth: (hash: string) => ({ PK: `APIKEY#${hash}`, SK: "APIKEY" }),

@@ -10,6 +10,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AwsBusOps } from "../../api/aws/eventbridge.js";
+import { projectKey } from "../../api/store/projects.js";
 import { stageRepository } from "../../api/store/stages.js";
 import { bearer, createKey, createTeam, jsonRequest } from "../support/auth.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
@@ -32,7 +33,7 @@ beforeAll(async () => {
   );
   // One bus without an archive, as the stage's outputs record it after a deployment.
   await stageRepository(server.deps.table).save(
-    project,
+    projectKey(team, project),
     "prod",
     {
       stackName: `${project}-prod`,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectKey } from "../../api/store/projects.js";
 import { stageRepository } from "../../api/store/stages.js";
 import { bearer, createKey, createTeam, jsonRequest } from "../support/auth.js";
 import { poll } from "../support/poll.js";
@@ -76,7 +77,7 @@ beforeAll(async () => {
     ],
   });
   await stageRepository(server.deps.table).save(
-    project,
+    projectKey(team, project),
     "dev",
     {
       stackName: `${project}-dev`,

@@ -80,7 +80,7 @@ describe("one event shape", () => {
       const matched = await post(`${busPath}/match`, { event });
       expect(matched.status).toBe(200);
       expect(matched.body.rules.map((r: { name: string }) => r.name)).toEqual([
-        `${pipeline.project}-dev-fulfilmentQueue-event-0`,
+        `${pipeline.stage.stackName}-fulfilmentQueue-event-0`,
       ]);
       const tested = await post("/v1/test-pattern", { pattern: { "detail-type": ["order.paid"] }, event });
       expect(tested).toEqual({ status: 200, body: { matches: true } });
@@ -96,7 +96,7 @@ describe("one event shape", () => {
 
 describe("deliveries by the config's names", () => {
   it("a resource with one trigger on the bus, resource.n for its events[n], or the physical name", async () => {
-    const physical = `${pipeline.project}-dev-chargePayment-event-0`;
+    const physical = `${pipeline.stage.stackName}-chargePayment-event-0`;
     const byPhysical = await deliveries(physical);
     expect(byPhysical.body.items.length).toBe(1);
     expect((await deliveries("chargePayment")).body).toEqual(byPhysical.body);
@@ -105,7 +105,7 @@ describe("deliveries by the config's names", () => {
 
     const first = await deliveries("notifyCustomer.0");
     expect(first.body.items.map((d: { rule: string }) => d.rule)).toEqual([
-      `${pipeline.project}-dev-notifyCustomer-event-0`,
+      `${pipeline.stage.stackName}-notifyCustomer-event-0`,
     ]);
     // inputPath $.detail: that trigger's target got the detail alone.
     expect(JSON.parse(first.body.items[0].input)).toEqual({ orderId: "o-1", total: 42 });

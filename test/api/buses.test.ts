@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectKey } from "../../api/store/projects.js";
 import { stageRepository } from "../../api/store/stages.js";
 import { bearer, createKey, createTeam, jsonRequest } from "../support/auth.js";
 import { poll } from "../support/poll.js";
@@ -15,12 +16,13 @@ import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 let server: TestServer;
 let keys: { viewer: string; deployer: string; maintainer: string; otherTeam: string };
 let project: string;
+let team: string;
 const stage = "dev";
 let busPath: string;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const team = await createTeam(server);
+  team = await createTeam(server);
   keys = {
     viewer: await createKey(server, team, "viewer"),
     deployer: await createKey(server, team, "deployer"),
@@ -53,7 +55,7 @@ async function deployBusDirectly() {
     Targets: [{ Id: "myConsumerBatchJob", Arn: "arn:aws:batch:us-east-1:000000000000:job-queue/q" }],
   });
   await stageRepository(server.deps.table).save(
-    project,
+    projectKey(team, project),
     stage,
     {
       stackName: `${project}-${stage}`,

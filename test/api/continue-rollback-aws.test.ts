@@ -39,16 +39,17 @@ import { createProject, postConfig } from "./deployments-support.js";
  * client whose answers are shaped like CloudFormation's. The stack is driven through the API into
  * UPDATE_ROLLBACK_FAILED (a deployment whose update could not be rolled back), then continued.
  */
-const ORDERS = stackRef("orders-prod");
+/** Team retail's namespace is its name, so its stage prod of project orders is this stack. */
+const ORDERS = stackRef("retail--orders--prod");
 const { StackName: STACK, StackId: STACK_ID } = ORDERS;
-const BUS_ARN = "arn:aws:events:eu-west-1:123456789012:event-bus/orders-prod-ordersBus";
+const BUS_ARN = "arn:aws:events:eu-west-1:123456789012:event-bus/retail--orders--prod-ordersBus";
 const STAGE = "/v1/projects/orders/stages/prod";
 
 /** What DescribeStacks and DescribeStackEvents answer; each test moves it as CloudFormation would. */
 const cloud = { status: undefined as StackStatus | undefined, events: [] as StackEvent[] };
 const event = stackEvents(ORDERS, "AWS::Events::EventBus");
 /** The bus's physical ID: the name the compiler gives it. */
-const BUS_NAME = "orders-prod-ordersBus";
+const BUS_NAME = "retail--orders--prod-ordersBus";
 function emit(logicalId: string, status: ResourceStatus | StackStatus, token: string, reason?: string): void {
   cloud.events.push(
     event(logicalId, status, token, {
@@ -108,7 +109,7 @@ beforeAll(async () => {
     // Every read of a running deployment reconciles it with the (mocked) stack.
     deploymentSettings: { region: "eu-west-1", reconcileAfterMs: 0 },
   });
-  const team = await createTeam(server);
+  const team = await createTeam(server, "retail");
   for (const role of ["viewer", "deployer", "maintainer"] as const)
     keys[role] = await createKey(server, team, role);
   keys.otherAdmin = await createKey(server, await createTeam(server), "admin");
@@ -329,7 +330,7 @@ describe("POST /v1/projects/{project}/stages/{stage}/continue-rollback", () => {
       title: "Nothing to continue",
       status: 409,
       detail:
-        "Stack orders-prod is in UPDATE_ROLLBACK_COMPLETE, not UPDATE_ROLLBACK_FAILED: there is no failed rollback to continue.",
+        "Stack retail--orders--prod is in UPDATE_ROLLBACK_COMPLETE, not UPDATE_ROLLBACK_FAILED: there is no failed rollback to continue.",
     });
     expect(cfn.commandCalls(ContinueUpdateRollbackCommand)).toHaveLength(2);
     expect(await deploymentCount()).toBe(count);

@@ -14,6 +14,7 @@ import { createProject, gatedEngine, postConfig, settled } from "./deployments-s
 let table: Awaited<ReturnType<typeof createTestTable>>;
 let a: TestServer;
 let gate: ReturnType<typeof gatedEngine>;
+let team: string;
 let key: string;
 let offsetMs = 0;
 const clock = () => new Date(Date.now() + offsetMs);
@@ -24,7 +25,7 @@ beforeAll(async () => {
   const deployer = new LocalDeployer({ engine: gate.api, table, now: clock });
   a = await startTestServer({ table, store: createStore(table), deployer, now: clock });
   reconcileOnSettle(deployer, a.deps);
-  const team = await createTeam(a);
+  team = await createTeam(a);
   key = await createKey(a, team, "deployer");
   await createProject(a, team, "shop");
   await postConfig(a, a.adminKey, "shop", "resources:\n  orders:\n    type: event-bus\n");
@@ -101,10 +102,10 @@ describe("a deployer that dies mid-way", () => {
       expect(await settled(b, key, (await bodyOf(again)).id)).toMatchObject({ status: "SUCCEEDED" });
       const stage = await bodyOf(await b.fetch("/v1/projects/shop/stages/qa", jsonRequest(key, "GET")));
       expect(stage).toMatchObject({ status: "DEPLOYED", deployedConfigVersion: 1 });
-      expect(stage.outputs.orders.arn).toBe("arn:aws:events:us-east-1:000000000000:event-bus/shop-qa-orders");
-      await expect(b.engine.describeEventBus({ Name: "shop-qa-orders" })).resolves.toMatchObject({
-        Name: "shop-qa-orders",
-      });
+      expect(stage.stackName).toBe(`${team}--shop--qa`);
+      const bus = `${stage.stackName}-orders`;
+      expect(stage.outputs.orders.arn).toBe(`arn:aws:events:us-east-1:000000000000:event-bus/${bus}`);
+      await expect(b.engine.describeEventBus({ Name: bus })).resolves.toMatchObject({ Name: bus });
     } finally {
       await b.close();
     }

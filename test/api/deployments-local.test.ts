@@ -21,14 +21,14 @@ describe("deployments on the embedded default (npm start)", () => {
     const first = await startLocal(opts);
     let busArn: string;
     try {
-      const { deployment, stage } = await deploySeed(
+      const { deployment, stage, team } = await deploySeed(
         { url: first.url, adminKey: ADMIN },
         { project: "budget" },
       );
       expect(deployment.reason).toBeUndefined();
       expect(deployment.status).toBe("SUCCEEDED");
       busArn = stage.outputs.myEventBus!.arn!;
-      expect(busArn).toBe("arn:aws:events:us-east-1:000000000000:event-bus/budget-dev-myEventBus");
+      expect(busArn).toBe(`arn:aws:events:us-east-1:000000000000:event-bus/${team}--budget--dev-myEventBus`);
       expect(stage.outputs.myConsumerBatchJob?.stateMachineArn).toMatch(
         /^arn:aws:states:us-east-1:000000000000:/,
       );

@@ -31,6 +31,8 @@ let deployer: string;
 let viewer: string;
 let outsider: string;
 const project = "shop";
+/** The stage's stack: in the team's namespace, which is the team's name here. */
+const stack = () => `${team}--${project}--dev`;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -64,7 +66,7 @@ describe("a stage's life on the embedded engine, over HTTP", () => {
       stage: "dev",
       kind: "deploy",
       configVersion: 1,
-      stackName: "shop-dev",
+      stackName: stack(),
     });
     expect(["PENDING", "IN_PROGRESS", "SUCCEEDED"]).toContain(accepted.status);
     expect(res.headers.get("location")).toBe(`/v1/deployments/${accepted.id}`);
@@ -81,15 +83,15 @@ describe("a stage's life on the embedded engine, over HTTP", () => {
       status: "DEPLOYED",
       deployed: true,
       deployedConfigVersion: 1,
-      stackName: "shop-dev",
+      stackName: stack(),
       lastDeployment: { id: accepted.id, status: "SUCCEEDED" },
     });
     busArn = stage.body.outputs.orders.arn;
-    expect(busArn).toBe("arn:aws:events:us-east-1:000000000000:event-bus/shop-dev-orders");
+    expect(busArn).toBe(`arn:aws:events:us-east-1:000000000000:event-bus/${stack()}-orders`);
     expect(stage.body.outputs.orders.archiveArn).toBeUndefined();
 
     // The function is subscribed: a rule on the bus targets the function's ARN.
-    const rules = await server.engine.listRules({ EventBusName: "shop-dev-orders" });
+    const rules = await server.engine.listRules({ EventBusName: `${stack()}-orders` });
     expect(rules.Rules).toHaveLength(1);
     const targets = await server.engine.listTargetsByRule({
       Rule: rules.Rules![0]!.Name!,
@@ -149,11 +151,11 @@ describe("a stage's life on the embedded engine, over HTTP", () => {
     expect(
       list.body.items.map((e: { logicalId: string; status: string }) => `${e.logicalId}:${e.status}`),
     ).toEqual([
-      "shop-dev:UPDATE_IN_PROGRESS",
+      `${stack()}:UPDATE_IN_PROGRESS`,
       "OrdersArchive:CREATE_IN_PROGRESS",
       "OrdersArchive:CREATE_COMPLETE",
-      "shop-dev:UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
-      "shop-dev:UPDATE_COMPLETE",
+      `${stack()}:UPDATE_COMPLETE_CLEANUP_IN_PROGRESS`,
+      `${stack()}:UPDATE_COMPLETE`,
     ]);
   });
 
@@ -207,7 +209,7 @@ describe("a stage's life on the embedded engine, over HTTP", () => {
     const stage = await get(`/v1/projects/${project}/stages/dev`);
     expect(stage.body).toMatchObject({ status: "DELETED", deployed: false, outputs: {} });
     expect(stage.body.deployedConfigVersion).toBeUndefined();
-    await expect(server.engine.describeEventBus({ Name: "shop-dev-orders" })).rejects.toMatchObject({
+    await expect(server.engine.describeEventBus({ Name: `${stack()}-orders` })).rejects.toMatchObject({
       name: "ResourceNotFoundException",
     });
     // Nothing left to roll back from, nothing left to tear down.

@@ -1,5 +1,6 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectKey } from "../../api/store/projects.js";
 import { bearer, createKey, createTeamWithKey, jsonRequest } from "../support/auth.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 
@@ -48,13 +49,18 @@ describe("projects", () => {
     },
   );
 
-  it("keeps names unique across teams (409)", async () => {
+  it("keeps names unique within a team (409), and another team's project of the same name apart", async () => {
     const name = uniqueName();
     expect((await createProject(maintainer, { name })).status).toBe(201);
+    const again = await createProject(maintainer, { name });
+    expect(again.status).toBe(409);
+    expect((await bodyOf(again)).type).toMatch(/\/conflict$/);
+    // Another team's project of that name is its own (test/security/project-names.test.ts has more).
     const other = await createTeamWithKey(server, "maintainer");
-    const res = await createProject(other.key, { name });
-    expect(res.status).toBe(409);
-    expect((await bodyOf(res)).type).toMatch(/\/conflict$/);
+    expect((await createProject(other.key, { name })).status).toBe(201);
+    expect(
+      (await bodyOf(await server.fetch(`/v1/projects/${name}`, { headers: bearer(maintainer) }))).team,
+    ).toBe(team);
   });
 
   it("lets a platform admin create a project for a team, and refuses an unknown team", async () => {
@@ -134,7 +140,7 @@ describe("projects", () => {
     await doc.send(
       new PutCommand({
         TableName,
-        Item: { PK: `PROJECT#${name}`, SK: "STAGE#prod", type: "stage", deployed: true },
+        Item: { PK: `PROJECT#${projectKey(team, name)}`, SK: "STAGE#prod", type: "stage", deployed: true },
       }),
     );
     const refused = await server.fetch(`/v1/projects/${name}`, jsonRequest(admin, "DELETE"));
@@ -144,7 +150,7 @@ describe("projects", () => {
     await doc.send(
       new PutCommand({
         TableName,
-        Item: { PK: `PROJECT#${name}`, SK: "STAGE#prod", type: "stage", deployed: false },
+        Item: { PK: `PROJECT#${projectKey(team, name)}`, SK: "STAGE#prod", type: "stage", deployed: false },
       }),
     );
     expect((await server.fetch(`/v1/projects/${name}`, jsonRequest(admin, "DELETE"))).status).toBe(204);
@@ -160,7 +166,13 @@ describe("projects", () => {
     await doc.send(
       new PutCommand({
         TableName,
-        Item: { PK: `PROJECT#${name}`, SK: "CONFIG#0000000001", type: "config", project: name, version: 1 },
+        Item: {
+          PK: `PROJECT#${projectKey(team, name)}`,
+          SK: "CONFIG#0000000001",
+          type: "config",
+          project: projectKey(team, name),
+          version: 1,
+        },
       }),
     );
     expect((await createProject(maintainer, { name })).status).toBe(201);
@@ -174,8 +186,7 @@ describe("projects", () => {
       body: "resources:\n  bus:\n    type: event-bus\n",
     });
     expect((await bodyOf(posted)).version).toBe(1);
-    const rival = await createTeamWithKey(server, "maintainer");
-    expect((await createProject(rival.key, { name })).status).toBe(409);
+    expect((await createProject(maintainer, { name })).status).toBe(409);
     expect(
       (await server.fetch(`/v1/projects/${name}/configs/1`, { headers: bearer(maintainer) })).status,
     ).toBe(200);

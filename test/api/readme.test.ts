@@ -227,8 +227,10 @@ describe("README, run as written against npm start", () => {
 
     const stage = await ok(command(["$S ", "outputs"]), 200);
     expect(stage.outputs.myEventBus).toEqual({
-      arn: expect.stringMatching(/^arn:aws:events:[^:]+:000000000000:event-bus\/orders-dev-myEventBus$/),
-      archiveArn: expect.stringMatching(/:archive\/orders-dev-myEventBus$/),
+      arn: expect.stringMatching(
+        /^arn:aws:events:[^:]+:000000000000:event-bus\/payments--orders--dev-myEventBus$/,
+      ),
+      archiveArn: expect.stringMatching(/:archive\/payments--orders--dev-myEventBus$/),
     });
     expect(stage.deployedConfigVersion).toBe(1);
   });
@@ -239,7 +241,9 @@ describe("README, run as written against npm start", () => {
     const eventId = published.entries[0].eventId;
 
     const { rules } = await ok(command(["$B/rules"]), 200);
-    expect(rules.map((r: { name: string }) => r.name)).toEqual(["orders-dev-myConsumerBatchJob-event-0"]);
+    expect(rules.map((r: { name: string }) => r.name)).toEqual([
+      "payments--orders--dev-myConsumerBatchJob-event-0",
+    ]);
     const matched = await ok(command(["$B/match"]), 200);
     expect(matched.rules.map((r: { name: string }) => r.name)).toEqual([rules[0].name]);
 

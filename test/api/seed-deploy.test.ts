@@ -107,7 +107,8 @@ describe("a multi-container workload on npm start", () => {
     const busArn = stage.outputs.orderEvents.arn as string;
 
     // Recorded like a function: no user code runs, but every property is resolved as AWS would see it.
-    const stack = (await new LocalStackStore(server.deps.table).get("orders-dev"))!;
+    expect(stage.stackName).toMatch(/--orders--dev$/);
+    const stack = (await new LocalStackStore(server.deps.table).get(stage.stackName))!;
     const containers = stack.resources.OrderServiceTaskDefinition!.properties.ContainerDefinitions as {
       Name: string;
       Environment: { Name: string; Value: string }[];

@@ -119,6 +119,7 @@ describe("PUT and GET /v1/settings/network", () => {
 describe("deploying a config that runs in the platform network", () => {
   let server: TestServer;
   let deployer: string;
+  let nightlyTeam: string;
   const starts: StartInput[] = [];
 
   beforeAll(async () => {
@@ -130,9 +131,9 @@ describe("deploying a config that runs in the platform network", () => {
       starts.push(input);
       return start(input);
     };
-    const team = await createTeam(server);
-    deployer = await createKey(server, team, "deployer");
-    await createProject(server, team, "nightly");
+    nightlyTeam = await createTeam(server);
+    deployer = await createKey(server, nightlyTeam, "deployer");
+    await createProject(server, nightlyTeam, "nightly");
     await postConfig(server, server.adminKey, "nightly", BATCH_JOB);
   });
   afterAll(() => server.close());
@@ -177,7 +178,7 @@ describe("deploying a config that runs in the platform network", () => {
       PlatformSubnetIds: EU.subnetIds.join(","),
       PlatformSecurityGroupIds: EU.securityGroupIds.join(","),
     });
-    const stack = await new LocalStackStore(server.deps.table).get("nightly-prod");
+    const stack = await new LocalStackStore(server.deps.table).get(`${nightlyTeam}--nightly--prod`);
     const compute = stack!.resources.NightlyComputeEnvironment!.properties.ComputeResources as Record<
       string,
       unknown
@@ -214,7 +215,10 @@ describe("the local engine", () => {
     );
     expect(res.status).toBe(202);
     expect((await settled(server, server.adminKey, (await bodyOf(res)).id)).status).toBe("SUCCEEDED");
-    const stack = await new LocalStackStore(server.deps.table).get(`${project}-${stage}`);
+    const { stackName } = await bodyOf(
+      await server.fetch(`/v1/projects/${project}/stages/${stage}`, jsonRequest(server.adminKey, "GET")),
+    );
+    const stack = await new LocalStackStore(server.deps.table).get(stackName);
     return stack!.resources.NightlyComputeEnvironment!.properties.ComputeResources as Record<string, unknown>;
   };
 

@@ -47,6 +47,6 @@ describe("GET /v1/projects/{project}/stages", () => {
     expect(list.items).toEqual([
       expect.objectContaining({ stage: "dev", status: "DEPLOYED", deployed: true }),
     ]);
-    expect(list.items[0].outputs.entries.arn).toMatch(/:event-bus\/ledger-dev-entries$/);
+    expect(list.items[0].outputs.entries.arn).toMatch(/:event-bus\/[a-z0-9-]+--ledger--dev-entries$/);
   });
 });

@@ -57,4 +57,34 @@ describe("teams", () => {
       404,
     );
   });
+
+  it("get a namespace: their name by default, one a platform admin chose, unique and fixed", async () => {
+    const post = (body: Record<string, unknown>) =>
+      server.fetch("/v1/teams", jsonRequest(server.adminKey, "POST", body));
+    const plain = `ns-${Date.now().toString(36)}`;
+    expect(await bodyOf(await post({ name: plain }))).toMatchObject({ name: plain, namespace: plain });
+
+    const chosen = await post({ name: `${plain}-long-team-name-for-payments`, namespace: `${plain}-pay` });
+    expect(await bodyOf(chosen)).toMatchObject({ namespace: `${plain}-pay` });
+    // Another team cannot have it, not even as its name's default.
+    const clash = await post({ name: `${plain}-pay` });
+    expect(clash.status).toBe(409);
+    expect((await bodyOf(clash)).detail).toContain("namespace");
+    expect((await post({ name: `${plain}-pay`, namespace: `${plain}-pay2` })).status).toBe(201);
+
+    // A name too long for a namespace gets its first words and a hash.
+    const long = await bodyOf(await post({ name: `${plain}-a-very-long-team-name-indeed` }));
+    expect(long.namespace).toMatch(/^ns-[a-z0-9-]+-[0-9a-f]{6}$/);
+    expect(long.namespace.length).toBeLessThanOrEqual(20);
+
+    const bad = await post({ name: `${plain}-x`, namespace: "has--double" });
+    expect(bad.status).toBe(400);
+    expect((await bodyOf(bad)).errors[0].path).toBe("json.namespace");
+    // Shown to the team's members.
+    const member = await createTeamWithKey(server, "viewer");
+    expect(
+      (await bodyOf(await server.fetch(`/v1/teams/${member.team}`, { headers: bearer(member.key) })))
+        .namespace,
+    ).toBe(member.team);
+  });
 });

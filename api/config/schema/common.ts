@@ -42,3 +42,7 @@ export const ImagePackagingSchema = strictObject({
 
 /** `overrides: { <ChildLogicalId>: { <path relative to Properties>: value } }`, checked at compile time. */
 export const OverridesSchema = z.record(z.string(), z.record(z.string(), z.unknown()));
+
+/** A resource of one type: `{ type, properties, overrides }`, as every Stacktape resource is. */
+export const resourceSchema = <T extends string, P extends z.ZodType>(type: T, properties: P) =>
+  strictObject({ type: z.literal(type), properties, overrides: OverridesSchema.optional() });

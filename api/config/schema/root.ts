@@ -1,8 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import type { Resource } from "./resources.js";
 import { strictObject } from "./strict.js";
 
-/** The top level. `resources` is checked per resource (resources.ts) so errors point inside each one. */
+/**
+ * The top level. `resources` is checked per resource, each by its type's schema (api/resources/), so
+ * errors point inside each one.
+ */
 export const RootSchema = strictObject({
   serviceName: z.string().optional(),
   variables: z.record(z.string(), z.unknown()).optional(),
@@ -31,4 +33,17 @@ export const RootSchema = strictObject({
     .optional(),
 });
 
-export type Config = Omit<z.infer<typeof RootSchema>, "resources"> & { resources: Record<string, Resource> };
+/** What every resource has, whatever its type; each type's module defines its properties. */
+export interface ResourceBase {
+  type: string;
+  properties?: unknown;
+  overrides?: Record<string, Record<string, unknown>>;
+}
+
+/** A loaded config whose resources are `R` (the union of every type's shape: api/resources/index.ts). */
+export type ConfigOf<R extends ResourceBase> = Omit<z.infer<typeof RootSchema>, "resources"> & {
+  resources: Record<string, R>;
+};
+
+/** A loaded config as the type-agnostic core sees it. */
+export type ConfigBase = ConfigOf<ResourceBase>;

@@ -140,7 +140,7 @@ export type CreateApiKey = {
 
 export type CreateProject = {
     /**
-     * Unique across the control plane: stack names derive from it.
+     * Unique within the team (another team may use the same name): stack names derive from it and the team's namespace.
      */
     name: string;
     /**
@@ -151,6 +151,10 @@ export type CreateProject = {
 
 export type CreateTeam = {
     name: string;
+    /**
+     * The team's namespace: every stack of the team is `<stackPrefix><namespace>--<project>--<stage>`, and its stacks may only create and change names starting `<stackPrefix><namespace>--`. Unique and fixed; defaults to the team's name (or, when that is longer than 20 characters or not a valid namespace, its first words and a hash).
+     */
+    namespace?: string;
     description?: string;
 };
 
@@ -507,6 +511,10 @@ export type StartReplay = {
 
 export type Team = {
     name: string;
+    /**
+     * The team's namespace: every stack of the team is `<stackPrefix><namespace>--<project>--<stage>`, and its stacks may only create and change names starting `<stackPrefix><namespace>--`. Unique and fixed; defaults to the team's name (or, when that is longer than 20 characters or not a valid namespace, its first words and a hash).
+     */
+    namespace?: string;
     description?: string;
     createdAt: string;
     /**
@@ -788,6 +796,9 @@ export type ProjectsCreateResponse = ProjectsCreateResponses[keyof ProjectsCreat
 export type ProjectsDeleteData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
     };
     query?: never;
@@ -835,6 +846,9 @@ export type ProjectsDeleteResponse = ProjectsDeleteResponses[keyof ProjectsDelet
 export type ProjectsGetData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
     };
     query?: never;
@@ -874,6 +888,9 @@ export type ProjectsGetResponse = ProjectsGetResponses[keyof ProjectsGetResponse
 export type ConfigsListData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
     };
     query?: {
@@ -919,6 +936,9 @@ export type ConfigsListResponse = ConfigsListResponses[keyof ConfigsListResponse
 export type ConfigsCreateData = {
     body?: PostConfig;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
     };
     query?: never;
@@ -986,6 +1006,9 @@ export type ConfigsCreateResponse = ConfigsCreateResponses[keyof ConfigsCreateRe
 export type ConfigsGetLatestData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
     };
     query?: never;
@@ -1025,6 +1048,9 @@ export type ConfigsGetLatestResponse = ConfigsGetLatestResponses[keyof ConfigsGe
 export type ConfigsGetData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         version: number;
     };
@@ -1065,6 +1091,9 @@ export type ConfigsGetResponse = ConfigsGetResponses[keyof ConfigsGetResponses];
 export type StagesListData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
     };
     query?: never;
@@ -1108,6 +1137,9 @@ export type StagesListResponse = StagesListResponses[keyof StagesListResponses];
 export type StagesDeleteData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
     };
@@ -1156,6 +1188,9 @@ export type StagesDeleteResponse = StagesDeleteResponses[keyof StagesDeleteRespo
 export type StagesGetData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
     };
@@ -1200,6 +1235,9 @@ export type StagesGetResponse = StagesGetResponses[keyof StagesGetResponses];
 export type BusesDeliveriesData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
         /**
@@ -1258,6 +1296,9 @@ export type BusesDeliveriesResponse = BusesDeliveriesResponses[keyof BusesDelive
 export type BusesPublishData = {
     body: PublishRequest;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
         /**
@@ -1306,6 +1347,9 @@ export type BusesPublishResponse = BusesPublishResponses[keyof BusesPublishRespo
 export type BusesMatchData = {
     body: MatchRequest;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
         /**
@@ -1350,6 +1394,9 @@ export type BusesMatchResponse = BusesMatchResponses[keyof BusesMatchResponses];
 export type ReplaysCreateData = {
     body: StartReplay;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
         /**
@@ -1406,6 +1453,9 @@ export type ReplaysCreateResponse = ReplaysCreateResponses[keyof ReplaysCreateRe
 export type ReplaysGetData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
         /**
@@ -1451,6 +1501,9 @@ export type ReplaysGetResponse = ReplaysGetResponses[keyof ReplaysGetResponses];
 export type ReplaysCancelData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
         /**
@@ -1504,6 +1557,9 @@ export type ReplaysCancelResponse = ReplaysCancelResponses[keyof ReplaysCancelRe
 export type BusesRulesData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
         /**
@@ -1548,6 +1604,9 @@ export type BusesRulesResponse = BusesRulesResponses[keyof BusesRulesResponses];
 export type StagesContinueRollbackData = {
     body?: ContinueRollbackRequest;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
     };
@@ -1600,6 +1659,9 @@ export type StagesContinueRollbackResponse = StagesContinueRollbackResponses[key
 export type DeploymentsListData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
     };
@@ -1650,6 +1712,9 @@ export type DeploymentsListResponse = DeploymentsListResponses[keyof Deployments
 export type DeploymentsCreateData = {
     body?: DeployRequest;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
     };
@@ -1702,6 +1767,9 @@ export type DeploymentsCreateResponse = DeploymentsCreateResponses[keyof Deploym
 export type StagesPreviewData = {
     body?: DeployRequest;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
     };
@@ -1754,6 +1822,9 @@ export type StagesPreviewResponse = StagesPreviewResponses[keyof StagesPreviewRe
 export type StagesRollbackData = {
     body?: never;
     path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
         project: string;
         stage: string;
     };

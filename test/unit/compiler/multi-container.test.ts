@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigValidationError, compile } from "../../../api/compiler/index.js";
 import { type Config, loadConfig } from "../../../api/config/index.js";
-import { FARGATE_SIZES } from "../../../api/config/schema/fargate.js";
+import { FARGATE_SIZES } from "../../../api/resources/multi-container-workload/fargate.js";
 import { validateTemplateAgainstRegistry } from "../../support/cfn-schema.js";
 import { compileFixture } from "./fixtures.js";
 

@@ -44,17 +44,21 @@ afterAll(() => {
   world.close();
 });
 
-const SHOP = stackRef("shop-prod", "11111111-2222-3333-4444-555555555555");
+const SHOP = stackRef("retail--shop--prod", "11111111-2222-3333-4444-555555555555");
 const STACK_ID = SHOP.StackId;
 const busEvent = stackEvents(SHOP, "AWS::Events::EventBus");
-const BUS_ARN = "arn:aws:events:eu-west-1:123456789012:event-bus/shop-prod-orders";
+const BUS_ARN = "arn:aws:events:eu-west-1:123456789012:event-bus/retail--shop--prod-orders";
 
 describe("deploying through CloudFormation", () => {
   it("starts a change set, stays IN_PROGRESS while the stack works, then records status, events and outputs", async () => {
     acceptNewStack(cfn, SHOP);
 
     const started = await deploy(world.ctx, { project: "shop", stage: "prod", actor: "key_ci" });
-    expect(started).toMatchObject({ status: "IN_PROGRESS", stackId: STACK_ID, stackName: "shop-prod" });
+    expect(started).toMatchObject({
+      status: "IN_PROGRESS",
+      stackId: STACK_ID,
+      stackName: "retail--shop--prod",
+    });
     const create = cfn.commandCalls(CreateChangeSetCommand)[0]!.args[0].input;
     expect(create.ChangeSetName).toBe(started.token);
     expect(JSON.parse(create.TemplateBody!).Outputs.OrdersArn).toBeDefined();
@@ -63,7 +67,7 @@ describe("deploying through CloudFormation", () => {
     const event = (logicalId: string, status: ResourceStatus, n: number) =>
       busEvent(logicalId, status, started.token, { EventId: `e${n}` });
     const running = [
-      event("shop-prod", "CREATE_IN_PROGRESS", 1),
+      event("retail--shop--prod", "CREATE_IN_PROGRESS", 1),
       event("OrdersEventBus", "CREATE_IN_PROGRESS", 2),
     ];
     cfn.on(DescribeStacksCommand).resolves(describedStack(SHOP, "CREATE_IN_PROGRESS"));
@@ -76,7 +80,7 @@ describe("deploying through CloudFormation", () => {
     const finished = [
       ...running,
       event("OrdersEventBus", "CREATE_COMPLETE", 3),
-      event("shop-prod", "CREATE_COMPLETE", 4),
+      event("retail--shop--prod", "CREATE_COMPLETE", 4),
     ];
     cfn
       .on(DescribeStacksCommand)

@@ -11,14 +11,14 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 describe("preparing a config version for a stage", () => {
-  it("names the stack and what is in it with the stack prefix infra/ scopes IAM to", async () => {
+  it("names the stack and what is in it with the stack prefix and the team's namespace", async () => {
     const ctx = { ...world.ctx, settings: { ...world.ctx.settings, stackPrefix: "sy-" } };
     const prepared = await prepareTemplate(ctx, { project: "shop", stage: "prod" });
-    expect(prepared.stackName).toBe("sy-shop-prod");
-    expect(prepared.template.Resources.OrdersEventBus?.Properties?.Name).toBe("sy-shop-prod-orders");
+    expect(prepared.stackName).toBe("sy-retail--shop--prod");
+    expect(prepared.template.Resources.OrdersEventBus?.Properties?.Name).toBe("sy-retail--shop--prod-orders");
     expect(prepared.outputMap.OrdersArn).toEqual({ resource: "orders", param: "arn" });
-    const unprefixed = await prepareTemplate(world.ctx, { project: "shop", stage: "prod" });
-    expect(unprefixed.stackName).toBe("shop-prod");
+    const unprefixed = await prepareTemplate(world.ctx, { project: "shop", stage: "qa" });
+    expect(unprefixed.stackName).toBe("retail--shop--qa");
   });
 
   it("answers 404 for an unknown version and 409 for a project without configs", async () => {

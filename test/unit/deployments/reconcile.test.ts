@@ -28,7 +28,7 @@ describe("reconcile", () => {
     const stageAfterFirst = await world.ctx.stages.get("shop", "dev");
     expect(stageAfterFirst).toMatchObject({ status: "DEPLOYED", deployedConfigVersion: 1, deployed: true });
     expect(stageAfterFirst?.outputs.orders?.arn).toBe(
-      "arn:aws:events:us-east-1:000000000000:event-bus/shop-dev-orders",
+      "arn:aws:events:us-east-1:000000000000:event-bus/retail--shop--dev-orders",
     );
     expect(await world.ctx.locks.get("shop", "dev")).toBeUndefined();
 
@@ -126,7 +126,7 @@ describe("a stage left behind by a process that stopped mid-finish", () => {
     expect(stage).toMatchObject({ status: "DEPLOYED", lastSucceededDeploymentId: started.id });
     expect(stage?.currentDeploymentId).toBeUndefined();
     expect(stage?.outputs.audit?.arn).toBe(
-      "arn:aws:events:us-east-1:000000000000:event-bus/shop-repair-audit",
+      "arn:aws:events:us-east-1:000000000000:event-bus/retail--shop--repair-audit",
     );
     expect(await world.ctx.locks.get("shop", "repair")).toBeUndefined();
   });

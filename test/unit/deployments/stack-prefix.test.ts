@@ -1,6 +1,7 @@
 /**
- * In AWS, stacks are `<prefix><project>-<stage>` with the boundary on every role (infra/ scopes the
- * deploy role to both); CloudFormation's status events are mapped back to the stage by that name.
+ * In AWS, stacks are `<prefix><ns>--<project>--<stage>` in their team's namespace, with the boundary
+ * on every role (infra/ scopes the deploy role to both); stacks from before namespaces keep
+ * `<prefix><project>-<stage>`. CloudFormation's status events are mapped back to the stage by name.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../api/config/index.js";
@@ -55,13 +56,20 @@ describe("stack names mapped back to stages", () => {
   });
 });
 
-describe("a stack name two projects map to", () => {
-  it("belongs to the first stage that prepares it; the other is refused without naming the owner", async () => {
+describe("stack names", () => {
+  it("are the team's namespace, project and stage joined by --, so two projects never map to one", async () => {
     await world.postConfig("resources:\n  orders:\n    type: event-bus\n");
     const loaded = loadConfig("resources:\n  ledger:\n    type: event-bus\n");
     if (!loaded.ok) throw new Error("fixture config");
-    await createStore(world.table).configs.put({
-      project: "shop-prod",
+    const store = createStore(world.table);
+    const other = await store.projects.create({
+      name: "shop-prod",
+      team: "retail",
+      createdAt: world.ctx.now().toISOString(),
+      createdBy: "key_other",
+    });
+    await store.configs.put({
+      project: other.key,
       version: 1,
       format: "yaml",
       source: "resources:\n  ledger:\n    type: event-bus\n",
@@ -69,23 +77,46 @@ describe("a stack name two projects map to", () => {
       contentHash: "ledger-1",
       warnings: [],
       createdAt: world.ctx.now().toISOString(),
-      createdBy: { keyId: "key_other", name: "other team" },
+      createdBy: { keyId: "key_other", name: "other" },
     });
     const ctx = deploymentsContext(deps);
-    const first = await prepareTemplate(ctx, { project: "shop", stage: "prod-eu" });
-    expect(first.stackName).toBe("sy-shop-prod-eu");
-    const refused = await prepareTemplate(ctx, { project: "shop-prod", stage: "eu" }).catch((e) => e);
+    expect((await prepareTemplate(ctx, { project: "shop", stage: "prod-eu" })).stackName).toBe(
+      "sy-retail--shop--prod-eu",
+    );
+    expect((await prepareTemplate(ctx, { project: other.key, stage: "eu" })).stackName).toBe(
+      "sy-retail--shop-prod--eu",
+    );
+  });
+
+  it("of a stage deployed before namespaces stay as they were until the stack is torn down", async () => {
+    await world.postConfig("resources:\n  orders:\n    type: event-bus\n");
+    const ctx = deploymentsContext(deps);
+    // As an earlier version left it: the stack claimed and deployed under the legacy name.
+    await ctx.stackClaims.claim("sy-shop-legacy", { project: "shop", stage: "legacy" }, ctx.now());
+    await ctx.stages.save(
+      "shop",
+      "legacy",
+      { stackName: "sy-shop-legacy", status: "DEPLOYED", deployed: true },
+      ctx.now(),
+    );
+    const kept = await prepareTemplate(ctx, { project: "shop", stage: "legacy" });
+    expect(kept.stackName).toBe("sy-shop-legacy");
+    expect(kept.template.Resources.OrdersEventBus?.Properties?.Name).toBe("sy-shop-legacy-orders");
+    // Torn down: the next stack is the team's.
+    await ctx.stages.save("shop", "legacy", { status: "DELETED", deployed: false }, ctx.now());
+    expect((await prepareTemplate(ctx, { project: "shop", stage: "legacy" })).stackName).toBe(
+      "sy-retail--shop--legacy",
+    );
+  });
+
+  it("still belong to the first stage that claims them; another is refused without naming the owner", async () => {
+    const ctx = deploymentsContext(deps);
+    await ctx.stackClaims.claim("sy-retail--shop--taken", { project: "elsewhere", stage: "x" }, ctx.now());
+    const refused = await prepareTemplate(ctx, { project: "shop", stage: "taken" }).catch((e) => e);
     expect(refused).toBeInstanceOf(ProblemError);
     expect(refused).toMatchObject({ status: 409, slug: "stack-name-taken" });
-    expect(refused.detail).toContain("sy-shop-prod-eu");
-    expect(refused.detail).not.toContain("project shop ");
-    // The owner keeps it, and the other project's other stages are unaffected.
-    expect((await prepareTemplate(ctx, { project: "shop", stage: "prod-eu" })).stackName).toBe(
-      "sy-shop-prod-eu",
-    );
-    expect((await prepareTemplate(ctx, { project: "shop-prod", stage: "us" })).stackName).toBe(
-      "sy-shop-prod-us",
-    );
+    expect(refused.detail).toContain("sy-retail--shop--taken");
+    expect(refused.detail).not.toContain("elsewhere");
   });
 });
 
@@ -106,7 +137,7 @@ describe("a deployment under the prefix and boundary", () => {
       ].join("\n"),
     );
     const prepared = await prepareTemplate(deploymentsContext(deps), { project: "shop", stage: "prod" });
-    expect(prepared.stackName).toBe("sy-shop-prod");
+    expect(prepared.stackName).toBe("sy-retail--shop--prod");
     const resources = Object.values(prepared.template.Resources) as {
       Type: string;
       Properties: Record<string, unknown>;
@@ -115,16 +146,16 @@ describe("a deployment under the prefix and boundary", () => {
     expect(roles.length).toBeGreaterThan(0);
     for (const role of roles) {
       expect(role.Properties.PermissionsBoundary).toBe(BOUNDARY);
-      expect(role.Properties.RoleName).toMatch(/^sy-shop-prod-/);
+      expect(role.Properties.RoleName).toMatch(/^sy-retail--shop--prod-/);
     }
     const fn = resources.find((r) => r.Type === "AWS::Lambda::Function")!;
-    expect(fn.Properties.FunctionName).toBe("sy-shop-prod-billing");
+    expect(fn.Properties.FunctionName).toBe("sy-retail--shop--prod-billing");
   });
 
   it("is reconciled from a status change event that carries no token of ours, by its stack's name", async () => {
     const ctx = deploymentsContext(deps);
     const started = await deploy(ctx, { project: "shop", stage: "live", actor: "key_test" });
-    expect(started.stackName).toBe("sy-shop-live");
+    expect(started.stackName).toBe("sy-retail--shop--live");
     await world.deployer.idle();
     const event = (stackId: string | undefined) => ({
       source: "aws.cloudformation",
@@ -145,7 +176,7 @@ describe("a deployment under the prefix and boundary", () => {
     });
     expect(await ctx.stages.get("shop", "live")).toMatchObject({
       status: "DEPLOYED",
-      stackName: "sy-shop-live",
+      stackName: "sy-retail--shop--live",
     });
   });
 

@@ -1,3 +1,4 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { compile } from "../../../api/compiler/index.js";
 import { loadConfig } from "../../../api/config/index.js";
 import {
@@ -21,9 +22,20 @@ export async function deploymentsWorld() {
   const engine = new LocalEventBridge({ table, now });
   const deployer = new LocalDeployer({ engine, table, now });
   const store = createStore(table);
+  // Team retail (namespace "retail") owns project shop, stored under the bare name as projects from
+  // before per-team names are, so the tests' project key is "shop".
+  await store.teams.create({ name: "retail", createdAt: now().toISOString(), createdBy: "key_test" });
+  await table.doc.send(
+    new PutCommand({
+      TableName: table.name,
+      Item: { PK: "PROJECT#shop", SK: "PROJECT", type: "project", name: "shop", team: "retail" },
+    }),
+  );
   const ctx: DeploymentsContext = {
     ...deploymentStores(table),
     configs: store.configs,
+    projects: store.projects,
+    teams: store.teams,
     deployer,
     compile: compile as unknown as CompileFn,
     now,

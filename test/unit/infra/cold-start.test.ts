@@ -69,6 +69,7 @@ const LAZY = [
   "@aws-sdk/client-s3/",
   "api/compiler/",
   "api/config/",
+  "api/resources/",
   "api/aws/",
   "api/local/",
 ];

@@ -8,7 +8,7 @@ import { loadConfig } from "../../../api/config/index.js";
 import { matchesEventPattern, validateEventPattern } from "../../../api/eventbridge/pattern/index.js";
 import { TABLE_KEYS, tableDefinition } from "../../../api/store/table.js";
 import { LAMBDA_HANDLERS } from "../../../infra/lambda-bundle.js";
-import { MANAGED_RESOURCE_TYPES, MANAGED_TYPE_GROUPS } from "../../../infra/managed-types.js";
+import { groupOf, MANAGED_RESOURCE_TYPES, MANAGED_TYPE_GROUPS } from "../../../infra/managed-types.js";
 import { UNSCOPABLE_ACTIONS } from "../../../infra/permissions.js";
 import { readSettings } from "../../../infra/settings.js";
 import { SwitchyardStack } from "../../../infra/switchyard-stack.js";
@@ -561,6 +561,16 @@ describe("the service role against what the compiler emits", () => {
       return { file, template: compile(loaded.config, target).template };
     });
 
+  it("grants every CloudFormation type the resource types emit, and no service none of them uses", () => {
+    for (const type of MANAGED_RESOURCE_TYPES) expect(groupOf(type), type).toBeDefined();
+    for (const group of MANAGED_TYPE_GROUPS) {
+      expect(
+        MANAGED_RESOURCE_TYPES.some((t) => groupOf(t) === group),
+        group.sid,
+      ).toBe(true);
+    }
+  });
+
   it("covers every resource type of every fixture config", () => {
     const compiled = compileAll(boundaryOf(full));
     expect(compiled.length).toBeGreaterThan(0);
@@ -574,7 +584,7 @@ describe("the service role against what the compiler emits", () => {
   it("may create every resource the compiler names, by the ARN that name gives it", () => {
     const statements = roleStatements(full, serviceRoleId(full));
     const allowed = (type: string): string[] => {
-      const group = MANAGED_TYPE_GROUPS.find((g) => g.types.includes(type))!;
+      const group = groupOf(type)!;
       const resources = statements.find((s) => s.Sid === group.sid)!.Resource;
       // Creating a role is granted apart, under the boundary condition.
       if (type !== "AWS::IAM::Role") return resources;

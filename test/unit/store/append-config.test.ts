@@ -27,14 +27,15 @@ function draft(project: string, bus: string): NewConfig {
   };
 }
 
+/** Creates the project; answers its key, which is what config versions are stored under. */
 async function project(name: string) {
-  await store.projects.create({
+  const { key } = await store.projects.create({
     name,
     team: "t",
     createdAt: "2026-01-01T00:00:00.000Z",
     createdBy: "key_test",
   });
-  return name;
+  return key;
 }
 
 describe("appendConfigVersion", () => {

@@ -1,0 +1,39 @@
+import type { z } from "@hono/zod-openapi";
+import type { ResourceCompiler } from "../compiler/context.js";
+import type { ResourceChecks } from "../config/checks.js";
+import type { ResourceBase } from "../config/schema/root.js";
+
+/**
+ * Everything Switchyard knows about one resource type, in its module: the config schema (the
+ * Stacktape shape), the triggers it accepts and the event sources it offers, its referenceable
+ * params, what `connectTo` on it grants, what it compiles to and which CloudFormation types that
+ * emits. The one list of definitions is api/resources/index.ts; the config language, the compiler,
+ * the local engine's tests and infra/'s service role derive what they know from it.
+ */
+export interface ResourceDefinition<R extends ResourceBase = ResourceBase>
+  extends ResourceChecks<R>,
+    ResourceCompiler<R> {
+  /** The Stacktape `type`. */
+  readonly type: R["type"];
+  /** The whole resource: `{ type, properties, overrides }`. */
+  readonly schema: z.ZodType<R>;
+  /** The `events[].type` values it accepts (each offered by another type's `trigger`). */
+  readonly triggers: readonly Trigger[];
+  /** The trigger it is the source of, which other types may accept in their `events`. */
+  readonly trigger?: Trigger;
+  /** Every CloudFormation type compile() may emit for it, its triggers included. */
+  readonly cloudformationTypes: readonly string[];
+  /**
+   * Set when its resources run in the platform's network (subnets, security groups): how messages
+   * about the network settings call one ("batch job").
+   */
+  readonly networkUser?: string;
+}
+
+/** An event source: an `events` item `{ type, properties }` and the CloudFormation types it adds. */
+export interface Trigger<S extends z.ZodType = z.ZodType> {
+  readonly type: string;
+  /** The whole item, `{ type: <type>, properties }`. */
+  readonly schema: S;
+  readonly cloudformationTypes: readonly string[];
+}
