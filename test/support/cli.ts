@@ -97,4 +97,6 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
 }
 
 /** Terminal output as text: escape sequences out, carriage returns as line breaks. */
-export const screenText = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r\n?/g, "\n");
+export const ESC = String.fromCharCode(27);
+const CONTROL_SEQUENCE = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, "g");
+export const screenText = (s: string) => s.replace(CONTROL_SEQUENCE, "").replace(/\r\n?/g, "\n");
