@@ -195,7 +195,7 @@ describe("deploy --wait", () => {
     expect(run.code, failure(run)).toBe(0);
     expect(run.stderr).toContain("orders: config version 1 (examples/stacktape.yaml)\n");
     expect(run.stderr).toMatch(/ {2}CREATE_COMPLETE +AWS::Events::EventBus +MyEventBusEventBus\n/);
-    expect(run.stderr).toMatch(/ {2}CREATE_COMPLETE +AWS::CloudFormation::Stack +orders-dev\n/);
+    expect(run.stderr).toMatch(/ {2}CREATE_COMPLETE +AWS::CloudFormation::Stack +payments--orders--dev\n/);
     expect(run.stdout).toMatch(/^Deployment of orders\/dev \(config version 1\): SUCCEEDED {2}\[\w+\]\n$/);
     expect(run.stderr).not.toContain(ESC);
   });
@@ -269,13 +269,13 @@ describe("a deployed stage", () => {
   it("preview, outputs, rollback", async () => {
     const preview = await sy(["preview", "-p", "orders", "-s", "dev", "--config-version", "1"]);
     expect(preview.code, failure(preview)).toBe(0);
-    expect(preview.stdout).toContain("orders-dev, config version 1:");
+    expect(preview.stdout).toContain("payments--orders--dev, config version 1:");
     expect(preview.stdout).toContain("- FulfilmentQueueQueue (AWS::SQS::Queue)");
     expect(preview.stdout).toContain("+ MyEventBusEventBus (AWS::Events::EventBus)");
 
     const outputs = await sy(["outputs", "-p", "orders", "-s", "dev", "--json"]);
     expect(JSON.parse(outputs.stdout).orderEvents.arn).toBe(
-      "arn:aws:events:us-east-1:000000000000:event-bus/orders-dev-orderEvents",
+      "arn:aws:events:us-east-1:000000000000:event-bus/payments--orders--dev-orderEvents",
     );
 
     const rollback = await sy(["rollback", "-p", "orders", "-s", "dev", "--wait"]);
@@ -283,7 +283,7 @@ describe("a deployed stage", () => {
     expect(rollback.stdout).toContain("Rollback of orders/dev (config version 1): SUCCEEDED");
     const text = await sy(["outputs", "-p", "orders", "-s", "dev"]);
     expect(text.stdout).toContain(
-      "myEventBus.arn\tarn:aws:events:us-east-1:000000000000:event-bus/orders-dev-myEventBus\n",
+      "myEventBus.arn\tarn:aws:events:us-east-1:000000000000:event-bus/payments--orders--dev-myEventBus\n",
     );
   });
 
@@ -322,7 +322,7 @@ describe("a deployed stage", () => {
 
     const replay = await sy(["replay", ...bus, "--since", "10m", "--wait"]);
     expect(replay.code, failure(replay)).toBe(0);
-    expect(replay.stdout).toMatch(/^Replay orders-dev-myEventBus-\w+: COMPLETED\n$/);
+    expect(replay.stdout).toMatch(/^Replay payments--orders--dev-myEventBus-\w+: COMPLETED\n$/);
     const after = await sy(["deliveries", ...bus, "--json"]);
     expect(
       JSON.parse(after.stdout).items.filter((d: { eventId: string }) => d.eventId === eventId),
