@@ -233,8 +233,21 @@ describe("deploy --wait", () => {
     expect(screen).toMatch(/✖ Deployment of broken\/qa \(config version 1\): FAILED/);
   });
 
-  it("--json prints the ended deployment alone on stdout", async () => {
+  it("--json prints the ended deployment alone on stdout; --artifacts go with the deployment", async () => {
+    const bad = await sy([
+      "deploy",
+      "-p",
+      "orders",
+      "-s",
+      "dev",
+      "--artifacts",
+      '{"myPublisherFunction":{"codeBucket":7}}',
+    ]);
+    expect(bad.code, failure(bad)).toBe(1);
+    expect(bad.stderr).toMatch(/^400 .*\n {2}json\.artifacts\.myPublisherFunction/);
     const run = await sy([
+      "--artifacts",
+      '{"myPublisherFunction":{"codeBucket":"builds","codeKey":"fn/1a2b.zip"}}',
       "deploy",
       "-p",
       "orders",

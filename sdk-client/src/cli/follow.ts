@@ -7,7 +7,6 @@ import type { Ora } from "ora";
 import { SwitchyardError } from "../errors.js";
 import type { Deployment, StackEvent } from "../gen/types.gen.js";
 import type { SwitchyardClient } from "../index.js";
-import { TERMINAL_DEPLOYMENT_STATUSES } from "../wait.js";
 import { CliError } from "./context.js";
 
 export interface ProgressReporter {
@@ -65,7 +64,8 @@ export async function followDeployment(
   reporter: ProgressReporter,
   timeoutMs: number,
 ): Promise<Deployment> {
-  if (TERMINAL_DEPLOYMENT_STATUSES.includes(started.status)) return started;
+  // An ended deployment's stream sends its events and `end` at once: it is followed the same way.
+  if (started.noop) return started;
   const deadline = Date.now() + timeoutMs;
   let lastEventId: string | undefined;
   for (;;) {

@@ -4,11 +4,11 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Argv } from "yargs";
-import type { Deployment, StackChange } from "../../gen/types.gen.js";
+import type { Artifacts, Deployment, StackChange } from "../../gen/types.gen.js";
 import type { SwitchyardClient } from "../../index.js";
 import { CliError, connect, type GlobalArgs, type Output, output, required } from "../context.js";
 import { followDeployment, plainReporter, spinnerReporter, summary } from "../follow.js";
-import { duration } from "../input.js";
+import { duration, jsonArgument } from "../input.js";
 import { pushConfig } from "./configs.js";
 
 interface StageArgs extends GlobalArgs {
@@ -103,7 +103,7 @@ export function stageCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
         );
       },
     )
-    .command<WaitArgs & { config?: string; configVersion?: number }>(
+    .command<WaitArgs & { config?: string; configVersion?: number; artifacts?: string }>(
       "deploy",
       "Deploy a config version to a stage (with --config, push the file first)",
       (y) =>
@@ -114,6 +114,11 @@ export function stageCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
             describe: "Push this config file first, then deploy it",
           })
           .option("config-version", { type: "number", describe: "Default: the latest" })
+          .option("artifacts", {
+            type: "string",
+            describe:
+              'Code per resource: {"myFunction":{"codeBucket":"b","codeKey":"k"},"myJob":{"imageUri":"..."}} (JSON or @file)',
+          })
           .conflicts("config", "config-version")
           .example("$0 deploy -p orders -s dev --config examples/stacktape.yaml --wait", "")
           .example("$0 deploy -p orders -s dev --config-version 3 --wait --json", ""),
@@ -126,12 +131,18 @@ export function stageCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
           out.note(`${path.project}: config version ${version.version} (${args.config})`);
           configVersion = version.version;
         }
+        const artifacts = args.artifacts
+          ? (JSON.parse(await jsonArgument(args.artifacts, "artifacts")) as Artifacts)
+          : undefined;
         const { client } = await connect(args);
         await run(args, out, client, (headers) =>
           client.deployments.create({
             path,
             headers,
-            body: configVersion !== undefined ? { configVersion } : {},
+            body: {
+              ...(configVersion !== undefined ? { configVersion } : {}),
+              ...(artifacts ? { artifacts } : {}),
+            },
           }),
         );
       },
