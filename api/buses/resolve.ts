@@ -1,3 +1,4 @@
+import { DEFAULT_BUS, resourceNameOf } from "../eventbridge/arns.js";
 import { DomainError } from "../errors.js";
 import type { BusLocation } from "./port.js";
 
@@ -7,8 +8,6 @@ export interface DeployedStage {
   /** Referenceable params per resource of the config (`{ myBus: { arn, archiveArn? } }`). */
   outputs: Record<string, Record<string, string>>;
 }
-
-const BUS_ARN = /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\/(.+)$/;
 
 /**
  * The bus a config resource name stands for in a deployed stage, from the stage's outputs (the
@@ -22,7 +21,7 @@ export function resolveBus(
     throw new DomainError("not-found", `Stage ${names.stage} of project ${names.project} is not deployed.`);
   }
   const params = Object.hasOwn(stage.outputs, names.bus) ? stage.outputs[names.bus] : undefined;
-  const name = params?.arn ? BUS_ARN.exec(params.arn)?.[1] : undefined;
+  const name = params?.arn ? resourceNameOf(params.arn, "event-bus") : undefined;
   if (!params?.arn || !name) {
     throw new DomainError(
       "not-found",
@@ -35,5 +34,5 @@ export function resolveBus(
 /** A rule's ARN on a bus, built from the bus ARN (`rule/<bus>/<rule>` on custom buses). */
 export function ruleArnOn(bus: BusLocation, rule: string): string {
   const prefix = bus.arn.slice(0, bus.arn.lastIndexOf(":event-bus/"));
-  return bus.name === "default" ? `${prefix}:rule/${rule}` : `${prefix}:rule/${bus.name}/${rule}`;
+  return bus.name === DEFAULT_BUS ? `${prefix}:rule/${rule}` : `${prefix}:rule/${bus.name}/${rule}`;
 }
