@@ -1,5 +1,7 @@
 /** Compiling a stored config version for a stage, with the errors a user can act on. */
+
 import { ProblemError, problems } from "../http/problem.js";
+import { IDENTIFIER, IDENTIFIER_RULE } from "../identifier.js";
 import { projectNameOfKey } from "../store/projects.js";
 import { teamStackName } from "../teams/namespace.js";
 import type { DeploymentsContext } from "./context.js";
@@ -110,6 +112,12 @@ export async function stackNameFor(
 ): Promise<string> {
   const existing = await ctx.stages.get(projectKey, stage);
   if (existing?.deployed && existing.stackName) return existing.stackName;
+  // A stack is named for the stage here: `--` inside a stage name would make its name ambiguous.
+  if (!IDENTIFIER.test(stage)) {
+    throw problems.validation(`A new stage's name must be ${IDENTIFIER_RULE}: "${stage}" is not.`, [
+      { path: "stage", message: IDENTIFIER_RULE },
+    ]);
+  }
   const project = await ctx.projects.get(projectKey);
   const namespace = project && (await ctx.teams.namespaceOf(project.team));
   if (!project || !namespace)
