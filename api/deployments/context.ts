@@ -15,6 +15,7 @@ import type { Table } from "../store/table.js";
 import type { TeamRepository } from "../store/teams.js";
 import type { DeclaredParameter } from "./parameters.js";
 import type { Deployer, Template } from "./port.js";
+import type { DeploymentRetention } from "./retention.js";
 
 /** The compiler's result, as far as deployments need it. */
 export interface CompiledStack {
@@ -61,6 +62,8 @@ export interface DeploymentSettings {
    * network it implies when a platform admin set none (nothing runs in it locally).
    */
   localNetwork?: { region: string; implied: RegionNetwork };
+  /** How long deployment history is kept per stage (retention.ts); the defaults when unset. */
+  retention?: DeploymentRetention;
 }
 
 export const DEFAULT_SETTINGS: DeploymentSettings = {
