@@ -7,7 +7,7 @@ import { etagListMatches, etagOf } from "../http/etag.js";
 import { SEED_CONFIG_YAML, seedConfigExamples } from "../http/examples.js";
 import { type IdempotentResult, idempotent } from "../http/idempotency.js";
 import { decimalInteger } from "../http/integers.js";
-import { jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
+import { documentBodyAsRequired, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { ProblemError, problems } from "../http/problem.js";
 import { appendConfigVersion, type NewConfig } from "../store/append-config.js";
@@ -154,7 +154,7 @@ function publicVersion({ source: _source, ...rest }: ConfigVersion) {
 }
 
 export function configRoutes(app: App, deps: AppDeps): void {
-  app.openapi(postConfigRoute, async (c) => {
+  app.openapi(documentBodyAsRequired(app, postConfigRoute), async (c) => {
     const { project: ref } = c.req.valid("param");
     const { key: name } = await requireProject(c, deps, ref, "maintainer");
     // Loaded on first use: the config language (schemas, pattern validation) is the heaviest module

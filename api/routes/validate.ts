@@ -4,7 +4,7 @@ import { callerOf } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { SEED_CONFIG_YAML, seedConfigExamples } from "../http/examples.js";
-import { jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
+import { documentBodyAsRequired, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
 import { type ProblemDetailItem, ProblemError, problems } from "../http/problem.js";
 import { CONFIG_FIELD_ERROR } from "./configs.js";
 
@@ -92,7 +92,7 @@ export function validateRoutes(app: App, deps: Pick<AppDeps, "deploymentSettings
     ...(stackPrefix ? { stackPrefix } : {}),
     ...(permissionsBoundary ? { permissionsBoundary } : {}),
   };
-  app.openapi(validateRoute, async (c) => {
+  app.openapi(documentBodyAsRequired(app, validateRoute), async (c) => {
     callerOf(c); // authenticated by the /v1 middleware; validating needs no particular role
     const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
     let input: unknown;

@@ -9,8 +9,10 @@
  *
  * Settings (environment): SOAK_WARMUP (deployments before measuring, 100), SOAK_DEPLOYMENTS
  * (measured deployments, 500), SOAK_MINUTES (time limit, 8), SOAK_EVERY (deployments per line, 50),
- * SOAK_STAGES (3), SOAK_MAX_GROWTH_MB (heap growth the verdict allows, 5). Retention is the
- * defaults' (SWITCHYARD_RETAIN_* apply). Exits 1 when the heap grew more than allowed.
+ * SOAK_STAGES (3), SOAK_MAX_GROWTH_MB (heap growth the verdict allows, 5). Retention is smaller
+ * than the defaults, so that the store reaches its retained size during the warm-up: 20 deployments
+ * per stage and 200 deliveries per bus unless SWITCHYARD_RETAIN_* say otherwise. Exits 1 when the
+ * heap grew more than allowed.
  */
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
@@ -25,9 +27,9 @@ const setting = (name: string, fallback: number) => {
   if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number (it is "${raw}")`);
   return n;
 };
-const WARMUP = setting("SOAK_WARMUP", 100);
+const WARMUP = setting("SOAK_WARMUP", 150);
 const MEASURED = setting("SOAK_DEPLOYMENTS", 500);
-const MINUTES = setting("SOAK_MINUTES", 8);
+const MINUTES = setting("SOAK_MINUTES", 10);
 const EVERY = Math.max(1, setting("SOAK_EVERY", 50));
 const STAGES = Math.max(1, setting("SOAK_STAGES", 3));
 const MAX_GROWTH_MB = setting("SOAK_MAX_GROWTH_MB", 5);
@@ -201,7 +203,8 @@ const deadline = started + MINUTES * 60_000;
 let done = 0;
 let stoppedEarly = false;
 console.log(
-  `soak: ${WARMUP} warm-up + ${MEASURED} measured deployments over ${STAGES} stages, at most ${MINUTES} min; data in ${dataDir}`,
+  `soak: ${WARMUP} warm-up + ${MEASURED} measured deployments over ${STAGES} stages, at most ${MINUTES} min; ` +
+    `retention ${process.env.SWITCHYARD_RETAIN_DEPLOYMENTS} deployments per stage, ${process.env.SWITCHYARD_RETAIN_DELIVERIES} deliveries per bus; data in ${dataDir}`,
 );
 try {
   await sample(0, 0);
