@@ -22,7 +22,6 @@ import { idempotent } from "../http/idempotency.js";
 import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
-import { stageRepository } from "../store/stages.js";
 import { StageParamsSchema } from "./deployments.js";
 
 const BusParamsSchema = StageParamsSchema.extend({
@@ -333,7 +332,7 @@ function replayBody(r: ReplayStatus) {
 }
 
 export function busRoutes(app: App, deps: AppDeps): void {
-  const stages = stageRepository(deps.table);
+  const stages = deps.store.stages;
   const ops = () => {
     if (!deps.busOps) throw problems.notImplemented("This server has no bus operations configured.");
     return deps.busOps;
