@@ -20,6 +20,7 @@ import { DomainError } from "../errors.js";
 import type { AppVariables } from "../http/env.js";
 import { parseProjectRef } from "../routes/names.js";
 import type { Project } from "../store/projects.js";
+import type { RouteAccess } from "./access.js";
 import type { Caller } from "./caller.js";
 import { type Role, roleAtLeast } from "./roles.js";
 
@@ -28,7 +29,7 @@ export { ROLES, type Role, roleAtLeast } from "./roles.js";
 
 /** The part of a Hono context the checks read; any route's `c` fits. */
 export interface CallerContext {
-  var: Pick<AppVariables, "caller">;
+  var: Pick<AppVariables, "caller" | "authorizedProject">;
 }
 
 export function callerOf(c: CallerContext): Caller {
@@ -41,6 +42,13 @@ export function callerOf(c: CallerContext): Caller {
 export function requirePlatformAdmin(c: CallerContext): void {
   if (!callerOf(c).platformAdmin)
     throw new DomainError("forbidden", "Only a platform-admin key may do this.");
+}
+
+/** The caller's role is at least `minRole` (in whichever team it has), or it is a platform admin. */
+export function requireRole(c: CallerContext, minRole: Role): void {
+  const caller = callerOf(c);
+  if (caller.platformAdmin || roleAtLeast(caller.role, minRole)) return;
+  throw new DomainError("forbidden", `This needs at least the ${minRole} role; the key has ${caller.role}.`);
 }
 
 export function requireTeamRole(c: CallerContext, team: string, minRole: Role): void {
@@ -64,6 +72,9 @@ export async function requireProject(
   minRole: Role,
 ): Promise<Project> {
   const caller = callerOf(c);
+  // Found already by the route's access rule (authorizeRoute), for this very path.
+  const authorized = c.var.authorizedProject;
+  if (authorized?.ref === projectRef) return allowed(caller, authorized.project, projectRef, minRole);
   const { team, name } = parseProjectRef(projectRef);
   let project: Project | undefined;
   if (team !== undefined) {
@@ -98,6 +109,32 @@ export async function requireProjectByKey(
     key,
     minRole,
   );
+}
+
+/**
+ * Checks a route's declared access (access.ts) for a request, before any of it is validated: the
+ * path's `{team}` / `{project}` come from `param`. A project found is kept on the context for the
+ * handler's own `requireProject`.
+ */
+export async function authorizeRoute(
+  c: CallerContext & { set(key: "authorizedProject", value: AppVariables["authorizedProject"]): void },
+  deps: () => Promise<Pick<AppDeps, "store">>,
+  rule: RouteAccess,
+  param: (name: string) => string | undefined,
+): Promise<void> {
+  switch (rule.scope) {
+    case "platform-admin":
+      return requirePlatformAdmin(c);
+    case "any":
+      return requireRole(c, rule.role);
+    case "team":
+      return requireTeamRole(c, param("team") ?? "", rule.role);
+    case "project": {
+      const ref = param("project") ?? "";
+      const project = await requireProject(c, await deps(), ref, rule.role);
+      c.set("authorizedProject", { ref, project });
+    }
+  }
 }
 
 function allowed(caller: Caller, project: Project | undefined, ref: string, minRole: Role): Project {

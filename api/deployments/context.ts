@@ -12,6 +12,7 @@ import type { StageRepository } from "../store/stages.js";
 import type { TeamRepository } from "../store/teams.js";
 import type { DeclaredParameter } from "./parameters.js";
 import type { Deployer } from "./port.js";
+import type { DeploymentRetention } from "./retention.js";
 
 /** The compiler (api/compiler/), loaded on first use: these type imports load nothing. */
 export type CompileFn = (config: Config, target: CompileTarget) => CompileResult | Promise<CompileResult>;
@@ -38,6 +39,8 @@ export interface DeploymentSettings {
    * network it implies when a platform admin set none (nothing runs in it locally).
    */
   localNetwork?: { region: string; implied: RegionNetwork };
+  /** How long deployment history is kept per stage (retention.ts); the defaults when unset. */
+  retention?: DeploymentRetention;
 }
 
 export const DEFAULT_SETTINGS: DeploymentSettings = {

@@ -9,6 +9,7 @@ import type { Stage } from "../store/stages.js";
 import type { DeploymentsContext } from "./context.js";
 import { paramsFromOutputs } from "./outputs.js";
 import type { OperationStatus } from "./port.js";
+import { retireDeployments } from "./retention.js";
 
 export async function reconcile(ctx: DeploymentsContext, deployment: Deployment): Promise<Deployment> {
   if (isTerminal(deployment.status)) {
@@ -115,7 +116,20 @@ export async function finish(
     );
   }
   await ctx.locks.release(deployment.project, deployment.stage, deployment.id);
+  await retire(ctx, updated);
   return updated;
+}
+
+/** The stage's older history gets its expiry; a failure here never fails the deployment. */
+async function retire(ctx: DeploymentsContext, deployment: Deployment): Promise<void> {
+  try {
+    await retireDeployments(ctx, deployment.project, deployment.stage);
+  } catch (err) {
+    ctx.log.warn("could not apply the deployment history's retention", {
+      deploymentId: deployment.id,
+      error: String(err),
+    });
+  }
 }
 
 /**

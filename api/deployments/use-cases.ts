@@ -13,6 +13,7 @@ import { launch } from "./launch.js";
 import type { Artifacts } from "./parameters.js";
 import { DeployerError, type StackChange } from "./port.js";
 import { reconcile } from "./reconcile.js";
+import { rollbackTarget } from "./retention.js";
 
 export interface Preview {
   configVersion: number;
@@ -81,7 +82,7 @@ export async function rollback(
   if (!stage.deployed || stage.deployedConfigVersion === undefined) {
     throw new DomainError("conflict", `Stage ${input.stage} runs nothing to roll back from.`);
   }
-  const target = await previousSucceeded(ctx, stage);
+  const target = await rollbackTarget(ctx, stage);
   if (!target) {
     throw new DomainError(
       "conflict",
@@ -100,32 +101,6 @@ export async function rollback(
     outputMap: target.outputMap ?? {},
     rollbackOf: target.id,
   });
-}
-
-async function previousSucceeded(ctx: DeploymentsContext, stage: Stage): Promise<Deployment | undefined> {
-  let cursor: string | undefined;
-  let passedCurrent = stage.lastSucceededDeploymentId === undefined;
-  do {
-    const page = await ctx.deployments.list(stage.project, stage.stage, {
-      limit: 50,
-      ...(cursor ? { cursor } : {}),
-    });
-    for (const d of page.items) {
-      if (d.id === stage.lastSucceededDeploymentId) {
-        passedCurrent = true;
-        continue;
-      }
-      if (!passedCurrent || d.status !== "SUCCEEDED") continue;
-      // What ran before a teardown is not a state this stack can return to.
-      if (d.kind === "teardown") return undefined;
-      if (d.configVersion !== stage.deployedConfigVersion) {
-        const full = await ctx.deployments.get(d.id);
-        if (full?.template) return full;
-      }
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
-  return undefined;
 }
 
 export async function teardown(

@@ -8,6 +8,7 @@ import { createStore } from "../store/index.js";
 import { loadAdminKey } from "./admin-key.js";
 import { type Env, required } from "./env.js";
 import { onFirstCall } from "./lazy-port.js";
+import { deploymentRetentionFrom } from "./retention-env.js";
 
 export async function createLambdaDeps(env: Env, log: Logger): Promise<AppDeps> {
   const { doc } = createDynamoClients({ region: env.AWS_REGION });
@@ -26,6 +27,7 @@ export async function createLambdaDeps(env: Env, log: Logger): Promise<AppDeps> 
       kind: "aws",
     }),
     deploymentSettings: {
+      retention: deploymentRetentionFrom(env),
       ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
       // infra/ scopes IAM to stacks and resources named with this prefix.
       ...(env.SWITCHYARD_STACK_PREFIX ? { stackPrefix: env.SWITCHYARD_STACK_PREFIX } : {}),

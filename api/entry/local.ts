@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApp } from "../app.js";
 import { ensureBootstrapAdminKey } from "../auth/bootstrap.js";
+import type { DeploymentRetention } from "../deployments/retention.js";
 import type { AppDeps } from "../deps.js";
 import { createLogger, type Logger, logLevelFrom } from "../http/logger.js";
 import { LocalBusOps } from "../local/bus-ops.js";
@@ -17,12 +18,15 @@ import {
   LOCAL_DEPLOYMENT_SETTINGS,
   reconcileOnSettle,
 } from "../local/deployer/index.js";
+import { DEFAULT_DELIVERY_RETENTION, type DeliveryRetention } from "../local/eventbridge/delivery-log.js";
 import { LocalEventBridge } from "../local/eventbridge/index.js";
 import { createDynamoClients, localDynamoConfig } from "../store/client.js";
 import { startDynalite } from "../store/dynalite.js";
+import { type ExpirySweeper, type SweepOptions, startExpirySweeper } from "../store/expired-items.js";
 import { createStore } from "../store/index.js";
 import { ensureTable } from "../store/table.js";
 import { DataDirLockedError, lockDataDir } from "./data-dir-lock.js";
+import { deploymentRetentionFrom, positiveInteger, RetentionSettingError } from "./retention-env.js";
 
 /** Where the first start writes the key it generated (mode 0600), for scripts and the README. */
 export const ADMIN_KEY_FILE = "admin-key";
@@ -61,12 +65,32 @@ export interface LocalOptions {
   log?: Logger;
   /** Lines meant for the person at the terminal (where it listens, the bootstrap key). */
   print?: (line: string) => void;
+  /** The clock (tests move it); the system's by default. */
+  now?: () => Date;
+  /** Retention of deployment history and delivery logs; default: SWITCHYARD_RETAIN_* or the defaults. */
+  retention?: { deployments?: DeploymentRetention; deliveries?: DeliveryRetention };
+  /** How the sweep of expired items runs (DEFAULT_SWEEP). */
+  sweep?: SweepOptions;
 }
 
 export interface LocalServer {
   url: string;
   deps: AppDeps;
+  /** Deletes what has expired (dynalite has no TTL): runs in the background, or now on request. */
+  sweeper: ExpirySweeper;
   close(): Promise<void>;
+}
+
+/** Retention from the environment, for what options do not set. */
+function retentionOf(options: LocalOptions) {
+  const env = process.env;
+  return {
+    deployments: options.retention?.deployments ?? deploymentRetentionFrom(env),
+    deliveries: options.retention?.deliveries ?? {
+      count: positiveInteger(env, "SWITCHYARD_RETAIN_DELIVERIES", DEFAULT_DELIVERY_RETENTION.count),
+      days: positiveInteger(env, "SWITCHYARD_RETAIN_DELIVERY_DAYS", DEFAULT_DELIVERY_RETENTION.days),
+    },
+  };
 }
 
 export async function startLocal(options: LocalOptions = {}): Promise<LocalServer> {
@@ -75,6 +99,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
   await mkdir(dbDir, { recursive: true });
   const log = options.log ?? createLogger({ level: logLevelFrom(process.env.LOG_LEVEL) });
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const retention = retentionOf(options);
 
   // Before dynalite opens the folder: a second server on it is refused with the holder's pid.
   const lock = await lockDataDir(dataDir);
@@ -93,9 +118,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
 
     const table = { doc, name: tableName };
     const adminKey = options.adminKey ?? (process.env.SWITCHYARD_ADMIN_KEY || undefined);
-    const now = () => new Date();
+    const now = options.now ?? (() => new Date());
     // One engine for the whole process: the deployer applies stacks to it, bus operations use it.
-    const engine = new LocalEventBridge({ table, now, log });
+    const engine = new LocalEventBridge({ table, now, log, deliveryRetention: retention.deliveries });
     const deployer = createLocalDeployer({ table, now, log }, engine);
     const deps: AppDeps = {
       log,
@@ -104,9 +129,12 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
       adminKey,
       now,
       deployer,
-      deploymentSettings: LOCAL_DEPLOYMENT_SETTINGS,
+      deploymentSettings: { ...LOCAL_DEPLOYMENT_SETTINGS, retention: retention.deployments },
       busOps: new LocalBusOps(engine),
     };
+    // DynamoDB's TTL, which dynalite lacks: expired history, deliveries, records go in the background.
+    const sweeper = startExpirySweeper(table, now, log, options.sweep);
+    opened.push(sweeper.stop);
     reconcileOnSettle(deployer, deps);
     // Without an admin key in the environment, the very first start generates one, prints it once
     // and leaves it in the data folder for its owner alone (scripts read it from there).
@@ -140,6 +168,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     return {
       url,
       deps,
+      sweeper,
       close: async () => {
         await new Promise<void>((resolve) => {
           if ("closeAllConnections" in server) server.closeAllConnections();
@@ -161,7 +190,11 @@ const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileUR
 if (isMain) {
   const server = await startLocal().catch((err: unknown) => {
     // What the person at the terminal can fix is said in one line; anything else keeps its stack.
-    if (err instanceof DataDirLockedError || err instanceof LocalStartError) {
+    if (
+      err instanceof DataDirLockedError ||
+      err instanceof LocalStartError ||
+      err instanceof RetentionSettingError
+    ) {
       process.stderr.write(`${err.message}\n`);
       process.exit(1);
     }

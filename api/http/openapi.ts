@@ -1,4 +1,5 @@
-import { z } from "@hono/zod-openapi";
+import { type RouteConfig, z } from "@hono/zod-openapi";
+import type { App } from "./env.js";
 import { PROBLEM_CONTENT_TYPE } from "./problem.js";
 
 /**
@@ -90,3 +91,20 @@ export const locationHeader = {
     description: "The URL of the created resource, to read or poll.",
   },
 };
+
+/**
+ * For a route whose body comes in several media types (JSON and YAML) and must be present: the
+ * document says `required: true`, while at run time the route is registered with the body optional,
+ * so that zod-openapi does not run the JSON schema on a YAML body (it would, were the body marked
+ * required); the handler refuses a missing body itself (415). Use as
+ * `app.openapi(documentBodyAsRequired(app, route), handler)`.
+ */
+export function documentBodyAsRequired<R extends RouteConfig>(app: App, route: R): R & { hide: true } {
+  const body = route.request?.body;
+  if (!body) throw new Error(`${route.method} ${route.path} has no request body`);
+  app.openAPIRegistry.registerPath({
+    ...route,
+    request: { ...route.request, body: { ...body, required: true } },
+  });
+  return { ...route, hide: true };
+}

@@ -1,10 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../auth/access.js";
 import { callerOf, ROLES, requireTeamRole } from "../auth/index.js";
 import { generateApiKey, newKeyId } from "../auth/secrets.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
-import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
 import { FREE_TEXT_NAME, FREE_TEXT_RULE } from "../identifier.js";
@@ -48,7 +49,7 @@ const createKeyRoute = createRoute({
   summary: "Issue an API key",
   description:
     "Team admins (or platform admins). The response carries the secret once. Supports `Idempotency-Key`.",
-  security: bearerSecurity,
+  ...access.team("admin"),
   request: { params: TeamParams, body: jsonBody(CreateApiKeySchema) },
   responses: {
     201: jsonContent(CreatedApiKeySchema, "The key, with its secret (shown once)."),
@@ -63,7 +64,7 @@ const listKeysRoute = createRoute({
   tags: ["API keys"],
   summary: "List a team's API keys",
   description: "Team admins. Names, roles and dates; never secrets or hashes.",
-  security: bearerSecurity,
+  ...access.team("admin"),
   request: { params: TeamParams, query: PageQuerySchema },
   responses: {
     200: jsonContent(pageSchema(ApiKeySchema, "ApiKeyPage"), "A page of keys."),
@@ -78,7 +79,7 @@ const revokeKeyRoute = createRoute({
   tags: ["API keys"],
   summary: "Revoke an API key",
   description: "Team admins. The key stops working with the next request.",
-  security: bearerSecurity,
+  ...access.team("admin"),
   request: { params: KeyParams },
   responses: {
     204: { description: "Revoked." },

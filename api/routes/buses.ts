@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../auth/access.js";
 import { requireProject } from "../auth/index.js";
 import type { Role } from "../auth/roles.js";
 import { detailTypeOf, withEnvelopeDetailTypeText } from "../buses/event-shape.js";
@@ -18,7 +19,7 @@ import { physicalRuleName } from "../buses/rule-names.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
-import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
 import { StageParamsSchema } from "./deployments.js";
@@ -214,10 +215,11 @@ const DeliveriesQuerySchema = PageQuerySchema.extend({
 
 const BASE = "/v1/projects/{project}/stages/{stage}/buses/{bus}";
 
-const route = <R extends Parameters<typeof createRoute>[0]>(r: R) =>
-  createRoute({ ...r, tags: ["Buses"], security: bearerSecurity });
+/** A bus route: on a project's stage, for `role` and up. */
+const route = <R extends Parameters<typeof createRoute>[0]>(role: Role, r: R) =>
+  createRoute({ ...r, tags: ["Buses"], ...access.project(role) });
 
-const publishRoute = route({
+const publishRoute = route("deployer", {
   method: "post",
   path: `${BASE}/events`,
   operationId: "buses.publish",
@@ -231,7 +233,7 @@ const publishRoute = route({
   },
 });
 
-const listRulesRoute = route({
+const listRulesRoute = route("viewer", {
   method: "get",
   path: `${BASE}/rules`,
   operationId: "buses.rules",
@@ -241,7 +243,7 @@ const listRulesRoute = route({
   responses: { 200: jsonContent(BusRuleListSchema, "The rules."), ...problemResponses(400, 401, 404) },
 });
 
-const matchRoute = route({
+const matchRoute = route("viewer", {
   method: "post",
   path: `${BASE}/match`,
   operationId: "buses.match",
@@ -254,7 +256,7 @@ const matchRoute = route({
   },
 });
 
-const startReplayRoute = route({
+const startReplayRoute = route("deployer", {
   method: "post",
   path: `${BASE}/replays`,
   operationId: "replays.create",
@@ -275,7 +277,7 @@ const startReplayRoute = route({
   },
 });
 
-const getReplayRoute = route({
+const getReplayRoute = route("viewer", {
   method: "get",
   path: `${BASE}/replays/{name}`,
   operationId: "replays.get",
@@ -285,7 +287,7 @@ const getReplayRoute = route({
   responses: { 200: jsonContent(ReplaySchema, "The replay."), ...problemResponses(400, 401, 404) },
 });
 
-const cancelReplayRoute = route({
+const cancelReplayRoute = route("deployer", {
   method: "post",
   path: `${BASE}/replays/{name}/cancel`,
   operationId: "replays.cancel",
@@ -298,7 +300,7 @@ const cancelReplayRoute = route({
   },
 });
 
-const deliveriesRoute = route({
+const deliveriesRoute = route("viewer", {
   method: "get",
   path: `${BASE}/deliveries`,
   operationId: "buses.deliveries",

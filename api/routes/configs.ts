@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../auth/access.js";
 import { callerOf, requireProject } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
@@ -6,7 +7,7 @@ import { etagListMatches, etagOf } from "../http/etag.js";
 import { SEED_CONFIG_YAML, seedConfigExamples } from "../http/examples.js";
 import { type IdempotentResult, idempotent } from "../http/idempotency.js";
 import { decimalInteger } from "../http/integers.js";
-import { bearerSecurity, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
+import { documentBodyAsRequired, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { ProblemError, problems } from "../http/problem.js";
 import { appendConfigVersion, type NewConfig } from "../store/append-config.js";
@@ -64,7 +65,7 @@ const postConfigRoute = createRoute({
   summary: "Post a config version",
   description:
     "Maintainers and admins. Body: YAML text (`application/yaml`) or JSON `{config}`. Validated (422 with line/column), then stored as immutable version n+1; a config identical to the latest answers 200 with the latest. `If-Match` (the latest version's ETag) guards against lost updates (412 when stale). Supports `Idempotency-Key`.",
-  security: bearerSecurity,
+  ...access.project("maintainer"),
   request: {
     params: ProjectParamsSchema,
     body: {
@@ -95,7 +96,7 @@ const listConfigsRoute = createRoute({
   tags: ["Projects"],
   summary: "List config versions",
   description: "Newest first, paged. Any role in the project's team.",
-  security: bearerSecurity,
+  ...access.project("viewer"),
   request: { params: ProjectParamsSchema, query: PageQuerySchema },
   responses: {
     200: jsonContent(pageSchema(ConfigVersionSummarySchema, "ConfigVersionPage"), "A page of versions."),
@@ -122,7 +123,7 @@ const getLatestRoute = createRoute({
   tags: ["Projects"],
   summary: "Get the latest config version",
   description: "Any role in the project's team. 404 while the project has no config.",
-  security: bearerSecurity,
+  ...access.project("viewer"),
   request: { params: ProjectParamsSchema },
   responses: readResponses,
 });
@@ -134,7 +135,7 @@ const getVersionRoute = createRoute({
   tags: ["Projects"],
   summary: "Get a config version",
   description: "Any role in the project's team.",
-  security: bearerSecurity,
+  ...access.project("viewer"),
   request: {
     params: ProjectParamsSchema.extend({
       version: decimalInteger({ min: 1 }).openapi({ param: { name: "version", in: "path" }, example: 3 }),
@@ -153,7 +154,7 @@ function publicVersion({ source: _source, ...rest }: ConfigVersion) {
 }
 
 export function configRoutes(app: App, deps: AppDeps): void {
-  app.openapi(postConfigRoute, async (c) => {
+  app.openapi(documentBodyAsRequired(app, postConfigRoute), async (c) => {
     const { project: ref } = c.req.valid("param");
     const { key: name } = await requireProject(c, deps, ref, "maintainer");
     // Loaded on first use: the config language (schemas, pattern validation) is the heaviest module

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
+import { access } from "../auth/access.js";
 import { callerOf, requireProject, requireProjectByKey } from "../auth/index.js";
 import { deploymentsContext } from "../deployments/index.js";
 import { STAGE_NAME } from "../deployments/names.js";
@@ -8,7 +9,7 @@ import type { AppDeps } from "../deps.js";
 import { DomainError } from "../errors.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
-import { bearerSecurity, jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
+import { jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
 import { type Deployment, type DeploymentSummary, isTerminal, summary } from "../store/deployments.js";
@@ -156,7 +157,7 @@ const createDeploymentRoute = createRoute({
   summary: "Deploy a config version to a stage",
   description:
     "Deployers and above. Compiles the version (default: the latest) for the stage and starts the stack operation; answers 202 with the deployment to poll (or stream: `/v1/deployments/{id}/events`). One deployment per stage at a time: another one answers 409 naming the running deployment. Deploying what the stage already runs succeeds as a no-op. Supports `Idempotency-Key`.",
-  security: bearerSecurity,
+  ...access.project("deployer"),
   request: { params: StageParamsSchema, body: optionalJsonBody(DeployRequestSchema) },
   responses: {
     202: {
@@ -174,7 +175,7 @@ const listDeploymentsRoute = createRoute({
   tags: ["Deployments"],
   summary: "List a stage's deployments",
   description: "Viewers and above. Newest first, paged with `limit` and `cursor`.",
-  security: bearerSecurity,
+  ...access.project("viewer"),
   request: { params: StageParamsSchema, query: PageQuerySchema },
   responses: {
     200: jsonContent(pageSchema(DeploymentSchema, "DeploymentPage"), "A page of deployments."),
@@ -190,7 +191,7 @@ const getDeploymentRoute = createRoute({
   summary: "Get a deployment",
   description:
     "Viewers of the deployment's project. Status, reason, timestamps, config version and the stack events so far. Reading a deployment that has not moved for a few seconds reconciles it with its stack first.",
-  security: bearerSecurity,
+  ...access.anyKey(),
   request: { params: DeploymentIdParamsSchema },
   responses: {
     200: jsonContent(DeploymentWithEventsSchema, "The deployment with its events."),
@@ -206,7 +207,7 @@ const deploymentEventsRoute = createRoute({
   summary: "Stack events of a deployment",
   description:
     "Viewers of the deployment's project. A JSON list by default. With `Accept: text/event-stream`, server-sent events: each stack event as `event: stack-event` (id = the event id, so `Last-Event-ID` resumes), then one `event: end` with the final deployment when it ends. A stream still open after about 25 seconds ends without `end`; reconnect with `Last-Event-ID` (EventSource does).",
-  security: bearerSecurity,
+  ...access.anyKey(),
   request: { params: DeploymentIdParamsSchema },
   responses: {
     200: {

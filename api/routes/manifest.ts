@@ -1,3 +1,4 @@
+import type { RouteAccess } from "../auth/access.js";
 import { routePattern } from "../http/method-not-allowed.js";
 import type { RouteGroupName } from "./groups.js";
 import manifest from "./manifest.json" with { type: "json" };
@@ -11,13 +12,15 @@ export interface ManifestRoute {
   path: string;
   /** Media types the request body may have; empty when the route takes no body. */
   bodyTypes: string[];
+  /** Who may use it, checked before the route's group validates anything (api/auth/access.ts). */
+  access: RouteAccess;
 }
 
 /**
  * Which group serves which route: generated from the route modules by `npm run openapi`
  * (manifest-builder.ts) and checked for drift by `npm run openapi:check`, like the document.
  */
-export const ROUTE_MANIFEST = manifest as ManifestRoute[];
+export const ROUTE_MANIFEST = manifest as unknown as ManifestRoute[];
 
 /** The request body media types the route for `method path` declares. */
 export function requestBodyTypes(method: string, path: string): string[] {

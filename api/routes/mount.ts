@@ -1,4 +1,5 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
+import { authorizeRoute } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { App, AppEnv } from "../http/env.js";
 import { lazy } from "../lazy.js";
@@ -18,9 +19,11 @@ const inheritParentVariables: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
- * Mounts every manifest route on `app` with a stand-in handler; the route's group (its module, its
- * zod schemas, its validators) is imported and registered on its own OpenAPI app by the first request
- * that needs it, once. Errors are rethrown to `app`, so its error handler answers for every group.
+ * Mounts every manifest route on `app` with a stand-in handler. It first checks the route's access
+ * rule (who may use it: api/auth/access.ts), so a refused caller is answered before anything of its
+ * request is validated; then the route's group (its module, its zod schemas, its validators) is
+ * imported and registered on its own OpenAPI app by the first request that needs it, once. Errors
+ * are rethrown to `app`, so its error handler answers for every group.
  */
 export function mountRouteGroups(
   app: Hono<AppEnv>,
@@ -52,7 +55,11 @@ export function mountRouteGroups(
   };
 
   for (const route of manifest) {
+    // Fail closed: a route the manifest has no rule for is for platform admins only.
+    const rule = route.access ?? { scope: "platform-admin" };
     app.on(route.method, route.path, async (c) => {
+      // Who may use the route, before its group validates anything of the request.
+      await authorizeRoute(c, deps, rule, (name) => c.req.param(name));
       const group = await groupApp(route.group);
       parents.set(c.req.raw, c);
       const res = await group.fetch(c.req.raw, c.env);

@@ -1,10 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../auth/access.js";
 import { callerOf, requireProject, requireTeamRole } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { etagListMatches, etagOf } from "../http/etag.js";
 import { idempotent } from "../http/idempotency.js";
-import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
 import { type Project, ProjectExistsError } from "../store/index.js";
@@ -64,7 +65,7 @@ const createProjectRoute = createRoute({
   tags: ["Projects"],
   summary: "Create a project",
   description: "Maintainers and admins of the team. Supports `Idempotency-Key`.",
-  security: bearerSecurity,
+  ...access.anyKey("maintainer"),
   request: { body: jsonBody(CreateProjectSchema) },
   responses: {
     201: { ...jsonContent(ProjectSchema, "The project."), headers: etagHeader },
@@ -80,7 +81,7 @@ const listProjectsRoute = createRoute({
   summary: "List projects",
   description:
     "A team's projects by name, paged with an opaque cursor; `prefix` keeps those whose name starts with it. Any role.",
-  security: bearerSecurity,
+  ...access.anyKey(),
   request: { query: ListProjectsQuery },
   responses: {
     200: jsonContent(pageSchema(ProjectSchema, "ProjectPage"), "A page of projects."),
@@ -95,7 +96,7 @@ const getProjectRoute = createRoute({
   tags: ["Projects"],
   summary: "Get a project",
   description: "Any role in the project's team. Another team's project answers 404. Honours If-None-Match.",
-  security: bearerSecurity,
+  ...access.project("viewer"),
   request: { params: ProjectParamsSchema },
   responses: {
     200: { ...jsonContent(ProjectSchema, "The project."), headers: etagHeader },
@@ -111,7 +112,7 @@ const deleteProjectRoute = createRoute({
   tags: ["Projects"],
   summary: "Delete a project",
   description: "Team admins. Refused with 409 while any stage is deployed: tear the stages down first.",
-  security: bearerSecurity,
+  ...access.project("admin"),
   request: { params: ProjectParamsSchema },
   responses: {
     204: { description: "Deleted, with its config versions." },

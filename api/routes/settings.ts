@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../auth/access.js";
 import { callerOf, requirePlatformAdmin } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
-import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { problems } from "../http/problem.js";
 import { type NetworkSettings, SettingsChangedError } from "../store/index.js";
 
@@ -77,7 +78,7 @@ const getNetworkRoute = createRoute({
   summary: "Get the platform network settings",
   description:
     "Platform admins only. Subnets, security groups and VPC per region; `regions` is empty until set. The local engine implies a network of its own when none is set.",
-  security: bearerSecurity,
+  ...access.platformAdmin(),
   responses: {
     200: { ...jsonContent(NetworkSettingsSchema, "The network settings."), headers: etagHeaders },
     ...problemResponses(401, 403),
@@ -92,7 +93,7 @@ const putNetworkRoute = createRoute({
   summary: "Set the platform network settings",
   description:
     "Platform admins only. Replaces every region's settings. Deployments of configs with batch jobs or workloads fill their subnet and security-group template parameters from the stage's region here; without them such a deployment answers 422 `network-settings-missing`. `If-Match` (the ETag of a GET) guards against lost updates (412 when stale).",
-  security: bearerSecurity,
+  ...access.platformAdmin(),
   request: {
     headers: z.object({
       "if-match": z.string().optional().openapi({ description: "The ETag of the settings last read." }),

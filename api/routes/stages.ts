@@ -1,10 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../auth/access.js";
 import { callerOf, requireProject } from "../auth/index.js";
 import { deploymentsContext } from "../deployments/index.js";
 import { continueRollback, previewStage, readStage, rollback, teardown } from "../deployments/use-cases.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
-import { bearerSecurity, jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
+import { jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
 import { problems } from "../http/problem.js";
 import { projectNameOfKey } from "../store/projects.js";
 import type { StageSummary } from "../store/stages.js";
@@ -89,7 +90,7 @@ const listStagesRoute = createRoute({
   tags: ["Stages"],
   summary: "List a project's stages",
   description: "Viewers and above. Every stage with its status, deployed version and outputs.",
-  security: bearerSecurity,
+  ...access.project("viewer"),
   request: { params: ProjectParamsSchema },
   responses: {
     200: jsonContent(z.object({ items: z.array(StageSchema) }).openapi("StageList"), "The stages, by name."),
@@ -105,7 +106,7 @@ const getStageRoute = createRoute({
   summary: "Get a stage",
   description:
     "Viewers and above. Status, deployed config version, the current or last deployment, outputs per resource (`arn`, `archiveArn`, ...) and the stack name.",
-  security: bearerSecurity,
+  ...access.project("viewer"),
   request: { params: StageParamsSchema },
   responses: {
     200: jsonContent(StageDetailSchema, "The stage."),
@@ -121,7 +122,7 @@ const previewRoute = createRoute({
   summary: "Preview a deployment",
   description:
     "Deployers and above. What deploying the version (default: the latest) would change: resources added, modified (with replacement) and removed, by logical ID and type. Changes nothing.",
-  security: bearerSecurity,
+  ...access.project("deployer"),
   request: { params: StageParamsSchema, body: optionalJsonBody(DeployRequestSchema) },
   responses: {
     200: jsonContent(PreviewSchema, "The planned changes."),
@@ -137,7 +138,7 @@ const rollbackRoute = createRoute({
   summary: "Roll a stage back",
   description:
     "Deployers and above. A new deployment of the last succeeded config version before the one the stage runs, with the same template and artifacts; 409 when there is none or a deployment is running. Supports `Idempotency-Key`.",
-  security: bearerSecurity,
+  ...access.project("deployer"),
   request: { params: StageParamsSchema },
   responses: {
     202: { ...jsonContent(DeploymentSchema, "The rollback deployment."), headers: locationHeader },
@@ -153,7 +154,7 @@ const deleteStageRoute = createRoute({
   summary: "Tear a stage down",
   description:
     "Deployers and above. Starts a teardown deployment that deletes the stack and everything in it; the stage ends DELETED. 409 while another deployment runs. Supports `Idempotency-Key`: a retried DELETE with the same key answers the same teardown instead of starting another.",
-  security: bearerSecurity,
+  ...access.project("deployer"),
   request: { params: StageParamsSchema },
   responses: {
     202: { ...jsonContent(DeploymentSchema, "The teardown deployment."), headers: locationHeader },
@@ -185,7 +186,7 @@ const continueRollbackRoute = createRoute({
   summary: "Continue a stage's failed rollback",
   description:
     "Maintainers and above. For a stack stuck in UPDATE_ROLLBACK_FAILED (the stage shows `needsAction`): continues the rollback (CloudFormation's ContinueUpdateRollback, through the service role) as a deployment of kind `continue-rollback`. It SUCCEEDS when the stack is back in UPDATE_ROLLBACK_COMPLETE: the stage then runs the version it ran before the failed update and `needsAction` is cleared; if the rollback fails again it ends FAILED and the stage still needs action. 409 `nothing-to-continue` when the stack is not in UPDATE_ROLLBACK_FAILED, 422 `resources-not-skippable` when a resource to skip is not in UPDATE_FAILED (neither starts a deployment), 409 while another deployment runs. Supports `Idempotency-Key`.",
-  security: bearerSecurity,
+  ...access.project("maintainer"),
   request: { params: StageParamsSchema, body: optionalJsonBody(ContinueRollbackRequestSchema) },
   responses: {
     202: { ...jsonContent(DeploymentSchema, "The continue-rollback deployment."), headers: locationHeader },

@@ -1,9 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../auth/access.js";
 import { callerOf, requirePlatformAdmin, requireTeamRole } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
-import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
 import { FREE_TEXT, FREE_TEXT_RULE } from "../identifier.js";
@@ -52,7 +53,7 @@ const createTeamRoute = createRoute({
   summary: "Create a team",
   description:
     "Platform admins only. Supports `Idempotency-Key`. Team admins then issue keys with `POST /v1/teams/{team}/api-keys`.",
-  security: bearerSecurity,
+  ...access.platformAdmin(),
   request: { body: jsonBody(CreateTeamSchema) },
   responses: {
     201: jsonContent(TeamSchema, "The team."),
@@ -67,7 +68,7 @@ const listTeamsRoute = createRoute({
   tags: ["Teams"],
   summary: "List teams",
   description: "The caller's team; every team for platform admins (paged).",
-  security: bearerSecurity,
+  ...access.anyKey(),
   request: { query: PageQuerySchema },
   responses: {
     200: jsonContent(pageSchema(TeamSchema, "TeamPage"), "A page of teams."),
@@ -82,7 +83,7 @@ const getTeamRoute = createRoute({
   tags: ["Teams"],
   summary: "Get a team",
   description: "Any member of the team, or a platform admin.",
-  security: bearerSecurity,
+  ...access.team("viewer"),
   request: { params: TeamParamsSchema },
   responses: {
     200: jsonContent(TeamSchema, "The team."),

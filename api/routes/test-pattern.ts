@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../auth/access.js";
 import { callerOf } from "../auth/index.js";
 import { withEnvelopeDetailType } from "../buses/event-shape.js";
 import type { App } from "../http/env.js";
-import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 
 const required = (v: unknown) => v !== undefined;
 
@@ -41,7 +42,7 @@ const testPatternRoute = createRoute({
   description:
     "Decides as EventBridge does (event-ruler semantics: every operator, arrays, `$or`, exact numbers). " +
     "An invalid pattern answers 400 with EventBridge's own `InvalidEventPatternException` message. Any role.",
-  security: bearerSecurity,
+  ...access.anyKey(),
   request: { body: jsonBody(TestPatternRequestSchema) },
   responses: {
     200: jsonContent(TestPatternResultSchema, "Whether it matches."),

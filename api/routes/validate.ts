@@ -1,9 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../auth/access.js";
 import { callerOf } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { SEED_CONFIG_YAML, seedConfigExamples } from "../http/examples.js";
-import { bearerSecurity, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
+import { documentBodyAsRequired, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
 import { type ProblemDetailItem, ProblemError, problems } from "../http/problem.js";
 import { CONFIG_FIELD_ERROR } from "./configs.js";
 
@@ -55,7 +56,7 @@ const validateRoute = createRoute({
   summary: "Validate and compile a config",
   description:
     "Any authenticated caller. Body: JSON `{config, project?, stage?, region?}` (config as an object or YAML/JSON text) or YAML text (`application/yaml`). Answers the compiled template, or 422 `config-invalid` with every problem's path, line and column. Stores nothing.",
-  security: bearerSecurity,
+  ...access.anyKey(),
   request: {
     // Not `required`: with it, the JSON schema would also be enforced on YAML bodies.
     body: {
@@ -91,7 +92,7 @@ export function validateRoutes(app: App, deps: Pick<AppDeps, "deploymentSettings
     ...(stackPrefix ? { stackPrefix } : {}),
     ...(permissionsBoundary ? { permissionsBoundary } : {}),
   };
-  app.openapi(validateRoute, async (c) => {
+  app.openapi(documentBodyAsRequired(app, validateRoute), async (c) => {
     callerOf(c); // authenticated by the /v1 middleware; validating needs no particular role
     const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
     let input: unknown;

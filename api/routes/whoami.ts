@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../auth/access.js";
 import { callerOf, ROLES } from "../auth/index.js";
 import type { App } from "../http/env.js";
-import { bearerSecurity, jsonContent, problemResponses } from "../http/openapi.js";
+import { jsonContent, problemResponses } from "../http/openapi.js";
 
 export const CallerSchema = z
   .object({
@@ -20,7 +21,7 @@ const whoamiRoute = createRoute({
   tags: ["Auth"],
   summary: "Who the API key belongs to",
   description: "The key's id, name, team and role (or platform admin). Never returns the secret.",
-  security: bearerSecurity,
+  ...access.anyKey(),
   responses: {
     200: jsonContent(CallerSchema, "The caller."),
     ...problemResponses(401),

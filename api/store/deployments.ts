@@ -2,7 +2,8 @@
  * Deployments of a stage and their events, in the project's partition:
  *   deployment  SK `DEPLOY#<stage>#<ulid>` (newest first by ULID)   GSI1 `DEPLOY#<ulid>` / `DEPLOY` (by id)
  *   event       SK `DEVENT#<ulid>#<timestamp>#<event id>`           (in order)
- * A new deployment is written right after taking the stage lock (api/store/locks.ts).
+ * A new deployment is written right after taking the stage lock (api/store/locks.ts). A deployment
+ * leaving the history (api/deployments/retention.ts) gets `expiresAt` (TTL), its events the same.
  */
 
 import {
@@ -15,6 +16,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { OutputMap } from "../deployments/outputs.js";
 import type { StackEvent, Template } from "../deployments/port.js";
+import type { HistoryEntry } from "../deployments/retention.js";
 import { isConditionFailure } from "./conditions.js";
 import { decodeCursor, encodeCursor, type Page } from "./cursor.js";
 import { keys } from "./keys.js";
@@ -106,6 +108,10 @@ export interface DeploymentRepository {
     id: string,
     cursor: string | undefined,
   ): Promise<{ events: StackEvent[]; cursor: string | undefined }>;
+  /** A stage's whole stored history, newest first, with only what retention reads. */
+  history(project: string, stage: string): Promise<HistoryEntry[]>;
+  /** Sets when a terminal deployment and its events expire (epoch seconds; TTL deletes them). */
+  expire(project: string, stage: string, id: string, expiresAt: number): Promise<void>;
 }
 
 const deploymentKey = (project: string, stage: string, id: string) => ({
@@ -130,6 +136,17 @@ export function deploymentRepository(table: Table): DeploymentRepository {
       ...(parameters ? { parametersJson: packJson(parameters) } : {}),
       ...(outputMap ? { outputMapJson: packJson(outputMap) } : {}),
     };
+  };
+
+  /** Puts items in batches of 25, retrying what DynamoDB leaves unprocessed. */
+  const batchPut = async (items: Record<string, unknown>[]) => {
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0 && attempt < 10; attempt++) {
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [TableName]: requests } }));
+        requests = (out.UnprocessedItems?.[TableName] ?? []) as typeof requests;
+      }
+    }
   };
 
   const eventsAfter: DeploymentRepository["eventsAfter"] = async (project, id, cursor) => {
@@ -279,23 +296,15 @@ export function deploymentRepository(table: Table): DeploymentRepository {
 
     async appendEvents(deployment, events) {
       const pk = keys.projectPartition(deployment.project);
-      for (let i = 0; i < events.length; i += 25) {
-        let requests = events.slice(i, i + 25).map((event) => ({
-          PutRequest: {
-            Item: {
-              PK: pk,
-              SK: `${eventPrefix(deployment.id)}${event.timestamp}#${event.id}`,
-              type: "deployment-event",
-              event,
-            },
-          },
-        }));
-        // Same key, same event: re-appending after a retry overwrites with identical content.
-        for (let attempt = 0; requests.length > 0 && attempt < 10; attempt++) {
-          const out = await doc.send(new BatchWriteCommand({ RequestItems: { [TableName]: requests } }));
-          requests = (out.UnprocessedItems?.[TableName] ?? []) as typeof requests;
-        }
-      }
+      // Same key, same event: re-appending after a retry overwrites with identical content.
+      await batchPut(
+        events.map((event) => ({
+          PK: pk,
+          SK: `${eventPrefix(deployment.id)}${event.timestamp}#${event.id}`,
+          type: "deployment-event",
+          event,
+        })),
+      );
     },
 
     async discard(deployment) {
@@ -319,6 +328,66 @@ export function deploymentRepository(table: Table): DeploymentRepository {
     },
 
     eventsAfter,
+
+    async history(project, stage) {
+      const entries: HistoryEntry[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await doc.send(
+          new QueryCommand({
+            TableName,
+            KeyConditionExpression: "PK = :pk AND begins_with(SK, :p)",
+            ExpressionAttributeValues: { ":pk": keys.projectPartition(project), ":p": `DEPLOY#${stage}#` },
+            ExpressionAttributeNames: { "#status": "status", "#id": "id" },
+            ProjectionExpression: "#id, #status, createdAt, finishedAt, expiresAt",
+            ScanIndexForward: false,
+            ConsistentRead: true,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        entries.push(...((out.Items ?? []) as HistoryEntry[]));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return entries;
+    },
+
+    async expire(project, stage, id, expiresAt) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: deploymentKey(project, stage, id),
+            UpdateExpression: "SET expiresAt = :e",
+            ConditionExpression: "attribute_exists(PK) AND #status IN (:succeeded, :failed, :cancelled)",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":e": expiresAt,
+              ":succeeded": "SUCCEEDED",
+              ":failed": "FAILED",
+              ":cancelled": "CANCELLED",
+            },
+          }),
+        );
+      } catch (err) {
+        if (isConditionFailure(err)) return;
+        throw err;
+      }
+      // Its events go with it: each is written again with the same expiry (they never change).
+      const pk = keys.projectPartition(project);
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await doc.send(
+          new QueryCommand({
+            TableName,
+            KeyConditionExpression: "PK = :pk AND begins_with(SK, :p)",
+            ExpressionAttributeValues: { ":pk": pk, ":p": eventPrefix(id) },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        await batchPut((out.Items ?? []).map((item) => ({ ...item, expiresAt })));
+        start = out.LastEvaluatedKey;
+      } while (start);
+    },
   };
 }
 
@@ -329,6 +398,7 @@ function fromItem(item: Record<string, unknown>): Deployment {
     GSI1PK: _g1,
     GSI1SK: _g2,
     type: _t,
+    expiresAt: _e,
     templateJson,
     parametersJson,
     outputMapJson,

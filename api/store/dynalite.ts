@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import dynalite from "dynalite";
+import { closeLevelIteratorsOnReturn } from "./level-iterators.js";
 
 export interface EmbeddedDynamo {
   endpoint: string;
@@ -11,6 +12,7 @@ export interface EmbeddedDynamo {
  * when `path` is undefined (tests). Listens on loopback only.
  */
 export async function startDynalite(options: { path?: string; port?: number } = {}): Promise<EmbeddedDynamo> {
+  closeLevelIteratorsOnReturn();
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),
     createTableMs: 0,

@@ -4,6 +4,9 @@
  * - without a key, or with an unknown one, it answers 401 problem+json before anything else;
  * - another team's admin never gets a 2xx from a route about team A's project, team, key or
  *   deployment: 403 or 404 (or 400 for a body refused before any lookup), and nothing of A's.
+ * - a caller the route's declared access refuses (api/auth/access.ts) gets one answer whatever it
+ *   sends (no body, an empty one, a valid-looking one, broken JSON, another media type): 401, 403
+ *   or 404 before any validation, so the answer never tells it the route's schema.
  * The authz matrix (authz-matrix.test.ts) checks each role's exact answers route by route.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +18,7 @@ import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 let server: TestServer;
 let params: Record<string, string>;
 let otherAdmin: string;
+let viewerOfA: string;
 const secretsOfA: string[] = [];
 
 beforeAll(async () => {
@@ -27,6 +31,7 @@ beforeAll(async () => {
   );
   const key = (await keyRes.json()) as { keyId: string; secret: string };
   secretsOfA.push(a.key, key.secret);
+  viewerOfA = key.secret;
   params = {
     team: a.team,
     project: a.project,
@@ -98,11 +103,59 @@ describe("every /v1 route", () => {
     for (const route of scoped) {
       const real = await answer(route, params);
       const what = `${route.method} ${route.path}: ${real.status} ${real.text}`;
-      expect([400, 403, 404], what).toContain(real.status);
+      expect([403, 404], what).toContain(real.status);
       for (const secret of secretsOfA) expect(real.text, what).not.toContain(secret);
       expect(await answer(route, { ...params, ...missing }), what).toEqual(
         expect.objectContaining({ status: real.status, body: real.body }),
       );
+    }
+  });
+
+  it("refuses a caller its access rule refuses before validating anything it sent", async () => {
+    // Bodies that would each get another answer from the route's validators.
+    const variants: { what: string; headers: Record<string, string>; body?: string }[] = [
+      { what: "no body", headers: {} },
+      { what: "an empty JSON object", headers: { "content-type": "application/json" }, body: "{}" },
+      {
+        what: "a plausible body",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "x", role: "viewer", config: "resources: {}", entries: [] }),
+      },
+      { what: "broken JSON", headers: { "content-type": "application/json" }, body: "{not json" },
+      { what: "another media type", headers: { "content-type": "text/plain" }, body: "hello" },
+      { what: "a wrong query", headers: {}, body: undefined },
+    ];
+    const refusals: { key?: string; expected: number; routes: typeof v1Routes }[] = [
+      // Routes whose rule a team's viewer does not meet.
+      {
+        key: viewerOfA,
+        expected: 403,
+        routes: v1Routes.filter((r) => r.access.scope === "platform-admin" || r.access.role !== "viewer"),
+      },
+      // Another team's admin on A's project routes: they do not exist for it.
+      { key: otherAdmin, expected: 404, routes: v1Routes.filter((r) => r.access.scope === "project") },
+      // No key at all.
+      { expected: 401, routes: v1Routes },
+    ];
+    expect(refusals[0]!.routes.length).toBeGreaterThanOrEqual(15);
+    for (const { key, expected, routes } of refusals) {
+      for (const route of routes) {
+        const answers = new Set<string>();
+        for (const variant of variants) {
+          const query = variant.what === "a wrong query" ? "?limit=-1&cursor=%00&version=x" : "";
+          const res = await server.fetch(`${concrete(route.path)}${query}`, {
+            method: route.method,
+            headers: { ...variant.headers, ...(key ? { authorization: `Bearer ${key}` } : {}) },
+            ...(variant.body !== undefined && route.method !== "GET" ? { body: variant.body } : {}),
+          });
+          const { requestId: _id, ...body } = (await res.json()) as Record<string, unknown>;
+          const what = `${route.method} ${route.path} with ${variant.what}: ${JSON.stringify(body)}`;
+          expect(res.status, what).toBe(expected);
+          expect(res.headers.get("content-type"), what).toMatch(/^application\/problem\+json/);
+          answers.add(JSON.stringify({ status: res.status, body }));
+        }
+        expect([...answers], `${route.method} ${route.path}`).toHaveLength(1);
+      }
     }
   });
 });

@@ -2,7 +2,7 @@
  * Where the local deployer keeps its stacks: the same DynamoDB table as everything else (dynalite
  * locally), so stacks survive a restart of `npm start` like the rest of the data.
  * Keys, all under PK `LOCALSTACK#<stackName>`:
- *   `EVENT#<ulid>`    its events, in order
+ *   `EVENT#<ulid>`    its events, in order (those of its last 20 operations: older ones are deleted)
  *   `RES#<logicalId>` one item per resource: written when that resource changes, deleted when it goes
  *   `STATE`           the rest of the stack (status, operations, parameters, outputs, exports)
  *   `TEMPLATE`        the template of the last operation, gzipped; written only when it changes
@@ -192,9 +192,14 @@ export class LocalStackStore {
           : { DeleteRequest: { Key: { PK: key, SK: "TEMPLATE" } } },
       );
     }
+    // Older operations are forgotten, their events with them (nothing reads them any more).
+    const forgetEventsBefore =
+      stack.operations.length > MAX_OPERATIONS ? stack.operations.at(-MAX_OPERATIONS)?.since : undefined;
+    stack.operations = stack.operations.slice(-MAX_OPERATIONS);
     const { resources: _r, template: _t, ...rest } = stack;
-    const state = JSON.stringify({ ...rest, operations: stack.operations.slice(-MAX_OPERATIONS) });
+    const state = JSON.stringify(rest);
     await this.batchWrite(stack.stackName, writes);
+    if (forgetEventsBefore) await this.deleteEventsBefore(stack.stackName, forgetEventsBefore);
     if (state !== before.state) {
       await this.table.doc.send(
         // Replaces an earlier version's STATE (with the whole stack in it) as well.
@@ -202,6 +207,29 @@ export class LocalStackStore {
       );
     }
     this.persisted.set(stack, { resources, template: stack.template, state });
+  }
+
+  /** Deletes the stack's events with IDs below `id` (ULIDs: older), a page at a time. */
+  private async deleteEventsBefore(stackName: string, id: string): Promise<void> {
+    for (;;) {
+      const out = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          KeyConditionExpression: "PK = :pk AND SK BETWEEN :first AND :last",
+          ExpressionAttributeValues: { ":pk": pk(stackName), ":first": "EVENT#", ":last": `EVENT#${id}` },
+          ProjectionExpression: "PK, SK",
+          Limit: 100,
+          ConsistentRead: true,
+        }),
+      );
+      const items = out.Items ?? [];
+      if (items.length === 0) return;
+      await this.batchWrite(
+        stackName,
+        items.map((Key) => ({ DeleteRequest: { Key } })),
+      );
+      if (!out.LastEvaluatedKey) return;
+    }
   }
 
   /** What is stored for a stack object this store has not read or saved: keys, contents unknown. */

@@ -35,44 +35,57 @@ function compiled(record: RuleRecord | ArchiveRecord, pattern: string): Compiled
   return found;
 }
 
+/** How many buses keep a compiled view in memory: the least recently used beyond it are dropped. */
+export const BUS_CACHE_SIZE = 256;
+
 /**
- * Compiled buses in memory. Views are immutable: a reader keeps the one it got.
+ * Compiled buses in memory, the `capacity` most recently used (a process that ever touched
+ * thousands of buses keeps a bounded number; a dropped bus is loaded again on its next use).
+ * Views are immutable: a reader keeps the one it got.
  * - Rule writes go through `putRule` / `deleteRule`, which store the rule and then replace a cached
  *   view with one that has the written rule (no reload of the bus), unless another write to the bus
  *   overlapped it (their order at the store is unknown), in which case the view is dropped.
  * - Other writes (buses, archives) call `invalidate`.
- * Either way the bus's generation moves on: loads that started before a write are not kept (the
- * generation check), so a reader never caches a view older than the last write.
+ * Either way a load that started before the write is not kept: every write replaces or removes the
+ * bus's entry, and a load caches its result only while its own promise is still the entry.
  */
 export class BusCache {
+  /** Loads and loaded views by bus, least recently used first (a Map keeps insertion order). */
   private readonly views = new Map<string, Promise<BusView | undefined>>();
   /** The settled view behind `views`, when there is one: what a rule write updates in place. */
   private readonly ready = new Map<string, BusView>();
-  private readonly generations = new Map<string, number>();
   /** Rule writes in flight per bus, and whether any of them overlapped another. */
   private readonly writing = new Map<string, { active: number; overlapped: boolean }>();
 
   constructor(
     private readonly store: EngineStore,
     private readonly scope: ArnScope,
+    private readonly capacity = BUS_CACHE_SIZE,
   ) {}
+
+  /** How many buses have a view or a load in memory (for tests and the soak benchmark). */
+  get size(): number {
+    return this.views.size;
+  }
 
   /** The bus's view, or undefined when the bus does not exist. */
   get(bus: string): Promise<BusView | undefined> {
     const cached = this.views.get(bus);
-    if (cached) return cached;
-    const generation = this.generations.get(bus) ?? 0;
+    if (cached) {
+      // Most recently used now: to the end of the order.
+      this.views.delete(bus);
+      this.views.set(bus, cached);
+      return cached;
+    }
     const loading = this.load(bus).catch((err) => {
       if (this.views.get(bus) === loading) this.views.delete(bus);
       throw err;
     });
-    this.views.set(bus, loading);
+    this.remember(bus, loading);
     void loading.then(
       (view) => {
         if (this.views.get(bus) !== loading) return;
-        const stale = (this.generations.get(bus) ?? 0) !== generation;
-        if (stale) this.views.delete(bus);
-        else if (view) this.ready.set(bus, view);
+        if (view) this.ready.set(bus, view);
       },
       () => {},
     );
@@ -80,7 +93,6 @@ export class BusCache {
   }
 
   invalidate(bus: string): void {
-    this.generations.set(bus, (this.generations.get(bus) ?? 0) + 1);
     this.views.delete(bus);
     this.ready.delete(bus);
   }
@@ -103,6 +115,16 @@ export class BusCache {
     );
   }
 
+  /** Caches `view` as the bus's entry, dropping the least recently used beyond the capacity. */
+  private remember(bus: string, view: Promise<BusView | undefined>): void {
+    this.views.delete(bus);
+    this.views.set(bus, view);
+    for (const oldest of this.views.keys()) {
+      if (this.views.size <= this.capacity) break;
+      this.invalidate(oldest);
+    }
+  }
+
   private async write(
     bus: string,
     store: () => Promise<void>,
@@ -121,12 +143,11 @@ export class BusCache {
       const view = this.ready.get(bus);
       if (!stored || state.overlapped || !view) this.invalidate(bus);
       else {
-        this.generations.set(bus, (this.generations.get(bus) ?? 0) + 1);
         const rules = new Map(view.rules);
         change(rules);
         const next = buildView(view.bus, rules, [...view.archives.values()]);
         this.ready.set(bus, next);
-        this.views.set(bus, Promise.resolve(next));
+        this.remember(bus, Promise.resolve(next));
       }
       if (state.active === 0) this.writing.delete(bus);
     }

@@ -1,6 +1,7 @@
 import type { ArnScope } from "../../eventbridge/arns.js";
 import type { Logger } from "../../http/logger.js";
 import type { BusCache } from "./bus-cache.js";
+import type { DeliveryLog } from "./delivery-log.js";
 import type { EngineStore } from "./store.js";
 
 /** What every engine operation works with. */
@@ -9,6 +10,8 @@ export interface EngineContext {
   scope: ArnScope;
   now: () => Date;
   buses: BusCache;
+  /** Where deliveries are recorded, within their retention. */
+  deliveries: DeliveryLog;
   /** Limit on the summed entry sizes of one PutEvents call. */
   maxRequestBytes: number;
   log?: Logger;

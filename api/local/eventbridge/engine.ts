@@ -31,6 +31,7 @@ import * as archives from "./archives.js";
 import { BusCache } from "./bus-cache.js";
 import * as buses from "./buses.js";
 import type { EngineContext } from "./context.js";
+import { DeliveryLog, type DeliveryRetention } from "./delivery-log.js";
 import { compilePattern } from "./patterns.js";
 import { putEvents } from "./publish.js";
 import type { DeliveryRecord, RuleRecord } from "./records.js";
@@ -50,6 +51,8 @@ export interface LocalEventBridgeOptions {
   log?: Logger;
   /** When a started replay runs; by default at once, in this process. */
   scheduleReplay?: (run: () => Promise<void>) => Promise<void>;
+  /** How many deliveries each bus keeps, and for how long (DEFAULT_DELIVERY_RETENTION). */
+  deliveryRetention?: DeliveryRetention;
 }
 
 /**
@@ -79,6 +82,7 @@ export class LocalEventBridge implements EventBridgeApi {
       scope,
       now: options.now ?? (() => new Date()),
       buses: new BusCache(store, scope),
+      deliveries: new DeliveryLog(store, options.deliveryRetention),
       maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       ...(options.log ? { log: options.log } : {}),
     };

@@ -123,7 +123,7 @@ export async function putEvents(
     routed.archived.push(...out.archived);
   }
   await Promise.all([
-    ctx.store.putDeliveries(routed.deliveries),
+    ctx.deliveries.record(routed.deliveries, now),
     ctx.store.putArchivedEvents(routed.archived),
   ]);
   return { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results };

@@ -210,7 +210,7 @@ export class Replays {
                 ...(onlyRules ? { onlyRules } : {}),
               }).deliveries,
           );
-        await ctx.store.putDeliveries(deliveries);
+        await ctx.deliveries.record(deliveries, now);
         const last = page.items.at(-1);
         if (last) current = { ...current, eventLastReplayedTime: new Date(last.event.time).toISOString() };
         // Progress, and the place a cancellation is noticed: the write only lands while RUNNING.

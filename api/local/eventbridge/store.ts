@@ -30,7 +30,8 @@ import type {
  * | LOCALEB#ARCHIVE#<archive>    | EVENT#<time>#<id>      | archived event; expiresAt for clean-up   |
  * | LOCALEB#REPLAY#<replay>      | REPLAY                 | replay                                   |
  * | LOCALEB#REPLAYS              | ACTIVE#<replay>        | marker of a replay not yet finished      |
- * | LOCALEB#DELIVERIES#<bus>     | <ulid>                 | delivery; GSI1 = per rule, same ulid     |
+ * | LOCALEB#DELIVERIES#<bus>     | <ulid>                 | delivery; GSI1 = per rule, same ulid;    |
+ * |                              |                        | expiresAt (delivery-log.ts)              |
  *
  * Retention is enforced when reading archived events; the TTL attribute only cleans up.
  */
@@ -348,7 +349,8 @@ export class EngineStore {
 
   // Deliveries
 
-  async putDeliveries(deliveries: DeliveryRecord[]): Promise<void> {
+  /** Deliveries, each to be deleted after `expiresAt` (epoch seconds; see delivery-log.ts). */
+  async putDeliveries(deliveries: readonly DeliveryRecord[], expiresAt: number): Promise<void> {
     await this.batchWrite(
       deliveries.map((d) => ({
         PutRequest: {
@@ -358,10 +360,44 @@ export class EngineStore {
             GSI1PK: ruleDeliveriesKey(d.bus, d.rule),
             GSI1SK: d.id,
             [DATA]: d,
+            expiresAt,
           },
         },
       })),
     );
+  }
+
+  /** Deletes the bus's deliveries older than its newest `keep`, at most `maxDeletes` of them. */
+  async trimDeliveries(bus: string, keep: number, maxDeletes: number): Promise<void> {
+    const newest = await this.table.doc.send(
+      new QueryCommand({
+        TableName: this.table.name,
+        KeyConditionExpression: "PK = :pk",
+        ExpressionAttributeValues: { ":pk": deliveriesKey(bus) },
+        ProjectionExpression: "PK, SK",
+        ScanIndexForward: false,
+        Limit: keep,
+      }),
+    );
+    let start = newest.LastEvaluatedKey;
+    let deleted = 0;
+    while (start && deleted < maxDeletes) {
+      const older = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          KeyConditionExpression: "PK = :pk",
+          ExpressionAttributeValues: { ":pk": deliveriesKey(bus) },
+          ProjectionExpression: "PK, SK",
+          ScanIndexForward: false,
+          Limit: Math.min(100, maxDeletes - deleted),
+          ExclusiveStartKey: start,
+        }),
+      );
+      const items = older.Items ?? [];
+      await this.batchWrite(items.map((Key) => ({ DeleteRequest: { Key } })));
+      deleted += items.length;
+      start = older.LastEvaluatedKey;
+    }
   }
 
   /** The bus's whole delivery log (its per-rule index entries go with the items). */

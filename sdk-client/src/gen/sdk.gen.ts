@@ -251,15 +251,15 @@ export class Configs extends HeyApiClient {
      *
      * Any authenticated caller. Body: JSON `{config, project?, stage?, region?}` (config as an object or YAML/JSON text) or YAML text (`application/yaml`). Answers the compiled template, or 422 `config-invalid` with every problem's path, line and column. Stores nothing.
      */
-    public validate<ThrowOnError extends boolean = true>(options?: Options<ConfigsValidateData, ThrowOnError>) {
-        return (options?.client ?? this.client).post<ConfigsValidateResponses, ConfigsValidateErrors, ThrowOnError, 'data'>({
+    public validate<ThrowOnError extends boolean = true>(options: Options<ConfigsValidateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ConfigsValidateResponses, ConfigsValidateErrors, ThrowOnError, 'data'>({
             responseStyle: 'data',
             security: [{ scheme: 'bearer', type: 'http' }],
             url: '/v1/validate',
             ...options,
             headers: {
                 'Content-Type': 'application/json',
-                ...options?.headers
+                ...options.headers
             }
         });
     }

@@ -934,7 +934,7 @@ export type ConfigsListResponses = {
 export type ConfigsListResponse = ConfigsListResponses[keyof ConfigsListResponses];
 
 export type ConfigsCreateData = {
-    body?: PostConfig;
+    body: PostConfig;
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
@@ -2251,7 +2251,7 @@ export type PatternsTestResponses = {
 export type PatternsTestResponse = PatternsTestResponses[keyof PatternsTestResponses];
 
 export type ConfigsValidateData = {
-    body?: ValidateRequest;
+    body: ValidateRequest;
     path?: never;
     query?: never;
     url: '/v1/validate';

@@ -116,3 +116,39 @@ describe("bus cache", () => {
     expect(store.loads).toBe(2);
   });
 });
+
+describe("bus cache bounds", () => {
+  it("keeps at most its capacity of buses, dropping the least recently used, and reloads a dropped one", async () => {
+    const store = new WatchedStore(table);
+    const cache = new BusCache(store, scope, 3);
+    const buses = ["lru-a", "lru-b", "lru-c", "lru-d"];
+    for (const bus of buses) {
+      await store.createBus({
+        name: bus,
+        arn: `arn:aws:events:us-east-1:000000000000:event-bus/${bus}`,
+        createdAt: "x",
+        updatedAt: "x",
+      });
+      await cache.putRule(rule(bus, "r", "t"));
+    }
+    for (const bus of ["lru-a", "lru-b", "lru-c"]) await cache.get(bus);
+    // lru-a was used least recently when lru-d arrives.
+    await cache.get("lru-b");
+    await cache.get("lru-c");
+    await cache.get("lru-d");
+    expect(cache.size).toBe(3);
+    const loads = store.loads;
+    expect(await matched(cache, "lru-b", "t")).toEqual(["r"]);
+    expect(await matched(cache, "lru-d", "t")).toEqual(["r"]);
+    expect(store.loads).toBe(loads);
+    expect(await matched(cache, "lru-a", "t")).toEqual(["r"]);
+    expect(store.loads).toBe(loads + 1);
+    expect(cache.size).toBe(3);
+  });
+
+  it("stays within its capacity when asked for buses that do not exist", async () => {
+    const cache = new BusCache(new WatchedStore(table), scope, 5);
+    for (let i = 0; i < 12; i++) expect(await cache.get(`missing-${i}`)).toBeUndefined();
+    expect(cache.size).toBe(5);
+  });
+});

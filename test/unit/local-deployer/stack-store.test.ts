@@ -267,3 +267,27 @@ describe("local stack store", () => {
     expect(itemsRead).toBe(status.events.length);
   });
 });
+
+describe("local stack events", () => {
+  it("are kept for the stack's last 20 operations only, and those operations still describe", async () => {
+    const { deployer } = restarted();
+    // Two templates in turn: every operation changes the stack and records events.
+    const templates = [busWithRules("events-kept", 1), busWithRules("events-kept", 2)];
+    const tokens: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      const token = `op${String(i).padStart(2, "0")}`;
+      tokens.push(token);
+      await deployer.start({ stackName: "events-kept", template: templates[i % 2]!, parameters: {}, token });
+      await deployer.idle();
+    }
+    const events = (await stackItems("events-kept"))
+      .filter((i) => String(i.SK).startsWith("EVENT#"))
+      .map((i) => (i.event as { token: string }).token);
+    expect(new Set(events)).toEqual(new Set(tokens.slice(-20)));
+    const last = await deployer.describe({ stackName: "events-kept", token: tokens.at(-1)! });
+    expect(last).toMatchObject({ phase: "SUCCEEDED" });
+    expect(last.events.length).toBeGreaterThan(0);
+    const oldestKept = await deployer.describe({ stackName: "events-kept", token: tokens.at(-20)! });
+    expect(oldestKept.events.length).toBeGreaterThan(0);
+  });
+});
