@@ -1,5 +1,7 @@
 /** What the deployment use cases work with: repositories, the Deployer port, the compiler, a clock. */
+import type { TenantScope } from "../compiler/tenancy/scope.js";
 import type { Logger } from "../http/logger.js";
+import type { AllowedResourcesRepository } from "../store/allowed-resources.js";
 import type { ConfigRepository } from "../store/configs.js";
 import { type DeploymentRepository, deploymentRepository } from "../store/deployments.js";
 import { type LockRepository, lockRepository } from "../store/locks.js";
@@ -36,6 +38,7 @@ export type CompileFn = (
     region?: string;
     stackPrefix?: string;
     permissionsBoundary?: string;
+    tenancy?: TenantScope;
   },
 ) => CompiledStack | Promise<CompiledStack>;
 
@@ -54,6 +57,8 @@ export interface DeploymentSettings {
   permissionsBoundary?: string;
   /** The region templates are compiled for, when known. */
   region?: string;
+  /** The account stacks deploy in, when known: an ARN in another one is external (api/compiler/tenancy). */
+  account?: string;
   /** Values for template parameters a deployment did not supply (local placeholders). */
   parameterFallback?: (p: DeclaredParameter) => string | undefined;
   /**
@@ -95,6 +100,8 @@ export interface DeploymentsContext extends DeploymentStores {
   /** The project behind a key (its team and name), and the team's namespace: what a new stack is named. */
   projects: Pick<ProjectRepository, "get">;
   teams: Pick<TeamRepository, "namespaceOf">;
+  /** What a platform admin allowed each team's stacks to name outside its namespace. */
+  allowedResources: Pick<AllowedResourcesRepository, "get">;
   deployer: Deployer;
   compile: CompileFn;
   now: () => Date;

@@ -6,6 +6,8 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { monotonicFactory } from "ulid";
+import { checkTenancy } from "../../compiler/tenancy/check.js";
+import type { TenantScope } from "../../compiler/tenancy/scope.js";
 import {
   type ContinueRollbackInput,
   type Deployer,
@@ -152,7 +154,7 @@ export class LocalDeployer implements Deployer {
           }
         : stack;
     this.launch(next, kind, input.token, (s) =>
-      this.apply(s, kind, input.token, input.template, input.parameters),
+      this.apply(s, kind, input.token, input.template, input.parameters, input.tenancy),
     );
     return { kind: "started", stackId: next.stackId };
   }
@@ -299,6 +301,7 @@ export class LocalDeployer implements Deployer {
     token: string,
     template: Template,
     parameters: Record<string, string>,
+    tenancy?: TenantScope,
   ): Promise<void> {
     const previous = { template: stack.template, parameters: stack.parameters };
     const before = { ...stack.resources };
@@ -322,6 +325,8 @@ export class LocalDeployer implements Deployer {
       let phase = "CREATE";
       try {
         const props = (resolve(spec.Properties ?? {}, ctx) ?? {}) as Record<string, unknown>;
+        // Defence in depth: the compiler checked the template, this checks what would be applied.
+        if (tenancy) refuseForeignNames(stack.stackName, logicalId, spec.Type, props, tenancy);
         if (
           !current ||
           current.type !== spec.Type ||
@@ -862,4 +867,23 @@ function reasonOf(err: unknown): string {
     return err.name && !plain.includes(err.name) ? `${err.name}: ${err.message}` : err.message;
   }
   return String(err);
+}
+
+/**
+ * Refuses a resource whose resolved properties name what the team may not (another team's bus,
+ * rule or target): the same rule the compiler applies (api/compiler/tenancy), on final values.
+ */
+function refuseForeignNames(
+  stackName: string,
+  logicalId: string,
+  type: string,
+  properties: Record<string, unknown>,
+  scope: TenantScope,
+): void {
+  const [violation] = checkTenancy({
+    resources: { [logicalId]: { Type: type, Properties: properties } },
+    scope,
+    stack: stackName,
+  });
+  if (violation) throw new Error(`Refused by Switchyard's tenant check: ${violation.message}`);
 }

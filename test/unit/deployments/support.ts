@@ -36,6 +36,7 @@ export async function deploymentsWorld() {
     configs: store.configs,
     projects: store.projects,
     teams: store.teams,
+    allowedResources: store.allowedResources,
     deployer,
     compile: compile as unknown as CompileFn,
     now,
