@@ -2,7 +2,7 @@
  * The one esbuild configuration of the Lambda bundle, shared by `npm run build`, the CDK asset
  * (infra/lambda-code.ts) and the cold-start benchmark, so what we measure is what we deploy.
  */
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
@@ -83,7 +83,14 @@ export interface LambdaBundle {
   externals: string[];
 }
 
-/** Bundles `entry` into `outdir` (emptied first) and checks nothing local-only slipped in. */
+/** Where the API function finds the portal's build: files beside the bundle, never inside its JavaScript. */
+export const LAMBDA_PORTAL_DIR = "portal";
+
+/**
+ * Bundles `entry` into `outdir` (emptied first), checks nothing local-only slipped in, and copies
+ * beside it the /docs renderer and the portal's build (built first when stale) to `outdir/portal`,
+ * which the function serves at `/`.
+ */
 export async function bundleLambda(outdir: string, entry: string = LAMBDA_ENTRY): Promise<LambdaBundle> {
   rmSync(outdir, { recursive: true, force: true });
   const result = await build(lambdaBuildOptions(outdir, entry));
@@ -91,6 +98,13 @@ export async function bundleLambda(outdir: string, entry: string = LAMBDA_ENTRY)
   const renderer = path.join(outdir, RENDERER_BUNDLE_FILE);
   mkdirSync(path.dirname(renderer), { recursive: true });
   copyFileSync(rendererPackageFile(), renderer);
+  const { ensurePortalBuilt, PORTAL_DIST } = await import("../portal/build.js");
+  await ensurePortalBuilt();
+  // The build's dot-files (Vite's manifest, the stamp) are not served: leave them out.
+  cpSync(PORTAL_DIST, path.join(outdir, LAMBDA_PORTAL_DIR), {
+    recursive: true,
+    filter: (src) => !path.basename(src).startsWith("."),
+  });
   return describeBundle(outdir, result.metafile);
 }
 

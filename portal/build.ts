@@ -5,7 +5,7 @@
  * them is kept in dist/.build-stamp), so a start with an up-to-date build costs a few milliseconds.
  */
 import { createHash } from "node:crypto";
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -16,7 +16,7 @@ export const PORTAL_DIST = path.join(ROOT, "portal/dist");
 const STAMP = path.join(PORTAL_DIST, ".build-stamp");
 /** What the build reads: the portal's own files and the client it is built on. */
 const INPUTS = ["portal", "sdk-client/src", "package-lock.json"];
-const SKIP = new Set(["dist", "node_modules"]);
+const SKIP = new Set(["dist", "node_modules", ".build-lock"]);
 
 async function filesUnder(rel: string): Promise<string[]> {
   const abs = path.join(ROOT, rel);
@@ -72,13 +72,46 @@ export async function buildPortal(): Promise<void> {
   await writeFile(STAMP, hash);
 }
 
+const LOCK = path.join(ROOT, "portal/.build-lock");
+const LOCK_STALE_MS = 120_000;
+
+/**
+ * One build at a time across processes (a test run's workers may all want the build): the lock is
+ * a folder, as mkdir is atomic. A lock older than any build is left over from a killed process.
+ */
+async function withBuildLock<T>(run: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      await mkdir(LOCK);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const age = Date.now() - (await stat(LOCK).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (age > LOCK_STALE_MS) await rm(LOCK, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await run();
+  } finally {
+    await rm(LOCK, { recursive: true, force: true });
+  }
+}
+
+async function isFresh(): Promise<boolean> {
+  const [hash, stamp] = await Promise.all([sourceHash(), readFile(STAMP, "utf8").catch(() => "")]);
+  return hash === stamp;
+}
+
 /** Builds unless dist was built from exactly the current sources. Returns whether it built. */
 export async function ensurePortalBuilt(onBuild?: () => void): Promise<boolean> {
-  const [hash, stamp] = await Promise.all([sourceHash(), readFile(STAMP, "utf8").catch(() => "")]);
-  if (hash === stamp) return false;
-  onBuild?.();
-  await buildPortal();
-  return true;
+  if (await isFresh()) return false;
+  return withBuildLock(async () => {
+    if (await isFresh()) return false; // another process built it while we waited
+    onBuild?.();
+    await buildPortal();
+    return true;
+  });
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
@@ -93,7 +126,7 @@ if (isMain) {
       process.stderr.write(`The portal could not be built; the API starts without it.\n${String(err)}\n`);
     }
   } else {
-    await buildPortal();
+    await withBuildLock(buildPortal);
     process.stdout.write(`Portal built in ${Math.round(performance.now() - started)} ms\n`);
   }
 }

@@ -1,3 +1,4 @@
+import { limitMessages } from "../config/limits.js";
 import { type ConfigProblem, ConfigValidationError } from "../config/problem.js";
 import { dict, hasOwn, ownTree, plainJson } from "../prototype-safe.js";
 import { type Config, definitionOf } from "../resources/index.js";
@@ -49,6 +50,17 @@ export interface CompileResult {
  * visible only now (unknown override IDs, missing CloudFormation logical IDs, template limits).
  */
 export function compile(input: Config, target: CompileTarget): CompileResult {
+  try {
+    return compileWithinLimits(input, target);
+  } catch (e) {
+    // As in loadConfig: a config problem in our words, never the engine's message.
+    if (e instanceof RangeError)
+      throw new ConfigValidationError([{ path: "(root)", message: limitMessages.tooComplex() }]);
+    throw e;
+  }
+}
+
+function compileWithinLimits(input: Config, target: CompileTarget): CompileResult {
   // Stored versions come back from JSON.parse as plain objects; every lookup below is by user keys.
   const config = ownTree(input);
   const ctx = new CompileContext(config, target, definitionOf);

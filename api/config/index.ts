@@ -9,14 +9,16 @@ import {
 } from "../resources/index.js";
 import { resolveLoadDirectives } from "./directives/load.js";
 import { problemAt, zodProblems } from "./issues.js";
+import { boundedTree, CONFIG_LIMITS, limitMessages } from "./limits.js";
 import { overridePathProblem } from "./override-paths.js";
-import type { ConfigProblem } from "./problem.js";
+import { type ConfigProblem, formatPath } from "./problem.js";
 import { checkReferences } from "./references.js";
 import { RootSchema } from "./schema/root.js";
 import { type Locator, noPositions, parseSource } from "./source.js";
 import { didYouMean } from "./suggest.js";
 
 export type { Config, Resource, ResourceType } from "../resources/index.js";
+export { CONFIG_LIMITS, limitMessages } from "./limits.js";
 export { envVarName } from "./params.js";
 export { type ConfigProblem, ConfigValidationError } from "./problem.js";
 
@@ -42,6 +44,18 @@ export function loadConfig(
   input: string | unknown,
   options: { format?: "yaml" | "json" } = {},
 ): LoadConfigResult {
+  try {
+    return loadWithinLimits(input, options);
+  } catch (e) {
+    // The limits keep every step bounded; should one still exhaust the stack or an allocation, the
+    // caller gets a config problem in our words, not the engine's message or a 500.
+    if (e instanceof RangeError)
+      return { ok: false, errors: [{ path: "(root)", message: limitMessages.tooComplex() }] };
+    throw e;
+  }
+}
+
+function loadWithinLimits(input: string | unknown, options: { format?: "yaml" | "json" }): LoadConfigResult {
   let raw: unknown;
   let locate: Locator = noPositions;
   let source: string;
@@ -52,28 +66,22 @@ export function loadConfig(
     const jsonError =
       /^\s*[{[]/.test(input) || options.format === "json" ? jsonParseError(input) : "not JSON";
     format = options.format ?? (jsonError === undefined ? "json" : "yaml");
-    if (format === "json" && jsonError !== undefined) {
-      return {
-        ok: false,
-        errors: [{ path: "(root)", message: `The config is not valid JSON: ${jsonError}` }],
-      };
-    }
     const parsed = parseSource(input);
+    if (format === "json" && jsonError !== undefined) {
+      // The JSON parser's own message is the engine's; YAML's parse of the same text locates it.
+      const at = parsed.ok ? {} : { line: parsed.errors[0]?.line, column: parsed.errors[0]?.column };
+      return { ok: false, errors: [{ path: "(root)", ...at, message: "The config is not valid JSON." }] };
+    }
     if (!parsed.ok) return parsed;
     raw = parsed.value;
     locate = parsed.locate;
   } else {
-    raw = ownTree(input);
+    const bounded = boundedTree(input);
+    if (!bounded.ok)
+      return { ok: false, errors: [{ path: formatPath(bounded.path), message: bounded.message }] };
+    raw = bounded.value;
     format = options.format ?? "json";
-    try {
-      source = JSON.stringify(input, null, 2) ?? "";
-    } catch (e) {
-      // Cycles or nesting deep enough to exhaust the stack: neither is a config.
-      return {
-        ok: false,
-        errors: [{ path: "(root)", message: `The config cannot be serialized: ${(e as Error).message}.` }],
-      };
-    }
+    source = JSON.stringify(raw, null, 2) ?? "";
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     return {
@@ -102,6 +110,12 @@ export function loadConfig(
 
   const resources = dict<Resource>();
   const rawResources = resolved.resources;
+  // Checked before the per-resource schemas, which are the expensive part of loading.
+  const resourceCount = entriesOf(rawResources).length + entriesOf(resolved.cloudformationResources).length;
+  if (resourceCount > CONFIG_LIMITS.resources) {
+    errors.push(problemAt(locate, ["resources"], limitMessages.resources(resourceCount), true));
+    return { ok: false, errors: sortByPosition(errors) };
+  }
   if (rawResources && typeof rawResources === "object" && !Array.isArray(rawResources)) {
     const seen = new Map<string, string>();
     for (const [name, value] of Object.entries(rawResources)) {
@@ -186,12 +200,12 @@ export function locateProblems(source: string, problems: ConfigProblem[]): Confi
   });
 }
 
-/** Why the text is not JSON, or undefined when it is. */
+/** Whether the text is not JSON ("not JSON"), or undefined when it is. */
 function jsonParseError(text: string): string | undefined {
   try {
     JSON.parse(text);
     return undefined;
-  } catch (e) {
-    return (e as Error).message;
+  } catch {
+    return "not JSON";
   }
 }

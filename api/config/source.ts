@@ -1,13 +1,7 @@
-import { isMap, isPair, isScalar, isSeq, Lexer, LineCounter, type Node, parseDocument } from "yaml";
-import { ownTree } from "../prototype-safe.js";
-import type { ConfigPath, ConfigProblem } from "./problem.js";
-
-/** Configs are small; anything larger is a mistake or an attack. */
-export const MAX_CONFIG_BYTES = 512 * 1024;
-/** Caps alias expansion so a few lines cannot expand into gigabytes ("billion laughs"). */
-export const MAX_ALIAS_COUNT = 100;
-/** Real configs nest a dozen levels; thousands of brackets only exhaust the parser's memory. */
-export const MAX_NESTING = 64;
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node } from "yaml";
+import { parseBoundedYaml } from "./bounded-yaml.js";
+import { boundedTree, CONFIG_LIMITS, limitMessages } from "./limits.js";
+import { type ConfigPath, type ConfigProblem, formatPath } from "./problem.js";
 
 export interface Position {
   line: number;
@@ -23,44 +17,46 @@ export type ParsedSource =
 
 export const noPositions: Locator = () => undefined;
 
-/** Parses YAML or JSON text (JSON is YAML 1.2) keeping node positions for error messages. */
+/**
+ * Parses YAML or JSON text (JSON is YAML 1.2) keeping node positions for error messages, within
+ * the config limits (api/config/limits.ts); the value's mappings are null-prototype objects.
+ */
 export function parseSource(text: string): ParsedSource {
-  if (Buffer.byteLength(text, "utf8") > MAX_CONFIG_BYTES) {
-    return {
-      ok: false,
-      errors: [{ path: "(root)", message: `The config is larger than ${MAX_CONFIG_BYTES} bytes.` }],
-    };
-  }
-  const depth = flowNesting(text);
-  if (depth > MAX_NESTING) {
-    return {
-      ok: false,
-      errors: [{ path: "(root)", message: `The config nests deeper than ${MAX_NESTING} levels.` }],
-    };
+  if (Buffer.byteLength(text, "utf8") > CONFIG_LIMITS.bytes) {
+    return { ok: false, errors: [{ path: "(root)", message: limitMessages.bytes() }] };
   }
   const lineCounter = new LineCounter();
-  // `merge`: YAML 1.1 merge keys (`<<: *defaults`), which Stacktape configs use to share settings.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      errors: doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return { path: "(root)", line: pos.line, column: pos.col, message: firstLine(e.message) };
-      }),
-    };
-  }
-  let value: unknown;
-  try {
-    value = ownTree(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
-  } catch (e) {
-    return { ok: false, errors: [{ path: "(root)", message: firstLine((e as Error).message) }] };
-  }
-  const at = (offset: number | undefined): Position | undefined => {
-    if (offset === undefined) return undefined;
+  const position = (offset: number) => {
     const pos = lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
   };
+  // `merge`: YAML 1.1 merge keys (`<<: *defaults`), which Stacktape configs use to share settings.
+  const parsed = parseBoundedYaml(text, lineCounter, { uniqueKeys: true, prettyErrors: false, merge: true });
+  if (!parsed.ok) {
+    return { ok: false, errors: [{ path: "(root)", ...position(parsed.offset), message: parsed.message }] };
+  }
+  const { doc } = parsed;
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => ({
+        path: "(root)",
+        ...position(e.pos[0]),
+        message: firstLine(e.message),
+      })),
+    };
+  }
+  let js: unknown;
+  try {
+    // Aliases resolve to shared values (not copies, so YAML's own count is not needed): boundedTree
+    // counts each use and refuses cycles.
+    js = doc.toJS({ maxAliasCount: -1 });
+  } catch (e) {
+    // Merge keys (`<<`) naming something other than a mapping.
+    return { ok: false, errors: [{ path: "(root)", message: firstLine((e as Error).message) }] };
+  }
+  const bounded = boundedTree(js);
+  const at = (offset: number | undefined) => (offset === undefined ? undefined : position(offset));
   const locate: Locator = (path, atKey = false) => {
     let node: unknown = doc.contents;
     let keyNode: unknown;
@@ -72,7 +68,11 @@ export function parseSource(text: string): ParsedSource {
     }
     return at(rangeStart(atKey && keyNode ? keyNode : (node ?? keyNode)));
   };
-  return { ok: true, value, locate };
+  if (!bounded.ok) {
+    const pos = locate(bounded.path);
+    return { ok: false, errors: [{ path: formatPath(bounded.path), ...pos, message: bounded.message }] };
+  }
+  return { ok: true, value: bounded.value, locate };
 }
 
 function child(node: unknown, segment: string | number): { key: unknown; value: unknown } | undefined {
@@ -96,25 +96,3 @@ function rangeStart(node: unknown): number | undefined {
 }
 
 const firstLine = (message: string) => message.split("\n")[0]!.trim();
-
-/**
- * The deepest nesting of flow collections (`[` / `{`), a guard run before parsing. The number of
- * opening brackets bounds it and is cheap; only past the limit does YAML's own lexer decide which
- * brackets open collections, so no quote can hide brackets from the guard (`'` in `it's` opens no
- * string) and brackets inside quoted strings do not count.
- */
-function flowNesting(text: string): number {
-  let opening = 0;
-  for (let i = 0; i < text.length && opening <= MAX_NESTING; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) opening++;
-  }
-  if (opening <= MAX_NESTING) return opening;
-  let depth = 0;
-  let max = 0;
-  for (const token of new Lexer().lex(text)) {
-    if (token === "[" || token === "{") max = Math.max(max, ++depth);
-    else if (token === "]" || token === "}") depth--;
-  }
-  return max;
-}

@@ -20,9 +20,13 @@ required(process.env, "SWITCHYARD_TABLE_NAME");
 const log = createLogger({ level: logLevelFrom(process.env.LOG_LEVEL) });
 const deps = lazy(async () => (await import("./lambda-deps.js")).createLambdaDeps(process.env, log));
 
-// The /docs renderer is a file beside the bundle (infra/lambda-bundle.ts copies it there).
+// The /docs renderer and the portal's build are files beside the bundle (infra/lambda-bundle.ts
+// copies them there); each is read on its first request.
 const bundleFolder = process.env.LAMBDA_TASK_ROOT ?? path.dirname(fileURLToPath(import.meta.url));
-export const app = createApp({ log, load: deps }, { referenceRenderer: rendererInFolder(bundleFolder) });
+export const app = createApp(
+  { log, load: deps },
+  { referenceRenderer: rendererInFolder(bundleFolder), portalDir: path.join(bundleFolder, "portal") },
+);
 export const handler = handle(app);
 
 /** Target of the CloudFormation "Stack Status Change" rule (infra/): reconciles the deployment. */

@@ -1,5 +1,5 @@
 import { SwitchyardError } from "@switchyard/client";
-import { Suspense } from "react";
+import { lazy, Suspense } from "react";
 import { Link, Redirect, Route, Router, Switch, useLocation } from "wouter";
 import { useHashLocation } from "wouter/use-hash-location";
 import { useCaller } from "./caller.js";
@@ -9,7 +9,13 @@ import { useSession } from "./session.js";
 import { Loading } from "./ui/kit.js";
 import { ProblemView } from "./ui/problem.js";
 
-// Pages beyond the first load on first visit.
+// Pages beyond the first load on first visit; the editors (CodeMirror) load with the pages that use them.
+const ProjectPage = lazy(() => import("./pages/project.js"));
+const ConfigPage = lazy(() => import("./pages/config.js"));
+const StagePage = lazy(() => import("./pages/stage.js"));
+const BusPage = lazy(() => import("./pages/bus.js"));
+const TeamPage = lazy(() => import("./pages/team.js"));
+const TeamsPage = lazy(() => import("./pages/teams.js"));
 
 export function App() {
   const { session } = useSession();
@@ -71,6 +77,13 @@ function SignedIn() {
           <Suspense fallback={<Loading what="the page" />}>
             <Switch>
               <Route path="/projects" component={ProjectsPage} />
+              <Route path="/projects/:project" component={ProjectPage} />
+              <Route path="/projects/:project/config" component={ConfigPage} />
+              <Route path="/projects/:project/stages/:stage" component={StagePage} />
+              <Route path="/projects/:project/stages/:stage/buses/:bus" component={BusPage} />
+              <Route path="/team" component={TeamPage} />
+              <Route path="/teams" component={TeamsPage} />
+              <Route path="/teams/:team" component={TeamPage} />
               <Route>
                 <Redirect to="/projects" replace />
               </Route>

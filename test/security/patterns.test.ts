@@ -108,7 +108,7 @@ describe("deep nesting (#15 item 3)", () => {
     );
     expect(res.status).toBe(422);
     expect((await bodyOf(res)).errors).toEqual([
-      { path: "(root)", message: "The config nests deeper than 64 levels." },
+      { path: "(root)", line: 2, column: 74, message: "The config nests deeper than 64 levels." },
     ]);
   });
 

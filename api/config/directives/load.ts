@@ -1,11 +1,9 @@
 import { dict, hasOwn, own } from "../../prototype-safe.js";
+import { CONFIG_LIMITS, limitMessages } from "../limits.js";
 import type { ConfigPath } from "../problem.js";
 import { didYouMean } from "../suggest.js";
 import { DIRECTIVE_NAMES, DIRECTIVES } from "./catalog.js";
 import { type DirectiveArg, type DirectiveCall, looksLikeDirective, parseDirective } from "./syntax.js";
-
-/** Parsed objects are walked recursively; this bounds the recursion for hostile inputs. */
-const MAX_PATH_DEPTH = 64;
 
 export interface DirectiveUse {
   path: ConfigPath;
@@ -27,8 +25,18 @@ export function resolveLoadDirectives(root: unknown): LoadResolution {
   const problems: LoadResolution["problems"] = [];
   const uses: DirectiveUse[] = [];
   const rootObject = (root ?? {}) as Record<string, unknown>;
+  // $Var/$This copy what they name: a variable used many times, naming variables used many times,
+  // multiplies. The copy is held to the same count of values as the parsed text.
+  let values = 0;
+  let overBudget = false;
 
   const visit = (value: unknown, path: ConfigPath, depth: number): unknown => {
+    if (overBudget) return undefined;
+    if (++values > CONFIG_LIMITS.values) {
+      overBudget = true;
+      problems.push({ path, message: limitMessages.values() });
+      return undefined;
+    }
     if (typeof value === "string") {
       if (!looksLikeDirective(value)) return value;
       const parsed = parseDirective(value);
@@ -62,11 +70,8 @@ export function resolveLoadDirectives(root: unknown): LoadResolution {
       uses.push({ path, call });
       return value;
     }
-    if (path.length > MAX_PATH_DEPTH) {
-      problems.push({
-        path: path.slice(0, MAX_PATH_DEPTH),
-        message: `The config nests deeper than ${MAX_PATH_DEPTH} levels.`,
-      });
+    if (path.length > CONFIG_LIMITS.nesting) {
+      problems.push({ path: path.slice(0, CONFIG_LIMITS.nesting), message: limitMessages.nesting() });
       return undefined;
     }
     if (Array.isArray(value)) return value.map((v, i) => visit(v, [...path, i], depth));

@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { inject } from "vitest";
 import { createClient, type SwitchyardClient } from "../../../sdk-client/src/index.js";
 
@@ -44,6 +44,8 @@ export async function openPortal(): Promise<Portal> {
       });
       contexts.push(context);
       const page = await context.newPage();
+      // Well inside the test's own timeout, so a missing element fails with Playwright's message.
+      page.setDefaultTimeout(10_000);
       await recordCspViolations(page);
       return page;
     },
@@ -81,6 +83,8 @@ export async function signIn(page: Page, key: string): Promise<void> {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // From the top, so the sticky header sits where a person sees it.
+  await page.evaluate("window.scrollTo(0, 0)");
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
@@ -103,4 +107,19 @@ export async function createKey(
   name = `${role} key`,
 ): Promise<string> {
   return (await portal.admin.apiKeys.create({ path: { team }, body: { name, role } })).secret;
+}
+
+/** Pastes text into an editor as a clipboard paste does (typed text would be re-indented). */
+export async function paste(target: Locator, text: string): Promise<void> {
+  await target.click();
+  await target.press("Control+A");
+  // Runs in the page; `globalThis` there has the DOM this file is not type-checked against.
+  await target.evaluate((el: any, pasted: string) => {
+    const dom = globalThis as any;
+    const data = new dom.DataTransfer();
+    data.setData("text/plain", pasted);
+    el.dispatchEvent(
+      new dom.ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }),
+    );
+  }, text);
 }

@@ -8,6 +8,7 @@ import { chromium } from "playwright-core";
 import type { TestProject } from "vitest/node";
 import { ensurePortalBuilt } from "../../../portal/build.js";
 import { startLocalProcess } from "../../e2e/support/local-process.js";
+import { CHROMIUM, CHROMIUM_ARGS } from "./chromium.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -16,20 +17,6 @@ declare module "vitest" {
     chromiumEndpoint: string;
   }
 }
-
-export const CHROMIUM = process.env.SWITCHYARD_CHROMIUM ?? "/usr/bin/chromium";
-
-/** Flags that keep Chromium off the network: only the portal on localhost is reached. */
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 export default async function setup(project: TestProject) {
   if (!existsSync(CHROMIUM)) {

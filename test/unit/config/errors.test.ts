@@ -47,12 +47,13 @@ describe("config errors name the path, line and column", () => {
   });
 
   it("caps nesting depth in text and in objects", () => {
+    // At the bracket that opens the 65th level.
     expect(errorsOf(`resources: {}\nx: ${"[".repeat(5000)}${"]".repeat(5000)}\n`)).toEqual([
-      { path: "(root)", message: "The config nests deeper than 64 levels." },
+      { path: "(root)", line: 2, column: 68, message: "The config nests deeper than 64 levels." },
     ]);
     // A quote inside a plain scalar opens no string: it cannot hide the brackets after it.
     expect(errorsOf(`resources: {}\nx: [it's, ${"[".repeat(250_000)}\n`)).toEqual([
-      { path: "(root)", message: "The config nests deeper than 64 levels." },
+      { path: "(root)", line: 2, column: 74, message: "The config nests deeper than 64 levels." },
     ]);
     // Brackets inside scalars nest nothing.
     const brackets = "[{".repeat(100);
@@ -69,7 +70,8 @@ describe("config errors name the path, line and column", () => {
     cyclic.self = cyclic;
     const cycle = loadConfig(cyclic);
     expect(cycle.ok).toBe(false);
-    if (!cycle.ok) expect(cycle.errors[0]!.message).toMatch(/^The config cannot be serialized: /);
+    if (!cycle.ok)
+      expect(cycle.errors).toEqual([{ path: "self", message: expect.stringMatching(/contains itself/) }]);
   });
 
   it("caps the config size", () => {

@@ -82,6 +82,24 @@ describe("the Lambda bundle", () => {
     expect(JSON.parse(response.body)).toMatchObject({ status: "ok" });
   });
 
+  it("serves the portal's build at / with its CSP, gzip sent as base64 as API Gateway needs", () => {
+    const page = JSON.parse(
+      invoke("handler", apiGatewayEvent("GET", "/", { headers: { "accept-encoding": "gzip" } })).stdout,
+    );
+    expect(page.statusCode).toBe(200);
+    expect(page.isBase64Encoded).toBe(true);
+    expect(page.headers["content-encoding"]).toBe("gzip");
+    expect(page.headers["content-security-policy"]).toContain("script-src 'self'");
+    expect(page.headers["x-frame-options"]).toBe("DENY");
+    const html = gunzipSync(Buffer.from(page.body, "base64")).toString();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = JSON.parse(invoke("handler", apiGatewayEvent("GET", script!)).stdout);
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers["content-type"]).toBe("text/javascript; charset=utf-8");
+    expect(asset.headers["cache-control"]).toContain("immutable");
+  });
+
   it("loads its lazy chunks and validates a config with zod's English messages", () => {
     const adminKey = "sy_test_admin_key_for_the_bundle_0123456789";
     const body = JSON.stringify({

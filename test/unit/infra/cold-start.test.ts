@@ -58,6 +58,8 @@ const LAZY = [
   "@asteasolutions/zod-to-openapi/",
   "api/routes/projects.ts",
   "api/routes/buses.ts",
+  // The portal's file server: loaded by the first request for / or /assets/.
+  "api/http/portal.ts",
   // The deps: built by the first /v1 request (api/entry/lambda-deps.ts).
   "@aws-sdk/client-dynamodb/",
   "@aws-sdk/lib-dynamodb/",

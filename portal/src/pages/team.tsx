@@ -1,0 +1,209 @@
+import type { ApiKey } from "@switchyard/client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link, useParams } from "wouter";
+import { useCaller } from "../caller.js";
+import { can } from "../permissions.js";
+import { useClient } from "../session.js";
+import { Badge, CopyButton, Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { ProblemView } from "../ui/problem.js";
+
+const ROLES = ["viewer", "deployer", "maintainer", "admin"] as const;
+
+/** A team's API keys: issue one (its secret shown once), revoke one. Team admins and platform admins. */
+export default function TeamPage() {
+  const params = useParams<{ team?: string }>();
+  const { data: me } = useCaller();
+  const team = params.team ?? me?.team;
+  if (!team) {
+    return (
+      <div className="page">
+        <h1>Team</h1>
+        <p className="empty">
+          A platform-admin key belongs to no team: open one from <Link href="/teams">Teams</Link>.
+        </p>
+      </div>
+    );
+  }
+  return <TeamKeys team={team} />;
+}
+
+function TeamKeys({ team }: { team: string }) {
+  const client = useClient();
+  const queries = useQueryClient();
+  const { data: me } = useCaller();
+  const mayManage = can(me, "keys.manage") && (me?.platformAdmin || me?.team === team);
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors.at(-1);
+  const keys = useQuery({
+    queryKey: ["keys", team, cursor ?? ""],
+    enabled: mayManage,
+    queryFn: () =>
+      client.apiKeys.list({ path: { team }, query: { limit: 20, ...(cursor ? { cursor } : {}) } }),
+  });
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<(typeof ROLES)[number]>("deployer");
+  const create = useMutation({
+    mutationFn: () => client.apiKeys.create({ path: { team }, body: { name: name.trim(), role } }),
+    onSuccess: () => {
+      setName("");
+      return queries.invalidateQueries({ queryKey: ["keys", team] });
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: (key: ApiKey) => client.apiKeys.revoke({ path: { team, keyId: key.keyId } }),
+    onSuccess: () => queries.invalidateQueries({ queryKey: ["keys", team] }),
+  });
+
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          {me?.platformAdmin ? (
+            <nav className="breadcrumbs" aria-label="Breadcrumbs">
+              <Link href="/teams">Teams</Link>
+            </nav>
+          ) : null}
+          <h1>Team {team}</h1>
+          <p className="muted">API keys of the team's people and tools.</p>
+        </div>
+      </div>
+      {!mayManage ? (
+        <p className="empty">Only the team's admins manage its API keys.</p>
+      ) : (
+        <>
+          <Section title="Issue a key">
+            <form
+              className="inline-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                create.mutate();
+              }}
+            >
+              <Field label="Key name" hint="Who or what uses it, e.g. “ci” or a person's name.">
+                {(id, hint) => (
+                  <input
+                    id={id}
+                    aria-describedby={hint}
+                    required
+                    maxLength={100}
+                    value={name}
+                    onChange={(e) => setName(e.target.value)}
+                  />
+                )}
+              </Field>
+              <Field label="Role">
+                {(id) => (
+                  <select
+                    id={id}
+                    value={role}
+                    onChange={(e) => setRole(e.target.value as (typeof ROLES)[number])}
+                  >
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <button type="submit" className="button primary" disabled={create.isPending}>
+                Issue key
+              </button>
+            </form>
+            <ProblemView error={create.error} />
+            {create.data ? (
+              <div className="success" role="status">
+                <p>
+                  <strong>Key “{create.data.name}” issued.</strong> Copy its secret now: it is shown only this
+                  once.
+                </p>
+                <div className="secret">
+                  <code>{create.data.secret}</code>
+                  <CopyButton value={create.data.secret} label="Copy the new key's secret" />
+                </div>
+              </div>
+            ) : null}
+          </Section>
+          <Section title="Keys">
+            <ProblemView error={keys.error ?? revoke.error} />
+            {keys.isPending ? (
+              <Loading what="keys" />
+            ) : keys.data?.items.length ? (
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Role</th>
+                      <th scope="col">Created</th>
+                      <th scope="col">State</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {keys.data.items.map((k) => (
+                      <tr key={k.keyId}>
+                        <td>
+                          {k.name}
+                          <div className="muted small mono">{k.keyId}</div>
+                        </td>
+                        <td>{k.role}</td>
+                        <td>{formatTime(k.createdAt)}</td>
+                        <td>
+                          {k.revokedAt ? (
+                            <Badge status="DELETED" label="revoked" />
+                          ) : (
+                            <Badge status="ENABLED" label="active" />
+                          )}
+                        </td>
+                        <td>
+                          {k.revokedAt ? null : (
+                            <button
+                              type="button"
+                              className="button small danger"
+                              aria-label={`Revoke key ${k.name}`}
+                              disabled={revoke.isPending || k.keyId === me?.keyId}
+                              title={
+                                k.keyId === me?.keyId ? "This is the key you are signed in with" : undefined
+                              }
+                              onClick={() => revoke.mutate(k)}
+                            >
+                              Revoke
+                            </button>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            ) : (
+              <p className="empty">No keys yet.</p>
+            )}
+            <div className="pager">
+              <button
+                type="button"
+                className="button small"
+                disabled={cursors.length < 2}
+                onClick={() => setCursors((c) => c.slice(0, -1))}
+              >
+                Previous
+              </button>
+              <button
+                type="button"
+                className="button small"
+                disabled={!keys.data?.nextCursor}
+                onClick={() => setCursors((c) => [...c, keys.data?.nextCursor])}
+              >
+                Next
+              </button>
+            </div>
+          </Section>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link } from "wouter";
+import { useCaller } from "../caller.js";
+import { can } from "../permissions.js";
+import { useClient } from "../session.js";
+import { Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { ProblemView } from "../ui/problem.js";
+
+/** Platform admins: every team, and a new one (then its first key from the team's page). */
+export default function TeamsPage() {
+  const client = useClient();
+  const queries = useQueryClient();
+  const { data: me } = useCaller();
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors.at(-1);
+  const teams = useQuery({
+    queryKey: ["teams", cursor ?? ""],
+    queryFn: () => client.teams.list({ query: { limit: 20, ...(cursor ? { cursor } : {}) } }),
+  });
+  const [name, setName] = useState("");
+  const create = useMutation({
+    mutationFn: () => client.teams.create({ body: { name: name.trim() } }),
+    onSuccess: () => {
+      setName("");
+      return queries.invalidateQueries({ queryKey: ["teams"] });
+    },
+  });
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <h1>Teams</h1>
+          <p className="muted">Each team owns its projects; its keys decide who may do what.</p>
+        </div>
+      </div>
+      {can(me, "teams.manage") ? (
+        <Section title="New team">
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              create.mutate();
+            }}
+          >
+            <Field label="Team name" hint="Up to 40 of a–z, 0–9 and “-”.">
+              {(id, hint) => (
+                <input
+                  id={id}
+                  aria-describedby={hint}
+                  required
+                  pattern="[a-z0-9\-]{1,40}"
+                  value={name}
+                  onChange={(e) => setName(e.target.value)}
+                />
+              )}
+            </Field>
+            <button type="submit" className="button primary" disabled={create.isPending}>
+              Create team
+            </button>
+          </form>
+          <ProblemView error={create.error} />
+          {create.data ? (
+            <p className="success" role="status">
+              Team {create.data.name} created.{" "}
+              <Link href={`/teams/${create.data.name}`}>Issue its first key</Link>.
+            </p>
+          ) : null}
+        </Section>
+      ) : null}
+      <Section title="All teams">
+        <ProblemView error={teams.error} />
+        {teams.isPending ? (
+          <Loading what="teams" />
+        ) : teams.data?.items.length ? (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Team</th>
+                  <th scope="col">Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {teams.data.items.map((t) => (
+                  <tr key={t.name}>
+                    <td>
+                      <Link href={`/teams/${t.name}`}>{t.name}</Link>
+                      {t.description ? <div className="muted small">{t.description}</div> : null}
+                    </td>
+                    <td>{formatTime(t.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="empty">No teams yet.</p>
+        )}
+        <div className="pager">
+          <button
+            type="button"
+            className="button small"
+            disabled={cursors.length < 2}
+            onClick={() => setCursors((c) => c.slice(0, -1))}
+          >
+            Previous
+          </button>
+          <button
+            type="button"
+            className="button small"
+            disabled={!teams.data?.nextCursor}
+            onClick={() => setCursors((c) => [...c, teams.data?.nextCursor])}
+          >
+            Next
+          </button>
+        </div>
+      </Section>
+    </div>
+  );
+}
