@@ -176,6 +176,17 @@ describe("README, run as written against npm start", () => {
     expect(project.team).toBe("payments");
   });
 
+  it("lets a platform admin allow the default bus for the team, which its audit record shows", async () => {
+    const set = await ok(command(["-X PUT", "/allowed-resources"]), 200);
+    expect(set.arns).toEqual(["arn:aws:events:us-east-1:000000000000:event-bus/default"]);
+    expect(await ok(command(["$KEY", "/allowed-resources"]), 200)).toEqual(set);
+    const audit = await ok(command(["$KEY", "/audit"]), 200);
+    expect(audit.items[0]).toMatchObject({
+      action: "allowed-resources.update",
+      details: { added: set.arns, removed: [] },
+    });
+  });
+
   it("stores stacktape.yaml and the JSON config as versions 1 and 2", async () => {
     const yaml = await ok(command(["@stacktape.yaml", "/configs"]), 201);
     expect(yaml).toMatchObject({ version: 1, format: "yaml" });

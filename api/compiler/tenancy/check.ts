@@ -353,7 +353,7 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
         }
         return;
       }
-      if (Array.isArray(value)) value.forEach((item, i) => scan(item, [...path, i], skip));
+      if (Array.isArray(value)) value.forEach((item, i) => void scan(item, [...path, i], skip));
       else if (typeof value === "object" && value !== null)
         for (const [k, v] of Object.entries(value)) scan(v, [...path, k], skip);
     }
@@ -458,7 +458,7 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
       if (name === "default") {
         return `names the event bus "default", which is the account's default event bus, outside ${outside}; a platform admin must allow it for team ${scope.team} (PUT /v1/teams/${scope.team}/allowed-resources).`;
       }
-      return `names the event bus "${display(name)}", which is outside ${outside} and not shared with it; its owner can share it (POST /v1/bus-shares).`;
+      return `names the event bus "${display(name)}", which is outside ${outside} and not shared with it.`;
     }
     if (name === "*" || name.startsWith("*"))
       return `names every ${what} ("${display(name)}"), other teams' included; name them within ${outside}.`;
@@ -473,7 +473,7 @@ function at(value: unknown, path: readonly (string | "*")[]): [unknown, (string 
     const next: [unknown, (string | number)[]][] = [];
     for (const [v, p] of found) {
       if (key === "*") {
-        if (Array.isArray(v)) v.forEach((item, i) => next.push([item, [...p, i]]));
+        if (Array.isArray(v)) v.forEach((item, i) => void next.push([item, [...p, i]]));
       } else if (typeof v === "object" && v !== null && !Array.isArray(v) && hasOwn(v, key)) {
         const item = (v as Record<string, unknown>)[key];
         if (item !== undefined) next.push([item, [...p, key]]);

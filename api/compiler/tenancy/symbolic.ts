@@ -137,8 +137,8 @@ function join(arg: unknown, ctx: EvaluationContext): string[] {
 export function display(value: string): string {
   return value
     .replaceAll(OWN, "<this stack's>")
-    .replaceAll(REGION, "${AWS::Region}")
-    .replaceAll(ACCOUNT, "${AWS::AccountId}")
-    .replaceAll(PARTITION, "${AWS::Partition}")
+    .replaceAll(REGION, `\${AWS::Region}`)
+    .replaceAll(ACCOUNT, `\${AWS::AccountId}`)
+    .replaceAll(PARTITION, `\${AWS::Partition}`)
     .replaceAll(UNKNOWN, "<unresolved>");
 }

@@ -80,9 +80,9 @@ describe("names and references the check evaluates", () => {
       ]);
     }
     // Names built from the stack's own name, or its own resources, are the team's.
-    expect(problems(rule({ EventBusName: { "Fn::Sub": "${AWS::StackName}-mine" } }))).toEqual([]);
+    expect(problems(rule({ EventBusName: { "Fn::Sub": `\${AWS::StackName}-mine` } }))).toEqual([]);
     expect(
-      problems(rule({ Name: { "Fn::Sub": "${AWS::StackName}-rule" }, EventBusName: "t--other--dev-bus" })),
+      problems(rule({ Name: { "Fn::Sub": `\${AWS::StackName}-rule` }, EventBusName: "t--other--dev-bus" })),
     ).toEqual([]);
   });
 
