@@ -6,14 +6,14 @@ import { authenticate } from "./auth/authenticate.js";
 import type { AppDeps, DeferredDeps } from "./deps.js";
 import type { AppEnv } from "./http/env.js";
 import { healthStatus } from "./http/health.js";
-import { mountRouteGroups } from "./http/lazy-routes.js";
-import { unsupportedMediaType } from "./http/media-types.js";
 import { allowedMethods } from "./http/method-not-allowed.js";
 import { ProblemError, problemResponse, problems } from "./http/problem.js";
 import { mountReference, type ReferenceRenderer } from "./http/reference-page.js";
 import { lazy } from "./lazy.js";
 import { inertDeps } from "./routes/inert-deps.js";
 import { ROUTE_MANIFEST } from "./routes/manifest.js";
+import { unsupportedMediaType } from "./routes/media-types.js";
+import { mountRouteGroups } from "./routes/mount.js";
 
 export { API_VERSION } from "./version.js";
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -29,7 +29,7 @@ export interface AppOptions {
 }
 
 /**
- * The HTTP API. Route groups load on their first request (api/http/lazy-routes.ts); with
+ * The HTTP API. Route groups load on their first request (api/routes/mount.ts); with
  * `DeferredDeps` so do the deps, so a cold start pays only for what its first request uses.
  */
 export function createApp(deps: AppDeps | DeferredDeps, options: AppOptions = {}) {

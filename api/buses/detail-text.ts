@@ -1,6 +1,6 @@
+import { JsonText } from "../eventbridge/json-path.js";
 import { PatternSyntaxError } from "../eventbridge/pattern/tokens.js";
 import { problems } from "../http/problem.js";
-import { JsonText } from "../local/eventbridge/json-path.js";
 
 /**
  * Members of a request body as the JSON text the caller sent (without insignificant whitespace).

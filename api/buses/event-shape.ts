@@ -4,7 +4,7 @@
  * for publish before) is accepted in its place; it becomes `detail-type` before matching, so a
  * pattern on `detail-type` sees it.
  */
-import { JsonText } from "../local/eventbridge/json-path.js";
+import { JsonText } from "../eventbridge/json-path.js";
 import { withDefaultMembers } from "./sdk-shapes.js";
 
 /** The detail type an entry or event names, whichever spelling it used (undefined: neither). */

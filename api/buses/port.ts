@@ -1,7 +1,7 @@
 /**
  * The BusOps port: what bus operations need from "something that runs EventBridge". Two adapters
  * implement it: EventBridge itself (api/aws/eventbridge.ts) and the embedded engine
- * (api/buses/local.ts). Use cases never know which one runs.
+ * (api/local/bus-ops.ts). Use cases never know which one runs.
  */
 
 /** A deployed bus, as the stage's outputs name it. */

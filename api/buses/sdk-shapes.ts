@@ -6,7 +6,7 @@ import type {
   StartReplayRequest,
   Target,
 } from "@aws-sdk/client-eventbridge";
-import { JsonText } from "../local/eventbridge/json-path.js";
+import { JsonText } from "../eventbridge/json-path.js";
 import type {
   BusLocation,
   BusRule,

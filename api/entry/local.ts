@@ -9,9 +9,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApp } from "../app.js";
 import { ensureBootstrapAdminKey } from "../auth/bootstrap.js";
-import { LocalBusOps } from "../buses/local.js";
 import type { AppDeps } from "../deps.js";
 import { createLogger, type Logger, logLevelFrom } from "../http/logger.js";
+import { LocalBusOps } from "../local/bus-ops.js";
 import {
   createLocalDeployer,
   LOCAL_DEPLOYMENT_SETTINGS,

@@ -2,9 +2,9 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "../../api/app.js";
 import { generateApiKey } from "../../api/auth/secrets.js";
-import { LocalBusOps } from "../../api/buses/local.js";
 import type { AppDeps } from "../../api/deps.js";
 import { createLogger } from "../../api/http/logger.js";
+import { LocalBusOps } from "../../api/local/bus-ops.js";
 import {
   createLocalDeployer,
   LOCAL_DEPLOYMENT_SETTINGS,

@@ -42,7 +42,7 @@ type Out<T> = Omit<T, "$metadata">;
  * The subset of the EventBridge API the embedded engine implements, with the AWS SDK's own input
  * and output shapes. The local deployer (a small CloudFormation) calls it the way CloudFormation
  * calls EventBridge, and the local BusOps adapter calls it the way the AWS adapter calls the SDK:
- * one vocabulary for both worlds. Errors are thrown as `LocalEventBridgeError` with AWS's error
+ * one vocabulary for both worlds. Errors are thrown as `EventBridgeError` with AWS's error
  * names (ResourceNotFoundException, ResourceAlreadyExistsException, ValidationException,
  * InvalidEventPatternException, LimitExceededException, IllegalStatusException).
  */

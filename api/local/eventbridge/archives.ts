@@ -7,15 +7,15 @@ import type {
   UpdateArchiveCommandInput,
   UpdateArchiveCommandOutput,
 } from "@aws-sdk/client-eventbridge";
-import { archiveArn, busNameOf, resourceNameOf } from "./arns.js";
-import { type EngineContext, iso } from "./context.js";
+import { archiveArn, busNameOf, resourceNameOf } from "../../eventbridge/arns.js";
 import {
   archiveNotFound,
   busNotFound,
   constraintViolation,
-  LocalEventBridgeError,
+  EventBridgeError,
   validation,
-} from "./errors.js";
+} from "../../eventbridge/errors.js";
+import { type EngineContext, iso } from "./context.js";
 import { compilePattern } from "./patterns.js";
 import type { ArchiveRecord } from "./records.js";
 
@@ -79,7 +79,7 @@ export async function createArchive(
     sizeBytes: 0,
   };
   if (!(await ctx.store.createArchive(archive))) {
-    throw new LocalEventBridgeError("ResourceAlreadyExistsException", `Archive ${name} already exists.`);
+    throw new EventBridgeError("ResourceAlreadyExistsException", `Archive ${name} already exists.`);
   }
   ctx.buses.invalidate(bus);
   return { ArchiveArn: archive.arn, State: "ENABLED", CreationTime: now };

@@ -1,6 +1,6 @@
+import { type ArnScope, busArn, DEFAULT_BUS } from "../../eventbridge/arns.js";
 import type { CompiledPattern } from "../../eventbridge/pattern/index.js";
 import { RuleIndex } from "../../eventbridge/pattern/index.js";
-import { type ArnScope, busArn, DEFAULT_BUS } from "./arns.js";
 import { compilePattern } from "./patterns.js";
 import type { ArchiveRecord, BusRecord, RuleRecord } from "./records.js";
 import type { EngineStore } from "./store.js";

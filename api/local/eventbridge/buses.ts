@@ -5,9 +5,9 @@ import type {
   DescribeEventBusCommandInput,
   DescribeEventBusCommandOutput,
 } from "@aws-sdk/client-eventbridge";
-import { busArn, busNameOf, DEFAULT_BUS } from "./arns.js";
+import { busArn, busNameOf, DEFAULT_BUS } from "../../eventbridge/arns.js";
+import { busNotFound, constraintViolation, EventBridgeError, validation } from "../../eventbridge/errors.js";
 import { type EngineContext, iso } from "./context.js";
-import { busNotFound, constraintViolation, LocalEventBridgeError, validation } from "./errors.js";
 
 type Out<T> = Omit<T, "$metadata">;
 
@@ -38,7 +38,7 @@ export async function createEventBus(
     updatedAt: now,
   });
   if (!created)
-    throw new LocalEventBridgeError("ResourceAlreadyExistsException", `Event bus ${name} already exists.`);
+    throw new EventBridgeError("ResourceAlreadyExistsException", `Event bus ${name} already exists.`);
   ctx.buses.invalidate(name);
   return { EventBusArn: arn, ...(input.Description ? { Description: input.Description } : {}) };
 }

@@ -1,5 +1,5 @@
+import type { ArnScope } from "../../eventbridge/arns.js";
 import type { Logger } from "../../http/logger.js";
-import type { ArnScope } from "./arns.js";
 import type { BusCache } from "./bus-cache.js";
 import type { EngineStore } from "./store.js";
 

@@ -20,17 +20,17 @@ import type {
   TestEventPatternCommandOutput,
   UpdateArchiveCommandInput,
 } from "@aws-sdk/client-eventbridge";
+import { busNameOf } from "../../eventbridge/arns.js";
+import { DEFAULT_MAX_REQUEST_BYTES } from "../../eventbridge/entries.js";
+import { busNotFound, validation } from "../../eventbridge/errors.js";
 import { matchesEventPattern } from "../../eventbridge/pattern/index.js";
 import type { Logger } from "../../http/logger.js";
 import type { Table } from "../../store/table.js";
 import { DEFAULT_LOCAL_REGION, type EventBridgeApi, LOCAL_ACCOUNT_ID } from "./api.js";
 import * as archives from "./archives.js";
-import { busNameOf } from "./arns.js";
 import { BusCache } from "./bus-cache.js";
 import * as buses from "./buses.js";
 import type { EngineContext } from "./context.js";
-import { DEFAULT_MAX_REQUEST_BYTES } from "./entries.js";
-import { busNotFound, validation } from "./errors.js";
 import { compilePattern } from "./patterns.js";
 import { putEvents } from "./publish.js";
 import type { DeliveryRecord, RuleRecord } from "./records.js";

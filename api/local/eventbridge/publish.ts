@@ -6,12 +6,12 @@ import type {
   PutEventsResultEntry,
 } from "@aws-sdk/client-eventbridge";
 import { monotonicFactory } from "ulid";
-import { busNameOf } from "./arns.js";
+import { busNameOf } from "../../eventbridge/arns.js";
+import { checkPutEventsRequest, entryError } from "../../eventbridge/entries.js";
+import { compactJson, type EventParts, envelopeText, envelopeTime } from "../../eventbridge/envelope.js";
+import { targetInput } from "../../eventbridge/input.js";
 import type { BusView } from "./bus-cache.js";
 import { type EngineContext, iso } from "./context.js";
-import { checkPutEventsRequest, entryError } from "./entries.js";
-import { compactJson, type EventParts, envelopeText, envelopeTime } from "./envelope.js";
-import { targetInput } from "./input.js";
 import type { ArchivedEvent, ArchiveRecord, DeliveryRecord } from "./records.js";
 
 type Out<T> = Omit<T, "$metadata">;

@@ -1,5 +1,5 @@
 import type { Target } from "@aws-sdk/client-eventbridge";
-import type { EventParts } from "./envelope.js";
+import type { EventParts } from "../../eventbridge/envelope.js";
 
 /** What the engine persists. Times are ISO strings. */
 

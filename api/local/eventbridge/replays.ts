@@ -6,17 +6,17 @@ import type {
   StartReplayCommandInput,
   StartReplayCommandOutput,
 } from "@aws-sdk/client-eventbridge";
-import { busNameOf, replayArn, resourceNameOf, ruleOfArn } from "./arns.js";
-import { type EngineContext, iso } from "./context.js";
-import { envelopeTime } from "./envelope.js";
+import { busNameOf, replayArn, resourceNameOf, ruleOfArn } from "../../eventbridge/arns.js";
+import { envelopeTime } from "../../eventbridge/envelope.js";
 import {
   busNotFound,
   constraintViolation,
-  LocalEventBridgeError,
+  EventBridgeError,
   limitExceeded,
   replayNotFound,
   validation,
-} from "./errors.js";
+} from "../../eventbridge/errors.js";
+import { type EngineContext, iso } from "./context.js";
 import { routeEvent } from "./publish.js";
 import type { ReplayRecord, ReplayState } from "./records.js";
 
@@ -109,7 +109,7 @@ export class Replays {
       replayStartTime: iso(now),
     };
     if (!(await ctx.store.createReplay(replay))) {
-      throw new LocalEventBridgeError("ResourceAlreadyExistsException", `Replay ${name} already exists.`);
+      throw new EventBridgeError("ResourceAlreadyExistsException", `Replay ${name} already exists.`);
     }
     const run = this.schedule(() => this.run(replay)).finally(() => this.running.delete(name));
     this.running.set(name, run);
@@ -123,7 +123,7 @@ export class Replays {
   async cancel(input: CancelReplayCommandInput): Promise<Out<CancelReplayCommandOutput>> {
     const replay = await this.settled(input.ReplayName ?? "");
     const notCancellable = () =>
-      new LocalEventBridgeError(
+      new EventBridgeError(
         "IllegalStatusException",
         `Replay ${replay.name} is not in a valid state for this operation.`,
       );

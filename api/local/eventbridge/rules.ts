@@ -15,12 +15,18 @@ import type {
   Rule,
   Target,
 } from "@aws-sdk/client-eventbridge";
-import { busNameOf, DEFAULT_BUS, ruleArn } from "./arns.js";
+import { busNameOf, DEFAULT_BUS, ruleArn } from "../../eventbridge/arns.js";
+import {
+  busNotFound,
+  constraintViolation,
+  limitExceeded,
+  ruleNotFound,
+  validation,
+} from "../../eventbridge/errors.js";
+import { checkTargetInput } from "../../eventbridge/input.js";
+import { MAX_RULES_PER_BUS } from "../../eventbridge/quotas.js";
 import { type EngineContext, iso } from "./context.js";
-import { busNotFound, constraintViolation, limitExceeded, ruleNotFound, validation } from "./errors.js";
-import { checkTargetInput } from "./input.js";
 import { compilePattern } from "./patterns.js";
-import { MAX_RULES_PER_BUS } from "./quotas.js";
 import type { RuleRecord, RuleState } from "./records.js";
 import { InvalidTokenError } from "./store.js";
 

@@ -1,7 +1,7 @@
 import type { ConfigChecks } from "../../config/checks.js";
 import type { ConfigPath } from "../../config/problem.js";
 import type { ConfigBase } from "../../config/schema/root.js";
-import { MAX_RULES_PER_BUS } from "../../local/eventbridge/quotas.js";
+import { MAX_RULES_PER_BUS } from "../../eventbridge/quotas.js";
 
 /**
  * Each `event-bus` trigger compiles to one rule on its bus, and EventBridge refuses a bus's 301st

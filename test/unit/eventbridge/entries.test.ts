@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkPutEventsRequest, entryError, entrySize } from "../../../api/local/eventbridge/entries.js";
-import { compactJson, envelopeText, envelopeTime } from "../../../api/local/eventbridge/envelope.js";
+import { checkPutEventsRequest, entryError, entrySize } from "../../../api/eventbridge/entries.js";
+import { compactJson, envelopeText, envelopeTime } from "../../../api/eventbridge/envelope.js";
 
 describe("PutEvents entry checks", () => {
   it("reports each missing required field as InvalidArgument with AWS's message", () => {

@@ -1,8 +1,8 @@
 import type { Target } from "@aws-sdk/client-eventbridge";
 import { describe, expect, it } from "vitest";
-import { envelopeText } from "../../../api/local/eventbridge/envelope.js";
-import { LocalEventBridgeError } from "../../../api/local/eventbridge/errors.js";
-import { checkTargetInput, targetInput } from "../../../api/local/eventbridge/input.js";
+import { envelopeText } from "../../../api/eventbridge/envelope.js";
+import { EventBridgeError } from "../../../api/eventbridge/errors.js";
+import { checkTargetInput, targetInput } from "../../../api/eventbridge/input.js";
 
 // Facts recorded against AWS (conformance/eventbridge-patterns/test_events_inputs.snapshot.json).
 const detail = {
@@ -219,9 +219,9 @@ describe("PutTargets checks on the input settings", () => {
     } catch (err) {
       error = err;
     }
-    expect(error).toBeInstanceOf(LocalEventBridgeError);
-    expect((error as LocalEventBridgeError).name).toBe("ValidationException");
-    expect((error as LocalEventBridgeError).message).toBe(message);
+    expect(error).toBeInstanceOf(EventBridgeError);
+    expect((error as EventBridgeError).name).toBe("ValidationException");
+    expect((error as EventBridgeError).message).toBe(message);
   };
 
   it("rejects a placeholder the paths map does not define", () => {

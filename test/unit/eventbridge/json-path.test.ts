@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { JsonText } from "../../../api/eventbridge/json-path.js";
 import { PatternSyntaxError } from "../../../api/eventbridge/pattern/tokens.js";
-import { JsonText } from "../../../api/local/eventbridge/json-path.js";
 
 /** Paths read on JSON text: values come back as the text they were written in, compacted. */
 const at = (text: string, path: string) => new JsonText(text).at(path)?.json();

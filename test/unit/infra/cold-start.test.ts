@@ -52,7 +52,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const LAZY = [
-  // Route groups and what only they need: loaded by the first request of a group (lazy-routes.ts).
+  // Route groups and what only they need: loaded by the first request of a group (api/routes/mount.ts).
   "zod/",
   "@hono/zod-openapi/",
   "@asteasolutions/zod-to-openapi/",
@@ -73,12 +73,12 @@ const LAZY = [
   "api/config/",
   "api/resources/",
   "api/aws/",
-  "api/local/",
+  "api/eventbridge/",
 ];
 
 describe("the Lambda's cold start", () => {
   it("loads the app, Hono and the route manifest only", () => {
-    for (const needed of ["api/app.ts", "api/routes/manifest.json", "api/http/lazy-routes.ts", "hono/"]) {
+    for (const needed of ["api/app.ts", "api/routes/manifest.json", "api/routes/mount.ts", "hono/"]) {
       expect(
         [...eager].some((s) => s.startsWith(needed)),
         needed,
@@ -97,6 +97,12 @@ describe("the Lambda's cold start", () => {
         `${lazy} is not loaded at cold start`,
       ).toEqual([]);
     }
+  });
+});
+
+describe("the Lambda bundle", () => {
+  it("holds nothing of the local engine: only npm start's composition root imports it", () => {
+    expect([...all].filter((s) => s.startsWith("api/local/"))).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
-import { JsonTextTokenSource, skipValue } from "../../eventbridge/pattern/json-lexer.js";
-import type { TokenKind } from "../../eventbridge/pattern/tokens.js";
 import { compactJson } from "./envelope.js";
+import { JsonTextTokenSource, skipValue } from "./pattern/json-lexer.js";
+import type { TokenKind } from "./pattern/tokens.js";
 
 /**
  * The JSONPath subset EventBridge accepts in InputPath and InputPathsMap: `$`, `.key` (keys may

@@ -1,5 +1,3 @@
-import type { LocalEventBridge } from "../local/eventbridge/index.js";
-import type { RuleRecord } from "../local/eventbridge/records.js";
 import type {
   BusLocation,
   BusOps,
@@ -9,8 +7,16 @@ import type {
   PublishResult,
   ReplayStatus,
   StartReplayInput,
-} from "./port.js";
-import { busRule, publishResult, putEventsEntries, replayStatus, startReplayRequest } from "./sdk-shapes.js";
+} from "../buses/port.js";
+import {
+  busRule,
+  publishResult,
+  putEventsEntries,
+  replayStatus,
+  startReplayRequest,
+} from "../buses/sdk-shapes.js";
+import type { LocalEventBridge } from "./eventbridge/index.js";
+import type { RuleRecord } from "./eventbridge/records.js";
 
 const toBusRule = (rule: RuleRecord): BusRule =>
   busRule(

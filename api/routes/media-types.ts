@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import { requestBodyTypes } from "../routes/manifest.js";
-import { type ProblemError, problems } from "./problem.js";
+import { type ProblemError, problems } from "../http/problem.js";
+import { requestBodyTypes } from "./manifest.js";
 
 /**
  * 415 naming what the route takes. The route validator answers a body it cannot read before any

@@ -1,9 +1,9 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { AppDeps } from "../deps.js";
+import type { App, AppEnv } from "../http/env.js";
 import { lazy } from "../lazy.js";
-import { ROUTE_GROUPS, type RouteGroupName } from "../routes/groups.js";
-import type { ManifestRoute } from "../routes/manifest.js";
-import type { App, AppEnv } from "./env.js";
+import { ROUTE_GROUPS, type RouteGroupName } from "./groups.js";
+import type { ManifestRoute } from "./manifest.js";
 
 /** Each request's context in the app that mounted the groups, so a group's routes see its variables. */
 const parents = new WeakMap<Request, Context<AppEnv>>();
@@ -36,7 +36,7 @@ export function mountRouteGroups(
         const [register, resolved, { newGroupApp }] = await Promise.all([
           ROUTE_GROUPS[name](),
           deps(),
-          import("../routes/group-app.js"),
+          import("./group-app.js"),
         ]);
         const group = newGroupApp();
         group.use(inheritParentVariables);

@@ -1,8 +1,8 @@
 import type { Target } from "@aws-sdk/client-eventbridge";
-import { JsonTextTokenSource } from "../../eventbridge/pattern/json-lexer.js";
-import type { TokenKind } from "../../eventbridge/pattern/tokens.js";
 import { validation } from "./errors.js";
 import { JsonText } from "./json-path.js";
+import { JsonTextTokenSource } from "./pattern/json-lexer.js";
+import type { TokenKind } from "./pattern/tokens.js";
 
 /**
  * What a target receives, as EventBridge builds it (recorded AWS behaviour in
