@@ -1,141 +1,233 @@
 /**
- * Event pattern matching throughput: one event set against 1, 100 and 1,000 rules in a RuleIndex.
- * The 1-rule rate is the baseline, so the ratio shows how cost grows with the rule count (budget:
- * 1,000 rules keep at least half the 1-rule rate). A last row shows what the index saves over
- * checking 1,000 patterns one by one.
+ * Event pattern matching (#22): the two workloads of matcher-workloads.ts at 1, 100 and 1,000
+ * rules, events per CPU-second of RuleIndex.match (CPU time, so other processes on a shared
+ * machine do not skew it) against the previous implementation kept as the baseline
+ * (test/bench/matcher-baseline/), plus the rules' build time and the index's memory per rule.
+ * Every point first checks that both give the same rules for every event.
+ *
+ * `MATCHER_EXPORT=dir` writes each workload's rules and events (and the expected matches) as JSON
+ * for a harness running another matcher on the same input; `MATCHER_COMPARE=file` reads that
+ * harness's events per CPU-second ({"mixed":{"1":n,...},...}) and prints them beside Switchyard's.
  */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import {
   type CompiledPattern,
-  matchesEventPattern,
   RuleIndex,
   validateEventPattern,
 } from "../../api/eventbridge/pattern/index.js";
-import { type BenchRow, measure } from "./lib.js";
+import type { BenchRow } from "./lib.js";
+import { RuleIndex as BaselineIndex } from "./matcher-baseline/rule-index.js";
+import { mixedWorkload, simpleWorkload, type Workload } from "./matcher-workloads.js";
 
-const SOURCES = Array.from({ length: 50 }, (_, i) => `com.example.svc${i}`);
-const TYPES = ["Order Placed", "Order Shipped", "Payment Failed", "Invoice Created", "User Signed Up"];
-const REGIONS = ["eu-west-1", "eu-central-1", "us-east-1", "ap-south-1"];
-const STATUSES = ["pending", "processing", "shipped", "cancelled"];
+const COUNTS = [1, 100, 1000] as const;
 
-/** Deterministic PRNG so every run measures the same rules and events. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+interface Matcher {
+  add(key: number, pattern: CompiledPattern): void;
+  match(event: string): number[];
 }
+type MatcherClass = new () => Matcher;
 
-/** A realistic rule: source and detail-type, plus content filters using most operators. */
-function rule(i: number): CompiledPattern {
-  const detail: Record<string, unknown> = {
-    status: i % 3 === 0 ? [{ "anything-but": "cancelled" }] : [STATUSES[i % STATUSES.length]],
-    amount: [{ numeric: [">", i % 500, "<=", 10_000] }],
-  };
-  if (i % 2 === 0) detail.region = [{ prefix: "eu-" }];
-  if (i % 5 === 0) detail.customer = { email: [{ suffix: "@example.com" }] };
-  if (i % 7 === 0) detail.items = { sku: [{ wildcard: "SKU-*-XL" }] };
-  const pattern = {
-    source: [SOURCES[i % SOURCES.length]],
-    "detail-type": [TYPES[Math.floor(i / SOURCES.length) % TYPES.length]],
-    detail,
-  };
-  const compiled = validateEventPattern(pattern);
-  if (!compiled.ok) throw new Error(compiled.message);
-  return compiled.pattern;
-}
+const IMPLEMENTATIONS: [name: string, make: MatcherClass][] = [
+  ["Switchyard", RuleIndex as unknown as MatcherClass],
+  ["baseline (previous RuleIndex)", BaselineIndex as unknown as MatcherClass],
+];
 
-/** A PutEvents-shaped event of roughly 700 bytes, as the JSON text the bus receives. */
-function event(r: () => number, n: number): string {
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
-  return JSON.stringify({
-    version: "0",
-    id: `6a7e8feb-b491-4cf7-a9f1-bf3703467${String(n).padStart(3, "0")}`,
-    "detail-type": pick(TYPES),
-    source: pick(SOURCES),
-    account: "123456789012",
-    time: "2026-11-26T10:00:00Z",
-    region: "us-east-1",
-    resources: [`arn:aws:events:us-east-1:123456789012:event-bus/orders-${n % 7}`],
-    detail: {
-      orderId: `o-${n}`,
-      status: pick(STATUSES),
-      amount: Math.round(r() * 2000 * 100) / 100,
-      currency: "EUR",
-      region: pick(REGIONS),
-      customer: {
-        id: `c-${n % 97}`,
-        email: `user${n}@${r() < 0.5 ? "example.com" : "example.org"}`,
-        tier: "gold",
-      },
-      items: Array.from({ length: 1 + Math.floor(r() * 3) }, (_, k) => ({
-        sku: `SKU-${n}-${pick(["S", "M", "XL"])}`,
-        qty: 1 + k,
-        price: 19.99,
-      })),
-    },
+function compileAll(texts: readonly string[]): CompiledPattern[] {
+  return texts.map((text) => {
+    const v = validateEventPattern(text);
+    if (!v.ok) throw new Error(`${v.message}: ${text}`);
+    return v.pattern;
   });
 }
 
+function build(make: MatcherClass, texts: readonly string[], count: number, first: string): Matcher {
+  const index = new make();
+  const patterns = compileAll(texts.slice(0, count));
+  patterns.forEach((p, i) => {
+    index.add(i, p);
+  });
+  index.match(first); // an index builds on its first match
+  return index;
+}
+
+/** This process's CPU time in ms: unlike wall time, not inflated by other processes on the machine. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * Events matched per CPU-second over at least `ms` of CPU time, in batches of several passes over
+ * the events timed as a whole (reading the CPU clock is a system call: not once per few events).
+ */
+function rate(index: Matcher, events: readonly string[], ms: number): number {
+  let done = 0;
+  let sink = 0;
+  let passes = 1;
+  const start = cpuMs();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    const batchStart = cpuMs();
+    for (let p = 0; p < passes; p++) for (const e of events) sink += index.match(e).length;
+    done += events.length * passes;
+    const now = cpuMs();
+    elapsed = now - start;
+    if (now - batchStart < 5) passes *= 2;
+  }
+  if (sink < 0) throw new Error("unreachable");
+  return (done / elapsed) * 1000;
+}
+
+function gcFunction(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
+
+/**
+ * Heap bytes per rule that an index of `count` rules holds beyond the compiled patterns: twenty
+ * such indexes held at once (one alone is close to the heap's own noise), after two built and
+ * dropped (so code and feedback the first builds allocate are not counted), between full GCs.
+ */
+function indexBytesPerRule(make: MatcherClass, w: Workload, count: number): number {
+  const gc = gcFunction();
+  const used = () => {
+    for (let i = 0; i < 4; i++) gc();
+    return getHeapStatistics().used_heap_size;
+  };
+  const patterns = compileAll(w.rules.slice(0, count));
+  const index = () => {
+    const built = new make();
+    patterns.forEach((p, i) => {
+      built.add(i, p);
+    });
+    built.match(w.events[0]!);
+    return built;
+  };
+  index();
+  index();
+  const before = used();
+  const indexes = Array.from({ length: 20 }, index);
+  const after = used();
+  if (indexes.some((built) => built.match(w.events[0]!).length < 0)) throw new Error("unreachable");
+  return (after - before) / (count * indexes.length);
+}
+
+/** CPU milliseconds to build the index of `count` compiled rules (compiling them is shared code). */
+function buildTime(make: MatcherClass, patterns: readonly CompiledPattern[], first: string): number {
+  gcFunction()();
+  const start = cpuMs();
+  const index = new make();
+  patterns.forEach((p, i) => {
+    index.add(i, p);
+  });
+  index.match(first); // an index builds on its first match
+  return cpuMs() - start;
+}
+
+/** The median of `rounds` measurements of each implementation, taken alternately. */
+function alternating(rounds: number, measure: (make: MatcherClass) => number): number[] {
+  const samples: number[][] = IMPLEMENTATIONS.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    IMPLEMENTATIONS.forEach(([, make], i) => {
+      samples[i]!.push(measure(make));
+    });
+  }
+  return samples.map((xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+}
+
+function checkAgreement(w: Workload, count: number, indexes: readonly Matcher[]): number[][] {
+  const expected = w.events.map((e) => indexes[0]!.match(e));
+  for (const other of indexes.slice(1)) {
+    w.events.forEach((e, i) => {
+      const got = other.match(e);
+      if (JSON.stringify(got) !== JSON.stringify(expected[i])) {
+        throw new Error(
+          `${w.name}, ${count} rules, event ${i}: ${JSON.stringify(got)} vs ${JSON.stringify(expected[i])}`,
+        );
+      }
+    });
+  }
+  return expected;
+}
+
 export default async function (): Promise<BenchRow[]> {
-  const r = prng(42);
-  const events = Array.from({ length: 500 }, (_, n) => event(r, n));
-  const rules = Array.from({ length: 1000 }, (_, i) => rule(i));
-
-  const indexOf = (count: number) => {
-    const index = new RuleIndex<number>();
-    for (let i = 0; i < count; i++) index.add(i, rules[i]!);
-    index.match(events[0]!); // builds the index outside the measurement
-    return index;
-  };
-  const rate = async (fn: (e: string) => unknown, iterations = 30_000) => {
-    let i = 0;
-    const run = await measure(() => fn(events[i++ % events.length]!), iterations, iterations / 10);
-    return run.opsPerSec;
-  };
-
-  const counts = [1, 100, 1000] as const;
-  const indexes = new Map(counts.map((count) => [count, indexOf(count)] as const));
-  const rates = new Map<number, number>();
-  let matched = 0;
-  // Interleaved rounds, best of each: JIT warm-up and noise from other processes hit every count alike.
-  for (let round = 0; round < 4; round++) {
-    for (const count of counts) {
-      const index = indexes.get(count)!;
-      const value = await rate((e) => {
-        matched += index.match(e).length;
-      }, 10_000);
-      rates.set(count, Math.max(rates.get(count) ?? 0, value));
+  const rows: BenchRow[] = [];
+  const memory: (() => void)[] = [];
+  const exportDir = process.env.MATCHER_EXPORT;
+  const compare = process.env.MATCHER_COMPARE
+    ? (JSON.parse(readFileSync(process.env.MATCHER_COMPARE, "utf8")) as Record<
+        string,
+        Record<string, number>
+      >)
+    : undefined;
+  for (const w of [mixedWorkload(), simpleWorkload()]) {
+    const expectedByCount: Record<number, number[][]> = {};
+    const rates = new Map<string, number>();
+    for (const count of COUNTS) {
+      const indexes = IMPLEMENTATIONS.map(([, make]) => build(make, w.rules, count, w.events[0]!));
+      expectedByCount[count] = checkAgreement(w, count, indexes);
+      // Interleaved rounds, best of each: JIT warm-up and noise from other processes hit both alike.
+      for (let round = 0; round < 5; round++) {
+        indexes.forEach((index, i) => {
+          const key = `${IMPLEMENTATIONS[i]![0]}@${count}`;
+          rates.set(key, Math.max(rates.get(key) ?? 0, rate(index, w.events, 250)));
+        });
+      }
+      const ours = rates.get(`Switchyard@${count}`)!;
+      const rules = `${count.toLocaleString("en-US")} rule${count === 1 ? "" : "s"}`;
+      rows.push({
+        name: `${w.name}: RuleIndex.match, ${rules}`,
+        unit: "events/cpu-s",
+        value: ours,
+        baseline: { name: "previous RuleIndex", value: rates.get(`${IMPLEMENTATIONS[1]![0]}@${count}`)! },
+        better: "higher",
+      });
+      const theirs = compare?.[w.name]?.[String(count)];
+      if (theirs !== undefined) {
+        rows.push({
+          name: `${w.name}: RuleIndex.match, ${rules}, vs event-ruler (harness, same input, measured here)`,
+          unit: "events/cpu-s",
+          value: ours,
+          baseline: { name: "event-ruler", value: theirs },
+          better: "higher",
+          target: count === 1000 && w.name === "mixed" ? ">= 3x" : ">= 1x",
+        });
+      }
+    }
+    // Build and heap measurements start from a full GC (a V8 flag set at run time): after every rate.
+    memory.push(() => {
+      // Milliseconds for 1,000 rules are microseconds per rule.
+      const patterns = compileAll(w.rules);
+      const [oursBuild, previousBuild] = alternating(15, (make) => buildTime(make, patterns, w.events[0]!));
+      rows.push({
+        name: `${w.name}: build the index of 1,000 compiled rules, per rule`,
+        unit: "µs (CPU)",
+        value: oursBuild!,
+        baseline: { name: "previous RuleIndex", value: previousBuild! },
+        better: "lower",
+        target: "<= 1x",
+      });
+      const [oursBytes, previousBytes] = alternating(1, (make) => indexBytesPerRule(make, w, 1000));
+      rows.push({
+        name: `${w.name}: heap the index holds per rule at 1,000 rules (beyond the compiled patterns)`,
+        unit: "bytes",
+        value: oursBytes!,
+        baseline: { name: "previous RuleIndex", value: previousBytes! },
+        better: "lower",
+        target: "<= 1x",
+      });
+    });
+    if (exportDir) {
+      mkdirSync(exportDir, { recursive: true });
+      writeFileSync(
+        path.join(exportDir, `${w.name}.json`),
+        JSON.stringify({ rules: w.rules, events: w.events, expected: expectedByCount }),
+      );
     }
   }
-  // Parses the event once, then walks it once per pattern.
-  const naive = await rate((e) => {
-    const parsed = JSON.parse(e) as object;
-    return rules.filter((p) => matchesEventPattern(p, parsed)).length;
-  }, 300);
-  if (matched === 0) throw new Error("the benchmark rules never match: it would measure nothing");
-
-  const one = rates.get(1)!;
-  const baseline = { name: "RuleIndex, 1 rule", value: one };
-  return [
-    ...counts.map(
-      (count): BenchRow => ({
-        name: `RuleIndex.match, ${count.toLocaleString("en-US")} rule${count === 1 ? "" : "s"} (event as JSON text)`,
-        unit: "events/s",
-        value: rates.get(count)!,
-        baseline,
-        better: "higher",
-        ...(count === 1000 ? { target: ">= 0.5x" } : {}),
-      }),
-    ),
-    {
-      name: "1,000 patterns checked one by one (no index)",
-      unit: "events/s",
-      value: naive,
-      baseline: { name: "RuleIndex, 1,000 rules", value: rates.get(1000)! },
-      better: "higher",
-    },
-  ];
+  for (const measureMemory of memory) measureMemory();
+  return rows;
 }

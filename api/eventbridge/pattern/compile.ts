@@ -191,12 +191,21 @@ function parseObject(source: TokenSource, items: Item[], path: string[], insideO
       parseObject(source, items, path, insideOr);
       path.pop();
     } else if (token === "[") {
-      items.push({ kind: "field", path: [...path, name].join("."), values: fieldValues(source) });
+      items.push({ kind: "field", path: fieldPath(path, name), values: fieldValues(source) });
     } else {
       fail(source, `"${name}" must be an object or an array`);
     }
   }
   if (!fieldsPresent) fail(source, "Empty objects are not allowed");
+}
+
+/**
+ * event-ruler's `Path.extendedName`: the enclosing names joined with `.`, then `.` and the name,
+ * except that an empty join adds no `.` (so `{"":{"a":[1]}}` reads `a`, as AWS does).
+ */
+function fieldPath(path: readonly string[], name: string): string {
+  const base = path.join(".");
+  return base === "" ? name : `${base}.${name}`;
 }
 
 function parseOr(source: TokenSource, items: Item[], path: string[]): void {

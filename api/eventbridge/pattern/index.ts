@@ -3,14 +3,14 @@
  * EventBridge's exact messages. Pure: no I/O, no AWS SDK.
  */
 import { type CompiledPattern, compilePattern } from "./compile.js";
-import { flattenEvent, NotAnObjectError } from "./event.js";
-import { patternMatches } from "./match.js";
-import { eventTokens } from "./source.js";
+import { JsonTextTokenSource, skipValue } from "./json-lexer.js";
+import { RuleIndex } from "./rule-index.js";
+import { eventText, eventTokens } from "./source.js";
 import { PatternSyntaxError } from "./tokens.js";
 
 export type { Branch, CompiledPattern, Condition } from "./compile.js";
 export { MAX_OR_COMBINATIONS, MAX_OR_CONDITIONS, MAX_WILDCARD_COMPLEXITY } from "./compile.js";
-export { RuleIndex } from "./rule-index.js";
+export { RuleIndex };
 
 /** The prefix EventBridge puts before every reason in an InvalidEventPatternException. */
 export const INVALID_PATTERN_PREFIX = "Event pattern is not valid. Reason: ";
@@ -65,17 +65,46 @@ function safeStringify(value: unknown): string | undefined {
   }
 }
 
+/** Single patterns matched through a one-rule index, built once per compiled pattern. */
+const singles = new WeakMap<CompiledPattern, RuleIndex<true>>();
+
+function matchesText(pattern: CompiledPattern, text: string): boolean {
+  let index = singles.get(pattern);
+  if (!index) {
+    index = new RuleIndex<true>();
+    index.add(true, pattern);
+    singles.set(pattern, index);
+  }
+  return index.match(text).length > 0;
+}
+
+/**
+ * The event's JSON text, read whole by the lexer first (syntax and Jackson's nesting limit checked,
+ * as EventBridge parses events), or undefined when it is not a valid JSON object.
+ */
+function checkedEventText(event: string | object): string | undefined {
+  try {
+    if (typeof event === "string") {
+      const source = new JsonTextTokenSource(event);
+      if (source.next() !== "{") return undefined;
+      skipValue(source, "{");
+      return event;
+    }
+    const text = eventText(event);
+    return text?.startsWith("{") ? text : undefined;
+  } catch (e) {
+    if (e instanceof PatternSyntaxError) return undefined;
+    throw e;
+  }
+}
+
 /**
  * Whether the event (JSON text, parsed losslessly, or an object) matches. An event that is not a
  * JSON object matches nothing.
  */
 export function matchesEventPattern(pattern: CompiledPattern, event: string | object): boolean {
-  try {
-    return patternMatches(pattern, flattenEvent(eventTokens(event)));
-  } catch (e) {
-    if (e instanceof NotAnObjectError || e instanceof PatternSyntaxError) return false;
-    throw e;
-  }
+  const text = checkedEventText(event);
+  return text !== undefined && matchesText(pattern, text);
 }
 
 export type PatternTest =
@@ -91,10 +120,7 @@ export function testEventPattern(pattern: unknown, event: unknown): PatternTest 
   if (event === null || (typeof event !== "string" && (typeof event !== "object" || Array.isArray(event)))) {
     return badEvent;
   }
-  try {
-    return { result: patternMatches(validation.pattern, flattenEvent(eventTokens(event))) };
-  } catch (e) {
-    if (e instanceof NotAnObjectError || e instanceof PatternSyntaxError) return badEvent;
-    throw e;
-  }
+  const text = checkedEventText(event as string | object);
+  if (text === undefined) return badEvent;
+  return { result: matchesText(validation.pattern, text) };
 }

@@ -1,12 +1,19 @@
-import type { Branch, CompiledPattern } from "./compile.js";
-import type { FlatEvent, Membership } from "./event.js";
-import { matcherAccepts } from "./matchers.js";
+import { type Matcher, matcherAccepts } from "./matchers.js";
+import type { EventFields, Membership } from "./scan.js";
 
 /**
- * Array-consistent matching (event-ruler's rulesForJSONEvent): a branch matches when each of its
- * conditions, taken in path order, is met by a value whose array elements agree with those already
- * chosen, or, for `exists: false`, when no value at that path agrees with them.
+ * Array-consistent matching (event-ruler's rulesForJSONEvent), for branches with conditions on
+ * two or more paths inside arrays of objects: a branch matches when each of its conditions, taken
+ * in path order, is met by a value whose array elements agree with those already chosen, or, for
+ * `exists: false`, when no value at that path agrees with them.
  */
+
+/** A condition on an interned path. */
+export interface PathCondition {
+  readonly path: number;
+  readonly matchers: readonly Matcher[];
+  readonly absent: boolean;
+}
 
 /** Whether two memberships pick the same element of every array they share. */
 function consistent(constraints: Membership, membership: Membership): boolean {
@@ -39,33 +46,32 @@ function merge(constraints: Membership, membership: Membership): Membership {
   return out;
 }
 
-function matchFrom(branch: Branch, event: FlatEvent, at: number, constraints: Membership): boolean {
-  const condition = branch.conditions[at];
+function matchFrom(
+  conditions: readonly PathCondition[],
+  fields: EventFields,
+  at: number,
+  constraints: Membership,
+): boolean {
+  const condition = conditions[at];
   if (!condition) return true;
-  const fields = event.get(condition.path);
   let anyConsistent = false;
   let triedUnchanged = false;
-  if (fields) {
-    for (const field of fields) {
-      if (!consistent(constraints, field.membership)) continue;
-      anyConsistent = true;
-      const merged = merge(constraints, field.membership);
-      // The rest of the branch only depends on the constraints; never retry the same ones.
-      if (merged === constraints) {
-        if (triedUnchanged) continue;
-      }
-      if (!condition.matchers.some((m) => matcherAccepts(m, field.value))) continue;
-      if (merged === constraints) triedUnchanged = true;
-      if (matchFrom(branch, event, at + 1, merged)) return true;
-    }
+  for (let i = fields.first(condition.path); i >= 0; i = fields.next[i]!) {
+    const membership = fields.memberships[i]!;
+    if (!consistent(constraints, membership)) continue;
+    anyConsistent = true;
+    const merged = merge(constraints, membership);
+    // The rest of the branch only depends on the constraints; never retry the same ones.
+    if (merged === constraints && triedUnchanged) continue;
+    const value = fields.values[i]!;
+    if (!condition.matchers.some((m) => matcherAccepts(m, value))) continue;
+    if (merged === constraints) triedUnchanged = true;
+    if (matchFrom(conditions, fields, at + 1, merged)) return true;
   }
-  return condition.absent && !anyConsistent && matchFrom(branch, event, at + 1, constraints);
+  return condition.absent && !anyConsistent && matchFrom(conditions, fields, at + 1, constraints);
 }
 
-export function branchMatches(branch: Branch, event: FlatEvent): boolean {
-  return matchFrom(branch, event, 0, []);
-}
-
-export function patternMatches(pattern: CompiledPattern, event: FlatEvent): boolean {
-  return pattern.branches.some((b) => branchMatches(b, event));
+/** Whether the conditions (in path order) hold together on one element of every array involved. */
+export function consistentMatch(conditions: readonly PathCondition[], fields: EventFields): boolean {
+  return matchFrom(conditions, fields, 0, []);
 }

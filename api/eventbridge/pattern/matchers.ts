@@ -2,19 +2,29 @@ import { ipHex } from "./ip.js";
 import { comparableNumber } from "./numbers.js";
 import { matchesWildcard, type Wildcard } from "./wildcard.js";
 
+export type ValueKind = "string" | "number" | "true" | "false" | "null";
+
 /**
  * One leaf value of an event. Strings keep their text, numbers their literal; the comparable
- * double and the IP hex form are computed at most once, when some matcher asks.
+ * double and the IP hex form are computed at most once, when some matcher asks. The scanner
+ * reuses instances from event to event (`reset`), so matching allocates none.
  */
 export class EventValue {
   private num: number | undefined | null = null;
   private ip: string | undefined | null = null;
 
   constructor(
-    readonly kind: "string" | "number" | "true" | "false" | "null",
+    public kind: ValueKind,
     /** The string's content, the number's literal, or `true`/`false`/`null`. */
-    readonly text: string,
+    public text: string,
   ) {}
+
+  reset(kind: ValueKind, text: string): void {
+    this.kind = kind;
+    this.text = text;
+    this.num = null;
+    this.ip = null;
+  }
 
   /** The double this number compares as; undefined for non-numbers and unrepresentable numbers. */
   number(): number | undefined {

@@ -22,6 +22,8 @@ function canonicalDecimal(text: string): string {
   return `${m[1] === "-" ? "-" : ""}${digits.slice(start, end)}e${exponent}`;
 }
 
+const MIN_NORMAL = 2.2250738585072014e-308;
+
 /**
  * The double a number literal compares as, or undefined when it is not comparable (not finite, or
  * not exactly representable). -0 compares as 0, as a BigDecimal has no negative zero.
@@ -32,5 +34,23 @@ export function comparableNumber(text: string): number | undefined {
   if (d === 0) return canonicalDecimal(text) === "0" ? 0 : undefined;
   // Integers below 2^53 are exact whatever their spelling; skip the string work for them.
   if (Number.isSafeInteger(d) && /^-?\d+$/.test(text)) return d;
+  // So is any decimal of at most 15 significant digits (DBL_DIG) in the normal range: its double
+  // reads back as it. (Subnormals hold fewer digits.)
+  if (Math.abs(d) >= MIN_NORMAL && significantDigits(text) <= 15) return d;
   return canonicalDecimal(text) === canonicalDecimal(String(d)) ? d : undefined;
+}
+
+/** Significant digits of a plain decimal literal (no exponent); Infinity for any other form. */
+function significantDigits(text: string): number {
+  let digits = 0;
+  let leading = true;
+  for (let i = text.charCodeAt(0) === 0x2d ? 1 : 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e) continue;
+    if (c < 0x30 || c > 0x39) return Number.POSITIVE_INFINITY;
+    if (leading && c === 0x30) continue;
+    leading = false;
+    digits++;
+  }
+  return digits;
 }

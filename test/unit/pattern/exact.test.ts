@@ -53,6 +53,11 @@ describe("dotted keys", () => {
   const rows: MatchRow[] = [
     ["nested pattern, dotted event key", '{"d":{"s":{"t":["r"]}}}', '{"d":{"s.t":"r"}}', true],
     ["dotted pattern key, nested event", '{"d":{"s.t":["r"]}}', '{"d":{"s":{"t":"r"}}}', true],
+    // event-ruler (checked built from source) adds no "." after an empty name at the pattern's top
+    // level, but joins an event's names with "." whatever they are.
+    ["empty top-level pattern name", '{"":{"a":["r"]}}', '{"a":"r"}', true],
+    ["empty top-level event name", '{"":{"a":["r"]}}', '{"":{"a":"r"}}', false],
+    ["empty event name reached by a dotted pattern name", '{".a":["r"]}', '{"":{"a":"r"}}', true],
     ["dotted event key one level too deep", '{"d":{"s":{"t":["r"]}}}', '{"d":{"s.t":{"t":"r"}}}', false],
     ["dotted pattern key one level too deep", '{"d":{"s.t":{"t":["r"]}}}', '{"d":{"s":{"t":"r"}}}', false],
   ];

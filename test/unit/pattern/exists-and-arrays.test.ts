@@ -78,6 +78,9 @@ describe("event arrays", () => {
       '{"o":[{"items":[{"sku":"b","qty":1},{"sku":"a","qty":2}]}]}',
       true,
     ],
+    // Checked against event-ruler built from source: a plain element is no element of its own.
+    ["plain element beside an object element", '{"a":[2],"a.b":[1]}', '{"a":[{"b":1},2]}', true],
+    ["array element beside an object element", '{"a":[2],"a.b":[1]}', '{"a":[{"b":1},[2]]}', false],
     [
       "scalar outside the array combines with any element",
       '{"s":["x"],"e":{"n":["b"]}}',

@@ -1,5 +1,5 @@
-import { EventValue } from "./matchers.js";
-import type { TokenKind, TokenSource } from "./tokens.js";
+import { EventValue } from "../../../api/eventbridge/pattern/matchers.js";
+import type { TokenKind, TokenSource } from "../../../api/eventbridge/pattern/tokens.js";
 
 /**
  * An event flattened the way event-ruler sees it: every leaf value under its dot-joined path
