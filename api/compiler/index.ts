@@ -106,31 +106,39 @@ function compileWithinLimits(input: Config, target: CompileTarget): CompileResul
       ...(output.export ? { Export: { Name: `${ctx.stack}-${output.name}` } } : {}),
     };
   });
-  // Every referenceable param becomes an Output so a deployment can record it, within the quota
-  // left by the user's outputs; params beyond it stay reachable through $ResourceParam only.
+  const userOutputs = Object.keys(outputs).length;
+  if (userOutputs > TEMPLATE_LIMITS.outputs) {
+    ctx.error(
+      ["stackConfig", "outputs", TEMPLATE_LIMITS.outputs],
+      `stackConfig.outputs has ${userOutputs} outputs; CloudFormation allows at most ${TEMPLATE_LIMITS.outputs} per stack.`,
+    );
+  }
+  // Every referenceable param becomes an Output so a deployment can record it (and $ResourceParam of
+  // another stack can read it): one over CloudFormation's quota is an error at the resource whose
+  // params pass it, never a param silently left out.
   const params: CompileResult["referenceableParams"] = dict();
   const outputParams: CompileResult["outputParams"] = dict();
-  const notExported: string[] = [];
-  let outputCount = Object.keys(outputs).length;
+  const paramCount = Object.keys(config.resources).reduce(
+    (n, name) => n + Object.keys(ctx.params(name)).length,
+    0,
+  );
+  let outputCount = userOutputs;
   for (const name of Object.keys(config.resources)) {
     params[name] = ctx.params(name);
     for (const [param, value] of Object.entries(params[name])) {
+      if (outputCount === TEMPLATE_LIMITS.outputs && userOutputs <= TEMPLATE_LIMITS.outputs) {
+        ctx.error(
+          ["resources", name],
+          `The stack would have ${userOutputs + paramCount} outputs (${userOutputs} from stackConfig.outputs, ${paramCount} for the resources' referenceable params, each exported so that deployments can record it; this resource's "${param}" is the ${TEMPLATE_LIMITS.outputs + 1}st); CloudFormation allows at most ${TEMPLATE_LIMITS.outputs}. Split the config into several projects.`,
+        );
+      }
+      outputCount++;
+      if (outputCount > TEMPLATE_LIMITS.outputs) continue;
       let key = `${pascalCase(name)}${pascalCase(param)}`;
       for (let n = 2; hasOwn(outputs, key); n++) key = `${pascalCase(name)}${pascalCase(param)}${n}`;
-      if (outputCount >= TEMPLATE_LIMITS.outputs) {
-        notExported.push(`${name}.${param}`);
-        continue;
-      }
       outputs[key] = { Value: value, Description: `${name}.${param}` };
-      outputCount++;
       outputParams[key] = { resource: name, param };
     }
-  }
-  if (notExported.length > 0) {
-    ctx.warn(
-      [],
-      `Over ${TEMPLATE_LIMITS.outputs} outputs: these params are not exported as stack outputs: ${notExported.join(", ")}.`,
-    );
   }
 
   const template: CfnTemplate = {

@@ -17,22 +17,19 @@ export interface LimitCheck {
   bodyBytes: number;
 }
 
-/** Hard limits are errors; a body too large to send inline is a warning (the deployer can use S3). */
+/**
+ * Hard limits are errors; a body too large to send inline is a warning (the deployer can use S3).
+ * Outputs are checked where they are made (compile), at the config path that passes the limit.
+ */
 export function checkTemplateLimits(template: CfnTemplate): LimitCheck {
   const errors: string[] = [];
   const warnings: string[] = [];
   const resources = Object.keys(template.Resources).length;
-  const outputs = Object.keys(template.Outputs ?? {}).length;
   const parameters = Object.keys(template.Parameters ?? {}).length;
   const bodyBytes = Buffer.byteLength(JSON.stringify(template), "utf8");
   if (resources > TEMPLATE_LIMITS.resources) {
     errors.push(
       `The template has ${resources} resources; CloudFormation allows at most ${TEMPLATE_LIMITS.resources}. Split the config into several projects.`,
-    );
-  }
-  if (outputs > TEMPLATE_LIMITS.outputs) {
-    errors.push(
-      `The template has ${outputs} outputs (one per referenceable param and stackConfig output); CloudFormation allows at most ${TEMPLATE_LIMITS.outputs}. Split the config into several projects.`,
     );
   }
   if (parameters > TEMPLATE_LIMITS.parameters) {

@@ -5,6 +5,7 @@
  */
 import type { TenantScope } from "../compiler/tenancy/scope.js";
 import { problems } from "../http/problem.js";
+import { IDENTIFIER, IDENTIFIER_RULE } from "../identifier.js";
 import type { Project } from "../store/projects.js";
 import { projectNameOfKey } from "../store/projects.js";
 import { namespacePrefix, teamStackName } from "../teams/namespace.js";
@@ -35,10 +36,14 @@ export async function stageTarget(
   if (!project || !namespace)
     throw problems.notFound(`Project ${projectNameOfKey(projectKey)} does not exist.`);
   const prefix = ctx.settings.stackPrefix ?? "";
-  const stackName =
-    existing?.deployed && existing.stackName
-      ? existing.stackName
-      : teamStackName(prefix, namespace, project.name, stage);
+  const kept = existing?.deployed && existing.stackName;
+  // A stack is named for the stage here: `--` inside a stage name would make its name ambiguous.
+  if (!kept && !IDENTIFIER.test(stage)) {
+    throw problems.validation(`A new stage's name must be ${IDENTIFIER_RULE}: "${stage}" is not.`, [
+      { path: "stage", message: IDENTIFIER_RULE },
+    ]);
+  }
+  const stackName = kept ? existing.stackName : teamStackName(prefix, namespace, project.name, stage);
   return { project, stackName, scope: await tenantScope(ctx, project.team, namespace, stackName) };
 }
 

@@ -1,14 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { InvalidCursorError } from "../store/cursor.js";
+import { decimalInteger } from "./integers.js";
 import { problems } from "./problem.js";
 
 /** `?limit=&cursor=` of every list route. */
 export const PageQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
+  limit: decimalInteger({ min: 1, max: 100 })
     .default(20)
     .openapi({ param: { name: "limit", in: "query" }, example: 20 }),
   cursor: z

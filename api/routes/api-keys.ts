@@ -7,6 +7,7 @@ import { idempotent } from "../http/idempotency.js";
 import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
+import { FREE_TEXT_NAME, FREE_TEXT_RULE } from "../identifier.js";
 import { TeamNameSchema } from "./names.js";
 
 export const ApiKeySchema = z
@@ -28,7 +29,7 @@ const CreatedApiKeySchema = ApiKeySchema.extend({
 }).openapi("CreatedApiKey");
 
 const CreateApiKeySchema = z
-  .object({ name: z.string().min(1).max(100), role: z.enum(ROLES) })
+  .object({ name: z.string().min(1).max(100).regex(FREE_TEXT_NAME, FREE_TEXT_RULE), role: z.enum(ROLES) })
   .openapi("CreateApiKey");
 
 const TeamParams = z.object({ team: TeamNameSchema.openapi({ param: { name: "team", in: "path" } }) });

@@ -5,6 +5,7 @@ import type { App } from "../http/env.js";
 import { etagListMatches, etagOf } from "../http/etag.js";
 import { SEED_CONFIG_YAML, seedConfigExamples } from "../http/examples.js";
 import { type IdempotentResult, idempotent } from "../http/idempotency.js";
+import { decimalInteger } from "../http/integers.js";
 import { bearerSecurity, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { ProblemError, problems } from "../http/problem.js";
@@ -136,11 +137,7 @@ const getVersionRoute = createRoute({
   security: bearerSecurity,
   request: {
     params: ProjectParamsSchema.extend({
-      version: z.coerce
-        .number()
-        .int()
-        .min(1)
-        .openapi({ param: { name: "version", in: "path" }, example: 3 }),
+      version: decimalInteger({ min: 1 }).openapi({ param: { name: "version", in: "path" }, example: 3 }),
     }),
   },
   responses: readResponses,

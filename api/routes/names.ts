@@ -1,8 +1,11 @@
 import { z } from "@hono/zod-openapi";
+import { IDENTIFIER, IDENTIFIER_RULE } from "../identifier.js";
 
 /**
  * Team and project names: lowercase letters, digits and hyphens. Project names end up in stack and
- * resource names (`<project>-<stage>-<resource>`), hence the short limit.
+ * resource names (`<ns>--<project>--<stage>-<resource>`), hence the short limit. A new team or
+ * project takes an identifier (api/identifier.ts); paths and filters also take the names teams and
+ * projects were given before that rule (`NAME_PATTERN`), so they stay reachable.
  */
 export const NAME_PATTERN = /^[a-z0-9-]+$/;
 
@@ -12,6 +15,22 @@ export const TeamNameSchema = z
   .max(40)
   .regex(NAME_PATTERN, "use lowercase letters, digits and hyphens")
   .openapi({ example: "payments" });
+
+/** The name of a new team: an identifier. */
+export const NewTeamNameSchema = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(IDENTIFIER, IDENTIFIER_RULE)
+  .openapi({ example: "payments" });
+
+/** The name of a new project: an identifier. */
+export const NewProjectNameSchema = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(IDENTIFIER, IDENTIFIER_RULE)
+  .openapi({ example: "orders" });
 
 export const ProjectNameSchema = z
   .string()

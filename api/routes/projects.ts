@@ -8,7 +8,7 @@ import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
 import { type Project, ProjectExistsError } from "../store/index.js";
-import { ProjectNameSchema, ProjectRefSchema, TeamNameSchema } from "./names.js";
+import { NewProjectNameSchema, ProjectNameSchema, ProjectRefSchema, TeamNameSchema } from "./names.js";
 
 export const ProjectSchema = z
   .object({
@@ -22,7 +22,7 @@ export const ProjectSchema = z
 
 const CreateProjectSchema = z
   .object({
-    name: ProjectNameSchema.openapi({
+    name: NewProjectNameSchema.openapi({
       description:
         "Unique within the team (another team may use the same name): stack names derive from it and the team's namespace.",
     }),

@@ -6,9 +6,10 @@ import { idempotent } from "../http/idempotency.js";
 import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
+import { FREE_TEXT, FREE_TEXT_RULE } from "../identifier.js";
 import { NamespaceTakenError, TeamExistsError } from "../store/index.js";
 import { NAMESPACE_ID, NAMESPACE_MAX } from "../teams/namespace.js";
-import { TeamNameSchema } from "./names.js";
+import { NewTeamNameSchema, TeamNameSchema } from "./names.js";
 
 const NamespaceSchema = z
   .string()
@@ -33,9 +34,9 @@ export const TeamSchema = z
 
 const CreateTeamSchema = z
   .object({
-    name: TeamNameSchema,
+    name: NewTeamNameSchema,
     namespace: NamespaceSchema.optional(),
-    description: z.string().max(500).optional(),
+    description: z.string().max(500).regex(FREE_TEXT, FREE_TEXT_RULE).optional(),
   })
   .openapi("CreateTeam");
 

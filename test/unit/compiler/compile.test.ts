@@ -398,20 +398,23 @@ describe("the rest of the top level", () => {
     expect(result.terminationProtection).toBe(true);
   });
 
-  it("exports params as outputs up to the 200-output quota and warns about the rest", () => {
+  it("refuses params beyond the 200-output quota at the resource whose params pass it", () => {
     const queues = Array.from({ length: 70 }, (_, i) => `  q${i}:\n    type: sqs-queue\n`).join("");
-    const result = compile(load(`resources:\n${queues}`), TARGET);
-    expect(Object.keys(result.template.Outputs!)).toHaveLength(200);
-    expect(Object.keys(result.outputParams)).toHaveLength(200);
-    expect(result.referenceableParams.q69).toEqual({
-      arn: { "Fn::GetAtt": ["Q69Queue", "Arn"] },
-      name: { "Fn::GetAtt": ["Q69Queue", "QueueName"] },
-      url: { Ref: "Q69Queue" },
-    });
-    expect(result.warnings).toContainEqual({
-      path: "(root)",
-      message:
-        "Over 200 outputs: these params are not exported as stack outputs: q66.url, q67.arn, q67.name, q67.url, q68.arn, q68.name, q68.url, q69.arn, q69.name, q69.url.",
-    });
+    let thrown: unknown;
+    try {
+      compile(load(`resources:\n${queues}`), TARGET);
+    } catch (e) {
+      thrown = e;
+    }
+    // 66 queues of 3 params make 198 outputs; q66's url is the 201st.
+    expect((thrown as ConfigValidationError).errors).toEqual([
+      {
+        path: "resources.q66",
+        message:
+          "The stack would have 210 outputs (0 from stackConfig.outputs, 210 for the resources' referenceable params, each exported so that deployments can record it; this resource's \"url\" is the 201st); CloudFormation allows at most 200. Split the config into several projects.",
+      },
+    ]);
+    const fits = compile(load(`resources:\n${queues.split("  q66:")[0]}`), TARGET);
+    expect(Object.keys(fits.template.Outputs!)).toHaveLength(198);
   });
 });
