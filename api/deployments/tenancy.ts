@@ -4,7 +4,7 @@
  * its namespace, the buses shared with it, what a platform admin allowed it.
  */
 import type { TenantScope } from "../compiler/tenancy/scope.js";
-import { problems } from "../http/problem.js";
+import { DomainError } from "../errors.js";
 import { IDENTIFIER, IDENTIFIER_RULE } from "../identifier.js";
 import type { Project } from "../store/projects.js";
 import { projectNameOfKey } from "../store/projects.js";
@@ -34,14 +34,18 @@ export async function stageTarget(
   ]);
   const namespace = project && (await ctx.teams.namespaceOf(project.team));
   if (!project || !namespace)
-    throw problems.notFound(`Project ${projectNameOfKey(projectKey)} does not exist.`);
+    throw new DomainError("not-found", `Project ${projectNameOfKey(projectKey)} does not exist.`);
   const prefix = ctx.settings.stackPrefix ?? "";
   const kept = existing?.deployed && existing.stackName;
   // A stack is named for the stage here: `--` inside a stage name would make its name ambiguous.
   if (!kept && !IDENTIFIER.test(stage)) {
-    throw problems.validation(`A new stage's name must be ${IDENTIFIER_RULE}: "${stage}" is not.`, [
-      { path: "stage", message: IDENTIFIER_RULE },
-    ]);
+    throw new DomainError(
+      "validation-error",
+      `A new stage's name must be ${IDENTIFIER_RULE}: "${stage}" is not.`,
+      {
+        errors: [{ path: "stage", message: IDENTIFIER_RULE }],
+      },
+    );
   }
   const stackName = kept ? existing.stackName : teamStackName(prefix, namespace, project.name, stage);
   return { project, stackName, scope: await tenantScope(ctx, project.team, namespace, stackName) };

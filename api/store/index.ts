@@ -2,13 +2,20 @@ import { type AllowedResourcesRepository, allowedResourcesRepository } from "./a
 import { type ApiKeyRepository, apiKeyRepository } from "./api-keys.js";
 import { type AuditRepository, auditRepository } from "./audit.js";
 import { type ConfigRepository, configRepository } from "./configs.js";
+import { type DeploymentRepository, deploymentRepository } from "./deployments.js";
 import { type IdempotencyRepository, idempotencyRepository } from "./idempotency.js";
+import { type LockRepository, lockRepository } from "./locks.js";
 import { type ProjectRepository, projectRepository } from "./projects.js";
 import { type NetworkSettingsRepository, networkSettingsRepository } from "./settings.js";
+import { type StackClaimRepository, stackClaimRepository } from "./stack-claims.js";
+import { type StageRepository, stageRepository } from "./stages.js";
 import type { Table } from "./table.js";
 import { type TeamRepository, teamRepository } from "./teams.js";
 
-/** The repositories over the one table. Routes and use cases reach DynamoDB only through these. */
+/**
+ * The repositories over the one table: the only way routes and use cases reach DynamoDB (both
+ * entries build it with createStore; the local engine keeps its own records apart).
+ */
 export interface Store {
   teams: TeamRepository;
   apiKeys: ApiKeyRepository;
@@ -21,6 +28,12 @@ export interface Store {
   allowedResources: AllowedResourcesRepository;
   /** Who changed what, per team, newest first. */
   audit: AuditRepository;
+  stages: StageRepository;
+  deployments: DeploymentRepository;
+  /** One deployment at a time per stage. */
+  locks: LockRepository;
+  /** Which stage owns each stack name (see stack-claims.ts). */
+  stackClaims: StackClaimRepository;
 }
 
 export function createStore(table: Table): Store {
@@ -33,6 +46,10 @@ export function createStore(table: Table): Store {
     networkSettings: networkSettingsRepository(table),
     allowedResources: allowedResourcesRepository(table),
     audit: auditRepository(table),
+    stages: stageRepository(table),
+    deployments: deploymentRepository(table),
+    locks: lockRepository(table),
+    stackClaims: stackClaimRepository(table),
   };
 }
 
