@@ -26,10 +26,15 @@ export function workloadAccess(
     statements.push(...grant.statements);
     Object.assign(environment, grant.environment);
   }
-  const customStatements = (props.iamRoleStatements ?? []).map((s, i) => ({
-    Effect: "Allow",
-    ...(resolveDirectives(s, [...path, "iamRoleStatements", i], ctx) as object),
-  }));
+  const customStatements = (props.iamRoleStatements ?? []).map((s, i) => {
+    const statement = {
+      Effect: "Allow",
+      ...(resolveDirectives(s, [...path, "iamRoleStatements", i], ctx) as object),
+    };
+    // A problem the tenant check finds in it points at the config's statement.
+    ctx.nodeOrigins.set(statement, [...path, "iamRoleStatements", i]);
+    return statement;
+  });
   return { statements, environment, customStatements };
 }
 

@@ -4,6 +4,7 @@ import type { ConfigBase, ResourceBase } from "../config/schema/root.js";
 import { dict, own } from "../prototype-safe.js";
 import { NAME_LIMITS, physicalName, stackName } from "./naming.js";
 import { type CfnParameter, type CfnResource, type IamStatement, type Intrinsic, sub } from "./template.js";
+import type { TenantScope } from "./tenancy/scope.js";
 
 export type ParameterKind =
   | "code-bucket"
@@ -36,6 +37,11 @@ export interface CompileTarget {
   stackPrefix?: string;
   /** Set as `PermissionsBoundary` on every `AWS::IAM::Role`; a role with another boundary is refused. */
   permissionsBoundary?: string;
+  /**
+   * What the deploying team's stacks may name (api/compiler/tenancy): when set, the final template
+   * is checked against it and every name or ARN outside it is a config error.
+   */
+  tenancy?: TenantScope;
 }
 
 /**
@@ -68,6 +74,13 @@ export class CompileContext {
   readonly warnings: ConfigProblem[] = [];
   /** Logical IDs named by $CfResourceParam/$Param, checked once every resource exists. */
   readonly logicalIdReferences: { path: ConfigPath; logicalId: string; directive: string }[] = [];
+  /**
+   * The config property a template property came from, where it is not the resource as a whole
+   * (a rule's EventBusName from a trigger's `eventBusArn`): logical ID → dotted property → path.
+   */
+  readonly origins = new Map<string, Map<string, ConfigPath>>();
+  /** The same for objects placed in the template as they are (a workload's `iamRoleStatements`). */
+  readonly nodeOrigins = new WeakMap<object, ConfigPath>();
   /** Policy statements other resources' triggers need on a resource, by its name (see resourcePolicy). */
   readonly resourcePolicyStatements = new Map<string, unknown[]>();
 
@@ -77,6 +90,13 @@ export class CompileContext {
     private readonly compilerOf: (resource: ResourceBase) => ResourceCompiler,
   ) {
     this.stack = target.stackName ?? stackName(target.project, target.stage, target.stackPrefix);
+  }
+
+  /** Records that `property` (dotted) of `logicalId` comes from the config element at `path`. */
+  origin(logicalId: string, property: string, path: ConfigPath): void {
+    const byProperty = this.origins.get(logicalId) ?? new Map<string, ConfigPath>();
+    byProperty.set(property, path);
+    this.origins.set(logicalId, byProperty);
   }
 
   add(owner: string, logicalId: string, resource: CfnResource): string {

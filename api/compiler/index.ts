@@ -11,6 +11,7 @@ import { applyPermissionsBoundary } from "./permissions-boundary.js";
 import { checkRouteKeys } from "./route-keys.js";
 import { scopePhysicalNames } from "./scoped-names.js";
 import type { CfnOutput, CfnTemplate } from "./template.js";
+import { checkTemplateTenancy } from "./tenancy/index.js";
 
 export { ConfigValidationError } from "../config/problem.js";
 export type { CompileTarget } from "./context.js";
@@ -19,6 +20,7 @@ export { stackName } from "./naming.js";
 export { NETWORK_PARAMETERS } from "./network.js";
 export { SCOPED_NAMES } from "./scoped-names.js";
 export type { CfnResource, CfnTemplate } from "./template.js";
+export type { BusAccess, SharedBusGrant, TenantScope } from "./tenancy/index.js";
 
 /** Our stack-tag prefix (Stacktape uses `stp:`). */
 export const TAG_PREFIX = "switchyard:";
@@ -84,6 +86,8 @@ function compileWithinLimits(input: Config, target: CompileTarget): CompileResul
   scopePhysicalNames(ctx);
   checkRouteKeys(ctx);
   applyPermissionsBoundary(ctx);
+  // On the final template: nothing set above may name another team's resources.
+  checkTemplateTenancy(ctx);
 
   for (const use of ctx.logicalIdReferences) {
     if (!ctx.resources[use.logicalId]) {

@@ -1,14 +1,14 @@
 /** Compiling a stored config version for a stage, with the errors a user can act on. */
 
+import type { TenantScope } from "../compiler/tenancy/scope.js";
 import { DomainError } from "../errors.js";
-import { IDENTIFIER, IDENTIFIER_RULE } from "../identifier.js";
 import { projectNameOfKey } from "../store/projects.js";
-import { teamStackName } from "../teams/namespace.js";
 import type { DeploymentsContext } from "./context.js";
 import { platformNetwork } from "./network.js";
 import type { OutputMap } from "./outputs.js";
 import { type Artifacts, fillParameters, MissingArtifactsError } from "./parameters.js";
 import type { Template } from "./port.js";
+import { stageTarget } from "./tenancy.js";
 
 export interface PreparedTemplate {
   configVersion: number;
@@ -17,6 +17,8 @@ export interface PreparedTemplate {
   parameters: Record<string, string>;
   outputMap: OutputMap;
   warnings: string[];
+  /** What the stack may name: the local engine holds the template to it again when applying. */
+  tenancy: TenantScope;
 }
 
 export async function prepareTemplate(
@@ -38,7 +40,7 @@ export async function prepareTemplate(
           `Project ${input.project} has no config version ${input.configVersion}.`,
         );
   }
-  const stackName = await stackNameFor(ctx, input.project, input.stage);
+  const { stackName, scope } = await stageTarget(ctx, input.project, input.stage);
   await claimStackName(ctx, stackName, input);
   let compiled: Awaited<ReturnType<DeploymentsContext["compile"]>>;
   try {
@@ -50,6 +52,8 @@ export async function prepareTemplate(
       // infra/ lets the deploy role touch only names with the prefix and create only bounded roles.
       ...(ctx.settings.stackPrefix ? { stackPrefix: ctx.settings.stackPrefix } : {}),
       ...(ctx.settings.permissionsBoundary ? { permissionsBoundary: ctx.settings.permissionsBoundary } : {}),
+      // Nothing in the final template may name another team's resources.
+      tenancy: scope,
     });
   } catch (err) {
     const errors = (err as { errors?: { path: string; message: string; line?: number; column?: number }[] })
@@ -90,37 +94,9 @@ export async function prepareTemplate(
     template: compiled.template,
     parameters,
     outputMap: compiled.outputParams,
+    tenancy: scope,
     warnings: compiled.warnings.map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)),
   };
-}
-
-/**
- * The stack a stage deploys as. A stack that exists keeps its name (stages deployed before team
- * namespaces keep `<prefix><project>-<stage>` until torn down); a new one is named in the team's
- * namespace: `<prefix><ns>--<project>--<stage>`.
- */
-export async function stackNameFor(
-  ctx: DeploymentsContext,
-  projectKey: string,
-  stage: string,
-): Promise<string> {
-  const existing = await ctx.stages.get(projectKey, stage);
-  if (existing?.deployed && existing.stackName) return existing.stackName;
-  // A stack is named for the stage here: `--` inside a stage name would make its name ambiguous.
-  if (!IDENTIFIER.test(stage)) {
-    throw new DomainError(
-      "validation-error",
-      `A new stage's name must be ${IDENTIFIER_RULE}: "${stage}" is not.`,
-      {
-        errors: [{ path: "stage", message: IDENTIFIER_RULE }],
-      },
-    );
-  }
-  const project = await ctx.projects.get(projectKey);
-  const namespace = project && (await ctx.teams.namespaceOf(project.team));
-  if (!project || !namespace)
-    throw new DomainError("not-found", `Project ${projectNameOfKey(projectKey)} does not exist.`);
-  return teamStackName(ctx.settings.stackPrefix ?? "", namespace, project.name, stage);
 }
 
 /**

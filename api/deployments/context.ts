@@ -2,6 +2,7 @@
 import type { CompileResult, CompileTarget } from "../compiler/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../http/logger.js";
+import type { AllowedResourcesRepository } from "../store/allowed-resources.js";
 import type { ConfigRepository } from "../store/configs.js";
 import type { DeploymentRepository } from "../store/deployments.js";
 import type { LockRepository } from "../store/locks.js";
@@ -32,6 +33,8 @@ export interface DeploymentSettings {
   permissionsBoundary?: string;
   /** The region templates are compiled for, when known. */
   region?: string;
+  /** The account stacks deploy in, when known: an ARN in another one is external (api/compiler/tenancy). */
+  account?: string;
   /** Values for template parameters a deployment did not supply (local placeholders). */
   parameterFallback?: (p: DeclaredParameter) => string | undefined;
   /**
@@ -65,6 +68,8 @@ export interface DeploymentsContext extends DeploymentStores {
   /** The project behind a key (its team and name), and the team's namespace: what a new stack is named. */
   projects: Pick<ProjectRepository, "get">;
   teams: Pick<TeamRepository, "namespaceOf">;
+  /** What a platform admin allowed each team's stacks to name outside its namespace. */
+  allowedResources: Pick<AllowedResourcesRepository, "get">;
   deployer: Deployer;
   compile: CompileFn;
   now: () => Date;

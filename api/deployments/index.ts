@@ -28,6 +28,7 @@ export function deploymentsContext(deps: AppDeps): DeploymentsContext {
       configs: deps.store.configs,
       projects: deps.store.projects,
       teams: deps.store.teams,
+      allowedResources: deps.store.allowedResources,
       deployer: deps.deployer,
       compile: compileOnFirstUse,
       now: deps.now,

@@ -3,6 +3,7 @@
  * the stage lock in one transaction, start the stack operation, and record how the start went.
  */
 import { ulid } from "ulid";
+import type { TenantScope } from "../compiler/tenancy/scope.js";
 import { DomainError } from "../errors.js";
 import { type Deployment, type DeploymentKind, isTerminal, StageLockedError } from "../store/deployments.js";
 import { projectNameOfKey } from "../store/projects.js";
@@ -17,8 +18,10 @@ export interface LaunchInput {
   /** The project's key. */
   project: string;
   stage: string;
-  /** The stack the operation runs on (compile-version.ts: stackNameFor, or the stage's own). */
+  /** The stack the operation runs on (tenancy.ts: stageTarget, or the stage's own). */
   stackName: string;
+  /** What the stack may name; deploy and rollback pass it to the deployer (tenancy.ts). */
+  tenancy?: TenantScope;
   kind: DeploymentKind;
   actor: string;
   configVersion?: number;

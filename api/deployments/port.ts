@@ -1,3 +1,5 @@
+import type { TenantScope } from "../compiler/tenancy/scope.js";
+
 /**
  * The Deployer port: what the deployment use cases need from "something that runs CloudFormation
  * templates". Two adapters implement it: CloudFormation change sets (api/aws/cloudformation.ts) and
@@ -63,6 +65,12 @@ export interface StartInput extends StackTarget {
   /** Idempotency token of this operation; stamped on its events. Must match /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/. */
   token: string;
   tags?: Record<string, string>;
+  /**
+   * What the team's stack may name (api/compiler/tenancy). The local engine checks each resource
+   * against it again as it applies it, with every value resolved; on AWS the team's service role
+   * enforces the same.
+   */
+  tenancy?: TenantScope;
 }
 
 export type StartResult =

@@ -14,6 +14,7 @@ import type { Artifacts } from "./parameters.js";
 import { DeployerError, type StackChange } from "./port.js";
 import { reconcile } from "./reconcile.js";
 import { rollbackTarget } from "./retention.js";
+import { stageTarget } from "./tenancy.js";
 
 export interface Preview {
   configVersion: number;
@@ -60,6 +61,7 @@ export async function deploy(
     project: input.project,
     stage: input.stage,
     stackName: prepared.stackName,
+    tenancy: prepared.tenancy,
     kind: "deploy",
     actor: input.actor,
     configVersion: prepared.configVersion,
@@ -89,10 +91,13 @@ export async function rollback(
       `Stage ${input.stage} has no succeeded deployment of another config version before version ${stage.deployedConfigVersion}.`,
     );
   }
+  // The old template is held to what the team may name now (a revoked share stays revoked).
+  const { scope } = await stageTarget(ctx, input.project, input.stage);
   return launch(ctx, {
     project: input.project,
     stage: input.stage,
     stackName: stage.stackName,
+    tenancy: scope,
     kind: "rollback",
     actor: input.actor,
     configVersion: target.configVersion!,

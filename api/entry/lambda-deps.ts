@@ -29,6 +29,8 @@ export async function createLambdaDeps(env: Env, log: Logger): Promise<AppDeps> 
     deploymentSettings: {
       retention: deploymentRetentionFrom(env),
       ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+      // Stacks deploy in the account of the service role: ARNs of other accounts are external.
+      ...(accountOf(env.SWITCHYARD_CFN_ROLE_ARN) ? { account: accountOf(env.SWITCHYARD_CFN_ROLE_ARN) } : {}),
       // infra/ scopes IAM to stacks and resources named with this prefix.
       ...(env.SWITCHYARD_STACK_PREFIX ? { stackPrefix: env.SWITCHYARD_STACK_PREFIX } : {}),
       // ... and lets it create only roles that carry this boundary.
@@ -38,3 +40,6 @@ export async function createLambdaDeps(env: Env, log: Logger): Promise<AppDeps> 
     },
   };
 }
+
+/** `arn:aws:iam::123456789012:role/...` → `123456789012`. */
+const accountOf = (arn: string | undefined) => (arn ? /^arn:[^:]+:iam::(\d{12}):/.exec(arn)?.[1] : undefined);

@@ -22,6 +22,7 @@ export const ROUTE_GROUPS = {
   testPattern: async () => (await import("./test-pattern.js")).testPatternRoutes,
   buses: async () => (await import("./buses.js")).busRoutes,
   settings: async () => (await import("./settings.js")).settingsRoutes,
+  teamAccess: async () => (await import("./team-access.js")).teamAccessRoutes,
 } satisfies Record<string, () => Promise<RouteGroup>>;
 
 export type RouteGroupName = keyof typeof ROUTE_GROUPS;

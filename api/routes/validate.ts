@@ -6,6 +6,7 @@ import type { App } from "../http/env.js";
 import { SEED_CONFIG_YAML, seedConfigExamples } from "../http/examples.js";
 import { documentBodyAsRequired, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
 import { type ProblemDetailItem, ProblemError, problems } from "../http/problem.js";
+import { teamStackName } from "../teams/namespace.js";
 import { CONFIG_FIELD_ERROR } from "./configs.js";
 
 const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
@@ -85,7 +86,7 @@ const configInvalid = (errors: ProblemDetailItem[]) =>
 const describe = (e: ProblemDetailItem) =>
   `${e.path}${e.line !== undefined ? ` (line ${e.line}, column ${e.column})` : ""}: ${e.message}`;
 
-export function validateRoutes(app: App, deps: Pick<AppDeps, "deploymentSettings"> = {}): void {
+export function validateRoutes(app: App, deps: Pick<AppDeps, "deploymentSettings" | "store">): void {
   // Compiled as this installation deploys: with its stack prefix and roles' permissions boundary (AWS).
   const { stackPrefix, permissionsBoundary } = deps.deploymentSettings ?? {};
   const installation = {
@@ -125,8 +126,11 @@ export function validateRoutes(app: App, deps: Pick<AppDeps, "deploymentSettings
     ]);
     const loaded = loadConfig(input, format ? { format } : {});
     if (!loaded.ok) throw configInvalid(loaded.errors);
+    // A team's key validates as its stages deploy: named in its namespace, held to what it may name.
+    const team = callerOf(c).team;
+    const tenancy = team ? await teamTarget(deps, team, target) : {};
     try {
-      const result = compile(loaded.config, { ...target, ...installation });
+      const result = compile(loaded.config, { ...target, ...installation, ...tenancy });
       c.get("log").info("config validated", {
         resources: Object.keys(result.template.Resources).length,
         warnings: result.warnings.length + loaded.warnings.length,
@@ -149,4 +153,25 @@ export function validateRoutes(app: App, deps: Pick<AppDeps, "deploymentSettings
       throw e;
     }
   });
+}
+
+async function teamTarget(
+  deps: Pick<AppDeps, "deploymentSettings" | "store">,
+  team: string,
+  target: { project: string; stage: string },
+) {
+  const namespace = await deps.store.teams.namespaceOf(team);
+  if (!namespace) return {};
+  const settings = { ...deps.deploymentSettings };
+  const stackName = teamStackName(settings.stackPrefix ?? "", namespace, target.project, target.stage);
+  const { tenantScope } = await import("../deployments/tenancy.js");
+  return {
+    stackName,
+    tenancy: await tenantScope(
+      { allowedResources: deps.store.allowedResources, settings },
+      team,
+      namespace,
+      stackName,
+    ),
+  };
 }

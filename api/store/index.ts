@@ -1,4 +1,6 @@
+import { type AllowedResourcesRepository, allowedResourcesRepository } from "./allowed-resources.js";
 import { type ApiKeyRepository, apiKeyRepository } from "./api-keys.js";
+import { type AuditRepository, auditRepository } from "./audit.js";
 import { type ConfigRepository, configRepository } from "./configs.js";
 import { type DeploymentRepository, deploymentRepository } from "./deployments.js";
 import { type IdempotencyRepository, idempotencyRepository } from "./idempotency.js";
@@ -22,6 +24,10 @@ export interface Store {
   idempotency: IdempotencyRepository;
   /** Platform settings (network per region), written by platform admins. */
   networkSettings: NetworkSettingsRepository;
+  /** Per team, the external resources a platform admin allowed its stacks to name. */
+  allowedResources: AllowedResourcesRepository;
+  /** Who changed what, per team, newest first. */
+  audit: AuditRepository;
   stages: StageRepository;
   deployments: DeploymentRepository;
   /** One deployment at a time per stage. */
@@ -38,6 +44,8 @@ export function createStore(table: Table): Store {
     configs: configRepository(table),
     idempotency: idempotencyRepository(table),
     networkSettings: networkSettingsRepository(table),
+    allowedResources: allowedResourcesRepository(table),
+    audit: auditRepository(table),
     stages: stageRepository(table),
     deployments: deploymentRepository(table),
     locks: lockRepository(table),
@@ -45,7 +53,10 @@ export function createStore(table: Table): Store {
   };
 }
 
+export type { AllowedResources } from "./allowed-resources.js";
+export { AllowedResourcesChangedError } from "./allowed-resources.js";
 export type { ApiKey, KeyPrincipal } from "./api-keys.js";
+export type { AuditActor, AuditEntry, NewAuditEntry } from "./audit.js";
 export type { ConfigVersion, ConfigVersionSummary } from "./configs.js";
 export { VersionTakenError } from "./configs.js";
 export type { Page } from "./cursor.js";

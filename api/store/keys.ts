@@ -4,6 +4,8 @@
  *   item                 PK                       SK                      GSI1PK / GSI1SK            GSI2PK / GSI2SK
  *   team                 TEAM#<team>              TEAM                    TEAMS / <team>
  *   namespace claim      NAMESPACE#<id>           NAMESPACE               team (api/teams/namespace.ts)
+ *   allowed resources    TEAM#<team>              ALLOWED_RESOURCES       (owned by api/store/allowed-resources.ts)
+ *   audit entry          AUDIT#<team>             <ULID>                  (owned by api/store/audit.ts)
  *   API key (listing)    TEAM#<team>              APIKEY#<keyId>
  *   API key (auth)       APIKEY#<sha256 hex>      APIKEY
  *   bootstrap marker     SYSTEM                   BOOTSTRAP_ADMIN

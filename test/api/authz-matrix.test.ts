@@ -169,6 +169,25 @@ const CASES: RouteCase[] = [
     expect: { ...minRole(409, "maintainer"), other: 404, platform: 409 },
   },
   {
+    route: "GET /v1/teams/{team}/allowed-resources",
+    request: async () => ({ method: "GET", path: `/v1/teams/${teamA}/allowed-resources` }),
+    expect: { ...all(200), other: 403, platform: 200 },
+  },
+  {
+    route: "PUT /v1/teams/{team}/allowed-resources",
+    request: async () => ({
+      method: "PUT",
+      path: `/v1/teams/${teamA}/allowed-resources`,
+      body: { arns: [] },
+    }),
+    expect: { ...all(403), other: 403, platform: 200 },
+  },
+  {
+    route: "GET /v1/teams/{team}/audit",
+    request: async () => ({ method: "GET", path: `/v1/teams/${teamA}/audit` }),
+    expect: { ...minRole(200, "maintainer"), other: 403, platform: 200 },
+  },
+  {
     route: "GET /v1/settings/network",
     request: async () => ({ method: "GET", path: "/v1/settings/network" }),
     expect: { ...all(403), other: 403, platform: 200 },

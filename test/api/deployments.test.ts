@@ -280,7 +280,7 @@ cloudformationResources:
   StrayRule:
     Type: AWS::Events::Rule
     Properties:
-      EventBusName: no-such-bus
+      EventBusName: ${team}--no-such-bus
       EventPattern: { source: [x] }
 `,
     );

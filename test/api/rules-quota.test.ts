@@ -48,7 +48,9 @@ describe("rules per event bus", () => {
     for (let i = 0; i < 299; i++) {
       await server.engine.putRule({ Name: `other-${i}`, EventPattern: '{"source":["other"]}' });
     }
-    const { deployment, stage } = await deployToStage(server, queueWithTriggers(2, "useDefaultBus: true"));
+    const { deployment, stage } = await deployToStage(server, queueWithTriggers(2, "useDefaultBus: true"), {
+      allowed: ["arn:aws:events:*:*:event-bus/default"],
+    });
     expect(deployment.status).toBe("FAILED");
     // The rule EventBridge refused, with AWS's reason as CloudFormation reports it.
     expect(deployment.reason).toMatch(

@@ -9,11 +9,13 @@ import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 const BOUNDARY = "arn:aws:iam::123456789012:policy/Switchyard-WorkloadBoundary";
 let server: TestServer;
 let key: string;
+let team: string;
 beforeAll(async () => {
   server = await startTestServer({
     deploymentSettings: { stackPrefix: "sy-", permissionsBoundary: BOUNDARY, region: "eu-west-1" },
   });
-  key = await createKey(server, await createTeam(server), "viewer");
+  team = await createTeam(server);
+  key = await createKey(server, team, "viewer");
 });
 afterAll(() => server.close());
 
@@ -31,8 +33,8 @@ describe("POST /v1/validate on an installation with a stack prefix and a boundar
     );
     expect(res.status).toBe(200);
     const { template } = await bodyOf(res);
-    expect(template.Resources.OrdersEventBus.Properties.Name).toBe("sy-project-stage-orders");
-    expect(template.Resources.AuditFunction.Properties.FunctionName).toBe("sy-project-stage-audit");
+    expect(template.Resources.OrdersEventBus.Properties.Name).toBe(`sy-${team}--project--stage-orders`);
+    expect(template.Resources.AuditFunction.Properties.FunctionName).toBe(`sy-${team}--project--stage-audit`);
     expect(template.Resources.AuditRole.Properties.PermissionsBoundary).toBe(BOUNDARY);
   });
 

@@ -6,9 +6,11 @@ import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 
 let server: TestServer;
 let viewerKey: string;
+let team: string;
 beforeAll(async () => {
   server = await startTestServer();
-  viewerKey = await createKey(server, await createTeam(server), "viewer");
+  team = await createTeam(server);
+  viewerKey = await createKey(server, team, "viewer");
 });
 afterAll(() => server.close());
 
@@ -28,7 +30,8 @@ describe("POST /v1/validate", () => {
     expect(body.warnings).toEqual([]);
     expect(body.template.Resources.MyEventBusEventBus).toEqual({
       Type: "AWS::Events::EventBus",
-      Properties: { Name: "project-stage-myEventBus" },
+      // A team's key validates as its stages deploy: in the team's namespace (its name here).
+      Properties: { Name: `${team}--project--stage-myEventBus` },
     });
     expect(body.referenceableParams.myEventBus).toEqual({
       arn: { "Fn::GetAtt": ["MyEventBusEventBus", "Arn"] },
@@ -49,7 +52,9 @@ describe("POST /v1/validate", () => {
       );
       expect(res.status).toBe(200);
       const body = await bodyOf(res);
-      expect(body.template.Resources.MyEventBusEventBus.Properties.Name).toBe("shop-prod-myEventBus");
+      expect(body.template.Resources.MyEventBusEventBus.Properties.Name).toBe(
+        `${team}--shop--prod-myEventBus`,
+      );
     }
   });
 

@@ -219,7 +219,7 @@ describe("deploy --wait", () => {
 
   it("a deployment that fails exits 1, with and without a terminal, naming the failed resource", async () => {
     const config =
-      "resources:\n  q:\n    type: sqs-queue\n    properties:\n      events:\n        - type: event-bus\n          properties:\n            eventBusArn: arn:aws:events:us-east-1:000000000000:event-bus/nope\n            eventPattern: { source: [x] }\n";
+      "resources:\n  q:\n    type: sqs-queue\n    properties:\n      events:\n        - type: event-bus\n          properties:\n            eventBusArn: arn:aws:events:us-east-1:000000000000:event-bus/payments--nope\n            eventPattern: { source: [x] }\n";
     const file = path.join(configDir, "fails.yaml");
     await writeFile(file, config);
     const plain = await sy(["deploy", "-p", "broken", "-s", "dev", "--config", file, "--wait"]);

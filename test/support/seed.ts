@@ -45,7 +45,7 @@ export async function seedConfig(options: { archivation?: boolean } = {}): Promi
 export async function deployToStage(
   server: ServerAccess,
   yaml: string,
-  options: { project?: string; stage?: string } = {},
+  options: { project?: string; stage?: string; allowed?: string[] } = {},
 ): Promise<DeployedStage> {
   const call = async (path: string, init: RequestInit, expected: number) => {
     const res = await fetch(`${server.url}${path}`, init);
@@ -62,6 +62,14 @@ export async function deployToStage(
     jsonRequest(server.adminKey, "POST", { name: "seed maintainer", role: "maintainer" }),
     201,
   );
+  if (options.allowed) {
+    // What a platform admin lets the team's stacks name outside its namespace (the default bus, ...).
+    await call(
+      `/v1/teams/${team}/allowed-resources`,
+      jsonRequest(server.adminKey, "PUT", { arns: options.allowed }),
+      200,
+    );
+  }
   await call("/v1/projects", jsonRequest(key, "POST", { name: project }), 201);
   await call(
     `/v1/projects/${project}/configs`,

@@ -4,7 +4,7 @@ import type { DeploymentSettings } from "../../deployments/context.js";
 import { reconcileToken } from "../../deployments/index.js";
 import { localPlaceholder } from "../../deployments/parameters.js";
 import type { AppDeps } from "../../deps.js";
-import { DEFAULT_LOCAL_REGION, type EventBridgeApi } from "../eventbridge/api.js";
+import { DEFAULT_LOCAL_REGION, type EventBridgeApi, LOCAL_ACCOUNT_ID } from "../eventbridge/api.js";
 import { LocalDeployer } from "./local-deployer.js";
 
 export { LocalDeployer, type LocalDeployerOptions } from "./local-deployer.js";
@@ -19,6 +19,7 @@ export const LOCAL_NETWORK = {
 /** Local deployments run in-process: a short lease, placeholders for code artifacts. */
 export const LOCAL_DEPLOYMENT_SETTINGS: Partial<DeploymentSettings> = {
   leaseMs: 2 * 60_000,
+  account: LOCAL_ACCOUNT_ID,
   parameterFallback: localPlaceholder,
   localNetwork: { region: DEFAULT_LOCAL_REGION, implied: LOCAL_NETWORK },
 };

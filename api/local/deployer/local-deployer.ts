@@ -148,7 +148,7 @@ export class LocalDeployer implements Deployer {
           }
         : stack;
     this.launch(next, kind, input.token, (s) =>
-      apply(this.ops, s, kind, input.token, input.template, input.parameters),
+      apply(this.ops, s, kind, input.token, input.template, input.parameters, input.tenancy),
     );
     return { kind: "started", stackId: next.stackId };
   }

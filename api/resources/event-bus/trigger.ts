@@ -241,6 +241,14 @@ export function compileBusTrigger(
       Targets: [targetProps],
     },
   });
+  // Where the tenant check (api/compiler/tenancy) points when the rule names a bus it may not use.
+  if (!sub.eventBusName)
+    ctx.origin(ruleId, "EventBusName", [
+      ...path,
+      sub.eventBusArn !== undefined ? "eventBusArn" : "useDefaultBus",
+    ]);
+  if (sub.onDeliveryFailure?.sqsQueueArn !== undefined)
+    ctx.origin(ruleId, "Targets.0.DeadLetterConfig", [...path, "onDeliveryFailure", "sqsQueueArn"]);
 }
 
 const sendFromRule = (queueArn: unknown, ruleArn: unknown) => ({

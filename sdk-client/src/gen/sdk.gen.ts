@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, BusesDeliveriesData, BusesDeliveriesErrors, BusesDeliveriesResponses, BusesMatchData, BusesMatchErrors, BusesMatchResponses, BusesPublishData, BusesPublishErrors, BusesPublishResponses, BusesRulesData, BusesRulesErrors, BusesRulesResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, HealthGetData, HealthGetErrors, HealthGetResponses, PatternsTestData, PatternsTestErrors, PatternsTestResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ReplaysCancelData, ReplaysCancelErrors, ReplaysCancelResponses, ReplaysCreateData, ReplaysCreateErrors, ReplaysCreateResponses, ReplaysGetData, ReplaysGetErrors, ReplaysGetResponses, SettingsGetNetworkData, SettingsGetNetworkErrors, SettingsGetNetworkResponses, SettingsPutNetworkData, SettingsPutNetworkErrors, SettingsPutNetworkResponses, StagesContinueRollbackData, StagesContinueRollbackErrors, StagesContinueRollbackResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListData, TeamsListErrors, TeamsListResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, BusesDeliveriesData, BusesDeliveriesErrors, BusesDeliveriesResponses, BusesMatchData, BusesMatchErrors, BusesMatchResponses, BusesPublishData, BusesPublishErrors, BusesPublishResponses, BusesRulesData, BusesRulesErrors, BusesRulesResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, HealthGetData, HealthGetErrors, HealthGetResponses, PatternsTestData, PatternsTestErrors, PatternsTestResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ReplaysCancelData, ReplaysCancelErrors, ReplaysCancelResponses, ReplaysCreateData, ReplaysCreateErrors, ReplaysCreateResponses, ReplaysGetData, ReplaysGetErrors, ReplaysGetResponses, SettingsGetNetworkData, SettingsGetNetworkErrors, SettingsGetNetworkResponses, SettingsPutNetworkData, SettingsPutNetworkErrors, SettingsPutNetworkResponses, StagesContinueRollbackData, StagesContinueRollbackErrors, StagesContinueRollbackResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetAllowedResourcesData, TeamsGetAllowedResourcesErrors, TeamsGetAllowedResourcesResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListAuditData, TeamsListAuditErrors, TeamsListAuditResponses, TeamsListData, TeamsListErrors, TeamsListResponses, TeamsPutAllowedResourcesData, TeamsPutAllowedResourcesErrors, TeamsPutAllowedResourcesResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -550,6 +550,52 @@ export class Teams extends HeyApiClient {
             responseStyle: 'data',
             security: [{ scheme: 'bearer', type: 'http' }],
             url: '/v1/teams/{team}',
+            ...options
+        });
+    }
+    
+    /**
+     * External resources the team's stacks may name
+     *
+     * Any member of the team, or a platform admin.
+     */
+    public getAllowedResources<ThrowOnError extends boolean = true>(options: Options<TeamsGetAllowedResourcesData, ThrowOnError>) {
+        return (options.client ?? this.client).get<TeamsGetAllowedResourcesResponses, TeamsGetAllowedResourcesErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/teams/{team}/allowed-resources',
+            ...options
+        });
+    }
+    
+    /**
+     * Set the external resources the team's stacks may name
+     *
+     * Platform admins only. Replaces the list (at most 50 patterns); deployments from now on are checked against it, and the change is in the team's audit record. `If-Match` (the ETag of a GET) guards against lost updates (412 when stale).
+     */
+    public putAllowedResources<ThrowOnError extends boolean = true>(options: Options<TeamsPutAllowedResourcesData, ThrowOnError>) {
+        return (options.client ?? this.client).put<TeamsPutAllowedResourcesResponses, TeamsPutAllowedResourcesErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/teams/{team}/allowed-resources',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * The team's audit record
+     *
+     * Maintainers and admins of the team, or a platform admin. Who changed what and when (bus shares given and received, allow-list changes), newest first, paged.
+     */
+    public listAudit<ThrowOnError extends boolean = true>(options: Options<TeamsListAuditData, ThrowOnError>) {
+        return (options.client ?? this.client).get<TeamsListAuditResponses, TeamsListAuditErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/teams/{team}/audit',
             ...options
         });
     }

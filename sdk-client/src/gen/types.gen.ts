@@ -4,6 +4,19 @@ export type ClientOptions = {
     baseUrl: `${string}://${string}` | (string & {});
 };
 
+export type AllowedResources = {
+    team: string;
+    /**
+     * ARN patterns the team's stacks may name although they lie outside its namespace (`*` matches any run of characters): partner event buses, the account's default bus, resources of other accounts.
+     */
+    arns: Array<string>;
+    updatedAt?: string;
+    /**
+     * Key id of the admin who set them.
+     */
+    updatedBy?: string;
+};
+
 export type ApiKey = {
     keyId: string;
     name: string;
@@ -30,6 +43,37 @@ export type ApiKeyPage = {
  */
 export type Artifacts = {
     [key: string]: ResourceArtifacts;
+};
+
+export type AuditEntry = {
+    /**
+     * ULID; entries are listed newest first.
+     */
+    id: string;
+    team: string;
+    at: string;
+    actor: {
+        keyId: string;
+        name: string;
+        team?: string;
+        platformAdmin: boolean;
+    };
+    action: string;
+    target: {
+        [key: string]: string;
+    };
+    requestId: string;
+    details?: {
+        [key: string]: unknown;
+    };
+};
+
+export type AuditPage = {
+    items: Array<AuditEntry>;
+    /**
+     * Present when there may be more items.
+     */
+    nextCursor?: string;
 };
 
 export type BusRule = {
@@ -381,6 +425,10 @@ export type PublishResult = {
         errorCode: string;
         errorMessage: string;
     }>;
+};
+
+export type PutAllowedResources = {
+    arns: Array<string>;
 };
 
 export type PutNetworkSettings = {
@@ -2077,6 +2125,102 @@ export type TeamsGetResponses = {
 
 export type TeamsGetResponse = TeamsGetResponses[keyof TeamsGetResponses];
 
+export type TeamsGetAllowedResourcesData = {
+    body?: never;
+    path: {
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/allowed-resources';
+};
+
+export type TeamsGetAllowedResourcesErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type TeamsGetAllowedResourcesError = TeamsGetAllowedResourcesErrors[keyof TeamsGetAllowedResourcesErrors];
+
+export type TeamsGetAllowedResourcesResponses = {
+    /**
+     * The team's allow-list.
+     */
+    200: AllowedResources;
+};
+
+export type TeamsGetAllowedResourcesResponse = TeamsGetAllowedResourcesResponses[keyof TeamsGetAllowedResourcesResponses];
+
+export type TeamsPutAllowedResourcesData = {
+    body: PutAllowedResources;
+    headers?: {
+        /**
+         * The ETag of the list last read.
+         */
+        'if-match'?: string;
+    };
+    path: {
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/allowed-resources';
+};
+
+export type TeamsPutAllowedResourcesErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * If-Match does not match the current ETag.
+     */
+    412: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type TeamsPutAllowedResourcesError = TeamsPutAllowedResourcesErrors[keyof TeamsPutAllowedResourcesErrors];
+
+export type TeamsPutAllowedResourcesResponses = {
+    /**
+     * The list now in force.
+     */
+    200: AllowedResources;
+};
+
+export type TeamsPutAllowedResourcesResponse = TeamsPutAllowedResourcesResponses[keyof TeamsPutAllowedResourcesResponses];
+
 export type ApiKeysListData = {
     body?: never;
     path: {
@@ -2216,6 +2360,55 @@ export type ApiKeysRevokeResponses = {
 };
 
 export type ApiKeysRevokeResponse = ApiKeysRevokeResponses[keyof ApiKeysRevokeResponses];
+
+export type TeamsListAuditData = {
+    body?: never;
+    path: {
+        team: string;
+    };
+    query?: {
+        limit?: number;
+        /**
+         * `nextCursor` of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/v1/teams/{team}/audit';
+};
+
+export type TeamsListAuditErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type TeamsListAuditError = TeamsListAuditErrors[keyof TeamsListAuditErrors];
+
+export type TeamsListAuditResponses = {
+    /**
+     * A page of entries.
+     */
+    200: AuditPage;
+};
+
+export type TeamsListAuditResponse = TeamsListAuditResponses[keyof TeamsListAuditResponses];
 
 export type PatternsTestData = {
     body: TestPatternRequest;

@@ -35,6 +35,7 @@ export async function deploymentsWorld() {
     configs: store.configs,
     projects: store.projects,
     teams: store.teams,
+    allowedResources: store.allowedResources,
     deployer,
     compile,
     now,

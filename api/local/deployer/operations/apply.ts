@@ -3,7 +3,10 @@
  * updated in place or replaced through its type's handler, and saved with its events as it happens;
  * then what the template no longer has is cleaned up. A failed step rolls the stack back.
  */
+
 import { isDeepStrictEqual } from "node:util";
+import { checkTenancy } from "../../../compiler/tenancy/check.js";
+import type { TenantScope } from "../../../compiler/tenancy/scope.js";
 import type { Template } from "../../../deployments/port.js";
 import { dict } from "../../../prototype-safe.js";
 import { handlerFor, type ResourceState } from "../handlers/index.js";
@@ -22,6 +25,7 @@ export async function apply(
   token: string,
   template: Template,
   parameters: Record<string, string>,
+  tenancy?: TenantScope,
 ): Promise<void> {
   const previous = { template: stack.template, parameters: stack.parameters };
   const before = { ...stack.resources };
@@ -45,6 +49,8 @@ export async function apply(
     let phase = "CREATE";
     try {
       const props = (resolve(spec.Properties ?? {}, ctx) ?? {}) as Record<string, unknown>;
+      // Defence in depth: the compiler checked the template, this checks what would be applied.
+      if (tenancy) refuseForeignNames(stack.stackName, logicalId, spec.Type, props, tenancy);
       if (
         !current ||
         current.type !== spec.Type ||
@@ -195,4 +201,23 @@ export async function fail(
     kind === "CREATE" ? "ROLLBACK_COMPLETE" : "UPDATE_ROLLBACK_COMPLETE",
     reason,
   );
+}
+
+/**
+ * Refuses a resource whose resolved properties name what the team may not (another team's bus,
+ * rule or target): the same rule the compiler applies (api/compiler/tenancy), on final values.
+ */
+function refuseForeignNames(
+  stackName: string,
+  logicalId: string,
+  type: string,
+  properties: Record<string, unknown>,
+  scope: TenantScope,
+): void {
+  const [violation] = checkTenancy({
+    resources: { [logicalId]: { Type: type, Properties: properties } },
+    scope,
+    stack: stackName,
+  });
+  if (violation) throw new Error(`Refused by Switchyard's tenant check: ${violation.message}`);
 }

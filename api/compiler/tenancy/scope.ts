@@ -1,0 +1,50 @@
+/**
+ * What one team's stacks may name (#15): the team's namespace, the buses other teams shared with it,
+ * and the external resources a platform admin allowed for it. Built per deployment by the use case
+ * (api/deployments), checked by the compiler on the final template and by the local engine when it
+ * applies a template; on AWS the team's CloudFormation service role is scoped to the same.
+ */
+
+/** What a bus share allows: attach rules (`subscribe`) and/or send events to it (`publish`). */
+export type BusAccess = "subscribe" | "publish";
+export const BUS_ACCESS = ["subscribe", "publish"] as const;
+
+export interface SharedBusGrant {
+  /** The bus's ARN, as its owner's stage outputs record it. */
+  arn: string;
+  access: readonly BusAccess[];
+  /** How configs may name it instead of the ARN: `<team>:<project>/<stage>/<bus>`. */
+  path?: string;
+}
+
+export interface TenantScope {
+  /** The team whose stacks these are (for messages). */
+  team: string;
+  /**
+   * Names the team's stacks may create and change start with one of these: `<stackPrefix><ns>--`,
+   * and for a stage deployed before namespaces, its own stack's `<stack>-`.
+   */
+  namePrefixes: readonly string[];
+  /** The account the stacks run in, when known; an ARN in another account is external. */
+  account?: string;
+  region?: string;
+  partition?: string;
+  sharedBuses: readonly SharedBusGrant[];
+  /** ARN patterns (`*` matches any run of characters) a platform admin allowed for the team. */
+  allowed: readonly string[];
+}
+
+/** Glob match of an ARN pattern: `*` is any run of characters, everything else is itself. */
+export function matchesPattern(pattern: string, value: string): boolean {
+  const parts = pattern.split("*");
+  if (parts.length === 1) return pattern === value;
+  if (!value.startsWith(parts[0]!) || !value.endsWith(parts.at(-1)!)) return false;
+  let at = parts[0]!.length;
+  const end = value.length - parts.at(-1)!.length;
+  for (const part of parts.slice(1, -1)) {
+    const found = value.indexOf(part, at);
+    if (found < 0 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return at <= end;
+}

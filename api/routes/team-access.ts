@@ -1,0 +1,224 @@
+/**
+ * What a team's stacks may reach outside its namespace (the allow-list platform admins keep), and
+ * the team's audit record.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../auth/access.js";
+import type { Caller } from "../auth/index.js";
+import { callerOf, requirePlatformAdmin, requireTeamRole } from "../auth/index.js";
+import type { AppDeps } from "../deps.js";
+import type { App } from "../http/env.js";
+import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
+import { problems } from "../http/problem.js";
+import { type AllowedResources, AllowedResourcesChangedError, type AuditActor } from "../store/index.js";
+import { TeamNameSchema } from "./names.js";
+
+const TeamParamsSchema = z.object({
+  team: TeamNameSchema.openapi({ param: { name: "team", in: "path" } }),
+});
+
+/** Most patterns a team may have: each is tried against every ARN of every deployment. */
+const MAX_ALLOWED = 50;
+
+const ArnPatternSchema = z
+  .string()
+  .max(512)
+  .regex(
+    /^arn:[a-z*-]+:[a-z0-9*-]+:[a-z0-9*-]*:(\d{12}|\*|aws)?:\S+$/,
+    "an ARN, `*` matching any run of characters: arn:<partition>:<service>:<region>:<account>:<resource>",
+  )
+  .openapi({ example: "arn:aws:events:eu-west-1:123456789012:event-bus/default" });
+
+const AllowedResourcesSchema = z
+  .object({
+    team: TeamNameSchema,
+    arns: z.array(ArnPatternSchema).openapi({
+      description:
+        "ARN patterns the team's stacks may name although they lie outside its namespace (`*` matches any run of characters): partner event buses, the account's default bus, resources of other accounts.",
+    }),
+    updatedAt: z.string().optional().openapi({ format: "date-time" }),
+    updatedBy: z.string().optional().openapi({ description: "Key id of the admin who set them." }),
+  })
+  .openapi("AllowedResources");
+
+const PutAllowedResourcesSchema = z
+  .object({
+    arns: z
+      .array(ArnPatternSchema)
+      .max(MAX_ALLOWED)
+      .refine((arns) => new Set(arns).size === arns.length, "ARN patterns must not repeat."),
+  })
+  .strict()
+  .openapi("PutAllowedResources", {
+    example: {
+      arns: [
+        "arn:aws:events:eu-west-1:123456789012:event-bus/default",
+        "arn:aws:events:eu-west-1:123456789012:event-bus/aws.partner/example.com/*",
+      ],
+    },
+  });
+
+export const AuditEntrySchema = z
+  .object({
+    id: z.string().openapi({ description: "ULID; entries are listed newest first." }),
+    team: TeamNameSchema,
+    at: z.string().openapi({ format: "date-time" }),
+    actor: z.object({
+      keyId: z.string(),
+      name: z.string(),
+      team: z.string().optional(),
+      platformAdmin: z.boolean(),
+    }),
+    action: z.string().openapi({ example: "bus-share.grant" }),
+    target: z
+      .record(z.string(), z.string())
+      .openapi({ example: { kind: "bus-share", id: "01JD5Z3M9X2Q8R7T6Y5W4V3Q2S" } }),
+    requestId: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .openapi("AuditEntry");
+
+const etagHeaders = {
+  ETag: { schema: { type: "string" as const }, description: "Send it as If-Match with the next PUT." },
+};
+
+const getAllowedRoute = createRoute({
+  method: "get",
+  path: "/v1/teams/{team}/allowed-resources",
+  operationId: "teams.getAllowedResources",
+  tags: ["Teams"],
+  summary: "External resources the team's stacks may name",
+  description: "Any member of the team, or a platform admin.",
+  ...access.team("viewer"),
+  request: { params: TeamParamsSchema },
+  responses: {
+    200: { ...jsonContent(AllowedResourcesSchema, "The team's allow-list."), headers: etagHeaders },
+    ...problemResponses(400, 401, 403, 404),
+  },
+});
+
+const putAllowedRoute = createRoute({
+  method: "put",
+  path: "/v1/teams/{team}/allowed-resources",
+  operationId: "teams.putAllowedResources",
+  tags: ["Teams"],
+  summary: "Set the external resources the team's stacks may name",
+  description: `Platform admins only. Replaces the list (at most ${MAX_ALLOWED} patterns); deployments from now on are checked against it, and the change is in the team's audit record. \`If-Match\` (the ETag of a GET) guards against lost updates (412 when stale).`,
+  ...access.platformAdmin(),
+  request: {
+    params: TeamParamsSchema,
+    headers: z.object({
+      "if-match": z.string().optional().openapi({ description: "The ETag of the list last read." }),
+    }),
+    body: jsonBody(PutAllowedResourcesSchema),
+  },
+  responses: {
+    200: { ...jsonContent(AllowedResourcesSchema, "The list now in force."), headers: etagHeaders },
+    ...problemResponses(400, 401, 403, 404, 412),
+  },
+});
+
+const listAuditRoute = createRoute({
+  method: "get",
+  path: "/v1/teams/{team}/audit",
+  operationId: "teams.listAudit",
+  tags: ["Teams"],
+  summary: "The team's audit record",
+  description:
+    "Maintainers and admins of the team, or a platform admin. Who changed what and when (bus shares given and received, allow-list changes), newest first, paged.",
+  ...access.team("maintainer"),
+  request: { params: TeamParamsSchema, query: PageQuerySchema },
+  responses: {
+    200: jsonContent(pageSchema(AuditEntrySchema, "AuditPage"), "A page of entries."),
+    ...problemResponses(400, 401, 403, 404),
+  },
+});
+
+const etagOf = (revision: number) => `"allowed-${revision}"`;
+
+const body = (a: AllowedResources) => ({
+  team: a.team,
+  arns: a.arns,
+  ...(a.updatedAt ? { updatedAt: a.updatedAt, updatedBy: a.updatedBy } : {}),
+});
+
+/** Who did it, for the audit record. */
+export function auditActor(caller: Caller): AuditActor {
+  return {
+    keyId: caller.keyId,
+    name: caller.name,
+    platformAdmin: caller.platformAdmin,
+    ...(caller.team ? { team: caller.team } : {}),
+  };
+}
+
+export function teamAccessRoutes(app: App, deps: AppDeps): void {
+  async function requireTeam(team: string) {
+    if (!(await deps.store.teams.get(team))) throw problems.notFound(`Team ${team} does not exist.`);
+  }
+
+  app.openapi(getAllowedRoute, async (c) => {
+    const { team } = c.req.valid("param");
+    requireTeamRole(c, team, "viewer");
+    await requireTeam(team);
+    const allowed = await deps.store.allowedResources.get(team);
+    return c.json(body(allowed), 200, { etag: etagOf(allowed.revision) });
+  });
+
+  app.openapi(putAllowedRoute, async (c) => {
+    requirePlatformAdmin(c);
+    const { team } = c.req.valid("param");
+    await requireTeam(team);
+    const { arns } = c.req.valid("json");
+    const ifMatch = c.req.valid("header")["if-match"];
+    const before = await deps.store.allowedResources.get(team);
+    let expect: number | undefined;
+    if (ifMatch !== undefined) {
+      const tags = ifMatch.split(",").map((t) => t.trim());
+      if (!tags.includes("*") && !tags.includes(etagOf(before.revision)))
+        throw problems.preconditionFailed(
+          `If-Match does not match: the list is at ETag ${etagOf(before.revision)}.`,
+        );
+      expect = before.revision;
+    }
+    const caller = callerOf(c);
+    const now = deps.now().toISOString();
+    let saved: AllowedResources;
+    try {
+      saved = await deps.store.allowedResources.put(
+        team,
+        { arns, updatedAt: now, updatedBy: caller.keyId },
+        expect,
+      );
+    } catch (err) {
+      if (err instanceof AllowedResourcesChangedError) {
+        throw problems.preconditionFailed(
+          `If-Match does not match: the list is now at ETag ${etagOf(err.current.revision)}.`,
+        );
+      }
+      throw err;
+    }
+    await deps.store.audit.record([team], {
+      at: now,
+      actor: auditActor(caller),
+      action: "allowed-resources.update",
+      target: { kind: "allowed-resources", id: team },
+      requestId: c.get("requestId"),
+      details: {
+        added: arns.filter((a) => !before.arns.includes(a)),
+        removed: before.arns.filter((a) => !arns.includes(a)),
+      },
+    });
+    c.get("log").info("allowed resources set", { team, count: arns.length, revision: saved.revision });
+    return c.json(body(saved), 200, { etag: etagOf(saved.revision) });
+  });
+
+  app.openapi(listAuditRoute, async (c) => {
+    const { team } = c.req.valid("param");
+    requireTeamRole(c, team, "maintainer");
+    await requireTeam(team);
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await readPage(() => deps.store.audit.list(team, { limit, cursor })), 200);
+  });
+}
