@@ -93,7 +93,7 @@ export function deploymentStores(table: Table): DeploymentStores {
 export interface DeploymentsContext extends DeploymentStores {
   configs: Pick<ConfigRepository, "get" | "latest">;
   /** The project behind a key (its team and name), and the team's namespace: what a new stack is named. */
-  projects: Pick<ProjectRepository, "get">;
+  projects: Pick<ProjectRepository, "get" | "list">;
   teams: Pick<TeamRepository, "namespaceOf">;
   deployer: Deployer;
   compile: CompileFn;

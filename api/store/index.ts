@@ -2,6 +2,7 @@ import { type ApiKeyRepository, apiKeyRepository } from "./api-keys.js";
 import { type ConfigRepository, configRepository } from "./configs.js";
 import { type IdempotencyRepository, idempotencyRepository } from "./idempotency.js";
 import { type ProjectRepository, projectRepository } from "./projects.js";
+import { type ReplaySlotRepository, replaySlotRepository } from "./replay-slots.js";
 import { type NetworkSettingsRepository, networkSettingsRepository } from "./settings.js";
 import type { Table } from "./table.js";
 import { type TeamRepository, teamRepository } from "./teams.js";
@@ -15,6 +16,8 @@ export interface Store {
   idempotency: IdempotencyRepository;
   /** Platform settings (network per region), written by platform admins. */
   networkSettings: NetworkSettingsRepository;
+  /** The replays each team runs (at most MAX_REPLAYS_PER_TEAM at once). */
+  replaySlots: ReplaySlotRepository;
 }
 
 export function createStore(table: Table): Store {
@@ -25,6 +28,7 @@ export function createStore(table: Table): Store {
     configs: configRepository(table),
     idempotency: idempotencyRepository(table),
     networkSettings: networkSettingsRepository(table),
+    replaySlots: replaySlotRepository(table),
   };
 }
 

@@ -5,6 +5,7 @@
  *   team                 TEAM#<team>              TEAM                    TEAMS / <team>
  *   namespace claim      NAMESPACE#<id>           NAMESPACE               team (api/teams/namespace.ts)
  *   API key (listing)    TEAM#<team>              APIKEY#<keyId>
+ *   replay slot          TEAM#<team>              REPLAYSLOT#<n>          (owned by api/store/replay-slots.ts)
  *   API key (auth)       APIKEY#<sha256 hex>      APIKEY
  *   bootstrap marker     SYSTEM                   BOOTSTRAP_ADMIN
  *   project              PROJECT#<project key>    PROJECT                 TEAM#<team>#PROJECTS / <p>  PROJECTS / <project>

@@ -77,6 +77,8 @@ export class LocalDeployer implements Deployer {
   private readonly now: () => Date;
   private readonly nextId = monotonicFactory();
   /** Operations running in this process, by stack name. */
+  /** Interrupted creates being rolled back by this process, by stack name. */
+  private readonly rollingBack = new Map<string, Promise<LocalStack>>();
   private readonly running = new Map<
     string,
     { token: string; stackId: string; kind: OperationKind; done: Promise<void> }
@@ -318,9 +320,16 @@ export class LocalDeployer implements Deployer {
       const spec = template.Resources[logicalId]!;
       const handler = handlerFor(spec.Type);
       const hctx = this.handlerContext(stack, logicalId);
-      const current = stack.resources[logicalId];
       let phase = "CREATE";
       try {
+        // Recorded as about to be made by an operation that stopped: it may or may not exist, so
+        // it goes (if it does) and is made afresh.
+        const pending = stack.resources[logicalId];
+        if (pending?.pending) {
+          await handlerFor(pending.type).delete(pending, hctx);
+          delete stack.resources[logicalId];
+        }
+        const current = stack.resources[logicalId];
         const props = (resolve(spec.Properties ?? {}, ctx) ?? {}) as Record<string, unknown>;
         if (
           !current ||
@@ -338,7 +347,25 @@ export class LocalDeployer implements Deployer {
               ? "Requested update requires the creation of a new physical resource; hence creating one."
               : undefined,
           );
-          const made = await handler.create(props, hctx);
+          const planned = current ? undefined : handler.plannedName?.(props);
+          if (planned !== undefined) {
+            stack.resources[logicalId] = {
+              type: spec.Type,
+              properties: props,
+              physicalId: planned,
+              ref: planned,
+              attributes: {},
+              pending: true,
+            };
+            await this.save(stack);
+          }
+          let made: Awaited<ReturnType<typeof handler.create>>;
+          try {
+            made = await handler.create(props, hctx);
+          } catch (err) {
+            if (planned !== undefined) delete stack.resources[logicalId];
+            throw err;
+          }
           if (current) replaced.set(logicalId, current);
           created.push(logicalId);
           stack.resources[logicalId] = { type: spec.Type, properties: props, ...made };
@@ -772,19 +799,70 @@ export class LocalDeployer implements Deployer {
     }
     const op = stack.operations.at(-1);
     const token = op?.token ?? "unknown";
+    // A create that did not finish is rolled back as CloudFormation rolls back a failed create: what
+    // it made goes, the stack ends ROLLBACK_COMPLETE, and nothing is left half-deployed. Readers that
+    // arrive meanwhile wait for the same rollback.
+    if (op?.kind === "CREATE") {
+      let rollback = this.rollingBack.get(stack.stackName);
+      if (!rollback) {
+        rollback = this.rollBackInterruptedCreate(stack, token).finally(() =>
+          this.rollingBack.delete(stack.stackName),
+        );
+        this.rollingBack.set(stack.stackName, rollback);
+      }
+      return rollback;
+    }
     const failed =
       op?.kind === "DELETE"
         ? "DELETE_FAILED"
-        : op?.kind === "CREATE"
-          ? "CREATE_FAILED"
-          : op?.kind === "CONTINUE_ROLLBACK"
-            ? "UPDATE_ROLLBACK_FAILED"
-            : "UPDATE_FAILED";
+        : op?.kind === "CONTINUE_ROLLBACK"
+          ? "UPDATE_ROLLBACK_FAILED"
+          : "UPDATE_FAILED";
     // Resources are saved after every step, so the record still says exactly what exists; the next
     // operation converges from there. DELETE_FAILED is retried by the next teardown; an interrupted
     // continued rollback keeps the template it was rolling back to, so it can be continued again.
     if (op?.kind !== "CONTINUE_ROLLBACK") stack.template = undefined;
     await this.setStatus(stack, token, failed, INTERRUPTED);
+    return stack;
+  }
+
+  /**
+   * Deletes every resource an interrupted create recorded. Their order is not known (the template is
+   * saved only once a create succeeds), so deletions that fail (a bus that still has rules) are
+   * tried again after the others, until a round deletes nothing more.
+   */
+  private async rollBackInterruptedCreate(stack: LocalStack, token: string): Promise<LocalStack> {
+    await this.setStatus(stack, token, "ROLLBACK_IN_PROGRESS", INTERRUPTED);
+    let remaining = Object.keys(stack.resources);
+    const failures = new Map<string, unknown>();
+    for (let progress = true; remaining.length > 0 && progress; ) {
+      progress = false;
+      for (const id of remaining) {
+        const state = stack.resources[id]!;
+        try {
+          await handlerFor(state.type).delete(state, this.handlerContext(stack, id));
+        } catch (err) {
+          failures.set(id, err);
+          continue;
+        }
+        failures.delete(id);
+        progress = true;
+        delete stack.resources[id];
+        this.resourceEvent(stack, token, id, state.type, "DELETE_COMPLETE", undefined, state.physicalId);
+      }
+      remaining = remaining.filter((id) => failures.has(id));
+    }
+    stack.template = undefined;
+    if (failures.size > 0) {
+      for (const [id, err] of failures) {
+        const state = stack.resources[id]!;
+        this.resourceEvent(stack, token, id, state.type, "DELETE_FAILED", reasonOf(err), state.physicalId);
+      }
+      await this.setStatus(stack, token, "ROLLBACK_FAILED", INTERRUPTED);
+      return stack;
+    }
+    stack.outputs = {};
+    await this.setStatus(stack, token, "ROLLBACK_COMPLETE", INTERRUPTED);
     return stack;
   }
 

@@ -16,6 +16,11 @@ export interface ResourceState {
   attributes: Record<string, string>;
   /** The resolved properties it was created or last updated with. */
   properties: Record<string, unknown>;
+  /**
+   * Recorded just before the engine made it: a process that stopped in between leaves this, so what
+   * may exist is known (deleted by a rollback or teardown, made again by the next deployment).
+   */
+  pending?: true;
 }
 
 export interface HandlerContext {
@@ -39,6 +44,11 @@ export interface ResourceHandler {
     ctx: HandlerContext,
   ): Promise<Omit<ResourceState, "type" | "properties">>;
   delete(state: ResourceState, ctx: HandlerContext): Promise<void>;
+  /**
+   * For types the engine really makes (buses, archives, rules): the physical name a create will use,
+   * so it can be recorded first. Recorded-only types leave nothing behind and need none.
+   */
+  plannedName?(props: Record<string, unknown>): string | undefined;
 }
 
 /** CloudFormation's generated physical names: `<stack>-<logicalId>-<suffix>`, cut to `max`. */
@@ -61,6 +71,7 @@ const json = (v: unknown): string | undefined =>
 
 const eventBus: ResourceHandler = {
   replaceOn: ["Name", "EventSourceName"],
+  plannedName: (props) => str(props.Name),
   async create(props, ctx) {
     const name = String(props.Name);
     const out = await ctx.engine.createEventBus({
@@ -82,6 +93,7 @@ const eventBus: ResourceHandler = {
 
 const archive: ResourceHandler = {
   replaceOn: ["ArchiveName", "SourceArn"],
+  plannedName: (props) => str(props.ArchiveName),
   async create(props, ctx) {
     const name = str(props.ArchiveName) ?? generatedName(ctx, 48);
     const out = await ctx.engine.createArchive({
@@ -115,6 +127,7 @@ type Target = NonNullable<Parameters<EventBridgeApi["putTargets"]>[0]["Targets"]
 
 const rule: ResourceHandler = {
   replaceOn: ["Name", "EventBusName"],
+  plannedName: (props) => str(props.Name),
   async create(props, ctx) {
     const name = str(props.Name) ?? generatedName(ctx, 64);
     return putRuleAndTargets(name, props, [], ctx);
