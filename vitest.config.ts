@@ -17,6 +17,10 @@ export default defineConfig({
           name: "api",
           include: ["test/**/*.test.ts"],
           exclude: [...configDefaults.exclude, "test/portal/**"],
+          // Files share a worker's loaded modules instead of importing the app, the SDKs and zod
+          // again for each of ~100 files: a third less CPU for the suite. Every file makes its own
+          // table and server, and restores what it mocks, so nothing else is shared.
+          isolate: false,
           // One dynalite for the whole run; every test file makes its own table in it.
           globalSetup: ["test/support/global-setup.ts"],
         },

@@ -42,9 +42,10 @@ function SignedIn() {
   }
   return (
     <>
-      <a className="skip-link" href="#main">
+      {/* Routes live in the URL's hash, so skipping moves focus instead of following "#main". */}
+      <button type="button" className="skip-link" onClick={() => document.getElementById("main")?.focus()}>
         Skip to content
-      </a>
+      </button>
       <header className="topbar">
         <Link href="/projects" className="brand" aria-label="Switchyard home">
           <img src="/favicon.svg" alt="" width="24" height="24" />

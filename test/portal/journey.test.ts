@@ -220,6 +220,45 @@ describe("a team's whole job in the portal", () => {
     );
   });
 
+  it("saves a second version and compares it with the first, side by side", async () => {
+    await page.goto(`/#/projects/${project}/config`);
+    const box = editor(page, /Config of/);
+    await box.waitFor();
+    await page.locator(".cm-line", { hasText: "retentionDays: 7" }).click();
+    await page.keyboard.press("End");
+    await page.keyboard.press("Backspace");
+    await page.keyboard.insertText("30");
+    await page.getByText(/^Valid: /).waitFor();
+    await page.getByRole("button", { name: "Save as new version" }).click();
+    await page.getByText("Saved as version 2.").waitFor();
+    // The comparison defaults to the two newest versions: the changed line is marked on both sides.
+    await page.getByLabel("Left").selectOption("1");
+    await page.getByLabel("Right").selectOption("2");
+    const changed = page.locator(".cm-mergeView .cm-changedText");
+    await changed.first().waitFor();
+    expect(await changed.allTextContents()).toEqual(expect.arrayContaining(["7", "30"]));
+    await screenshot(page, "config-diff");
+  });
+
+  it("deploys version 2, then rolls back to version 1", async () => {
+    await page.goto(`/#/projects/${project}/stages/dev`);
+    await page.getByText(/^Runs version 1$/).waitFor();
+    // The newest version is picked by default.
+    await page.getByRole("button", { name: "Deploy v2" }).waitFor();
+    await page.getByRole("button", { name: "Preview changes" }).click();
+    const changes = page.getByRole("table", { name: "Changes" });
+    await changes.waitFor();
+    expect(await changes.textContent()).toContain("Modify");
+    expect(await changes.textContent()).toContain("OrderBusArchive");
+    await page.getByRole("button", { name: "Deploy v2" }).click();
+    await page.getByText(/^Runs version 2$/).waitFor();
+    await page.getByRole("button", { name: "Roll back to the previous version" }).click();
+    await page.getByText("Rollback to version 1").waitFor();
+    await page.getByText(/^Runs version 1$/).waitFor();
+    const history = await page.getByRole("table", { name: "Deployment history" }).textContent();
+    expect(history).toContain("rollback");
+  });
+
   it("tears the stage down after typing its name", async () => {
     await page.goto(`/#/projects/${project}/stages/dev`);
     const tearDown = page.getByRole("button", { name: "Tear down" });

@@ -4,7 +4,15 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKey, createTeam, openPortal, type Portal, signIn, unique } from "./support/browser.js";
+import {
+  createKey,
+  createTeam,
+  openPortal,
+  type Portal,
+  signIn,
+  unique,
+  unnamedControls,
+} from "./support/browser.js";
 
 type Role = "viewer" | "deployer" | "maintainer" | "admin";
 
@@ -40,32 +48,39 @@ afterAll(() => portal?.close());
 async function offered(page: Page): Promise<Record<string, boolean>> {
   const has = async (locator: ReturnType<Page["getByRole"]>) => (await locator.count()) > 0;
   const seen: Record<string, boolean> = {};
+  // Every control on every page has an accessible name, whatever the role shows.
+  const named = async (where: string) => expect(await unnamedControls(page), where).toEqual([]);
 
   await page.goto("/#/projects");
   await page.getByRole("heading", { name: "All projects" }).waitFor();
   seen["create project"] = await has(page.getByRole("button", { name: "Create project" }));
   seen["team keys"] = await has(page.getByRole("link", { name: "Team", exact: true }));
+  await named("projects");
 
   await page.goto(`/#/projects/${project}`);
   await page.getByRole("link", { name: "dev", exact: true }).waitFor();
   seen["delete project"] = await has(page.getByRole("button", { name: "Delete project" }));
+  await named("project");
 
   await page.goto(`/#/projects/${project}/config`);
   await page.getByRole("textbox", { name: /Config of/ }).waitFor();
   seen["save config"] = await has(page.getByRole("button", { name: "Save as new version" }));
   seen["edit config"] =
     (await page.getByRole("textbox", { name: /Config of/ }).getAttribute("contenteditable")) === "true";
+  await named("config");
 
   await page.goto(`/#/projects/${project}/stages/dev`);
   await page.getByText(/^Runs version 1$/).waitFor();
   seen.deploy = await has(page.getByRole("button", { name: /^Deploy v/ }));
   seen.rollback = await has(page.getByRole("button", { name: "Roll back to the previous version" }));
   seen.teardown = await has(page.getByRole("button", { name: "Tear down" }));
+  await named("stage");
 
   await page.goto(`/#/projects/${project}/stages/dev/buses/rolesBus`);
   await page.getByRole("heading", { name: "Test a pattern" }).waitFor();
   seen.publish = await has(page.getByRole("button", { name: "Publish", exact: true }));
   seen.replay = await has(page.getByRole("button", { name: "Start replay" }));
+  await named("bus");
   return seen;
 }
 

@@ -12,6 +12,7 @@ import {
   type Portal,
   screenshot,
   signIn,
+  unnamedControls,
 } from "./support/browser.js";
 
 let portal: Portal;
@@ -77,5 +78,32 @@ describe("the portal at /", () => {
     await page.getByLabel("API key").waitFor();
     expect(await page.evaluate("sessionStorage.length")).toBe(0);
     expect(await cspViolations(page)).toEqual([]);
+  });
+
+  it("works from the keyboard alone: sign in, skip to content, move between pages", async () => {
+    const key = await createKey(portal, team, "viewer", "keyboard");
+    const page = await portal.page();
+    await page.goto("/");
+    await page.getByLabel("API key").waitFor();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate("document.activeElement.id === document.querySelector('label').htmlFor")).toBe(
+      true,
+    );
+    await page.keyboard.type(key);
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+
+    // The first Tab reaches "Skip to content", which moves focus past the header.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate("document.activeElement.textContent")).toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate("document.activeElement.closest('main') !== null")).toBe(true);
+
+    // Links and buttons answer Enter: open Teams from the header.
+    await page.getByRole("link", { name: "Projects", exact: true }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "All projects" }).waitFor();
+    expect(await unnamedControls(page)).toEqual([]);
   });
 });

@@ -5,8 +5,8 @@
 import { isDeepStrictEqual } from "node:util";
 import type { StackChange, Template } from "../../deployments/port.js";
 import { hasOwn, own } from "../../prototype-safe.js";
+import { handlerFor } from "./handlers/index.js";
 import { referencedIds } from "./intrinsics.js";
-import { handlerFor } from "./resource-types.js";
 
 export function diffTemplates(
   previous: { template?: Template; parameters?: Record<string, string> },

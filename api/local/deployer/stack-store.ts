@@ -23,7 +23,7 @@ import {
 import type { StackEvent, Template } from "../../deployments/port.js";
 import { dict } from "../../prototype-safe.js";
 import type { Table } from "../../store/table.js";
-import type { ResourceState } from "./resource-types.js";
+import type { ResourceState } from "./handlers/index.js";
 
 /** CONTINUE_ROLLBACK: ContinueUpdateRollback on a stack in UPDATE_ROLLBACK_FAILED. */
 export type OperationKind = "CREATE" | "UPDATE" | "DELETE" | "CONTINUE_ROLLBACK";

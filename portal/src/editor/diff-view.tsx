@@ -20,7 +20,7 @@ export default function DiffView({
     const side = (doc: string, label: string) => ({
       doc,
       extensions: [
-        ...baseExtensions(label, true),
+        ...baseExtensions(label, true, false),
         sizeTheme("none"),
         EditorState.readOnly.of(true),
         languageOf(guessLanguage(doc)),
@@ -33,7 +33,8 @@ export default function DiffView({
       parent: mount.parent,
       root: mount.root,
       collapseUnchanged: { margin: 3, minSize: 6 },
-      gutter: true,
+      // Changed lines are already highlighted; CodeMirror's extra change gutter misaligns the line numbers.
+      gutter: false,
     });
     return () => {
       view.destroy();

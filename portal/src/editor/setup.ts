@@ -59,11 +59,11 @@ export function guessLanguage(text: string): EditorLanguage {
   return /^\s*[{[]/.test(text) ? "json" : "yaml";
 }
 
-export function baseExtensions(label: string, readOnly: boolean): Extension[] {
+export function baseExtensions(label: string, readOnly: boolean, gutters = true): Extension[] {
   return [
-    lineNumbers(),
-    highlightActiveLineGutter(),
-    foldGutter(),
+    // The diff goes without: its changed lines are highlighted and unchanged ones collapsed, and in
+    // CodeMirror's merge view under a shadow root the gutters drift from the lines.
+    ...(gutters ? [lineNumbers(), highlightActiveLineGutter(), foldGutter()] : []),
     history(),
     drawSelection(),
     indentOnInput(),

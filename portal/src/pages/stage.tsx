@@ -255,7 +255,10 @@ function PreviewAndDeploy({
             </button>
           </div>
           <ProblemView error={preview.error ?? deploy.error} />
-          {preview.data ? <PreviewChanges preview={preview.data} /> : null}
+          {/* A preview answers for the version it was asked about; a newer pick hides it. */}
+          {preview.data && preview.data.configVersion === version ? (
+            <PreviewChanges preview={preview.data} />
+          ) : null}
         </div>
       )}
     </Section>
@@ -377,7 +380,7 @@ function History({
         <Loading what="deployments" />
       ) : list.data?.items.length ? (
         <div className="table-wrap">
-          <table>
+          <table aria-label="Deployment history">
             <thead>
               <tr>
                 <th scope="col">Started</th>

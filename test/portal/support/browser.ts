@@ -123,3 +123,35 @@ export async function paste(target: Locator, text: string): Promise<void> {
     );
   }, text);
 }
+
+const NAMED_ROLES = new Set([
+  "button",
+  "link",
+  "textbox",
+  "combobox",
+  "checkbox",
+  "radio",
+  "searchbox",
+  "tab",
+  "menuitem",
+]);
+
+/**
+ * Controls without an accessible name, as Chromium's accessibility tree (the one screen readers
+ * read) computes it: each as "role" plus what it shows, for the failure message.
+ */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = (await cdp.send("Accessibility.getFullAXTree")) as {
+      nodes: { ignored?: boolean; role?: { value?: string }; name?: { value?: string } }[];
+    };
+    return nodes
+      .filter(
+        (n) => !n.ignored && NAMED_ROLES.has(String(n.role?.value)) && !String(n.name?.value ?? "").trim(),
+      )
+      .map((n) => String(n.role?.value));
+  } finally {
+    await cdp.detach();
+  }
+}

@@ -8,7 +8,7 @@ import {
   type StackStatus,
 } from "@aws-sdk/client-cloudformation";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { CloudFormationDeployer } from "../../../api/aws/cloudformation.js";
 import { DeployerError } from "../../../api/deployments/port.js";
 import {
@@ -73,6 +73,10 @@ const resource = (LogicalResourceId: string, ResourceStatus: ResourceStatus) =>
   resourceSummary(LogicalResourceId, "AWS::Events::Rule", ResourceStatus);
 
 const cfn = mockClient(CloudFormationClient);
+// Test files share a worker's modules: the real client comes back for the next file.
+afterAll(() => {
+  cfn.restore();
+});
 const deployer = new CloudFormationDeployer({
   client: new CloudFormationClient({ region: "eu-west-1" }),
   roleArn: ROLE_ARN,

@@ -12,7 +12,7 @@ import {
   type StackStatus,
 } from "@aws-sdk/client-cloudformation";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { CloudFormationDeployer, MAX_TEMPLATE_BODY_BYTES } from "../../../api/aws/cloudformation.js";
 import { DeployerError, type Template } from "../../../api/deployments/port.js";
 import {
@@ -53,6 +53,10 @@ const busEvent = stackEvents(SHOP, "AWS::Events::EventBus");
 const event = (logicalId: string, status: ResourceStatus, extra: Partial<StackEvent> = {}) =>
   busEvent(logicalId, status, TOKEN, extra);
 const cfn = mockClient(CloudFormationClient);
+// Test files share a worker's modules: the real client comes back for the next file.
+afterAll(() => {
+  cfn.restore();
+});
 const waits: number[] = [];
 const deployer = new CloudFormationDeployer({
   client: new CloudFormationClient({ region: "eu-west-1" }),

@@ -10,7 +10,7 @@ import {
   TestEventPatternCommand,
 } from "@aws-sdk/client-eventbridge";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { AwsBusOps } from "../../../api/aws/eventbridge.js";
 import type { BusLocation } from "../../../api/buses/port.js";
 import { ProblemError } from "../../../api/http/problem.js";
@@ -22,6 +22,10 @@ const bus: BusLocation = {
   archiveArn: `${ACCOUNT}:archive/shop-prod-orders`,
 };
 const eb = mockClient(EventBridgeClient);
+// Test files share a worker's modules: the real client comes back for the next file.
+afterAll(() => {
+  eb.restore();
+});
 const ops = new AwsBusOps(new EventBridgeClient({ region: "eu-west-1" }));
 const meta = { $metadata: { httpStatusCode: 200, requestId: "req-1" } };
 

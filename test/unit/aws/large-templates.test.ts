@@ -14,7 +14,7 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import { PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import {
   CloudFormationDeployer,
   MAX_TEMPLATE_BODY_BYTES,
@@ -66,6 +66,11 @@ const small = templateWith(2);
 
 const cfn = mockClient(CloudFormationClient);
 const s3 = mockClient(S3Client);
+// Test files share a worker's modules: the real client comes back for the next file.
+afterAll(() => {
+  cfn.restore();
+  s3.restore();
+});
 
 const store = new S3TemplateStore({
   client: new S3Client({ region: "eu-west-1" }),

@@ -4,7 +4,7 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadAdminKey } from "../../../api/entry/admin-key.js";
 
 const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:AdminKeyC19094DA-AbCdEf";
@@ -12,6 +12,8 @@ const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:AdminKe
 describe("loadAdminKey (Lambda cold start)", () => {
   const secrets = mockClient(SecretsManagerClient);
   afterEach(() => secrets.reset());
+  // Test files share a worker's modules: the real client comes back for the next file.
+  afterAll(() => secrets.restore());
   const client = () => new SecretsManagerClient({ region: "eu-west-1" });
 
   it("reads the key from the stack's secret, by the ARN in the environment", async () => {
