@@ -200,10 +200,15 @@ describe("deploy --wait", () => {
     expect(run.stderr).not.toContain(ESC);
   });
 
-  it("on a terminal: a spinner, settled resources ticked, the outcome; exit 0", async () => {
+  it("on a terminal (npx switchyard deploy --stage dev --wait): a spinner, settled resources ticked, the outcome; exit 0", async () => {
     const push = await sy(["config", "push", "examples/order-pipeline.yaml", "-p", "orders"]);
     expect(push.stdout).toBe("orders: config version 2\n");
-    const run = await runCli(["deploy", "-p", "orders", "-s", "dev", "--wait"], { env: ci, tty: true });
+    // As a person types it in the checkout: npx, the project from the environment.
+    const run = await runCli(["deploy", "--stage", "dev", "--wait"], {
+      env: { ...ci, SWITCHYARD_PROJECT: "orders" },
+      tty: true,
+      npx: true,
+    });
     expect(run.code, failure(run)).toBe(0);
     expect(run.stdout).toContain(`${ESC}[?25l`); // the spinner hides the cursor while it spins
     const screen = screenText(run.stdout);
@@ -278,6 +283,14 @@ describe("deploy --wait", () => {
   });
 });
 
+/** `switchyard publish` of a `budget` event with this detail to the stage's bus, as JSON. */
+const publishBudget = (detail: string) =>
+  sy([
+    "publish",
+    ...["-p", "orders", "-s", "dev", "-b", "myEventBus"],
+    ...["--source", "my.app", "--detail-type", "budget", "--detail", detail, "--json"],
+  ]);
+
 describe("a deployed stage", () => {
   it("preview, outputs, rollback", async () => {
     const preview = await sy(["preview", "-p", "orders", "-s", "dev", "--config-version", "1"]);
@@ -302,17 +315,7 @@ describe("a deployed stage", () => {
 
   it("publish, deliveries, test-pattern and replay on its bus", async () => {
     const bus = ["-p", "orders", "-s", "dev", "-b", "myEventBus"];
-    const published = await sy([
-      "publish",
-      ...bus,
-      "--source",
-      "my.app",
-      "--detail-type",
-      "budget",
-      "--detail",
-      '{"EventName":"BUDGET_ANALYSIS","id":12345678901234567890}',
-      "--json",
-    ]);
+    const published = await publishBudget('{"EventName":"BUDGET_ANALYSIS","id":12345678901234567890}');
     expect(published.code, failure(published)).toBe(0);
     const { eventId } = JSON.parse(published.stdout).entries[0];
 
@@ -368,17 +371,7 @@ describe("a deployed stage", () => {
         check();
       });
     await arrived(1);
-    const published = await sy([
-      "publish",
-      ...bus,
-      "--source",
-      "my.app",
-      "--detail-type",
-      "budget",
-      "--detail",
-      '{"EventName":"BUDGET_ANALYSIS","n":2}',
-      "--json",
-    ]);
+    const published = await publishBudget('{"EventName":"BUDGET_ANALYSIS","n":2}');
     const { eventId } = JSON.parse(published.stdout).entries[0];
     await arrived(2);
     const exited = new Promise<number | null>((resolve) => follow.once("close", resolve));

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureCliBuilt, ROOT } from "../support/cli.js";
+import { type ProcessRun, runToExit } from "../support/process.js";
 
 const readme = await readFile(path.join(ROOT, "README.md"), "utf8");
 
@@ -30,11 +31,7 @@ const variables = [
   ...new Set(blocks.flatMap((b) => [...b.matchAll(/^(?:export +)?([A-Za-z_]\w*)=/gm)].map((m) => m[1]!))),
 ];
 
-interface BlockRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type BlockRun = ProcessRun;
 
 let dataDir: string;
 let npmStart: ChildProcess;
@@ -102,19 +99,7 @@ function runBlock(block: string): Promise<BlockRun> {
     SWITCHYARD_CONFIG_DIR: path.join(dataDir, "cli-config"),
   };
   for (const name of ["SWITCHYARD_API_KEY", "SWITCHYARD_PROJECT", "SWITCHYARD_STAGE", "CI"]) delete env[name];
-  return new Promise((resolve, reject) => {
-    const bash = spawn("bash", ["--noprofile", "--norc", "-c", script], { cwd: ROOT, env });
-    let stdout = "";
-    let stderr = "";
-    bash.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    bash.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    bash.once("error", reject);
-    bash.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runToExit("bash", ["--noprofile", "--norc", "-c", script], { cwd: ROOT, env, timeoutMs: 110_000 });
 }
 
 /** What the README says a block answers, found by a fragment of the block. */

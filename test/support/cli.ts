@@ -4,10 +4,11 @@
  * stdout and stderr are kept apart; with one (`tty: true`, through util-linux's `script`, with a
  * 100-column pseudo-terminal) both arrive mixed, as on a screen.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type ProcessRun, runToExit } from "./process.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CLI_BIN = path.join(ROOT, "sdk-client/bin/switchyard.js");
@@ -42,17 +43,15 @@ export function ensureCliBuilt(): void {
   if (tsc.status !== 0) throw new Error(`compiling the client failed:\n${tsc.stdout}${tsc.stderr}`);
 }
 
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliRun = ProcessRun;
 
 export interface CliOptions {
   env?: Record<string, string | undefined>;
   input?: string;
   /** Run it on a pseudo-terminal (stdout then holds stderr too). */
   tty?: boolean;
+  /** Run it as `npx switchyard` from the checkout (the bin npm ci linked), not node + the bin. */
+  npx?: boolean;
   timeoutMs?: number;
 }
 
@@ -60,39 +59,20 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  const line = options.npx ? ["npx", "switchyard", ...args] : [process.execPath, CLI_BIN, ...args];
   const [command, argv] = options.tty
-    ? [
-        "script",
-        [
-          "-qec",
-          `stty cols 100 rows 30; exec ${[process.execPath, CLI_BIN, ...args].map(shellQuote).join(" ")}`,
-          "/dev/null",
-        ],
-      ]
-    : [process.execPath, [CLI_BIN, ...args]];
+    ? ["script", ["-qec", `stty cols 100 rows 30; exec ${line.map(shellQuote).join(" ")}`, "/dev/null"]]
+    : [line[0]!, line.slice(1)];
   if (options.tty) {
     // A person's terminal: no CI marker, a real terminal type.
     delete env.CI;
     env.TERM = "xterm-256color";
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? "");
+  return runToExit(command, argv, {
+    cwd: ROOT,
+    env,
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
 }
 

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type ProcessRun, runToExit } from "../../support/process.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -97,25 +98,10 @@ export async function startLocalProcess(
  * Runs `npm start`'s entry with `env` until it exits on its own (a start it refuses), with a
  * deadline: the exit code and what it printed.
  */
-export async function runLocalEntryToExit(
-  env: Record<string, string>,
-  timeoutMs = 30_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "api/entry/local.ts"], {
+export function runLocalEntryToExit(env: Record<string, string>, timeoutMs = 30_000): Promise<ProcessRun> {
+  return runToExit(process.execPath, ["--import", "tsx", "api/entry/local.ts"], {
     cwd: ROOT,
     env: { ...process.env, HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    timeoutMs,
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  const code = await new Promise<number | null>((resolve) => child.once("close", (c) => resolve(c)));
-  clearTimeout(timer);
-  return { code, stdout, stderr };
 }

@@ -71,6 +71,20 @@ async function run(
   if (ended.status !== "SUCCEEDED") throw new CliError("", 1);
 }
 
+/** A stage operation that takes no body (rollback, teardown), started and optionally followed. */
+async function stageOperation(
+  args: WaitArgs,
+  start: (
+    client: SwitchyardClient,
+    path: { project: string; stage: string },
+    headers: Record<string, string>,
+  ) => Promise<Deployment>,
+) {
+  const { client } = await connect(args);
+  const path = stagePath(args);
+  await run(args, output(args), client, (headers) => start(client, path, headers));
+}
+
 const changeLine = (c: StackChange) =>
   `${{ Add: "+", Modify: "~", Remove: "-" }[c.action]} ${c.logicalId} (${c.resourceType})${
     c.action === "Modify"
@@ -151,23 +165,13 @@ export function stageCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
       "rollback",
       "Deploy the version the stage ran before its last deployment",
       (y) => waitOptions(y).example("$0 rollback -p orders -s dev --wait", ""),
-      async (args) => {
-        const { client } = await connect(args);
-        await run(args, output(args), client, (headers) =>
-          client.stages.rollback({ path: stagePath(args), headers }),
-        );
-      },
+      (args) => stageOperation(args, (client, path, headers) => client.stages.rollback({ path, headers })),
     )
     .command<WaitArgs>(
       "teardown",
       "Delete the stage's stack (its buses, rules and archives go with it)",
       (y) => waitOptions(y).example("$0 teardown -p orders -s dev --wait", ""),
-      async (args) => {
-        const { client } = await connect(args);
-        await run(args, output(args), client, (headers) =>
-          client.stages.delete({ path: stagePath(args), headers }),
-        );
-      },
+      (args) => stageOperation(args, (client, path, headers) => client.stages.delete({ path, headers })),
     )
     .command<GlobalArgs & { id: string; wait?: boolean; timeout: string }>(
       "status <id>",
