@@ -66,7 +66,7 @@ export interface DeploymentStores {
 export interface DeploymentsContext extends DeploymentStores {
   configs: Pick<ConfigRepository, "get" | "latest">;
   /** The project behind a key (its team and name), and the team's namespace: what a new stack is named. */
-  projects: Pick<ProjectRepository, "get">;
+  projects: Pick<ProjectRepository, "get" | "list">;
   teams: Pick<TeamRepository, "namespaceOf">;
   /** What a platform admin allowed each team's stacks to name outside its namespace. */
   allowedResources: Pick<AllowedResourcesRepository, "get">;

@@ -192,7 +192,14 @@ function stageFields(d: Deployment, outcome: Outcome, stage: Stage): Partial<Sta
     // did not succeed never leaves a stuck stack less stuck: what it needed stays until told otherwise.
     const stillStuck =
       d.kind === "continue-rollback" ? { needsAction: outcome.needsAction ?? stage.needsAction } : {};
-    return { ...common, ...stillStuck, status: "FAILED" };
+    // A first deployment that failed and rolled back (ROLLBACK_COMPLETE: its create, or a create a
+    // stopped process left behind) holds no resources: nothing is deployed, no version runs.
+    const nothingDeployed =
+      (outcome.stackStatus ?? d.stackStatus) === "ROLLBACK_COMPLETE" &&
+      stage.deployedConfigVersion === undefined
+        ? { deployed: false }
+        : {};
+    return { ...common, ...stillStuck, ...nothingDeployed, status: "FAILED" };
   }
   if (d.kind === "continue-rollback") {
     // The stack is back on what the last succeeded deployment applied: that version, template and

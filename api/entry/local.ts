@@ -93,6 +93,24 @@ function retentionOf(options: LocalOptions) {
   };
 }
 
+/**
+ * Replays a stopped process left active fail with how far they got (they no longer count against
+ * the replay limits); deployments it left in flight are reconciled: an interrupted create is rolled
+ * back, an interrupted update or teardown ends FAILED and converges on the next deployment.
+ */
+async function recoverAfterStop(engine: LocalEventBridge, deps: AppDeps): Promise<void> {
+  const replays = await engine.recoverInterruptedReplays();
+  const { deploymentsContext } = await import("../deployments/index.js");
+  const { reconcileInterruptedDeployments } = await import("../deployments/recover.js");
+  const deployments = await reconcileInterruptedDeployments(deploymentsContext(deps));
+  if (replays.length + deployments.length > 0) {
+    deps.log.warn("recovered what a stopped process left running", {
+      replays: replays.map((r) => ({ name: r.name, state: r.state })),
+      deployments: deployments.map((d) => ({ id: d.id, status: d.status, reason: d.reason })),
+    });
+  }
+}
+
 export async function startLocal(options: LocalOptions = {}): Promise<LocalServer> {
   const dataDir = path.resolve(options.dataDir ?? process.env.SWITCHYARD_DATA_DIR ?? ".switchyard");
   const dbDir = path.join(dataDir, "dynamodb");
@@ -136,6 +154,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const sweeper = startExpirySweeper(table, now, log, options.sweep);
     opened.push(sweeper.stop);
     reconcileOnSettle(deployer, deps);
+    // This process owns the data folder (the lock above): whatever a previous one left running
+    // stopped with it. Settled before the first request, so no read sees it running.
+    await recoverAfterStop(engine, deps);
     // Without an admin key in the environment, the very first start generates one, prints it once
     // and leaves it in the data folder for its owner alone (scripts read it from there).
     const generatedAdminKey = adminKey ? undefined : await ensureBootstrapAdminKey(deps.store, deps.now());

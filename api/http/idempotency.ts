@@ -5,6 +5,12 @@ import { ProblemError, problems } from "./problem.js";
 
 /** How long a key is remembered. TTL (`expiresAt`) deletes records later; expiry is checked on read. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+/**
+ * How long a claim holds its key while its request runs. A request that died with its process
+ * leaves its claim in progress; the same request may be retried once this has passed. Twice the
+ * API's 29-second Lambda timeout, so a live request always finishes within its lease.
+ */
+export const IDEMPOTENCY_LEASE_SECONDS = 60;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 export interface IdempotentResult<S extends number, B> {
@@ -24,7 +30,8 @@ interface RequestContext {
  * method, path and `fingerprint` (the validated body) gets that response again (header
  * `Idempotent-Replayed: true`); a repeat with anything else gets 422; a repeat while the first is
  * still running gets 409 with Retry-After. Failed requests (thrown errors) are forgotten so the
- * client can retry with the same key.
+ * client can retry with the same key, and so is a claim whose request died with its process, once
+ * its lease (IDEMPOTENCY_LEASE_SECONDS) has passed.
  *
  * Stored bodies are sealed (AES-256-GCM) with a key derived from the caller's bearer secret and the
  * Idempotency-Key, neither of which is stored: a response carrying a secret (a new API key) can be
@@ -49,7 +56,14 @@ export async function idempotent<S extends number, B>(
     .update(JSON.stringify([c.req.method, c.req.path, fingerprint ?? null]))
     .digest("hex");
   const repo = deps.store.idempotency;
-  const claim = await repo.claim(scope, key, requestHash, deps.now(), IDEMPOTENCY_TTL_SECONDS);
+  const claim = await repo.claim(
+    scope,
+    key,
+    requestHash,
+    deps.now(),
+    IDEMPOTENCY_TTL_SECONDS,
+    IDEMPOTENCY_LEASE_SECONDS,
+  );
   const reused = () =>
     problems.unprocessable(
       "idempotency-key-reused",
@@ -89,10 +103,10 @@ export async function idempotent<S extends number, B>(
   try {
     result = await run();
   } catch (err) {
-    await repo.release(scope, key);
+    await repo.release(scope, key, claim.claimId);
     throw err;
   }
-  await repo.complete(scope, key, { ...result, body: seal(sealKey, result.body) });
+  await repo.complete(scope, key, claim.claimId, { ...result, body: seal(sealKey, result.body) });
   return result;
 }
 

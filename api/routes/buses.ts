@@ -263,7 +263,8 @@ const startReplayRoute = route("deployer", {
   summary: "Replay archived events",
   description:
     "Re-delivers the archived events of a time window to the bus's rules (or the ones named), marked with " +
-    "`replay-name`. 409 when the bus has no archive or 10 replays already run. Deployer role or above. " +
+    "`replay-name`. 409 when the bus has no archive, the team already runs 3 replays, or 10 run in all. " +
+    "Deployer role or above. " +
     "Supports `Idempotency-Key`.",
   request: { params: BusParamsSchema, body: jsonBody(StartReplaySchema) },
   responses: {
@@ -339,13 +340,21 @@ export function busRoutes(app: App, deps: AppDeps): void {
   };
 
   /** The caller may act on the project with `role`, and the stage has this bus deployed. */
+  async function busAndTeamOf(
+    c: Parameters<typeof requireProject>[0],
+    params: { project: string; stage: string; bus: string },
+    role: Role,
+  ): Promise<{ bus: BusLocation; team: string }> {
+    const { key, team } = await requireProject(c, deps, params.project, role);
+    return { bus: resolveBus(await stages.get(key, params.stage), params), team };
+  }
+
   async function busOf(
     c: Parameters<typeof requireProject>[0],
     params: { project: string; stage: string; bus: string },
     role: Role,
   ): Promise<BusLocation> {
-    const { key } = await requireProject(c, deps, params.project, role);
-    return resolveBus(await stages.get(key, params.stage), params);
+    return (await busAndTeamOf(c, params, role)).bus;
   }
 
   app.openapi(publishRoute, async (c) => {
@@ -384,11 +393,13 @@ export function busRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(startReplayRoute, async (c) => {
     const params = c.req.valid("param");
-    const bus = await busOf(c, params, "deployer");
+    const { bus, team } = await busAndTeamOf(c, params, "deployer");
     const input = c.req.valid("json");
     const out = await idempotent(c, deps, input, async () => {
       const replay = await startBusReplay(
         ops(),
+        deps.store.replaySlots,
+        team,
         bus,
         {
           from: new Date(input.from),

@@ -6,6 +6,7 @@ import { type DeploymentRepository, deploymentRepository } from "./deployments.j
 import { type IdempotencyRepository, idempotencyRepository } from "./idempotency.js";
 import { type LockRepository, lockRepository } from "./locks.js";
 import { type ProjectRepository, projectRepository } from "./projects.js";
+import { type ReplaySlotRepository, replaySlotRepository } from "./replay-slots.js";
 import { type NetworkSettingsRepository, networkSettingsRepository } from "./settings.js";
 import { type StackClaimRepository, stackClaimRepository } from "./stack-claims.js";
 import { type StageRepository, stageRepository } from "./stages.js";
@@ -34,6 +35,8 @@ export interface Store {
   locks: LockRepository;
   /** Which stage owns each stack name (see stack-claims.ts). */
   stackClaims: StackClaimRepository;
+  /** The replays each team runs (at most MAX_REPLAYS_PER_TEAM at once). */
+  replaySlots: ReplaySlotRepository;
 }
 
 export function createStore(table: Table): Store {
@@ -50,6 +53,7 @@ export function createStore(table: Table): Store {
     deployments: deploymentRepository(table),
     locks: lockRepository(table),
     stackClaims: stackClaimRepository(table),
+    replaySlots: replaySlotRepository(table),
   };
 }
 

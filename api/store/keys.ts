@@ -7,6 +7,7 @@
  *   allowed resources    TEAM#<team>              ALLOWED_RESOURCES       (owned by api/store/allowed-resources.ts)
  *   audit entry          AUDIT#<team>             <ULID>                  (owned by api/store/audit.ts)
  *   API key (listing)    TEAM#<team>              APIKEY#<keyId>
+ *   replay slot          TEAM#<team>              REPLAYSLOT#<n>          (owned by api/store/replay-slots.ts)
  *   API key (auth)       APIKEY#<sha256 hex>      APIKEY
  *   bootstrap marker     SYSTEM                   BOOTSTRAP_ADMIN
  *   project              PROJECT#<project key>    PROJECT                 TEAM#<team>#PROJECTS / <p>  PROJECTS / <project>

@@ -11,7 +11,7 @@ import {
   type LocalDeployer,
   reconcileOnSettle,
 } from "../../api/local/deployer/index.js";
-import { LocalEventBridge } from "../../api/local/eventbridge/index.js";
+import { LocalEventBridge, type LocalEventBridgeOptions } from "../../api/local/eventbridge/index.js";
 import { createStore } from "../../api/store/index.js";
 import { createTestTable } from "./dynamo.js";
 
@@ -29,13 +29,19 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The real app with real deps (DynamoDB through dynalite) over real HTTP on a free port. */
-export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise<TestServer> {
+/**
+ * The real app with real deps (DynamoDB through dynalite) over real HTTP on a free port.
+ * `engine.scheduleReplay` decides when the embedded engine runs a started replay (a gate holds them).
+ */
+export async function startTestServer(
+  overrides: Partial<AppDeps> = {},
+  engineOptions: Pick<LocalEventBridgeOptions, "scheduleReplay"> = {},
+): Promise<TestServer> {
   const table = await createTestTable();
   const logs: Record<string, unknown>[] = [];
   const log = createLogger({ level: "debug", write: (line) => logs.push(JSON.parse(line)) });
   const now = overrides.now ?? (() => new Date());
-  const engine = new LocalEventBridge({ table: overrides.table ?? table, now, log });
+  const engine = new LocalEventBridge({ table: overrides.table ?? table, now, log, ...engineOptions });
   const localDeployer = createLocalDeployer({ table: overrides.table ?? table, now, log }, engine);
   const deps: AppDeps = {
     log,

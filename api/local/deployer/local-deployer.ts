@@ -35,6 +35,7 @@ import { STACK_TYPE, StackJournal } from "./journal.js";
 import { apply } from "./operations/apply.js";
 import { checkSkippable, continueRolling } from "./operations/continue-rollback.js";
 import { destroy } from "./operations/destroy.js";
+import { rollBackInterruptedCreate } from "./operations/roll-back-interrupted.js";
 import type { OperationDeps } from "./operations/steps.js";
 import { type LocalStack, LocalStackStore, type OperationKind } from "./stack-store.js";
 
@@ -68,6 +69,8 @@ export class LocalDeployer implements Deployer {
   /** What the stack operations (operations/) work with. */
   private readonly ops: OperationDeps;
   /** Operations running in this process, by stack name. */
+  /** Interrupted creates being rolled back by this process, by stack name. */
+  private readonly rollingBack = new Map<string, Promise<LocalStack>>();
   private readonly running = new Map<
     string,
     { token: string; stackId: string; kind: OperationKind; done: Promise<void> }
@@ -298,14 +301,24 @@ export class LocalDeployer implements Deployer {
     }
     const op = stack.operations.at(-1);
     const token = op?.token ?? "unknown";
+    // A create that did not finish is rolled back, as CloudFormation rolls back a failed create:
+    // nothing is left half-made. Readers that arrive meanwhile wait for the same rollback.
+    if (op?.kind === "CREATE") {
+      let rollback = this.rollingBack.get(stack.stackName);
+      if (!rollback) {
+        rollback = rollBackInterruptedCreate(this.ops, stack, token, INTERRUPTED).finally(() =>
+          this.rollingBack.delete(stack.stackName),
+        );
+        this.rollingBack.set(stack.stackName, rollback);
+      }
+      return rollback;
+    }
     const failed =
       op?.kind === "DELETE"
         ? "DELETE_FAILED"
-        : op?.kind === "CREATE"
-          ? "CREATE_FAILED"
-          : op?.kind === "CONTINUE_ROLLBACK"
-            ? "UPDATE_ROLLBACK_FAILED"
-            : "UPDATE_FAILED";
+        : op?.kind === "CONTINUE_ROLLBACK"
+          ? "UPDATE_ROLLBACK_FAILED"
+          : "UPDATE_FAILED";
     // Resources are saved after every step, so the record still says exactly what exists; the next
     // operation converges from there. DELETE_FAILED is retried by the next teardown; an interrupted
     // continued rollback keeps the template it was rolling back to, so it can be continued again.

@@ -213,6 +213,11 @@ export class LocalEventBridge implements EventBridgeApi {
     }
   }
 
+  /** At start: settles the replays a stopped engine left active (see Replays.recoverInterrupted). */
+  recoverInterruptedReplays() {
+    return this.replays.recoverInterrupted();
+  }
+
   /** Resolves when every replay this engine started has finished (tests, shutdown). */
   idle(): Promise<void> {
     return this.replays.idle();

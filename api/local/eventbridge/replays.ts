@@ -135,6 +135,26 @@ export class Replays {
     return { ReplayArn: replay.arn, State: "CANCELLING" };
   }
 
+  /**
+   * At start, for replays a stopped engine left behind: an active one fails, since nothing runs it
+   * any more (a resume would deliver the events of its last page twice; the caller starts a new
+   * replay from EventLastReplayedTime instead), one being cancelled is cancelled, and the marker
+   * of one that already ended goes. None of them counts against the limit afterwards.
+   */
+  async recoverInterrupted(): Promise<ReplayRecord[]> {
+    const settled: ReplayRecord[] = [];
+    for (const name of await this.ctx.store.activeReplayNames()) {
+      if (this.running.has(name)) continue;
+      const replay = await this.ctx.store.getReplay(name);
+      if (!replay || !["STARTING", "RUNNING", "CANCELLING"].includes(replay.state)) {
+        await this.ctx.store.forgetActiveReplay(name);
+        continue;
+      }
+      settled.push(await this.settled(name));
+    }
+    return settled;
+  }
+
   /** Resolves when every replay started by this engine has finished. */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
@@ -153,7 +173,9 @@ export class Replays {
       const failed: ReplayRecord = {
         ...replay,
         state: "FAILED",
-        stateReason: "The local engine stopped while this replay ran; start a new replay.",
+        stateReason: replay.eventLastReplayedTime
+          ? `The local engine stopped while this replay ran; events up to ${replay.eventLastReplayedTime} were replayed. Start a new replay from there.`
+          : "The local engine stopped while this replay ran, before it replayed any event; start a new replay.",
         replayEndTime: iso(this.ctx.now()),
       };
       if (await this.ctx.store.updateReplay(failed, [replay.state])) return failed;

@@ -305,11 +305,20 @@ export class EngineStore {
   }
 
   async activeReplayCount(): Promise<number> {
-    const names = await this.queryAll<string>({
+    return (await this.activeReplayNames()).length;
+  }
+
+  /** Names of the replays marked active (what counts against the limit). */
+  activeReplayNames(): Promise<string[]> {
+    return this.queryAll<string>({
       KeyConditionExpression: "PK = :pk",
       ExpressionAttributeValues: { ":pk": ACTIVE_REPLAYS },
     });
-    return names.length;
+  }
+
+  /** Drops the active marker of a replay that ended (or is gone) without it being removed. */
+  forgetActiveReplay(name: string): Promise<void> {
+    return this.delete(ACTIVE_REPLAYS, `ACTIVE#${name}`);
   }
 
   /** The replay, then its active marker; false when the name is taken. */

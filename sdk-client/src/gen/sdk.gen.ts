@@ -429,7 +429,7 @@ export class Replays extends HeyApiClient {
     /**
      * Replay archived events
      *
-     * Re-delivers the archived events of a time window to the bus's rules (or the ones named), marked with `replay-name`. 409 when the bus has no archive or 10 replays already run. Deployer role or above. Supports `Idempotency-Key`.
+     * Re-delivers the archived events of a time window to the bus's rules (or the ones named), marked with `replay-name`. 409 when the bus has no archive, the team already runs 3 replays, or 10 run in all. Deployer role or above. Supports `Idempotency-Key`.
      */
     public create<ThrowOnError extends boolean = true>(options: Options<ReplaysCreateData, ThrowOnError>) {
         return (options.client ?? this.client).post<ReplaysCreateResponses, ReplaysCreateErrors, ThrowOnError, 'data'>({

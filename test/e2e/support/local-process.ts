@@ -20,12 +20,18 @@ export interface LocalProcess {
   dataDir: string;
   /** Everything the process wrote, for failure messages. */
   output(): string;
+  /** SIGTERM, then the data folder goes (unless the caller passed its own). */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or `kill -9`: nothing settles, the data folder stays for a restart. */
+  kill(): Promise<void>;
 }
 
-export async function startLocalProcess(options: { startTimeoutMs?: number } = {}): Promise<LocalProcess> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), "switchyard-e2e-"));
-  const adminKey = `sy_${randomBytes(32).toString("base64url")}`;
+export async function startLocalProcess(
+  options: { startTimeoutMs?: number; dataDir?: string; adminKey?: string } = {},
+): Promise<LocalProcess> {
+  const ownDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), "switchyard-e2e-")));
+  const adminKey = options.adminKey ?? `sy_${randomBytes(32).toString("base64url")}`;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "api/entry/local.ts"], {
     cwd: ROOT,
     env: {
@@ -52,7 +58,13 @@ export async function startLocalProcess(options: { startTimeoutMs?: number } = {
       child.kill("SIGTERM");
       await exited;
     }
-    await rm(dataDir, { recursive: true, force: true });
+    if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
+  };
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGKILL");
+      await exited;
+    }
   };
 
   try {
@@ -75,7 +87,7 @@ export async function startLocalProcess(options: { startTimeoutMs?: number } = {
         reject(new Error(`the local server exited with ${code} before listening:\n${output}`));
       });
     });
-    return { url, pid: child.pid!, adminKey, dataDir, output: () => output, stop };
+    return { url, pid: child.pid!, adminKey, dataDir, output: () => output, stop, kill };
   } catch (err) {
     await stop();
     throw err;

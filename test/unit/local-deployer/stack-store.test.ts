@@ -9,9 +9,10 @@ import type { Table } from "../../../api/store/table.js";
 import { createTestTable } from "../../support/dynamo.js";
 
 /**
- * How the local deployer keeps a stack: one item per resource, written as each resource changes,
- * so a process that stops between two resources leaves a record the next process converges from,
- * and the bytes a deploy writes grow linearly with the stack.
+ * How the local deployer keeps a stack: one item per resource, written as each resource changes
+ * (and, for what the engine makes, once more just before), so a process that stops between two
+ * resources leaves a record of everything that may exist: the next process rolls an interrupted
+ * create back and converges other operations from it. The bytes a deploy writes grow linearly.
  */
 let table: Awaited<ReturnType<typeof createTestTable>>;
 beforeAll(async () => {
@@ -87,38 +88,55 @@ async function stackItems(stackName: string): Promise<Record<string, unknown>[]>
 }
 
 describe("local stack store", () => {
-  it("resumes a create that stopped between two resources: the record names exactly what exists", async () => {
+  it("rolls back a create that stopped between two resources, as CloudFormation rolls back a failed create", async () => {
     const template = busWithRules("crash-create", 6);
-    // Saves: the operation's start, the bus, rules 0-2; then the process stops.
+    // Saves: the operation's start, then per resource a record of what is about to be made and one
+    // of what was made: the bus and rule 0 exist when the process stops.
     const dying = dyingTable(5);
     const first = new LocalDeployer({ engine: new LocalEventBridge({ table: dying }), table: dying });
     await first.start({ stackName: "crash-create", template, parameters: {}, token: "c1" });
     await first.idle();
+    expect(await ruleNames(new LocalEventBridge({ table }), "crash-create-bus")).toEqual([
+      "crash-create-rule-0",
+    ]);
 
     const { engine, deployer } = restarted();
     const interrupted = await deployer.describe({ stackName: "crash-create", token: "c1" });
     expect(interrupted).toMatchObject({
       phase: "FAILED",
-      stackStatus: "CREATE_FAILED",
+      stackStatus: "ROLLBACK_COMPLETE",
       reason: "The local engine stopped while this operation was running.",
     });
-    expect(await ruleNames(engine, "crash-create-bus")).toEqual([
-      "crash-create-rule-0",
-      "crash-create-rule-1",
-      "crash-create-rule-2",
-    ]);
+    await expect(engine.describeEventBus({ Name: "crash-create-bus" })).rejects.toMatchObject({
+      name: "ResourceNotFoundException",
+    });
 
-    // The next deploy creates only what is missing, from the resources the record holds.
+    // Nothing is left half-made: the next deploy creates the stack afresh.
     await deployer.start({ stackName: "crash-create", template, parameters: {}, token: "c2" });
     await deployer.idle();
-    const resumed = await deployer.describe({ stackName: "crash-create", token: "c2" });
-    expect(resumed).toMatchObject({ phase: "SUCCEEDED", stackStatus: "UPDATE_COMPLETE" });
-    expect(resumed.events.filter((e) => e.status === "CREATE_COMPLETE").map((e) => e.logicalId)).toEqual([
-      "Rule3",
-      "Rule4",
-      "Rule5",
-    ]);
+    const again = await deployer.describe({ stackName: "crash-create", token: "c2" });
+    expect(again).toMatchObject({ phase: "SUCCEEDED", stackStatus: "CREATE_COMPLETE" });
     expect(await ruleNames(engine, "crash-create-bus")).toHaveLength(6);
+  });
+
+  it("rolls back what the engine made just before the process stopped, before its record said so", async () => {
+    const template = busWithRules("crash-window", 2);
+    // The deployer's saves: the operation's start and the bus about to be made; the engine (its own
+    // table client) makes the bus, then the process stops before recording it as made.
+    const dying = dyingTable(2);
+    const first = new LocalDeployer({ engine: new LocalEventBridge({ table }), table: dying });
+    await first.start({ stackName: "crash-window", template, parameters: {}, token: "w1" });
+    await first.idle();
+    const { engine, deployer } = restarted();
+    expect((await engine.describeEventBus({ Name: "crash-window-bus" })).Name).toBe("crash-window-bus");
+
+    expect(await deployer.describe({ stackName: "crash-window", token: "w1" })).toMatchObject({
+      phase: "FAILED",
+      stackStatus: "ROLLBACK_COMPLETE",
+    });
+    await expect(engine.describeEventBus({ Name: "crash-window-bus" })).rejects.toMatchObject({
+      name: "ResourceNotFoundException",
+    });
   });
 
   it("finishes a teardown that stopped between two resources, deleting what was left", async () => {

@@ -15,6 +15,7 @@ import {
 
 const eventBus: ResourceHandler = {
   replaceOn: ["Name", "EventSourceName"],
+  plannedName: (props) => str(props.Name),
   async create(props, ctx) {
     const name = String(props.Name);
     const out = await ctx.engine.createEventBus({
@@ -36,6 +37,7 @@ const eventBus: ResourceHandler = {
 
 const archive: ResourceHandler = {
   replaceOn: ["ArchiveName", "SourceArn"],
+  plannedName: (props) => str(props.ArchiveName),
   async create(props, ctx) {
     const name = str(props.ArchiveName) ?? generatedName(ctx, 48);
     const out = await ctx.engine.createArchive({
@@ -69,6 +71,7 @@ type Target = NonNullable<Parameters<EventBridgeApi["putTargets"]>[0]["Targets"]
 
 const rule: ResourceHandler = {
   replaceOn: ["Name", "EventBusName"],
+  plannedName: (props) => str(props.Name),
   async create(props, ctx) {
     const name = str(props.Name) ?? generatedName(ctx, 64);
     return putRuleAndTargets(name, props, [], ctx);

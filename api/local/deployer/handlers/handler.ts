@@ -13,6 +13,11 @@ export interface ResourceState {
   attributes: Record<string, string>;
   /** The resolved properties it was created or last updated with. */
   properties: Record<string, unknown>;
+  /**
+   * Recorded just before the engine made it: a process that stopped in between leaves this, so what
+   * may exist is known (deleted by a rollback or teardown, made again by the next deployment).
+   */
+  pending?: true;
 }
 
 export interface HandlerContext {
@@ -36,6 +41,11 @@ export interface ResourceHandler {
     ctx: HandlerContext,
   ): Promise<Omit<ResourceState, "type" | "properties">>;
   delete(state: ResourceState, ctx: HandlerContext): Promise<void>;
+  /**
+   * For types the engine really makes (buses, archives, rules): the physical name a create will use,
+   * so it can be recorded first. Recorded-only types leave nothing behind and need none.
+   */
+  plannedName?(props: Record<string, unknown>): string | undefined;
 }
 
 /** CloudFormation's generated physical names: `<stack>-<logicalId>-<suffix>`, cut to `max`. */

@@ -45,9 +45,16 @@ export async function apply(
     const spec = template.Resources[logicalId]!;
     const handler = handlerFor(spec.Type);
     const hctx = handlerContext(deps, stack, logicalId);
-    const current = stack.resources[logicalId];
     let phase = "CREATE";
     try {
+      // Recorded as about to be made by an operation that stopped: it may or may not exist, so it
+      // goes (if it does) and is made afresh.
+      const pending = stack.resources[logicalId];
+      if (pending?.pending) {
+        await handlerFor(pending.type).delete(pending, hctx);
+        delete stack.resources[logicalId];
+      }
+      const current = stack.resources[logicalId];
       const props = (resolve(spec.Properties ?? {}, ctx) ?? {}) as Record<string, unknown>;
       // Defence in depth: the compiler checked the template, this checks what would be applied.
       if (tenancy) refuseForeignNames(stack.stackName, logicalId, spec.Type, props, tenancy);
@@ -67,7 +74,14 @@ export async function apply(
             ? "Requested update requires the creation of a new physical resource; hence creating one."
             : undefined,
         );
-        const made = await handler.create(props, hctx);
+        const made = await createRecordedFirst(
+          deps,
+          stack,
+          logicalId,
+          spec.Type,
+          props,
+          current === undefined,
+        );
         if (current) replaced.set(logicalId, current);
         created.push(logicalId);
         stack.resources[logicalId] = { type: spec.Type, properties: props, ...made };
@@ -220,4 +234,38 @@ function refuseForeignNames(
     stack: stackName,
   });
   if (violation) throw new Error(`Refused by Switchyard's tenant check: ${violation.message}`);
+}
+
+/**
+ * Creates a resource; one the engine really makes is recorded as `pending` first (one more write),
+ * so a process that stops between the two leaves a record of it for the rollback, not an orphan.
+ * A replacement keeps the record of the old resource until the new one exists.
+ */
+async function createRecordedFirst(
+  deps: OperationDeps,
+  stack: LocalStack,
+  logicalId: string,
+  type: string,
+  props: Record<string, unknown>,
+  fresh: boolean,
+): Promise<Omit<ResourceState, "type" | "properties">> {
+  const handler = handlerFor(type);
+  const planned = fresh ? handler.plannedName?.(props) : undefined;
+  if (planned !== undefined) {
+    stack.resources[logicalId] = {
+      type,
+      properties: props,
+      physicalId: planned,
+      ref: planned,
+      attributes: {},
+      pending: true,
+    };
+    await deps.journal.save(stack);
+  }
+  try {
+    return await handler.create(props, handlerContext(deps, stack, logicalId));
+  } catch (err) {
+    if (planned !== undefined) delete stack.resources[logicalId];
+    throw err;
+  }
 }
