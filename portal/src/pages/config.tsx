@@ -277,28 +277,8 @@ function History({ project, onOpen }: { project: string; onOpen: (version: numbe
             <div className="stack">
               <h3>Compare two versions</h3>
               <div className="inline-form">
-                <Field label="Left">
-                  {(id) => (
-                    <select id={id} value={a ?? ""} onChange={(e) => setLeft(Number(e.target.value))}>
-                      {items.map((v) => (
-                        <option key={v.version} value={v.version}>
-                          v{v.version}
-                        </option>
-                      ))}
-                    </select>
-                  )}
-                </Field>
-                <Field label="Right">
-                  {(id) => (
-                    <select id={id} value={b ?? ""} onChange={(e) => setRight(Number(e.target.value))}>
-                      {items.map((v) => (
-                        <option key={v.version} value={v.version}>
-                          v{v.version}
-                        </option>
-                      ))}
-                    </select>
-                  )}
-                </Field>
+                <VersionSelect label="Left" versions={items} value={a} onChange={setLeft} />
+                <VersionSelect label="Right" versions={items} value={b} onChange={setRight} />
               </div>
               {leftText.data !== undefined && rightText.data !== undefined ? (
                 <Suspense fallback={<Loading what="the comparison" />}>
@@ -317,5 +297,31 @@ function History({ project, onOpen }: { project: string; onOpen: (version: numbe
         </>
       )}
     </Section>
+  );
+}
+
+function VersionSelect({
+  label,
+  versions,
+  value,
+  onChange,
+}: {
+  label: string;
+  versions: { version: number }[];
+  value: number | undefined;
+  onChange: (version: number) => void;
+}) {
+  return (
+    <Field label={label}>
+      {(id) => (
+        <select id={id} value={value ?? ""} onChange={(e) => onChange(Number(e.target.value))}>
+          {versions.map((v) => (
+            <option key={v.version} value={v.version}>
+              v{v.version}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }

@@ -5,6 +5,7 @@ import { useCaller } from "../caller.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
 import { Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
 
 const PAGE_SIZE = 20;
@@ -15,19 +16,18 @@ export function ProjectsPage() {
   const { data: me } = useCaller();
   const [search, setSearch] = useState("");
   const [prefix, setPrefix] = useState("");
-  // Cursors of the pages before the current one, so "Previous" goes back without re-reading.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = usePages();
+  const { cursor, reset } = pages;
 
   // Typing narrows the list after a short pause, not on every key.
   useEffect(() => {
     const t = setTimeout(() => {
       const next = search.trim().toLowerCase();
       setPrefix(next);
-      setCursors([undefined]);
+      reset();
     }, 250);
     return () => clearTimeout(t);
-  }, [search]);
+  }, [search, reset]);
   const validPrefix = /^[a-z0-9-]{1,40}$/.test(prefix) ? prefix : undefined;
 
   const projects = useQuery({
@@ -109,25 +109,7 @@ export function ProjectsPage() {
             </div>
           )
         ) : null}
-        <div className="pager">
-          <button
-            type="button"
-            className="button small"
-            disabled={cursors.length < 2}
-            onClick={() => setCursors((c) => c.slice(0, -1))}
-          >
-            Previous
-          </button>
-          <span className="muted small">Page {cursors.length}</span>
-          <button
-            type="button"
-            className="button small"
-            disabled={!projects.data?.nextCursor}
-            onClick={() => setCursors((c) => [...c, projects.data?.nextCursor])}
-          >
-            Next
-          </button>
-        </div>
+        <Pager pages={pages} nextCursor={projects.data?.nextCursor} />
       </Section>
     </div>
   );

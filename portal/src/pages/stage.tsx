@@ -9,6 +9,7 @@ import { useClient } from "../session.js";
 import { ConfirmByTyping } from "../ui/confirm.js";
 import { DeploymentSummary, ResourceTable } from "../ui/deployment-view.js";
 import { Badge, CopyButton, Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
 import { ProjectHeader } from "../ui/project-header.js";
 
@@ -363,8 +364,8 @@ function History({
   onOpen: (id: string) => void;
 }) {
   const client = useClient();
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = usePages();
+  const cursor = pages.cursor;
   const list = useQuery({
     queryKey: ["deployments", project, stage, cursor ?? ""],
     queryFn: () =>
@@ -421,24 +422,7 @@ function History({
       ) : (
         <p className="empty">No deployment yet.</p>
       )}
-      <div className="pager">
-        <button
-          type="button"
-          className="button small"
-          disabled={cursors.length < 2}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          Newer
-        </button>
-        <button
-          type="button"
-          className="button small"
-          disabled={!list.data?.nextCursor}
-          onClick={() => setCursors((c) => [...c, list.data?.nextCursor])}
-        >
-          Older
-        </button>
-      </div>
+      <Pager pages={pages} nextCursor={list.data?.nextCursor} labels={["Newer", "Older"]} />
     </Section>
   );
 }

@@ -6,6 +6,7 @@ import { useCaller } from "../caller.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
 import { Badge, CopyButton, Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
 
 const ROLES = ["viewer", "deployer", "maintainer", "admin"] as const;
@@ -33,8 +34,8 @@ function TeamKeys({ team }: { team: string }) {
   const queries = useQueryClient();
   const { data: me } = useCaller();
   const mayManage = can(me, "keys.manage") && (me?.platformAdmin || me?.team === team);
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = usePages();
+  const cursor = pages.cursor;
   const keys = useQuery({
     queryKey: ["keys", team, cursor ?? ""],
     enabled: mayManage,
@@ -183,24 +184,7 @@ function TeamKeys({ team }: { team: string }) {
             ) : (
               <p className="empty">No keys yet.</p>
             )}
-            <div className="pager">
-              <button
-                type="button"
-                className="button small"
-                disabled={cursors.length < 2}
-                onClick={() => setCursors((c) => c.slice(0, -1))}
-              >
-                Previous
-              </button>
-              <button
-                type="button"
-                className="button small"
-                disabled={!keys.data?.nextCursor}
-                onClick={() => setCursors((c) => [...c, keys.data?.nextCursor])}
-              >
-                Next
-              </button>
-            </div>
+            <Pager pages={pages} nextCursor={keys.data?.nextCursor} />
           </Section>
         </>
       )}

@@ -5,6 +5,7 @@ import { useCaller } from "../caller.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
 import { Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
 
 /** Platform admins: every team, and a new one (then its first key from the team's page). */
@@ -12,8 +13,8 @@ export default function TeamsPage() {
   const client = useClient();
   const queries = useQueryClient();
   const { data: me } = useCaller();
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = usePages();
+  const cursor = pages.cursor;
   const teams = useQuery({
     queryKey: ["teams", cursor ?? ""],
     queryFn: () => client.teams.list({ query: { limit: 20, ...(cursor ? { cursor } : {}) } }),
@@ -97,24 +98,7 @@ export default function TeamsPage() {
         ) : (
           <p className="empty">No teams yet.</p>
         )}
-        <div className="pager">
-          <button
-            type="button"
-            className="button small"
-            disabled={cursors.length < 2}
-            onClick={() => setCursors((c) => c.slice(0, -1))}
-          >
-            Previous
-          </button>
-          <button
-            type="button"
-            className="button small"
-            disabled={!teams.data?.nextCursor}
-            onClick={() => setCursors((c) => [...c, teams.data?.nextCursor])}
-          >
-            Next
-          </button>
-        </div>
+        <Pager pages={pages} nextCursor={teams.data?.nextCursor} />
       </Section>
     </div>
   );
