@@ -4,6 +4,8 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { authenticate } from "./auth/authenticate.js";
 import type { AppDeps, DeferredDeps } from "./deps.js";
+import { DomainError } from "./errors.js";
+import { problemOf } from "./http/domain-errors.js";
 import type { AppEnv } from "./http/env.js";
 import { healthStatus } from "./http/health.js";
 import { allowedMethods } from "./http/method-not-allowed.js";
@@ -104,6 +106,7 @@ export function createApp(deps: AppDeps | DeferredDeps, options: AppOptions = {}
   });
 
   app.onError((err, c) => {
+    if (err instanceof DomainError) return problemResponse(c, problemOf(err));
     if (err instanceof ProblemError) return problemResponse(c, err);
     if (err instanceof HTTPException) {
       if (err.status === 400 && /JSON/i.test(err.message)) {

@@ -11,8 +11,9 @@ import type { Table } from "./store/table.js";
  */
 export interface AppDeps {
   log: Logger;
+  /** The one table. Routes and use cases go through `store`; the local engine keeps its records here. */
   table: Table;
-  /** Repositories over `table`: `createStore(table)` from api/store/index.ts. */
+  /** Every repository over `table`: `createStore(table)` from api/store/index.ts, in both entries. */
   store: Store;
   /**
    * The raw bootstrap platform-admin key (`SWITCHYARD_ADMIN_KEY`, or the Lambda's Secrets Manager

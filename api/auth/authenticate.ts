@@ -1,8 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import type { AppDeps } from "../deps.js";
+import { DomainError } from "../errors.js";
 import type { AppEnv } from "../http/env.js";
-import { problems } from "../http/problem.js";
 import type { Caller } from "./caller.js";
 import { hashApiKey } from "./secrets.js";
 
@@ -25,9 +25,9 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     adminHash ??= deps.adminKey ? Buffer.from(hashApiKey(deps.adminKey), "hex") : null;
     const header = c.req.header("authorization");
-    if (!header) throw problems.unauthenticated("Send an API key: `Authorization: Bearer <key>`.");
+    if (!header) throw new DomainError("unauthenticated", "Send an API key: `Authorization: Bearer <key>`.");
     const secret = BEARER.exec(header)?.[1];
-    if (!secret) throw problems.unauthenticated("The Authorization header must be `Bearer <key>`.");
+    if (!secret) throw new DomainError("unauthenticated", "The Authorization header must be `Bearer <key>`.");
 
     const hash = hashApiKey(secret);
     let caller: Caller | undefined;
@@ -36,7 +36,7 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
     } else {
       caller = await deps.store.apiKeys.findByHash(hash);
     }
-    if (!caller) throw problems.unauthenticated("The API key is unknown or has been revoked.");
+    if (!caller) throw new DomainError("unauthenticated", "The API key is unknown or has been revoked.");
 
     c.set("caller", caller);
     // The key's id (never the secret) on every later log line of this request, for auditing.

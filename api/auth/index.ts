@@ -16,8 +16,8 @@
  * `POST /v1/teams/{team}/api-keys` and stored only as SHA-256 hashes (secrets.ts).
  */
 import type { AppDeps } from "../deps.js";
+import { DomainError } from "../errors.js";
 import type { AppVariables } from "../http/env.js";
-import { problems } from "../http/problem.js";
 import { parseProjectRef } from "../routes/names.js";
 import type { Project } from "../store/projects.js";
 import type { Caller } from "./caller.js";
@@ -34,22 +34,26 @@ export interface CallerContext {
 export function callerOf(c: CallerContext): Caller {
   const caller = c.var.caller;
   // Only reachable if a route is mounted outside /v1 and still asks for a caller: a wiring bug.
-  if (!caller) throw problems.unauthenticated("This route needs an API key.");
+  if (!caller) throw new DomainError("unauthenticated", "This route needs an API key.");
   return caller;
 }
 
 export function requirePlatformAdmin(c: CallerContext): void {
-  if (!callerOf(c).platformAdmin) throw problems.forbidden("Only a platform-admin key may do this.");
+  if (!callerOf(c).platformAdmin)
+    throw new DomainError("forbidden", "Only a platform-admin key may do this.");
 }
 
 export function requireTeamRole(c: CallerContext, team: string, minRole: Role): void {
   const caller = callerOf(c);
   if (caller.platformAdmin) return;
   if (caller.team !== team) {
-    throw problems.forbidden(`This key belongs to another team and cannot act on team ${team}.`);
+    throw new DomainError("forbidden", `This key belongs to another team and cannot act on team ${team}.`);
   }
   if (!roleAtLeast(caller.role, minRole)) {
-    throw problems.forbidden(`This needs the ${minRole} role in team ${team}; the key has ${caller.role}.`);
+    throw new DomainError(
+      "forbidden",
+      `This needs the ${minRole} role in team ${team}; the key has ${caller.role}.`,
+    );
   }
 }
 
@@ -70,7 +74,8 @@ export async function requireProject(
   } else {
     const found = await deps.store.projects.findEverywhere(name);
     if (found.length > 1) {
-      throw problems.conflict(
+      throw new DomainError(
+        "conflict",
         `${found.length} teams have a project named ${name}; name it as <team>:${name} (teams: ${found.map((p) => p.team).join(", ")}).`,
       );
     }
@@ -96,9 +101,10 @@ export async function requireProjectByKey(
 }
 
 function allowed(caller: Caller, project: Project | undefined, ref: string, minRole: Role): Project {
-  if (!project) throw problems.notFound(`Project ${ref} does not exist.`);
+  if (!project) throw new DomainError("not-found", `Project ${ref} does not exist.`);
   if (!caller.platformAdmin && !roleAtLeast(caller.role, minRole)) {
-    throw problems.forbidden(
+    throw new DomainError(
+      "forbidden",
       `This needs the ${minRole} role on project ${project.name}; the key has ${caller.role}.`,
     );
   }

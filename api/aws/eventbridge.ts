@@ -28,7 +28,7 @@ import {
   startReplayRequest,
   withDefaultMembers,
 } from "../buses/sdk-shapes.js";
-import { problems } from "../http/problem.js";
+import { DomainError } from "../errors.js";
 
 /** TestEventPattern calls in flight at once while matching an event against a bus's rules. */
 const MATCH_CONCURRENCY = 5;
@@ -123,7 +123,8 @@ export class AwsBusOps implements BusOps {
   }
 
   async listDeliveries(): Promise<DeliveryPage> {
-    throw problems.notImplemented(
+    throw new DomainError(
+      "not-implemented",
       "Amazon EventBridge keeps no log of what it delivered. Look at the target's own logs (the function's or " +
         "job's CloudWatch Logs, the queue's messages), the rule's CloudWatch metrics (Invocations, " +
         "FailedInvocations, MatchedEvents) in the AWS/Events namespace, or the target's dead-letter queue.",

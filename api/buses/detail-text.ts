@@ -1,6 +1,6 @@
+import { DomainError } from "../errors.js";
 import { JsonText } from "../eventbridge/json-path.js";
 import { PatternSyntaxError } from "../eventbridge/pattern/tokens.js";
-import { problems } from "../http/problem.js";
 
 /**
  * Members of a request body as the JSON text the caller sent (without insignificant whitespace).
@@ -35,7 +35,7 @@ function readingBody<T>(read: () => T): T {
   } catch (err) {
     // JSON.parse has read the body, so only the lexer's limits (Jackson's, as EventBridge's) remain.
     if (err instanceof PatternSyntaxError)
-      throw problems.badRequest(`The body cannot be read: ${err.message}.`);
+      throw new DomainError("bad-request", `The body cannot be read: ${err.message}.`);
     throw err;
   }
 }

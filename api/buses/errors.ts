@@ -1,34 +1,30 @@
-import { ProblemError, problems } from "../http/problem.js";
+import { DomainError, type ErrorCode } from "../errors.js";
+
+/** EventBridge's error names (the SDK's and the local engine's alike) in Switchyard's terms. */
+const CODES: Readonly<Record<string, ErrorCode>> = {
+  InvalidEventPatternException: "invalid-event-pattern",
+  ValidationException: "bad-request",
+  ResourceNotFoundException: "not-found",
+  ResourceAlreadyExistsException: "conflict",
+  LimitExceededException: "limit-exceeded",
+  IllegalStatusException: "illegal-status",
+};
 
 /**
- * EventBridge errors (from the SDK or the local engine, which share AWS's error names) as
- * problem+json. Anything else is not a user's problem and propagates as a 500.
+ * An EventBridge error a user can act on as a domain error; anything else is not the user's problem
+ * and propagates as it is (a 500).
  */
-export function eventBridgeProblem(err: unknown): unknown {
-  if (!(err instanceof Error) || err instanceof ProblemError) return err;
-  switch (err.name) {
-    case "InvalidEventPatternException":
-      return new ProblemError(400, "invalid-event-pattern", "Invalid event pattern", err.message);
-    case "ValidationException":
-      return problems.badRequest(err.message);
-    case "ResourceNotFoundException":
-      return problems.notFound(err.message);
-    case "ResourceAlreadyExistsException":
-      return problems.conflict(err.message);
-    case "LimitExceededException":
-      return new ProblemError(409, "limit-exceeded", "Limit exceeded", err.message);
-    case "IllegalStatusException":
-      return new ProblemError(409, "illegal-status", "Not allowed in the current state", err.message);
-    default:
-      return err;
-  }
+export function eventBridgeFailure(err: unknown): unknown {
+  if (!(err instanceof Error) || err instanceof DomainError) return err;
+  const code = Object.hasOwn(CODES, err.name) ? CODES[err.name] : undefined;
+  return code ? new DomainError(code, err.message) : err;
 }
 
-/** Runs an adapter call, turning EventBridge errors into problems. */
+/** Runs an adapter call, turning EventBridge errors into domain errors. */
 export async function viaEventBridge<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    throw eventBridgeProblem(err);
+    throw eventBridgeFailure(err);
   }
 }

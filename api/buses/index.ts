@@ -1,4 +1,4 @@
-export { eventBridgeProblem, viaEventBridge } from "./errors.js";
+export { eventBridgeFailure, viaEventBridge } from "./errors.js";
 export type * from "./port.js";
 export { type DeployedStage, resolveBus, ruleArnOn } from "./resolve.js";
 // testPattern (./test-pattern.js) is not re-exported: its route imports it on first use, so the

@@ -1,4 +1,4 @@
-import { problems } from "../http/problem.js";
+import { DomainError } from "../errors.js";
 import type { BusLocation } from "./port.js";
 
 /** The part of a stage record bus operations read: what is deployed and its referenceable params. */
@@ -19,12 +19,13 @@ export function resolveBus(
   names: { project: string; stage: string; bus: string },
 ): BusLocation {
   if (!stage?.deployed) {
-    throw problems.notFound(`Stage ${names.stage} of project ${names.project} is not deployed.`);
+    throw new DomainError("not-found", `Stage ${names.stage} of project ${names.project} is not deployed.`);
   }
   const params = Object.hasOwn(stage.outputs, names.bus) ? stage.outputs[names.bus] : undefined;
   const name = params?.arn ? BUS_ARN.exec(params.arn)?.[1] : undefined;
   if (!params?.arn || !name) {
-    throw problems.notFound(
+    throw new DomainError(
+      "not-found",
       `Stage ${names.stage} of project ${names.project} has no event bus named ${names.bus}.`,
     );
   }

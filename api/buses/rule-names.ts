@@ -6,7 +6,7 @@
  */
 import { eventLogicalId } from "../compiler/naming.js";
 import type { Template } from "../deployments/port.js";
-import { problems } from "../http/problem.js";
+import { DomainError } from "../errors.js";
 
 const CONFIG_NAME = /^([A-Za-z0-9]+)(?:\.(\d{1,4}))?$/;
 const RULE_TYPE = "AWS::Events::Rule";
@@ -31,7 +31,8 @@ export async function physicalRuleName(
   if (m[2] !== undefined) {
     const name = named(Number(m[2]));
     if (name) return name;
-    throw problems.notFound(
+    throw new DomainError(
+      "not-found",
       `Event bus ${where.bus} of stage ${where.stage} has no rule for events[${m[2]}] of ${resource}.`,
     );
   }
@@ -47,9 +48,13 @@ export async function physicalRuleName(
   }
   if (found.length === 1) return named(Number(found[0]!.split(".")[1]))!;
   if (found.length > 1) {
-    throw problems.badRequest(
+    throw new DomainError(
+      "bad-request",
       `${resource} subscribes to event bus ${where.bus} ${found.length} times: name one trigger (${found.join(", ")}).`,
     );
   }
-  throw problems.notFound(`Event bus ${where.bus} of stage ${where.stage} has no rule of ${resource}.`);
+  throw new DomainError(
+    "not-found",
+    `Event bus ${where.bus} of stage ${where.stage} has no rule of ${resource}.`,
+  );
 }

@@ -1,5 +1,5 @@
 import { ulid } from "ulid";
-import { problems } from "../http/problem.js";
+import { DomainError } from "../errors.js";
 import { viaEventBridge } from "./errors.js";
 import type { BusLocation, BusOps, PublishEntry, ReplayStatus } from "./port.js";
 import { ruleArnOn } from "./resolve.js";
@@ -28,7 +28,8 @@ export async function startBusReplay(
   now: Date,
 ): Promise<ReplayStatus> {
   if (!bus.archiveArn) {
-    throw problems.conflict(
+    throw new DomainError(
+      "conflict",
       `Event bus ${bus.name} has no archive to replay from; turn on archivation for it and deploy again.`,
     );
   }
@@ -48,7 +49,7 @@ export async function startBusReplay(
 export async function getBusReplay(ops: BusOps, bus: BusLocation, name: string): Promise<ReplayStatus> {
   const replay = await viaEventBridge(() => ops.describeReplay(name));
   if (!replay || !bus.archiveArn || replay.archiveArn !== bus.archiveArn) {
-    throw problems.notFound(`Event bus ${bus.name} has no replay named ${name}.`);
+    throw new DomainError("not-found", `Event bus ${bus.name} has no replay named ${name}.`);
   }
   return replay;
 }

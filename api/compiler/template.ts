@@ -10,10 +10,10 @@ export interface CfnResource {
   Metadata?: Record<string, unknown>;
 }
 
-export interface CfnParameter {
+export type CfnParameter = {
   Type: string;
   Description?: string;
-}
+};
 
 export interface CfnOutput {
   Value: unknown;
@@ -21,13 +21,13 @@ export interface CfnOutput {
   Export?: { Name: unknown };
 }
 
-export interface CfnTemplate {
+export type CfnTemplate = {
   AWSTemplateFormatVersion: "2010-09-09";
   Description: string;
   Parameters?: Record<string, CfnParameter>;
   Resources: Record<string, CfnResource>;
   Outputs?: Record<string, CfnOutput>;
-}
+};
 
 export type Intrinsic = Record<string, unknown>;
 

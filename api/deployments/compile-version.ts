@@ -1,12 +1,12 @@
 /** Compiling a stored config version for a stage, with the errors a user can act on. */
 
-import { ProblemError, problems } from "../http/problem.js";
+import { DomainError } from "../errors.js";
 import { IDENTIFIER, IDENTIFIER_RULE } from "../identifier.js";
 import { projectNameOfKey } from "../store/projects.js";
 import { teamStackName } from "../teams/namespace.js";
 import type { DeploymentsContext } from "./context.js";
 import { platformNetwork } from "./network.js";
-import { type OutputMap, withParamOutputs } from "./outputs.js";
+import type { OutputMap } from "./outputs.js";
 import { type Artifacts, fillParameters, MissingArtifactsError } from "./parameters.js";
 import type { Template } from "./port.js";
 
@@ -29,16 +29,20 @@ export async function prepareTemplate(
       : await ctx.configs.get(input.project, input.configVersion);
   if (!version) {
     throw input.configVersion === undefined
-      ? problems.conflict(
+      ? new DomainError(
+          "conflict",
           `Project ${input.project} has no config yet; post one to /v1/projects/${input.project}/configs.`,
         )
-      : problems.notFound(`Project ${input.project} has no config version ${input.configVersion}.`);
+      : new DomainError(
+          "not-found",
+          `Project ${input.project} has no config version ${input.configVersion}.`,
+        );
   }
   const stackName = await stackNameFor(ctx, input.project, input.stage);
   await claimStackName(ctx, stackName, input);
   let compiled: Awaited<ReturnType<DeploymentsContext["compile"]>>;
   try {
-    compiled = await ctx.compile(version.config as never, {
+    compiled = await ctx.compile(version.config, {
       project: projectNameOfKey(input.project),
       stage: input.stage,
       stackName,
@@ -53,11 +57,12 @@ export async function prepareTemplate(
     if (Array.isArray(errors)) {
       // Lines and columns from the stored text (the config language is loaded by now: it compiled).
       const { locateProblems } = await import("../config/index.js");
-      throw problems.configInvalid(
+      throw new DomainError(
+        "config-invalid",
         `Config version ${version.version} does not compile for stage ${input.stage}: ${errors
           .map((e) => `${e.path}: ${e.message}`)
           .join("; ")}`,
-        version.source ? locateProblems(version.source, errors) : errors,
+        { errors: version.source ? locateProblems(version.source, errors) : errors },
       );
     }
     throw err;
@@ -70,33 +75,22 @@ export async function prepareTemplate(
     parameters = fillParameters(compiled.parameters, artifacts, ctx.settings.parameterFallback);
   } catch (err) {
     if (err instanceof MissingArtifactsError) {
-      throw problems.unprocessable(
-        "artifacts-missing",
-        "Artifacts missing",
-        err.message,
-        err.missing.map((m) => ({
+      throw new DomainError("artifacts-missing", err.message, {
+        errors: err.missing.map((m) => ({
           path: `artifacts.${m.resource}.${m.field}`,
           message: `needed for ${m.parameter}`,
         })),
-      );
+      });
     }
     throw err;
   }
-  const { template, outputMap, dropped } = compiled.outputParams
-    ? { template: compiled.template, outputMap: compiled.outputParams, dropped: [] }
-    : withParamOutputs(compiled.template, compiled.referenceableParams);
   return {
     configVersion: version.version,
     stackName,
-    template,
+    template: compiled.template,
     parameters,
-    outputMap,
-    warnings: [
-      ...(compiled.warnings ?? []).map((w: { path?: string; message: string }) =>
-        w.path ? `${w.path}: ${w.message}` : w.message,
-      ),
-      ...(dropped.length > 0 ? [`Over 200 outputs: not exported: ${dropped.join(", ")}`] : []),
-    ],
+    outputMap: compiled.outputParams,
+    warnings: compiled.warnings.map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)),
   };
 }
 
@@ -114,14 +108,18 @@ export async function stackNameFor(
   if (existing?.deployed && existing.stackName) return existing.stackName;
   // A stack is named for the stage here: `--` inside a stage name would make its name ambiguous.
   if (!IDENTIFIER.test(stage)) {
-    throw problems.validation(`A new stage's name must be ${IDENTIFIER_RULE}: "${stage}" is not.`, [
-      { path: "stage", message: IDENTIFIER_RULE },
-    ]);
+    throw new DomainError(
+      "validation-error",
+      `A new stage's name must be ${IDENTIFIER_RULE}: "${stage}" is not.`,
+      {
+        errors: [{ path: "stage", message: IDENTIFIER_RULE }],
+      },
+    );
   }
   const project = await ctx.projects.get(projectKey);
   const namespace = project && (await ctx.teams.namespaceOf(project.team));
   if (!project || !namespace)
-    throw problems.notFound(`Project ${projectNameOfKey(projectKey)} does not exist.`);
+    throw new DomainError("not-found", `Project ${projectNameOfKey(projectKey)} does not exist.`);
   return teamStackName(ctx.settings.stackPrefix ?? "", namespace, project.name, stage);
 }
 
@@ -141,10 +139,8 @@ async function claimStackName(
     ctx.now(),
   );
   if (owner.project === stage.project && owner.stage === stage.stage) return;
-  throw new ProblemError(
-    409,
+  throw new DomainError(
     "stack-name-taken",
-    "Stack name taken",
     `Stage ${stage.stage} of project ${projectNameOfKey(stage.project)} would deploy as stack ${stackName}, which belongs to a stage of another project. Choose another stage name.`,
   );
 }

@@ -1,43 +1,20 @@
 /** What the deployment use cases work with: repositories, the Deployer port, the compiler, a clock. */
+import type { CompileResult, CompileTarget } from "../compiler/index.js";
+import type { Config } from "../config/index.js";
 import type { Logger } from "../http/logger.js";
 import type { ConfigRepository } from "../store/configs.js";
-import { type DeploymentRepository, deploymentRepository } from "../store/deployments.js";
-import { type LockRepository, lockRepository } from "../store/locks.js";
+import type { DeploymentRepository } from "../store/deployments.js";
+import type { LockRepository } from "../store/locks.js";
 import type { ProjectRepository } from "../store/projects.js";
-import {
-  type NetworkSettingsRepository,
-  networkSettingsRepository,
-  type RegionNetwork,
-} from "../store/settings.js";
-import { type StackClaimRepository, stackClaimRepository } from "../store/stack-claims.js";
-import { type StageRepository, stageRepository } from "../store/stages.js";
-import type { Table } from "../store/table.js";
+import type { NetworkSettingsRepository, RegionNetwork } from "../store/settings.js";
+import type { StackClaimRepository } from "../store/stack-claims.js";
+import type { StageRepository } from "../store/stages.js";
 import type { TeamRepository } from "../store/teams.js";
 import type { DeclaredParameter } from "./parameters.js";
-import type { Deployer, Template } from "./port.js";
+import type { Deployer } from "./port.js";
 
-/** The compiler's result, as far as deployments need it. */
-export interface CompiledStack {
-  template: Template;
-  referenceableParams: Record<string, Record<string, unknown>>;
-  /** Which template Output carries which referenceable param, when the compiler emitted them. */
-  outputParams?: Record<string, { resource: string; param: string }>;
-  parameters: DeclaredParameter[];
-  warnings?: readonly { path?: string; message: string }[];
-}
-
-export type CompileFn = (
-  config: never,
-  target: {
-    project: string;
-    stage: string;
-    /** The stack the stage deploys as (the compiler's default is `<prefix><project>-<stage>`). */
-    stackName?: string;
-    region?: string;
-    stackPrefix?: string;
-    permissionsBoundary?: string;
-  },
-) => CompiledStack | Promise<CompiledStack>;
+/** The compiler (api/compiler/), loaded on first use: these type imports load nothing. */
+export type CompileFn = (config: Config, target: CompileTarget) => CompileResult | Promise<CompileResult>;
 
 export interface DeploymentSettings {
   /** How long a stage lock holds without being extended (reconcile extends it while a stack works). */
@@ -78,16 +55,6 @@ export interface DeploymentStores {
   networkSettings: Pick<NetworkSettingsRepository, "get">;
   /** Which stage owns each stack name (two projects can map to one: see api/store/stack-claims.ts). */
   stackClaims: StackClaimRepository;
-}
-
-export function deploymentStores(table: Table): DeploymentStores {
-  return {
-    stages: stageRepository(table),
-    deployments: deploymentRepository(table),
-    locks: lockRepository(table),
-    networkSettings: networkSettingsRepository(table),
-    stackClaims: stackClaimRepository(table),
-  };
 }
 
 export interface DeploymentsContext extends DeploymentStores {

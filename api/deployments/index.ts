@@ -4,15 +4,9 @@
  * CloudFormation "Stack Status Change" handler).
  */
 import type { AppDeps } from "../deps.js";
-import { problems } from "../http/problem.js";
+import { DomainError } from "../errors.js";
 import { isTerminal } from "../store/deployments.js";
-import {
-  type CompiledStack,
-  type CompileFn,
-  DEFAULT_SETTINGS,
-  type DeploymentsContext,
-  deploymentStores,
-} from "./context.js";
+import { type CompileFn, DEFAULT_SETTINGS, type DeploymentsContext } from "./context.js";
 import { deploymentIdOf, stackNameOfId, stagesOfStack, tokenOf } from "./names.js";
 import { reconcile } from "./reconcile.js";
 
@@ -24,9 +18,13 @@ const contexts = new WeakMap<AppDeps, DeploymentsContext>();
 export function deploymentsContext(deps: AppDeps): DeploymentsContext {
   let ctx = contexts.get(deps);
   if (!ctx) {
-    if (!deps.deployer) throw problems.notImplemented("This server has no deployer configured.");
+    if (!deps.deployer) throw new DomainError("not-implemented", "This server has no deployer configured.");
     ctx = {
-      ...deploymentStores(deps.table),
+      stages: deps.store.stages,
+      deployments: deps.store.deployments,
+      locks: deps.store.locks,
+      networkSettings: deps.store.networkSettings,
+      stackClaims: deps.store.stackClaims,
       configs: deps.store.configs,
       projects: deps.store.projects,
       teams: deps.store.teams,
@@ -46,7 +44,7 @@ export function deploymentsContext(deps: AppDeps): DeploymentsContext {
 let compiler: Promise<typeof import("../compiler/index.js")> | undefined;
 const compileOnFirstUse: CompileFn = async (config, target) => {
   compiler ??= import("../compiler/index.js");
-  return (await compiler).compile(config, target) as unknown as CompiledStack;
+  return (await compiler).compile(config, target);
 };
 
 /**

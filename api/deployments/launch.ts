@@ -3,7 +3,7 @@
  * the stage lock in one transaction, start the stack operation, and record how the start went.
  */
 import { ulid } from "ulid";
-import { problems } from "../http/problem.js";
+import { DomainError } from "../errors.js";
 import { type Deployment, type DeploymentKind, isTerminal, StageLockedError } from "../store/deployments.js";
 import { projectNameOfKey } from "../store/projects.js";
 import type { Stage } from "../store/stages.js";
@@ -178,7 +178,8 @@ async function takeLock(ctx: DeploymentsContext, deployment: Deployment): Promis
       if (orphan) await ctx.locks.release(deployment.project, deployment.stage, lock.owner);
       if (orphan || (settled && isTerminal(settled.status))) continue;
     }
-    throw problems.conflict(
+    throw new DomainError(
+      "conflict",
       `Deployment ${lock?.owner ?? "(unknown)"} is still running on stage ${deployment.stage}; wait for it to end.`,
       { runningDeploymentId: lock?.owner },
     );

@@ -4,7 +4,7 @@
  * choose them. A template that needs them while they are unset fails here, before the deployer is
  * called, with a problem that says what to set.
  */
-import { problems } from "../http/problem.js";
+import { DomainError } from "../errors.js";
 import type { RegionNetwork } from "../store/settings.js";
 import type { DeploymentsContext } from "./context.js";
 import type { DeclaredParameter, ResourceArtifacts } from "./parameters.js";
@@ -37,22 +37,22 @@ export async function platformNetwork(
   const setting = `regions.${region ?? "<region>"}`;
 
   if (!network) {
-    throw problems.unprocessable(
+    throw new DomainError(
       "network-settings-missing",
-      "Network settings missing",
       `Stage ${stage} needs the platform's network settings for ${where} (${users} run in the platform's subnets), and none are set. A platform admin sets them with PUT /v1/settings/network: {"regions":{"${region ?? "<region>"}":{"subnetIds":["subnet-..."],"securityGroupIds":["sg-..."]}}}.`,
-      [
-        { path: `${setting}.subnetIds`, message: `needed by ${users}` },
-        { path: `${setting}.securityGroupIds`, message: `needed by ${users}` },
-      ],
+      {
+        errors: [
+          { path: `${setting}.subnetIds`, message: `needed by ${users}` },
+          { path: `${setting}.securityGroupIds`, message: `needed by ${users}` },
+        ],
+      },
     );
   }
   if (needed.some((p) => p.kind === "vpc-id") && !network.vpcId) {
-    throw problems.unprocessable(
+    throw new DomainError(
       "network-settings-missing",
-      "Network settings missing",
       `Stage ${stage} has a workload reached from an HTTP API, whose Cloud Map namespace needs the VPC of the platform subnets; the network settings for ${where} have no vpcId. A platform admin adds it with PUT /v1/settings/network.`,
-      [{ path: `${setting}.vpcId`, message: "needed by workloads with http-api-gateway events" }],
+      { errors: [{ path: `${setting}.vpcId`, message: "needed by workloads with http-api-gateway events" }] },
     );
   }
   return {

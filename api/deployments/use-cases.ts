@@ -3,7 +3,7 @@
  * and reads that
  * reconcile what they find still running. Independent of which Deployer adapter runs.
  */
-import { ProblemError, problems } from "../http/problem.js";
+import { DomainError } from "../errors.js";
 import { type Deployment, isTerminal } from "../store/deployments.js";
 import { projectNameOfKey } from "../store/projects.js";
 import type { Stage } from "../store/stages.js";
@@ -39,8 +39,8 @@ export async function previewStage(
   } catch (err) {
     if (!(err instanceof DeployerError)) throw err;
     throw err.code === "template-too-large" || err.code === "invalid-template"
-      ? problems.unprocessable(err.code, "Template refused", err.message)
-      : problems.conflict(err.message, { reason: err.code });
+      ? new DomainError(err.code, err.message)
+      : new DomainError("conflict", err.message, { reason: err.code });
   }
   return {
     configVersion: prepared.configVersion,
@@ -79,11 +79,12 @@ export async function rollback(
 ): Promise<Deployment> {
   const stage = await requireStage(ctx, input.project, input.stage);
   if (!stage.deployed || stage.deployedConfigVersion === undefined) {
-    throw problems.conflict(`Stage ${input.stage} runs nothing to roll back from.`);
+    throw new DomainError("conflict", `Stage ${input.stage} runs nothing to roll back from.`);
   }
   const target = await previousSucceeded(ctx, stage);
   if (!target) {
-    throw problems.conflict(
+    throw new DomainError(
+      "conflict",
       `Stage ${input.stage} has no succeeded deployment of another config version before version ${stage.deployedConfigVersion}.`,
     );
   }
@@ -133,7 +134,7 @@ export async function teardown(
 ): Promise<Deployment> {
   const stage = await requireStage(ctx, input.project, input.stage);
   if (stage.status === "DELETED" && !stage.deployed) {
-    throw problems.conflict(`Stage ${input.stage} is already torn down.`);
+    throw new DomainError("conflict", `Stage ${input.stage} is already torn down.`);
   }
   return launch(ctx, {
     project: input.project,
@@ -172,18 +173,18 @@ export async function continueRollback(
     if (!(err instanceof DeployerError)) throw err;
     if (err.code === "nothing-to-continue") throw nothingToContinue(err.message);
     if (err.code === "resources-not-skippable") {
-      throw problems.unprocessable("resources-not-skippable", "Resources cannot be skipped", err.message);
+      throw new DomainError("resources-not-skippable", err.message);
     }
-    throw problems.conflict(err.message, { reason: err.code });
+    throw new DomainError("conflict", err.message, { reason: err.code });
   }
 }
 
-const nothingToContinue = (detail: string) =>
-  new ProblemError(409, "nothing-to-continue", "Nothing to continue", detail);
+const nothingToContinue = (detail: string) => new DomainError("nothing-to-continue", detail);
 
 export async function requireStage(ctx: DeploymentsContext, project: string, stage: string): Promise<Stage> {
   const found = await ctx.stages.get(project, stage);
-  if (!found) throw problems.notFound(`Project ${projectNameOfKey(project)} has no stage ${stage}.`);
+  if (!found)
+    throw new DomainError("not-found", `Project ${projectNameOfKey(project)} has no stage ${stage}.`);
   return found;
 }
 

@@ -21,7 +21,6 @@ import { idempotent } from "../http/idempotency.js";
 import { bearerSecurity, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
-import { stageRepository } from "../store/stages.js";
 import { StageParamsSchema } from "./deployments.js";
 
 const BusParamsSchema = StageParamsSchema.extend({
@@ -331,7 +330,7 @@ function replayBody(r: ReplayStatus) {
 }
 
 export function busRoutes(app: App, deps: AppDeps): void {
-  const stages = stageRepository(deps.table);
+  const stages = deps.store.stages;
   const ops = () => {
     if (!deps.busOps) throw problems.notImplemented("This server has no bus operations configured.");
     return deps.busOps;

@@ -5,11 +5,12 @@ import { deploymentsContext } from "../deployments/index.js";
 import { STAGE_NAME } from "../deployments/names.js";
 import { deploy, readDeployment } from "../deployments/use-cases.js";
 import type { AppDeps } from "../deps.js";
+import { DomainError } from "../errors.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
 import { bearerSecurity, jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
-import { ProblemError, problems } from "../http/problem.js";
+import { problems } from "../http/problem.js";
 import { type Deployment, type DeploymentSummary, isTerminal, summary } from "../store/deployments.js";
 import { projectNameOfKey } from "../store/projects.js";
 import { ProjectParamsSchema } from "./projects.js";
@@ -318,7 +319,7 @@ async function visibleDeployment(
     await requireProjectByKey(c, deps, found.project, "viewer");
   } catch (err) {
     // Another team's deployment is as invisible as one that does not exist.
-    if (err instanceof ProblemError && err.status === 404) throw missing;
+    if (err instanceof DomainError && err.code === "not-found") throw missing;
     throw err;
   }
   return (await readDeployment(ctx, id)) ?? found;

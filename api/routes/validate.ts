@@ -133,7 +133,7 @@ export function validateRoutes(app: App, deps: Pick<AppDeps, "deploymentSettings
       return c.json(
         {
           valid: true as const,
-          template: result.template as unknown as Record<string, unknown>,
+          template: result.template,
           referenceableParams: result.referenceableParams,
           parameters: result.parameters,
           warnings: [...loaded.warnings, ...result.warnings],

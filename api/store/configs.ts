@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { Config } from "../config/index.js";
 import { isConditionFailure } from "./conditions.js";
 import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from "./cursor.js";
 import { keys } from "./keys.js";
@@ -24,7 +25,7 @@ export interface ConfigVersion {
   format: "yaml" | "json";
   source: string;
   /** The parsed, validated config. */
-  config: unknown;
+  config: Config;
   /** sha256 of the parsed config in canonical form: equal configs, equal hashes. */
   contentHash: string;
   warnings: ConfigWarning[];

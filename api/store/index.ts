@@ -1,12 +1,19 @@
 import { type ApiKeyRepository, apiKeyRepository } from "./api-keys.js";
 import { type ConfigRepository, configRepository } from "./configs.js";
+import { type DeploymentRepository, deploymentRepository } from "./deployments.js";
 import { type IdempotencyRepository, idempotencyRepository } from "./idempotency.js";
+import { type LockRepository, lockRepository } from "./locks.js";
 import { type ProjectRepository, projectRepository } from "./projects.js";
 import { type NetworkSettingsRepository, networkSettingsRepository } from "./settings.js";
+import { type StackClaimRepository, stackClaimRepository } from "./stack-claims.js";
+import { type StageRepository, stageRepository } from "./stages.js";
 import type { Table } from "./table.js";
 import { type TeamRepository, teamRepository } from "./teams.js";
 
-/** The repositories over the one table. Routes and use cases reach DynamoDB only through these. */
+/**
+ * The repositories over the one table: the only way routes and use cases reach DynamoDB (both
+ * entries build it with createStore; the local engine keeps its own records apart).
+ */
 export interface Store {
   teams: TeamRepository;
   apiKeys: ApiKeyRepository;
@@ -15,6 +22,12 @@ export interface Store {
   idempotency: IdempotencyRepository;
   /** Platform settings (network per region), written by platform admins. */
   networkSettings: NetworkSettingsRepository;
+  stages: StageRepository;
+  deployments: DeploymentRepository;
+  /** One deployment at a time per stage. */
+  locks: LockRepository;
+  /** Which stage owns each stack name (see stack-claims.ts). */
+  stackClaims: StackClaimRepository;
 }
 
 export function createStore(table: Table): Store {
@@ -25,6 +38,10 @@ export function createStore(table: Table): Store {
     configs: configRepository(table),
     idempotency: idempotencyRepository(table),
     networkSettings: networkSettingsRepository(table),
+    stages: stageRepository(table),
+    deployments: deploymentRepository(table),
+    locks: lockRepository(table),
+    stackClaims: stackClaimRepository(table),
   };
 }
 

@@ -13,7 +13,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { AwsBusOps } from "../../../api/aws/eventbridge.js";
 import type { BusLocation } from "../../../api/buses/port.js";
-import { ProblemError } from "../../../api/http/problem.js";
+import { DomainError } from "../../../api/errors.js";
 
 const ACCOUNT = "arn:aws:events:eu-west-1:123456789012";
 const bus: BusLocation = {
@@ -269,11 +269,11 @@ describe("AwsBusOps on EventBridge", () => {
     expect(eb.commandCalls(CancelReplayCommand)[0]?.args[0].input).toEqual({ ReplayName: "rp-1" });
   });
 
-  it("answers 501 for deliveries, pointing to where they can be seen", async () => {
+  it("cannot list deliveries (not implemented), pointing to where they can be seen", async () => {
     const error = await ops.listDeliveries().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ProblemError);
-    expect((error as ProblemError).status).toBe(501);
-    expect((error as ProblemError).detail).toMatch(/CloudWatch/);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe("not-implemented");
+    expect((error as DomainError).detail).toMatch(/CloudWatch/);
     expect(eb.calls()).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareTemplate } from "../../../api/deployments/compile-version.js";
-import { ProblemError } from "../../../api/http/problem.js";
+import { DomainError } from "../../../api/errors.js";
 import { deploymentsWorld } from "./support.js";
 
 let world: Awaited<ReturnType<typeof deploymentsWorld>>;
@@ -21,15 +21,15 @@ describe("preparing a config version for a stage", () => {
     expect(unprefixed.stackName).toBe("retail--shop--qa");
   });
 
-  it("answers 404 for an unknown version and 409 for a project without configs", async () => {
+  it("refuses an unknown version as not found, and a project without configs as a conflict", async () => {
     const unknown = await prepareTemplate(world.ctx, {
       project: "shop",
       stage: "dev",
       configVersion: 7,
     }).catch((e) => e);
-    expect(unknown).toBeInstanceOf(ProblemError);
-    expect(unknown.status).toBe(404);
+    expect(unknown).toBeInstanceOf(DomainError);
+    expect(unknown.code).toBe("not-found");
     const empty = await prepareTemplate(world.ctx, { project: "empty", stage: "dev" }).catch((e) => e);
-    expect(empty.status).toBe(409);
+    expect(empty.code).toBe("conflict");
   });
 });

@@ -12,8 +12,8 @@ import { localPlaceholder } from "../../../api/deployments/parameters.js";
 import { handleStackStatusChange } from "../../../api/deployments/stack-events.js";
 import { deploy } from "../../../api/deployments/use-cases.js";
 import type { AppDeps } from "../../../api/deps.js";
+import { DomainError } from "../../../api/errors.js";
 import { silentLogger } from "../../../api/http/logger.js";
-import { ProblemError } from "../../../api/http/problem.js";
 import { createStore } from "../../../api/store/index.js";
 import { deploymentsWorld } from "./support.js";
 
@@ -113,8 +113,8 @@ describe("stack names", () => {
     const ctx = deploymentsContext(deps);
     await ctx.stackClaims.claim("sy-retail--shop--taken", { project: "elsewhere", stage: "x" }, ctx.now());
     const refused = await prepareTemplate(ctx, { project: "shop", stage: "taken" }).catch((e) => e);
-    expect(refused).toBeInstanceOf(ProblemError);
-    expect(refused).toMatchObject({ status: 409, slug: "stack-name-taken" });
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(refused).toMatchObject({ code: "stack-name-taken" });
     expect(refused.detail).toContain("sy-retail--shop--taken");
     expect(refused.detail).not.toContain("elsewhere");
   });
@@ -197,9 +197,9 @@ describe("a deployment under the prefix and boundary", () => {
     const refused = await prepareTemplate(deploymentsContext(deps), { project: "shop", stage: "prod" }).catch(
       (e) => e,
     );
-    expect(refused).toBeInstanceOf(ProblemError);
-    expect(refused.status).toBe(422);
-    expect(refused.extensions.errors).toEqual([
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(refused.code).toBe("config-invalid");
+    expect(refused.details.errors).toEqual([
       expect.objectContaining({
         path: "cloudformationResources.AdminRole.Properties.PermissionsBoundary",
         line: 9,

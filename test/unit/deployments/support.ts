@@ -1,12 +1,7 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { compile } from "../../../api/compiler/index.js";
 import { loadConfig } from "../../../api/config/index.js";
-import {
-  type CompileFn,
-  DEFAULT_SETTINGS,
-  type DeploymentsContext,
-  deploymentStores,
-} from "../../../api/deployments/context.js";
+import { DEFAULT_SETTINGS, type DeploymentsContext } from "../../../api/deployments/context.js";
 import { localPlaceholder } from "../../../api/deployments/parameters.js";
 import { silentLogger } from "../../../api/http/logger.js";
 import { LocalDeployer } from "../../../api/local/deployer/index.js";
@@ -32,12 +27,16 @@ export async function deploymentsWorld() {
     }),
   );
   const ctx: DeploymentsContext = {
-    ...deploymentStores(table),
+    stages: store.stages,
+    deployments: store.deployments,
+    locks: store.locks,
+    networkSettings: store.networkSettings,
+    stackClaims: store.stackClaims,
     configs: store.configs,
     projects: store.projects,
     teams: store.teams,
     deployer,
-    compile: compile as unknown as CompileFn,
+    compile,
     now,
     log: silentLogger,
     settings: { ...DEFAULT_SETTINGS, leaseMs: 60_000, parameterFallback: localPlaceholder },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { replayName, resolveBus, ruleArnOn } from "../../../api/buses/index.js";
-import type { ProblemError } from "../../../api/http/problem.js";
+import type { DomainError } from "../../../api/errors.js";
 
 const arn = "arn:aws:events:us-east-1:000000000000:event-bus/shop-dev-myEventBus";
 const names = { project: "shop", stage: "dev", bus: "myEventBus" };
@@ -18,24 +18,26 @@ describe("resolving {bus} through the stage's outputs", () => {
     ).toEqual({ name: "shop-dev-myEventBus", arn, archiveArn: "arn:aws:events:us-east-1:0:archive/a" });
   });
 
-  it("answers 404 for a stage not deployed, a resource that is not a bus, or inherited names", () => {
+  it("finds no bus for a stage not deployed, a resource that is not a bus, or inherited names", () => {
     const status = (f: () => unknown) => {
       try {
         f();
       } catch (err) {
-        return (err as ProblemError).status;
+        return (err as DomainError).code;
       }
-      return 200;
+      return "found";
     };
-    expect(status(() => resolveBus(undefined, names))).toBe(404);
-    expect(status(() => resolveBus({ deployed: false, outputs: { myEventBus: { arn } } }, names))).toBe(404);
+    expect(status(() => resolveBus(undefined, names))).toBe("not-found");
+    expect(status(() => resolveBus({ deployed: false, outputs: { myEventBus: { arn } } }, names))).toBe(
+      "not-found",
+    );
     expect(
       status(() =>
         resolveBus({ deployed: true, outputs: { api: { url: "https://x" } } }, { ...names, bus: "api" }),
       ),
-    ).toBe(404);
+    ).toBe("not-found");
     expect(status(() => resolveBus({ deployed: true, outputs: {} }, { ...names, bus: "constructor" }))).toBe(
-      404,
+      "not-found",
     );
   });
 

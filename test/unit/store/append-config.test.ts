@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => destroy());
 
 function draft(project: string, bus: string): NewConfig {
-  const config = { resources: { [bus]: { type: "event-bus" } } };
+  const config = { resources: { [bus]: { type: "event-bus" as const } } };
   return {
     project,
     format: "yaml",
