@@ -24,7 +24,7 @@ import { containerExecutionRole, workloadRole } from "./workload-role.js";
  */
 const BATCH_LIMITS = { cpu: 96, memoryMiB: 768 * 1024, gpu: 8 } as const;
 
-const BatchJobSchema = resourceSchema(
+export const BatchJobSchema = resourceSchema(
   "batch-job",
   strictObject({
     container: strictObject({

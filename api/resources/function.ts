@@ -26,7 +26,7 @@ import { busTrigger, checkBusTrigger, compileBusTrigger } from "./event-bus/trig
 import { checkRoute, compileRoute, httpApiId, type Route, routeTrigger } from "./http-api-gateway.js";
 import { workloadRole } from "./workload-role.js";
 
-const FunctionSchema = resourceSchema(
+export const FunctionSchema = resourceSchema(
   "function",
   strictObject({
     packaging: LambdaPackagingSchema,

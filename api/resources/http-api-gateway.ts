@@ -8,7 +8,7 @@ import { resourceSchema } from "../config/schema/common.js";
 import { strictObject } from "../config/schema/strict.js";
 import type { ResourceDefinition, Trigger } from "./definition.js";
 
-const HttpApiGatewaySchema = resourceSchema(
+export const HttpApiGatewaySchema = resourceSchema(
   "http-api-gateway",
   strictObject({
     cors: strictObject({

@@ -11,7 +11,7 @@ import { busTrigger, busTriggerWith, checkBusTrigger, compileBusTrigger } from "
 /** A queue's bus triggers may name the message group of a FIFO queue. */
 const QueueBusTriggerSchema = busTriggerWith({ messageGroupId: z.string().max(100).optional() });
 
-const SqsQueueSchema = resourceSchema(
+export const SqsQueueSchema = resourceSchema(
   "sqs-queue",
   strictObject({
     fifoQueue: z.boolean().optional(),

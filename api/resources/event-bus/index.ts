@@ -9,7 +9,7 @@ import { archiveId, busId } from "./names.js";
 import { checkRulesPerBus } from "./rule-quota.js";
 import { busTrigger } from "./trigger.js";
 
-const EventBusSchema = resourceSchema(
+export const EventBusSchema = resourceSchema(
   "event-bus",
   strictObject({
     eventSourceName: z
