@@ -1,5 +1,5 @@
-import { DEFAULT_BUS, resourceNameOf } from "../eventbridge/arns.js";
 import { DomainError } from "../errors.js";
+import { DEFAULT_BUS, resourceNameOf } from "../eventbridge/arns.js";
 import type { BusLocation } from "./port.js";
 
 /** The part of a stage record bus operations read: what is deployed and its referenceable params. */
