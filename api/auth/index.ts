@@ -18,10 +18,10 @@
 import type { AppDeps } from "../deps.js";
 import { DomainError } from "../errors.js";
 import type { AppVariables } from "../http/env.js";
-import { parseProjectRef } from "../routes/names.js";
 import type { Project } from "../store/projects.js";
 import type { RouteAccess } from "./access.js";
 import type { Caller } from "./caller.js";
+import { parseProjectRef } from "./project-ref.js";
 import { type Role, roleAtLeast } from "./roles.js";
 
 export type { Caller } from "./caller.js";

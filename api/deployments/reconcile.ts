@@ -9,7 +9,7 @@ import type { Stage } from "../store/stages.js";
 import type { DeploymentsContext } from "./context.js";
 import { paramsFromOutputs } from "./outputs.js";
 import type { OperationStatus } from "./port.js";
-import { retireDeployments } from "./retention.js";
+import { retireDeployments } from "./retire.js";
 
 export async function reconcile(ctx: DeploymentsContext, deployment: Deployment): Promise<Deployment> {
   if (isTerminal(deployment.status)) {

@@ -11,9 +11,9 @@
  * protected only ever moves forward in the history (a newer deployment takes over each role), so a
  * deployment that lost its protection never needs it back.
  */
-import { type Deployment, isTerminal } from "../store/deployments.js";
-import type { Stage } from "../store/stages.js";
-import type { DeploymentsContext } from "./context.js";
+import { type HistoryEntry, isTerminal } from "../store/deployments.js";
+
+export type { HistoryEntry };
 
 export interface DeploymentRetention {
   /** Newest deployments kept per stage. */
@@ -23,11 +23,6 @@ export interface DeploymentRetention {
 }
 
 export const DEFAULT_DEPLOYMENT_RETENTION: DeploymentRetention = { count: 100, days: 90 };
-
-/** What the policy reads of a deployment: the store's history walk returns only this. */
-export type HistoryEntry = Pick<Deployment, "id" | "status" | "createdAt" | "finishedAt"> & {
-  expiresAt?: number;
-};
 
 const DAY_SECONDS = 86_400;
 
@@ -50,58 +45,4 @@ export function expiryChanges(
     if (d.expiresAt === undefined || d.expiresAt > due) changes.push({ id: d.id, expiresAt: due });
   });
   return changes;
-}
-
-/**
- * The deployment a rollback of `stage` re-applies: the newest succeeded one before the stage's last
- * succeeded deployment whose config version differs from the one it runs, unless a teardown came
- * between (what ran before a teardown is not a state the stack can return to).
- */
-export async function rollbackTarget(ctx: DeploymentsContext, stage: Stage): Promise<Deployment | undefined> {
-  let cursor: string | undefined;
-  let passedCurrent = stage.lastSucceededDeploymentId === undefined;
-  do {
-    const page = await ctx.deployments.list(stage.project, stage.stage, {
-      limit: 50,
-      ...(cursor ? { cursor } : {}),
-    });
-    for (const d of page.items) {
-      if (d.id === stage.lastSucceededDeploymentId) {
-        passedCurrent = true;
-        continue;
-      }
-      if (!passedCurrent || d.status !== "SUCCEEDED") continue;
-      if (d.kind === "teardown") return undefined;
-      if (d.configVersion !== stage.deployedConfigVersion) {
-        const full = await ctx.deployments.get(d.id);
-        if (full?.template) return full;
-      }
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
-  return undefined;
-}
-
-/**
- * Gives the stage's deployments their expiry under the retention settings (run when a deployment
- * of the stage ends). Reads the stage's history once (small projected items); writes only changes.
- */
-export async function retireDeployments(
-  ctx: DeploymentsContext,
-  project: string,
-  stageName: string,
-): Promise<void> {
-  const stage = await ctx.stages.get(project, stageName);
-  if (!stage) return;
-  const target = stage.deployed ? await rollbackTarget(ctx, stage) : undefined;
-  const keep = new Set(
-    [stage.currentDeploymentId, stage.lastDeploymentId, stage.lastSucceededDeploymentId, target?.id].filter(
-      (id): id is string => id !== undefined,
-    ),
-  );
-  const history = await ctx.deployments.history(project, stageName);
-  const retention = ctx.settings.retention ?? DEFAULT_DEPLOYMENT_RETENTION;
-  for (const change of expiryChanges(history, keep, retention, ctx.now())) {
-    await ctx.deployments.expire(project, stageName, change.id, change.expiresAt);
-  }
 }

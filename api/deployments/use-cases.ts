@@ -13,7 +13,7 @@ import { launch } from "./launch.js";
 import type { Artifacts } from "./parameters.js";
 import { DeployerError, type StackChange } from "./port.js";
 import { reconcile } from "./reconcile.js";
-import { rollbackTarget } from "./retention.js";
+import { rollbackTarget } from "./retire.js";
 import { stageTarget } from "./tenancy.js";
 
 export interface Preview {

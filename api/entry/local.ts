@@ -71,6 +71,8 @@ export interface LocalOptions {
   retention?: { deployments?: DeploymentRetention; deliveries?: DeliveryRetention };
   /** How the sweep of expired items runs (DEFAULT_SWEEP). */
   sweep?: SweepOptions;
+  /** The least time the local engine takes per resource change; default SWITCHYARD_LOCAL_RESOURCE_DELAY_MS or 0. */
+  resourceDelayMs?: number;
 }
 
 export interface LocalServer {
@@ -118,6 +120,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
   const log = options.log ?? createLogger({ level: logLevelFrom(process.env.LOG_LEVEL) });
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const retention = retentionOf(options);
+  const resourceDelayMs =
+    options.resourceDelayMs ?? positiveInteger(process.env, "SWITCHYARD_LOCAL_RESOURCE_DELAY_MS", 0);
 
   // Before dynalite opens the folder: a second server on it is refused with the holder's pid.
   const lock = await lockDataDir(dataDir);
@@ -139,7 +143,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const now = options.now ?? (() => new Date());
     // One engine for the whole process: the deployer applies stacks to it, bus operations use it.
     const engine = new LocalEventBridge({ table, now, log, deliveryRetention: retention.deliveries });
-    const deployer = createLocalDeployer({ table, now, log }, engine);
+    const deployer = createLocalDeployer({ table, now, log }, engine, undefined, resourceDelayMs);
     const deps: AppDeps = {
       log,
       table,

@@ -16,13 +16,17 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { OutputMap } from "../deployments/outputs.js";
 import type { StackEvent, Template } from "../deployments/port.js";
-import type { HistoryEntry } from "../deployments/retention.js";
 import { isConditionFailure } from "./conditions.js";
 import { decodeCursor, encodeCursor, type Page } from "./cursor.js";
 import { keys } from "./keys.js";
 import type { LockPut } from "./locks.js";
 import { packJson, unpackOnUse } from "./packed.js";
 import type { Table } from "./table.js";
+
+/** What the retention policy reads of a deployment: the store's history walk returns only this. */
+export type HistoryEntry = Pick<Deployment, "id" | "status" | "createdAt" | "finishedAt"> & {
+  expiresAt?: number;
+};
 
 export type DeploymentStatus = "PENDING" | "IN_PROGRESS" | "SUCCEEDED" | "FAILED" | "CANCELLED";
 /** `continue-rollback`: ContinueUpdateRollback on a stack stuck in UPDATE_ROLLBACK_FAILED. */

@@ -40,7 +40,11 @@ const ARCHIVED_BUS = [
 const MANY_BUSES = `resources:\n${Array.from({ length: 150 }, (_, i) => `  bus${i}: { type: event-bus }`).join("\n")}\n`;
 
 it("reconciles a deployment and replays a SIGKILL interrupted, before the restarted process answers", async () => {
-  const first = await startLocalProcess({ startTimeoutMs: 60_000 });
+  const first = await startLocalProcess({
+    startTimeoutMs: 60_000,
+    // Each resource takes 50 ms, so the 150-bus deployment is surely running when the kill comes.
+    env: { SWITCHYARD_LOCAL_RESOURCE_DELAY_MS: "50" },
+  });
   processes.push(first);
   const call = async (url: string, path: string, init: RequestInit, expected?: number) => {
     const res = await fetch(`${url}${path}`, init);

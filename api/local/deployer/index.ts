@@ -28,6 +28,7 @@ export function createLocalDeployer(
   deps: Pick<AppDeps, "table" | "now" | "log">,
   engine: EventBridgeApi,
   region?: string,
+  resourceDelayMs?: number,
 ): LocalDeployer {
   return new LocalDeployer({
     engine,
@@ -35,6 +36,7 @@ export function createLocalDeployer(
     now: deps.now,
     log: deps.log,
     ...(region ? { region } : {}),
+    ...(resourceDelayMs ? { resourceDelayMs } : {}),
   });
 }
 

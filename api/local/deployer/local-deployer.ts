@@ -46,6 +46,11 @@ export interface LocalDeployerOptions {
   account?: string;
   now?: () => Date;
   log?: Logger;
+  /**
+   * Each resource the engine creates, updates or deletes takes at least this long (default 0):
+   * to watch a deployment progress as on AWS, or to stop a process in the middle of one.
+   */
+  resourceDelayMs?: number;
   /** Called when an operation settles, so the deployment it belongs to can be reconciled. */
   onSettled?: (stackName: string, token: string) => void | Promise<void>;
 }
@@ -68,9 +73,9 @@ export class LocalDeployer implements Deployer {
   private readonly journal: StackJournal;
   /** What the stack operations (operations/) work with. */
   private readonly ops: OperationDeps;
-  /** Operations running in this process, by stack name. */
   /** Interrupted creates being rolled back by this process, by stack name. */
   private readonly rollingBack = new Map<string, Promise<LocalStack>>();
+  /** Operations running in this process, by stack name. */
   private readonly running = new Map<
     string,
     { token: string; stackId: string; kind: OperationKind; done: Promise<void> }
@@ -88,6 +93,7 @@ export class LocalDeployer implements Deployer {
       journal: this.journal,
       scope: { region: this.region, account: this.account },
       ...(options.log ? { log: options.log } : {}),
+      ...(options.resourceDelayMs ? { resourceDelayMs: options.resourceDelayMs } : {}),
     };
     this.onSettled = options.onSettled;
   }

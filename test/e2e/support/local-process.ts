@@ -27,7 +27,12 @@ export interface LocalProcess {
 }
 
 export async function startLocalProcess(
-  options: { startTimeoutMs?: number; dataDir?: string; adminKey?: string } = {},
+  options: {
+    startTimeoutMs?: number;
+    dataDir?: string;
+    adminKey?: string;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<LocalProcess> {
   const ownDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), "switchyard-e2e-")));
@@ -41,6 +46,7 @@ export async function startLocalProcess(
       SWITCHYARD_DATA_DIR: dataDir,
       SWITCHYARD_ADMIN_KEY: adminKey,
       LOG_LEVEL: "warn",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -16,7 +16,7 @@ import { creationOrder } from "../order.js";
 import { reasonOf } from "../reasons.js";
 import type { LocalStack, OperationKind } from "../stack-store.js";
 import { checkExports, loadImports, outputsOf, prepareTemplate, publishExports } from "../template.js";
-import { deleteResource, handlerContext, type OperationDeps, retained } from "./steps.js";
+import { deleteResource, handlerContext, type OperationDeps, paced, retained } from "./steps.js";
 
 export async function apply(
   deps: OperationDeps,
@@ -56,6 +56,7 @@ export async function apply(
       }
       const current = stack.resources[logicalId];
       const props = (resolve(spec.Properties ?? {}, ctx) ?? {}) as Record<string, unknown>;
+      if (!current || !isDeepStrictEqual(props, current.properties)) await paced(deps);
       // Defence in depth: the compiler checked the template, this checks what would be applied.
       if (tenancy) refuseForeignNames(stack.stackName, logicalId, spec.Type, props, tenancy);
       if (

@@ -15,6 +15,13 @@ export interface OperationDeps {
   journal: StackJournal;
   scope: StackScope;
   log?: Logger;
+  /** The least time each resource change takes (LocalDeployerOptions.resourceDelayMs). */
+  resourceDelayMs?: number;
+}
+
+/** Waits out the configured pace before a resource change (nothing when unset). */
+export async function paced(deps: OperationDeps): Promise<void> {
+  if (deps.resourceDelayMs) await new Promise((resolve) => setTimeout(resolve, deps.resourceDelayMs));
 }
 
 /** `DeletionPolicy: Retain` keeps the resource when it leaves the stack, as CloudFormation does. */
