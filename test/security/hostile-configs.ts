@@ -73,7 +73,7 @@ export const HOSTILE_CONFIGS: HostileConfig[] = [
     config: atTokenLimit(
       (n) =>
         `resources: {}\nvariables:\n${range(n)
-          .map((i) => (i % keysPerMapping === 0 ? `  m${i}:\n` : "") + `    k${i}: 1`)
+          .map((i) => `${i % keysPerMapping === 0 ? `  m${i}:\n` : ""}    k${i}: 1`)
           .join("\n")}\n`,
     ),
     accepted: true,
