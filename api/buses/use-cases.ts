@@ -48,6 +48,9 @@ export async function startBusReplay(
       `Event bus ${bus.name} has no archive to replay from; turn on archivation for it and deploy again.`,
     );
   }
+  if (input.from.getTime() >= input.to.getTime()) {
+    throw new DomainError("bad-request", "A replay's `from` must be before its `to`.");
+  }
   const archiveArn = bus.archiveArn;
   const name = replayName(bus, now);
   const slot = await takeReplaySlot(ops, slots, team, name, now);

@@ -22,18 +22,15 @@ import { idempotent } from "../http/idempotency.js";
 import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
+import { dateTime, text } from "../http/text.js";
 import { StageParamsSchema } from "./deployments.js";
 
 const BusParamsSchema = StageParamsSchema.extend({
-  bus: z
-    .string()
-    .min(1)
-    .max(128)
-    .openapi({
-      param: { name: "bus", in: "path" },
-      description: "The bus's resource name in the config.",
-      example: "myEventBus",
-    }),
+  bus: text({ min: 1, max: 128 }).openapi({
+    param: { name: "bus", in: "path" },
+    description: "The bus's resource name in the config.",
+    example: "myEventBus",
+  }),
 });
 
 const ReplayParamsSchema = BusParamsSchema.extend({
@@ -42,8 +39,6 @@ const ReplayParamsSchema = BusParamsSchema.extend({
     .regex(/^[.\-_A-Za-z0-9]{1,64}$/, "a replay name")
     .openapi({ param: { name: "name", in: "path" } }),
 });
-
-const dateTime = () => z.iso.datetime({ offset: true }).openapi({ format: "date-time" });
 
 /**
  * An event's detail type, written as EventBridge writes events (`detail-type`, the one shape of
@@ -161,7 +156,7 @@ const MatchRequestSchema = z
 const StartReplaySchema = z
   .object({
     from: dateTime().openapi({ description: "Replay events whose time is at or after this." }),
-    to: dateTime().openapi({ description: "...and at or before this." }),
+    to: dateTime().openapi({ description: "...and before this; after `from` (else 400 `bad-request`)." }),
     rules: z.array(z.string()).max(100).optional().openapi({
       description: "Rule names (as listed by the rules route); all rules of the bus when absent.",
     }),
@@ -199,9 +194,7 @@ const DeliverySchema = z
   .openapi("Delivery");
 
 const DeliveriesQuerySchema = PageQuerySchema.extend({
-  rule: z
-    .string()
-    .max(64)
+  rule: text({ max: 64 })
     .optional()
     .openapi({
       param: { name: "rule", in: "query" },

@@ -13,6 +13,7 @@ import { ProblemError, problems } from "../http/problem.js";
 import { appendConfigVersion, type NewConfig } from "../store/append-config.js";
 import { contentHash } from "../store/canonical.js";
 import type { ConfigVersion } from "../store/index.js";
+import { MAX_CONFIG_VERSION } from "../store/keys.js";
 import { projectNameOfKey } from "../store/projects.js";
 import { ProjectParamsSchema } from "./projects.js";
 
@@ -138,7 +139,10 @@ const getVersionRoute = createRoute({
   ...access.project("viewer"),
   request: {
     params: ProjectParamsSchema.extend({
-      version: decimalInteger({ min: 1 }).openapi({ param: { name: "version", in: "path" }, example: 3 }),
+      version: decimalInteger({ min: 1, max: MAX_CONFIG_VERSION }).openapi({
+        param: { name: "version", in: "path" },
+        example: 3,
+      }),
     }),
   },
   responses: readResponses,

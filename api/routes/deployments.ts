@@ -12,7 +12,9 @@ import { idempotent } from "../http/idempotency.js";
 import { jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
+import { text } from "../http/text.js";
 import { type Deployment, type DeploymentSummary, isTerminal, summary } from "../store/deployments.js";
+import { MAX_CONFIG_VERSION } from "../store/keys.js";
 import { projectNameOfKey } from "../store/projects.js";
 import { ProjectParamsSchema } from "./projects.js";
 
@@ -85,9 +87,9 @@ const ArtifactsSchema = z
     z.string(),
     z
       .object({
-        codeBucket: z.string().min(3).max(63).optional(),
-        codeKey: z.string().min(1).max(1024).optional(),
-        imageUri: z.string().min(1).max(2048).optional(),
+        codeBucket: text({ min: 3, max: 63 }).optional(),
+        codeKey: text({ min: 1, max: 1024 }).optional(),
+        imageUri: text({ min: 1, max: 2048 }).optional(),
       })
       .strict()
       .openapi("ResourceArtifacts"),
@@ -107,6 +109,7 @@ export const DeployRequestSchema = z
       .number()
       .int()
       .min(1)
+      .max(MAX_CONFIG_VERSION)
       .optional()
       .openapi({ description: "Defaults to the latest version." }),
     artifacts: ArtifactsSchema.optional(),

@@ -27,7 +27,10 @@ const CreateProjectSchema = z
       description:
         "Unique within the team (another team may use the same name): stack names derive from it and the team's namespace.",
     }),
-    team: TeamNameSchema.optional().openapi({ description: "Defaults to the key's team." }),
+    team: TeamNameSchema.optional().openapi({
+      description:
+        "Defaults to the key's team. Required with a platform-admin key, which belongs to no team (400 `bad-request` without it).",
+    }),
   })
   .openapi("CreateProject");
 

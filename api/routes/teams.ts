@@ -7,6 +7,7 @@ import { idempotent } from "../http/idempotency.js";
 import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
+import { text } from "../http/text.js";
 import { FREE_TEXT, FREE_TEXT_RULE } from "../identifier.js";
 import { NamespaceTakenError, TeamExistsError } from "../store/index.js";
 import { NAMESPACE_ID, NAMESPACE_MAX } from "../teams/namespace.js";
@@ -37,7 +38,7 @@ const CreateTeamSchema = z
   .object({
     name: NewTeamNameSchema,
     namespace: NamespaceSchema.optional(),
-    description: z.string().max(500).regex(FREE_TEXT, FREE_TEXT_RULE).optional(),
+    description: text({ max: 500, pattern: FREE_TEXT, rule: FREE_TEXT_RULE }).optional(),
   })
   .openapi("CreateTeam");
 

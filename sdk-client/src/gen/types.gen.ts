@@ -188,7 +188,7 @@ export type CreateProject = {
      */
     name: string;
     /**
-     * Defaults to the key's team.
+     * Defaults to the key's team. Required with a platform-admin key, which belongs to no team (400 `bad-request` without it).
      */
     team?: string;
 };
@@ -548,7 +548,7 @@ export type StartReplay = {
      */
     from: string;
     /**
-     * ...and at or before this.
+     * ...and before this; after `from` (else 400 `bad-request`).
      */
     to: string;
     /**
@@ -583,11 +583,15 @@ export type TestPatternRequest = {
     /**
      * An EventBridge event pattern: a JSON object, or its JSON text (text keeps big integers exact).
      */
-    pattern: unknown;
+    pattern: {
+        [key: string]: unknown;
+    } | string;
     /**
      * The event: a JSON object, or its JSON text. Matched as given; no envelope fields are required. `detailType` is read as `detail-type`, as in publish.
      */
-    event: unknown;
+    event: {
+        [key: string]: unknown;
+    } | string;
 };
 
 export type TestPatternResult = {
@@ -651,6 +655,10 @@ export type HealthGetData = {
 
 export type HealthGetErrors = {
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -689,6 +697,10 @@ export type DeploymentsGetErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -729,6 +741,10 @@ export type DeploymentsEventsErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -751,7 +767,7 @@ export type ProjectsListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
         /**
@@ -779,6 +795,10 @@ export type ProjectsListErrors = {
      * The caller's role does not allow this.
      */
     403: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -821,9 +841,17 @@ export type ProjectsCreateErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -875,6 +903,10 @@ export type ProjectsDeleteErrors = {
      */
     409: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -917,6 +949,10 @@ export type ProjectsGetErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -944,7 +980,7 @@ export type ConfigsListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
     };
@@ -964,6 +1000,10 @@ export type ConfigsListErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1031,6 +1071,10 @@ export type ConfigsCreateErrors = {
      */
     422: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1077,6 +1121,10 @@ export type ConfigsGetLatestErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1119,6 +1167,10 @@ export type ConfigsGetErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1165,6 +1217,10 @@ export type StagesListErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1217,6 +1273,10 @@ export type StagesDeleteErrors = {
      */
     409: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1264,6 +1324,10 @@ export type StagesGetErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1296,7 +1360,7 @@ export type BusesDeliveriesData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
         /**
@@ -1320,6 +1384,10 @@ export type BusesDeliveriesErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1376,6 +1444,14 @@ export type BusesPublishErrors = {
      */
     404: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1422,6 +1498,14 @@ export type BusesMatchErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1478,9 +1562,17 @@ export type ReplaysCreateErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1529,6 +1621,10 @@ export type ReplaysGetErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1586,6 +1682,10 @@ export type ReplaysCancelErrors = {
      */
     409: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1632,6 +1732,10 @@ export type BusesRulesErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1684,9 +1788,17 @@ export type StagesContinueRollbackErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1716,7 +1828,7 @@ export type DeploymentsListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
     };
@@ -1740,6 +1852,10 @@ export type DeploymentsListErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1792,9 +1908,17 @@ export type DeploymentsCreateErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1847,9 +1971,17 @@ export type StagesPreviewErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1902,6 +2034,10 @@ export type StagesRollbackErrors = {
      */
     409: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1934,6 +2070,10 @@ export type SettingsGetNetworkErrors = {
      * The caller's role does not allow this.
      */
     403: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1982,6 +2122,14 @@ export type SettingsPutNetworkErrors = {
      */
     412: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2004,7 +2152,7 @@ export type TeamsListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
     };
@@ -2020,6 +2168,10 @@ export type TeamsListErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2062,9 +2214,17 @@ export type TeamsCreateErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2109,6 +2269,10 @@ export type TeamsGetErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2151,6 +2315,10 @@ export type TeamsGetAllowedResourcesErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2205,6 +2373,14 @@ export type TeamsPutAllowedResourcesErrors = {
      */
     412: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2229,7 +2405,7 @@ export type ApiKeysListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
     };
@@ -2249,6 +2425,10 @@ export type ApiKeysListErrors = {
      * The caller's role does not allow this.
      */
     403: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2297,9 +2477,17 @@ export type ApiKeysCreateErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2345,6 +2533,10 @@ export type ApiKeysRevokeErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2369,7 +2561,7 @@ export type TeamsListAuditData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
     };
@@ -2393,6 +2585,10 @@ export type TeamsListAuditErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2426,6 +2622,14 @@ export type PatternsTestErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
+    /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2472,6 +2676,10 @@ export type ConfigsValidateErrors = {
      */
     422: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2500,6 +2708,10 @@ export type WhoamiGetErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
