@@ -1,5 +1,6 @@
 import { type RouteConfig, z } from "@hono/zod-openapi";
 import type { App } from "./env.js";
+import { IDEMPOTENCY_KEY } from "./idempotency.js";
 import { PROBLEM_CONTENT_TYPE } from "./problem.js";
 
 /**
@@ -90,6 +91,19 @@ export function withRequestLimits<D extends { paths?: Record<string, Record<stri
   }
   return doc;
 }
+
+/** The `Idempotency-Key` request header of a route that supports it (spread into its `headers` object). */
+export const idempotencyKeyHeader = {
+  "idempotency-key": z
+    .string()
+    .regex(IDEMPOTENCY_KEY, "1 to 255 visible ASCII characters")
+    .optional()
+    .openapi({
+      description:
+        "Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.",
+      example: "deploy-2024-11-05-1",
+    }),
+};
 
 /** Every /v1 route carries this; only /healthz, /openapi.json and /docs are open. */
 export const bearerSecurity = [{ bearerAuth: [] }];

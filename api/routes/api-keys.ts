@@ -5,7 +5,7 @@ import { generateApiKey, newKeyId } from "../auth/secrets.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
-import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { idempotencyKeyHeader, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
 import { text } from "../http/text.js";
@@ -54,7 +54,11 @@ const createKeyRoute = createRoute({
   description:
     "Team admins (or platform admins). The response carries the secret once. Supports `Idempotency-Key`.",
   ...access.team("admin"),
-  request: { params: TeamParams, body: jsonBody(CreateApiKeySchema) },
+  request: {
+    params: TeamParams,
+    headers: z.object(idempotencyKeyHeader),
+    body: jsonBody(CreateApiKeySchema),
+  },
   responses: {
     201: jsonContent(CreatedApiKeySchema, "The key, with its secret (shown once)."),
     ...problemResponses(400, 401, 403, 404, 409, 422),

@@ -19,7 +19,7 @@ import { physicalRuleName } from "../buses/rule-names.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
-import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { idempotencyKeyHeader, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
 import { dateTime, text } from "../http/text.js";
@@ -259,7 +259,11 @@ const startReplayRoute = route("deployer", {
     "`replay-name`. 409 when the bus has no archive, the team already runs 3 replays, or 10 run in all. " +
     "Deployer role or above. " +
     "Supports `Idempotency-Key`.",
-  request: { params: BusParamsSchema, body: jsonBody(StartReplaySchema) },
+  request: {
+    params: BusParamsSchema,
+    headers: z.object(idempotencyKeyHeader),
+    body: jsonBody(StartReplaySchema),
+  },
   responses: {
     202: {
       ...jsonContent(ReplaySchema, "The replay, started."),

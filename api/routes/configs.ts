@@ -7,7 +7,13 @@ import { etagListMatches, etagOf } from "../http/etag.js";
 import { SEED_CONFIG_YAML, seedConfigExamples } from "../http/examples.js";
 import { type IdempotentResult, idempotent } from "../http/idempotency.js";
 import { decimalInteger } from "../http/integers.js";
-import { documentBodyAsRequired, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
+import {
+  documentBodyAsRequired,
+  idempotencyKeyHeader,
+  jsonContent,
+  ProblemItemSchema,
+  problemResponses,
+} from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { ProblemError, problems } from "../http/problem.js";
 import { appendConfigVersion, type NewConfig } from "../store/append-config.js";
@@ -69,12 +75,19 @@ const postConfigRoute = createRoute({
   ...access.project("maintainer"),
   request: {
     params: ProjectParamsSchema,
+    headers: z.object({
+      ...idempotencyKeyHeader,
+      "if-match": z
+        .string()
+        .optional()
+        .openapi({ description: "The latest version's ETag: 412 when another version came since." }),
+    }),
     body: {
       required: false,
       content: {
         "application/json": { schema: PostConfigJsonSchema, examples: seedConfigExamples },
         "application/yaml": {
-          schema: z.string().openapi({ description: "The config as YAML." }),
+          schema: z.string().openapi({ description: "The config as YAML (not blank).", pattern: "\\S" }),
           examples: { seed: { summary: "Stacktape's event-bus example", value: SEED_CONFIG_YAML } },
         },
       },
@@ -295,7 +308,11 @@ async function readConfigInput(
   const type = contentType?.split(";")[0]?.trim().toLowerCase();
   if (type && YAML_TYPES.includes(type)) {
     const yaml = await text();
-    if (yaml.trim() === "") throw problems.badRequest("The YAML body is empty.");
+    if (yaml.trim() === "") {
+      throw problems.validation("The YAML body is empty.", [
+        { path: "body", message: "The YAML body is empty." },
+      ]);
+    }
     return [yaml, { format: "yaml" }];
   }
   if (type === "application/json") {

@@ -4,7 +4,7 @@ import { callerOf, requirePlatformAdmin, requireTeamRole } from "../auth/index.j
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
-import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { idempotencyKeyHeader, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
 import { text } from "../http/text.js";
@@ -55,7 +55,7 @@ const createTeamRoute = createRoute({
   description:
     "Platform admins only. Supports `Idempotency-Key`. Team admins then issue keys with `POST /v1/teams/{team}/api-keys`.",
   ...access.platformAdmin(),
-  request: { body: jsonBody(CreateTeamSchema) },
+  request: { headers: z.object(idempotencyKeyHeader), body: jsonBody(CreateTeamSchema) },
   responses: {
     201: jsonContent(TeamSchema, "The team."),
     ...problemResponses(400, 401, 403, 409, 422),

@@ -13,8 +13,10 @@
  * (SWITCHYARD_PROPERTY_SEED replays another). The generator is test/support/json-schema-arbitrary.ts.
  */
 import { readFileSync } from "node:fs";
+import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { IDENTIFIER } from "../../api/identifier.js";
 import { createKey, jsonRequest } from "../support/auth.js";
 import { codePoints, type Schema, SchemaArbitraries } from "../support/json-schema-arbitrary.js";
 import { deployToStage } from "../support/seed.js";
@@ -22,7 +24,7 @@ import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 import { type Operation, operationsOf } from "./openapi-rules.js";
 
 const SEED = Number(process.env.SWITCHYARD_PROPERTY_SEED ?? 20_231);
-const RUNS = Number(process.env.SWITCHYARD_PROPERTY_RUNS ?? 12);
+const RUNS = Number(process.env.SWITCHYARD_PROPERTY_RUNS ?? 5);
 const PROBLEM_TYPE = /^https:\/\/switchyard\.dev\/problems\/[a-z]+(-[a-z]+)*$/;
 const PROBLEM = "application/problem+json";
 
@@ -34,11 +36,18 @@ const PROBLEM = "application/problem+json";
 const DOMAIN_400: Record<string, (request: Request) => string[]> = {
   "patterns.test": () => ["invalid-event-pattern", "invalid-event"],
   "replays.create": ({ body }) => {
-    const window = body && "json" in body ? (body.json as { from: string; to: string }) : undefined;
+    const window = body?.value as { from: string; to: string } | undefined;
     return window && Date.parse(window.from) >= Date.parse(window.to) ? ["bad-request"] : [];
   },
 };
 const cursorRefusal = (request: Request) => (request.query.cursor !== undefined ? ["bad-request"] : []);
+/** A stage's first deployment or preview names it for good: a new stage takes an identifier. */
+const newStageRefusal = (request: Request) => {
+  const stage = request.path.stage;
+  return typeof stage === "string" && stage !== fixture.params.stage && !IDENTIFIER.test(stage)
+    ? ["validation-error"]
+    : [];
+};
 
 let server: TestServer;
 let doc: any;
@@ -110,14 +119,33 @@ interface Request {
   path: Record<string, unknown>;
   query: Record<string, unknown>;
   headers: Record<string, unknown>;
-  /** undefined: no body; `{ text }`: sent as is (for broken JSON). */
-  body?: { json: unknown } | { text: string };
+  /** undefined: no body. `value` is what `text` encodes (absent for broken JSON). */
+  body?: { mediaType: string; text: string; value?: unknown };
   /** What was made invalid, if anything: "path.project", "body", ... */
   broken?: string;
 }
 
 const parametersOf = (op: any): Parameter[] => op.parameters ?? [];
-const jsonBodySchema = (op: any): Schema | undefined => op.requestBody?.content?.["application/json"]?.schema;
+const JSON_TYPE = "application/json";
+
+/** The body's media types and their schemas: JSON, or text (a YAML config) of a string schema. */
+function bodySchemas(op: any): [string, Schema][] {
+  return Object.entries((op.requestBody?.content ?? {}) as Record<string, { schema: Schema }>).map(
+    ([mediaType, { schema }]) => {
+      const type = (schemas.resolve(schema) as Record<string, unknown>).type;
+      if (mediaType !== JSON_TYPE && type !== "string") {
+        throw new Error(`${op.operationId}: cannot encode ${mediaType} bodies (schema type ${String(type)})`);
+      }
+      return [mediaType, schema];
+    },
+  );
+}
+
+const encoded = (mediaType: string, value: unknown) => ({
+  mediaType,
+  value,
+  text: mediaType === JSON_TYPE ? JSON.stringify(value) : String(value),
+});
 
 /** Values an HTTP request can carry in a path segment, a query or a header. */
 function sendable(p: Parameter, value: unknown): boolean {
@@ -162,9 +190,11 @@ function validRequest(op: Operation, realPath = false): fc.Arbitrary<Request> {
         : generated;
     if (!p.required) optional.push(`${p.in}:${p.name}`);
   }
-  const schema = jsonBodySchema(op.op);
-  if (schema !== undefined) {
-    parts.body = schemas.valid(schema);
+  const bodies = bodySchemas(op.op);
+  if (bodies.length > 0) {
+    parts.body = fc.oneof(
+      ...bodies.map(([mediaType, schema]) => schemas.valid(schema).map((v) => encoded(mediaType, v))),
+    );
     if (!op.op.requestBody.required) optional.push("body");
   }
   return fc
@@ -172,7 +202,7 @@ function validRequest(op: Operation, realPath = false): fc.Arbitrary<Request> {
     .map((r) => {
       const request: Request = { path: {}, query: {}, headers: {} };
       for (const [key, value] of Object.entries(r)) {
-        if (key === "body") request.body = { json: value };
+        if (key === "body") request.body = value as Request["body"];
         else {
           const [where, name] = key.split(":") as ["path" | "query" | "header", string];
           request[where === "header" ? "headers" : where][name] = value;
@@ -203,19 +233,34 @@ function invalidRequest(op: Operation): fc.Arbitrary<Request> | undefined {
       );
     }
   }
-  const schema = jsonBodySchema(op.op);
-  if (schema !== undefined) {
+  const bodies = bodySchemas(op.op);
+  for (const [mediaType, schema] of bodies) {
     const bad = schemas.invalid(schema);
-    if (bad) {
-      ways.push(
-        fc
-          .tuple(validRequest(op, true), bad)
-          .map(([r, body]) => ({ ...r, body: { json: body }, broken: "body" })),
-      );
+    if (!bad) continue;
+    // A text body is text whatever its value's type: only strings can break its schema.
+    if (
+      mediaType !== JSON_TYPE &&
+      !fc.sample(bad, { numRuns: 50, seed: SEED }).some((v) => typeof v === "string")
+    ) {
+      continue;
     }
+    const sendable = mediaType === JSON_TYPE ? bad : bad.filter((v) => typeof v === "string");
     ways.push(
-      validRequest(op, true).map((r) => ({ ...r, body: { text: '{"unterminated": ' }, broken: "body.json" })),
+      fc
+        .tuple(validRequest(op, true), sendable)
+        .map(([r, body]) => ({ ...r, body: encoded(mediaType, body), broken: `body (${mediaType})` })),
     );
+  }
+  if (bodies.some(([mediaType]) => mediaType === JSON_TYPE)) {
+    ways.push(
+      validRequest(op, true).map((r) => ({
+        ...r,
+        body: { mediaType: JSON_TYPE, text: '{"unterminated": ' },
+        broken: "body.json",
+      })),
+    );
+  }
+  if (bodies.length > 0) {
     if (op.op.requestBody.required) {
       ways.push(validRequest(op, true).map(({ body: _, ...r }) => ({ ...r, broken: "body.missing" })));
     }
@@ -246,11 +291,8 @@ function routedElsewhere(op: Operation, url: string): boolean {
 async function send(op: Operation, request: Request, key: string) {
   const headers: Record<string, string> = { authorization: `Bearer ${key}`, accept: "application/json" };
   for (const [name, value] of Object.entries(request.headers)) headers[name] = String(value);
-  let body: string | undefined;
-  if (request.body) {
-    headers["content-type"] = "application/json";
-    body = "json" in request.body ? JSON.stringify(request.body.json) : request.body.text;
-  }
+  if (request.body) headers["content-type"] = request.body.mediaType;
+  const body = request.body?.text;
   const res = await server.fetch(urlOf(op, request), { method: op.method.toUpperCase(), headers, body });
   const text = await res.text();
   return { status: res.status, contentType: res.headers.get("content-type") ?? "", text };
@@ -287,17 +329,14 @@ function expectDocumented(op: Operation, request: Request, answer: Answer): any 
 }
 
 function describeExchange(op: Operation, request: Request, answer: Answer): string {
-  const body = JSON.stringify(request.body ?? null);
+  const body = request.body ? `${request.body.mediaType} ${request.body.text}` : "(no body)";
   return `${op.method.toUpperCase()} ${urlOf(op, request).slice(0, 300)} ${body.slice(0, 300)}${body.length > 300 ? "…" : ""}\n→ ${answer.status} ${answer.text.slice(0, 400)}`;
 }
 
 /** The request limits of README's "Limits": 1 MiB bodies, Node's 16 KiB of request head. */
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_HEADER_BYTES = 16 * 1024;
-const bodyBytes = (request: Request) =>
-  request.body === undefined
-    ? 0
-    : Buffer.byteLength("json" in request.body ? JSON.stringify(request.body.json) : request.body.text);
+const bodyBytes = (request: Request) => Buffer.byteLength(request.body?.text ?? "");
 const headBytes = (op: Operation, request: Request) =>
   Buffer.byteLength(urlOf(op, request)) +
   Object.entries(request.headers).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(String(v)), 0);
@@ -323,8 +362,7 @@ describe("the document and the server agree", () => {
     expect(ops.length).toBeGreaterThanOrEqual(38);
     for (const op of ops) {
       for (const p of parametersOf(op.op)) schemas.valid(p.schema);
-      const body = jsonBodySchema(op.op);
-      if (body) schemas.valid(body);
+      for (const [, schema] of bodySchemas(op.op)) schemas.valid(schema);
     }
   });
 
@@ -352,7 +390,11 @@ describe("the document and the server agree", () => {
       if (answer.status === 413) expect(bodyBytes(request), what).toBeGreaterThan(MAX_BODY_BYTES);
       if (answer.status === 431) expect(headBytes(op, request), what).toBeGreaterThan(MAX_HEADER_BYTES);
       if (answer.status === 400) {
-        const allowed = [...(DOMAIN_400[op.op.operationId]?.(request) ?? []), ...cursorRefusal(request)];
+        const allowed = [
+          ...(DOMAIN_400[op.op.operationId]?.(request) ?? []),
+          ...cursorRefusal(request),
+          ...newStageRefusal(request),
+        ];
         expect(allowed, what).toContain(slugOf(body));
       }
     });
@@ -408,6 +450,49 @@ describe("the document and the server agree", () => {
     }
   });
 });
+
+describe("requests past HTTP's limits", () => {
+  it("are documented on every operation: 431 for the request head, 413 where a body is taken", () => {
+    for (const op of operationsOf(doc)) {
+      const what = `${op.method.toUpperCase()} ${op.path}`;
+      expect(op.op.responses["431"]?.content?.[PROBLEM], what).toBeDefined();
+      if (op.op.requestBody) expect(op.op.responses["413"]?.content?.[PROBLEM], what).toBeDefined();
+    }
+  });
+
+  it("are answered as problem+json: a head over 16 KiB with 431, bad HTTP with 400", async () => {
+    const res = await server.fetch("/v1/whoami", {
+      headers: { authorization: `Bearer ${fixture.viewer}`, "x-padding": "a".repeat(MAX_HEADER_BYTES) },
+    });
+    expect(res.status).toBe(431);
+    expect(res.headers.get("content-type")).toBe(PROBLEM);
+    expect(await res.json()).toEqual({
+      type: "https://switchyard.dev/problems/request-header-fields-too-large",
+      title: "Request header fields too large",
+      status: 431,
+      detail: "The request line and headers are larger than 16384 bytes.",
+    });
+    const { port } = new URL(server.url);
+    const raw = await rawExchange(Number(port), "GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n");
+    expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\ncontent-type: application\/problem\+json\r\n/);
+    expect(JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4)).type).toBe(
+      "https://switchyard.dev/problems/bad-request",
+    );
+  });
+});
+
+/** What the server answers to `request` written as is on a TCP connection. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.end(request));
+    let answer = "";
+    socket.on("data", (chunk) => {
+      answer += chunk.toString();
+    });
+    socket.on("end", () => resolve(answer));
+    socket.on("error", reject);
+  });
+}
 
 describe("the generator", () => {
   const tiny = new SchemaArbitraries({ components: {} });

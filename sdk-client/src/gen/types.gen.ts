@@ -818,6 +818,12 @@ export type ProjectsListResponse = ProjectsListResponses[keyof ProjectsListRespo
 
 export type ProjectsCreateData = {
     body: CreateProject;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path?: never;
     query?: never;
     url: '/v1/projects';
@@ -925,6 +931,12 @@ export type ProjectsDeleteResponse = ProjectsDeleteResponses[keyof ProjectsDelet
 
 export type ProjectsGetData = {
     body?: never;
+    headers?: {
+        /**
+         * ETags of the project already held: 304 when one is current.
+         */
+        'if-none-match'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
@@ -1023,6 +1035,16 @@ export type ConfigsListResponse = ConfigsListResponses[keyof ConfigsListResponse
 
 export type ConfigsCreateData = {
     body: PostConfig;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+        /**
+         * The latest version's ETag: 412 when another version came since.
+         */
+        'if-match'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
@@ -1240,11 +1262,20 @@ export type StagesListResponse = StagesListResponses[keyof StagesListResponses];
 
 export type StagesDeleteData = {
     body?: never;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -1273,6 +1304,10 @@ export type StagesDeleteErrors = {
      */
     409: Problem;
     /**
+     * The config or request is well-formed but invalid.
+     */
+    422: Problem;
+    /**
      * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
      */
     431: Problem;
@@ -1300,6 +1335,9 @@ export type StagesGetData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -1351,6 +1389,9 @@ export type BusesDeliveriesData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1416,6 +1457,9 @@ export type BusesPublishData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1475,6 +1519,9 @@ export type BusesMatchData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1525,11 +1572,20 @@ export type BusesMatchResponse = BusesMatchResponses[keyof BusesMatchResponses];
 
 export type ReplaysCreateData = {
     body: StartReplay;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1597,6 +1653,9 @@ export type ReplaysGetData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1649,6 +1708,9 @@ export type ReplaysCancelData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1709,6 +1771,9 @@ export type BusesRulesData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1755,11 +1820,20 @@ export type BusesRulesResponse = BusesRulesResponses[keyof BusesRulesResponses];
 
 export type StagesContinueRollbackData = {
     body?: ContinueRollbackRequest;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -1823,6 +1897,9 @@ export type DeploymentsListData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: {
@@ -1875,11 +1952,20 @@ export type DeploymentsListResponse = DeploymentsListResponses[keyof Deployments
 
 export type DeploymentsCreateData = {
     body?: DeployRequest;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -1943,6 +2029,9 @@ export type StagesPreviewData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -2001,11 +2090,20 @@ export type StagesPreviewResponse = StagesPreviewResponses[keyof StagesPreviewRe
 
 export type StagesRollbackData = {
     body?: never;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -2033,6 +2131,10 @@ export type StagesRollbackErrors = {
      * Conflicts with the current state.
      */
     409: Problem;
+    /**
+     * The config or request is well-formed but invalid.
+     */
+    422: Problem;
     /**
      * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
      */
@@ -2191,6 +2293,12 @@ export type TeamsListResponse = TeamsListResponses[keyof TeamsListResponses];
 
 export type TeamsCreateData = {
     body: CreateTeam;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path?: never;
     query?: never;
     url: '/v1/teams';
@@ -2448,6 +2556,12 @@ export type ApiKeysListResponse = ApiKeysListResponses[keyof ApiKeysListResponse
 
 export type ApiKeysCreateData = {
     body: CreateApiKey;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         team: string;
     };
