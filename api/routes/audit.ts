@@ -3,20 +3,9 @@
  * request id, what and to what. Routes call it after the change took effect. Entries never hold
  * secrets: a target names things, details say what changed (never a key's secret or a config body).
  */
-import type { Caller } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { AppVariables } from "../http/env.js";
-import type { AuditActor, NewAuditEntry } from "../store/index.js";
-
-/** Who did it, for the audit record. */
-export function auditActor(caller: Caller): AuditActor {
-  return {
-    keyId: caller.keyId,
-    name: caller.name,
-    platformAdmin: caller.platformAdmin,
-    ...(caller.team ? { team: caller.team } : {}),
-  };
-}
+import { auditActor, type NewAuditEntry } from "../store/audit.js";
 
 export interface AuditEvent extends Pick<NewAuditEntry, "action" | "target" | "details" | "project"> {
   /** The teams whose record it goes into (usually the one team it concerns). */

@@ -39,6 +39,16 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** Who did it, from the caller a request was authenticated as. */
+export function auditActor(caller: AuditActor & { role?: string }): AuditActor {
+  return {
+    keyId: caller.keyId,
+    name: caller.name,
+    platformAdmin: caller.platformAdmin,
+    ...(caller.team ? { team: caller.team } : {}),
+  };
+}
+
 export type NewAuditEntry = Omit<AuditEntry, "id" | "team">;
 
 export interface AuditRepository {

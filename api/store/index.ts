@@ -1,6 +1,7 @@
 import { type AllowedResourcesRepository, allowedResourcesRepository } from "./allowed-resources.js";
 import { type ApiKeyRepository, apiKeyRepository } from "./api-keys.js";
 import { type AuditRepository, auditRepository } from "./audit.js";
+import { type BusShareRepository, busShareRepository } from "./bus-shares.js";
 import { type ConfigRepository, configRepository } from "./configs.js";
 import { type DeploymentRepository, deploymentRepository } from "./deployments.js";
 import { type IdempotencyRepository, idempotencyRepository } from "./idempotency.js";
@@ -30,6 +31,8 @@ export interface Store {
   allowedResources: AllowedResourcesRepository;
   /** Who changed what, per team, newest first. */
   audit: AuditRepository;
+  /** Buses teams shared with other teams (to subscribe and/or publish). */
+  busShares: BusShareRepository;
   stages: StageRepository;
   deployments: DeploymentRepository;
   /** One deployment at a time per stage. */
@@ -52,6 +55,7 @@ export function createStore(table: Table): Store {
     networkSettings: networkSettingsRepository(table),
     allowedResources: allowedResourcesRepository(table),
     audit: auditRepository(table),
+    busShares: busShareRepository(table),
     stages: stageRepository(table),
     deployments: deploymentRepository(table),
     locks: lockRepository(table),
@@ -65,6 +69,13 @@ export type { AllowedResources } from "./allowed-resources.js";
 export { AllowedResourcesChangedError } from "./allowed-resources.js";
 export type { ApiKey, KeyPrincipal } from "./api-keys.js";
 export type { AuditActor, AuditEntry, NewAuditEntry } from "./audit.js";
+export type { BusShare, RevokedBusShare } from "./bus-shares.js";
+export {
+  BusShareExistsError,
+  BusShareLimitError,
+  MAX_SHARES_HELD,
+  MAX_SHARES_PER_BUS,
+} from "./bus-shares.js";
 export type { ConfigVersion, ConfigVersionSummary } from "./configs.js";
 export { VersionTakenError } from "./configs.js";
 export type { Page } from "./cursor.js";

@@ -6,6 +6,8 @@
  *   namespace claim      NAMESPACE#<id>           NAMESPACE               team (api/teams/namespace.ts)
  *   allowed resources    TEAM#<team>              ALLOWED_RESOURCES       (owned by api/store/allowed-resources.ts)
  *   audit entry          AUDIT#<team>             <ULID>                  (owned by api/store/audit.ts)
+ *   bus share            BUSSHARE#<bus arn>       TO#<team>, BUS          (owned by api/store/bus-shares.ts)
+ *   revoked bus share    TEAM#<team>              SHARE_REVOKED#<arn>     (owned by api/store/bus-shares.ts)
  *   API key (listing)    TEAM#<team>              APIKEY#<keyId>
  *   replay slot          TEAM#<team>              REPLAYSLOT#<n>          (owned by api/store/replay-slots.ts)
  *   API key (auth)       APIKEY#<sha256 hex>      APIKEY
