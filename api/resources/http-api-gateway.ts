@@ -6,11 +6,15 @@ import type { ConfigChecks } from "../config/checks.js";
 import type { ConfigPath } from "../config/problem.js";
 import { resourceSchema } from "../config/schema/common.js";
 import { strictObject } from "../config/schema/strict.js";
+import { alarmsOf } from "./concerns/alarms/index.js";
 import type { ResourceDefinition, Trigger } from "./definition.js";
+
+const alarms = alarmsOf("http-api-gateway");
 
 export const HttpApiGatewaySchema = resourceSchema(
   "http-api-gateway",
   strictObject({
+    ...alarms.properties,
     cors: strictObject({
       enabled: z.boolean(),
       allowedOrigins: z.array(z.string()).optional(),
@@ -95,6 +99,7 @@ export const httpApiGateway: ResourceDefinition<HttpApiGatewayResource> = {
   schema: HttpApiGatewaySchema,
   triggers: [],
   trigger: routeTrigger,
+  concerns: [alarms],
   cloudformationTypes: ["AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage"],
 
   paramNames: () => ["id", "url"],

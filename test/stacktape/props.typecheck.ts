@@ -31,12 +31,8 @@ interface KnownGaps {
     | "properties.visibilityTimeoutSeconds"
     | "properties.fifoEnabled"
     | "properties.fifoHighThroughput"
-    | "properties.alarms"
-    | "properties.disabledGlobalAlarms"
     | "properties.policyStatements";
   function:
-    | "properties.alarms"
-    | "properties.disabledGlobalAlarms"
     | "properties.tags"
     | "properties.iamRoleStatements[].Effect (type)"
     | "properties.iamRoleStatements[].Action (required)"
@@ -62,8 +58,6 @@ interface KnownGaps {
     | "properties.cdn"
     | "properties.volumeMounts";
   "http-api-gateway":
-    | "properties.alarms"
-    | "properties.disabledGlobalAlarms"
     | "properties.logging"
     | "properties.cdn"
     | "properties.cors.allowCredentials"

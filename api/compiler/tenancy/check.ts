@@ -231,6 +231,14 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
         );
         return;
       }
+      // A rule on the default bus that hears only this team's alarms reads nothing of anyone else's.
+      if (
+        type === "AWS::Events::Rule" &&
+        reference.kind === "bus" &&
+        text === "default" &&
+        hearsOwnAlarmsOnly(props)
+      )
+        return;
       const problem = text.startsWith("arn:")
         ? arnProblem(text, reference.use)
         : reference.kind === "arn"
@@ -359,6 +367,35 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
     }
   }
   return violations;
+
+  /**
+   * Whether a rule's pattern matches CloudWatch alarm state changes of named alarms only, each of
+   * this stack or in the team's namespace (notifications of a config's alarms, on the default bus).
+   */
+  function hearsOwnAlarmsOnly(props: Record<string, unknown>): boolean {
+    let pattern = props.EventPattern;
+    if (typeof pattern === "string") {
+      try {
+        pattern = JSON.parse(pattern);
+      } catch {
+        return false;
+      }
+    }
+    if (typeof pattern !== "object" || pattern === null) return false;
+    const { source, "detail-type": detailType, resources } = pattern as Record<string, unknown>;
+    const only = (value: unknown, expected: string) =>
+      Array.isArray(value) && value.length === 1 && value[0] === expected;
+    if (!only(source, "aws.cloudwatch") || !only(detailType, "CloudWatch Alarm State Change")) return false;
+    if (!Array.isArray(resources) || resources.length === 0) return false;
+    return resources.every((resource) =>
+      (evaluate(resource, evaluation) ?? [UNKNOWN]).every((text) => {
+        if (text.startsWith(OWN)) return true;
+        const arn = parseArn(text);
+        const [kind] = arn && arn.service === "cloudwatch" ? namesIn(arn.service, arn.resource) : [];
+        return kind?.kind === "alarm" && arnProblem(text, "other") === undefined;
+      }),
+    );
+  }
 
   /** A name the team's stacks may give: in its namespace, or derived from a resource of this stack. */
   function nameIsOurs(value: string, heads: readonly string[]): boolean {
