@@ -141,6 +141,16 @@ const REFERENCE_KEY = /(Arn|ARN|Arns)$|^(Role|Roles|Resource|Queues|Topics|Funct
 
 const ARN_IN_TEXT = /arn:[^"'\s,)}\]]+/g;
 
+/** Every ARN in a text, those inside another's too (a Lambda's ARN in an API Gateway integration URI). */
+function arnsIn(text: string): string[] {
+  const found = text.startsWith("arn:") ? [text] : (text.match(ARN_IN_TEXT) ?? []);
+  return found.flatMap((arn) => [
+    arn,
+    // An integration URI ends `.../functions/<function ARN>/invocations`.
+    ...[...arn.slice(1).matchAll(ARN_IN_TEXT)].map((m) => m[0].replace(/\/invocations$/, "")),
+  ]);
+}
+
 export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
   const violations: TenancyViolation[] = [];
   const { scope } = input;
@@ -353,7 +363,7 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
             );
             continue;
           }
-          const arns = text.startsWith("arn:") ? [text] : (text.match(ARN_IN_TEXT) ?? []);
+          const arns = arnsIn(text);
           for (const arn of arns) {
             const problem = arnProblem(arn, "other");
             if (problem) report(path, `${path.join(".") || "a property"} ${problem}`);
@@ -418,8 +428,10 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
     const { service, account, resource } = parsed;
     if (/[\uE000-\uE00F]/.test(service) || account.includes(UNKNOWN) || account.includes(OWN))
       return `"${display(arn)}" cannot be resolved before deployment, so it could name another team's resource.`;
-    // AWS's own (managed policies, service integrations): no account of anyone's.
+    // AWS's own (managed policies, service integrations): no account of anyone's. API Gateway's
+    // integration URIs put the integrated service where the account goes (`...:apigateway:<region>:lambda:path/...`).
     if (account === "" || account === "aws") return undefined;
+    if (service === "apigateway" && /^[a-z.-]+$/.test(account)) return undefined;
     const ownAccount = scope.account ? account === scope.account : !/^\d+$/.test(account);
     if (!ownAccount) {
       return `names "${display(arn)}" in account ${account}, outside Switchyard; a platform admin must allow it for team ${scope.team} (PUT /v1/teams/${scope.team}/allowed-resources).`;
