@@ -141,6 +141,7 @@ export function compileAuthorizer(ctx: CompileContext, route: Protected): Record
       AuthorizerType: "REQUEST",
       Name: name,
       AuthorizerUri: sub(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
         "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Function}/invocations",
         { Function: functionArn },
       ),
@@ -157,6 +158,7 @@ export function compileAuthorizer(ctx: CompileContext, route: Protected): Record
       Action: "lambda:InvokeFunction",
       FunctionName: functionArn,
       Principal: "apigateway.amazonaws.com",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
       SourceArn: arnOf("execute-api", "${Api}/authorizers/${Authorizer}", {
         Api: apiId,
         Authorizer: ref(id),

@@ -80,6 +80,7 @@ describe("authorizers", () => {
       Principal: "apigateway.amazonaws.com",
       SourceArn: {
         "Fn::Sub": [
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
           "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/authorizers/${Authorizer}",
           { Api: { Ref: "ApiApi" }, Authorizer: { Ref: "OrdersEvent1Authorizer" } },
         ],
