@@ -10,8 +10,8 @@ import type { App } from "../http/env.js";
 import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
-import { auditActor } from "../store/audit.js";
 import { type AllowedResources, AllowedResourcesChangedError } from "../store/index.js";
+import { recordAudit } from "./audit.js";
 import { TeamNameSchema } from "./names.js";
 
 const TeamParamsSchema = z.object({
@@ -189,12 +189,10 @@ export function teamAccessRoutes(app: App, deps: AppDeps): void {
       }
       throw err;
     }
-    await deps.store.audit.record([team], {
-      at: now,
-      actor: auditActor(caller),
+    await recordAudit(c, deps, {
+      teams: [team],
       action: "allowed-resources.update",
       target: { kind: "allowed-resources", id: team },
-      requestId: c.get("requestId"),
       details: {
         added: arns.filter((a) => !before.arns.includes(a)),
         removed: before.arns.filter((a) => !arns.includes(a)),

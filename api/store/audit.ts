@@ -31,6 +31,8 @@ export interface AuditEntry {
   action: string;
   /** What it happened to: a kind and an ID, plus whatever identifies it for a reader. */
   target: { kind: string; id: string } & Record<string, string>;
+  /** The project it concerns, if any (the project's name, as paths take it). */
+  project?: string;
   /** The request that did it (the `requestId` of its response and log lines). */
   requestId: string;
   /** Anything else worth keeping (the access granted, the stages still using a revoked share). */

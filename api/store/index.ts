@@ -8,6 +8,7 @@ import { type IdempotencyRepository, idempotencyRepository } from "./idempotency
 import { type LockRepository, lockRepository } from "./locks.js";
 import { type ProjectRepository, projectRepository } from "./projects.js";
 import { type ReplaySlotRepository, replaySlotRepository } from "./replay-slots.js";
+import { type ReplayHistoryRepository, replayHistoryRepository } from "./replays.js";
 import { type NetworkSettingsRepository, networkSettingsRepository } from "./settings.js";
 import { type StackClaimRepository, stackClaimRepository } from "./stack-claims.js";
 import { type StageRepository, stageRepository } from "./stages.js";
@@ -40,6 +41,8 @@ export interface Store {
   stackClaims: StackClaimRepository;
   /** The replays each team runs (at most MAX_REPLAYS_PER_TEAM at once). */
   replaySlots: ReplaySlotRepository;
+  /** The replays started through Switchyard, per bus, newest first. */
+  replays: ReplayHistoryRepository;
 }
 
 export function createStore(table: Table): Store {
@@ -58,6 +61,7 @@ export function createStore(table: Table): Store {
     locks: lockRepository(table),
     stackClaims: stackClaimRepository(table),
     replaySlots: replaySlotRepository(table),
+    replays: replayHistoryRepository(table),
   };
 }
 
@@ -79,6 +83,7 @@ export { InvalidCursorError } from "./cursor.js";
 export type { StoredResponse } from "./idempotency.js";
 export type { Project } from "./projects.js";
 export { ProjectExistsError } from "./projects.js";
+export type { BusScope, ReplayHistoryEntry } from "./replays.js";
 export type { NetworkSettings, RegionNetwork } from "./settings.js";
 export { SettingsChangedError } from "./settings.js";
 export type { Team } from "./teams.js";

@@ -15,6 +15,7 @@
  *   project              PROJECT#<project key>    PROJECT                 TEAM#<team>#PROJECTS / <p>  PROJECTS / <project>
  *   config version       PROJECT#<project>        CONFIG#<10-digit n>
  *   stage (deployments)  PROJECT#<project>        STAGE#<stage>           (owned by api/store/stages.ts)
+ *   replay (history)     PROJECT#<project>        REPLAY#<stage>#<bus>#<ULID>  (owned by api/store/replays.ts)
  *   idempotency record   IDEMPOTENCY#<keyId>#<k>  IDEMPOTENCY             expiresAt (TTL, clean-up only)
  *   network settings     SETTINGS                 NETWORK                 (owned by api/store/settings.ts)
  *   stack name claim     STACK#<stack name>       CLAIM                   (owned by api/store/stack-claims.ts)

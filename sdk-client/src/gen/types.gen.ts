@@ -505,7 +505,26 @@ export type Replay = {
     rules?: Array<string>;
     startedAt?: string;
     endedAt?: string;
+    /**
+     * Event time of the last event replayed so far (EventBridge's progress).
+     */
     lastReplayedEventTime?: string;
+    /**
+     * How much of the window has been replayed, 0 to 1: where `lastReplayedEventTime` lies in it (1 once COMPLETED). EventBridge reports progress as an event time, not a count.
+     */
+    progress: number;
+    /**
+     * Key id of who started it (in the list of the bus's replays).
+     */
+    startedBy?: string;
+};
+
+export type ReplayPage = {
+    items: Array<Replay>;
+    /**
+     * Present when there may be more items.
+     */
+    nextCursor?: string;
 };
 
 export type ResourceArtifacts = {
@@ -1497,6 +1516,59 @@ export type BusesMatchResponses = {
 };
 
 export type BusesMatchResponse = BusesMatchResponses[keyof BusesMatchResponses];
+
+export type ReplaysListData = {
+    body?: never;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: {
+        limit?: number;
+        /**
+         * `nextCursor` of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/replays';
+};
+
+export type ReplaysListErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type ReplaysListError = ReplaysListErrors[keyof ReplaysListErrors];
+
+export type ReplaysListResponses = {
+    /**
+     * A page of replays.
+     */
+    200: ReplayPage;
+};
+
+export type ReplaysListResponse = ReplaysListResponses[keyof ReplaysListResponses];
 
 export type ReplaysCreateData = {
     body: StartReplay;
