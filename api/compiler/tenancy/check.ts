@@ -504,6 +504,10 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
           ? `names the event bus "${display(name)}", which is shared with team ${scope.team} to ${granted} only, not to change it.`
           : `names the event bus "${display(name)}", which is shared with team ${scope.team} to ${granted}, not to ${use}.`;
       }
+      const revoked = scope.revokedBuses?.find((s) => s.arn.endsWith(`:event-bus/${name}`));
+      if (revoked) {
+        return `names the event bus "${display(name)}" (${revoked.path}), whose share with team ${scope.team} (share ${revoked.id}) was revoked at ${revoked.revokedAt}; ask its owner to share it again, or stop naming it.`;
+      }
       if (name === "default") {
         return `names the event bus "default", which is the account's default event bus, outside ${outside}; a platform admin must allow it for team ${scope.team} (PUT /v1/teams/${scope.team}/allowed-resources).`;
       }
