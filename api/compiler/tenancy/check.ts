@@ -64,9 +64,9 @@ const NAME_PROPERTIES: Readonly<Record<string, string>> = {
   "AWS::ECS::Service": "ServiceName",
 };
 
-/** Lambda's own log groups are `/aws/lambda/<function>`. */
+/** Lambda's own log groups are `/aws/lambda/<function>`; API Gateway's access logs `/aws/vendedlogs/...`. */
 const NAME_HEADS: Readonly<Record<string, readonly string[]>> = {
-  "AWS::Logs::LogGroup": ["", "/aws/lambda/"],
+  "AWS::Logs::LogGroup": ["", "/aws/lambda/", "/aws/vendedlogs/"],
 };
 
 type RefKind = "bus" | "function" | "queue-url" | "role" | "user" | "group" | "log-group" | "arn";

@@ -67,7 +67,9 @@ describe("a stage compiled with the stack prefix", () => {
       expect(names.length).toBeGreaterThan(0);
       for (const [id, type, name] of names) {
         expect(typeof name, `${id} (${type})`).toBe("string");
-        expect((name as string).replace(/^\/aws\/lambda\//, ""), `${id} (${type})`).toMatch(/^sy-shop-prod-/);
+        expect((name as string).replace(/^\/aws\/(lambda|vendedlogs)\//, ""), `${id} (${type})`).toMatch(
+          /^sy-shop-prod-/,
+        );
       }
       expect(validateTemplateAgainstRegistry(result.template)).toEqual([]);
     });
@@ -102,7 +104,7 @@ describe("a stage compiled with the stack prefix", () => {
         `  fulfilmentQueueWithAVeryLongDescriptiveName${n}:`,
         "    type: sqs-queue",
         "    properties:",
-        "      fifoQueue: true",
+        "      fifoEnabled: true",
         "      events:",
         "        - type: event-bus",
         `          properties: { eventBusName: ordersBusWithAVeryLongDescriptiveName${n}, eventPattern: { source: [shop] }, messageGroupId: g }`,

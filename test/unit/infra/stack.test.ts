@@ -331,10 +331,13 @@ describe("IAM", () => {
     for (const service of services) expect([...compiledServices, "s3", "route53"]).toContain(service);
     for (const s of statements) {
       for (const resource of s.Resource) {
-        // Ids, not names, in these ARNs: scoped to the account and region (hosted zones: the account).
+        // Ids, not names, in these ARNs: scoped to the account and region (hosted zones: the account);
+        // layers are only read (GetLayerVersion), from any account that shares them.
         if (
           resource === "*" ||
-          /:(apigateway|application-autoscaling|servicediscovery|route53):/.test(resource)
+          /:(apigateway|application-autoscaling|servicediscovery|route53):/.test(resource) ||
+          /:lambda:[^:]*:[^:]*:event-source-mapping:\*$/.test(resource) ||
+          /:lambda:\*:\*:layer:\*$/.test(resource)
         ) {
           continue;
         }
@@ -638,6 +641,7 @@ const NAMED_ARNS: Record<string, (p: Props, all: Resources) => string> = {
   "AWS::Events::Archive": (p) => `arn:aws:events:${REGIONAL}:archive/${p.ArchiveName}`,
   "AWS::Lambda::Function": (p) => `arn:aws:lambda:${REGIONAL}:function:${p.FunctionName}`,
   "AWS::SQS::Queue": (p) => `arn:aws:sqs:${REGIONAL}:${p.QueueName}`,
+  "AWS::SNS::Topic": (p) => `arn:aws:sns:${REGIONAL}:${p.TopicName}`,
   "AWS::StepFunctions::StateMachine": (p) => `arn:aws:states:${REGIONAL}:stateMachine:${p.StateMachineName}`,
   "AWS::Batch::ComputeEnvironment": (p) =>
     `arn:aws:batch:${REGIONAL}:compute-environment/${p.ComputeEnvironmentName}`,

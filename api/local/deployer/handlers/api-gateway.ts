@@ -23,4 +23,16 @@ export const API_GATEWAY_V2_HANDLERS: Record<string, ResourceHandler> = {
   "AWS::ApiGatewayV2::Stage": recordedByType("AWS::ApiGatewayV2::Stage"),
   "AWS::ApiGatewayV2::Route": recordedByType("AWS::ApiGatewayV2::Route"),
   "AWS::ApiGatewayV2::Integration": recordedByType("AWS::ApiGatewayV2::Integration"),
+  "AWS::ApiGatewayV2::DomainName": recorded({
+    nameProperty: "DomainName",
+    maxName: 253,
+    identify: (name, ctx) => ({
+      ref: name,
+      attributes: {
+        RegionalDomainName: `d-${shortId(name).slice(0, 10)}.execute-api.${ctx.region}.amazonaws.com`,
+        RegionalHostedZoneId: "Z0000000000000",
+      },
+    }),
+  }),
+  "AWS::ApiGatewayV2::ApiMapping": recordedByType("AWS::ApiGatewayV2::ApiMapping"),
 };

@@ -1,6 +1,6 @@
 /** SNS: recorded, as AWS would identify them. */
 import { arn, type ResourceHandler } from "./handler.js";
-import { recorded } from "./recorded.js";
+import { recorded, recordedByType } from "./recorded.js";
 
 export const SNS_HANDLERS: Record<string, ResourceHandler> = {
   "AWS::SNS::Topic": recorded({
@@ -11,4 +11,8 @@ export const SNS_HANDLERS: Record<string, ResourceHandler> = {
       return { ref: topicArn, attributes: { TopicArn: topicArn, TopicName: name } };
     },
   }),
+  "AWS::SNS::Subscription": recorded({
+    identify: (name, ctx) => ({ ref: arn(ctx, "sns", `subscription:${name}`), attributes: {} }),
+  }),
+  "AWS::SNS::TopicPolicy": recordedByType("AWS::SNS::TopicPolicy"),
 };
