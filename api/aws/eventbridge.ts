@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   CancelReplayCommand,
+  DescribeArchiveCommand,
   DescribeReplayCommand,
   type EventBridgeClient,
   ListRulesCommand,
@@ -21,11 +22,14 @@ import type {
   StartReplayInput,
 } from "../buses/port.js";
 import {
+  archiveRetention,
   busRule,
+  describeArchiveRequest,
   publishResult,
   putEventsEntries,
   replayStatus,
   startReplayRequest,
+  unlessNotFound,
   withDefaultMembers,
 } from "../buses/sdk-shapes.js";
 import { DomainError } from "../errors.js";
@@ -92,6 +96,13 @@ export class AwsBusOps implements BusOps {
     return Promise.all(matched.map(async (rule) => busRule(rule, await this.targetsOf(bus, rule))));
   }
 
+  async describeArchive(archiveArn: string) {
+    const out = await unlessNotFound(() =>
+      this.client.send(new DescribeArchiveCommand(describeArchiveRequest(archiveArn))),
+    );
+    return out && archiveRetention(out);
+  }
+
   async startReplay(bus: BusLocation, input: StartReplayInput): Promise<ReplayStatus> {
     const out = await this.client.send(new StartReplayCommand(startReplayRequest(bus, input)));
     return {
@@ -109,12 +120,8 @@ export class AwsBusOps implements BusOps {
   }
 
   async describeReplay(name: string): Promise<ReplayStatus | undefined> {
-    try {
-      return replayStatus(await this.client.send(new DescribeReplayCommand({ ReplayName: name })));
-    } catch (err) {
-      if ((err as Error).name === "ResourceNotFoundException") return undefined;
-      throw err;
-    }
+    const out = await unlessNotFound(() => this.client.send(new DescribeReplayCommand({ ReplayName: name })));
+    return out && replayStatus(out);
   }
 
   async cancelReplay(name: string): Promise<ReplayStatus> {

@@ -110,6 +110,8 @@ export interface BusOps {
    * given (not completed), so its numbers keep their digits.
    */
   matchRules(bus: BusLocation, eventText: string): Promise<BusRule[]>;
+  /** The archive's retention (0: indefinitely); undefined when it does not exist. */
+  describeArchive(archiveArn: string): Promise<{ retentionDays: number } | undefined>;
   startReplay(bus: BusLocation, input: StartReplayInput): Promise<ReplayStatus>;
   /** undefined when no replay has that name. */
   describeReplay(name: string): Promise<ReplayStatus | undefined>;

@@ -6,6 +6,7 @@ import type {
   StartReplayRequest,
   Target,
 } from "@aws-sdk/client-eventbridge";
+import { resourceNameOf } from "../eventbridge/arns.js";
 import { JsonText } from "../eventbridge/json-path.js";
 import type {
   BusLocation,
@@ -105,6 +106,24 @@ export function startReplayRequest(bus: BusLocation, input: StartReplayInput): S
     Destination: { Arn: bus.arn, ...(input.ruleArns?.length ? { FilterArns: input.ruleArns } : {}) },
     ...(input.description ? { Description: input.description } : {}),
   };
+}
+
+/** DescribeArchive's request for an archive ARN, and what its answer says of retention. */
+export const describeArchiveRequest = (archiveArn: string) => ({
+  ArchiveName: resourceNameOf(archiveArn, "archive") ?? "",
+});
+export const archiveRetention = (out: { RetentionDays?: number | undefined }) => ({
+  retentionDays: out.RetentionDays ?? 0,
+});
+
+/** Runs a Describe call, answering undefined for ResourceNotFoundException. */
+export async function unlessNotFound<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (err) {
+    if ((err as Error).name === "ResourceNotFoundException") return undefined;
+    throw err;
+  }
 }
 
 export function replayStatus(out: DescribeReplayResponse): ReplayStatus {

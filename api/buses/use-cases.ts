@@ -1,6 +1,7 @@
 import { ulid } from "ulid";
 import { DomainError } from "../errors.js";
 import type { ReplaySlotRepository } from "../store/replay-slots.js";
+import type { BusScope, ReplayHistoryRepository } from "../store/replays.js";
 import { viaEventBridge } from "./errors.js";
 import type { BusLocation, BusOps, PublishEntry, ReplayStatus } from "./port.js";
 import { ruleArnOn } from "./resolve.js";
@@ -33,11 +34,24 @@ const ENDED: readonly string[] = ["COMPLETED", "CANCELLED", "FAILED"];
 /** A slot whose replay EventBridge does not know is still being started for this long. */
 const SLOT_START_GRACE_MS = 60_000;
 
-/** Starts a replay in one of the team's slots (see api/store/replay-slots.ts). */
+/** Where a replay is recorded and who starts it (see api/store/replays.ts). */
+export interface ReplayStart {
+  slots: ReplaySlotRepository;
+  history: ReplayHistoryRepository;
+  team: string;
+  /** The bus as the history keys it: project key, stage, the bus's config name. */
+  scope: BusScope;
+  /** Key id of the caller. */
+  startedBy: string;
+}
+
+/**
+ * Starts a replay in one of the team's slots (see api/store/replay-slots.ts) and records it in the
+ * bus's replay history. The window is checked first, in Switchyard's words.
+ */
 export async function startBusReplay(
   ops: BusOps,
-  slots: ReplaySlotRepository,
-  team: string,
+  start: ReplayStart,
   bus: BusLocation,
   input: { from: Date; to: Date; rules?: string[] },
   now: Date,
@@ -49,22 +63,155 @@ export async function startBusReplay(
     );
   }
   const archiveArn = bus.archiveArn;
+  const retentionDays = (await viaEventBridge(() => ops.describeArchive(archiveArn)))?.retentionDays ?? 0;
+  checkReplayWindow(input, retentionDays, now);
   const name = replayName(bus, now);
-  const slot = await takeReplaySlot(ops, slots, team, name, now);
+  const slot = await takeReplaySlot(ops, start.slots, start.team, name, now);
+  let replay: ReplayStatus;
   try {
-    return await viaEventBridge(() =>
-      ops.startReplay(bus, {
-        name,
-        archiveArn,
-        from: input.from,
-        to: input.to,
-        ...(input.rules?.length ? { ruleArns: input.rules.map((rule) => ruleArnOn(bus, rule)) } : {}),
-      }),
+    replay = await viaEventBridge(() =>
+      ops
+        .startReplay(bus, {
+          name,
+          archiveArn,
+          from: input.from,
+          to: input.to,
+          ...(input.rules?.length ? { ruleArns: input.rules.map((rule) => ruleArnOn(bus, rule)) } : {}),
+        })
+        .catch((err) => {
+          throw (err as Error).name === "LimitExceededException" ? accountReplayLimit() : err;
+        }),
     );
   } catch (err) {
-    await slots.free(team, slot, name);
+    await start.slots.free(start.team, slot, name);
     throw err;
   }
+  await start.history.add(start.scope, {
+    id: replayIdOf(name),
+    name,
+    from: input.from.toISOString(),
+    to: input.to.toISOString(),
+    ...(input.rules?.length ? { rules: input.rules } : {}),
+    startedAt: (replay.startedAt ?? now).toISOString(),
+    startedBy: start.startedBy,
+  });
+  return replay;
+}
+
+const accountReplayLimit = () =>
+  new DomainError(
+    "limit-exceeded",
+    `${MAX_ACTIVE_REPLAYS} replays already run in this AWS account and Region, EventBridge's quota shared by every team. Wait for one to end.`,
+  );
+
+/** Replays EventBridge runs at once per account and Region. */
+const MAX_ACTIVE_REPLAYS = 10;
+
+/**
+ * A replay window EventBridge could replay something from: `from` before `to`, not starting in the
+ * future, not wholly older than what the archive keeps (`retentionDays`, 0 = indefinitely). Every
+ * problem at once, each on the field it concerns.
+ */
+export function checkReplayWindow(window: { from: Date; to: Date }, retentionDays: number, now: Date): void {
+  const errors: { path: string; message: string }[] = [];
+  const { from, to } = window;
+  if (from.getTime() >= to.getTime()) {
+    errors.push({
+      path: "to",
+      message: `The window must end after it starts: to (${to.toISOString()}) is not after from (${from.toISOString()}).`,
+    });
+  }
+  if (from.getTime() > now.getTime()) {
+    errors.push({
+      path: "from",
+      message: `The window starts in the future (${from.toISOString()}, now is ${now.toISOString()}): nothing is archived there yet.`,
+    });
+  }
+  const keptSince = now.getTime() - retentionDays * 86_400_000;
+  if (retentionDays > 0 && to.getTime() < keptSince) {
+    errors.push({
+      path: "to",
+      message: `The archive keeps events for ${retentionDays} days, so nothing before ${new Date(keptSince).toISOString()} is left; the window ends at ${to.toISOString()}.`,
+    });
+  }
+  if (errors.length > 0) {
+    throw new DomainError(
+      "validation-error",
+      errors.length === 1 ? errors[0]!.message : `The replay window has ${errors.length} problems.`,
+      { errors },
+    );
+  }
+}
+
+/** The ULID a replay's name ends with (see replayName). */
+const replayIdOf = (name: string) => name.slice(-26);
+
+/** A replay as listed: what was asked, by whom, and how far it got. */
+export interface ListedReplay
+  extends Omit<ReplayStatus, "arn" | "archiveArn" | "destinationArn" | "ruleArns"> {
+  rules?: string[];
+  startedBy: string;
+}
+
+/**
+ * The replays started on this bus through Switchyard, newest first. Each still active is described
+ * (one EventBridge call each, at most a page of them); one found ended is recorded as ended, so
+ * it is never asked about again.
+ */
+export async function listBusReplays(
+  ops: BusOps,
+  history: ReplayHistoryRepository,
+  scope: BusScope,
+  page: { limit: number; cursor?: string },
+): Promise<{ items: ListedReplay[]; nextCursor?: string }> {
+  const stored = await history.list(scope, page);
+  const items = await Promise.all(
+    stored.items.map(async (entry): Promise<ListedReplay> => {
+      const asked = {
+        name: entry.name,
+        from: new Date(entry.from),
+        to: new Date(entry.to),
+        ...(entry.rules ? { rules: entry.rules } : {}),
+        startedAt: new Date(entry.startedAt),
+        startedBy: entry.startedBy,
+      };
+      if (entry.ended) {
+        const { state, stateReason, endedAt, lastReplayedEventTime } = entry.ended;
+        return {
+          ...asked,
+          state,
+          ...(stateReason ? { stateReason } : {}),
+          ...(endedAt ? { endedAt: new Date(endedAt) } : {}),
+          ...(lastReplayedEventTime ? { lastReplayedEventTime: new Date(lastReplayedEventTime) } : {}),
+        };
+      }
+      const live = await viaEventBridge(() => ops.describeReplay(entry.name));
+      if (!live) {
+        // EventBridge forgot it: nothing more will happen to it.
+        const stateReason = "EventBridge no longer knows this replay.";
+        await history.end(scope, entry.id, { state: "FAILED", stateReason });
+        return { ...asked, state: "FAILED", stateReason };
+      }
+      if (ENDED.includes(live.state)) {
+        await history.end(scope, entry.id, {
+          state: live.state as "COMPLETED" | "CANCELLED" | "FAILED",
+          ...(live.stateReason ? { stateReason: live.stateReason } : {}),
+          ...(live.endedAt ? { endedAt: live.endedAt.toISOString() } : {}),
+          ...(live.lastReplayedEventTime
+            ? { lastReplayedEventTime: live.lastReplayedEventTime.toISOString() }
+            : {}),
+        });
+      }
+      return {
+        ...asked,
+        state: live.state,
+        ...(live.stateReason ? { stateReason: live.stateReason } : {}),
+        ...(live.endedAt ? { endedAt: live.endedAt } : {}),
+        ...(live.lastReplayedEventTime ? { lastReplayedEventTime: live.lastReplayedEventTime } : {}),
+      };
+    }),
+  );
+  return { items, ...(stored.nextCursor ? { nextCursor: stored.nextCursor } : {}) };
 }
 
 /**

@@ -9,11 +9,14 @@ import type {
   StartReplayInput,
 } from "../buses/port.js";
 import {
+  archiveRetention,
   busRule,
+  describeArchiveRequest,
   publishResult,
   putEventsEntries,
   replayStatus,
   startReplayRequest,
+  unlessNotFound,
 } from "../buses/sdk-shapes.js";
 import type { LocalEventBridge } from "./eventbridge/index.js";
 import type { RuleRecord } from "./eventbridge/records.js";
@@ -49,18 +52,19 @@ export class LocalBusOps implements BusOps {
     return (await this.engine.matchingRules(bus.name, eventText)).map(toBusRule);
   }
 
+  async describeArchive(archiveArn: string) {
+    const out = await unlessNotFound(() => this.engine.describeArchive(describeArchiveRequest(archiveArn)));
+    return out && archiveRetention(out);
+  }
+
   async startReplay(bus: BusLocation, input: StartReplayInput): Promise<ReplayStatus> {
     await this.engine.startReplay(startReplayRequest(bus, input));
     return replayStatus(await this.engine.describeReplay({ ReplayName: input.name }));
   }
 
   async describeReplay(name: string): Promise<ReplayStatus | undefined> {
-    try {
-      return replayStatus(await this.engine.describeReplay({ ReplayName: name }));
-    } catch (err) {
-      if ((err as Error).name === "ResourceNotFoundException") return undefined;
-      throw err;
-    }
+    const out = await unlessNotFound(() => this.engine.describeReplay({ ReplayName: name }));
+    return out && replayStatus(out);
   }
 
   async cancelReplay(name: string): Promise<ReplayStatus> {

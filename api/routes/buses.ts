@@ -1,13 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../auth/access.js";
-import { requireProject } from "../auth/index.js";
+import { callerOf, requireProject } from "../auth/index.js";
 import type { Role } from "../auth/roles.js";
 import { detailTypeOf, withEnvelopeDetailTypeText } from "../buses/event-shape.js";
 import {
   type BusLocation,
   cancelBusReplay,
   getBusReplay,
+  type ListedReplay,
   listBusDeliveries,
+  listBusReplays,
   listBusRules,
   matchEvent,
   publishEvents,
@@ -20,8 +22,11 @@ import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
 import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
-import { PageQuerySchema, pageSchema } from "../http/pagination.js";
+import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
+import type { BusScope } from "../store/index.js";
+import { projectNameOfKey } from "../store/projects.js";
+import { recordAudit } from "./audit.js";
 import { StageParamsSchema } from "./deployments.js";
 
 const BusParamsSchema = StageParamsSchema.extend({
@@ -178,7 +183,18 @@ const ReplaySchema = z
     rules: z.array(z.string()).optional().openapi({ description: "The rules it is limited to, if any." }),
     startedAt: dateTime().optional(),
     endedAt: dateTime().optional(),
-    lastReplayedEventTime: dateTime().optional(),
+    lastReplayedEventTime: dateTime()
+      .optional()
+      .openapi({ description: "Event time of the last event replayed so far (EventBridge's progress)." }),
+    progress: z.number().min(0).max(1).openapi({
+      description:
+        "How much of the window has been replayed, 0 to 1: where `lastReplayedEventTime` lies in it (1 once COMPLETED). EventBridge reports progress as an event time, not a count.",
+      example: 0.5,
+    }),
+    startedBy: z
+      .string()
+      .optional()
+      .openapi({ description: "Key id of who started it (in the list of the bus's replays)." }),
   })
   .openapi("Replay");
 
@@ -278,6 +294,20 @@ const startReplayRoute = route("deployer", {
   },
 });
 
+const listReplaysRoute = route("viewer", {
+  method: "get",
+  path: `${BASE}/replays`,
+  operationId: "replays.list",
+  summary: "The bus's replays",
+  description:
+    "Replays started on this bus through Switchyard, newest first, with their state, window and progress. Any role.",
+  request: { params: BusParamsSchema, query: PageQuerySchema },
+  responses: {
+    200: jsonContent(pageSchema(ReplaySchema, "ReplayPage"), "A page of replays."),
+    ...problemResponses(400, 401, 404),
+  },
+});
+
 const getReplayRoute = route("viewer", {
   method: "get",
   path: `${BASE}/replays/{name}`,
@@ -318,17 +348,29 @@ const deliveriesRoute = route("viewer", {
 
 const ruleName = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
 
-function replayBody(r: ReplayStatus) {
+/** How much of the window is replayed: where the last replayed event time lies in it. */
+function progressOf(r: Pick<ReplayStatus, "state" | "from" | "to" | "lastReplayedEventTime">): number {
+  if (r.state === "COMPLETED") return 1;
+  const span = r.to.getTime() - r.from.getTime();
+  if (!r.lastReplayedEventTime || span <= 0) return 0;
+  const done = (r.lastReplayedEventTime.getTime() - r.from.getTime()) / span;
+  return Math.round(Math.min(1, Math.max(0, done)) * 1000) / 1000;
+}
+
+function replayBody(r: ReplayStatus | ListedReplay) {
+  const rules = "ruleArns" in r ? r.ruleArns?.map(ruleName) : "rules" in r ? r.rules : undefined;
   return {
     name: r.name,
     state: r.state,
     ...(r.stateReason ? { stateReason: r.stateReason } : {}),
     from: r.from.toISOString(),
     to: r.to.toISOString(),
-    ...(r.ruleArns ? { rules: r.ruleArns.map(ruleName) } : {}),
+    ...(rules ? { rules } : {}),
     ...(r.startedAt ? { startedAt: r.startedAt.toISOString() } : {}),
     ...(r.endedAt ? { endedAt: r.endedAt.toISOString() } : {}),
     ...(r.lastReplayedEventTime ? { lastReplayedEventTime: r.lastReplayedEventTime.toISOString() } : {}),
+    progress: progressOf(r),
+    ...("startedBy" in r ? { startedBy: r.startedBy } : {}),
   };
 }
 
@@ -344,9 +386,13 @@ export function busRoutes(app: App, deps: AppDeps): void {
     c: Parameters<typeof requireProject>[0],
     params: { project: string; stage: string; bus: string },
     role: Role,
-  ): Promise<{ bus: BusLocation; team: string }> {
+  ): Promise<{ bus: BusLocation; team: string; scope: BusScope }> {
     const { key, team } = await requireProject(c, deps, params.project, role);
-    return { bus: resolveBus(await stages.get(key, params.stage), params), team };
+    return {
+      bus: resolveBus(await stages.get(key, params.stage), params),
+      team,
+      scope: { project: key, stage: params.stage, bus: params.bus },
+    };
   }
 
   async function busOf(
@@ -393,13 +439,18 @@ export function busRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(startReplayRoute, async (c) => {
     const params = c.req.valid("param");
-    const { bus, team } = await busAndTeamOf(c, params, "deployer");
+    const { bus, team, scope } = await busAndTeamOf(c, params, "deployer");
     const input = c.req.valid("json");
     const out = await idempotent(c, deps, input, async () => {
       const replay = await startBusReplay(
         ops(),
-        deps.store.replaySlots,
-        team,
+        {
+          slots: deps.store.replaySlots,
+          history: deps.store.replays,
+          team,
+          scope,
+          startedBy: callerOf(c).keyId,
+        },
         bus,
         {
           from: new Date(input.from),
@@ -408,6 +459,13 @@ export function busRoutes(app: App, deps: AppDeps): void {
         },
         deps.now(),
       );
+      await recordAudit(c, deps, {
+        teams: [team],
+        project: projectNameOfKey(scope.project),
+        action: "replay.start",
+        target: { kind: "replay", id: replay.name, stage: params.stage, bus: params.bus },
+        details: { from: input.from, to: input.to, ...(input.rules ? { rules: input.rules } : {}) },
+      });
       return {
         status: 202 as const,
         body: replayBody(replay),
@@ -415,6 +473,16 @@ export function busRoutes(app: App, deps: AppDeps): void {
       };
     });
     return c.json(out.body, out.status, out.headers);
+  });
+
+  app.openapi(listReplaysRoute, async (c) => {
+    const params = c.req.valid("param");
+    const { scope } = await busAndTeamOf(c, params, "viewer");
+    const { limit, cursor } = c.req.valid("query");
+    const page = await readPage(() =>
+      listBusReplays(ops(), deps.store.replays, scope, { limit, ...(cursor ? { cursor } : {}) }),
+    );
+    return c.json({ ...page, items: page.items.map(replayBody) }, 200);
   });
 
   app.openapi(getReplayRoute, async (c) => {
@@ -425,8 +493,15 @@ export function busRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(cancelReplayRoute, async (c) => {
     const params = c.req.valid("param");
-    const bus = await busOf(c, params, "deployer");
-    return c.json(replayBody(await cancelBusReplay(ops(), bus, params.name)), 200);
+    const { bus, team, scope } = await busAndTeamOf(c, params, "deployer");
+    const replay = await cancelBusReplay(ops(), bus, params.name);
+    await recordAudit(c, deps, {
+      teams: [team],
+      project: projectNameOfKey(scope.project),
+      action: "replay.cancel",
+      target: { kind: "replay", id: replay.name, stage: params.stage, bus: params.bus },
+    });
+    return c.json(replayBody(replay), 200);
   });
 
   app.openapi(deliveriesRoute, async (c) => {

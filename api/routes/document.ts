@@ -29,6 +29,11 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
       { name: "Service", description: "Health, the OpenAPI document and the reference page." },
       { name: "Auth", description: "The caller behind an API key." },
       { name: "Teams", description: "Teams own projects and API keys; platform admins create them." },
+      {
+        name: "Bus shares",
+        description:
+          "A team shares a deployed bus with another team, to subscribe (attach rules) and/or publish; the other team names it in its configs.",
+      },
       { name: "API keys", description: "Keys with a team role (viewer < deployer < maintainer < admin)." },
       { name: "Projects", description: "Projects and their immutable, numbered config versions." },
       {

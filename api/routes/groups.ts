@@ -23,6 +23,7 @@ export const ROUTE_GROUPS = {
   buses: async () => (await import("./buses.js")).busRoutes,
   settings: async () => (await import("./settings.js")).settingsRoutes,
   teamAccess: async () => (await import("./team-access.js")).teamAccessRoutes,
+  busShares: async () => (await import("./bus-shares.js")).busShareRoutes,
 } satisfies Record<string, () => Promise<RouteGroup>>;
 
 export type RouteGroupName = keyof typeof ROUTE_GROUPS;

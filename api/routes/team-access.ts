@@ -4,14 +4,14 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../auth/access.js";
-import type { Caller } from "../auth/index.js";
 import { callerOf, requirePlatformAdmin, requireTeamRole } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
-import { type AllowedResources, AllowedResourcesChangedError, type AuditActor } from "../store/index.js";
+import { type AllowedResources, AllowedResourcesChangedError } from "../store/index.js";
+import { recordAudit } from "./audit.js";
 import { TeamNameSchema } from "./names.js";
 
 const TeamParamsSchema = z.object({
@@ -143,16 +143,6 @@ const body = (a: AllowedResources) => ({
   ...(a.updatedAt ? { updatedAt: a.updatedAt, updatedBy: a.updatedBy } : {}),
 });
 
-/** Who did it, for the audit record. */
-export function auditActor(caller: Caller): AuditActor {
-  return {
-    keyId: caller.keyId,
-    name: caller.name,
-    platformAdmin: caller.platformAdmin,
-    ...(caller.team ? { team: caller.team } : {}),
-  };
-}
-
 export function teamAccessRoutes(app: App, deps: AppDeps): void {
   async function requireTeam(team: string) {
     if (!(await deps.store.teams.get(team))) throw problems.notFound(`Team ${team} does not exist.`);
@@ -199,12 +189,10 @@ export function teamAccessRoutes(app: App, deps: AppDeps): void {
       }
       throw err;
     }
-    await deps.store.audit.record([team], {
-      at: now,
-      actor: auditActor(caller),
+    await recordAudit(c, deps, {
+      teams: [team],
       action: "allowed-resources.update",
       target: { kind: "allowed-resources", id: team },
-      requestId: c.get("requestId"),
       details: {
         added: arns.filter((a) => !before.arns.includes(a)),
         removed: before.arns.filter((a) => !arns.includes(a)),

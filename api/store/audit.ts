@@ -31,10 +31,22 @@ export interface AuditEntry {
   action: string;
   /** What it happened to: a kind and an ID, plus whatever identifies it for a reader. */
   target: { kind: string; id: string } & Record<string, string>;
+  /** The project it concerns, if any (the project's name, as paths take it). */
+  project?: string;
   /** The request that did it (the `requestId` of its response and log lines). */
   requestId: string;
   /** Anything else worth keeping (the access granted, the stages still using a revoked share). */
   details?: Record<string, unknown>;
+}
+
+/** Who did it, from the caller a request was authenticated as. */
+export function auditActor(caller: AuditActor & { role?: string }): AuditActor {
+  return {
+    keyId: caller.keyId,
+    name: caller.name,
+    platformAdmin: caller.platformAdmin,
+    ...(caller.team ? { team: caller.team } : {}),
+  };
 }
 
 export type NewAuditEntry = Omit<AuditEntry, "id" | "team">;

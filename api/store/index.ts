@@ -1,12 +1,14 @@
 import { type AllowedResourcesRepository, allowedResourcesRepository } from "./allowed-resources.js";
 import { type ApiKeyRepository, apiKeyRepository } from "./api-keys.js";
 import { type AuditRepository, auditRepository } from "./audit.js";
+import { type BusShareRepository, busShareRepository } from "./bus-shares.js";
 import { type ConfigRepository, configRepository } from "./configs.js";
 import { type DeploymentRepository, deploymentRepository } from "./deployments.js";
 import { type IdempotencyRepository, idempotencyRepository } from "./idempotency.js";
 import { type LockRepository, lockRepository } from "./locks.js";
 import { type ProjectRepository, projectRepository } from "./projects.js";
 import { type ReplaySlotRepository, replaySlotRepository } from "./replay-slots.js";
+import { type ReplayHistoryRepository, replayHistoryRepository } from "./replays.js";
 import { type NetworkSettingsRepository, networkSettingsRepository } from "./settings.js";
 import { type StackClaimRepository, stackClaimRepository } from "./stack-claims.js";
 import { type StageRepository, stageRepository } from "./stages.js";
@@ -29,6 +31,8 @@ export interface Store {
   allowedResources: AllowedResourcesRepository;
   /** Who changed what, per team, newest first. */
   audit: AuditRepository;
+  /** Buses teams shared with other teams (to subscribe and/or publish). */
+  busShares: BusShareRepository;
   stages: StageRepository;
   deployments: DeploymentRepository;
   /** One deployment at a time per stage. */
@@ -37,6 +41,8 @@ export interface Store {
   stackClaims: StackClaimRepository;
   /** The replays each team runs (at most MAX_REPLAYS_PER_TEAM at once). */
   replaySlots: ReplaySlotRepository;
+  /** The replays started through Switchyard, per bus, newest first. */
+  replays: ReplayHistoryRepository;
 }
 
 export function createStore(table: Table): Store {
@@ -49,11 +55,13 @@ export function createStore(table: Table): Store {
     networkSettings: networkSettingsRepository(table),
     allowedResources: allowedResourcesRepository(table),
     audit: auditRepository(table),
+    busShares: busShareRepository(table),
     stages: stageRepository(table),
     deployments: deploymentRepository(table),
     locks: lockRepository(table),
     stackClaims: stackClaimRepository(table),
     replaySlots: replaySlotRepository(table),
+    replays: replayHistoryRepository(table),
   };
 }
 
@@ -61,6 +69,13 @@ export type { AllowedResources } from "./allowed-resources.js";
 export { AllowedResourcesChangedError } from "./allowed-resources.js";
 export type { ApiKey, KeyPrincipal } from "./api-keys.js";
 export type { AuditActor, AuditEntry, NewAuditEntry } from "./audit.js";
+export type { BusShare, RevokedBusShare } from "./bus-shares.js";
+export {
+  BusShareExistsError,
+  BusShareLimitError,
+  MAX_SHARES_HELD,
+  MAX_SHARES_PER_BUS,
+} from "./bus-shares.js";
 export type { ConfigVersion, ConfigVersionSummary } from "./configs.js";
 export { VersionTakenError } from "./configs.js";
 export type { Page } from "./cursor.js";
@@ -68,6 +83,7 @@ export { InvalidCursorError } from "./cursor.js";
 export type { StoredResponse } from "./idempotency.js";
 export type { Project } from "./projects.js";
 export { ProjectExistsError } from "./projects.js";
+export type { BusScope, ReplayHistoryEntry } from "./replays.js";
 export type { NetworkSettings, RegionNetwork } from "./settings.js";
 export { SettingsChangedError } from "./settings.js";
 export type { Team } from "./teams.js";

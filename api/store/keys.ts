@@ -6,6 +6,8 @@
  *   namespace claim      NAMESPACE#<id>           NAMESPACE               team (api/teams/namespace.ts)
  *   allowed resources    TEAM#<team>              ALLOWED_RESOURCES       (owned by api/store/allowed-resources.ts)
  *   audit entry          AUDIT#<team>             <ULID>                  (owned by api/store/audit.ts)
+ *   bus share            BUSSHARE#<bus arn>       TO#<team>, BUS          (owned by api/store/bus-shares.ts)
+ *   revoked bus share    TEAM#<team>              SHARE_REVOKED#<arn>     (owned by api/store/bus-shares.ts)
  *   API key (listing)    TEAM#<team>              APIKEY#<keyId>
  *   replay slot          TEAM#<team>              REPLAYSLOT#<n>          (owned by api/store/replay-slots.ts)
  *   API key (auth)       APIKEY#<sha256 hex>      APIKEY
@@ -13,6 +15,7 @@
  *   project              PROJECT#<project key>    PROJECT                 TEAM#<team>#PROJECTS / <p>  PROJECTS / <project>
  *   config version       PROJECT#<project>        CONFIG#<10-digit n>
  *   stage (deployments)  PROJECT#<project>        STAGE#<stage>           (owned by api/store/stages.ts)
+ *   replay (history)     PROJECT#<project>        REPLAY#<stage>#<bus>#<ULID>  (owned by api/store/replays.ts)
  *   idempotency record   IDEMPOTENCY#<keyId>#<k>  IDEMPOTENCY             expiresAt (TTL, clean-up only)
  *   network settings     SETTINGS                 NETWORK                 (owned by api/store/settings.ts)
  *   stack name claim     STACK#<stack name>       CLAIM                   (owned by api/store/stack-claims.ts)

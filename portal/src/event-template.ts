@@ -50,8 +50,10 @@ export function entryFromPattern(pattern: unknown): TemplateEntry {
   };
 }
 
+/** A publish request with the entry written as events are (`detail-type`, the canonical envelope field). */
 export function publishTemplate(entry: TemplateEntry): string {
-  return `${JSON.stringify({ entries: [entry] }, null, 2)}\n`;
+  const { source, detailType, detail } = entry;
+  return `${JSON.stringify({ entries: [{ source, "detail-type": detailType, detail }] }, null, 2)}\n`;
 }
 
 /** The same event in EventBridge's envelope, for pattern tests. */

@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import {
+  DescribeArchiveCommand,
+  DescribeReplayCommand,
   EventBridgeClient,
+  LimitExceededException,
   ListRulesCommand,
   ListTargetsByRuleCommand,
   PutEventsCommand,
@@ -21,6 +24,8 @@ let server: TestServer;
 let key: string;
 let busPath: string;
 const busArn = "arn:aws:events:eu-west-1:123456789012:event-bus/shop-prod-orders";
+const archivedBusArn = "arn:aws:events:eu-west-1:123456789012:event-bus/shop-prod-audit";
+const archiveArn = "arn:aws:events:eu-west-1:123456789012:archive/shop-prod-audit";
 
 beforeAll(async () => {
   server = await startTestServer({ busOps: new AwsBusOps(new EventBridgeClient({ region: "eu-west-1" })) });
@@ -39,7 +44,7 @@ beforeAll(async () => {
       stackName: `${project}-prod`,
       status: "DEPLOYED",
       deployed: true,
-      outputs: { orders: { arn: busArn } },
+      outputs: { orders: { arn: busArn }, audit: { arn: archivedBusArn, archiveArn } },
     },
     new Date(),
   );
@@ -149,5 +154,82 @@ describe("bus routes on EventBridge", () => {
     expect(res.status).toBe(409);
     expect((await bodyOf(res)).detail).toMatch(/no archive/);
     expect(eventBridge.commandCalls(StartReplayCommand)).toHaveLength(0);
+  });
+
+  it("starts a replay within the archive's retention, lists it with EventBridge's state, and words AWS's quota as Switchyard's", async () => {
+    const auditPath = busPath.replace(/orders$/, "audit");
+    eventBridge.on(DescribeArchiveCommand, { ArchiveName: "shop-prod-audit" }).resolves({
+      $metadata: { httpStatusCode: 200 },
+      ArchiveArn: archiveArn,
+      ArchiveName: "shop-prod-audit",
+      EventSourceArn: archivedBusArn,
+      State: "ENABLED",
+      RetentionDays: 7,
+      SizeBytes: 2048,
+      EventCount: 12,
+      CreationTime: new Date("2026-01-01T00:00:00Z"),
+    });
+    // A week and a day ago: nothing of it is left, and EventBridge is not asked to replay it.
+    const tooOld = await server.fetch(
+      `${auditPath}/replays`,
+      jsonRequest(key, "POST", {
+        from: new Date(Date.now() - 9 * 86_400_000).toISOString(),
+        to: new Date(Date.now() - 8 * 86_400_000).toISOString(),
+      }),
+    );
+    expect(tooOld.status).toBe(400);
+    expect((await bodyOf(tooOld)).errors[0].message).toMatch(/keeps events for 7 days/);
+    expect(eventBridge.commandCalls(StartReplayCommand)).toHaveLength(0);
+
+    const from = new Date(Date.now() - 3_600_000);
+    const to = new Date(Date.now() - 60_000);
+    const startTime = new Date();
+    eventBridge.on(StartReplayCommand).resolvesOnce({
+      $metadata: { httpStatusCode: 200 },
+      ReplayArn: "arn:aws:events:eu-west-1:123456789012:replay/shop-prod-audit-x",
+      State: "STARTING",
+      ReplayStartTime: startTime,
+    });
+    const started = await server.fetch(
+      `${auditPath}/replays`,
+      jsonRequest(key, "POST", { from: from.toISOString(), to: to.toISOString() }),
+    );
+    expect(started.status).toBe(202);
+    const name = (await bodyOf(started)).name as string;
+    expect(eventBridge.commandCalls(StartReplayCommand)[0]!.args[0].input).toMatchObject({
+      ReplayName: name,
+      EventSourceArn: archiveArn,
+      Destination: { Arn: archivedBusArn },
+    });
+    // Half the window replayed so far.
+    eventBridge.on(DescribeReplayCommand, { ReplayName: name }).resolves({
+      $metadata: { httpStatusCode: 200 },
+      ReplayName: name,
+      ReplayArn: `arn:aws:events:eu-west-1:123456789012:replay/${name}`,
+      State: "RUNNING",
+      EventSourceArn: archiveArn,
+      Destination: { Arn: archivedBusArn },
+      EventStartTime: from,
+      EventEndTime: to,
+      EventLastReplayedTime: new Date((from.getTime() + to.getTime()) / 2),
+      ReplayStartTime: startTime,
+    });
+    const listed = await bodyOf(await server.fetch(`${auditPath}/replays`, { headers: bearer(key) }));
+    expect(listed.items).toEqual([
+      expect.objectContaining({ name, state: "RUNNING", progress: 0.5, from: from.toISOString() }),
+    ]);
+
+    eventBridge.on(StartReplayCommand).rejects(
+      new LimitExceededException({
+        $metadata: { httpStatusCode: 400 },
+        message: "The requested resource exceeds the maximum number allowed.",
+      }),
+    );
+    const limited = await server.fetch(
+      `${auditPath}/replays`,
+      jsonRequest(key, "POST", { from: from.toISOString(), to: to.toISOString() }),
+    );
+    expect(limited.status).toBe(409);
+    expect((await bodyOf(limited)).detail).toMatch(/10 replays already run in this AWS account and Region/);
   });
 });

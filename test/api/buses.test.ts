@@ -224,6 +224,102 @@ describe("bus operations on a deployed stage", () => {
   });
 });
 
+describe("the bus's replays", () => {
+  const listReplays = async (query = "", key = keys.viewer) =>
+    server.fetch(`${busPath}/replays${query}`, { headers: bearer(key) });
+  const startReplay = (from: Date, to: Date, key = keys.deployer) =>
+    server.fetch(
+      `${busPath}/replays`,
+      jsonRequest(key, "POST", { from: from.toISOString(), to: to.toISOString() }),
+    );
+
+  it("lists them newest first, paged, with state, window, progress and who started them", async () => {
+    const from = new Date(Date.now() - 3_600_000);
+    const to = new Date();
+    const first = await startReplay(from, to);
+    expect(first.status).toBe(202);
+    const second = await startReplay(from, to);
+    expect(second.status).toBe(202);
+    const [older, newer] = [await bodyOf(first), await bodyOf(second)];
+    const deployerKeyId = (await bodyOf(await server.fetch("/v1/whoami", { headers: bearer(keys.deployer) })))
+      .keyId;
+
+    const page = await poll(
+      async () => bodyOf(await listReplays("?limit=2")),
+      (p) => p.items.every((r: { state: string }) => r.state === "COMPLETED"),
+    );
+    expect(page.items.map((r: { name: string }) => r.name)).toEqual([newer.name, older.name]);
+    expect(page.items[0]).toEqual({
+      name: newer.name,
+      state: "COMPLETED",
+      from: from.toISOString(),
+      to: to.toISOString(),
+      startedAt: expect.any(String),
+      endedAt: expect.any(String),
+      lastReplayedEventTime: expect.any(String),
+      progress: 1,
+      startedBy: deployerKeyId,
+    });
+    // The earlier tests' replays follow, on the next pages, and none twice.
+    expect(page.nextCursor).toEqual(expect.any(String));
+    const rest = await bodyOf(await listReplays(`?limit=10&cursor=${page.nextCursor}`));
+    expect(rest.items.length).toBeGreaterThanOrEqual(2);
+    const names = [...page.items, ...rest.items].map((r: { name: string }) => r.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(rest.items.every((r: { startedAt: string }) => r.startedAt <= page.items[1].startedAt)).toBe(true);
+    // A cursor of another list is refused.
+    expect((await listReplays("?cursor=bm90LWEtY3Vyc29y")).status).toBe(400);
+  });
+
+  it("refuses windows EventBridge could replay nothing from, in Switchyard's words, every problem at once", async () => {
+    const now = Date.now();
+    const backwards = await startReplay(new Date(now + 3_600_000), new Date(now - 60_000));
+    expect(backwards.status).toBe(400);
+    expect(backwards.headers.get("content-type")).toContain("application/problem+json");
+    const problem = await bodyOf(backwards);
+    expect(problem.type).toContain("validation-error");
+    expect(problem.errors).toEqual([
+      { path: "to", message: expect.stringContaining("must end after it starts") },
+      { path: "from", message: expect.stringContaining("starts in the future") },
+    ]);
+    // Outside what the archive keeps: only a day of events is left.
+    const archive = `${project}-${stage}-myEventBus`;
+    await server.engine.updateArchive({ ArchiveName: archive, RetentionDays: 1 });
+    try {
+      const tooOld = await startReplay(new Date(now - 3 * 86_400_000), new Date(now - 2 * 86_400_000));
+      expect(tooOld.status).toBe(400);
+      expect((await bodyOf(tooOld)).errors).toEqual([
+        { path: "to", message: expect.stringContaining("keeps events for 1 days") },
+      ]);
+    } finally {
+      await server.engine.updateArchive({ ArchiveName: archive, RetentionDays: 0 });
+    }
+    // None of them was started.
+    const listed = (await bodyOf(await listReplays("?limit=100"))).items as { from: string }[];
+    expect(listed.some((r) => Date.parse(r.from) > now)).toBe(false);
+  });
+
+  it("records starts and cancellations in the team's audit record, with the request id", async () => {
+    const res = await startReplay(new Date(Date.now() - 60_000), new Date());
+    const started = await bodyOf(res);
+    const audit = await bodyOf(
+      await server.fetch(`/v1/teams/${team}/audit?limit=5`, { headers: bearer(keys.maintainer) }),
+    );
+    expect(audit.items[0]).toMatchObject({
+      action: "replay.start",
+      project,
+      target: { kind: "replay", id: started.name, stage, bus: "myEventBus" },
+      requestId: res.headers.get("x-request-id"),
+      actor: { name: "deployer key", platformAdmin: false, team },
+    });
+  });
+
+  it("hides another team's bus's replays (404), and lets viewers list them", async () => {
+    expect((await listReplays("", keys.otherTeam)).status).toBe(404);
+    expect((await listReplays("", keys.viewer)).status).toBe(200);
+  });
+});
+
 describe("who may do what", () => {
   it("lets viewers read but not publish or replay", async () => {
     expect((await publish("BUDGET_ANALYSIS", keys.viewer)).status).toBe(403);

@@ -166,7 +166,10 @@ describe("a team's whole job in the portal", () => {
   it("publishes an event from the rule's template and sees its delivery", async () => {
     await page.getByRole("link", { name: "orderBus" }).click();
     await page.getByRole("heading", { name: "Bus orderBus" }).waitFor();
-    await editor(page, /Events to publish/).waitFor();
+    // The template writes the event as EventBridge does: detail-type.
+    const template = await editor(page, /Events to publish/).textContent();
+    expect(template).toContain('"detail-type": ');
+    expect(template).not.toContain("detailType");
     await page.getByRole("button", { name: "Publish", exact: true }).click();
     const published = page.getByRole("list", { name: "Publish results" });
     await published.waitFor();
@@ -188,12 +191,24 @@ describe("a team's whole job in the portal", () => {
     await page.getByText("EventBridge refuses this pattern or event").waitFor();
   });
 
-  it("replays the archive and sees the replayed delivery", async () => {
+  it("replays the archive, follows it in the bus's replay list, and sees the replayed delivery", async () => {
     await page.getByRole("button", { name: "Start replay" }).click();
     const replays = page.getByRole("list", { name: "Replays" });
     await replays.getByText("COMPLETED").waitFor();
+    const row = replays.getByRole("listitem");
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toContain("100%");
+    const whoami = await fetch(`${portal.url}/v1/whoami`, { headers: { authorization: `Bearer ${key}` } });
+    const { keyId } = (await whoami.json()) as { keyId: string };
+    expect(await row.textContent()).toContain(`by key ${keyId}`);
     const deliveries = page.getByRole("table", { name: "Deliveries" });
     await deliveries.getByText("replayed").first().waitFor();
+    // The list is the API's, not the tab's: a second tab shows the same replay.
+    const other = await portal.page();
+    await signIn(other, key);
+    await other.goto(page.url().replace(/^.*#/, "/#"));
+    await other.getByRole("list", { name: "Replays" }).getByText("COMPLETED").waitFor();
+    await other.close();
     await screenshot(page, "bus");
   });
 

@@ -52,6 +52,8 @@ describe("the portal at /", () => {
     await page.goto("/");
     await page.getByRole("heading", { name: "Switchyard" }).waitFor();
     await screenshot(page, "sign-in");
+    // Where a fresh `npm start` leaves the first key.
+    expect(await page.getByText(/platform-admin key is in \.switchyard\/admin-key/).count()).toBe(1);
 
     await page.getByLabel("API key").fill("sy_not-a-real-key");
     await page.getByRole("button", { name: "Sign in" }).click();

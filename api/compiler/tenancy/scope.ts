@@ -13,8 +13,18 @@ export interface SharedBusGrant {
   /** The bus's ARN, as its owner's stage outputs record it. */
   arn: string;
   access: readonly BusAccess[];
-  /** How configs may name it instead of the ARN: `<team>:<project>/<stage>/<bus>`. */
+  /** How configs may name it instead of the ARN: `<team>:<project>/<stage>/<bus>` (share-ref.ts). */
   path?: string;
+  /** The share's id, for messages. */
+  id?: string;
+}
+
+/** A share the team held and that was revoked: only so that a refusal can name it. */
+export interface RevokedBusGrant {
+  arn: string;
+  path: string;
+  id: string;
+  revokedAt: string;
 }
 
 export interface TenantScope {
@@ -30,6 +40,8 @@ export interface TenantScope {
   region?: string;
   partition?: string;
   sharedBuses: readonly SharedBusGrant[];
+  /** Shares of buses the team held and lost (the latest per bus), none of which it holds again. */
+  revokedBuses?: readonly RevokedBusGrant[];
   /** ARN patterns (`*` matches any run of characters) a platform admin allowed for the team. */
   allowed: readonly string[];
 }

@@ -7,6 +7,7 @@ import { entryFromPattern, envelopeOf, publishTemplate } from "../event-template
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
 import { Badge, CopyButton, Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
 import { ProjectHeader } from "../ui/project-header.js";
 
@@ -22,9 +23,6 @@ function safeParse(text: string): unknown {
     return undefined;
   }
 }
-
-const REPLAYS_KEY = "switchyard.replays";
-const TERMINAL_REPLAY = new Set(["COMPLETED", "CANCELLED", "FAILED"]);
 
 export default function BusPage() {
   const params = useParams<{ project: string; stage: string; bus: string }>();
@@ -205,7 +203,7 @@ function Publish({ path, rules }: { path: BusPath; rules: BusRule[] }) {
               publish.reset();
             }}
             language="json"
-            label="Events to publish (JSON: entries with source, detailType and detail)"
+            label="Events to publish (JSON: entries with source, detail-type and detail)"
             short
             problems={parsed === undefined ? [{ line: 1, message: "This is not valid JSON yet." }] : []}
           />
@@ -437,25 +435,21 @@ function localInput(d: Date): string {
   return shifted.toISOString().slice(0, 16);
 }
 
-/** Replays started from this tab, remembered for the tab (EventBridge names them; the API reads them back). */
-function useRememberedReplays(bus: BusPath) {
-  const key = `${REPLAYS_KEY}.${bus.project}.${bus.stage}.${bus.bus}`;
-  const [names, setNames] = useState<string[]>(
-    () => safeParse(sessionStorage.getItem(key) ?? "[]") as string[],
-  );
-  const remember = (name: string) =>
-    setNames((current) => {
-      const next = [name, ...current.filter((n) => n !== name)].slice(0, 20);
-      sessionStorage.setItem(key, JSON.stringify(next));
-      return next;
-    });
-  return { names, remember };
-}
+const ACTIVE_REPLAY = new Set(["STARTING", "RUNNING", "CANCELLING"]);
 
 function Replays({ path, rules, hasArchive }: { path: BusPath; rules: BusRule[]; hasArchive: boolean }) {
   const client = useClient();
+  const queries = useQueryClient();
   const { data: me } = useCaller();
-  const { names, remember } = useRememberedReplays(path);
+  const pages = usePages();
+  const listKey = ["replays", path.project, path.stage, path.bus];
+  const replays = useQuery({
+    queryKey: [...listKey, pages.cursor],
+    queryFn: () =>
+      client.replays.list({ path, query: { limit: 10, ...(pages.cursor ? { cursor: pages.cursor } : {}) } }),
+    // Followed every second while one of them runs.
+    refetchInterval: (q) => (q.state.data?.items.some((r) => ACTIVE_REPLAY.has(r.state)) ? 1_000 : false),
+  });
   const [from, setFrom] = useState(() => localInput(new Date(Date.now() - 60 * 60_000)));
   const [to, setTo] = useState(() => localInput(new Date(Date.now() + 60_000)));
   const [onlyRule, setOnlyRule] = useState("");
@@ -469,8 +463,12 @@ function Replays({ path, rules, hasArchive }: { path: BusPath; rules: BusRule[];
           ...(onlyRule ? { rules: [onlyRule] } : {}),
         },
       }),
-    onSuccess: (replay) => remember(replay.name),
+    onSuccess: () => {
+      pages.reset();
+      return queries.invalidateQueries({ queryKey: listKey });
+    },
   });
+  const items = replays.data?.items ?? [];
   return (
     <Section title="Replays">
       {!hasArchive ? (
@@ -523,53 +521,58 @@ function Replays({ path, rules, hasArchive }: { path: BusPath; rules: BusRule[];
         </form>
       ) : null}
       <ProblemView error={start.error} />
-      {names.length === 0 ? (
-        <p className="muted small">Replays you start here are followed below.</p>
+      <ProblemView error={replays.error} />
+      {replays.isPending ? (
+        <Loading what="replays" />
+      ) : items.length === 0 ? (
+        <p className="empty">No replay of this bus yet.</p>
       ) : (
         <ul className="stack" aria-label="Replays">
-          {names.map((name) => (
-            <ReplayRow key={name} path={path} name={name} />
+          {items.map((replay) => (
+            <ReplayRow key={replay.name} path={path} replay={replay} />
           ))}
         </ul>
       )}
+      {pages.page > 1 || replays.data?.nextCursor ? (
+        <Pager pages={pages} nextCursor={replays.data?.nextCursor} labels={["Newer", "Older"]} />
+      ) : null}
     </Section>
   );
 }
 
-function ReplayRow({ path, name }: { path: BusPath; name: string }) {
+function ReplayRow({ path, replay: r }: { path: BusPath; replay: Replay }) {
   const client = useClient();
   const queries = useQueryClient();
   const { data: me } = useCaller();
-  const replay = useQuery({
-    queryKey: ["replay", path.project, path.stage, path.bus, name],
-    queryFn: () => client.replays.get({ path: { ...path, name } }),
-    refetchInterval: (q) => (q.state.data && TERMINAL_REPLAY.has(q.state.data.state) ? false : 1_000),
-  });
   const cancel = useMutation({
-    mutationFn: () => client.replays.cancel({ path: { ...path, name } }),
-    onSuccess: (r: Replay) => queries.setQueryData(["replay", path.project, path.stage, path.bus, name], r),
+    mutationFn: () => client.replays.cancel({ path: { ...path, name: r.name } }),
+    onSuccess: () => queries.invalidateQueries({ queryKey: ["replays", path.project, path.stage, path.bus] }),
   });
-  const r = replay.data;
+  const percent = Math.round(r.progress * 100);
   return (
-    <li>
+    <li aria-label={`Replay ${r.name}`}>
       <div className="actions-row">
-        <span className="mono small">{name}</span>
-        {r ? <Badge status={r.state} /> : null}
-        {r ? (
-          <span className="muted small">
-            events of {formatTime(r.from)} – {formatTime(r.to)}
-            {r.rules?.length ? ` for ${r.rules.join(", ")}` : ""}
-            {r.lastReplayedEventTime ? `; replayed up to ${formatTime(r.lastReplayedEventTime)}` : ""}
-          </span>
-        ) : null}
-        {r && (r.state === "STARTING" || r.state === "RUNNING") && can(me, "replay.cancel") ? (
+        <span className="mono small">{r.name}</span>
+        <Badge status={r.state} />
+        <progress max={100} value={percent} aria-label={`Progress of ${r.name}`}>
+          {percent}%
+        </progress>
+        <span className="small">{percent}%</span>
+        {(r.state === "STARTING" || r.state === "RUNNING") && can(me, "replay.cancel") ? (
           <button type="button" className="button small danger" onClick={() => cancel.mutate()}>
             Cancel
           </button>
         ) : null}
       </div>
-      {r?.stateReason ? <p className="small muted">{r.stateReason}</p> : null}
-      <ProblemView error={replay.error ?? cancel.error} />
+      <p className="muted small">
+        events of {formatTime(r.from)} – {formatTime(r.to)}
+        {r.rules?.length ? ` for ${r.rules.join(", ")}` : ""}
+        {r.lastReplayedEventTime ? `; replayed up to ${formatTime(r.lastReplayedEventTime)}` : ""}
+        {r.startedAt ? `; started ${formatTime(r.startedAt)}` : ""}
+        {r.startedBy ? ` by key ${r.startedBy}` : ""}
+      </p>
+      {r.stateReason ? <p className="small muted">{r.stateReason}</p> : null}
+      <ProblemView error={cancel.error} />
     </li>
   );
 }

@@ -41,7 +41,7 @@ export function SignInPage({ notice }: { notice?: string }) {
         ) : null}
         <Field
           label="API key"
-          hint="Kept in this browser tab only, until you sign out or close the tab. Your platform team issues keys."
+          hint="Kept in this browser tab only, until you sign out or close the tab. Your platform team issues keys; on a fresh npm start, the platform-admin key is in .switchyard/admin-key (in the data folder, SWITCHYARD_DATA_DIR)."
         >
           {(id, hint) => (
             <input

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, BusesDeliveriesData, BusesDeliveriesErrors, BusesDeliveriesResponses, BusesMatchData, BusesMatchErrors, BusesMatchResponses, BusesPublishData, BusesPublishErrors, BusesPublishResponses, BusesRulesData, BusesRulesErrors, BusesRulesResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, HealthGetData, HealthGetErrors, HealthGetResponses, PatternsTestData, PatternsTestErrors, PatternsTestResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ReplaysCancelData, ReplaysCancelErrors, ReplaysCancelResponses, ReplaysCreateData, ReplaysCreateErrors, ReplaysCreateResponses, ReplaysGetData, ReplaysGetErrors, ReplaysGetResponses, SettingsGetNetworkData, SettingsGetNetworkErrors, SettingsGetNetworkResponses, SettingsPutNetworkData, SettingsPutNetworkErrors, SettingsPutNetworkResponses, StagesContinueRollbackData, StagesContinueRollbackErrors, StagesContinueRollbackResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetAllowedResourcesData, TeamsGetAllowedResourcesErrors, TeamsGetAllowedResourcesResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListAuditData, TeamsListAuditErrors, TeamsListAuditResponses, TeamsListData, TeamsListErrors, TeamsListResponses, TeamsPutAllowedResourcesData, TeamsPutAllowedResourcesErrors, TeamsPutAllowedResourcesResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, BusesDeliveriesData, BusesDeliveriesErrors, BusesDeliveriesResponses, BusesMatchData, BusesMatchErrors, BusesMatchResponses, BusesPublishData, BusesPublishErrors, BusesPublishResponses, BusesRulesData, BusesRulesErrors, BusesRulesResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, HealthGetData, HealthGetErrors, HealthGetResponses, PatternsTestData, PatternsTestErrors, PatternsTestResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ReplaysCancelData, ReplaysCancelErrors, ReplaysCancelResponses, ReplaysCreateData, ReplaysCreateErrors, ReplaysCreateResponses, ReplaysGetData, ReplaysGetErrors, ReplaysGetResponses, ReplaysListData, ReplaysListErrors, ReplaysListResponses, SettingsGetNetworkData, SettingsGetNetworkErrors, SettingsGetNetworkResponses, SettingsPutNetworkData, SettingsPutNetworkErrors, SettingsPutNetworkResponses, SharesGrantData, SharesGrantErrors, SharesGrantResponses, SharesListGivenData, SharesListGivenErrors, SharesListGivenResponses, SharesListHeldData, SharesListHeldErrors, SharesListHeldResponses, SharesRevokeData, SharesRevokeErrors, SharesRevokeResponses, StagesContinueRollbackData, StagesContinueRollbackErrors, StagesContinueRollbackResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetAllowedResourcesData, TeamsGetAllowedResourcesErrors, TeamsGetAllowedResourcesResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListAuditData, TeamsListAuditErrors, TeamsListAuditResponses, TeamsListData, TeamsListErrors, TeamsListResponses, TeamsPutAllowedResourcesData, TeamsPutAllowedResourcesErrors, TeamsPutAllowedResourcesResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -427,6 +427,20 @@ export class Buses extends HeyApiClient {
 
 export class Replays extends HeyApiClient {
     /**
+     * The bus's replays
+     *
+     * Replays started on this bus through Switchyard, newest first, with their state, window and progress. Any role.
+     */
+    public list<ThrowOnError extends boolean = true>(options: Options<ReplaysListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ReplaysListResponses, ReplaysListErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/replays',
+            ...options
+        });
+    }
+    
+    /**
      * Replay archived events
      *
      * Re-delivers the archived events of a time window to the bus's rules (or the ones named), marked with `replay-name`. 409 when the bus has no archive, the team already runs 3 replays, or 10 run in all. Deployer role or above. Supports `Idempotency-Key`.
@@ -649,6 +663,68 @@ export class ApiKeys extends HeyApiClient {
     }
 }
 
+export class Shares extends HeyApiClient {
+    /**
+     * Share a deployed bus with another team
+     *
+     * Maintainers and admins of the owning team, or a platform admin. The bus is named by the owner's project, stage and resource name, and must be deployed. A team holds at most one share of a bus (409 with its `shareId` for a second: revoke it to change what it allows); a bus is shared with at most 20 teams, and a team holds at most 100 shares (409 `limit-exceeded`). In both teams' audit records.
+     */
+    public grant<ThrowOnError extends boolean = true>(options: Options<SharesGrantData, ThrowOnError>) {
+        return (options.client ?? this.client).post<SharesGrantResponses, SharesGrantErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/teams/{team}/shares',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Bus shares the team gave
+     *
+     * Any member of the team, or a platform admin. Newest first.
+     */
+    public listGiven<ThrowOnError extends boolean = true>(options: Options<SharesListGivenData, ThrowOnError>) {
+        return (options.client ?? this.client).get<SharesListGivenResponses, SharesListGivenErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/teams/{team}/shares/given',
+            ...options
+        });
+    }
+    
+    /**
+     * Bus shares the team holds
+     *
+     * Any member of the team, or a platform admin. Newest first; each names the bus by `arn` and `ref`, either of which the team's configs may put in `eventBusArn`.
+     */
+    public listHeld<ThrowOnError extends boolean = true>(options: Options<SharesListHeldData, ThrowOnError>) {
+        return (options.client ?? this.client).get<SharesListHeldResponses, SharesListHeldErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/teams/{team}/shares/held',
+            ...options
+        });
+    }
+    
+    /**
+     * Revoke a bus share
+     *
+     * Maintainers and admins of the owning team, or a platform admin. From now on the holder's previews, deployments and validations that need the share answer 422 naming it. What the holder deployed stays (its rules keep receiving events) until each of its stages listed in `stillUsedBy` is deployed again or torn down. In both teams' audit records.
+     */
+    public revoke<ThrowOnError extends boolean = true>(options: Options<SharesRevokeData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<SharesRevokeResponses, SharesRevokeErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/teams/{team}/shares/{id}',
+            ...options
+        });
+    }
+}
+
 export class Patterns extends HeyApiClient {
     /**
      * Test an event pattern against an event
@@ -744,6 +820,11 @@ export class SwitchyardApi extends HeyApiClient {
     private _apiKeys?: ApiKeys;
     get apiKeys(): ApiKeys {
         return this._apiKeys ??= new ApiKeys({ client: this.client });
+    }
+    
+    private _shares?: Shares;
+    get shares(): Shares {
+        return this._shares ??= new Shares({ client: this.client });
     }
     
     private _patterns?: Patterns;

@@ -93,6 +93,42 @@ export type BusRuleList = {
     rules: Array<BusRule>;
 };
 
+export type BusShare = {
+    id: string;
+    /**
+     * The team that owns the bus.
+     */
+    owner: string;
+    project: string;
+    stage: string;
+    /**
+     * The bus's resource name in the owner's config.
+     */
+    bus: string;
+    /**
+     * The bus's ARN: what the holder's configs name in `eventBusArn` (or `ref`).
+     */
+    arn: string;
+    /**
+     * How the holder's configs may name the bus instead of its ARN: `eventBusArn: <ref>`.
+     */
+    ref: string;
+    /**
+     * The team holding the share.
+     */
+    sharedWith: string;
+    access: Array<'subscribe' | 'publish'>;
+    createdAt: string;
+    /**
+     * Key id of who shared it.
+     */
+    createdBy: string;
+};
+
+export type BusShareList = {
+    items: Array<BusShare>;
+};
+
 export type BusTarget = {
     id: string;
     arn: string;
@@ -297,6 +333,14 @@ export type DeploymentWithEvents = Deployment & {
     events: Array<StackEvent>;
 };
 
+export type GrantBusShare = {
+    project: string;
+    stage: string;
+    bus: string;
+    sharedWith: string;
+    access: Array<'subscribe' | 'publish'>;
+};
+
 export type Health = {
     status: 'ok';
     version: string;
@@ -461,13 +505,41 @@ export type Replay = {
     rules?: Array<string>;
     startedAt?: string;
     endedAt?: string;
+    /**
+     * Event time of the last event replayed so far (EventBridge's progress).
+     */
     lastReplayedEventTime?: string;
+    /**
+     * How much of the window has been replayed, 0 to 1: where `lastReplayedEventTime` lies in it (1 once COMPLETED). EventBridge reports progress as an event time, not a count.
+     */
+    progress: number;
+    /**
+     * Key id of who started it (in the list of the bus's replays).
+     */
+    startedBy?: string;
+};
+
+export type ReplayPage = {
+    items: Array<Replay>;
+    /**
+     * Present when there may be more items.
+     */
+    nextCursor?: string;
 };
 
 export type ResourceArtifacts = {
     codeBucket?: string;
     codeKey?: string;
     imageUri?: string;
+};
+
+export type RevokedBusShare = {
+    share: BusShare;
+    revokedAt: string;
+    /**
+     * The holder's deployed stages whose template still names the bus. Their rules stay on the bus until each stage is deployed again (which is refused while its config still names the bus) or torn down.
+     */
+    stillUsedBy: Array<StageUsingShare>;
 };
 
 export type StackChange = {
@@ -540,6 +612,12 @@ export type StageDetail = Stage & {
 
 export type StageList = {
     items: Array<Stage>;
+};
+
+export type StageUsingShare = {
+    project: string;
+    stage: string;
+    stackName: string;
 };
 
 export type StartReplay = {
@@ -1438,6 +1516,59 @@ export type BusesMatchResponses = {
 };
 
 export type BusesMatchResponse = BusesMatchResponses[keyof BusesMatchResponses];
+
+export type ReplaysListData = {
+    body?: never;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: {
+        limit?: number;
+        /**
+         * `nextCursor` of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/replays';
+};
+
+export type ReplaysListErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type ReplaysListError = ReplaysListErrors[keyof ReplaysListErrors];
+
+export type ReplaysListResponses = {
+    /**
+     * A page of replays.
+     */
+    200: ReplayPage;
+};
+
+export type ReplaysListResponse = ReplaysListResponses[keyof ReplaysListResponses];
 
 export type ReplaysCreateData = {
     body: StartReplay;
@@ -2409,6 +2540,183 @@ export type TeamsListAuditResponses = {
 };
 
 export type TeamsListAuditResponse = TeamsListAuditResponses[keyof TeamsListAuditResponses];
+
+export type SharesGrantData = {
+    body: GrantBusShare;
+    path: {
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/shares';
+};
+
+export type SharesGrantErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type SharesGrantError = SharesGrantErrors[keyof SharesGrantErrors];
+
+export type SharesGrantResponses = {
+    /**
+     * The share.
+     */
+    201: BusShare;
+};
+
+export type SharesGrantResponse = SharesGrantResponses[keyof SharesGrantResponses];
+
+export type SharesListGivenData = {
+    body?: never;
+    path: {
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/shares/given';
+};
+
+export type SharesListGivenErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type SharesListGivenError = SharesListGivenErrors[keyof SharesListGivenErrors];
+
+export type SharesListGivenResponses = {
+    /**
+     * The shares.
+     */
+    200: BusShareList;
+};
+
+export type SharesListGivenResponse = SharesListGivenResponses[keyof SharesListGivenResponses];
+
+export type SharesListHeldData = {
+    body?: never;
+    path: {
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/shares/held';
+};
+
+export type SharesListHeldErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type SharesListHeldError = SharesListHeldErrors[keyof SharesListHeldErrors];
+
+export type SharesListHeldResponses = {
+    /**
+     * The shares.
+     */
+    200: BusShareList;
+};
+
+export type SharesListHeldResponse = SharesListHeldResponses[keyof SharesListHeldResponses];
+
+export type SharesRevokeData = {
+    body?: never;
+    path: {
+        team: string;
+        id: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/shares/{id}';
+};
+
+export type SharesRevokeErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type SharesRevokeError = SharesRevokeErrors[keyof SharesRevokeErrors];
+
+export type SharesRevokeResponses = {
+    /**
+     * The share, revoked, and the holder's stages that still use it.
+     */
+    200: RevokedBusShare;
+};
+
+export type SharesRevokeResponse = SharesRevokeResponses[keyof SharesRevokeResponses];
 
 export type PatternsTestData = {
     body: TestPatternRequest;
