@@ -224,4 +224,36 @@ describe("Stacktape properties and triggers", () => {
       }),
     ]);
   });
+
+  it("report every problem of a config at once: a schema error does not hide a wrong reference elsewhere", async () => {
+    const { status, body } = await validate(`resources:
+  orders:
+    type: event-bus
+    properties:
+      archivation: { enabled: yes please }
+  worker:
+    type: function
+    properties:
+      packaging: { type: custom-artifact }
+      connectTo: [ordrs, payments]
+      events:
+        - type: event-bus
+          properties:
+            eventBusName: orders
+            useDefaultBus: true
+            eventPattern: { source: [shop] }
+`);
+    expect(status).toBe(422);
+    expect(body.errors.map((e: { path: string; line: number }) => [e.path, e.line])).toEqual([
+      ["resources.orders.properties.archivation.enabled", 5],
+      ["resources.worker.properties.connectTo.0", 10],
+      ["resources.worker.properties.connectTo.1", 10],
+      ["resources.worker.properties.events.0.properties", 14],
+    ]);
+    const [, misspelled, missing, selectors] = body.errors.map((e: { message: string }) => e.message);
+    // "orders" exists, though its own properties did not load: a typo of it gets a hint, not a second error.
+    expect(misspelled).toBe('connectTo "ordrs" is not a resource in this config. Did you mean "orders"?');
+    expect(missing).toBe('connectTo "payments" is not a resource in this config.');
+    expect(selectors).toContain("exactly one of eventBusName, eventBusArn or useDefaultBus");
+  });
 });
