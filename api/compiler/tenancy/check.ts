@@ -190,9 +190,16 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
     }
 
     // What it points at.
+    // A schedule rule sits on the default bus but reads no one's events, only the time.
+    const scheduleOnly =
+      type === "AWS::Events::Rule" && hasOwn(props, "ScheduleExpression") && !hasOwn(props, "EventPattern");
     for (const reference of REFERENCES[type] ?? []) {
       const found = at(props, reference.path);
-      if (found.length === 0 && reference.absent !== undefined) {
+      if (
+        found.length === 0 &&
+        reference.absent !== undefined &&
+        !(scheduleOnly && reference.kind === "bus")
+      ) {
         checkReference(reference.absent, reference, [reference.path[0] as string], true);
       }
       for (const [value, path] of found) {
