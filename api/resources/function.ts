@@ -28,73 +28,12 @@ import type { ResourceDefinition } from "./definition.js";
 import { busTrigger, checkBusTrigger, compileBusTrigger } from "./event-bus/trigger.js";
 import { CorsSchema, checkRoute, compileRoute, httpApiId, routeTrigger } from "./http-api-gateway.js";
 import { LoggingSchema } from "./logging.js";
-import { cloudwatchLogTrigger } from "./triggers/cloudwatch-log.js";
-import { dynamoTrigger, kafkaTrigger, kinesisTrigger, sqsTrigger } from "./triggers/event-source-mapping.js";
+import { LAMBDA_TRIGGERS, lambdaBusTrigger, lambdaRouteTrigger } from "./triggers/index.js";
 import type { LambdaTrigger } from "./triggers/lambda-trigger.js";
-import { alarmTrigger, loadBalancerTrigger, s3Trigger } from "./triggers/refused.js";
-import { scheduleTrigger } from "./triggers/schedule.js";
-import { snsTrigger } from "./triggers/sns.js";
 import { workloadRole } from "./workload-role.js";
 
-/** The event-bus trigger on a function: a rule invoking it (event-bus/trigger.ts). */
-const lambdaBusTrigger: LambdaTrigger<typeof busTrigger.schema> = {
-  ...busTrigger,
-  check: checkBusTrigger,
-  compile(ctx, target, index, props, path) {
-    compileBusTrigger(ctx, target.name, index, props, path, {
-      kind: "lambda",
-      arn: target.arn,
-      functionLogicalId: target.functionLogicalId,
-    });
-    return [];
-  },
-};
-
-/** The http-api-gateway trigger on a function: a route (AWS_PROXY) and API Gateway's permission. */
-const lambdaRouteTrigger: LambdaTrigger<typeof routeTrigger.schema> = {
-  ...routeTrigger,
-  check: checkRoute,
-  compile(ctx, target, index, event) {
-    compileRoute(ctx, target.name, index, event, {
-      IntegrationType: "AWS_PROXY",
-      IntegrationUri: target.arn,
-      PayloadFormatVersion: event.payloadFormat ?? "2.0",
-    });
-    const method = event.method === "*" ? "ANY" : event.method;
-    const sourcePath =
-      event.path === "$default"
-        ? "*/$default"
-        : `*/${event.method === "*" ? "*" : method}${event.path.replace(/\{[^}]+\}/g, "*")}`;
-    ctx.add(target.name, eventLogicalId(target.name, index, "AWS::Lambda::Permission"), {
-      Type: "AWS::Lambda::Permission",
-      Properties: {
-        Action: "lambda:InvokeFunction",
-        FunctionName: target.arn,
-        Principal: "apigateway.amazonaws.com",
-        SourceArn: arnOf("execute-api", `\${Api}/${sourcePath}`, {
-          Api: ref(httpApiId(event.httpApiGatewayName)),
-        }),
-      },
-    });
-    return [];
-  },
-};
-
 /** Every `events` item a function takes, by type (api/resources/triggers/). */
-const FUNCTION_TRIGGERS = [
-  lambdaBusTrigger,
-  lambdaRouteTrigger,
-  scheduleTrigger,
-  sqsTrigger,
-  snsTrigger,
-  kinesisTrigger,
-  dynamoTrigger,
-  kafkaTrigger,
-  cloudwatchLogTrigger,
-  s3Trigger,
-  loadBalancerTrigger,
-  alarmTrigger,
-] as const;
+const FUNCTION_TRIGGERS = [lambdaBusTrigger, lambdaRouteTrigger, ...LAMBDA_TRIGGERS] as const;
 
 const TRIGGER_BY_TYPE: ReadonlyMap<string, LambdaTrigger> = new Map(
   FUNCTION_TRIGGERS.map((t): [string, LambdaTrigger] => [t.type, t as unknown as LambdaTrigger]),

@@ -31,17 +31,7 @@ interface KnownGaps {
     | "properties.cdn"
     | "properties.events[]<http-api-gateway>.properties.authorizer";
   "http-api-gateway": "properties.alarms" | "properties.disabledGlobalAlarms" | "properties.cdn";
-  "batch-job":
-    | "properties.events[]<application-load-balancer> (variant)"
-    | "properties.events[]<sns> (variant)"
-    | "properties.events[]<sqs> (variant)"
-    | "properties.events[]<kinesis-stream> (variant)"
-    | "properties.events[]<dynamo-db-stream> (variant)"
-    | "properties.events[]<s3> (variant)"
-    | "properties.events[]<schedule> (variant)"
-    | "properties.events[]<cloudwatch-log> (variant)"
-    | "properties.logging"
-    | "properties.events[]<http-api-gateway> (variant)";
+  "batch-job": "properties.events[]<http-api-gateway>.properties.authorizer";
   "multi-container-workload":
     | "properties.deployment"
     | "properties.resources.cpu (required)"
