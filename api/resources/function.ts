@@ -2,13 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { environmentMap, workloadAccess } from "../compiler/connect-to.js";
 import type { CompileContext } from "../compiler/context.js";
 import { resolveDirectives } from "../compiler/directives.js";
-import {
-  eventLogicalId,
-  logicalId,
-  NAME_LIMITS,
-  pascalCase,
-  resourcePhysicalName,
-} from "../compiler/naming.js";
+import { logicalId, NAME_LIMITS, pascalCase, resourcePhysicalName } from "../compiler/naming.js";
 import { platformSecurityGroups, platformSubnets } from "../compiler/network.js";
 import { allow, arnOf, getAtt, policyDocument, ref } from "../compiler/template.js";
 import { envVarName } from "../config/params.js";
@@ -25,8 +19,7 @@ import { eventsOf } from "../config/schema/events.js";
 import { strictObject } from "../config/schema/strict.js";
 import { own } from "../prototype-safe.js";
 import type { ResourceDefinition } from "./definition.js";
-import { busTrigger, checkBusTrigger, compileBusTrigger } from "./event-bus/trigger.js";
-import { CorsSchema, checkRoute, compileRoute, httpApiId, routeTrigger } from "./http-api-gateway.js";
+import { CorsSchema } from "./http-api-gateway.js";
 import { LoggingSchema } from "./logging.js";
 import { LAMBDA_TRIGGERS, lambdaBusTrigger, lambdaRouteTrigger } from "./triggers/index.js";
 import type { LambdaTrigger } from "./triggers/lambda-trigger.js";
