@@ -123,6 +123,11 @@ export function workloadBoundaryStatements(): PolicyStatement[] {
         "ec2:DescribeNetworkInterfaces",
         "ec2:DeleteNetworkInterface",
         "sqs:ListQueues",
+        // ECS Exec sessions into workload containers (enableRemoteSessions).
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
       ],
       resources: ["*"],
     }),

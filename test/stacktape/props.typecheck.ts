@@ -32,23 +32,7 @@ interface KnownGaps {
     | "properties.events[]<http-api-gateway>.properties.authorizer";
   "http-api-gateway": "properties.alarms" | "properties.disabledGlobalAlarms" | "properties.cdn";
   "batch-job": "properties.events[]<http-api-gateway>.properties.authorizer";
-  "multi-container-workload":
-    | "properties.deployment"
-    | "properties.resources.cpu (required)"
-    | "properties.resources.memory (required)"
-    | "properties.resources.enableWarmPool"
-    | "properties.containers[].events[]<application-load-balancer> (variant)"
-    | "properties.containers[].events[]<http-api-gateway>.properties.payloadFormat"
-    | "properties.containers[].events[]<http-api-gateway>.properties.authorizer"
-    | "properties.containers[].events[]<service-connect> (variant)"
-    | "properties.containers[].events[]<network-load-balancer> (variant)"
-    | "properties.containers[].logging"
-    | "properties.containers[].volumeMounts"
-    | "properties.containers[].loadBalancerHealthCheck"
-    | "properties.containers[].internalHealthCheck"
-    | "properties.containers[].stopTimeout"
-    | "properties.enableRemoteSessions"
-    | "properties.usePrivateSubnetsWithNAT";
+  "multi-container-workload": "properties.containers[].events[]<http-api-gateway>.properties.authorizer";
 }
 
 /** Fails to compile, naming the paths, unless `Paths` is empty. */
