@@ -18,6 +18,12 @@ export function switchyardArns(prefix: string) {
     /** Our rules on a bus Switchyard did not make (a subscription by `eventBusArn`). */
     rulesOnOtherBuses: `${base("events")}:rule/*/${p}`,
     archives: `${base("events")}:archive/${p}`,
+    connections: `${base("events")}:connection/${p}`,
+    apiDestinations: `${base("events")}:api-destination/${p}`,
+    /** The secret EventBridge keeps a connection's credential in: `events!connection/<name>-<id>`. */
+    connectionSecrets: `${base("secretsmanager")}:secret:events!connection/${p}`,
+    alarms: `${base("cloudwatch")}:alarm:${p}`,
+    topics: `${base("sns")}:${p}`,
     /** Replay names are chosen per request; a replay can only read our archives (checked on StartReplay). */
     replays: `${base("events")}:replay/*`,
     functions: `${base("lambda")}:function:${p}`,
@@ -25,7 +31,6 @@ export function switchyardArns(prefix: string) {
     eventSourceMappings: `${base("lambda")}:event-source-mapping:*`,
     /** Layers a function names are only read (GetLayerVersion), from whichever account shares them. */
     layers: `arn:${Aws.PARTITION}:lambda:*:*:layer:*`,
-    topics: `${base("sns")}:${p}`,
     queues: `${base("sqs")}:${p}`,
     stateMachines: `${base("states")}:stateMachine:${p}`,
     computeEnvironments: `${base("batch")}:compute-environment/${p}`,

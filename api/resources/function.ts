@@ -18,6 +18,7 @@ import {
 import { eventsOf } from "../config/schema/events.js";
 import { strictObject } from "../config/schema/strict.js";
 import { own } from "../prototype-safe.js";
+import { alarmsOf } from "./concerns/alarms/index.js";
 import type { ResourceDefinition } from "./definition.js";
 import { CorsSchema } from "./http-api-gateway.js";
 import { LoggingSchema } from "./logging.js";
@@ -32,9 +33,12 @@ const TRIGGER_BY_TYPE: ReadonlyMap<string, LambdaTrigger> = new Map(
   FUNCTION_TRIGGERS.map((t): [string, LambdaTrigger] => [t.type, t as unknown as LambdaTrigger]),
 );
 
+const alarms = alarmsOf("function");
+
 export const FunctionSchema = resourceSchema(
   "function",
   strictObject({
+    ...alarms.properties,
     packaging: LambdaPackagingSchema,
     runtime: z.string().optional(),
     handler: z.string().optional(),
@@ -120,6 +124,7 @@ export const lambdaFunction: ResourceDefinition<FunctionResource> = {
   type: "function",
   schema: FunctionSchema,
   triggers: FUNCTION_TRIGGERS,
+  concerns: [alarms],
   cloudformationTypes: [
     ...new Set([
       "AWS::Lambda::Function",

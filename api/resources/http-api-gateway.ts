@@ -13,6 +13,13 @@ import type { ConfigChecks } from "../config/checks.js";
 import type { ConfigPath } from "../config/problem.js";
 import { resourceSchema } from "../config/schema/common.js";
 import { strictObject } from "../config/schema/strict.js";
+import { alarmsOf } from "./concerns/alarms/index.js";
+import {
+  AUTHORIZER_CLOUDFORMATION_TYPES,
+  AuthorizerSchema,
+  checkAuthorizer,
+  compileAuthorizer,
+} from "./concerns/authorizers.js";
 import type { ResourceDefinition, Trigger } from "./definition.js";
 import { LoggingSchema } from "./logging.js";
 
@@ -44,9 +51,12 @@ export const CorsSchema = strictObject({
   maxAge: z.number().int().min(0).max(86400).optional(),
 });
 
+const alarms = alarmsOf("http-api-gateway");
+
 export const HttpApiGatewaySchema = resourceSchema(
   "http-api-gateway",
   strictObject({
+    ...alarms.properties,
     cors: CorsSchema.optional(),
     payloadFormat: z.enum(["1.0", "2.0"]).optional(),
     logging: LoggingSchema.extend({ format: z.enum(["CLF", "CSV", "JSON", "XML"]).optional() }).optional(),
@@ -72,18 +82,23 @@ const RouteTriggerSchema = strictObject({
     method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"]),
     path: z.string().regex(/^\/|^\$default$/, 'A route path starts with "/" (or is $default).'),
     payloadFormat: z.enum(["1.0", "2.0"]).optional(),
+    authorizer: AuthorizerSchema.optional(),
   }),
 });
 
 export const routeTrigger = {
   type: "http-api-gateway" as const,
   schema: RouteTriggerSchema,
-  cloudformationTypes: ["AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Route"],
+  cloudformationTypes: [
+    "AWS::ApiGatewayV2::Integration",
+    "AWS::ApiGatewayV2::Route",
+    ...AUTHORIZER_CLOUDFORMATION_TYPES,
+  ],
 } satisfies Trigger;
 
 export type Route = Pick<
   z.infer<typeof RouteTriggerSchema>["properties"],
-  "httpApiGatewayName" | "method" | "path"
+  "httpApiGatewayName" | "method" | "path" | "authorizer"
 >;
 
 export const httpApiId = (name: string) => logicalId(name, "AWS::ApiGatewayV2::Api");
@@ -96,6 +111,7 @@ export function checkRoute(route: Route, path: ConfigPath, checks: ConfigChecks)
     "http-api-gateway",
     "httpApiGatewayName",
   );
+  checkAuthorizer(route.authorizer, path, checks);
 }
 
 /**
@@ -122,6 +138,16 @@ export function compileRoute(
       ApiId: ref(apiId),
       RouteKey: route.path === "$default" ? "$default" : `${method} ${route.path}`,
       Target: join("/", ["integrations", ref(integrationId)]),
+      ...(route.authorizer
+        ? compileAuthorizer(ctx, {
+            owner,
+            index,
+            api: route.httpApiGatewayName,
+            method,
+            path: route.path,
+            authorizer: route.authorizer,
+          })
+        : {}),
     },
   });
   return integrationId;
@@ -136,6 +162,7 @@ export const httpApiGateway: ResourceDefinition<HttpApiGatewayResource> = {
   schema: HttpApiGatewaySchema,
   triggers: [],
   trigger: routeTrigger,
+  concerns: [alarms],
   cloudformationTypes: [
     "AWS::ApiGatewayV2::Api",
     "AWS::ApiGatewayV2::Stage",

@@ -6,6 +6,7 @@ import { envVarName } from "../config/params.js";
 import { resourceSchema } from "../config/schema/common.js";
 import { eventsOf } from "../config/schema/events.js";
 import { strictObject } from "../config/schema/strict.js";
+import { alarmsOf } from "./concerns/alarms/index.js";
 import type { ResourceDefinition } from "./definition.js";
 import { busTrigger, busTriggerWith, checkBusTrigger, compileBusTrigger } from "./event-bus/trigger.js";
 
@@ -32,10 +33,13 @@ const QueuePolicyStatementSchema = strictObject({
   Condition: z.record(z.string(), z.unknown()).optional(),
 });
 
+const alarms = alarmsOf("sqs-queue");
+
 export const SqsQueueSchema = resourceSchema(
   "sqs-queue",
   strictObject(
     {
+      ...alarms.properties,
       fifoEnabled: z.boolean().optional(),
       fifoHighThroughput: z.boolean().optional(),
       contentBasedDeduplication: z.boolean().optional(),
@@ -83,6 +87,7 @@ export const sqsQueue: ResourceDefinition<SqsQueueResource> = {
   type: "sqs-queue",
   schema: SqsQueueSchema,
   triggers: [busTrigger],
+  concerns: [alarms],
   offers: { deadLetterQueue: (name) => getAtt(queueId(name), "Arn") },
   cloudformationTypes: ["AWS::SQS::Queue", "AWS::SQS::QueuePolicy", ...busTrigger.cloudformationTypes],
 

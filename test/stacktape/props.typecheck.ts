@@ -23,16 +23,12 @@ type Stacktape<T extends string> = Extract<StacktapeResourcesPlain[string], { ty
 
 interface KnownGaps {
   "event-bus": never;
-  "sqs-queue": "properties.alarms" | "properties.disabledGlobalAlarms";
+  "sqs-queue": never;
   "sns-topic": never;
-  function:
-    | "properties.alarms"
-    | "properties.disabledGlobalAlarms"
-    | "properties.cdn"
-    | "properties.events[]<http-api-gateway>.properties.authorizer";
-  "http-api-gateway": "properties.alarms" | "properties.disabledGlobalAlarms" | "properties.cdn";
-  "batch-job": "properties.events[]<http-api-gateway>.properties.authorizer";
-  "multi-container-workload": "properties.containers[].events[]<http-api-gateway>.properties.authorizer";
+  function: "properties.cdn";
+  "http-api-gateway": "properties.cdn";
+  "batch-job": never;
+  "multi-container-workload": never;
 }
 
 /** Fails to compile, naming the paths, unless `Paths` is empty. */

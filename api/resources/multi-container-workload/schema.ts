@@ -27,6 +27,7 @@ const ContainerRouteSchema = strictObject({
     httpApiGatewayName: routeProperties.httpApiGatewayName,
     method: routeProperties.method,
     path: routeProperties.path,
+    authorizer: routeProperties.authorizer,
     // API Gateway's private integrations (VPC link) speak payload format 1.0 only.
     payloadFormat: z
       .enum(["1.0", "2.0"])

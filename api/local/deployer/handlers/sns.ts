@@ -1,6 +1,6 @@
 /** SNS: recorded, as AWS would identify them. */
 import { arn, type ResourceHandler } from "./handler.js";
-import { recorded, recordedByType } from "./recorded.js";
+import { recorded } from "./recorded.js";
 
 export const SNS_HANDLERS: Record<string, ResourceHandler> = {
   "AWS::SNS::Topic": recorded({
@@ -11,8 +11,9 @@ export const SNS_HANDLERS: Record<string, ResourceHandler> = {
       return { ref: topicArn, attributes: { TopicArn: topicArn, TopicName: name } };
     },
   }),
+  // Recorded: nothing is sent locally (an e-mail subscription waits for its confirmation on AWS).
   "AWS::SNS::Subscription": recorded({
     identify: (name, ctx) => ({ ref: arn(ctx, "sns", `subscription:${name}`), attributes: {} }),
   }),
-  "AWS::SNS::TopicPolicy": recordedByType("AWS::SNS::TopicPolicy"),
+  "AWS::SNS::TopicPolicy": recorded({ identify: (name) => ({ ref: name, attributes: { Id: name } }) }),
 };
