@@ -283,6 +283,8 @@ export const lambdaFunction: ResourceDefinition<FunctionResource> = {
     if (destinations.length > 0) {
       ctx.add(name, logicalId(name, "AWS::Lambda::EventInvokeConfig"), {
         Type: "AWS::Lambda::EventInvokeConfig",
+        // Its qualifier is the alias when there is one, which must exist first.
+        ...(props.provisionedConcurrency ? { DependsOn: [aliasId(name)] } : {}),
         Properties: {
           FunctionName: ref(fnId),
           Qualifier: props.provisionedConcurrency ? "stp-live" : "$LATEST",
