@@ -243,8 +243,9 @@ export function stageRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(rollbackRoute, async (c) => {
     const { project: ref, stage } = c.req.valid("param");
-    const { key: project } = await requireProject(c, deps, ref, "deployer");
-    const out = await startedDeployment(c, deps, {}, () =>
+    const owner = await requireProject(c, deps, ref, "deployer");
+    const project = owner.key;
+    const out = await startedDeployment(c, deps, owner, {}, () =>
       rollback(deploymentsContext(deps), { project, stage, actor: callerOf(c).keyId }),
     );
     return c.json(out.body, out.status, out.headers);
@@ -252,9 +253,10 @@ export function stageRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(continueRollbackRoute, async (c) => {
     const { project: ref, stage } = c.req.valid("param");
-    const { key: project } = await requireProject(c, deps, ref, "maintainer");
+    const owner = await requireProject(c, deps, ref, "maintainer");
+    const project = owner.key;
     const body = (c.req.header("content-type")?.includes("json") ? c.req.valid("json") : undefined) ?? {};
-    const out = await startedDeployment(c, deps, body, () =>
+    const out = await startedDeployment(c, deps, owner, body, () =>
       continueRollback(deploymentsContext(deps), {
         project,
         stage,
@@ -267,8 +269,9 @@ export function stageRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(deleteStageRoute, async (c) => {
     const { project: ref, stage } = c.req.valid("param");
-    const { key: project } = await requireProject(c, deps, ref, "deployer");
-    const out = await startedDeployment(c, deps, {}, () =>
+    const owner = await requireProject(c, deps, ref, "deployer");
+    const project = owner.key;
+    const out = await startedDeployment(c, deps, owner, {}, () =>
       teardown(deploymentsContext(deps), { project, stage, actor: callerOf(c).keyId }),
     );
     return c.json(out.body, out.status, out.headers);

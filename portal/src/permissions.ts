@@ -20,6 +20,7 @@ export type Action =
   | "replay.start"
   | "replay.cancel"
   | "keys.manage"
+  | "audit.read"
   | "teams.manage";
 
 const MIN_ROLE: Record<Exclude<Action, "teams.manage">, Role> = {
@@ -35,6 +36,7 @@ const MIN_ROLE: Record<Exclude<Action, "teams.manage">, Role> = {
   "replay.start": "deployer",
   "replay.cancel": "deployer",
   "keys.manage": "admin",
+  "audit.read": "maintainer",
 };
 
 export function can(caller: Caller | undefined, action: Action): boolean {

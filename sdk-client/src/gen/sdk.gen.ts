@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, BusesDeliveriesData, BusesDeliveriesErrors, BusesDeliveriesResponses, BusesMatchData, BusesMatchErrors, BusesMatchResponses, BusesPublishData, BusesPublishErrors, BusesPublishResponses, BusesRulesData, BusesRulesErrors, BusesRulesResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, HealthGetData, HealthGetErrors, HealthGetResponses, PatternsTestData, PatternsTestErrors, PatternsTestResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ReplaysCancelData, ReplaysCancelErrors, ReplaysCancelResponses, ReplaysCreateData, ReplaysCreateErrors, ReplaysCreateResponses, ReplaysGetData, ReplaysGetErrors, ReplaysGetResponses, ReplaysListData, ReplaysListErrors, ReplaysListResponses, SettingsGetNetworkData, SettingsGetNetworkErrors, SettingsGetNetworkResponses, SettingsPutNetworkData, SettingsPutNetworkErrors, SettingsPutNetworkResponses, SharesGrantData, SharesGrantErrors, SharesGrantResponses, SharesListGivenData, SharesListGivenErrors, SharesListGivenResponses, SharesListHeldData, SharesListHeldErrors, SharesListHeldResponses, SharesRevokeData, SharesRevokeErrors, SharesRevokeResponses, StagesContinueRollbackData, StagesContinueRollbackErrors, StagesContinueRollbackResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetAllowedResourcesData, TeamsGetAllowedResourcesErrors, TeamsGetAllowedResourcesResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListAuditData, TeamsListAuditErrors, TeamsListAuditResponses, TeamsListData, TeamsListErrors, TeamsListResponses, TeamsPutAllowedResourcesData, TeamsPutAllowedResourcesErrors, TeamsPutAllowedResourcesResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, BusesDeliveriesData, BusesDeliveriesErrors, BusesDeliveriesResponses, BusesMatchData, BusesMatchErrors, BusesMatchResponses, BusesPublishData, BusesPublishErrors, BusesPublishResponses, BusesRulesData, BusesRulesErrors, BusesRulesResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, HealthGetData, HealthGetErrors, HealthGetResponses, PatternsTestData, PatternsTestErrors, PatternsTestResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ReplaysCancelData, ReplaysCancelErrors, ReplaysCancelResponses, ReplaysCreateData, ReplaysCreateErrors, ReplaysCreateResponses, ReplaysGetData, ReplaysGetErrors, ReplaysGetResponses, ReplaysListData, ReplaysListErrors, ReplaysListResponses, SettingsGetNetworkData, SettingsGetNetworkErrors, SettingsGetNetworkResponses, SettingsPutNetworkData, SettingsPutNetworkErrors, SettingsPutNetworkResponses, SharesGrantData, SharesGrantErrors, SharesGrantResponses, SharesListGivenData, SharesListGivenErrors, SharesListGivenResponses, SharesListHeldData, SharesListHeldErrors, SharesListHeldResponses, SharesRevokeData, SharesRevokeErrors, SharesRevokeResponses, StagesContinueRollbackData, StagesContinueRollbackErrors, StagesContinueRollbackResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetAllowedResourcesData, TeamsGetAllowedResourcesErrors, TeamsGetAllowedResourcesResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListAuditData, TeamsListAuditErrors, TeamsListAuditResponses, TeamsListData, TeamsListErrors, TeamsListResponses, TeamsPutAllowedResourcesData, TeamsPutAllowedResourcesErrors, TeamsPutAllowedResourcesResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -56,6 +56,22 @@ export class Health extends HeyApiClient {
         return (options?.client ?? this.client).get<HealthGetResponses, HealthGetErrors, ThrowOnError, 'data'>({
             responseStyle: 'data',
             url: '/healthz',
+            ...options
+        });
+    }
+}
+
+export class Audit extends HeyApiClient {
+    /**
+     * Every team's audit record, and the platform's
+     *
+     * Platform admins only. Every entry of every team (each once, with `teams`), and changes to the platform itself (teams created, network settings), newest first, paged; `action` narrows it.
+     */
+    public list<ThrowOnError extends boolean = true>(options?: Options<AuditListData, ThrowOnError>) {
+        return (options?.client ?? this.client).get<AuditListResponses, AuditListErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/audit',
             ...options
         });
     }
@@ -603,7 +619,7 @@ export class Teams extends HeyApiClient {
     /**
      * The team's audit record
      *
-     * Maintainers and admins of the team, or a platform admin. Who changed what and when (bus shares given and received, allow-list changes), newest first, paged.
+     * Maintainers and admins of the team, or a platform admin. Every change of state in the team (projects, config versions, deployments, rollbacks, teardowns, API keys, replays, bus shares, allow-list changes): who, when, what and the request id, newest first, paged; `project` and `action` narrow it (each a Query of its own). Entries name things and say what changed, never a secret.
      */
     public listAudit<ThrowOnError extends boolean = true>(options: Options<TeamsListAuditData, ThrowOnError>) {
         return (options.client ?? this.client).get<TeamsListAuditResponses, TeamsListAuditErrors, ThrowOnError, 'data'>({
@@ -775,6 +791,11 @@ export class SwitchyardApi extends HeyApiClient {
     private _health?: Health;
     get health(): Health {
         return this._health ??= new Health({ client: this.client });
+    }
+    
+    private _audit?: Audit;
+    get audit(): Audit {
+        return this._audit ??= new Audit({ client: this.client });
     }
     
     private _deployments?: Deployments;

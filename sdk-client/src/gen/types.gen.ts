@@ -50,7 +50,18 @@ export type AuditEntry = {
      * ULID; entries are listed newest first.
      */
     id: string;
-    team: string;
+    /**
+     * The team whose record this is.
+     */
+    team?: string;
+    /**
+     * In the platform's record (`GET /v1/audit`): every team the entry concerns.
+     */
+    teams?: Array<string>;
+    /**
+     * The project it concerns, if any.
+     */
+    project?: string;
     at: string;
     actor: {
         keyId: string;
@@ -58,10 +69,16 @@ export type AuditEntry = {
         team?: string;
         platformAdmin: boolean;
     };
+    /**
+     * What happened, `<thing>.<verb>`: `project.create`, `project.delete`, `config.create`, `deployment.deploy`, `deployment.rollback`, `deployment.teardown`, `deployment.continue-rollback`, `api-key.create`, `api-key.revoke`, `team.create`, `allowed-resources.update`, `network-settings.update`, `replay.start`, `replay.cancel`, `bus-share.grant`, `bus-share.revoke`, ...
+     */
     action: string;
     target: {
         [key: string]: string;
     };
+    /**
+     * The `X-Request-Id` of the request that did it.
+     */
     requestId: string;
     details?: {
         [key: string]: unknown;
@@ -373,6 +390,14 @@ export type NetworkSettings = {
      * Key id of the admin who set them.
      */
     updatedBy?: string;
+};
+
+export type PlatformAuditPage = {
+    items: Array<AuditEntry>;
+    /**
+     * Present when there may be more items.
+     */
+    nextCursor?: string;
 };
 
 export type PostConfig = {
@@ -744,6 +769,53 @@ export type HealthGetResponses = {
 };
 
 export type HealthGetResponse = HealthGetResponses[keyof HealthGetResponses];
+
+export type AuditListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        limit?: number;
+        /**
+         * `nextCursor` of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Only this action.
+         */
+        action?: string;
+    };
+    url: '/v1/audit';
+};
+
+export type AuditListErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type AuditListError = AuditListErrors[keyof AuditListErrors];
+
+export type AuditListResponses = {
+    /**
+     * A page of entries.
+     */
+    200: PlatformAuditPage;
+};
+
+export type AuditListResponse = AuditListResponses[keyof AuditListResponses];
 
 export type DeploymentsGetData = {
     body?: never;
@@ -2503,6 +2575,14 @@ export type TeamsListAuditData = {
          * `nextCursor` of the previous page.
          */
         cursor?: string;
+        /**
+         * Only entries about this project.
+         */
+        project?: string;
+        /**
+         * Only this action.
+         */
+        action?: string;
     };
     url: '/v1/teams/{team}/audit';
 };
