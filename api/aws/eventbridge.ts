@@ -129,6 +129,14 @@ export class AwsBusOps implements BusOps {
     return replayStatus(await this.client.send(new DescribeReplayCommand({ ReplayName: name })));
   }
 
+  async recentEvents() {
+    return {
+      source: "none",
+      events: [],
+      note: "EventBridge keeps no record of the events a bus received; on AWS, previews evaluate no recent events.",
+    };
+  }
+
   async listDeliveries(): Promise<DeliveryPage> {
     throw new DomainError(
       "not-implemented",

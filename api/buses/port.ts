@@ -116,6 +116,11 @@ export interface BusOps {
   /** undefined when no replay has that name. */
   describeReplay(name: string): Promise<ReplayStatus | undefined>;
   cancelReplay(name: string): Promise<ReplayStatus>;
+  /**
+   * Recent events of a bus (by physical name) as JSON text, newest first, at most `limit`; `source`
+   * says where they came from, `note` why there are none.
+   */
+  recentEvents(bus: string, limit: number): Promise<{ source: string; events: string[]; note?: string }>;
   /** Recorded target invocations, newest first; adapters that cannot record them throw a 501 problem. */
   listDeliveries(
     bus: BusLocation,

@@ -72,6 +72,10 @@ export class LocalBusOps implements BusOps {
     return replayStatus(await this.engine.describeReplay({ ReplayName: name }));
   }
 
+  recentEvents(bus: string, limit: number) {
+    return this.engine.recentEvents(bus, limit);
+  }
+
   async listDeliveries(
     bus: BusLocation,
     options: { rule?: string; limit: number; cursor?: string },

@@ -22,6 +22,7 @@ import type {
 } from "@aws-sdk/client-eventbridge";
 import { busNameOf } from "../../eventbridge/arns.js";
 import { DEFAULT_MAX_REQUEST_BYTES } from "../../eventbridge/entries.js";
+import { envelopeText } from "../../eventbridge/envelope.js";
 import { busNotFound, validation } from "../../eventbridge/errors.js";
 import { matchesEventPattern } from "../../eventbridge/pattern/index.js";
 import type { Logger } from "../../http/logger.js";
@@ -211,6 +212,36 @@ export class LocalEventBridge implements EventBridgeApi {
       if (err instanceof InvalidTokenError) throw validation("The cursor is not valid.");
       throw err;
     }
+  }
+
+  /**
+   * The bus's recent events as delivered (envelope JSON), newest first: from its archive when it has
+   * one (every event it received), else from its delivery log (the events some rule delivered whole,
+   * without Input / InputPath / InputTransformer, each once).
+   */
+  async recentEvents(busName: string, limit: number): Promise<{ source: string; events: string[] }> {
+    const bus = busNameOf(busName);
+    const [archive] = await this.ctx.store.archiveNamesOfBus(bus);
+    if (archive) {
+      const items = await this.ctx.store.newestArchivedEvents(archive, limit);
+      return { source: "archive", events: items.map((item) => envelopeText(item.event)) };
+    }
+    const seen = new Set<string>();
+    const events: string[] = [];
+    let token: string | undefined;
+    // A few pages of the log at most: deliveries of one event to several targets repeat it.
+    for (let page = 0; page < 3 && events.length < limit; page++) {
+      const out = await this.ctx.store.listDeliveries(bus, { limit: 100, ...(token ? { token } : {}) });
+      for (const d of out.items) {
+        if (d.replayName || seen.has(d.eventId) || events.length >= limit) continue;
+        if (!d.input.includes(`"id":${JSON.stringify(d.eventId)},"detail-type":`)) continue;
+        seen.add(d.eventId);
+        events.push(d.input);
+      }
+      token = out.next;
+      if (!token) break;
+    }
+    return { source: "delivery-log", events };
   }
 
   /** At start: settles the replays a stopped engine left active (see Replays.recoverInterrupted). */

@@ -298,6 +298,18 @@ export class EngineStore {
     );
   }
 
+  /** The newest `limit` events of an archive (by event time), newest first. */
+  async newestArchivedEvents(archive: string, limit: number): Promise<ArchivedEvent[]> {
+    return (
+      await this.query<ArchivedEvent>({
+        KeyConditionExpression: "PK = :pk AND begins_with(SK, :e)",
+        ExpressionAttributeValues: { ":pk": archiveKey(archive), ":e": "EVENT#" },
+        ScanIndexForward: false,
+        Limit: limit,
+      })
+    ).items;
+  }
+
   // Replays
 
   getReplay(name: string) {

@@ -345,7 +345,7 @@ export class Stages extends HeyApiClient {
     /**
      * Preview a deployment
      *
-     * Deployers and above. What deploying the version (default: the latest) would change: resources added, modified (with replacement) and removed, by logical ID and type. Changes nothing.
+     * Deployers and above. What deploying the version (default: the latest) would change: resources added, modified (with replacement) and removed, by logical ID and type; and in `routing`, the event rules added, changed and removed, each evaluated against the stage's recent events (the bus's archive, else its delivery log, on the embedded default; none on AWS). Changes nothing.
      */
     public preview<ThrowOnError extends boolean = true>(options: Options<StagesPreviewData, ThrowOnError>) {
         return (options.client ?? this.client).post<StagesPreviewResponses, StagesPreviewErrors, ThrowOnError, 'data'>({

@@ -414,6 +414,19 @@ export type Preview = {
     stackName: string;
     changes: Array<StackChange>;
     warnings: Array<string>;
+    routing: RoutingDiff;
+};
+
+export type PreviewRequest = {
+    /**
+     * Defaults to the latest version.
+     */
+    configVersion?: number;
+    artifacts?: Artifacts;
+    /**
+     * Recent events per bus to evaluate changed rules against (default 100, at most 500; 0: none).
+     */
+    routingSample?: number;
 };
 
 /**
@@ -565,6 +578,78 @@ export type RevokedBusShare = {
      * The holder's deployed stages whose template still names the bus. Their rules stay on the bus until each stage is deployed again (which is refused while its config still names the bus) or torn down.
      */
     stillUsedBy: Array<StageUsingShare>;
+};
+
+export type RoutingChange = {
+    /**
+     * The rule's logical ID.
+     */
+    rule: string;
+    change: 'added' | 'changed' | 'removed';
+    /**
+     * For a changed rule: what differs.
+     */
+    changed?: Array<'eventPattern' | 'targets' | 'state' | 'bus' | 'scheduleExpression'>;
+    before?: RoutingRuleSide;
+    after?: RoutingRuleSide;
+    sample?: {
+        /**
+         * Recent events of its bus evaluated.
+         */
+        events: number;
+        matchedBefore: number;
+        matchedAfter: number;
+        /**
+         * Up to 3 events whose routing by this rule changes.
+         */
+        examples: Array<{
+            event?: unknown;
+            matchedBefore: boolean;
+            matchedAfter: boolean;
+        }>;
+    };
+};
+
+/**
+ * The event rules the version adds, changes or removes, with patterns and targets, and how many of the stage's recent events each matches before and after.
+ */
+export type RoutingDiff = {
+    rules: Array<RoutingChange>;
+    samples: Array<RoutingSample>;
+};
+
+export type RoutingRuleSide = {
+    /**
+     * The rule's physical name.
+     */
+    name?: string;
+    /**
+     * The physical name of the bus it is on.
+     */
+    bus: string;
+    /**
+     * Its event pattern (JSON).
+     */
+    eventPattern?: unknown;
+    scheduleExpression?: string;
+    state: string;
+    targets: Array<{
+        id: string;
+        /**
+         * The target's ARN, or the resource it names (`MyQueue.Arn`) when the template computes it.
+         */
+        arn: string;
+    }>;
+};
+
+export type RoutingSample = {
+    bus: string;
+    /**
+     * Where the recent events came from: `archive`, `delivery-log`, or `none`.
+     */
+    source: string;
+    events: number;
+    note?: string;
 };
 
 export type StackChange = {
@@ -2016,7 +2101,7 @@ export type DeploymentsCreateResponses = {
 export type DeploymentsCreateResponse = DeploymentsCreateResponses[keyof DeploymentsCreateResponses];
 
 export type StagesPreviewData = {
-    body?: DeployRequest;
+    body?: PreviewRequest;
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
