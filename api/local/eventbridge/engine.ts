@@ -33,9 +33,10 @@ import { BusCache } from "./bus-cache.js";
 import * as buses from "./buses.js";
 import type { EngineContext } from "./context.js";
 import { DeliveryLog, type DeliveryRetention } from "./delivery-log.js";
+import { TargetFailures } from "./failures.js";
 import { compilePattern } from "./patterns.js";
 import { putEvents } from "./publish.js";
-import type { DeliveryRecord, RuleRecord } from "./records.js";
+import type { DeadLetterRecord, DeliveryRecord, RuleRecord } from "./records.js";
 import { Replays } from "./replays.js";
 import * as rules from "./rules.js";
 import { EngineStore, InvalidTokenError, type Page } from "./store.js";
@@ -52,6 +53,8 @@ export interface LocalEventBridgeOptions {
   log?: Logger;
   /** When a started replay runs; by default at once, in this process. */
   scheduleReplay?: (run: () => Promise<void>) => Promise<void>;
+  /** Draws for probability drills (failures.ts); Math.random by default. */
+  random?: () => number;
   /** How many deliveries each bus keeps, and for how long (DEFAULT_DELIVERY_RETENTION). */
   deliveryRetention?: DeliveryRetention;
 }
@@ -71,6 +74,8 @@ const REQUIRED_EVENT_FIELDS = ["id", "account", "source", "time", "region", "det
 export class LocalEventBridge implements EventBridgeApi {
   private readonly ctx: EngineContext;
   private readonly replays: Replays;
+  /** Failure drills on targets (failures.ts). */
+  readonly failures: TargetFailures;
 
   constructor(options: LocalEventBridgeOptions) {
     const store = new EngineStore(options.table);
@@ -78,12 +83,14 @@ export class LocalEventBridge implements EventBridgeApi {
       region: options.region ?? DEFAULT_LOCAL_REGION,
       account: options.account ?? LOCAL_ACCOUNT_ID,
     };
+    const buses = new BusCache(store, scope);
+    this.failures = new TargetFailures(store, buses, options.random);
     this.ctx = {
       store,
       scope,
       now: options.now ?? (() => new Date()),
-      buses: new BusCache(store, scope),
-      deliveries: new DeliveryLog(store, options.deliveryRetention),
+      buses,
+      deliveries: new DeliveryLog(store, options.deliveryRetention, this.failures),
       maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       ...(options.log ? { log: options.log } : {}),
     };
@@ -242,6 +249,19 @@ export class LocalEventBridge implements EventBridgeApi {
       if (!token) break;
     }
     return { source: "delivery-log", events };
+  }
+
+  /** The events a dead-letter queue holds, oldest first (SQS-like: a queue, not a log). */
+  async deadLetters(queueArn: string, limit: number): Promise<DeadLetterRecord[]> {
+    return (await this.ctx.store.listDeadLetters(queueArn, { limit })).items;
+  }
+
+  deleteDeadLetters(queueArn: string, ids: readonly string[]): Promise<void> {
+    return this.ctx.store.deleteDeadLetters(queueArn, ids);
+  }
+
+  purgeDeadLetters(queueArn: string): Promise<void> {
+    return this.ctx.store.purgeDeadLetters(queueArn);
   }
 
   /** At start: settles the replays a stopped engine left active (see Replays.recoverInterrupted). */

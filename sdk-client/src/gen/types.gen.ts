@@ -262,6 +262,34 @@ export type CreatedApiKey = ApiKey & {
     secret: string;
 };
 
+export type DeadLetter = {
+    /**
+     * The message's id in its queue.
+     */
+    id: string;
+    /**
+     * The event as the bus received it (JSON text).
+     */
+    event: string;
+    errorCode?: string;
+    errorMessage?: string;
+    attempts?: number;
+    ruleArn?: string;
+    targetArn?: string;
+    sentAt?: string;
+};
+
+export type DeadLetterQueue = {
+    rule: string;
+    targetId: string;
+    queueArn: string;
+    messages: Array<DeadLetter>;
+};
+
+export type DeadLetterQueues = {
+    queues: Array<DeadLetterQueue>;
+};
+
 export type Delivery = {
     id: string;
     rule: string;
@@ -278,6 +306,25 @@ export type Delivery = {
      * Exactly what the target received (after Input / InputPath / InputTransformer).
      */
     input: string;
+    /**
+     * Set when attempts failed (a failure drill): delivered in the end, dropped after the retry policy's last attempt, or sent to the target's dead-letter queue.
+     */
+    outcome?: 'delivered' | 'failed' | 'dead-lettered';
+    /**
+     * Attempts made (1 + retries).
+     */
+    attempts?: number;
+    /**
+     * Why the attempts failed.
+     */
+    error?: {
+        code: string;
+        message: string;
+    };
+    /**
+     * The queue a dead-lettered event went to.
+     */
+    deadLetterArn?: string;
 };
 
 export type DeliveryPage = {
@@ -348,6 +395,27 @@ export type DeploymentPage = {
 
 export type DeploymentWithEvents = Deployment & {
     events: Array<StackEvent>;
+};
+
+export type FailureDrill = {
+    /**
+     * The rule's physical name.
+     */
+    rule: string;
+    targetId: string;
+    mode: 'always' | 'count' | 'probability';
+    /**
+     * For `count`: attempts still to fail.
+     */
+    remaining?: number;
+    probability?: number;
+    errorCode: string;
+    errorMessage: string;
+    createdAt: string;
+};
+
+export type FailureDrillList = {
+    items: Array<FailureDrill>;
 };
 
 export type GrantBusShare = {
@@ -509,6 +577,17 @@ export type PublishResult = {
     }>;
 };
 
+export type PurgeDeadLetters = {
+    /**
+     * The rule: named as in the config (`myConsumer`, or `myConsumer.1` for its `events[1]`) or by its physical name.
+     */
+    rule: string;
+    /**
+     * The target's id; needed only when the rule has several.
+     */
+    target?: string;
+};
+
 export type PutAllowedResources = {
     arns: Array<string>;
 };
@@ -520,6 +599,29 @@ export type PutNetworkSettings = {
     regions: {
         [key: string]: RegionNetwork;
     };
+};
+
+export type Redrive = {
+    /**
+     * The rule: named as in the config (`myConsumer`, or `myConsumer.1` for its `events[1]`) or by its physical name.
+     */
+    rule: string;
+    /**
+     * The target's id; needed only when the rule has several.
+     */
+    target?: string;
+    /**
+     * The messages to re-drive; all (up to 100) when absent.
+     */
+    ids?: Array<string>;
+};
+
+export type RedriveResult = {
+    redriven: number;
+    /**
+     * Ids asked for that the queue does not hold.
+     */
+    notFound: Array<string>;
 };
 
 export type RegionNetwork = {
@@ -650,6 +752,25 @@ export type RoutingSample = {
     source: string;
     events: number;
     note?: string;
+};
+
+export type SetFailureDrill = {
+    /**
+     * The rule: named as in the config (`myConsumer`, or `myConsumer.1` for its `events[1]`) or by its physical name.
+     */
+    rule: string;
+    /**
+     * The target's id; needed only when the rule has several.
+     */
+    target?: string;
+    /**
+     * `always`: every attempt fails; `count`: the next `count` attempts fail (retries count); `probability`: each attempt fails with `probability`.
+     */
+    mode: 'always' | 'count' | 'probability';
+    count?: number;
+    probability?: number;
+    errorCode?: string;
+    errorMessage?: string;
 };
 
 export type StackChange = {
@@ -1515,6 +1636,168 @@ export type StagesGetResponses = {
 
 export type StagesGetResponse = StagesGetResponses[keyof StagesGetResponses];
 
+export type DeadLettersListData = {
+    body?: never;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: {
+        /**
+         * The rule: named as in the config (`myConsumer`, or `myConsumer.1` for its `events[1]`) or by its physical name.
+         */
+        rule?: string;
+        /**
+         * Messages per queue (default 20).
+         */
+        limit?: number;
+    };
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/dead-letters';
+};
+
+export type DeadLettersListErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type DeadLettersListError = DeadLettersListErrors[keyof DeadLettersListErrors];
+
+export type DeadLettersListResponses = {
+    /**
+     * The queues and their messages.
+     */
+    200: DeadLetterQueues;
+};
+
+export type DeadLettersListResponse = DeadLettersListResponses[keyof DeadLettersListResponses];
+
+export type DeadLettersPurgeData = {
+    body: PurgeDeadLetters;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/dead-letters/purge';
+};
+
+export type DeadLettersPurgeErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type DeadLettersPurgeError = DeadLettersPurgeErrors[keyof DeadLettersPurgeErrors];
+
+export type DeadLettersPurgeResponses = {
+    /**
+     * Purged.
+     */
+    204: void;
+};
+
+export type DeadLettersPurgeResponse = DeadLettersPurgeResponses[keyof DeadLettersPurgeResponses];
+
+export type DeadLettersRedriveData = {
+    body: Redrive;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/dead-letters/redrive';
+};
+
+export type DeadLettersRedriveErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type DeadLettersRedriveError = DeadLettersRedriveErrors[keyof DeadLettersRedriveErrors];
+
+export type DeadLettersRedriveResponses = {
+    /**
+     * What was re-sent.
+     */
+    200: RedriveResult;
+};
+
+export type DeadLettersRedriveResponse = DeadLettersRedriveResponses[keyof DeadLettersRedriveResponses];
+
 export type BusesDeliveriesData = {
     body?: never;
     path: {
@@ -1626,6 +1909,176 @@ export type BusesPublishResponses = {
 };
 
 export type BusesPublishResponse = BusesPublishResponses[keyof BusesPublishResponses];
+
+export type DrillsClearData = {
+    body?: never;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query: {
+        /**
+         * The rule: named as in the config (`myConsumer`, or `myConsumer.1` for its `events[1]`) or by its physical name.
+         */
+        rule: string;
+        /**
+         * The target's id; needed only when the rule has several.
+         */
+        target?: string;
+    };
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/failure-drills';
+};
+
+export type DrillsClearErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+};
+
+export type DrillsClearError = DrillsClearErrors[keyof DrillsClearErrors];
+
+export type DrillsClearResponses = {
+    /**
+     * Cleared.
+     */
+    204: void;
+};
+
+export type DrillsClearResponse = DrillsClearResponses[keyof DrillsClearResponses];
+
+export type DrillsListData = {
+    body?: never;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/failure-drills';
+};
+
+export type DrillsListErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+};
+
+export type DrillsListError = DrillsListErrors[keyof DrillsListErrors];
+
+export type DrillsListResponses = {
+    /**
+     * The drills.
+     */
+    200: FailureDrillList;
+};
+
+export type DrillsListResponse = DrillsListResponses[keyof DrillsListResponses];
+
+export type DrillsSetData = {
+    body: SetFailureDrill;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/failure-drills';
+};
+
+export type DrillsSetErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+};
+
+export type DrillsSetError = DrillsSetErrors[keyof DrillsSetErrors];
+
+export type DrillsSetResponses = {
+    /**
+     * The drill, in force.
+     */
+    200: FailureDrill;
+};
+
+export type DrillsSetResponse = DrillsSetResponses[keyof DrillsSetResponses];
 
 export type BusesMatchData = {
     body: MatchRequest;
