@@ -5,8 +5,9 @@
  * (api/local/dead-letters.ts). The use cases below find the queue from the bus's rules.
  */
 import { DomainError } from "../errors.js";
+import { JsonText } from "../eventbridge/json-path.js";
 import { viaEventBridge } from "./errors.js";
-import type { BusLocation, BusOps, BusTarget } from "./port.js";
+import type { BusLocation, BusOps, BusTarget, PublishEntry } from "./port.js";
 
 export interface DeadLetter {
   /** The message's id in its queue (SQS's MessageId). */
@@ -24,22 +25,101 @@ export interface DeadLetter {
   sentAt?: string;
 }
 
+/** A message received from a dead-letter queue, held for this caller until deleted or released. */
+export interface ReceivedDeadLetter extends DeadLetter {
+  /** What deletes or releases this receipt of it (SQS's ReceiptHandle). */
+  handle: string;
+}
+
 export interface DeadLetterQueues {
   readonly kind: "aws" | "local";
-  /** Up to `limit` messages, read without consuming them: they stay in the queue. */
-  list(queueArn: string, limit: number): Promise<DeadLetter[]>;
   /**
-   * Re-publishes the messages chosen (`ids`; all when absent, up to `limit`) to the bus as new
-   * events, deleting each from the queue once the bus accepted it. At least once: a message whose
-   * deletion fails stays and may be re-driven again.
+   * Up to `limit` messages, oldest first as the queue hands them out, held from other readers until
+   * deleted or released (SQS's visibility timeout).
    */
-  redrive(
-    queueArn: string,
-    bus: BusLocation,
-    select: { ids?: readonly string[]; limit: number },
-  ): Promise<{ redriven: number; notFound: string[] }>;
+  receive(queueArn: string, limit: number): Promise<ReceivedDeadLetter[]>;
+  /** Makes received messages visible again at once: read, not consumed. */
+  release(queueArn: string, handles: readonly string[]): Promise<void>;
+  /** Deletes received messages for good. */
+  delete(queueArn: string, handles: readonly string[]): Promise<void>;
   /** Deletes every message of the queue. */
   purge(queueArn: string): Promise<void>;
+}
+
+/** The queue's messages, read without consuming them: received, then released at once. */
+export async function peekDeadLetters(
+  queues: DeadLetterQueues,
+  queueArn: string,
+  limit: number,
+): Promise<DeadLetter[]> {
+  const received = await queues.receive(queueArn, limit);
+  await queues.release(
+    queueArn,
+    received.map((m) => m.handle),
+  );
+  return received.map(({ handle: _handle, ...letter }) => letter);
+}
+
+/** Messages a redrive reads at most. */
+export const MAX_REDRIVE = 100;
+
+/**
+ * Re-publishes the chosen messages (`ids`; all it receives, up to MAX_REDRIVE, when absent) to the
+ * bus as new events, and deletes each one the bus accepted; the rest are released. At least once:
+ * a message whose deletion fails after its event was published is re-driven again next time.
+ */
+export async function redriveDeadLetters(
+  queues: DeadLetterQueues,
+  ops: BusOps,
+  queueArn: string,
+  bus: BusLocation,
+  ids?: readonly string[],
+): Promise<{ redriven: number; notFound: string[] }> {
+  const received = await queues.receive(queueArn, MAX_REDRIVE);
+  const chosen = ids ? received.filter((m) => ids.includes(m.id)) : received;
+  const accepted: string[] = [];
+  try {
+    for (let i = 0; i < chosen.length; i += 10) {
+      const batch = chosen.slice(i, i + 10);
+      const result = await viaEventBridge(() =>
+        ops.publish(
+          bus,
+          batch.map((m) => publishEntryOf(m.event)),
+        ),
+      );
+      batch.forEach((m, j) => {
+        if (result.entries[j] && "eventId" in result.entries[j]!) accepted.push(m.handle);
+      });
+    }
+  } finally {
+    await queues.delete(queueArn, accepted);
+    await queues.release(
+      queueArn,
+      received.filter((m) => !accepted.includes(m.handle)).map((m) => m.handle),
+    );
+  }
+  return {
+    redriven: accepted.length,
+    notFound: ids ? ids.filter((id) => !received.some((m) => m.id === id)) : [],
+  };
+}
+
+/** The PutEvents entry that publishes an event again: its source, detail-type, detail (as written), resources and time. */
+export function publishEntryOf(eventText: string): PublishEntry {
+  const event = new JsonText(eventText);
+  const value = (name: string): unknown => {
+    const member = event.child(name);
+    return member ? JSON.parse(member.json()) : undefined;
+  };
+  const time = value("time");
+  const resources = value("resources");
+  return {
+    source: String(value("source") ?? ""),
+    detailType: String(value("detail-type") ?? ""),
+    detail: event.child("detail")?.json() ?? "{}",
+    ...(Array.isArray(resources) ? { resources: resources.map(String) } : {}),
+    ...(typeof time === "string" && !Number.isNaN(Date.parse(time)) ? { time: new Date(time) } : {}),
+  };
 }
 
 /** A rule's target whose deliveries fail over to a dead-letter queue. */

@@ -150,7 +150,7 @@ export function ruleChanges(before: Template | undefined, after: Template): Rule
 
 /** The pattern a rule side matches with; undefined when it matches nothing (disabled, scheduled). */
 function matcherOf(side: RuleSide | undefined): CompiledPattern | undefined {
-  if (!side || side.state !== "ENABLED" || side.eventPattern === undefined) return undefined;
+  if (side?.state !== "ENABLED" || side.eventPattern === undefined) return undefined;
   // A pattern the template computes (an intrinsic inside it) cannot be evaluated here.
   const checked = validateEventPattern(side.eventPattern);
   return checked.ok ? checked.pattern : undefined;

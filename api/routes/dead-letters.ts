@@ -5,7 +5,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../auth/access.js";
 import type { Role } from "../auth/roles.js";
-import { type DeadLetterQueues, deadLetterTarget, deadLetterTargets } from "../buses/dead-letters.js";
+import {
+  type DeadLetterQueues,
+  deadLetterTarget,
+  deadLetterTargets,
+  peekDeadLetters,
+  redriveDeadLetters,
+} from "../buses/dead-letters.js";
 import { viaEventBridge } from "../buses/errors.js";
 import type { BusLocation, BusOps } from "../buses/port.js";
 import { physicalRuleName } from "../buses/rule-names.js";
@@ -172,7 +178,7 @@ const listDeadLettersRoute = route("viewer", {
       z.object({ queues: z.array(DeadLetterQueueSchema) }).openapi("DeadLetterQueues"),
       "The queues and their messages.",
     ),
-    ...problemResponses(400, 401, 404),
+    ...problemResponses(400, 401, 404, 501, 503),
   },
 });
 
@@ -196,7 +202,7 @@ const redriveRoute = route("deployer", {
         .openapi("RedriveResult"),
       "What was re-sent.",
     ),
-    ...problemResponses(400, 401, 403, 404),
+    ...problemResponses(400, 401, 403, 404, 501, 503),
   },
 });
 
@@ -207,7 +213,7 @@ const purgeRoute = route("deployer", {
   summary: "Purge a target's dead-letter queue",
   description: "Deletes every message of it. Deployer role or above; in the audit record.",
   request: { params: BusParamsSchema, body: jsonBody(PurgeSchema) },
-  responses: { 204: { description: "Purged." }, ...problemResponses(400, 401, 403, 404, 409) },
+  responses: { 204: { description: "Purged." }, ...problemResponses(400, 401, 403, 404, 409, 501, 503) },
 });
 
 export function deadLetterRoutes(app: App, deps: AppDeps): void {
@@ -317,7 +323,7 @@ export function deadLetterRoutes(app: App, deps: AppDeps): void {
         rule: name,
         targetId: target.id,
         queueArn: target.deadLetterArn,
-        messages: await queues().list(target.deadLetterArn, query.limit),
+        messages: await peekDeadLetters(queues(), target.deadLetterArn, query.limit),
       });
     }
     return c.json({ queues: out }, 200);
@@ -329,10 +335,7 @@ export function deadLetterRoutes(app: App, deps: AppDeps): void {
     const input = c.req.valid("json");
     const rule = await physical(input.rule, found, params);
     const { target } = await deadLetterTarget(ops(), found.bus, rule, input.target);
-    const result = await queues().redrive(target.deadLetterArn, found.bus, {
-      ...(input.ids ? { ids: input.ids } : {}),
-      limit: 100,
-    });
+    const result = await redriveDeadLetters(queues(), ops(), target.deadLetterArn, found.bus, input.ids);
     await recordAudit(c, deps, {
       teams: [found.team],
       project: projectNameOfKey(found.scope.project),

@@ -1679,6 +1679,14 @@ export type DeadLettersListErrors = {
      * Unexpected server error.
      */
     500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+    /**
+     * A dependency is unavailable.
+     */
+    503: Problem;
 };
 
 export type DeadLettersListError = DeadLettersListErrors[keyof DeadLettersListErrors];
@@ -1734,6 +1742,14 @@ export type DeadLettersPurgeErrors = {
      * Unexpected server error.
      */
     500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+    /**
+     * A dependency is unavailable.
+     */
+    503: Problem;
 };
 
 export type DeadLettersPurgeError = DeadLettersPurgeErrors[keyof DeadLettersPurgeErrors];
@@ -1785,6 +1801,14 @@ export type DeadLettersRedriveErrors = {
      * Unexpected server error.
      */
     500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+    /**
+     * A dependency is unavailable.
+     */
+    503: Problem;
 };
 
 export type DeadLettersRedriveError = DeadLettersRedriveErrors[keyof DeadLettersRedriveErrors];
