@@ -116,12 +116,14 @@ function checkTree(roots: readonly CST.Token[]): { ok: false; offset: number; me
         break;
       case "scalar":
       case "single-quoted-scalar":
-      case "double-quoted-scalar":
-      case "block-scalar":
-        // The text as written bounds the value: escapes and folding only shorten it.
-        if (token.source.length > CONFIG_LIMITS.stringChars)
+      case "double-quoted-scalar": {
+        // The text as written, quotes aside, bounds the value (escapes and folding only shorten
+        // it). Block scalars are held to the limit on their value: their text has indentation.
+        const quotes = token.type === "scalar" ? 0 : 2;
+        if (token.source.length - quotes > CONFIG_LIMITS.stringChars)
           return refuse(token.offset, limitMessages.stringChars());
         break;
+      }
     }
   }
   return undefined;

@@ -3,6 +3,7 @@ import type { CompileResult, CompileTarget } from "../compiler/index.js";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../http/logger.js";
 import type { AllowedResourcesRepository } from "../store/allowed-resources.js";
+import type { BusShareRepository } from "../store/bus-shares.js";
 import type { ConfigRepository } from "../store/configs.js";
 import type { DeploymentRepository } from "../store/deployments.js";
 import type { LockRepository } from "../store/locks.js";
@@ -70,6 +71,8 @@ export interface DeploymentsContext extends DeploymentStores {
   teams: Pick<TeamRepository, "namespaceOf">;
   /** What a platform admin allowed each team's stacks to name outside its namespace. */
   allowedResources: Pick<AllowedResourcesRepository, "get">;
+  /** The buses other teams shared with each team (and the shares it lost, to name them in refusals). */
+  busShares: Pick<BusShareRepository, "held" | "revoked">;
   deployer: Deployer;
   compile: CompileFn;
   now: () => Date;

@@ -29,6 +29,7 @@ export function deploymentsContext(deps: AppDeps): DeploymentsContext {
       projects: deps.store.projects,
       teams: deps.store.teams,
       allowedResources: deps.store.allowedResources,
+      busShares: deps.store.busShares,
       deployer: deps.deployer,
       compile: compileOnFirstUse,
       now: deps.now,

@@ -4,6 +4,7 @@
  * its namespace, the buses shared with it, what a platform admin allowed it.
  */
 import type { TenantScope } from "../compiler/tenancy/scope.js";
+import { formatShareRef } from "../compiler/tenancy/share-ref.js";
 import { DomainError } from "../errors.js";
 import { IDENTIFIER, IDENTIFIER_RULE } from "../identifier.js";
 import type { Project } from "../store/projects.js";
@@ -51,8 +52,8 @@ export async function stageTarget(
   return { project, stackName, scope: await tenantScope(ctx, project.team, namespace, stackName) };
 }
 
-/** What the scope is read from: the store's allow-lists (and shares), the installation's settings. */
-export type ScopeSources = Pick<DeploymentsContext, "allowedResources"> & {
+/** What the scope is read from: the store's allow-lists and shares, the installation's settings. */
+export type ScopeSources = Pick<DeploymentsContext, "allowedResources" | "busShares"> & {
   settings: Pick<DeploymentSettings, "stackPrefix" | "region" | "account" | "localNetwork">;
 };
 
@@ -63,14 +64,23 @@ export async function tenantScope(
   stackName: string,
 ): Promise<TenantScope> {
   const names = namespacePrefix(ctx.settings.stackPrefix ?? "", namespace);
-  const allowed = await ctx.allowedResources.get(team);
+  const [allowed, held, revoked] = await Promise.all([
+    ctx.allowedResources.get(team),
+    ctx.busShares.held(team),
+    ctx.busShares.revoked(team),
+  ]);
+  const heldArns = new Set(held.map((s) => s.arn));
   const region = ctx.settings.region ?? ctx.settings.localNetwork?.region;
   return {
     team,
     namePrefixes: stackName.startsWith(names) ? [names] : [names, `${stackName}-`],
     ...(ctx.settings.account ? { account: ctx.settings.account } : {}),
     ...(region ? { region } : {}),
-    sharedBuses: [],
+    sharedBuses: held.map((s) => ({ arn: s.arn, access: s.access, path: formatShareRef(s), id: s.id })),
+    // A bus shared again after a revoke is held, not revoked.
+    revokedBuses: revoked
+      .filter((s) => !heldArns.has(s.arn))
+      .map((s) => ({ arn: s.arn, path: formatShareRef(s), id: s.id, revokedAt: s.revokedAt })),
     allowed: allowed.arns,
   };
 }

@@ -9,11 +9,12 @@ import type { Context } from "hono";
 import { access } from "../auth/access.js";
 import { callerOf, requireTeamRole } from "../auth/index.js";
 import { BUS_ACCESS } from "../compiler/tenancy/scope.js";
+import { formatShareRef } from "../compiler/tenancy/share-ref.js";
 import type { AppDeps } from "../deps.js";
 import { DomainError } from "../errors.js";
 import type { App, AppEnv } from "../http/env.js";
 import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
-import { grantShare, refOf, revokeShare } from "../shares/use-cases.js";
+import { grantShare, revokeShare } from "../shares/use-cases.js";
 import type { BusShare } from "../store/index.js";
 import { MAX_SHARES_HELD, MAX_SHARES_PER_BUS } from "../store/index.js";
 import { ProjectNameSchema, TeamNameSchema } from "./names.js";
@@ -176,7 +177,7 @@ const body = (share: BusShare) => ({
   stage: share.stage,
   bus: share.bus,
   arn: share.arn,
-  ref: refOf(share),
+  ref: formatShareRef(share),
   sharedWith: share.sharedWith,
   access: share.access,
   createdAt: share.createdAt,

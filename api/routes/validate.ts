@@ -168,7 +168,7 @@ async function teamTarget(
   return {
     stackName,
     tenancy: await tenantScope(
-      { allowedResources: deps.store.allowedResources, settings },
+      { allowedResources: deps.store.allowedResources, busShares: deps.store.busShares, settings },
       team,
       namespace,
       stackName,

@@ -36,10 +36,6 @@ export interface GrantInput {
   access: BusAccess[];
 }
 
-/** How configs name the shared bus instead of its ARN. */
-export const refOf = (share: BusShare): string =>
-  formatShareRef({ owner: share.owner, project: share.project, stage: share.stage, bus: share.bus });
-
 export async function grantShare(
   ctx: SharesContext,
   owner: string,
@@ -101,7 +97,7 @@ export async function grantShare(
     target: {
       kind: "bus-share",
       id: share.id,
-      bus: refOf(share),
+      bus: formatShareRef(share),
       arn: share.arn,
       sharedWith: share.sharedWith,
     },
@@ -143,7 +139,7 @@ export async function revokeShare(
     target: {
       kind: "bus-share",
       id: share.id,
-      bus: refOf(share),
+      bus: formatShareRef(share),
       arn: share.arn,
       sharedWith: share.sharedWith,
     },

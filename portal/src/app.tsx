@@ -53,9 +53,7 @@ function SignedIn() {
         </Link>
         <nav aria-label="Main">
           <NavLink href="/projects">Projects</NavLink>
-          {me?.team && (me.role === "admin" || me.platformAdmin) ? (
-            <NavLink href="/team">Team</NavLink>
-          ) : null}
+          {me?.team ? <NavLink href="/team">Team</NavLink> : null}
           {me?.platformAdmin ? <NavLink href="/teams">Teams</NavLink> : null}
         </nav>
         <section className="whoami" aria-label="Signed in as">

@@ -21,6 +21,7 @@ export type Action =
   | "replay.cancel"
   | "keys.manage"
   | "audit.read"
+  | "shares.manage"
   | "teams.manage";
 
 const MIN_ROLE: Record<Exclude<Action, "teams.manage">, Role> = {
@@ -37,6 +38,7 @@ const MIN_ROLE: Record<Exclude<Action, "teams.manage">, Role> = {
   "replay.cancel": "deployer",
   "keys.manage": "admin",
   "audit.read": "maintainer",
+  "shares.manage": "maintainer",
 };
 
 export function can(caller: Caller | undefined, action: Action): boolean {

@@ -54,8 +54,14 @@ async function offered(page: Page): Promise<Record<string, boolean>> {
   await page.goto("/#/projects");
   await page.getByRole("heading", { name: "All projects" }).waitFor();
   seen["create project"] = await has(page.getByRole("button", { name: "Create project" }));
-  seen["team keys"] = await has(page.getByRole("link", { name: "Team", exact: true }));
+  seen["team page"] = await has(page.getByRole("link", { name: "Team", exact: true }));
   await named("projects");
+
+  await page.goto("/#/team");
+  await page.getByRole("heading", { name: "Buses shared with this team" }).waitFor();
+  seen["team keys"] = await has(page.getByRole("button", { name: "Issue key" }));
+  seen["share bus"] = await has(page.getByRole("button", { name: "Share bus" }));
+  await named("team");
 
   await page.goto(`/#/projects/${project}`);
   await page.getByRole("link", { name: "dev", exact: true }).waitFor();
@@ -107,7 +113,9 @@ async function forced(page: Page, method: string, path: string, body?: unknown) 
 const EXPECTED: Record<Role, Record<string, boolean>> = {
   viewer: {
     "create project": false,
+    "team page": true,
     "team keys": false,
+    "share bus": false,
     "delete project": false,
     "save config": false,
     "edit config": false,
@@ -119,7 +127,9 @@ const EXPECTED: Record<Role, Record<string, boolean>> = {
   },
   deployer: {
     "create project": false,
+    "team page": true,
     "team keys": false,
+    "share bus": false,
     "delete project": false,
     "save config": false,
     "edit config": false,
@@ -131,7 +141,9 @@ const EXPECTED: Record<Role, Record<string, boolean>> = {
   },
   maintainer: {
     "create project": true,
+    "team page": true,
     "team keys": false,
+    "share bus": true,
     "delete project": false,
     "save config": true,
     "edit config": true,
@@ -143,7 +155,9 @@ const EXPECTED: Record<Role, Record<string, boolean>> = {
   },
   admin: {
     "create project": true,
+    "team page": true,
     "team keys": true,
+    "share bus": true,
     "delete project": true,
     "save config": true,
     "edit config": true,

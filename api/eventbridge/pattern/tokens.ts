@@ -63,6 +63,7 @@ export class ValueTokenSource implements TokenSource {
     if (top.kind === "array") {
       if (top.i >= top.items.length) {
         this.stack.pop();
+        this.current = "]";
         return "]";
       }
       const item = top.items[top.i++];
@@ -81,6 +82,7 @@ export class ValueTokenSource implements TokenSource {
       return "field";
     }
     this.stack.pop();
+    this.current = "}";
     return "}";
   }
 

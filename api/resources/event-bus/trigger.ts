@@ -3,6 +3,7 @@ import type { CompileContext } from "../../compiler/context.js";
 import { resolveDirectives } from "../../compiler/directives.js";
 import { eventLogicalId, NAME_LIMITS, physicalName } from "../../compiler/naming.js";
 import { allow, getAtt, policyDocument, stringifyForCfn, trustPolicy } from "../../compiler/template.js";
+import { SHARE_REF } from "../../compiler/tenancy/share-ref.js";
 import type { ConfigChecks } from "../../config/checks.js";
 import type { ConfigPath } from "../../config/problem.js";
 import { strictObject } from "../../config/schema/strict.js";
@@ -75,11 +76,12 @@ export function checkBusTrigger(sub: BusTriggerProperties, path: ConfigPath, che
   if (
     sub.eventBusArn !== undefined &&
     !/^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[/.\-_A-Za-z0-9]+$/.test(sub.eventBusArn) &&
+    !SHARE_REF.test(sub.eventBusArn) &&
     !sub.eventBusArn.startsWith("$")
   ) {
     checks.report(
       [...path, "eventBusArn"],
-      `"${sub.eventBusArn}" is not an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>).`,
+      `"${sub.eventBusArn}" is not an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>), nor a bus shared with the team (<team>:<project>/<stage>/<bus>).`,
     );
   }
 
@@ -229,7 +231,8 @@ export function compileBusTrigger(
   const busName = sub.eventBusName
     ? getAtt(busId(sub.eventBusName), "Arn")
     : sub.eventBusArn !== undefined
-      ? resolveDirectives(sub.eventBusArn, [...path, "eventBusArn"], ctx)
+      ? (sharedBusArn(ctx, sub.eventBusArn, [...path, "eventBusArn"]) ??
+        resolveDirectives(sub.eventBusArn, [...path, "eventBusArn"], ctx))
       : undefined;
   ctx.add(consumer, ruleId, {
     Type: "AWS::Events::Rule",
@@ -249,6 +252,27 @@ export function compileBusTrigger(
     ]);
   if (sub.onDeliveryFailure?.sqsQueueArn !== undefined)
     ctx.origin(ruleId, "Targets.0.DeadLetterConfig", [...path, "onDeliveryFailure", "sqsQueueArn"]);
+}
+
+/**
+ * The ARN of a bus another team shared with the deploying team, when `eventBusArn` names it as
+ * `<team>:<project>/<stage>/<bus>`; what the share allows is the tenant check's to decide.
+ */
+function sharedBusArn(ctx: CompileContext, text: string, path: ConfigPath): string | undefined {
+  if (!SHARE_REF.test(text)) return undefined;
+  const scope = ctx.target.tenancy;
+  const held = scope?.sharedBuses.find((s) => s.path === text);
+  if (held) return held.arn;
+  const revoked = scope?.revokedBuses?.find((s) => s.path === text);
+  ctx.error(
+    path,
+    !scope
+      ? `"${text}" names a bus shared with a team, and only a team's key can use the team's shares; name the bus by its ARN.`
+      : revoked
+        ? `"${text}" was shared with team ${scope.team} by share ${revoked.id}, which was revoked at ${revoked.revokedAt}; ask its owner to share it again.`
+        : `"${text}" is no bus shared with team ${scope.team} (GET /v1/teams/${scope.team}/shares/held lists those it holds).`,
+  );
+  return text;
 }
 
 const sendFromRule = (queueArn: unknown, ruleArn: unknown) => ({

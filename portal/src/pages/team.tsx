@@ -8,10 +8,14 @@ import { useClient } from "../session.js";
 import { Badge, CopyButton, Field, formatTime, Loading, Section } from "../ui/kit.js";
 import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
+import { TeamShares } from "./team-shares.js";
 
 const ROLES = ["viewer", "deployer", "maintainer", "admin"] as const;
 
-/** A team's API keys: issue one (its secret shown once), revoke one. Team admins and platform admins. */
+/**
+ * A team's page: its API keys (issue one, its secret shown once; revoke one), for team admins and
+ * platform admins, and its bus shares, given and held, for every member.
+ */
 export default function TeamPage() {
   const params = useParams<{ team?: string }>();
   const { data: me } = useCaller();
@@ -198,9 +202,10 @@ function TeamKeys({ team }: { team: string }) {
             </nav>
           ) : null}
           <h1>Team {team}</h1>
-          <p className="muted">API keys of the team's people and tools.</p>
+          <p className="muted">API keys of the team's people and tools, and the buses it shares.</p>
         </div>
       </div>
+      <TeamShares team={team} />
       {!mayManage ? (
         <p className="empty">Only the team's admins manage its API keys.</p>
       ) : (

@@ -429,7 +429,7 @@ describe("config errors name the path, line and column", () => {
       line: 15,
       column: 26,
       message:
-        '"arn:aws:sqs:eu-west-1:123456789012:q" is not an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>).',
+        '"arn:aws:sqs:eu-west-1:123456789012:q" is not an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>), nor a bus shared with the team (<team>:<project>/<stage>/<bus>).',
     });
   });
 

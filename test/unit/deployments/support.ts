@@ -36,6 +36,7 @@ export async function deploymentsWorld() {
     projects: store.projects,
     teams: store.teams,
     allowedResources: store.allowedResources,
+    busShares: store.busShares,
     deployer,
     compile,
     now,

@@ -95,4 +95,27 @@ describe("the local engine applying a template that names another team's bus", (
     );
     expect(await rulesOnA()).toEqual(["a--shop-dev-audit-event-0", "b--spy-dev-rule"]);
   });
+
+  it("refuses it when a's bus is shared with b to publish only", async () => {
+    const publishOnly = scopeOf("b", {
+      sharedBuses: [{ arn: `arn:aws:events:us-east-1:000000000000:event-bus/${A_BUS}`, access: ["publish"] }],
+    });
+    const spy = ruleOnABus.Resources.Spy!;
+    const other: Template = {
+      ...ruleOnABus,
+      Resources: { Spy: { ...spy, Properties: { ...spy.Properties, Name: "b--other-dev-rule" } } },
+    };
+    await world.deployer.start({
+      stackName: "b--other-dev",
+      template: other,
+      parameters: {},
+      token: "b-3",
+      tenancy: publishOnly,
+    });
+    await world.deployer.idle();
+    const status = await world.deployer.describe({ stackName: "b--other-dev", token: "b-3" });
+    expect(status.phase).toBe("FAILED");
+    expect(status.reason).toContain("to publish, not to subscribe");
+    expect(await rulesOnA()).toEqual(["a--shop-dev-audit-event-0", "b--spy-dev-rule"]);
+  });
 });

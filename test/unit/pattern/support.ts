@@ -24,9 +24,23 @@ function losslessInJs(text: string): boolean {
   return numbers.every((n) => String(Number(n)) === n);
 }
 
+/**
+ * Checks a pattern is refused with this reason as JSON text and, when it is canonical JSON of an
+ * object or array (so its value means the same: no duplicate keys, no digits JSON.parse changes; a
+ * string value is read as pattern text), as a value too.
+ */
 export function expectInvalid(pattern: string, reason: string): void {
-  expect(validateEventPattern(pattern)).toMatchObject({
-    ok: false,
-    message: `Event pattern is not valid. Reason: ${reason}`,
-  });
+  const refused = { ok: false, message: `Event pattern is not valid. Reason: ${reason}` };
+  expect(validateEventPattern(pattern)).toMatchObject(refused);
+  const value = parsedIfCanonical(pattern);
+  if (value !== undefined) expect(validateEventPattern(value), "as a value").toMatchObject(refused);
+}
+
+function parsedIfCanonical(text: string): unknown {
+  try {
+    const value = JSON.parse(text);
+    return typeof value === "object" && value !== null && JSON.stringify(value) === text ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,259 @@
+import type { BusShare, RevokedBusShare } from "@switchyard/client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useCaller } from "../caller.js";
+import { can } from "../permissions.js";
+import { useClient } from "../session.js";
+import { ConfirmByTyping } from "../ui/confirm.js";
+import { CopyButton, Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { ProblemView } from "../ui/problem.js";
+
+const ACCESS = ["subscribe", "publish"] as const;
+type Access = (typeof ACCESS)[number];
+
+/**
+ * The team's bus shares: the buses it shared with other teams (share one, revoke one after typing
+ * the other team's name) and the buses other teams shared with it, with what its configs put in
+ * `eventBusArn`. Any member reads them; maintainers and admins share and revoke.
+ */
+export function TeamShares({ team }: { team: string }) {
+  const client = useClient();
+  const { data: me } = useCaller();
+  const mayManage = can(me, "shares.manage") && (me?.platformAdmin || me?.team === team);
+  const given = useQuery({
+    queryKey: ["shares", team, "given"],
+    queryFn: () => client.shares.listGiven({ path: { team } }),
+  });
+  const held = useQuery({
+    queryKey: ["shares", team, "held"],
+    queryFn: () => client.shares.listHeld({ path: { team } }),
+  });
+
+  return (
+    <>
+      {mayManage ? <GrantShare team={team} /> : null}
+      <Section title="Buses shared by this team">
+        <ProblemView error={given.error} />
+        {given.isPending ? (
+          <Loading what="shares given" />
+        ) : given.data?.items.length ? (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Bus</th>
+                  <th scope="col">Shared with</th>
+                  <th scope="col">Access</th>
+                  <th scope="col">Since</th>
+                  {mayManage ? (
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  ) : null}
+                </tr>
+              </thead>
+              <tbody>
+                {given.data.items.map((share) => (
+                  <GivenRow key={share.id} team={team} share={share} mayRevoke={mayManage} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="empty">This team has shared no bus.</p>
+        )}
+      </Section>
+      <Section title="Buses shared with this team">
+        <ProblemView error={held.error} />
+        {held.isPending ? (
+          <Loading what="shares held" />
+        ) : held.data?.items.length ? (
+          <>
+            <p className="muted">
+              Name one in a config's <code>eventBusArn</code> by its reference or its ARN.
+            </p>
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Bus (eventBusArn)</th>
+                    <th scope="col">Owner</th>
+                    <th scope="col">Access</th>
+                    <th scope="col">Since</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {held.data.items.map((share) => (
+                    <tr key={share.id}>
+                      <td>
+                        <span className="mono">{share.ref}</span>{" "}
+                        <CopyButton value={share.ref} label={`Copy the reference of ${share.ref}`} />
+                        <div className="muted small mono">
+                          {share.arn} <CopyButton value={share.arn} label={`Copy the ARN of ${share.ref}`} />
+                        </div>
+                      </td>
+                      <td>{share.owner}</td>
+                      <td>{share.access.join(", ")}</td>
+                      <td>{formatTime(share.createdAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        ) : (
+          <p className="empty">No bus is shared with this team.</p>
+        )}
+      </Section>
+    </>
+  );
+}
+
+function GrantShare({ team }: { team: string }) {
+  const client = useClient();
+  const queries = useQueryClient();
+  const [form, setForm] = useState({ project: "", stage: "", bus: "", sharedWith: "" });
+  const [access, setAccess] = useState<Access[]>(["subscribe"]);
+  const grant = useMutation({
+    mutationFn: () =>
+      client.shares.grant({
+        path: { team },
+        body: {
+          project: form.project.trim(),
+          stage: form.stage.trim(),
+          bus: form.bus.trim(),
+          sharedWith: form.sharedWith.trim(),
+          access,
+        },
+      }),
+    onSuccess: () => queries.invalidateQueries({ queryKey: ["shares", team] }),
+  });
+  const text = (key: keyof typeof form, label: string, hint?: string) => (
+    <Field label={label} hint={hint}>
+      {(id, hintId) => (
+        <input
+          id={id}
+          aria-describedby={hintId}
+          required
+          autoComplete="off"
+          spellCheck={false}
+          value={form[key]}
+          onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+        />
+      )}
+    </Field>
+  );
+  return (
+    <Section title="Share a bus">
+      <p className="muted">
+        Let another team attach rules to one of this team's deployed buses (subscribe), send events to it
+        (publish), or both.
+      </p>
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          grant.mutate();
+        }}
+      >
+        {text("project", "Project")}
+        {text("stage", "Stage")}
+        {text("bus", "Bus", "Its resource name in the config.")}
+        {text("sharedWith", "With team")}
+        <fieldset className="checks">
+          <legend>Access</legend>
+          {ACCESS.map((a) => (
+            <label key={a}>
+              <input
+                type="checkbox"
+                checked={access.includes(a)}
+                onChange={(e) => setAccess(e.target.checked ? [...access, a] : access.filter((x) => x !== a))}
+              />{" "}
+              {a}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" className="button primary" disabled={grant.isPending || access.length === 0}>
+          Share bus
+        </button>
+      </form>
+      <ProblemView error={grant.error} />
+      {grant.data ? (
+        <p className="success" role="status">
+          Shared <span className="mono">{grant.data.ref}</span> with team {grant.data.sharedWith} to{" "}
+          {grant.data.access.join(" and ")}.
+        </p>
+      ) : null}
+    </Section>
+  );
+}
+
+function GivenRow({ team, share, mayRevoke }: { team: string; share: BusShare; mayRevoke: boolean }) {
+  const client = useClient();
+  const queries = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const revoke = useMutation({
+    mutationFn: () => client.shares.revoke({ path: { team, id: share.id } }),
+  });
+  const done = revoke.data;
+  return (
+    <tr>
+      <td>
+        <span className="mono">{share.ref}</span>
+        <div className="muted small mono">{share.arn}</div>
+      </td>
+      <td>{share.sharedWith}</td>
+      <td>{share.access.join(", ")}</td>
+      <td>{formatTime(share.createdAt)}</td>
+      {mayRevoke ? (
+        <td>
+          {done ? (
+            <RevokedNote
+              result={done}
+              onClose={() => queries.invalidateQueries({ queryKey: ["shares", team] })}
+            />
+          ) : confirming ? (
+            <>
+              <ConfirmByTyping
+                word={share.sharedWith}
+                action="Revoke share"
+                busy={revoke.isPending}
+                onConfirm={() => revoke.mutate()}
+              />
+              <button type="button" className="button small" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+              <ProblemView error={revoke.error} />
+            </>
+          ) : (
+            <button
+              type="button"
+              className="button small danger"
+              aria-label={`Revoke the share of ${share.ref} with ${share.sharedWith}`}
+              onClick={() => setConfirming(true)}
+            >
+              Revoke
+            </button>
+          )}
+        </td>
+      ) : null}
+    </tr>
+  );
+}
+
+/** What a revoke left behind: the holder's stages whose rules stay until they deploy again or tear down. */
+function RevokedNote({ result, onClose }: { result: RevokedBusShare; onClose: () => void }) {
+  return (
+    <div className="success" role="status">
+      <p>
+        <strong>Revoked.</strong>{" "}
+        {result.stillUsedBy.length
+          ? `Still used by ${result.share.sharedWith}'s ${result.stillUsedBy.map((s) => `${s.project}/${s.stage}`).join(", ")}: those rules stay until the stage is deployed again or torn down.`
+          : `No stage of ${result.share.sharedWith} uses it.`}
+      </p>
+      <button type="button" className="button small" onClick={onClose}>
+        Done
+      </button>
+    </div>
+  );
+}
