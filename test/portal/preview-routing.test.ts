@@ -94,7 +94,7 @@ describe("previewing a narrower rule", () => {
     await page.goto(`/#/projects/${project}/stages/dev`);
     await page.getByText(/^Runs version 1$/).waitFor();
     await page.getByRole("button", { name: "Preview changes" }).click();
-    const routing = page.getByRole("table", { name: "Routing changes" });
+    const routing = page.getByRole("table", { name: "Routing diff" });
     await routing.waitFor();
     const row = routing.locator("tbody tr");
     expect(await row.count()).toBe(1);

@@ -356,7 +356,7 @@ function RoutingChanges({ routing }: { routing: Preview["routing"] }) {
     <div className="stack">
       <h3>Routing</h3>
       <div className="table-wrap">
-        <table aria-label="Routing changes">
+        <table aria-label="Routing diff">
           <thead>
             <tr>
               <th scope="col">Rule</th>

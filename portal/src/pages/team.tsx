@@ -83,7 +83,7 @@ function TeamAudit({ team }: { team: string }) {
         actions={
           <div className="search">
             <label htmlFor="audit-project" className="visually-hidden">
-              Project
+              Audit record of project
             </label>
             <input
               id="audit-project"
@@ -95,7 +95,7 @@ function TeamAudit({ team }: { team: string }) {
               }}
             />
             <label htmlFor="audit-action" className="visually-hidden">
-              Action
+              Audit record of action
             </label>
             <select
               id="audit-action"
