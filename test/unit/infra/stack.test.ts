@@ -336,7 +336,7 @@ describe("IAM", () => {
         // Ids, not names, in these ARNs: scoped to the account and region (hosted zones: the account).
         if (
           resource === "*" ||
-          /:(apigateway|application-autoscaling|servicediscovery|route53):/.test(resource)
+          /:(apigateway|application-autoscaling|servicediscovery|route53|cloudfront):/.test(resource)
         ) {
           continue;
         }
