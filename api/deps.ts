@@ -1,4 +1,5 @@
 import type { DeadLetterQueues } from "./buses/dead-letters.js";
+import type { RuleMetrics } from "./buses/health.js";
 import type { BusOps } from "./buses/port.js";
 import type { DeploymentSettings } from "./deployments/context.js";
 import type { Deployer } from "./deployments/port.js";
@@ -32,6 +33,8 @@ export interface AppDeps {
   busOps?: BusOps;
   /** Targets' dead-letter queues: SQS in AWS, the embedded engine's locally (those routes answer 501 without). */
   deadLetters?: DeadLetterQueues;
+  /** Per-rule delivery counts: CloudWatch metrics in AWS, the delivery log locally (the health route answers 501 without). */
+  ruleMetrics?: RuleMetrics;
   /** The clock, injectable so tests can move time (leases, retention, replays). */
   now: () => Date;
 }

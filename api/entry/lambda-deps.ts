@@ -1,5 +1,6 @@
 /** The Lambda's deps, built from its environment (infra/ sets the variables). */
 import type { DeadLetterQueues } from "../buses/dead-letters.js";
+import type { RuleMetrics } from "../buses/health.js";
 import type { BusOps } from "../buses/port.js";
 import type { Deployer } from "../deployments/port.js";
 import type { AppDeps } from "../deps.js";
@@ -31,6 +32,9 @@ export async function createLambdaDeps(env: Env, log: Logger): Promise<AppDeps> 
     deadLetters: onFirstCall<DeadLetterQueues>(
       async () => (await import("./sqs-adapter.js")).createDeadLetterQueues(env),
       { kind: "aws" },
+    ),
+    ruleMetrics: onFirstCall<RuleMetrics>(async () =>
+      (await import("./cloudwatch-adapter.js")).createRuleMetrics(env),
     ),
     deploymentSettings: {
       retention: deploymentRetentionFrom(env),

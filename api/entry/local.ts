@@ -21,6 +21,7 @@ import {
 } from "../local/deployer/index.js";
 import { DEFAULT_DELIVERY_RETENTION, type DeliveryRetention } from "../local/eventbridge/delivery-log.js";
 import { LocalEventBridge } from "../local/eventbridge/index.js";
+import { LocalRuleMetrics } from "../local/rule-metrics.js";
 import { createDynamoClients, localDynamoConfig } from "../store/client.js";
 import { startDynalite } from "../store/dynalite.js";
 import { type ExpirySweeper, type SweepOptions, startExpirySweeper } from "../store/expired-items.js";
@@ -155,6 +156,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
       deploymentSettings: { ...LOCAL_DEPLOYMENT_SETTINGS, retention: retention.deployments },
       busOps: new LocalBusOps(engine),
       deadLetters: new LocalDeadLetterQueues(engine),
+      ruleMetrics: new LocalRuleMetrics(engine),
     };
     // DynamoDB's TTL, which dynalite lacks: expired history, deliveries, records go in the background.
     const sweeper = startExpirySweeper(table, now, log, options.sweep);

@@ -22,6 +22,7 @@ export const ROUTE_GROUPS = {
   testPattern: async () => (await import("./test-pattern.js")).testPatternRoutes,
   buses: async () => (await import("./buses.js")).busRoutes,
   deadLetters: async () => (await import("./dead-letters.js")).deadLetterRoutes,
+  stageHealth: async () => (await import("./stage-health.js")).stageHealthRoutes,
   settings: async () => (await import("./settings.js")).settingsRoutes,
   teamAccess: async () => (await import("./team-access.js")).teamAccessRoutes,
   busShares: async () => (await import("./bus-shares.js")).busShareRoutes,

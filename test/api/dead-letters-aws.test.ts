@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   EventBridgeClient,
   ListRulesCommand,
@@ -19,9 +18,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AwsBusOps } from "../../api/aws/eventbridge.js";
 import { SqsDeadLetterQueues } from "../../api/aws/sqs-dead-letters.js";
-import { projectKey } from "../../api/store/projects.js";
-import { stageRepository } from "../../api/store/stages.js";
-import { bearer, createKey, createTeam, jsonRequest } from "../support/auth.js";
+import { bearer, jsonRequest } from "../support/auth.js";
+import { deployedAwsStage } from "../support/aws-stage.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 
 /**
@@ -68,25 +66,9 @@ beforeAll(async () => {
     busOps: new AwsBusOps(new EventBridgeClient({ region: "eu-west-1" })),
     deadLetters: new SqsDeadLetterQueues(new SQSClient({ region: "eu-west-1" })),
   });
-  const team = await createTeam(server);
-  deployer = await createKey(server, team, "deployer");
-  const project = `dlq-${randomUUID().slice(0, 8)}`;
-  await server.fetch(
-    "/v1/projects",
-    jsonRequest(await createKey(server, team, "maintainer"), "POST", { name: project }),
-  );
-  await stageRepository(server.deps.table).save(
-    projectKey(team, project),
-    "prod",
-    {
-      stackName: `${project}-prod`,
-      status: "DEPLOYED",
-      deployed: true,
-      outputs: { orders: { arn: busArn } },
-    },
-    new Date(),
-  );
-  path = `/v1/projects/${project}/stages/prod/buses/orders`;
+  const stage = await deployedAwsStage(server, { orders: { arn: busArn } }, "deployer");
+  deployer = stage.key;
+  path = `${stage.stagePath}/buses/orders`;
 });
 afterEach(() => {
   sqs.reset();

@@ -151,6 +151,32 @@ describe("a failure drill, dead letters and a redrive", () => {
     expect((await deadLetters())[0].messages).toEqual([]);
   });
 
+  it("counts it all in the stage's health: matched, delivered, failed and dead-lettered in the last hour", async () => {
+    const res = await server.fetch(`${deployed.stagePath}/health`, { headers: bearer(viewer) });
+    expect(res.status).toBe(200);
+    const { buses } = await bodyOf(res);
+    expect(buses).toEqual([
+      {
+        bus: "orders",
+        name: expect.stringContaining("orders"),
+        rules: [
+          {
+            rule: expect.stringContaining("consumer"),
+            lastHour: expect.any(Object),
+            lastDay: expect.any(Object),
+          },
+        ],
+      },
+    ]);
+    // Events 1 (dead-lettered), 2 (delivered on a retry), 1 again (re-driven) and 3 (dead-lettered).
+    const counts = { matched: 4, delivered: 2, failed: 2, deadLettered: 2, throttled: 0 };
+    expect(buses[0].rules[0].lastHour).toEqual(counts);
+    expect(buses[0].rules[0].lastDay).toEqual(counts);
+    expect(
+      (await server.fetch(`${deployed.stagePath}/health`, { headers: bearer(otherTeam.key) })).status,
+    ).toBe(404);
+  });
+
   it("is in the audit record, each step with its request id", async () => {
     const { items } = await bodyOf(
       await server.fetch(`/v1/teams/${deployed.team}/audit?project=${deployed.project}&limit=50`, {

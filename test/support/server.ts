@@ -13,6 +13,7 @@ import {
   reconcileOnSettle,
 } from "../../api/local/deployer/index.js";
 import { LocalEventBridge, type LocalEventBridgeOptions } from "../../api/local/eventbridge/index.js";
+import { LocalRuleMetrics } from "../../api/local/rule-metrics.js";
 import { createStore } from "../../api/store/index.js";
 import { createTestTable } from "./dynamo.js";
 
@@ -51,6 +52,7 @@ export async function startTestServer(
     deploymentSettings: LOCAL_DEPLOYMENT_SETTINGS,
     busOps: new LocalBusOps(engine),
     deadLetters: new LocalDeadLetterQueues(engine),
+    ruleMetrics: new LocalRuleMetrics(engine),
     store: createStore(overrides.table ?? table),
     adminKey: generateApiKey().secret,
     now: () => new Date(),

@@ -327,6 +327,29 @@ export type Delivery = {
     deadLetterArn?: string;
 };
 
+export type DeliveryCounts = {
+    /**
+     * Events the rule matched.
+     */
+    matched: number;
+    /**
+     * Successful target invocations.
+     */
+    delivered: number;
+    /**
+     * Invocations that failed for good.
+     */
+    failed: number;
+    /**
+     * Events sent to a dead-letter queue.
+     */
+    deadLettered: number;
+    /**
+     * Invocations EventBridge throttled (AWS only).
+     */
+    throttled: number;
+};
+
 export type DeliveryPage = {
     items: Array<Delivery>;
     /**
@@ -839,6 +862,28 @@ export type Stage = {
 
 export type StageDetail = Stage & {
     lastDeployment?: Deployment;
+};
+
+export type StageHealth = {
+    at: string;
+    buses: Array<{
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+        /**
+         * Its physical name.
+         */
+        name: string;
+        rules: Array<{
+            /**
+             * The rule's physical name.
+             */
+            rule: string;
+            lastHour: DeliveryCounts;
+            lastDay: DeliveryCounts;
+        }>;
+    }>;
 };
 
 export type StageList = {
@@ -2576,6 +2621,61 @@ export type DeploymentsCreateResponses = {
 };
 
 export type DeploymentsCreateResponse = DeploymentsCreateResponses[keyof DeploymentsCreateResponses];
+
+export type StagesHealthData = {
+    body?: never;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        stage: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/health';
+};
+
+export type StagesHealthErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+    /**
+     * A dependency is unavailable.
+     */
+    503: Problem;
+};
+
+export type StagesHealthError = StagesHealthErrors[keyof StagesHealthErrors];
+
+export type StagesHealthResponses = {
+    /**
+     * The stage's health.
+     */
+    200: StageHealth;
+};
+
+export type StagesHealthResponse = StagesHealthResponses[keyof StagesHealthResponses];
 
 export type StagesPreviewData = {
     body?: PreviewRequest;
