@@ -1,3 +1,4 @@
+import type { DeadLetterQueues } from "./buses/dead-letters.js";
 import type { BusOps } from "./buses/port.js";
 import type { DeploymentSettings } from "./deployments/context.js";
 import type { Deployer } from "./deployments/port.js";
@@ -29,6 +30,8 @@ export interface AppDeps {
   deploymentSettings?: Partial<DeploymentSettings>;
   /** Live bus operations: EventBridge in AWS, the embedded engine locally (bus routes answer 501 without). */
   busOps?: BusOps;
+  /** Targets' dead-letter queues: SQS in AWS, the embedded engine's locally (those routes answer 501 without). */
+  deadLetters?: DeadLetterQueues;
   /** The clock, injectable so tests can move time (leases, retention, replays). */
   now: () => Date;
 }

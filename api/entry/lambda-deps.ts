@@ -1,4 +1,5 @@
 /** The Lambda's deps, built from its environment (infra/ sets the variables). */
+import type { DeadLetterQueues } from "../buses/dead-letters.js";
 import type { BusOps } from "../buses/port.js";
 import type { Deployer } from "../deployments/port.js";
 import type { AppDeps } from "../deps.js";
@@ -26,6 +27,11 @@ export async function createLambdaDeps(env: Env, log: Logger): Promise<AppDeps> 
     busOps: onFirstCall<BusOps>(async () => (await import("./aws-adapters.js")).createBusOps(env), {
       kind: "aws",
     }),
+    // SQS loads on the first dead-letter request only.
+    deadLetters: onFirstCall<DeadLetterQueues>(
+      async () => (await import("./sqs-adapter.js")).createDeadLetterQueues(env),
+      { kind: "aws" },
+    ),
     deploymentSettings: {
       retention: deploymentRetentionFrom(env),
       ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),

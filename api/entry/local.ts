@@ -13,6 +13,7 @@ import type { DeploymentRetention } from "../deployments/retention.js";
 import type { AppDeps } from "../deps.js";
 import { createLogger, type Logger, logLevelFrom } from "../http/logger.js";
 import { LocalBusOps } from "../local/bus-ops.js";
+import { LocalDeadLetterQueues } from "../local/dead-letters.js";
 import {
   createLocalDeployer,
   LOCAL_DEPLOYMENT_SETTINGS,
@@ -153,6 +154,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
       deployer,
       deploymentSettings: { ...LOCAL_DEPLOYMENT_SETTINGS, retention: retention.deployments },
       busOps: new LocalBusOps(engine),
+      deadLetters: new LocalDeadLetterQueues(engine),
     };
     // DynamoDB's TTL, which dynalite lacks: expired history, deliveries, records go in the background.
     const sweeper = startExpirySweeper(table, now, log, options.sweep);

@@ -21,6 +21,7 @@ export const ROUTE_GROUPS = {
   validate: async () => (await import("./validate.js")).validateRoutes,
   testPattern: async () => (await import("./test-pattern.js")).testPatternRoutes,
   buses: async () => (await import("./buses.js")).busRoutes,
+  deadLetters: async () => (await import("./dead-letters.js")).deadLetterRoutes,
   settings: async () => (await import("./settings.js")).settingsRoutes,
   teamAccess: async () => (await import("./team-access.js")).teamAccessRoutes,
   busShares: async () => (await import("./bus-shares.js")).busShareRoutes,

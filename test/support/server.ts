@@ -5,6 +5,7 @@ import { generateApiKey } from "../../api/auth/secrets.js";
 import type { AppDeps } from "../../api/deps.js";
 import { createLogger } from "../../api/http/logger.js";
 import { LocalBusOps } from "../../api/local/bus-ops.js";
+import { LocalDeadLetterQueues } from "../../api/local/dead-letters.js";
 import {
   createLocalDeployer,
   LOCAL_DEPLOYMENT_SETTINGS,
@@ -49,6 +50,7 @@ export async function startTestServer(
     deployer: localDeployer,
     deploymentSettings: LOCAL_DEPLOYMENT_SETTINGS,
     busOps: new LocalBusOps(engine),
+    deadLetters: new LocalDeadLetterQueues(engine),
     store: createStore(overrides.table ?? table),
     adminKey: generateApiKey().secret,
     now: () => new Date(),
