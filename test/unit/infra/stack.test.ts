@@ -414,6 +414,21 @@ describe("IAM", () => {
     ]);
   });
 
+  it("lets the API read, re-drive and purge only Switchyard's queues (dead letters), and read metrics", () => {
+    const statements = roleStatements(full, roleOf(full, fn(full, LAMBDA_HANDLERS.api)));
+    const sqs = statements.filter((s) => s.Action.some((a) => a.startsWith("sqs:")));
+    expect(actionsOf(sqs).sort()).toEqual([
+      "sqs:ChangeMessageVisibility",
+      "sqs:DeleteMessage",
+      "sqs:PurgeQueue",
+      "sqs:ReceiveMessage",
+    ]);
+    for (const s of sqs) expect(s.Resource).toEqual(["arn:aws:sqs:eu-west-1:123456789012:sy-*"]);
+    expect(statements.find((s) => s.Action.includes("cloudwatch:GetMetricData"))?.Action).toEqual([
+      "cloudwatch:GetMetricData",
+    ]);
+  });
+
   it("lets the API put and get template objects under templates/ of its bucket, and nothing else in S3", () => {
     const statements = roleStatements(full, roleOf(full, fn(full, LAMBDA_HANDLERS.api)));
     const s3 = statements.filter((s) => s.Action.some((a) => a.startsWith("s3:")));
