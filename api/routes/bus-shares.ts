@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { access } from "../auth/access.js";
 import { callerOf, requireTeamRole } from "../auth/index.js";
 import { BUS_ACCESS } from "../compiler/tenancy/scope.js";
-import { formatShareRef } from "../compiler/tenancy/share-ref.js";
+import { formatShareRef } from "../config/share-ref.js";
 import type { AppDeps } from "../deps.js";
 import { DomainError } from "../errors.js";
 import type { App, AppEnv } from "../http/env.js";

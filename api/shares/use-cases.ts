@@ -7,7 +7,7 @@
  */
 import { resolveBus } from "../buses/resolve.js";
 import type { BusAccess } from "../compiler/tenancy/scope.js";
-import { formatShareRef } from "../compiler/tenancy/share-ref.js";
+import { formatShareRef } from "../config/share-ref.js";
 import { DomainError } from "../errors.js";
 import { type AuditActor, auditActor } from "../store/audit.js";
 import {

@@ -187,4 +187,34 @@ describe("a bus shared with another team", () => {
     // Not B's revoked share either.
     expect(validate.body.errors[0].message).not.toContain(shareId);
   });
+
+  it("never keeps the owner from tearing its bus down, nor the holder from tearing down after it", async () => {
+    expect(
+      (
+        await call(a.key, "POST", `/v1/teams/${a.team}/shares`, {
+          project: a.project,
+          stage: "dev",
+          bus: "myEventBus",
+          sharedWith: b.team,
+          access: ["subscribe"],
+        })
+      ).status,
+    ).toBe(201);
+    const deployed = await call(b.key, "POST", `${stage}/deployments`, {});
+    expect(deployed.status, JSON.stringify(deployed.body)).toBe(202);
+    expect((await settled(server, b.key, deployed.body.id)).status).toBe("SUCCEEDED");
+    expect(await rulesOnA()).toContain(bRule(0));
+
+    const ownerTeardown = await call(a.key, "DELETE", a.stagePath);
+    expect(ownerTeardown.status).toBe(202);
+    expect((await settled(server, a.key, ownerTeardown.body.id)).status).toBe("SUCCEEDED");
+    // The bus went, and B's rules with it (EventBridge deletes a bus's rules with the bus).
+    const busName = busArn.slice(busArn.indexOf("/") + 1);
+    await expect(server.engine.listRules({ EventBusName: busName })).rejects.toThrow(/does not exist/);
+
+    const holderTeardown = await call(b.key, "DELETE", stage);
+    expect(holderTeardown.status).toBe(202);
+    const ended = await settled(server, b.key, holderTeardown.body.id);
+    expect(ended.status, ended.reason).toBe("SUCCEEDED");
+  });
 });
