@@ -18,6 +18,12 @@ export function switchyardArns(prefix: string) {
     /** Our rules on a bus Switchyard did not make (a subscription by `eventBusArn`). */
     rulesOnOtherBuses: `${base("events")}:rule/*/${p}`,
     archives: `${base("events")}:archive/${p}`,
+    connections: `${base("events")}:connection/${p}`,
+    apiDestinations: `${base("events")}:api-destination/${p}`,
+    /** The secret EventBridge keeps a connection's credential in: `events!connection/<name>-<id>`. */
+    connectionSecrets: `${base("secretsmanager")}:secret:events!connection/${p}`,
+    alarms: `${base("cloudwatch")}:alarm:${p}`,
+    topics: `${base("sns")}:${p}`,
     /** Replay names are chosen per request; a replay can only read our archives (checked on StartReplay). */
     replays: `${base("events")}:replay/*`,
     functions: `${base("lambda")}:function:${p}`,

@@ -51,6 +51,8 @@ export interface CompileTarget {
 export interface ResourceCompiler<R extends ResourceBase = ResourceBase> {
   /** Adds the resource's CloudFormation resources (and those of its triggers) to the context. */
   compile(name: string, resource: R, ctx: CompileContext): void;
+  /** Concerns several types share (alarms, ...): each adds its resources after the type's own. */
+  readonly concerns?: readonly { compile(name: string, resource: R, ctx: CompileContext): void }[];
   /** Referenceable params ($ResourceParam, outputs) as CloudFormation expressions. */
   params(name: string, resource: R): Record<string, unknown>;
   /** What `connectTo: [<this resource>]` grants the connecting workload. */
@@ -149,8 +151,11 @@ export class CompileContext {
 
   /** Compiles every config resource, then the resource policies their triggers asked for. */
   compileResources(): void {
-    for (const [name, resource] of Object.entries(this.config.resources))
-      this.compilerOf(resource).compile(name, resource, this);
+    for (const [name, resource] of Object.entries(this.config.resources)) {
+      const compiler = this.compilerOf(resource);
+      compiler.compile(name, resource, this);
+      for (const concern of compiler.concerns ?? []) concern.compile(name, resource, this);
+    }
     for (const [name, statements] of this.resourcePolicyStatements)
       this.compilerOf(this.resource(name)).resourcePolicy?.(name, statements, this);
   }

@@ -21,6 +21,9 @@ export const NAME_LIMITS = {
   instanceProfile: 128,
   logGroup: 512,
   ecsCluster: 255,
+  /** EventBridge connections and API destinations. */
+  connection: 64,
+  alarm: 255,
 } as const;
 
 /**

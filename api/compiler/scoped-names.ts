@@ -33,6 +33,9 @@ export const SCOPED_NAMES: Readonly<Record<string, ScopedName>> = {
   },
   "AWS::ECS::Cluster": { property: "ClusterName", limit: NAME_LIMITS.ecsCluster },
   "AWS::Logs::LogGroup": { property: "LogGroupName", limit: NAME_LIMITS.logGroup },
+  "AWS::CloudWatch::Alarm": { property: "AlarmName", limit: NAME_LIMITS.alarm },
+  "AWS::Events::Connection": { property: "Name", limit: NAME_LIMITS.connection },
+  "AWS::Events::ApiDestination": { property: "Name", limit: NAME_LIMITS.connection },
 };
 
 /** Lambda's own log groups are `/aws/lambda/<function>`; the deploy role may create those too. */

@@ -18,6 +18,8 @@ export interface ResourceChecks<R extends ResourceBase = ResourceBase> {
   check?(name: string, resource: R, checks: ConfigChecks): void;
   /** Rules spanning the whole config (quotas shared by several resources), after every resource's. */
   checkConfig?(config: ConfigBase, checks: ConfigChecks): void;
+  /** Concerns several types share (alarms, ...), each checked after the type's own rules. */
+  readonly concerns?: readonly { check?(name: string, resource: R, checks: ConfigChecks): void }[];
 }
 
 /** What a resource can be for other resources' triggers. */

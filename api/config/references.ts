@@ -64,6 +64,7 @@ export function checkReferences(
       }
     });
     typeOf(resource).check?.(name, resource, checks);
+    for (const concern of typeOf(resource).concerns ?? []) concern.check?.(name, resource, checks);
   }
 
   const paramNames = (resource: ResourceBase) => typeOf(resource).paramNames(resource);

@@ -1,6 +1,6 @@
 import type { z } from "@hono/zod-openapi";
-import type { ResourceCompiler } from "../compiler/context.js";
-import type { ResourceChecks } from "../config/checks.js";
+import type { CompileContext, ResourceCompiler } from "../compiler/context.js";
+import type { ConfigChecks, ResourceChecks } from "../config/checks.js";
 import type { ResourceBase } from "../config/schema/root.js";
 
 /**
@@ -28,6 +28,22 @@ export interface ResourceDefinition<R extends ResourceBase = ResourceBase>
    * about the network settings call one ("batch job").
    */
   readonly networkUser?: string;
+  /** Concerns several types share (api/resources/concerns/): their properties are in `schema`. */
+  readonly concerns?: readonly Concern<R>[];
+}
+
+/**
+ * What several resource types share, in a module of its own (alarms, log forwarding, ...): the
+ * properties it adds to a type's `properties` (spread into the type's schema), its checks, what it
+ * compiles to and the CloudFormation types that emits. A type plugs one in with two lines: the
+ * spread, and `concerns: [...]`.
+ */
+export interface Concern<R extends ResourceBase = ResourceBase> {
+  readonly name: string;
+  readonly properties: z.ZodRawShape;
+  readonly cloudformationTypes: readonly string[];
+  check?(name: string, resource: R, checks: ConfigChecks): void;
+  compile(name: string, resource: R, ctx: CompileContext): void;
 }
 
 /** An event source: an `events` item `{ type, properties }` and the CloudFormation types it adds. */

@@ -21,14 +21,18 @@ import {
 import { eventsOf } from "../config/schema/events.js";
 import { strictObject } from "../config/schema/strict.js";
 import { own } from "../prototype-safe.js";
+import { alarmsOf } from "./concerns/alarms/index.js";
 import type { ResourceDefinition } from "./definition.js";
 import { busTrigger, checkBusTrigger, compileBusTrigger } from "./event-bus/trigger.js";
 import { checkRoute, compileRoute, httpApiId, type Route, routeTrigger } from "./http-api-gateway.js";
 import { workloadRole } from "./workload-role.js";
 
+const alarms = alarmsOf("function");
+
 export const FunctionSchema = resourceSchema(
   "function",
   strictObject({
+    ...alarms.properties,
     packaging: LambdaPackagingSchema,
     runtime: z.string().optional(),
     handler: z.string().optional(),
@@ -64,6 +68,7 @@ export const lambdaFunction: ResourceDefinition<FunctionResource> = {
   type: "function",
   schema: FunctionSchema,
   triggers: [busTrigger, routeTrigger],
+  concerns: [alarms],
   cloudformationTypes: [
     "AWS::Lambda::Function",
     "AWS::Lambda::Permission",

@@ -6,11 +6,21 @@ import type { ConfigChecks } from "../config/checks.js";
 import type { ConfigPath } from "../config/problem.js";
 import { resourceSchema } from "../config/schema/common.js";
 import { strictObject } from "../config/schema/strict.js";
+import { alarmsOf } from "./concerns/alarms/index.js";
+import {
+  AUTHORIZER_CLOUDFORMATION_TYPES,
+  AuthorizerSchema,
+  checkAuthorizer,
+  compileAuthorizer,
+} from "./concerns/authorizers.js";
 import type { ResourceDefinition, Trigger } from "./definition.js";
+
+const alarms = alarmsOf("http-api-gateway");
 
 export const HttpApiGatewaySchema = resourceSchema(
   "http-api-gateway",
   strictObject({
+    ...alarms.properties,
     cors: strictObject({
       enabled: z.boolean(),
       allowedOrigins: z.array(z.string()).optional(),
@@ -31,18 +41,23 @@ const RouteTriggerSchema = strictObject({
     method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"]),
     path: z.string().regex(/^\/|^\$default$/, 'A route path starts with "/" (or is $default).'),
     payloadFormat: z.enum(["1.0", "2.0"]).optional(),
+    authorizer: AuthorizerSchema.optional(),
   }),
 });
 
 export const routeTrigger = {
   type: "http-api-gateway" as const,
   schema: RouteTriggerSchema,
-  cloudformationTypes: ["AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Route"],
+  cloudformationTypes: [
+    "AWS::ApiGatewayV2::Integration",
+    "AWS::ApiGatewayV2::Route",
+    ...AUTHORIZER_CLOUDFORMATION_TYPES,
+  ],
 } satisfies Trigger;
 
 export type Route = Pick<
   z.infer<typeof RouteTriggerSchema>["properties"],
-  "httpApiGatewayName" | "method" | "path"
+  "httpApiGatewayName" | "method" | "path" | "authorizer"
 >;
 
 export const httpApiId = (name: string) => logicalId(name, "AWS::ApiGatewayV2::Api");
@@ -55,6 +70,7 @@ export function checkRoute(route: Route, path: ConfigPath, checks: ConfigChecks)
     "http-api-gateway",
     "httpApiGatewayName",
   );
+  checkAuthorizer(route.authorizer, path, checks);
 }
 
 /**
@@ -81,6 +97,16 @@ export function compileRoute(
       ApiId: ref(apiId),
       RouteKey: route.path === "$default" ? "$default" : `${method} ${route.path}`,
       Target: join("/", ["integrations", ref(integrationId)]),
+      ...(route.authorizer
+        ? compileAuthorizer(ctx, {
+            owner,
+            index,
+            api: route.httpApiGatewayName,
+            method,
+            path: route.path,
+            authorizer: route.authorizer,
+          })
+        : {}),
     },
   });
   return integrationId;
@@ -95,6 +121,7 @@ export const httpApiGateway: ResourceDefinition<HttpApiGatewayResource> = {
   schema: HttpApiGatewaySchema,
   triggers: [],
   trigger: routeTrigger,
+  concerns: [alarms],
   cloudformationTypes: ["AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage"],
 
   paramNames: () => ["id", "url"],

@@ -42,7 +42,15 @@ export const definitionOf = (resource: { type: string }): ResourceDefinition => 
 
 /** Every CloudFormation type a compiled resource may be, triggers included (raw resources aside). */
 export const CLOUDFORMATION_TYPES: readonly string[] = [
-  ...new Set(RESOURCE_DEFINITIONS.flatMap((d) => d.cloudformationTypes)),
+  ...new Set(RESOURCE_DEFINITIONS.flatMap((d) => cloudformationTypesOf(d))),
 ];
 
-export type { ResourceDefinition, Trigger } from "./definition.js";
+/** Every CloudFormation type a resource of this type may compile to, its concerns' included. */
+export function cloudformationTypesOf(definition: ResourceDefinition): readonly string[] {
+  return [
+    ...definition.cloudformationTypes,
+    ...(definition.concerns ?? []).flatMap((c) => c.cloudformationTypes),
+  ];
+}
+
+export type { Concern, ResourceDefinition, Trigger } from "./definition.js";

@@ -5,15 +5,19 @@ import { envVarName } from "../config/params.js";
 import { resourceSchema } from "../config/schema/common.js";
 import { eventsOf } from "../config/schema/events.js";
 import { strictObject } from "../config/schema/strict.js";
+import { alarmsOf } from "./concerns/alarms/index.js";
 import type { ResourceDefinition } from "./definition.js";
 import { busTrigger, busTriggerWith, checkBusTrigger, compileBusTrigger } from "./event-bus/trigger.js";
 
 /** A queue's bus triggers may name the message group of a FIFO queue. */
 const QueueBusTriggerSchema = busTriggerWith({ messageGroupId: z.string().max(100).optional() });
 
+const alarms = alarmsOf("sqs-queue");
+
 export const SqsQueueSchema = resourceSchema(
   "sqs-queue",
   strictObject({
+    ...alarms.properties,
     fifoQueue: z.boolean().optional(),
     contentBasedDeduplication: z.boolean().optional(),
     delayMessagesSec: z.number().int().min(0).max(900).optional(),
@@ -53,6 +57,7 @@ export const sqsQueue: ResourceDefinition<SqsQueueResource> = {
   type: "sqs-queue",
   schema: SqsQueueSchema,
   triggers: [busTrigger],
+  concerns: [alarms],
   offers: { deadLetterQueue: (name) => getAtt(queueId(name), "Arn") },
   cloudformationTypes: ["AWS::SQS::Queue", "AWS::SQS::QueuePolicy", ...busTrigger.cloudformationTypes],
 

@@ -31,12 +31,8 @@ interface KnownGaps {
     | "properties.visibilityTimeoutSeconds"
     | "properties.fifoEnabled"
     | "properties.fifoHighThroughput"
-    | "properties.alarms"
-    | "properties.disabledGlobalAlarms"
     | "properties.policyStatements";
   function:
-    | "properties.alarms"
-    | "properties.disabledGlobalAlarms"
     | "properties.tags"
     | "properties.iamRoleStatements[].Effect (type)"
     | "properties.iamRoleStatements[].Action (required)"
@@ -50,7 +46,6 @@ interface KnownGaps {
     | "properties.events[]<schedule> (variant)"
     | "properties.events[]<cloudwatch-alarm> (variant)"
     | "properties.events[]<cloudwatch-log> (variant)"
-    | "properties.events[]<http-api-gateway>.properties.authorizer"
     | "properties.url"
     | "properties.joinDefaultVpc"
     | "properties.destinations"
@@ -62,8 +57,6 @@ interface KnownGaps {
     | "properties.cdn"
     | "properties.volumeMounts";
   "http-api-gateway":
-    | "properties.alarms"
-    | "properties.disabledGlobalAlarms"
     | "properties.logging"
     | "properties.cdn"
     | "properties.cors.allowCredentials"
@@ -92,7 +85,6 @@ interface KnownGaps {
     | "properties.resources.enableWarmPool"
     | "properties.containers[].events[]<application-load-balancer> (variant)"
     | "properties.containers[].events[]<http-api-gateway>.properties.payloadFormat"
-    | "properties.containers[].events[]<http-api-gateway>.properties.authorizer"
     | "properties.containers[].events[]<service-connect> (variant)"
     | "properties.containers[].events[]<network-load-balancer> (variant)"
     | "properties.containers[].logging"

@@ -141,6 +141,16 @@ const REFERENCE_KEY = /(Arn|ARN|Arns)$|^(Role|Roles|Resource|Queues|Topics|Funct
 
 const ARN_IN_TEXT = /arn:[^"'\s,)}\]]+/g;
 
+/** Every ARN in a text, those inside another's too (a Lambda's ARN in an API Gateway integration URI). */
+function arnsIn(text: string): string[] {
+  const found = text.startsWith("arn:") ? [text] : (text.match(ARN_IN_TEXT) ?? []);
+  return found.flatMap((arn) => [
+    arn,
+    // An integration URI ends `.../functions/<function ARN>/invocations`.
+    ...[...arn.slice(1).matchAll(ARN_IN_TEXT)].map((m) => m[0].replace(/\/invocations$/, "")),
+  ]);
+}
+
 export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
   const violations: TenancyViolation[] = [];
   const { scope } = input;
@@ -231,6 +241,14 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
         );
         return;
       }
+      // A rule on the default bus that hears only this team's alarms reads nothing of anyone else's.
+      if (
+        type === "AWS::Events::Rule" &&
+        reference.kind === "bus" &&
+        text === "default" &&
+        hearsOwnAlarmsOnly(props)
+      )
+        return;
       const problem = text.startsWith("arn:")
         ? arnProblem(text, reference.use)
         : reference.kind === "arn"
@@ -345,7 +363,7 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
             );
             continue;
           }
-          const arns = text.startsWith("arn:") ? [text] : (text.match(ARN_IN_TEXT) ?? []);
+          const arns = arnsIn(text);
           for (const arn of arns) {
             const problem = arnProblem(arn, "other");
             if (problem) report(path, `${path.join(".") || "a property"} ${problem}`);
@@ -359,6 +377,35 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
     }
   }
   return violations;
+
+  /**
+   * Whether a rule's pattern matches CloudWatch alarm state changes of named alarms only, each of
+   * this stack or in the team's namespace (notifications of a config's alarms, on the default bus).
+   */
+  function hearsOwnAlarmsOnly(props: Record<string, unknown>): boolean {
+    let pattern = props.EventPattern;
+    if (typeof pattern === "string") {
+      try {
+        pattern = JSON.parse(pattern);
+      } catch {
+        return false;
+      }
+    }
+    if (typeof pattern !== "object" || pattern === null) return false;
+    const { source, "detail-type": detailType, resources } = pattern as Record<string, unknown>;
+    const only = (value: unknown, expected: string) =>
+      Array.isArray(value) && value.length === 1 && value[0] === expected;
+    if (!only(source, "aws.cloudwatch") || !only(detailType, "CloudWatch Alarm State Change")) return false;
+    if (!Array.isArray(resources) || resources.length === 0) return false;
+    return resources.every((resource) =>
+      (evaluate(resource, evaluation) ?? [UNKNOWN]).every((text) => {
+        if (text.startsWith(OWN)) return true;
+        const arn = parseArn(text);
+        const [kind] = arn && arn.service === "cloudwatch" ? namesIn(arn.service, arn.resource) : [];
+        return kind?.kind === "alarm" && arnProblem(text, "other") === undefined;
+      }),
+    );
+  }
 
   /** A name the team's stacks may give: in its namespace, or derived from a resource of this stack. */
   function nameIsOurs(value: string, heads: readonly string[]): boolean {
@@ -381,8 +428,10 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
     const { service, account, resource } = parsed;
     if (/[\uE000-\uE00F]/.test(service) || account.includes(UNKNOWN) || account.includes(OWN))
       return `"${display(arn)}" cannot be resolved before deployment, so it could name another team's resource.`;
-    // AWS's own (managed policies, service integrations): no account of anyone's.
+    // AWS's own (managed policies, service integrations): no account of anyone's. API Gateway's
+    // integration URIs put the integrated service where the account goes (`...:apigateway:<region>:lambda:path/...`).
     if (account === "" || account === "aws") return undefined;
+    if (service === "apigateway" && /^[a-z.-]+$/.test(account)) return undefined;
     const ownAccount = scope.account ? account === scope.account : !/^\d+$/.test(account);
     if (!ownAccount) {
       return `names "${display(arn)}" in account ${account}, outside Switchyard; a platform admin must allow it for team ${scope.team} (PUT /v1/teams/${scope.team}/allowed-resources).`;

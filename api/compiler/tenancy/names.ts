@@ -25,6 +25,7 @@ export type NameKind =
   | "cluster"
   | "ecs-service"
   | "task-definition"
+  | "alarm"
   | "other";
 
 export interface ArnName {
@@ -59,6 +60,7 @@ export const NAMED_SERVICES = new Set([
   "states",
   "batch",
   "ecs",
+  "cloudwatch",
 ]);
 
 /**
@@ -132,6 +134,8 @@ export function namesIn(service: string, resource: string): ArnName[] {
       if (type === "task-definition")
         return [{ kind: "task-definition", name: (rest[0] ?? "").split(":")[0]! }];
       return [{ kind: type === "cluster" ? "cluster" : "other", name: path }];
+    case "cloudwatch":
+      return colon[0] === "alarm" ? [{ kind: "alarm", name: colon.slice(1).join(":") }] : [];
     default:
       return [];
   }

@@ -26,6 +26,7 @@ const ContainerRouteSchema = strictObject({
     httpApiGatewayName: routeProperties.httpApiGatewayName,
     method: routeProperties.method,
     path: routeProperties.path,
+    authorizer: routeProperties.authorizer,
   }),
 });
 

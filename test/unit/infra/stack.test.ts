@@ -327,8 +327,10 @@ describe("IAM", () => {
           )[t.split("::")[1]!] ?? t.split("::")[1]!.toLowerCase(),
       ),
     );
-    // Besides the compiled types' own services: code artifacts (s3) and Cloud Map's hosted zones.
-    for (const service of services) expect([...compiledServices, "s3", "route53"]).toContain(service);
+    // Besides the compiled types' own services: code artifacts (s3), Cloud Map's hosted zones and
+    // the secrets EventBridge keeps connections' credentials in.
+    for (const service of services)
+      expect([...compiledServices, "s3", "route53", "secretsmanager"]).toContain(service);
     for (const s of statements) {
       for (const resource of s.Resource) {
         // Ids, not names, in these ARNs: scoped to the account and region (hosted zones: the account).
@@ -650,6 +652,10 @@ const NAMED_ARNS: Record<string, (p: Props, all: Resources) => string> = {
   "AWS::ECS::Service": (p, all) =>
     `arn:aws:ecs:${REGIONAL}:service/${all[(p.Cluster as { Ref: string }).Ref]!.Properties!.ClusterName}/${p.ServiceName}`,
   "AWS::Logs::LogGroup": (p) => `arn:aws:logs:${REGIONAL}:log-group:${p.LogGroupName}:*`,
+  "AWS::CloudWatch::Alarm": (p) => `arn:aws:cloudwatch:${REGIONAL}:alarm:${p.AlarmName}`,
+  "AWS::Events::Connection": (p) => `arn:aws:events:${REGIONAL}:connection/${p.Name}`,
+  "AWS::Events::ApiDestination": (p) => `arn:aws:events:${REGIONAL}:api-destination/${p.Name}`,
+  "AWS::SNS::Topic": (p) => `arn:aws:sns:${REGIONAL}:${p.TopicName}`,
 };
 
 function arnOfCompiled(type: string, props: Props, all: Resources): string | undefined {

@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import { CompileContext } from "../../../api/compiler/context.js";
 import { compile } from "../../../api/compiler/index.js";
 import { type Config, loadConfig } from "../../../api/config/index.js";
-import { CLOUDFORMATION_TYPES, definitionOf, RESOURCE_DEFINITIONS } from "../../../api/resources/index.js";
+import {
+  CLOUDFORMATION_TYPES,
+  cloudformationTypesOf,
+  definitionOf,
+  RESOURCE_DEFINITIONS,
+} from "../../../api/resources/index.js";
 import { validateTemplateAgainstRegistry } from "../../support/cfn-schema.js";
 
 /**
@@ -66,7 +71,7 @@ describe.each(RESOURCE_DEFINITIONS.map((d) => [d.type, d] as const))(
       expect(ctx.errors).toEqual([]);
       for (const [logicalId, resource] of Object.entries(ctx.resources)) {
         const owner = config.resources[ctx.owners.get(logicalId)!]!;
-        expect(definitionOf(owner).cloudformationTypes, `${logicalId} of ${owner.type}`).toContain(
+        expect(cloudformationTypesOf(definitionOf(owner)), `${logicalId} of ${owner.type}`).toContain(
           resource.Type,
         );
       }

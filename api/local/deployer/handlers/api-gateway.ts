@@ -23,4 +23,10 @@ export const API_GATEWAY_V2_HANDLERS: Record<string, ResourceHandler> = {
   "AWS::ApiGatewayV2::Stage": recordedByType("AWS::ApiGatewayV2::Stage"),
   "AWS::ApiGatewayV2::Route": recordedByType("AWS::ApiGatewayV2::Route"),
   "AWS::ApiGatewayV2::Integration": recordedByType("AWS::ApiGatewayV2::Integration"),
+  "AWS::ApiGatewayV2::Authorizer": recorded({
+    identify: (name) => ({
+      ref: shortId(name).slice(0, 6),
+      attributes: { AuthorizerId: shortId(name).slice(0, 6) },
+    }),
+  }),
 };

@@ -12,6 +12,7 @@ import {
   type ResourceState,
   str,
 } from "./handler.js";
+import { recorded } from "./recorded.js";
 
 const eventBus: ResourceHandler = {
   replaceOn: ["Name", "EventSourceName"],
@@ -137,4 +138,22 @@ export const EVENTS_HANDLERS: Record<string, ResourceHandler> = {
   "AWS::Events::EventBus": eventBus,
   "AWS::Events::Archive": archive,
   "AWS::Events::Rule": rule,
+  // Recorded: the engine records what a rule delivers to an API destination, and never calls it.
+  "AWS::Events::Connection": recorded({
+    nameProperty: "Name",
+    identify: (name, ctx) => ({
+      ref: name,
+      attributes: {
+        Arn: arn(ctx, "events", `connection/${name}/local`),
+        SecretArn: arn(ctx, "secretsmanager", `secret:events!connection/${name}/local`),
+      },
+    }),
+  }),
+  "AWS::Events::ApiDestination": recorded({
+    nameProperty: "Name",
+    identify: (name, ctx) => ({
+      ref: name,
+      attributes: { Arn: arn(ctx, "events", `api-destination/${name}/local`) },
+    }),
+  }),
 };

@@ -8,6 +8,7 @@ import { own } from "../../../prototype-safe.js";
 import { API_GATEWAY_V2_HANDLERS } from "./api-gateway.js";
 import { APPLICATION_AUTO_SCALING_HANDLERS } from "./application-autoscaling.js";
 import { BATCH_HANDLERS } from "./batch.js";
+import { CLOUDWATCH_HANDLERS } from "./cloudwatch.js";
 import { ECS_HANDLERS } from "./ecs.js";
 import { EVENTS_HANDLERS } from "./events.js";
 import type { ResourceHandler } from "./handler.js";
@@ -35,6 +36,7 @@ const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   ...SERVICE_DISCOVERY_HANDLERS,
   ...API_GATEWAY_V2_HANDLERS,
   ...APPLICATION_AUTO_SCALING_HANDLERS,
+  ...CLOUDWATCH_HANDLERS,
 };
 
 /** The CloudFormation types the local engine has a handler for. */

@@ -11,4 +11,9 @@ export const SNS_HANDLERS: Record<string, ResourceHandler> = {
       return { ref: topicArn, attributes: { TopicArn: topicArn, TopicName: name } };
     },
   }),
+  // Recorded: nothing is sent locally (an e-mail subscription waits for its confirmation on AWS).
+  "AWS::SNS::Subscription": recorded({
+    identify: (name, ctx) => ({ ref: arn(ctx, "sns", `subscription:${name}`), attributes: {} }),
+  }),
+  "AWS::SNS::TopicPolicy": recorded({ identify: (name) => ({ ref: name, attributes: { Id: name } }) }),
 };
