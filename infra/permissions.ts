@@ -9,7 +9,8 @@
  */
 import { Aws } from "aws-cdk-lib";
 import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
-import type { SwitchyardArns } from "./arns.js";
+import { TEAM_NAMESPACE_TAG, TEAM_ROLE_PATH } from "../api/teams/service-role.js";
+import { type SwitchyardArns, switchyardArns } from "./arns.js";
 import { MANAGED_TYPE_GROUPS, ROLE_CONSUMERS, SERVICE_LINKED_ROLE_SERVICES } from "./managed-types.js";
 
 /**
@@ -105,16 +106,97 @@ export function serviceRoleStatements({
       }),
     );
   }
-  if (artifactBuckets.length > 0) {
-    statements.push(
-      new PolicyStatement({
-        sid: "ReadCodeArtifacts",
-        actions: ["s3:GetObject", "s3:GetObjectVersion"],
-        resources: artifactBuckets.map((b) => `arn:${Aws.PARTITION}:s3:::${b}/*`),
-      }),
-    );
-  }
-  return statements;
+  return [...statements, ...readCodeArtifacts(artifactBuckets)];
+}
+
+/** Reading function code from the configured artifact buckets, when there are any. */
+export function readCodeArtifacts(artifactBuckets: readonly string[]): PolicyStatement[] {
+  if (artifactBuckets.length === 0) return [];
+  return [
+    new PolicyStatement({
+      sid: "ReadCodeArtifacts",
+      actions: ["s3:GetObject", "s3:GetObjectVersion"],
+      resources: artifactBuckets.map((b) => `arn:${Aws.PARTITION}:s3:::${b}/*`),
+    }),
+  ];
+}
+
+/**
+ * The name prefix of one team's resources, `<stackPrefix><namespace>--`, with the namespace read from
+ * the tag of the role that runs the stack (api/teams/service-role.ts). A role without the tag
+ * matches no resource: an IAM policy variable without a value matches nothing.
+ */
+export const teamNamePrefix = (stackPrefix: string) =>
+  `${stackPrefix}\${aws:PrincipalTag/${TEAM_NAMESPACE_TAG}}--`;
+
+/**
+ * What every team's service role may do (one managed policy for all teams): the platform service
+ * role's statements with every name-scoped ARN narrowed to the team's `<prefix><namespace>--*`.
+ * Resources AWS names by id (HTTP APIs, scaling targets, Cloud Map, hosted zones) stay scoped to
+ * the account and region, as for the platform role.
+ */
+export function teamStackStatements(options: Omit<ServiceRoleOptions, "arns"> & { stackPrefix: string }) {
+  return serviceRoleStatements({
+    arns: switchyardArns(teamNamePrefix(options.stackPrefix)),
+    artifactBuckets: options.artifactBuckets,
+    ...(options.boundaryArn ? { boundaryArn: options.boundaryArn } : {}),
+  });
+}
+
+/** ARN pattern of every team's service role (api/teams/service-role.ts). */
+export const teamRolesArn = (stackPrefix: string) =>
+  `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role${TEAM_ROLE_PATH}${stackPrefix}-*`;
+
+export interface TeamRoleRefs {
+  /** ARN pattern of the team roles (teamRolesArn). */
+  rolesArn: string;
+  /** The managed policies every team role gets (infra/team-roles.ts). */
+  policyArns: string[];
+  boundaryArn: string;
+}
+
+/**
+ * How the API makes a team's role: only under the team roles' path and name, only with the team
+ * boundary, only tagged with a namespace, with no policy but the team policy; and hands it to
+ * CloudFormation only.
+ */
+function teamRoleStatements(refs: TeamRoleRefs): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      sid: "CreateTeamServiceRoles",
+      actions: ["iam:CreateRole"],
+      resources: [refs.rolesArn],
+      conditions: {
+        StringEquals: { "iam:PermissionsBoundary": refs.boundaryArn },
+        "ForAllValues:StringEquals": { "aws:TagKeys": [TEAM_NAMESPACE_TAG] },
+        Null: { [`aws:RequestTag/${TEAM_NAMESPACE_TAG}`]: "false" },
+      },
+    }),
+    new PolicyStatement({
+      // CreateRole with Tags needs TagRole too: the namespace tag only.
+      sid: "TagTeamServiceRoles",
+      actions: ["iam:TagRole"],
+      resources: [refs.rolesArn],
+      conditions: { "ForAllValues:StringEquals": { "aws:TagKeys": [TEAM_NAMESPACE_TAG] } },
+    }),
+    new PolicyStatement({
+      sid: "AttachTheTeamPolicies",
+      actions: ["iam:AttachRolePolicy"],
+      resources: [refs.rolesArn],
+      conditions: { ArnEquals: { "iam:PolicyARN": refs.policyArns } },
+    }),
+    new PolicyStatement({
+      sid: "ReadTeamServiceRoles",
+      actions: ["iam:GetRole"],
+      resources: [refs.rolesArn],
+    }),
+    new PolicyStatement({
+      sid: "PassTeamServiceRolesToCloudFormation",
+      actions: ["iam:PassRole"],
+      resources: [refs.rolesArn],
+      conditions: { StringEquals: { "iam:PassedToService": "cloudformation.amazonaws.com" } },
+    }),
+  ];
 }
 
 export interface FunctionPolicyRefs {
@@ -125,6 +207,8 @@ export interface FunctionPolicyRefs {
 
 export interface ApiPolicyRefs extends FunctionPolicyRefs {
   serviceRoleArn: string;
+  /** Each team's service role (api/teams/service-role.ts), which the API creates on first use. */
+  teamRoles: TeamRoleRefs;
   adminKeySecretArn: string;
   /** ARN pattern of the template bucket's `templates/` objects (template-bucket.ts). */
   templateObjectsArn: string;
@@ -132,22 +216,27 @@ export interface ApiPolicyRefs extends FunctionPolicyRefs {
 
 export function apiStatements(refs: ApiPolicyRefs): PolicyStatement[] {
   const { arns } = refs;
+  // The platform's role (stacks named before team namespaces) or a team's.
+  const throughAServiceRole = {
+    StringLike: { "cloudformation:RoleArn": [refs.serviceRoleArn, refs.teamRoles.rolesArn] },
+  };
   return [
     ...storeAndLogStatements(refs),
     new PolicyStatement({
-      // Changes to our stacks happen only through the service role, never with the API's own rights.
+      // Changes to our stacks happen only through a service role, never with the API's own rights.
       sid: "ChangeStacksThroughServiceRole",
       actions: ["cloudformation:CreateChangeSet"],
       resources: [arns.stacks],
-      conditions: { StringEquals: { "cloudformation:RoleArn": refs.serviceRoleArn } },
+      conditions: throughAServiceRole,
     }),
     new PolicyStatement({
-      // Continuing a stuck rollback (POST .../continue-rollback) also only through the service role.
+      // Continuing a stuck rollback (POST .../continue-rollback) also only through a service role.
       sid: "ContinueRollbacksThroughServiceRole",
       actions: ["cloudformation:ContinueUpdateRollback"],
       resources: [arns.stacks],
-      conditions: { StringEquals: { "cloudformation:RoleArn": refs.serviceRoleArn } },
+      conditions: throughAServiceRole,
     }),
+    ...teamRoleStatements(refs.teamRoles),
     new PolicyStatement({
       sid: "OperateStacks",
       actions: [

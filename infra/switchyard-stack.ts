@@ -4,7 +4,7 @@
  * bucket large templates go through, the bootstrap admin key and the alarms. Environment-agnostic:
  * synth needs no account, region or network.
  */
-import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Duration, Fn, Stack, type StackProps } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import { CorsHttpMethod, HttpApi, HttpStage, LogGroupLogDestination } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
@@ -29,9 +29,10 @@ import { SwitchyardAlarms } from "./alarms.js";
 import { switchyardArns } from "./arns.js";
 import { LAMBDA_HANDLERS } from "./lambda-bundle.js";
 import { lambdaCode } from "./lambda-code.js";
-import { apiStatements, reconcileStatements, serviceRoleStatements } from "./permissions.js";
+import { apiStatements, reconcileStatements, serviceRoleStatements, teamRolesArn } from "./permissions.js";
 import type { Settings } from "./settings.js";
 import { createStoreTable } from "./store-table.js";
+import { createTeamRolePolicies } from "./team-roles.js";
 import { createTemplateBucket } from "./template-bucket.js";
 import { createWorkloadBoundary } from "./workload-boundary.js";
 
@@ -63,19 +64,20 @@ export class SwitchyardStack extends Stack {
     });
 
     const boundary = createWorkloadBoundary(this, "WorkloadBoundary");
+    const stackScope = {
+      arns,
+      artifactBuckets: settings.artifactBuckets,
+      ...(settings.enforceWorkloadBoundary ? { boundaryArn: boundary.managedPolicyArn } : {}),
+    };
+    // Stacks named before team namespaces deploy under it; a team's stacks under the team's role.
     const serviceRole = new Role(this, "CloudFormationServiceRole", {
       description: "Role Switchyard passes to CloudFormation to deploy its stacks.",
       assumedBy: new ServicePrincipal("cloudformation.amazonaws.com"),
       inlinePolicies: {
-        SwitchyardStacks: new PolicyDocument({
-          statements: serviceRoleStatements({
-            arns,
-            artifactBuckets: settings.artifactBuckets,
-            ...(settings.enforceWorkloadBoundary ? { boundaryArn: boundary.managedPolicyArn } : {}),
-          }),
-        }),
+        SwitchyardStacks: new PolicyDocument({ statements: serviceRoleStatements(stackScope) }),
       },
     });
+    const teamRoles = createTeamRolePolicies(this, { ...stackScope, stackPrefix: settings.stackPrefix });
 
     const environment = {
       SWITCHYARD_TABLE_NAME: table.ref,
@@ -98,12 +100,23 @@ export class SwitchyardStack extends Stack {
         SWITCHYARD_ADMIN_KEY_SECRET_ARN: adminKey.secretArn,
         // Only the API deploys templates; reconcile reads stack status.
         [TEMPLATE_BUCKET_ENV]: templateBucket.bucketName,
+        // Each team's service role is made by the API on the team's first stack operation.
+        SWITCHYARD_TEAM_ROLE_POLICY_ARNS: Fn.join(
+          ",",
+          teamRoles.policies.map((p) => p.managedPolicyArn),
+        ),
+        SWITCHYARD_TEAM_ROLE_BOUNDARY_ARN: teamRoles.boundary.managedPolicyArn,
       },
       statements: apiStatements({
         arns,
         tableArn: table.attrArn,
         logGroupArn: apiLogs.logGroupArn,
         serviceRoleArn: serviceRole.roleArn,
+        teamRoles: {
+          rolesArn: teamRolesArn(settings.stackPrefix),
+          policyArns: teamRoles.policies.map((p) => p.managedPolicyArn),
+          boundaryArn: teamRoles.boundary.managedPolicyArn,
+        },
         adminKeySecretArn: adminKey.secretArn,
         templateObjectsArn: templateBucket.arnForObjects(`${TEMPLATE_KEY_PREFIX}*`),
       }),
@@ -202,6 +215,13 @@ export class SwitchyardStack extends Stack {
     new CfnOutput(this, "TemplateBucketName", { value: templateBucket.bucketName });
     new CfnOutput(this, "CloudFormationServiceRoleArn", { value: serviceRole.roleArn });
     new CfnOutput(this, "WorkloadBoundaryArn", { value: boundary.managedPolicyArn });
+    new CfnOutput(this, "TeamStacksPolicyArns", {
+      value: Fn.join(
+        ",",
+        teamRoles.policies.map((p) => p.managedPolicyArn),
+      ),
+    });
+    new CfnOutput(this, "TeamRoleBoundaryArn", { value: teamRoles.boundary.managedPolicyArn });
   }
 
   private logGroup(id: string, settings: Settings): LogGroup {

@@ -39,7 +39,9 @@ import {
   type Template,
 } from "../deployments/port.js";
 import { isInProgress, needsAction, phaseOf } from "../deployments/stack-status.js";
+import { namespaceOfStack } from "../teams/service-role.js";
 import { isEmptyChangeSet, isStackMissing, isThrottling, withRetries } from "./cloudformation-errors.js";
+import type { TeamServiceRoles } from "./team-roles.js";
 import { TEMPLATE_BUCKET_ENV, type TemplateStore } from "./template-store.js";
 
 /** CloudFormation's limit for an inline TemplateBody. */
@@ -49,8 +51,17 @@ export const MAX_TEMPLATE_URL_BYTES = TEMPLATE_LIMITS.urlBodyBytes;
 
 export interface CloudFormationDeployerOptions {
   client: CloudFormationClient;
-  /** A service role CloudFormation assumes for stack operations (least privilege for deployments). */
+  /**
+   * The platform's service role CloudFormation assumes for stack operations: for every stack when
+   * there are no team roles, else for stacks named before team namespaces only.
+   */
   roleArn?: string;
+  /**
+   * Each team's service role (team-roles.ts): a stack in a team's namespace
+   * (`<stackPrefix><id>--...`) is created, changed, continued and deleted under it.
+   */
+  teamRoles?: TeamServiceRoles;
+  stackPrefix?: string;
   /** Where templates over 51,200 bytes go to be read by URL; without one they are refused. */
   templateStore?: TemplateStore;
   /** How long to wait between polls of a change set or a stack being deleted. */
@@ -95,6 +106,7 @@ export class CloudFormationDeployer implements Deployer {
     }
     const name = `preview-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
     const source = await this.templateSource(input.stackName, body);
+    const role = await this.serviceRole(input.stackName);
     const created = await this.call(() =>
       this.client.send(
         new CreateChangeSetCommand({
@@ -104,7 +116,7 @@ export class CloudFormationDeployer implements Deployer {
           ...source,
           Parameters: parameterList(input.parameters),
           Capabilities: [...CAPABILITIES],
-          ...(this.options.roleArn ? { RoleARN: this.options.roleArn } : {}),
+          ...role,
         }),
       ),
     );
@@ -127,7 +139,9 @@ export class CloudFormationDeployer implements Deployer {
       );
       // A preview of a new stack must not leave an empty REVIEW_IN_PROGRESS stack behind.
       if (!stack && created.StackId) {
-        await this.call(() => this.client.send(new DeleteStackCommand({ StackName: created.StackId })));
+        await this.call(() =>
+          this.client.send(new DeleteStackCommand({ StackName: created.StackId, ...role })),
+        );
       }
     }
   }
@@ -135,8 +149,9 @@ export class CloudFormationDeployer implements Deployer {
   async start(input: StartInput): Promise<StartResult> {
     const body = this.templateBody(input.template);
     let stack = await this.findStack(input.stackName);
+    const role = await this.serviceRole(input.stackName);
     if (stack?.StackStatus === "ROLLBACK_COMPLETE") {
-      await this.deleteAndWait(stack.StackId!, `${input.token.slice(0, 120)}-clear`);
+      await this.deleteAndWait(stack.StackId!, `${input.token.slice(0, 120)}-clear`, role);
       stack = undefined;
     }
     if (stack && stack.StackStatus !== "REVIEW_IN_PROGRESS") {
@@ -181,7 +196,8 @@ export class CloudFormationDeployer implements Deployer {
             ...(input.tags
               ? { Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })) }
               : {}),
-            ...(this.options.roleArn ? { RoleARN: this.options.roleArn } : {}),
+            // ExecuteChangeSet takes no role: the change set runs under the one it was created with.
+            ...role,
           }),
         ),
       );
@@ -225,8 +241,11 @@ export class CloudFormationDeployer implements Deployer {
         `Stack ${input.stackName} is in ${stack.StackStatus} state and can not be deleted.`,
       );
     }
+    const role = await this.serviceRole(input.stackName);
     await this.call(() =>
-      this.client.send(new DeleteStackCommand({ StackName: stack.StackId, ClientRequestToken: input.token })),
+      this.client.send(
+        new DeleteStackCommand({ StackName: stack.StackId, ClientRequestToken: input.token, ...role }),
+      ),
     );
     return { kind: "started", stackId: stack.StackId! };
   }
@@ -251,6 +270,7 @@ export class CloudFormationDeployer implements Deployer {
     }
     const skip = [...new Set(input.resourcesToSkip ?? [])];
     if (skip.length > 0) await this.checkSkippable(stack.StackId!, input.stackName, skip);
+    const role = await this.serviceRole(input.stackName);
     try {
       await this.call(() =>
         this.client.send(
@@ -258,7 +278,7 @@ export class CloudFormationDeployer implements Deployer {
             StackName: stack.StackId,
             ClientRequestToken: input.token,
             ...(skip.length > 0 ? { ResourcesToSkip: skip } : {}),
-            ...(this.options.roleArn ? { RoleARN: this.options.roleArn } : {}),
+            ...role,
           }),
         ),
       );
@@ -469,9 +489,21 @@ export class CloudFormationDeployer implements Deployer {
     });
   }
 
-  private async deleteAndWait(stackId: string, token: string): Promise<void> {
+  /**
+   * The service role for a stack's operations, as the `RoleARN` member of a request: its team's for a
+   * stack in a namespace (when team roles are set up), else the platform's (none: the caller's).
+   */
+  private async serviceRole(stackName: string): Promise<{ RoleARN?: string }> {
+    const namespace = this.options.teamRoles
+      ? namespaceOfStack(this.options.stackPrefix ?? "", stackName)
+      : undefined;
+    if (namespace) return { RoleARN: await this.options.teamRoles!.roleArnFor(namespace) };
+    return this.options.roleArn ? { RoleARN: this.options.roleArn } : {};
+  }
+
+  private async deleteAndWait(stackId: string, token: string, role: { RoleARN?: string }): Promise<void> {
     await this.call(() =>
-      this.client.send(new DeleteStackCommand({ StackName: stackId, ClientRequestToken: token })),
+      this.client.send(new DeleteStackCommand({ StackName: stackId, ClientRequestToken: token, ...role })),
     );
     for (let poll = 0; poll < this.maxPolls; poll++) {
       const stack = await this.findStack(stackId);

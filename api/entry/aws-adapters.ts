@@ -4,8 +4,10 @@
  */
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { IAMClient } from "@aws-sdk/client-iam";
 import { CloudFormationDeployer } from "../aws/cloudformation.js";
 import { AwsBusOps } from "../aws/eventbridge.js";
+import { IamTeamServiceRoles } from "../aws/team-roles.js";
 import { TEMPLATE_BUCKET_ENV, type TemplateStore } from "../aws/template-store.js";
 import { onFirstCall } from "./lazy-port.js";
 
@@ -13,11 +15,30 @@ type Env = Record<string, string | undefined>;
 
 export function createDeployer(env: Env): CloudFormationDeployer {
   const templateStore = createTemplateStore(env);
+  const teamRoles = createTeamRoles(env);
   return new CloudFormationDeployer({
     client: new CloudFormationClient({ region: env.AWS_REGION }),
     // The role CloudFormation assumes for user stacks, when infra/ provides one.
     ...(env.SWITCHYARD_CFN_ROLE_ARN ? { roleArn: env.SWITCHYARD_CFN_ROLE_ARN } : {}),
+    ...(teamRoles ? { teamRoles, stackPrefix: env.SWITCHYARD_STACK_PREFIX ?? "" } : {}),
     ...(templateStore ? { templateStore } : {}),
+  });
+}
+
+/** Each team's service role, when infra/ provides the team policy and boundary (teams/service-role.ts). */
+function createTeamRoles(env: Env): IamTeamServiceRoles | undefined {
+  const policyArns = env.SWITCHYARD_TEAM_ROLE_POLICY_ARNS?.split(",").filter(Boolean) ?? [];
+  const boundaryArn = env.SWITCHYARD_TEAM_ROLE_BOUNDARY_ARN;
+  if (policyArns.length === 0 || !boundaryArn) return undefined;
+  if (!env.SWITCHYARD_STACK_PREFIX || !env.AWS_REGION) {
+    throw new Error("Team service roles need SWITCHYARD_STACK_PREFIX and AWS_REGION (the roles' names).");
+  }
+  return new IamTeamServiceRoles({
+    client: new IAMClient({ region: env.AWS_REGION }),
+    stackPrefix: env.SWITCHYARD_STACK_PREFIX,
+    region: env.AWS_REGION,
+    policyArns,
+    boundaryArn,
   });
 }
 

@@ -4,13 +4,19 @@
  * reached, not at the end of the text (the located position shows it); configs at the limits still
  * load; and while the worst of them are in flight, /healthz and another team keep being served.
  */
-import { get as httpGet } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONFIG_LIMITS } from "../../api/config/index.js";
 import { bearer, jsonRequest } from "../support/auth.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { HOSTILE_CONFIGS } from "./hostile-configs.js";
-import { type Bystander, bystanderTeam, expectProblem, type Hostile, hostileTeam } from "./support.js";
+import {
+  type Bystander,
+  bystanderTeam,
+  expectProblem,
+  type Hostile,
+  healthzOnNewConnection,
+  hostileTeam,
+} from "./support.js";
 
 let server: TestServer;
 let hostile: Hostile;
@@ -35,21 +41,6 @@ const validate = (config: string | Record<string, unknown>) =>
       : jsonRequest(hostile.key, "POST", { config })),
     signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
   });
-
-/**
- * GET /healthz on a connection of its own: a kept-alive connection can be closed by the server's
- * idle timer just as the next request goes out (ECONNRESET), which says nothing about the service.
- */
-function healthzOnNewConnection(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpGet(`${server.url}/healthz`, { agent: false, timeout: CLIENT_TIMEOUT_MS }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
-    req.on("timeout", () => req.destroy(new Error("/healthz did not answer in time")));
-    req.on("error", reject);
-  });
-}
 
 /** Messages the engine or a library writes, which must never reach a caller. */
 const ENGINE_WORDS =
@@ -196,6 +187,37 @@ describe("each limit, exceeded, is a located 422 in our words", () => {
     });
   });
 
+  it("copies: a problem inside what $Var() copies is reported once, where it is written", async () => {
+    const text = `resources: {}\nvariables:\n  v: ["$Nope()", "$Var().missing"]\n  w: [${range(99)
+      .map(() => '"$Var().v"')
+      .join(", ")}]\n`;
+    const res = await validate(text);
+    const body = await expectProblem(res, 422, "config-invalid");
+    expect(body.errors.map((e: { path: string; line: number }) => [e.path, e.line])).toEqual([
+      ["variables.v.0", 3],
+      ["variables.v.1", 3],
+    ]);
+  });
+
+  it("copies: each $This() inside what it names is cut once, where it is written", async () => {
+    const text = 'resources:\n  a:\n    type: event-bus\n    x: ["$This().resources", "$This().resources"]\n';
+    const body = await expectProblem(await validate(text), 422, "config-invalid");
+    expect(body.errors.filter((e: { message: string }) => e.message.includes("nest too deep"))).toEqual([
+      {
+        path: "resources.a.x.0",
+        line: 4,
+        column: 9,
+        message: "$This() references nest too deep (a cycle?).",
+      },
+      {
+        path: "resources.a.x.1",
+        line: 4,
+        column: 30,
+        message: "$This() references nest too deep (a cycle?).",
+      },
+    ]);
+  });
+
   it("resources: the 501st, before any resource is validated", async () => {
     const text = `resources:\n${range(501)
       .map((i) => `  bus${i}: { type: event-bus, properties: { archivaton: {} } }`)
@@ -235,7 +257,7 @@ describe("the worst inputs at once, beside /healthz", () => {
     const healthz = (async () => {
       const statuses: number[] = [];
       while (hostileInFlight) {
-        statuses.push(await healthzOnNewConnection());
+        statuses.push(await healthzOnNewConnection(server.url, CLIENT_TIMEOUT_MS));
         log.push("healthz");
       }
       return statuses;

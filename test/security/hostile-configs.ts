@@ -150,6 +150,32 @@ export const HOSTILE_CONFIGS: HostileConfig[] = [
     accepted: true,
   },
   {
+    name: "unknown directives copied by $Var() to 49,000 values (each problem reported once)",
+    config: `resources: {}\nvariables:\n  v: [${range(490)
+      .map(() => '"$Nope()"')
+      .join(", ")}]\n  w: [${range(99)
+      .map(() => '"$Var().v"')
+      .join(", ")}]\n`,
+    accepted: false,
+  },
+  {
+    name: "$This() inside what it names, three times at each level (a cycle, cut where it is written)",
+    config: `resources:\n  a: { type: event-bus, x: [${range(3)
+      .map(() => '"$This().resources"')
+      .join(", ")}] }\n`,
+    accepted: false,
+  },
+  {
+    name: "unknown directives up to the token limit (a located problem each)",
+    config: atTokenLimit(
+      (n) =>
+        `resources: {}\nvariables:\n  v: [${range(n)
+          .map(() => "$Nope()")
+          .join(", ")}]\n`,
+    ),
+    accepted: false,
+  },
+  {
     name: `a JSON config object of ${values.toLocaleString("en-US")} values`,
     config: { resources: {}, variables: { x: range(values - 10) } },
     accepted: true,

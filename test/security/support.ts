@@ -3,6 +3,7 @@
  * whose deployed stage must keep being served, and stay exactly as it was, whatever the other sends.
  */
 import { randomUUID } from "node:crypto";
+import { get as httpGet } from "node:http";
 import { expect } from "vitest";
 import { bearer, jsonRequest } from "../support/auth.js";
 import type { ServerAccess } from "../support/seed.js";
@@ -112,4 +113,19 @@ export async function bystanderTeam(server: ServerAccess): Promise<Bystander> {
       expect(published.status, await published.clone().text()).toBe(200);
     },
   };
+}
+
+/**
+ * GET /healthz on a connection of its own: a kept-alive connection can be closed by the server's
+ * idle timer just as the next request goes out (ECONNRESET), which says nothing about the service.
+ */
+export function healthzOnNewConnection(baseUrl: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(`${baseUrl}/healthz`, { agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("timeout", () => req.destroy(new Error("/healthz did not answer in time")));
+    req.on("error", reject);
+  });
 }
