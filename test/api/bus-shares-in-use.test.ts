@@ -130,14 +130,16 @@ describe("a bus shared with another team", () => {
     const published = await call(a.key, "POST", `${a.stagePath}/buses/myEventBus/events`, {
       entries: [{ source: "shop.orders", "detail-type": "order.placed", detail: { orderId: "o-1" } }],
     });
-    expect(published.status).toBe(200);
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
     expect(published.body.failedEntryCount).toBe(0);
     const queueArn = `arn:aws:sqs:us-east-1:000000000000:${b.team}--inbox--dev-inbox`;
     const deliveries = await poll(
       () => call(a.key, "GET", `${a.stagePath}/buses/myEventBus/deliveries?rule=${bRule(0)}`),
       (r) => r.body.items?.length === 1,
     );
-    expect(deliveries.body.items).toEqual([expect.objectContaining({ rule: bRule(0), targetArn: queueArn })]);
+    expect(deliveries.body.items, JSON.stringify(deliveries.body)).toEqual([
+      expect.objectContaining({ rule: bRule(0), targetArn: queueArn }),
+    ]);
     expect(JSON.parse(deliveries.body.items[0].input)).toMatchObject({ detail: { orderId: "o-1" } });
     // The second trigger's pattern (order.cancelled) did not match.
     const other = await call(a.key, "GET", `${a.stagePath}/buses/myEventBus/deliveries?rule=${bRule(1)}`);
