@@ -13,14 +13,17 @@ import {
   checkAuthorizer,
   compileAuthorizer,
 } from "./concerns/authorizers.js";
+import { cdnConcern } from "./concerns/cdn/index.js";
 import type { ResourceDefinition, Trigger } from "./definition.js";
 
 const alarms = alarmsOf("http-api-gateway");
+const cdn = cdnConcern("http-api-gateway");
 
 export const HttpApiGatewaySchema = resourceSchema(
   "http-api-gateway",
   strictObject({
     ...alarms.properties,
+    ...cdn.properties,
     cors: strictObject({
       enabled: z.boolean(),
       allowedOrigins: z.array(z.string()).optional(),
@@ -121,7 +124,7 @@ export const httpApiGateway: ResourceDefinition<HttpApiGatewayResource> = {
   schema: HttpApiGatewaySchema,
   triggers: [],
   trigger: routeTrigger,
-  concerns: [alarms],
+  concerns: [alarms, cdn],
   cloudformationTypes: ["AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage"],
 
   paramNames: () => ["id", "url"],

@@ -58,7 +58,6 @@ interface KnownGaps {
     | "properties.volumeMounts";
   "http-api-gateway":
     | "properties.logging"
-    | "properties.cdn"
     | "properties.cors.allowCredentials"
     | "properties.cors.exposedResponseHeaders"
     | "properties.cors.maxAge"

@@ -336,7 +336,7 @@ describe("IAM", () => {
         // Ids, not names, in these ARNs: scoped to the account and region (hosted zones: the account).
         if (
           resource === "*" ||
-          /:(apigateway|application-autoscaling|servicediscovery|route53):/.test(resource)
+          /:(apigateway|application-autoscaling|servicediscovery|route53|cloudfront):/.test(resource)
         ) {
           continue;
         }
@@ -690,7 +690,7 @@ describe("each team's service role", () => {
         // Ids, not names, in these ARNs: scoped to the account and region, as for the platform role.
         if (
           resource === "*" ||
-          /:(apigateway|application-autoscaling|servicediscovery|route53):/.test(resource)
+          /:(apigateway|application-autoscaling|servicediscovery|route53|cloudfront):/.test(resource)
         )
           continue;
         if (resource.includes(":s3:::") || resource.includes(":role/aws-service-role/")) continue;
