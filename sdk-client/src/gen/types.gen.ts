@@ -3416,6 +3416,50 @@ export type SharesListHeldResponses = {
 
 export type SharesListHeldResponse = SharesListHeldResponses[keyof SharesListHeldResponses];
 
+export type SharesGiveBackData = {
+    body?: never;
+    path: {
+        team: string;
+        id: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/shares/held/{id}';
+};
+
+export type SharesGiveBackErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type SharesGiveBackError = SharesGiveBackErrors[keyof SharesGiveBackErrors];
+
+export type SharesGiveBackResponses = {
+    /**
+     * The share, ended, and the team's stages that still use it.
+     */
+    200: RevokedBusShare;
+};
+
+export type SharesGiveBackResponse = SharesGiveBackResponses[keyof SharesGiveBackResponses];
+
 export type SharesRevokeData = {
     body?: never;
     path: {
