@@ -23,6 +23,10 @@ export function switchyardArns(prefix: string) {
     /** The secret EventBridge keeps a connection's credential in: `events!connection/<name>-<id>`. */
     connectionSecrets: `${base("secretsmanager")}:secret:events!connection/${p}`,
     alarms: `${base("cloudwatch")}:alarm:${p}`,
+    /** CloudFront is global and its ARNs carry ids, not names: scoped to the account. */
+    cloudfront: ["distribution/*", "cache-policy/*", "origin-request-policy/*"].map(
+      (path) => `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:${path}`,
+    ),
     topics: `${base("sns")}:${p}`,
     /** Replay names are chosen per request; a replay can only read our archives (checked on StartReplay). */
     replays: `${base("events")}:replay/*`,

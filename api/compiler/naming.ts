@@ -24,6 +24,7 @@ export const NAME_LIMITS = {
   ecsCluster: 255,
   /** EventBridge connections and API destinations. */
   connection: 64,
+  deliveryStream: 64,
   alarm: 255,
 } as const;
 

@@ -3,6 +3,7 @@ import type { DirectiveUse } from "./directives/load.js";
 import { isCall } from "./directives/load.js";
 import type { ConfigPath } from "./problem.js";
 import type { ConfigBase, ResourceBase } from "./schema/root.js";
+import { SHARE_REF } from "./share-ref.js";
 import { didYouMean } from "./suggest.js";
 
 /** A resource type as the checks see it: its own rules, and whether connectTo may name it. */
@@ -52,6 +53,8 @@ export function checkReferences(
     const connectTo = (resource.properties as { connectTo?: string[] } | undefined)?.connectTo;
     connectTo?.forEach((target, i) => {
       const path = ["resources", name, "properties", "connectTo", i];
+      // A bus another team shared with the team: whether it holds the share is the compiler's to say.
+      if (SHARE_REF.test(target)) return;
       const found = config.resources[target];
       if (!found && others.has(target)) {
         const type = types.find((t) => t.type === others.get(target));

@@ -13,6 +13,7 @@ import type { DeploymentRetention } from "../deployments/retention.js";
 import type { AppDeps } from "../deps.js";
 import { createLogger, type Logger, logLevelFrom } from "../http/logger.js";
 import { LocalBusOps } from "../local/bus-ops.js";
+import { LocalDeadLetterQueues } from "../local/dead-letters.js";
 import {
   createLocalDeployer,
   LOCAL_DEPLOYMENT_SETTINGS,
@@ -20,6 +21,7 @@ import {
 } from "../local/deployer/index.js";
 import { DEFAULT_DELIVERY_RETENTION, type DeliveryRetention } from "../local/eventbridge/delivery-log.js";
 import { LocalEventBridge } from "../local/eventbridge/index.js";
+import { LocalRuleMetrics } from "../local/rule-metrics.js";
 import { createDynamoClients, localDynamoConfig } from "../store/client.js";
 import { startDynalite } from "../store/dynalite.js";
 import { type ExpirySweeper, type SweepOptions, startExpirySweeper } from "../store/expired-items.js";
@@ -153,6 +155,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
       deployer,
       deploymentSettings: { ...LOCAL_DEPLOYMENT_SETTINGS, retention: retention.deployments },
       busOps: new LocalBusOps(engine),
+      deadLetters: new LocalDeadLetterQueues(engine),
+      ruleMetrics: new LocalRuleMetrics(engine),
     };
     // DynamoDB's TTL, which dynalite lacks: expired history, deliveries, records go in the background.
     const sweeper = startExpirySweeper(table, now, log, options.sweep);

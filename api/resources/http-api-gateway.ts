@@ -20,6 +20,7 @@ import {
   checkAuthorizer,
   compileAuthorizer,
 } from "./concerns/authorizers.js";
+import { cdnConcern } from "./concerns/cdn/index.js";
 import type { ResourceDefinition, Trigger } from "./definition.js";
 import { LoggingSchema } from "./logging.js";
 
@@ -52,11 +53,13 @@ export const CorsSchema = strictObject({
 });
 
 const alarms = alarmsOf("http-api-gateway");
+const cdn = cdnConcern("http-api-gateway");
 
 export const HttpApiGatewaySchema = resourceSchema(
   "http-api-gateway",
   strictObject({
     ...alarms.properties,
+    ...cdn.properties,
     cors: CorsSchema.optional(),
     payloadFormat: z.enum(["1.0", "2.0"]).optional(),
     logging: LoggingSchema.extend({ format: z.enum(["CLF", "CSV", "JSON", "XML"]).optional() }).optional(),
@@ -162,7 +165,7 @@ export const httpApiGateway: ResourceDefinition<HttpApiGatewayResource> = {
   schema: HttpApiGatewaySchema,
   triggers: [],
   trigger: routeTrigger,
-  concerns: [alarms],
+  concerns: [alarms, cdn],
   cloudformationTypes: [
     "AWS::ApiGatewayV2::Api",
     "AWS::ApiGatewayV2::Stage",

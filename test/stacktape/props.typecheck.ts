@@ -26,7 +26,7 @@ interface KnownGaps {
   "sqs-queue": never;
   "sns-topic": never;
   function: "properties.cdn";
-  "http-api-gateway": "properties.cdn";
+  "http-api-gateway": never;
   "batch-job": never;
   "multi-container-workload": never;
 }

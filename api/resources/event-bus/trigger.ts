@@ -2,11 +2,12 @@ import { z } from "@hono/zod-openapi";
 import type { CompileContext } from "../../compiler/context.js";
 import { resolveDirectives } from "../../compiler/directives.js";
 import { eventLogicalId, NAME_LIMITS, physicalName } from "../../compiler/naming.js";
+import { sharedBusArn } from "../../compiler/shared-buses.js";
 import { allow, getAtt, policyDocument, stringifyForCfn, trustPolicy } from "../../compiler/template.js";
-import { SHARE_REF } from "../../compiler/tenancy/share-ref.js";
 import type { ConfigChecks } from "../../config/checks.js";
 import type { ConfigPath } from "../../config/problem.js";
 import { strictObject } from "../../config/schema/strict.js";
+import { SHARE_REF } from "../../config/share-ref.js";
 import { validateEventPattern } from "../../eventbridge/pattern/index.js";
 import type { Trigger } from "../definition.js";
 import { busId } from "./names.js";
@@ -172,8 +173,9 @@ export function compileBusTrigger(
   const busName = sub.eventBusName
     ? getAtt(busId(sub.eventBusName), "Arn")
     : sub.eventBusArn !== undefined
-      ? (sharedBusArn(ctx, sub.eventBusArn, [...path, "eventBusArn"]) ??
-        resolveDirectives(sub.eventBusArn, [...path, "eventBusArn"], ctx))
+      ? SHARE_REF.test(sub.eventBusArn)
+        ? (sharedBusArn(ctx, sub.eventBusArn, [...path, "eventBusArn"], "subscribe") ?? sub.eventBusArn)
+        : resolveDirectives(sub.eventBusArn, [...path, "eventBusArn"], ctx)
       : undefined;
   compileRule(ctx, consumer, index, sub, path, target, {
     ...(busName !== undefined ? { EventBusName: busName } : {}),
@@ -300,27 +302,6 @@ export function compileRule(
   });
   if (sub.onDeliveryFailure?.sqsQueueArn !== undefined)
     ctx.origin(ruleId, "Targets.0.DeadLetterConfig", [...path, "onDeliveryFailure", "sqsQueueArn"]);
-}
-
-/**
- * The ARN of a bus another team shared with the deploying team, when `eventBusArn` names it as
- * `<team>:<project>/<stage>/<bus>`; what the share allows is the tenant check's to decide.
- */
-function sharedBusArn(ctx: CompileContext, text: string, path: ConfigPath): string | undefined {
-  if (!SHARE_REF.test(text)) return undefined;
-  const scope = ctx.target.tenancy;
-  const held = scope?.sharedBuses.find((s) => s.path === text);
-  if (held) return held.arn;
-  const revoked = scope?.revokedBuses?.find((s) => s.path === text);
-  ctx.error(
-    path,
-    !scope
-      ? `"${text}" names a bus shared with a team, and only a team's key can use the team's shares; name the bus by its ARN.`
-      : revoked
-        ? `"${text}" was shared with team ${scope.team} by share ${revoked.id}, which was revoked at ${revoked.revokedAt}; ask its owner to share it again.`
-        : `"${text}" is no bus shared with team ${scope.team} (GET /v1/teams/${scope.team}/shares/held lists those it holds).`,
-  );
-  return text;
 }
 
 const sendFromRule = (queueArn: unknown, ruleArn: unknown) => ({

@@ -337,7 +337,7 @@ describe("IAM", () => {
         // layers are only read (GetLayerVersion), from any account that shares them.
         if (
           resource === "*" ||
-          /:(apigateway|application-autoscaling|servicediscovery|route53):/.test(resource) ||
+          /:(apigateway|application-autoscaling|servicediscovery|route53|cloudfront):/.test(resource) ||
           /:lambda:[^:]*:[^:]*:event-source-mapping:\*$/.test(resource) ||
           /:lambda:\*:\*:layer:\*$/.test(resource)
         ) {
@@ -414,6 +414,21 @@ describe("IAM", () => {
     const secret = Object.keys(full.findResources("AWS::SecretsManager::Secret"))[0]!;
     expect(statements.find((s) => s.Action.includes("secretsmanager:GetSecretValue"))?.Resource).toEqual([
       `<Ref ${secret}>`,
+    ]);
+  });
+
+  it("lets the API read, re-drive and purge only Switchyard's queues (dead letters), and read metrics", () => {
+    const statements = roleStatements(full, roleOf(full, fn(full, LAMBDA_HANDLERS.api)));
+    const sqs = statements.filter((s) => s.Action.some((a) => a.startsWith("sqs:")));
+    expect(actionsOf(sqs).sort()).toEqual([
+      "sqs:ChangeMessageVisibility",
+      "sqs:DeleteMessage",
+      "sqs:PurgeQueue",
+      "sqs:ReceiveMessage",
+    ]);
+    for (const s of sqs) expect(s.Resource).toEqual(["arn:aws:sqs:eu-west-1:123456789012:sy-*"]);
+    expect(statements.find((s) => s.Action.includes("cloudwatch:GetMetricData"))?.Action).toEqual([
+      "cloudwatch:GetMetricData",
     ]);
   });
 
@@ -693,7 +708,7 @@ describe("each team's service role", () => {
         // Ids, not names, in these ARNs: scoped to the account and region, as for the platform role.
         if (
           resource === "*" ||
-          /:(apigateway|application-autoscaling|servicediscovery|route53):/.test(resource) ||
+          /:(apigateway|application-autoscaling|servicediscovery|route53|cloudfront):/.test(resource) ||
           /:lambda:[^:]*:[^:]*:event-source-mapping:\*$/.test(resource) ||
           /:lambda:\*:\*:layer:\*$/.test(resource)
         )

@@ -75,9 +75,10 @@ describe.each(RESOURCE_DEFINITIONS.map((d) => [d.type, d] as const))(
           resource.Type,
         );
       }
+      // Through definitionOf, as the compiler and the checks see it: its concerns' params included.
       for (const [name, resource] of Object.entries(config.resources).filter(([, r]) => r.type === type)) {
-        expect(Object.keys(definition.params(name, resource as never))).toEqual(
-          definition.paramNames(resource as never),
+        expect(Object.keys(definitionOf(resource).params(name, resource))).toEqual(
+          definitionOf(resource).paramNames(resource),
         );
       }
     });
