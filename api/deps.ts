@@ -1,3 +1,5 @@
+import type { DeadLetterQueues } from "./buses/dead-letters.js";
+import type { RuleMetrics } from "./buses/health.js";
 import type { BusOps } from "./buses/port.js";
 import type { DeploymentSettings } from "./deployments/context.js";
 import type { Deployer } from "./deployments/port.js";
@@ -29,6 +31,10 @@ export interface AppDeps {
   deploymentSettings?: Partial<DeploymentSettings>;
   /** Live bus operations: EventBridge in AWS, the embedded engine locally (bus routes answer 501 without). */
   busOps?: BusOps;
+  /** Targets' dead-letter queues: SQS in AWS, the embedded engine's locally (those routes answer 501 without). */
+  deadLetters?: DeadLetterQueues;
+  /** Per-rule delivery counts: CloudWatch metrics in AWS, the delivery log locally (the health route answers 501 without). */
+  ruleMetrics?: RuleMetrics;
   /** The clock, injectable so tests can move time (leases, retention, replays). */
   now: () => Date;
 }

@@ -28,7 +28,9 @@ export type ErrorCode =
   | "invalid-template"
   | "resources-not-skippable"
   // This server cannot do it at all.
-  | "not-implemented";
+  | "not-implemented"
+  // AWS throttled the calls it needed, after the SDK's own retries: try again later.
+  | "throttled";
 
 /** One located problem inside what the caller sent (a config path, a request field). */
 export interface LocatedProblem {

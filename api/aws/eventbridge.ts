@@ -16,6 +16,7 @@ import type {
   BusOps,
   BusRule,
   DeliveryPage,
+  FailureDrill,
   PublishEntry,
   PublishResult,
   ReplayStatus,
@@ -127,6 +128,33 @@ export class AwsBusOps implements BusOps {
   async cancelReplay(name: string): Promise<ReplayStatus> {
     await this.client.send(new CancelReplayCommand({ ReplayName: name }));
     return replayStatus(await this.client.send(new DescribeReplayCommand({ ReplayName: name })));
+  }
+
+  async recentEvents() {
+    return {
+      source: "none",
+      events: [],
+      note: "EventBridge keeps no record of the events a bus received; on AWS, previews evaluate no recent events.",
+    };
+  }
+
+  private noDrills(): never {
+    throw new DomainError(
+      "not-implemented",
+      "Failure drills run on the embedded default only: on AWS, targets are real and fail for real. Use the dead-letter routes to inspect and re-drive what failed.",
+    );
+  }
+
+  async listDrills(): Promise<FailureDrill[]> {
+    this.noDrills();
+  }
+
+  async setDrill(): Promise<FailureDrill> {
+    this.noDrills();
+  }
+
+  async clearDrill(): Promise<boolean> {
+    this.noDrills();
   }
 
   async listDeliveries(): Promise<DeliveryPage> {

@@ -93,11 +93,30 @@ export interface Delivery {
   deliveredAt: string;
   /** Exactly what the target received. */
   input: string;
+  /** Set when a failure drill made attempts fail (embedded default). */
+  outcome?: "delivered" | "failed" | "dead-lettered";
+  attempts?: number;
+  error?: { code: string; message: string };
+  deadLetterArn?: string;
 }
 
 export interface DeliveryPage {
   items: Delivery[];
   nextCursor?: string;
+}
+
+/** A failure injected into a target's deliveries (embedded default only; api/local/eventbridge/failures.ts). */
+export interface FailureDrill {
+  /** The rule's physical name. */
+  rule: string;
+  targetId: string;
+  /** Every attempt fails; the next `remaining` attempts fail; each attempt fails with `probability`. */
+  mode: "always" | "count" | "probability";
+  remaining?: number;
+  probability?: number;
+  errorCode: string;
+  errorMessage: string;
+  createdAt: string;
 }
 
 export interface BusOps {
@@ -116,6 +135,17 @@ export interface BusOps {
   /** undefined when no replay has that name. */
   describeReplay(name: string): Promise<ReplayStatus | undefined>;
   cancelReplay(name: string): Promise<ReplayStatus>;
+  /**
+   * Recent events of a bus (by physical name) as JSON text, newest first, at most `limit`; `source`
+   * says where they came from, `note` why there are none.
+   */
+  recentEvents(bus: string, limit: number): Promise<{ source: string; events: string[]; note?: string }>;
+  /** Failure drills on the bus's targets; adapters that cannot inject failures throw a 501 problem. */
+  listDrills(bus: BusLocation): Promise<FailureDrill[]>;
+  /** Sets (or replaces) the drill on a target of a rule of the bus; 404 for an unknown rule or target. */
+  setDrill(bus: BusLocation, drill: Omit<FailureDrill, "createdAt">, now: Date): Promise<FailureDrill>;
+  /** Clears a target's drill; false when it had none. */
+  clearDrill(bus: BusLocation, rule: string, targetId: string): Promise<boolean>;
   /** Recorded target invocations, newest first; adapters that cannot record them throw a 501 problem. */
   listDeliveries(
     bus: BusLocation,

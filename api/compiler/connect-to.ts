@@ -1,8 +1,11 @@
+import { envVarName } from "../config/params.js";
 import type { ConfigPath } from "../config/problem.js";
+import { SHARE_REF } from "../config/share-ref.js";
 import { dict } from "../prototype-safe.js";
-import type { CompileContext } from "./context.js";
+import type { CompileContext, ConnectGrant } from "./context.js";
 import { resolveDirectives } from "./directives.js";
-import type { IamStatement } from "./template.js";
+import { sharedBusArn } from "./shared-buses.js";
+import { allow, type IamStatement } from "./template.js";
 
 export interface WorkloadAccess {
   statements: IamStatement[];
@@ -20,8 +23,10 @@ export function workloadAccess(
 ): WorkloadAccess {
   const statements: IamStatement[] = [];
   const environment: Record<string, unknown> = {};
-  for (const target of props.connectTo ?? []) {
-    const grant = ctx.connect(target);
+  for (const [i, target] of (props.connectTo ?? []).entries()) {
+    const grant = SHARE_REF.test(target)
+      ? connectShared(ctx, target, [...path, "connectTo", i])
+      : ctx.connect(target);
     if (!grant) continue;
     statements.push(...grant.statements);
     Object.assign(environment, grant.environment);
@@ -36,6 +41,19 @@ export function workloadAccess(
     return statement;
   });
   return { statements, environment, customStatements };
+}
+
+/**
+ * connectTo a bus another team shared with the team to publish (`<team>:<project>/<stage>/<bus>`):
+ * PutEvents on it, and its ARN in `STP_<TEAM>_<PROJECT>_<STAGE>_<BUS>_ARN`.
+ */
+function connectShared(ctx: CompileContext, ref: string, path: ConfigPath): ConnectGrant | undefined {
+  const arn = sharedBusArn(ctx, ref, path, "publish");
+  if (arn === undefined) return undefined;
+  return {
+    statements: [allow(["events:PutEvents"], [arn])],
+    environment: { [envVarName(ref, "arn")]: arn },
+  };
 }
 
 /** `[{name, value}]` with directives resolved, as a name → value map (values as strings). */

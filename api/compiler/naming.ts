@@ -13,6 +13,7 @@ export const NAME_LIMITS = {
   archive: 48,
   lambda: 64,
   queue: 80,
+  topic: 256,
   role: 64,
   api: 128,
   stateMachine: 80,
@@ -23,6 +24,7 @@ export const NAME_LIMITS = {
   ecsCluster: 255,
   /** EventBridge connections and API destinations. */
   connection: 64,
+  deliveryStream: 64,
   alarm: 255,
 } as const;
 

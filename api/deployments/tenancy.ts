@@ -4,7 +4,7 @@
  * its namespace, the buses shared with it, what a platform admin allowed it.
  */
 import type { TenantScope } from "../compiler/tenancy/scope.js";
-import { formatShareRef } from "../compiler/tenancy/share-ref.js";
+import { formatShareRef } from "../config/share-ref.js";
 import { DomainError } from "../errors.js";
 import { IDENTIFIER, IDENTIFIER_RULE } from "../identifier.js";
 import type { Project } from "../store/projects.js";

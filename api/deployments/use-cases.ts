@@ -14,6 +14,7 @@ import type { Artifacts } from "./parameters.js";
 import { DeployerError, type StackChange } from "./port.js";
 import { reconcile } from "./reconcile.js";
 import { rollbackTarget } from "./retire.js";
+import { type RecentEvents, type RoutingDiff, routingDiff } from "./routing-diff.js";
 import { stageTarget } from "./tenancy.js";
 
 export interface Preview {
@@ -21,11 +22,26 @@ export interface Preview {
   stackName: string;
   changes: StackChange[];
   warnings: string[];
+  routing: RoutingDiff;
 }
+
+/** Recent events per bus a preview evaluates changed rules against, by default and at most. */
+export const DEFAULT_ROUTING_SAMPLE = 100;
+export const MAX_ROUTING_SAMPLE = 500;
+/** How long a preview may spend evaluating rules against events. */
+const ROUTING_BUDGET_MS = 2_000;
 
 export async function previewStage(
   ctx: DeploymentsContext,
-  input: { project: string; stage: string; configVersion?: number; artifacts?: Artifacts },
+  input: {
+    project: string;
+    stage: string;
+    configVersion?: number;
+    artifacts?: Artifacts;
+    /** Recent events per bus to evaluate changed rules against. */
+    routingSample?: number;
+    recentEvents?: RecentEvents;
+  },
 ): Promise<Preview> {
   const prepared = await prepareTemplate(ctx, input);
   const stage = await ctx.stages.get(input.project, input.stage);
@@ -44,11 +60,23 @@ export async function previewStage(
       ? new DomainError(err.code, err.message)
       : new DomainError("conflict", err.message, { reason: err.code });
   }
+  const started = Date.now();
+  const routing = await routingDiff(
+    stage?.deployed ? stage.appliedTemplate : undefined,
+    prepared.template,
+    input.recentEvents,
+    {
+      limit: Math.min(input.routingSample ?? DEFAULT_ROUTING_SAMPLE, MAX_ROUTING_SAMPLE),
+      deadline: started + ROUTING_BUDGET_MS,
+      now: Date.now,
+    },
+  );
   return {
     configVersion: prepared.configVersion,
     stackName: prepared.stackName,
     changes,
     warnings: prepared.warnings,
+    routing,
   };
 }
 

@@ -1,4 +1,6 @@
 /** The Lambda's deps, built from its environment (infra/ sets the variables). */
+import type { DeadLetterQueues } from "../buses/dead-letters.js";
+import type { RuleMetrics } from "../buses/health.js";
 import type { BusOps } from "../buses/port.js";
 import type { Deployer } from "../deployments/port.js";
 import type { AppDeps } from "../deps.js";
@@ -26,6 +28,14 @@ export async function createLambdaDeps(env: Env, log: Logger): Promise<AppDeps> 
     busOps: onFirstCall<BusOps>(async () => (await import("./aws-adapters.js")).createBusOps(env), {
       kind: "aws",
     }),
+    // SQS loads on the first dead-letter request only.
+    deadLetters: onFirstCall<DeadLetterQueues>(
+      async () => (await import("./sqs-adapter.js")).createDeadLetterQueues(env),
+      { kind: "aws" },
+    ),
+    ruleMetrics: onFirstCall<RuleMetrics>(async () =>
+      (await import("./cloudwatch-adapter.js")).createRuleMetrics(env),
+    ),
     deploymentSettings: {
       retention: deploymentRetentionFrom(env),
       ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),

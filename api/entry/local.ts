@@ -14,6 +14,7 @@ import type { AppDeps } from "../deps.js";
 import { answerClientErrorsAsProblems } from "../http/client-errors.js";
 import { createLogger, type Logger, logLevelFrom } from "../http/logger.js";
 import { LocalBusOps } from "../local/bus-ops.js";
+import { LocalDeadLetterQueues } from "../local/dead-letters.js";
 import {
   createLocalDeployer,
   LOCAL_DEPLOYMENT_SETTINGS,
@@ -21,6 +22,7 @@ import {
 } from "../local/deployer/index.js";
 import { DEFAULT_DELIVERY_RETENTION, type DeliveryRetention } from "../local/eventbridge/delivery-log.js";
 import { LocalEventBridge } from "../local/eventbridge/index.js";
+import { LocalRuleMetrics } from "../local/rule-metrics.js";
 import { createDynamoClients, localDynamoConfig } from "../store/client.js";
 import { startDynalite } from "../store/dynalite.js";
 import { type ExpirySweeper, type SweepOptions, startExpirySweeper } from "../store/expired-items.js";
@@ -154,11 +156,20 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
       deployer,
       deploymentSettings: { ...LOCAL_DEPLOYMENT_SETTINGS, retention: retention.deployments },
       busOps: new LocalBusOps(engine),
+      deadLetters: new LocalDeadLetterQueues(engine),
+      ruleMetrics: new LocalRuleMetrics(engine),
     };
     // DynamoDB's TTL, which dynalite lacks: expired history, deliveries, records go in the background.
     const sweeper = startExpirySweeper(table, now, log, options.sweep);
     opened.push(sweeper.stop);
     reconcileOnSettle(deployer, deps);
+    // Schedule rules fire on the engine's clock, checked every few seconds.
+    await engine.runSchedules();
+    const scheduler = setInterval(() => {
+      engine.runSchedules().catch((err) => log.error("schedule rules", { error: String(err) }));
+    }, SCHEDULE_TICK_MS);
+    scheduler.unref();
+    opened.push(async () => clearInterval(scheduler));
     // This process owns the data folder (the lock above): whatever a previous one left running
     // stopped with it. Settled before the first request, so no read sees it running.
     await recoverAfterStop(engine, deps);
@@ -212,6 +223,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     throw err;
   }
 }
+
+/** How often the local server fires due schedule rules. */
+const SCHEDULE_TICK_MS = 5_000;
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {

@@ -23,6 +23,7 @@ const PROBLEMS: Record<ErrorCode, { status: ContentfulStatusCode; title: string 
   "invalid-template": { status: 422, title: "Template refused" },
   "resources-not-skippable": { status: 422, title: "Resources cannot be skipped" },
   "not-implemented": { status: 501, title: "Not implemented" },
+  throttled: { status: 503, title: "Throttled by AWS" },
 };
 
 /** A domain error as the problem+json the API answers (app.onError is the one caller). */

@@ -3,6 +3,7 @@ import type {
   BusOps,
   BusRule,
   DeliveryPage,
+  FailureDrill,
   PublishEntry,
   PublishResult,
   ReplayStatus,
@@ -18,6 +19,7 @@ import {
   startReplayRequest,
   unlessNotFound,
 } from "../buses/sdk-shapes.js";
+import { DomainError } from "../errors.js";
 import type { LocalEventBridge } from "./eventbridge/index.js";
 import type { RuleRecord } from "./eventbridge/records.js";
 
@@ -70,6 +72,33 @@ export class LocalBusOps implements BusOps {
   async cancelReplay(name: string): Promise<ReplayStatus> {
     await this.engine.cancelReplay({ ReplayName: name });
     return replayStatus(await this.engine.describeReplay({ ReplayName: name }));
+  }
+
+  recentEvents(bus: string, limit: number) {
+    return this.engine.recentEvents(bus, limit);
+  }
+
+  async listDrills(bus: BusLocation): Promise<FailureDrill[]> {
+    return (await this.engine.failures.list(bus.name)).map(({ bus: _bus, ...drill }) => drill);
+  }
+
+  async setDrill(bus: BusLocation, drill: Omit<FailureDrill, "createdAt">, now: Date): Promise<FailureDrill> {
+    const rule = (await this.engine.rulesOfBus(bus.name)).find((r) => r.name === drill.rule);
+    if (!rule?.targets.some((t) => t.Id === drill.targetId)) {
+      throw new DomainError(
+        "not-found",
+        rule
+          ? `Rule ${drill.rule} has no target ${drill.targetId} (its targets: ${rule.targets.map((t) => t.Id).join(", ")}).`
+          : `Event bus ${bus.name} has no rule ${drill.rule}.`,
+      );
+    }
+    const set = { ...drill, createdAt: now.toISOString() };
+    await this.engine.failures.set({ ...set, bus: bus.name });
+    return set;
+  }
+
+  clearDrill(bus: BusLocation, rule: string, targetId: string): Promise<boolean> {
+    return this.engine.failures.clear(bus.name, rule, targetId);
   }
 
   async listDeliveries(

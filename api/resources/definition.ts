@@ -44,6 +44,9 @@ export interface Concern<R extends ResourceBase = ResourceBase> {
   readonly cloudformationTypes: readonly string[];
   check?(name: string, resource: R, checks: ConfigChecks): void;
   compile(name: string, resource: R, ctx: CompileContext): void;
+  /** Referenceable params it adds to the type's (a CDN's domain), by name and as expressions. */
+  paramNames?(resource: R): string[];
+  params?(name: string, resource: R): Record<string, unknown>;
 }
 
 /** An event source: an `events` item `{ type, properties }` and the CloudFormation types it adds. */

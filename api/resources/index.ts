@@ -5,6 +5,7 @@ import { eventBus } from "./event-bus/index.js";
 import { lambdaFunction } from "./function.js";
 import { httpApiGateway } from "./http-api-gateway.js";
 import { multiContainerWorkload } from "./multi-container-workload/index.js";
+import { snsTopic } from "./sns-topic/index.js";
 import { sqsQueue } from "./sqs-queue.js";
 
 /**
@@ -16,6 +17,7 @@ export const RESOURCE_DEFINITIONS = [
   eventBus,
   lambdaFunction,
   sqsQueue,
+  snsTopic,
   httpApiGateway,
   batchJob,
   multiContainerWorkload,
@@ -31,7 +33,10 @@ export type Config = ConfigOf<Resource>;
 export const RESOURCE_TYPES: readonly ResourceType[] = RESOURCE_DEFINITIONS.map((d) => d.type);
 
 const BY_TYPE: ReadonlyMap<string, ResourceDefinition> = new Map(
-  RESOURCE_DEFINITIONS.map((d): [string, ResourceDefinition] => [d.type, d]),
+  RESOURCE_DEFINITIONS.map((d): [string, ResourceDefinition] => [
+    d.type,
+    withConcernParams(d as ResourceDefinition),
+  ]),
 );
 
 /** The definition of a type in the list, or undefined for a type Switchyard does not know. */
@@ -44,6 +49,21 @@ export const definitionOf = (resource: { type: string }): ResourceDefinition => 
 export const CLOUDFORMATION_TYPES: readonly string[] = [
   ...new Set(RESOURCE_DEFINITIONS.flatMap((d) => cloudformationTypesOf(d))),
 ];
+
+/** A type's params with those of its concerns (a CDN's domain) after its own. */
+function withConcernParams(definition: ResourceDefinition): ResourceDefinition {
+  const concerns = (definition.concerns ?? []).filter((c) => c.params);
+  if (concerns.length === 0) return definition;
+  return {
+    ...definition,
+    paramNames: (resource) => [
+      ...definition.paramNames(resource),
+      ...concerns.flatMap((c) => c.paramNames?.(resource) ?? []),
+    ],
+    params: (name, resource) =>
+      Object.assign(definition.params(name, resource), ...concerns.map((c) => c.params!(name, resource))),
+  };
+}
 
 /** Every CloudFormation type a resource of this type may compile to, its concerns' included. */
 export function cloudformationTypesOf(definition: ResourceDefinition): readonly string[] {

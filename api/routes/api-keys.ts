@@ -10,6 +10,7 @@ import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
 import { text } from "../http/text.js";
 import { FREE_TEXT_NAME, FREE_TEXT_RULE } from "../identifier.js";
+import { recordAudit } from "./audit.js";
 import { TeamNameSchema } from "./names.js";
 
 export const ApiKeySchema = z
@@ -116,6 +117,11 @@ export function apiKeyRoutes(app: App, deps: AppDeps): void {
       );
       // Who issued which key, for the audit trail; the secret never reaches a log.
       c.get("log").info("api key created", { team, createdKeyId: key.keyId, role: key.role });
+      await recordAudit(c, deps, {
+        teams: [team],
+        action: "api-key.create",
+        target: { kind: "api-key", id: key.keyId, name: key.name, role: key.role },
+      });
       return { status: 201 as const, body: { ...key, secret }, headers: {} };
     });
     return c.json(out.body, out.status, out.headers);
@@ -134,6 +140,11 @@ export function apiKeyRoutes(app: App, deps: AppDeps): void {
     const revoked = await deps.store.apiKeys.revoke(team, keyId, deps.now().toISOString());
     if (!revoked) throw problems.notFound(`Team ${team} has no active key ${keyId}.`);
     c.get("log").info("api key revoked", { team, revokedKeyId: keyId });
+    await recordAudit(c, deps, {
+      teams: [team],
+      action: "api-key.revoke",
+      target: { kind: "api-key", id: keyId },
+    });
     return c.body(null, 204);
   });
 }

@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { access } from "../auth/access.js";
 import { callerOf, requireTeamRole } from "../auth/index.js";
 import { BUS_ACCESS } from "../compiler/tenancy/scope.js";
-import { formatShareRef } from "../compiler/tenancy/share-ref.js";
+import { formatShareRef } from "../config/share-ref.js";
 import type { AppDeps } from "../deps.js";
 import { DomainError } from "../errors.js";
 import type { App, AppEnv } from "../http/env.js";
@@ -171,6 +171,22 @@ const revokeRoute = createRoute({
   },
 });
 
+const giveBackRoute = createRoute({
+  method: "delete",
+  path: "/v1/teams/{team}/shares/held/{id}",
+  operationId: "shares.giveBack",
+  tags: ["Bus shares"],
+  summary: "Give back a bus share the team holds",
+  description:
+    "Maintainers and admins of the holding team, or a platform admin. Ends the share as a revoke does (the same refusals from now on, the same `stillUsedBy`), so that no team can fill another's quota of held shares for good. In both teams' audit records.",
+  ...access.team("maintainer"),
+  request: { params: ShareParamsSchema },
+  responses: {
+    200: jsonContent(RevokedShareSchema, "The share, ended, and the team's stages that still use it."),
+    ...problemResponses(400, 401, 403, 404),
+  },
+});
+
 const body = (share: BusShare) => ({
   id: share.id,
   owner: share.owner,
@@ -227,10 +243,22 @@ export function busShareRoutes(app: App, deps: AppDeps): void {
   app.openapi(revokeRoute, async (c) => {
     const { team, id } = c.req.valid("param");
     requireTeamRole(c, team, "maintainer");
-    const result = await revokeShare(deps.store, team, id, request(c));
+    const result = await revokeShare(deps.store, "given", team, id, request(c));
     c.get("log").info("bus share revoked", {
       share: id,
       owner: team,
+      stillUsedBy: result.stillUsedBy.length,
+    });
+    return c.json({ ...result, share: body(result.share) }, 200);
+  });
+
+  app.openapi(giveBackRoute, async (c) => {
+    const { team, id } = c.req.valid("param");
+    requireTeamRole(c, team, "maintainer");
+    const result = await revokeShare(deps.store, "held", team, id, request(c));
+    c.get("log").info("bus share given back", {
+      share: id,
+      holder: team,
       stillUsedBy: result.stillUsedBy.length,
     });
     return c.json({ ...result, share: body(result.share) }, 200);

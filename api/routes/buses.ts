@@ -30,7 +30,7 @@ import { projectNameOfKey } from "../store/projects.js";
 import { recordAudit } from "./audit.js";
 import { StageParamsSchema } from "./deployments.js";
 
-const BusParamsSchema = StageParamsSchema.extend({
+export const BusParamsSchema = StageParamsSchema.extend({
   bus: text({ min: 1, max: 128 }).openapi({
     param: { name: "bus", in: "path" },
     description: "The bus's resource name in the config.",
@@ -209,6 +209,16 @@ const DeliverySchema = z
     input: z.string().openapi({
       description: "Exactly what the target received (after Input / InputPath / InputTransformer).",
     }),
+    outcome: z.enum(["delivered", "failed", "dead-lettered"]).optional().openapi({
+      description:
+        "Set when attempts failed (a failure drill): delivered in the end, dropped after the retry policy's last attempt, or sent to the target's dead-letter queue.",
+    }),
+    attempts: z.number().int().optional().openapi({ description: "Attempts made (1 + retries)." }),
+    error: z
+      .object({ code: z.string(), message: z.string() })
+      .optional()
+      .openapi({ description: "Why the attempts failed." }),
+    deadLetterArn: z.string().optional().openapi({ description: "The queue a dead-lettered event went to." }),
   })
   .openapi("Delivery");
 
@@ -225,7 +235,7 @@ const DeliveriesQuerySchema = PageQuerySchema.extend({
     }),
 });
 
-const BASE = "/v1/projects/{project}/stages/{stage}/buses/{bus}";
+export const BASE = "/v1/projects/{project}/stages/{stage}/buses/{bus}";
 
 /** A bus route: on a project's stage, for `role` and up. */
 const route = <R extends Parameters<typeof createRoute>[0]>(role: Role, r: R) =>
@@ -374,6 +384,26 @@ function replayBody(r: ReplayStatus | ListedReplay) {
   };
 }
 
+/**
+ * The caller may act on the project with `role`, and the stage has this bus deployed: the bus, its
+ * team, where its records live, and the stage's applied template (for rule names).
+ */
+export async function deployedBus(
+  c: Parameters<typeof requireProject>[0],
+  deps: AppDeps,
+  params: { project: string; stage: string; bus: string },
+  role: Role,
+): Promise<{ bus: BusLocation; team: string; scope: BusScope; appliedTemplate?: unknown }> {
+  const { key, team } = await requireProject(c, deps, params.project, role);
+  const stage = await deps.store.stages.get(key, params.stage);
+  return {
+    bus: resolveBus(stage, params),
+    team,
+    scope: { project: key, stage: params.stage, bus: params.bus },
+    ...(stage?.appliedTemplate ? { appliedTemplate: stage.appliedTemplate } : {}),
+  };
+}
+
 export function busRoutes(app: App, deps: AppDeps): void {
   const stages = deps.store.stages;
   const ops = () => {
@@ -381,19 +411,11 @@ export function busRoutes(app: App, deps: AppDeps): void {
     return deps.busOps;
   };
 
-  /** The caller may act on the project with `role`, and the stage has this bus deployed. */
-  async function busAndTeamOf(
+  const busAndTeamOf = (
     c: Parameters<typeof requireProject>[0],
     params: { project: string; stage: string; bus: string },
     role: Role,
-  ): Promise<{ bus: BusLocation; team: string; scope: BusScope }> {
-    const { key, team } = await requireProject(c, deps, params.project, role);
-    return {
-      bus: resolveBus(await stages.get(key, params.stage), params),
-      team,
-      scope: { project: key, stage: params.stage, bus: params.bus },
-    };
-  }
+  ) => deployedBus(c, deps, params, role);
 
   async function busOf(
     c: Parameters<typeof requireProject>[0],

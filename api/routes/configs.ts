@@ -21,6 +21,7 @@ import { contentHash } from "../store/canonical.js";
 import type { ConfigVersion } from "../store/index.js";
 import { MAX_CONFIG_VERSION } from "../store/keys.js";
 import { projectNameOfKey } from "../store/projects.js";
+import { recordAudit } from "./audit.js";
 import { ProjectParamsSchema } from "./projects.js";
 
 const AuthorSchema = z.object({ keyId: z.string(), name: z.string() }).openapi("ConfigAuthor");
@@ -173,7 +174,7 @@ function publicVersion({ source: _source, ...rest }: ConfigVersion) {
 export function configRoutes(app: App, deps: AppDeps): void {
   app.openapi(documentBodyAsRequired(app, postConfigRoute), async (c) => {
     const { project: ref } = c.req.valid("param");
-    const { key: name } = await requireProject(c, deps, ref, "maintainer");
+    const { key: name, team } = await requireProject(c, deps, ref, "maintainer");
     // Loaded on first use: the config language (schemas, pattern validation) is the heaviest module
     // of the app and only this route needs it, so other requests and cold starts skip it.
     const { loadConfig } = await import("../config/index.js");
@@ -223,6 +224,13 @@ export function configRoutes(app: App, deps: AppDeps): void {
       const result = await appendConfigVersion(deps.store, config, expectLatest);
       switch (result.outcome) {
         case "created":
+          await recordAudit(c, deps, {
+            teams: [team],
+            project: projectNameOfKey(name),
+            action: "config.create",
+            target: { kind: "config-version", id: String(result.version.version) },
+            details: { contentHash: result.version.contentHash },
+          });
           return {
             status: 201,
             body: publicVersion(result.version),

@@ -16,6 +16,7 @@ import { text } from "../http/text.js";
 import { type Deployment, type DeploymentSummary, isTerminal, summary } from "../store/deployments.js";
 import { MAX_CONFIG_VERSION } from "../store/keys.js";
 import { projectNameOfKey } from "../store/projects.js";
+import { recordAudit } from "./audit.js";
 import { ProjectParamsSchema } from "./projects.js";
 
 export const StageParamsSchema = ProjectParamsSchema.extend({
@@ -142,13 +143,25 @@ export const deploymentLocation = (d: Pick<Deployment, "id">) => ({ location: `/
  * Location, once per Idempotency-Key (a retry replays it instead of starting another).
  */
 export function startedDeployment(
-  c: Parameters<typeof idempotent>[0],
+  c: Parameters<typeof idempotent>[0] & Parameters<typeof recordAudit>[0],
   deps: AppDeps,
+  owner: { team: string; name: string },
   fingerprint: unknown,
   start: () => Promise<Deployment>,
 ) {
   return idempotent(c, deps, fingerprint, async () => {
     const deployment = await start();
+    await recordAudit(c, deps, {
+      teams: [owner.team],
+      project: owner.name,
+      action: `deployment.${deployment.kind}`,
+      target: { kind: "deployment", id: deployment.id, stage: deployment.stage },
+      details: {
+        status: deployment.status,
+        ...(deployment.configVersion !== undefined ? { configVersion: deployment.configVersion } : {}),
+        ...(deployment.rollbackOf ? { rollbackOf: deployment.rollbackOf } : {}),
+      },
+    });
     return {
       status: 202 as const,
       body: toDeploymentBody(deployment),
@@ -241,9 +254,10 @@ const STREAM_POLL_MS = 250;
 export function deploymentRoutes(app: App, deps: AppDeps): void {
   app.openapi(createDeploymentRoute, async (c) => {
     const { project: ref, stage } = c.req.valid("param");
-    const { key } = await requireProject(c, deps, ref, "deployer");
+    const owner = await requireProject(c, deps, ref, "deployer");
+    const { key } = owner;
     const body = (c.req.header("content-type")?.includes("json") ? c.req.valid("json") : undefined) ?? {};
-    const out = await startedDeployment(c, deps, body, () =>
+    const out = await startedDeployment(c, deps, owner, body, () =>
       deploy(deploymentsContext(deps), {
         project: key,
         stage,

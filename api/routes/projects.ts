@@ -9,6 +9,7 @@ import { idempotencyKeyHeader, jsonBody, jsonContent, problemResponses } from ".
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
 import { type Project, ProjectExistsError } from "../store/index.js";
+import { recordAudit } from "./audit.js";
 import { NewProjectNameSchema, ProjectNameSchema, ProjectRefSchema, TeamNameSchema } from "./names.js";
 
 export const ProjectSchema = z
@@ -150,6 +151,12 @@ export function projectRoutes(app: App, deps: AppDeps): void {
           createdBy: caller.keyId,
         });
         const body = publicProject(project);
+        await recordAudit(c, deps, {
+          teams: [team],
+          project: project.name,
+          action: "project.create",
+          target: { kind: "project", id: project.name },
+        });
         return {
           status: 201 as const,
           body,
@@ -191,7 +198,7 @@ export function projectRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(deleteProjectRoute, async (c) => {
     const { project: ref } = c.req.valid("param");
-    const { key, name } = await requireProject(c, deps, ref, "admin");
+    const { key, name, team } = await requireProject(c, deps, ref, "admin");
     const result = await deps.store.projects.delete(key);
     if (!result.deleted && result.reason === "deployed") {
       throw problems.conflict(
@@ -201,6 +208,12 @@ export function projectRoutes(app: App, deps: AppDeps): void {
     }
     if (!result.deleted) throw problems.notFound(`Project ${name} does not exist.`);
     c.get("log").info("project deleted", { project: key });
+    await recordAudit(c, deps, {
+      teams: [team],
+      project: name,
+      action: "project.delete",
+      target: { kind: "project", id: name },
+    });
     return c.body(null, 204);
   });
 }

@@ -6,6 +6,7 @@ import type { App } from "../http/env.js";
 import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { problems } from "../http/problem.js";
 import { type NetworkSettings, SettingsChangedError } from "../store/index.js";
+import { recordAudit } from "./audit.js";
 
 /** AWS IDs: an 8- or 17-hex-digit suffix. */
 const awsId = (prefix: string) => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`);
@@ -147,6 +148,12 @@ export function settingsRoutes(app: App, deps: AppDeps): void {
         expect,
       );
       c.get("log")?.info("network settings set", { regions: Object.keys(regions), revision: saved.revision });
+      await recordAudit(c, deps, {
+        teams: [],
+        action: "network-settings.update",
+        target: { kind: "network-settings", id: "network" },
+        details: { regions: Object.keys(regions), revision: saved.revision },
+      });
       return c.json(body(saved), 200, { etag: etagOf(saved.revision) });
     } catch (err) {
       if (err instanceof SettingsChangedError) {

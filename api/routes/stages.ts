@@ -2,7 +2,15 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../auth/access.js";
 import { callerOf, requireProject } from "../auth/index.js";
 import { deploymentsContext } from "../deployments/index.js";
-import { continueRollback, previewStage, readStage, rollback, teardown } from "../deployments/use-cases.js";
+import {
+  continueRollback,
+  DEFAULT_ROUTING_SAMPLE,
+  MAX_ROUTING_SAMPLE,
+  previewStage,
+  readStage,
+  rollback,
+  teardown,
+} from "../deployments/use-cases.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotencyKeyHeader, jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
@@ -74,14 +82,96 @@ const StackChangeSchema = z
   })
   .openapi("StackChange");
 
+const RuleSideSchema = z
+  .object({
+    name: z.string().optional().openapi({ description: "The rule's physical name." }),
+    bus: z.string().openapi({ description: "The physical name of the bus it is on." }),
+    eventPattern: z.unknown().optional().openapi({ description: "Its event pattern (JSON)." }),
+    scheduleExpression: z.string().optional(),
+    state: z.string().openapi({ example: "ENABLED" }),
+    targets: z.array(
+      z.object({
+        id: z.string(),
+        arn: z.string().openapi({
+          description:
+            "The target's ARN, or the resource it names (`MyQueue.Arn`) when the template computes it.",
+        }),
+      }),
+    ),
+  })
+  .openapi("RoutingRuleSide");
+
+const RoutingDiffSchema = z
+  .object({
+    rules: z.array(
+      z
+        .object({
+          rule: z
+            .string()
+            .openapi({ description: "The rule's logical ID.", example: "MyConsumerEvent0Rule" }),
+          change: z.enum(["added", "changed", "removed"]),
+          changed: z
+            .array(z.enum(["eventPattern", "targets", "state", "bus", "scheduleExpression"]))
+            .optional()
+            .openapi({ description: "For a changed rule: what differs." }),
+          before: RuleSideSchema.optional(),
+          after: RuleSideSchema.optional(),
+          sample: z
+            .object({
+              events: z.number().int().openapi({ description: "Recent events of its bus evaluated." }),
+              matchedBefore: z.number().int(),
+              matchedAfter: z.number().int(),
+              examples: z
+                .array(
+                  z.object({ event: z.unknown(), matchedBefore: z.boolean(), matchedAfter: z.boolean() }),
+                )
+                .openapi({ description: "Up to 3 events whose routing by this rule changes." }),
+            })
+            .optional(),
+        })
+        .openapi("RoutingChange"),
+    ),
+    samples: z.array(
+      z
+        .object({
+          bus: z.string(),
+          source: z.string().openapi({
+            description: "Where the recent events came from: `archive`, `delivery-log`, or `none`.",
+          }),
+          events: z.number().int(),
+          note: z.string().optional(),
+        })
+        .openapi("RoutingSample"),
+    ),
+  })
+  .openapi("RoutingDiff");
+
 const PreviewSchema = z
   .object({
     configVersion: z.number().int(),
     stackName: z.string(),
     changes: z.array(StackChangeSchema),
     warnings: z.array(z.string()),
+    routing: RoutingDiffSchema.openapi({
+      description:
+        "The event rules the version adds, changes or removes, with patterns and targets, and how many of the stage's recent events each matches before and after.",
+    }),
   })
   .openapi("Preview");
+
+const PreviewRequestSchema = DeployRequestSchema.extend({
+  routingSample: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_ROUTING_SAMPLE)
+    .optional()
+    .openapi({
+      description: `Recent events per bus to evaluate changed rules against (default ${DEFAULT_ROUTING_SAMPLE}, at most ${MAX_ROUTING_SAMPLE}; 0: none).`,
+    }),
+})
+  .strict()
+  .openapi("PreviewRequest");
 
 const listStagesRoute = createRoute({
   method: "get",
@@ -121,9 +211,9 @@ const previewRoute = createRoute({
   tags: ["Stages"],
   summary: "Preview a deployment",
   description:
-    "Deployers and above. What deploying the version (default: the latest) would change: resources added, modified (with replacement) and removed, by logical ID and type. Changes nothing.",
+    "Deployers and above. What deploying the version (default: the latest) would change: resources added, modified (with replacement) and removed, by logical ID and type; and in `routing`, the event rules added, changed and removed, each evaluated against the stage's recent events (the bus's archive, else its delivery log, on the embedded default; none on AWS). Changes nothing.",
   ...access.project("deployer"),
-  request: { params: StageParamsSchema, body: optionalJsonBody(DeployRequestSchema) },
+  request: { params: StageParamsSchema, body: optionalJsonBody(PreviewRequestSchema) },
   responses: {
     200: jsonContent(PreviewSchema, "The planned changes."),
     ...problemResponses(400, 401, 403, 404, 409, 422),
@@ -236,9 +326,12 @@ export function stageRoutes(app: App, deps: AppDeps): void {
     const { project: ref, stage } = c.req.valid("param");
     const { key: project } = await requireProject(c, deps, ref, "deployer");
     const body = (c.req.header("content-type")?.includes("json") ? c.req.valid("json") : undefined) ?? {};
+    const ops = deps.busOps;
     const preview = await previewStage(deploymentsContext(deps), {
       project,
       stage,
+      routingSample: body.routingSample ?? DEFAULT_ROUTING_SAMPLE,
+      ...(ops ? { recentEvents: (bus: string, limit: number) => ops.recentEvents(bus, limit) } : {}),
       ...(body.configVersion !== undefined ? { configVersion: body.configVersion } : {}),
       ...(body.artifacts ? { artifacts: body.artifacts } : {}),
     });
@@ -247,8 +340,9 @@ export function stageRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(rollbackRoute, async (c) => {
     const { project: ref, stage } = c.req.valid("param");
-    const { key: project } = await requireProject(c, deps, ref, "deployer");
-    const out = await startedDeployment(c, deps, {}, () =>
+    const owner = await requireProject(c, deps, ref, "deployer");
+    const project = owner.key;
+    const out = await startedDeployment(c, deps, owner, {}, () =>
       rollback(deploymentsContext(deps), { project, stage, actor: callerOf(c).keyId }),
     );
     return c.json(out.body, out.status, out.headers);
@@ -256,9 +350,10 @@ export function stageRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(continueRollbackRoute, async (c) => {
     const { project: ref, stage } = c.req.valid("param");
-    const { key: project } = await requireProject(c, deps, ref, "maintainer");
+    const owner = await requireProject(c, deps, ref, "maintainer");
+    const project = owner.key;
     const body = (c.req.header("content-type")?.includes("json") ? c.req.valid("json") : undefined) ?? {};
-    const out = await startedDeployment(c, deps, body, () =>
+    const out = await startedDeployment(c, deps, owner, body, () =>
       continueRollback(deploymentsContext(deps), {
         project,
         stage,
@@ -271,8 +366,9 @@ export function stageRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(deleteStageRoute, async (c) => {
     const { project: ref, stage } = c.req.valid("param");
-    const { key: project } = await requireProject(c, deps, ref, "deployer");
-    const out = await startedDeployment(c, deps, {}, () =>
+    const owner = await requireProject(c, deps, ref, "deployer");
+    const project = owner.key;
+    const out = await startedDeployment(c, deps, owner, {}, () =>
       teardown(deploymentsContext(deps), { project, stage, actor: callerOf(c).keyId }),
     );
     return c.json(out.body, out.status, out.headers);

@@ -61,7 +61,11 @@ const PutAllowedResourcesSchema = z
 export const AuditEntrySchema = z
   .object({
     id: z.string().openapi({ description: "ULID; entries are listed newest first." }),
-    team: TeamNameSchema,
+    team: TeamNameSchema.optional().openapi({ description: "The team whose record this is." }),
+    teams: z.array(TeamNameSchema).optional().openapi({
+      description: "In the platform's record (`GET /v1/audit`): every team the entry concerns.",
+    }),
+    project: z.string().optional().openapi({ description: "The project it concerns, if any." }),
     at: z.string().openapi({ format: "date-time" }),
     actor: z.object({
       keyId: z.string(),
@@ -69,14 +73,37 @@ export const AuditEntrySchema = z
       team: z.string().optional(),
       platformAdmin: z.boolean(),
     }),
-    action: z.string().openapi({ example: "bus-share.grant" }),
+    action: z.string().openapi({
+      description:
+        "What happened, `<thing>.<verb>`: `project.create`, `project.delete`, `config.create`, `deployment.deploy`, `deployment.rollback`, `deployment.teardown`, `deployment.continue-rollback`, `api-key.create`, `api-key.revoke`, `team.create`, `allowed-resources.update`, `network-settings.update`, `replay.start`, `replay.cancel`, `bus-share.grant`, `bus-share.revoke`, ...",
+      example: "deployment.deploy",
+    }),
     target: z
       .record(z.string(), z.string())
       .openapi({ example: { kind: "bus-share", id: "01JD5Z3M9X2Q8R7T6Y5W4V3Q2S" } }),
-    requestId: z.string(),
+    requestId: z.string().openapi({ description: "The `X-Request-Id` of the request that did it." }),
     details: z.record(z.string(), z.unknown()).optional(),
   })
   .openapi("AuditEntry");
+
+const ActionQuery = z
+  .string()
+  .regex(/^[a-z-]{1,40}\.[a-z-]{1,40}$/, "an action, `<thing>.<verb>`")
+  .optional()
+  .openapi({ param: { name: "action", in: "query" }, example: "deployment.deploy" });
+
+const AuditQuerySchema = PageQuerySchema.extend({
+  project: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, "a project name")
+    .optional()
+    .openapi({ param: { name: "project", in: "query" }, description: "Only entries about this project." }),
+  action: ActionQuery.openapi({ description: "Only this action." }),
+});
+
+const PlatformAuditQuerySchema = PageQuerySchema.extend({
+  action: ActionQuery.openapi({ description: "Only this action." }),
+});
 
 const etagHeaders = {
   ETag: { schema: { type: "string" as const }, description: "Send it as If-Match with the next PUT." },
@@ -125,12 +152,28 @@ const listAuditRoute = createRoute({
   tags: ["Teams"],
   summary: "The team's audit record",
   description:
-    "Maintainers and admins of the team, or a platform admin. Who changed what and when (bus shares given and received, allow-list changes), newest first, paged.",
+    "Maintainers and admins of the team, or a platform admin. Every change of state in the team (projects, config versions, deployments, rollbacks, teardowns, API keys, replays, bus shares, allow-list changes): who, when, what and the request id, newest first, paged; `project` and `action` narrow it (each a Query of its own). Entries name things and say what changed, never a secret.",
   ...access.team("maintainer"),
-  request: { params: TeamParamsSchema, query: PageQuerySchema },
+  request: { params: TeamParamsSchema, query: AuditQuerySchema },
   responses: {
     200: jsonContent(pageSchema(AuditEntrySchema, "AuditPage"), "A page of entries."),
     ...problemResponses(400, 401, 403, 404),
+  },
+});
+
+const listPlatformAuditRoute = createRoute({
+  method: "get",
+  path: "/v1/audit",
+  operationId: "audit.list",
+  tags: ["Teams"],
+  summary: "Every team's audit record, and the platform's",
+  description:
+    "Platform admins only. Every entry of every team (each once, with `teams`), and changes to the platform itself (teams created, network settings), newest first, paged; `action` narrows it.",
+  ...access.platformAdmin(),
+  request: { query: PlatformAuditQuerySchema },
+  responses: {
+    200: jsonContent(pageSchema(AuditEntrySchema, "PlatformAuditPage"), "A page of entries."),
+    ...problemResponses(400, 401, 403),
   },
 });
 
@@ -205,7 +248,22 @@ export function teamAccessRoutes(app: App, deps: AppDeps): void {
     const { team } = c.req.valid("param");
     requireTeamRole(c, team, "maintainer");
     await requireTeam(team);
-    const { limit, cursor } = c.req.valid("query");
-    return c.json(await readPage(() => deps.store.audit.list(team, { limit, cursor })), 200);
+    const { limit, cursor, project, action } = c.req.valid("query");
+    const filter = { ...(project ? { project } : {}), ...(action ? { action } : {}) };
+    return c.json(
+      await readPage(() => deps.store.audit.list(team, { limit, ...(cursor ? { cursor } : {}), ...filter })),
+      200,
+    );
+  });
+
+  app.openapi(listPlatformAuditRoute, async (c) => {
+    requirePlatformAdmin(c);
+    const { limit, cursor, action } = c.req.valid("query");
+    return c.json(
+      await readPage(() =>
+        deps.store.audit.listAll({ limit, ...(cursor ? { cursor } : {}), ...(action ? { action } : {}) }),
+      ),
+      200,
+    );
   });
 }

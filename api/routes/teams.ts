@@ -11,6 +11,7 @@ import { text } from "../http/text.js";
 import { FREE_TEXT, FREE_TEXT_RULE } from "../identifier.js";
 import { NamespaceTakenError, TeamExistsError } from "../store/index.js";
 import { NAMESPACE_ID, NAMESPACE_MAX } from "../teams/namespace.js";
+import { recordAudit } from "./audit.js";
 import { NewTeamNameSchema, TeamNameSchema } from "./names.js";
 
 const NamespaceSchema = z
@@ -104,6 +105,11 @@ export function teamRoutes(app: App, deps: AppDeps): void {
           ...(input.description ? { description: input.description } : {}),
           createdAt: deps.now().toISOString(),
           createdBy: callerOf(c).keyId,
+        });
+        await recordAudit(c, deps, {
+          teams: [team.name],
+          action: "team.create",
+          target: { kind: "team", id: team.name, namespace: team.namespace ?? team.name },
         });
         return { status: 201 as const, body: team, headers: { location: `/v1/teams/${team.name}` } };
       } catch (err) {

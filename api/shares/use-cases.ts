@@ -7,7 +7,7 @@
  */
 import { resolveBus } from "../buses/resolve.js";
 import type { BusAccess } from "../compiler/tenancy/scope.js";
-import { formatShareRef } from "../compiler/tenancy/share-ref.js";
+import { formatShareRef } from "../config/share-ref.js";
 import { DomainError } from "../errors.js";
 import { type AuditActor, auditActor } from "../store/audit.js";
 import {
@@ -120,22 +120,31 @@ export interface RevokeResult {
   stillUsedBy: StageUsingShare[];
 }
 
+/**
+ * Ends a share: the owner revokes one it gave (`given`), or the holder gives back one it holds
+ * (`held`: a team cannot be kept from new shares by others filling its quota).
+ */
 export async function revokeShare(
   ctx: SharesContext,
-  owner: string,
+  side: "given" | "held",
+  team: string,
   id: string,
   request: ShareRequest,
 ): Promise<RevokeResult> {
-  const share = await ctx.busShares.givenById(owner, id);
+  const share =
+    side === "given" ? await ctx.busShares.givenById(team, id) : await ctx.busShares.heldById(team, id);
   const revokedAt = request.now.toISOString();
   if (!share || !(await ctx.busShares.revoke(share, { at: revokedAt, keyId: request.caller.keyId }))) {
-    throw new DomainError("not-found", `Team ${owner} has no bus share ${id}.`);
+    throw new DomainError(
+      "not-found",
+      `Team ${team} ${side === "given" ? "gave" : "holds"} no bus share ${id}.`,
+    );
   }
   const stillUsedBy = await stagesUsing(ctx, share);
-  await ctx.audit.record([owner, share.sharedWith], {
+  await ctx.audit.record([share.owner, share.sharedWith], {
     at: revokedAt,
     actor: auditActor(request.caller),
-    action: "bus-share.revoke",
+    action: side === "given" ? "bus-share.revoke" : "bus-share.give-back",
     target: {
       kind: "bus-share",
       id: share.id,

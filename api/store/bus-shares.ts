@@ -83,6 +83,8 @@ export interface BusShareRepository {
   grant(share: NewBusShare): Promise<BusShare>;
   /** The owner's share by id (undefined for another team's or a revoked one). */
   givenById(owner: string, id: string): Promise<BusShare | undefined>;
+  /** The holder's share by id (undefined for another team's or a revoked one). */
+  heldById(holder: string, id: string): Promise<BusShare | undefined>;
   /** Shares the team gave, newest first. */
   given(owner: string): Promise<BusShare[]>;
   /** Shares the team holds, newest first, each read back consistently (a revoke is in force at once). */
@@ -150,6 +152,14 @@ export function busShareRepository(table: Table): BusShareRepository {
       start = out.LastEvaluatedKey;
     } while (start);
     return items.map(toShare);
+  };
+
+  /** A share found by id in a listing, read back: the index may still list one that was revoked. */
+  const byId = async (index: "GSI1" | "GSI2", pk: string, id: string) => {
+    const [found] = await queryIndex(index, pk, id);
+    if (!found) return undefined;
+    const current = await getShare(found.arn, found.sharedWith);
+    return current?.id === id ? current : undefined;
   };
 
   /** Takes the holder's place in the bus's set of holders: refuses a second share and a full bus. */
@@ -227,12 +237,9 @@ export function busShareRepository(table: Table): BusShareRepository {
       return share;
     },
 
-    async givenById(owner, id) {
-      const [found] = await queryIndex("GSI1", givenIndex(owner), id);
-      if (!found) return undefined;
-      const current = await getShare(found.arn, found.sharedWith);
-      return current?.id === id ? current : undefined;
-    },
+    givenById: (owner, id) => byId("GSI1", givenIndex(owner), id),
+
+    heldById: (holder, id) => byId("GSI2", heldIndex(holder), id),
 
     given: (owner) => queryIndex("GSI1", givenIndex(owner)),
 

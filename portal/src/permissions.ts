@@ -20,6 +20,7 @@ export type Action =
   | "replay.start"
   | "replay.cancel"
   | "keys.manage"
+  | "audit.read"
   | "shares.manage"
   | "teams.manage";
 
@@ -36,6 +37,7 @@ const MIN_ROLE: Record<Exclude<Action, "teams.manage">, Role> = {
   "replay.start": "deployer",
   "replay.cancel": "deployer",
   "keys.manage": "admin",
+  "audit.read": "maintainer",
   "shares.manage": "maintainer",
 };
 

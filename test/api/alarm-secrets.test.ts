@@ -89,6 +89,9 @@ describe("notification target secrets", () => {
     expect(res.status).toBe(202);
     const done = await settled(server, key, (await bodyOf(res)).id);
     expect(done).toMatchObject({ status: "SUCCEEDED", stackStatus: "CREATE_COMPLETE" });
+    // The stage's outputs name the alarm, as a user looks for it in CloudWatch.
+    const stage = await bodyOf(await server.fetch("/v1/projects/shop/stages/dev", { headers: bearer(key) }));
+    expect(stage.outputs.orders.alarm0).toBe(`${team}--shop--dev-LambdaErrorRateForOrders0`);
     // The embedded default recorded the rule that notifies (the stack's only one), in the team's namespace.
     const rules = await server.engine.listRules({ NamePrefix: `${team}--shop--dev` });
     expect(rules.Rules).toHaveLength(1);

@@ -130,14 +130,16 @@ describe("a bus shared with another team", () => {
     const published = await call(a.key, "POST", `${a.stagePath}/buses/myEventBus/events`, {
       entries: [{ source: "shop.orders", "detail-type": "order.placed", detail: { orderId: "o-1" } }],
     });
-    expect(published.status).toBe(200);
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
     expect(published.body.failedEntryCount).toBe(0);
     const queueArn = `arn:aws:sqs:us-east-1:000000000000:${b.team}--inbox--dev-inbox`;
     const deliveries = await poll(
       () => call(a.key, "GET", `${a.stagePath}/buses/myEventBus/deliveries?rule=${bRule(0)}`),
       (r) => r.body.items?.length === 1,
     );
-    expect(deliveries.body.items).toEqual([expect.objectContaining({ rule: bRule(0), targetArn: queueArn })]);
+    expect(deliveries.body.items, JSON.stringify(deliveries.body)).toEqual([
+      expect.objectContaining({ rule: bRule(0), targetArn: queueArn }),
+    ]);
     expect(JSON.parse(deliveries.body.items[0].input)).toMatchObject({ detail: { orderId: "o-1" } });
     // The second trigger's pattern (order.cancelled) did not match.
     const other = await call(a.key, "GET", `${a.stagePath}/buses/myEventBus/deliveries?rule=${bRule(1)}`);
@@ -186,5 +188,35 @@ describe("a bus shared with another team", () => {
     expect(validate.body.errors[0].message).toContain(`is no bus shared with team ${c.team}`);
     // Not B's revoked share either.
     expect(validate.body.errors[0].message).not.toContain(shareId);
+  });
+
+  it("never keeps the owner from tearing its bus down, nor the holder from tearing down after it", async () => {
+    expect(
+      (
+        await call(a.key, "POST", `/v1/teams/${a.team}/shares`, {
+          project: a.project,
+          stage: "dev",
+          bus: "myEventBus",
+          sharedWith: b.team,
+          access: ["subscribe"],
+        })
+      ).status,
+    ).toBe(201);
+    const deployed = await call(b.key, "POST", `${stage}/deployments`, {});
+    expect(deployed.status, JSON.stringify(deployed.body)).toBe(202);
+    expect((await settled(server, b.key, deployed.body.id)).status).toBe("SUCCEEDED");
+    expect(await rulesOnA()).toContain(bRule(0));
+
+    const ownerTeardown = await call(a.key, "DELETE", a.stagePath);
+    expect(ownerTeardown.status).toBe(202);
+    expect((await settled(server, a.key, ownerTeardown.body.id)).status).toBe("SUCCEEDED");
+    // The bus went, and B's rules with it (EventBridge deletes a bus's rules with the bus).
+    const busName = busArn.slice(busArn.indexOf("/") + 1);
+    await expect(server.engine.listRules({ EventBusName: busName })).rejects.toThrow(/does not exist/);
+
+    const holderTeardown = await call(b.key, "DELETE", stage);
+    expect(holderTeardown.status).toBe(202);
+    const ended = await settled(server, b.key, holderTeardown.body.id);
+    expect(ended.status, ended.reason).toBe("SUCCEEDED");
   });
 });

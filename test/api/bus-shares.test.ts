@@ -96,7 +96,9 @@ describe("bus shares", () => {
     expect((await call(c.key, "DELETE", shares(c.team, `/${shareId}`))).status).toBe(404);
     // Nor under the holder's: only the owner revokes.
     expect((await call(b.key, "DELETE", shares(b.team, `/${shareId}`))).status).toBe(404);
-    expect((await call(c.key, "GET", `/v1/teams/${c.team}/audit`)).body.items).toEqual([]);
+    // C's record has its own keys and team, and nothing of the share.
+    const cAudit = (await call(c.key, "GET", `/v1/teams/${c.team}/audit?limit=100`)).body.items;
+    expect(cAudit.filter((e: { action: string }) => e.action.startsWith("bus-share."))).toEqual([]);
   });
 
   it("are revoked by the owner's maintainers; a revoked share is gone from both lists", async () => {
@@ -144,6 +146,30 @@ describe("bus shares", () => {
         details: { access: ["subscribe"], stillUsedBy: [] },
       });
       expect(entries[1].requestId).toEqual(expect.any(String));
+    }
+  });
+
+  it("can be given back by the holder's maintainers, which ends them as a revoke does", async () => {
+    const [held] = (await call(b.viewer, "GET", shares(b.team, "/held"))).body.items;
+    expect((await call(b.viewer, "DELETE", shares(b.team, `/held/${held.id}`))).status).toBe(403);
+    expect((await call(c.key, "DELETE", shares(c.team, `/held/${held.id}`))).status).toBe(404);
+    // The owner gave it; it does not hold it.
+    expect((await call(a.key, "DELETE", shares(a.team, `/held/${held.id}`))).status).toBe(404);
+    const given = await call(b.key, "DELETE", shares(b.team, `/held/${held.id}`));
+    expect(given.status, JSON.stringify(given.body)).toBe(200);
+    expect(given.body).toMatchObject({ share: { id: held.id, sharedWith: b.team }, stillUsedBy: [] });
+    expect((await call(b.viewer, "GET", shares(b.team, "/held"))).body.items).toEqual([]);
+    expect((await call(aViewer, "GET", shares(a.team, "/given"))).body.items).toEqual([]);
+    for (const [team, key] of [
+      [a.team, a.key],
+      [b.team, b.key],
+    ] as const) {
+      const [latest] = (await call(key, "GET", `/v1/teams/${team}/audit`)).body.items;
+      expect(latest).toMatchObject({
+        action: "bus-share.give-back",
+        actor: { team: b.team },
+        target: { id: held.id, sharedWith: b.team },
+      });
     }
   });
 });

@@ -93,7 +93,9 @@ describe("a team's allowed resources", () => {
     ]);
     const requestId = changed.headers.get("x-request-id");
     expect(requestId).toBeTruthy();
-    const res = await server.fetch(`/v1/teams/${team}/audit?limit=2`, { headers: bearer(keys.maintainer) });
+    const res = await server.fetch(`/v1/teams/${team}/audit?limit=2&action=allowed-resources.update`, {
+      headers: bearer(keys.maintainer),
+    });
     expect(res.status).toBe(200);
     const page = await bodyOf(res);
     expect(page.items).toHaveLength(2);
@@ -108,9 +110,12 @@ describe("a team's allowed resources", () => {
     expect(page.items[1].details).toEqual({ added: [], removed: [DEFAULT_BUS] });
     expect(Date.parse(page.items[0].at)).toBeGreaterThanOrEqual(Date.parse(page.items[1].at));
     const next = await bodyOf(
-      await server.fetch(`/v1/teams/${team}/audit?limit=2&cursor=${page.nextCursor}`, {
-        headers: bearer(keys.admin),
-      }),
+      await server.fetch(
+        `/v1/teams/${team}/audit?limit=2&action=allowed-resources.update&cursor=${page.nextCursor}`,
+        {
+          headers: bearer(keys.admin),
+        },
+      ),
     );
     expect(next.items.map((e: { id: string }) => e.id)).not.toContain(page.items[0].id);
     expect(next.items).toHaveLength(1);

@@ -70,6 +70,7 @@ describe("help and completion", () => {
       "test-pattern",
       "deliveries",
       "replay",
+      "share",
       "completion",
     ]) {
       expect(help.stdout).toContain(`switchyard ${command}`);
@@ -156,14 +157,14 @@ describe("validate", () => {
     const file = path.join(dir, "broken.yaml");
     await writeFile(
       file,
-      "resources:\n  myQueue:\n    type: sqs-queue\n    properties:\n      fifoQueue: maybe\n" +
+      "resources:\n  myQueue:\n    type: sqs-queue\n    properties:\n      fifoEnabled: maybe\n" +
         "  myBus:\n    type: event-bus\n    properties:\n      archivation: { enabled: 3 }\n",
     );
     const run = await sy(["validate", file]);
     await rm(dir, { recursive: true, force: true });
     expect(run.code, failure(run)).toBe(1);
     expect(run.stdout.split("\n").filter(Boolean)).toEqual([
-      `${file}:5:18: resources.myQueue.properties.fifoQueue: Invalid input: expected boolean, received string`,
+      `${file}:5:20: resources.myQueue.properties.fifoEnabled: Invalid input: expected boolean, received string`,
       `${file}:9:31: resources.myBus.properties.archivation.enabled: Invalid input: expected boolean, received number`,
     ]);
     expect(run.stderr).toBe(`${file}: 2 problem(s).\n`);
@@ -378,6 +379,39 @@ describe("a deployed stage", () => {
     follow.kill("SIGINT");
     expect(await exited).toBe(0);
     expect(JSON.parse(lines[1]!).eventId).toBe(eventId);
+  });
+
+  it("share grant, list and revoke: another team holds the stage's bus, then no longer", async () => {
+    await call("/v1/teams", { key: server.adminKey, body: { name: "search" } });
+    const grant = ["share", "grant", "-p", "orders", "-s", "dev", "-b", "myEventBus", "--with", "search"];
+    const granted = await sy([...grant, "--access", "subscribe", "publish"]);
+    expect(granted.code, failure(granted)).toBe(0);
+    const id = /\(share ([0-9A-Z]{26})\)/.exec(granted.stdout)?.[1];
+    expect(granted.stdout).toBe(
+      `Shared payments:orders/dev/myEventBus with team search to publish and subscribe (share ${id}).\n`,
+    );
+
+    const listed = await sy(["share", "list", "--json"]);
+    expect(listed.code, failure(listed)).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({
+      given: [{ id, ref: "payments:orders/dev/myEventBus", sharedWith: "search" }],
+      held: [],
+    });
+    const text = await sy(["share", "list"]);
+    expect(text.stdout).toContain(
+      `Given (1):\n  ${id}  payments:orders/dev/myEventBus  with search  publish,subscribe\n`,
+    );
+
+    const again = await sy(grant);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("already shared with team search");
+
+    const revoked = await sy(["share", "revoke", id!]);
+    expect(revoked.code, failure(revoked)).toBe(0);
+    expect(revoked.stdout).toBe(
+      "Revoked payments:orders/dev/myEventBus for team search. No stage of that team uses it.\n",
+    );
+    expect((await sy(["share"])).code).toBe(2);
   });
 
   it("teardown --wait takes the stage down; its bus is gone", async () => {

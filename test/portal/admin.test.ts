@@ -51,5 +51,20 @@ describe("the platform admin onboards a team", () => {
 
     await lead.reload();
     await lead.getByText("Your API key is no longer accepted. Sign in again.").waitFor();
+
+    // Each step is in the team's audit record, newest first, by whom and through which request.
+    await admin.reload();
+    const audit = admin.getByRole("table", { name: "Audit record" });
+    await audit.getByText("api-key.revoke").waitFor();
+    const actions = await audit.locator("tbody tr td:nth-child(2)").allTextContents();
+    expect(actions).toEqual(["api-key.revoke", "api-key.create", "team.create"]);
+    expect(await audit.locator("tbody tr").first().textContent()).toContain("platform admin");
+    await admin.getByLabel("Audit record of action").selectOption("api-key.create");
+    // The filtered page replaces the whole list: team.create goes, api-key.create comes back.
+    await audit.getByText("team.create").waitFor({ state: "detached" });
+    await audit.getByText("api-key.create").waitFor();
+    expect(await audit.locator("tbody tr td:nth-child(2)").allTextContents()).toEqual(["api-key.create"]);
+    expect(await audit.textContent()).not.toContain(secret);
+    await screenshot(admin, "team-audit");
   });
 });

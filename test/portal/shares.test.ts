@@ -2,7 +2,8 @@
  * Bus shares in the browser: a maintainer of the team that owns a deployed bus shares it on the team
  * page, the other team's viewer finds it under the buses shared with it (the reference to put in
  * `eventBusArn` a click away), a viewer of the owner sees the share but is offered neither sharing
- * nor revoking, and the maintainer revokes it after typing the other team's name.
+ * nor revoking, the maintainer revokes it after typing the other team's name, and once shared
+ * again the holder's maintainer gives it back.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -106,6 +107,27 @@ describe("the team page's bus shares", () => {
 
     await holderViewer.reload();
     await holderViewer.getByText("No bus is shared with this team.").waitFor();
-    for (const page of [maintainer, holderViewer, ownerViewer]) expect(await cspViolations(page)).toEqual([]);
+
+    // Shared again; this time the holder's maintainer gives it back, after typing the owner's name.
+    await maintainer.getByRole("button", { name: "Share bus" }).click();
+    await maintainer.getByRole("row").filter({ hasText: ref }).waitFor();
+    const holderMaintainer = await portal.page();
+    await signIn(holderMaintainer, await createKey(portal, holder, "maintainer"));
+    await holderMaintainer.goto("/#/team");
+    await holderMaintainer
+      .getByRole("button", { name: `Give back the share of ${ref} from ${owner}` })
+      .click();
+    await holderMaintainer.getByLabel(`Type ${owner} to confirm`).fill(owner);
+    await holderMaintainer.getByRole("button", { name: "Give back share" }).click();
+    await holderMaintainer
+      .getByRole("status")
+      .filter({ hasText: `No stage of ${holder} uses it.` })
+      .waitFor();
+    await holderMaintainer.getByRole("button", { name: "Done" }).click();
+    await holderMaintainer.getByText("No bus is shared with this team.").waitFor();
+    await maintainer.reload();
+    await maintainer.getByText("This team has shared no bus.").waitFor();
+    for (const page of [maintainer, holderViewer, ownerViewer, holderMaintainer])
+      expect(await cspViolations(page)).toEqual([]);
   });
 });

@@ -84,6 +84,18 @@ const sender = (resource: string) => `resources:
           Resource: [${resource}]
 `;
 
+/** A function connected to a bus by reference (connectTo grants PutEvents and the ARN variable). */
+const connector = (bus: string) => `resources:
+  sender:
+    type: function
+    properties:
+      packaging:
+        type: stacktape-lambda-buildpack
+        properties:
+          entryfilePath: src/send.ts
+      connectTo: [${bus}]
+`;
+
 describe("a team holding a share to subscribe", () => {
   it("cannot send events to the bus: not from its functions, not through a rule's target", async () => {
     const fromFunction = await refused(sender(busArn));
@@ -110,6 +122,14 @@ cloudformationResources:
       "cloudformationResources.Forward.Properties.Targets.0.Arn",
     ]);
     expect(throughRule[0]!.message).toContain("not to publish");
+    const connected = await refused(connector(ref));
+    expect(connected).toEqual([
+      expect.objectContaining({
+        path: "resources.sender.properties.connectTo.0",
+        line: 9,
+        message: `"${ref}" is shared with team ${b.team} to subscribe, not to publish.`,
+      }),
+    ]);
   });
 
   it("cannot take over the owner's rule, archive the bus, or set the bus's policy", async () => {
@@ -216,6 +236,21 @@ describe("a team holding a share to publish only", () => {
     expect((await c.postConfig(sender(busArn))).status).toBe(201);
     const stage = `/v1/projects/${c.project}/stages/dev`;
     expect((await server.fetch(`${stage}/previews`, jsonRequest(c.key, "POST", {}))).status).toBe(200);
+    // connectTo by reference: PutEvents on that bus alone, and its ARN in the function's environment.
+    const connected = await bodyOf(
+      await server.fetch(
+        "/v1/validate",
+        jsonRequest(c.key, "POST", { config: connector(ref), project: c.project, stage: "dev" }),
+      ),
+    );
+    const resources = Object.values(connected.template.Resources) as any[];
+    const role = resources.find((r) => r.Type === "AWS::IAM::Role");
+    expect(JSON.stringify(role.Properties.Policies)).toContain(
+      JSON.stringify({ Effect: "Allow", Action: ["events:PutEvents"], Resource: [busArn] }),
+    );
+    const fn = resources.find((r) => r.Type === "AWS::Lambda::Function");
+    const variable = `STP_${a.team}_${a.project}_DEV_MY_EVENT_BUS_ARN`.replaceAll("-", "_").toUpperCase();
+    expect(fn.Properties.Environment.Variables[variable]).toBe(busArn);
     const problem = await expectProblem(
       await server.fetch(
         "/v1/validate",

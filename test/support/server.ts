@@ -6,6 +6,7 @@ import type { AppDeps } from "../../api/deps.js";
 import { answerClientErrorsAsProblems } from "../../api/http/client-errors.js";
 import { createLogger } from "../../api/http/logger.js";
 import { LocalBusOps } from "../../api/local/bus-ops.js";
+import { LocalDeadLetterQueues } from "../../api/local/dead-letters.js";
 import {
   createLocalDeployer,
   LOCAL_DEPLOYMENT_SETTINGS,
@@ -13,6 +14,7 @@ import {
   reconcileOnSettle,
 } from "../../api/local/deployer/index.js";
 import { LocalEventBridge, type LocalEventBridgeOptions } from "../../api/local/eventbridge/index.js";
+import { LocalRuleMetrics } from "../../api/local/rule-metrics.js";
 import { createStore } from "../../api/store/index.js";
 import { createTestTable } from "./dynamo.js";
 
@@ -50,6 +52,8 @@ export async function startTestServer(
     deployer: localDeployer,
     deploymentSettings: LOCAL_DEPLOYMENT_SETTINGS,
     busOps: new LocalBusOps(engine),
+    deadLetters: new LocalDeadLetterQueues(engine),
+    ruleMetrics: new LocalRuleMetrics(engine),
     store: createStore(overrides.table ?? table),
     adminKey: generateApiKey().secret,
     now: () => new Date(),

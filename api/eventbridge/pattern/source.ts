@@ -13,11 +13,47 @@ export function eventTokens(input: unknown): TokenSource {
  */
 export function eventText(event: string | object): string | undefined {
   if (typeof event === "string") return event;
+  // What JSON.parse makes (the usual event) JSON.stringify writes out the same, many times faster
+  // and with far less garbage than token by token: 1 MiB events would hold the event loop otherwise.
+  if (isPlainJson(event, 0)) return JSON.stringify(event);
   try {
     return tokensToJson(new ValueTokenSource(event));
   } catch (e) {
     if (e instanceof PatternSyntaxError) return undefined;
     throw e;
+  }
+}
+
+/**
+ * Whether a value holds only what JSON.parse makes, within the lexer's nesting limit: then
+ * JSON.stringify writes exactly what tokensToJson would. Not for bigints (their digits), -0 (its
+ * sign), `toJSON`, symbols, functions, undefined or other prototypes: those go token by token.
+ */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case "object": {
+      if (value === null) return true;
+      if (depth >= 999) return false;
+      if (Array.isArray(value)) {
+        for (const item of value) if (!isPlainJson(item, depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      if ("toJSON" in value) return false;
+      for (const key in value) {
+        if (Object.hasOwn(value, key) && !isPlainJson((value as Record<string, unknown>)[key], depth + 1))
+          return false;
+      }
+      return true;
+    }
+    default:
+      return false;
   }
 }
 

@@ -4,6 +4,7 @@
  * expired-items.ts); the count is held by trimming a bus's log after every `count / 10` deliveries
  * written to it, so a burst cannot fill the disk before the deliveries age out.
  */
+import type { TargetFailures } from "./failures.js";
 import type { DeliveryRecord } from "./records.js";
 import type { EngineStore } from "./store.js";
 
@@ -28,15 +29,27 @@ export class DeliveryLog {
   constructor(
     private readonly store: EngineStore,
     private readonly retention: DeliveryRetention = DEFAULT_DELIVERY_RETENTION,
+    private readonly failures?: TargetFailures,
   ) {
     this.trimEvery = Math.max(1, Math.ceil(retention.count / 10));
   }
 
-  /** Stores deliveries made at `now`, then trims the logs that grew past their count. */
-  async record(deliveries: readonly DeliveryRecord[], now: Date): Promise<void> {
-    if (deliveries.length === 0) return;
+  /**
+   * Stores deliveries made at `now` as they end under the targets' failure drills (and what they
+   * dead-letter), then trims the logs that grew past their count. `events`: event texts by id.
+   */
+  async record(
+    made: readonly DeliveryRecord[],
+    now: Date,
+    events: ReadonlyMap<string, string> = new Map(),
+  ): Promise<void> {
+    if (made.length === 0) return;
+    const { deliveries, deadLetters } = this.failures
+      ? await this.failures.apply(made, events, now)
+      : { deliveries: made, deadLetters: [] };
     const expiresAt = Math.floor(now.getTime() / 1000) + this.retention.days * 86_400;
     await this.store.putDeliveries(deliveries, expiresAt);
+    if (deadLetters.length > 0) await this.store.putDeadLetters(deadLetters);
     const written = new Map<string, number>();
     for (const d of deliveries) written.set(d.bus, (written.get(d.bus) ?? 0) + 1);
     for (const [bus, n] of written) {

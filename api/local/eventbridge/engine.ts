@@ -22,6 +22,7 @@ import type {
 } from "@aws-sdk/client-eventbridge";
 import { busNameOf } from "../../eventbridge/arns.js";
 import { DEFAULT_MAX_REQUEST_BYTES } from "../../eventbridge/entries.js";
+import { envelopeText } from "../../eventbridge/envelope.js";
 import { busNotFound, validation } from "../../eventbridge/errors.js";
 import { matchesEventPattern } from "../../eventbridge/pattern/index.js";
 import type { Logger } from "../../http/logger.js";
@@ -32,11 +33,13 @@ import { BusCache } from "./bus-cache.js";
 import * as buses from "./buses.js";
 import type { EngineContext } from "./context.js";
 import { DeliveryLog, type DeliveryRetention } from "./delivery-log.js";
+import { TargetFailures } from "./failures.js";
 import { compilePattern } from "./patterns.js";
 import { putEvents } from "./publish.js";
-import type { DeliveryRecord, RuleRecord } from "./records.js";
+import type { DeadLetterRecord, DeliveryRecord, RuleRecord } from "./records.js";
 import { Replays } from "./replays.js";
 import * as rules from "./rules.js";
+import { fireSchedules } from "./schedules.js";
 import { EngineStore, InvalidTokenError, type Page } from "./store.js";
 
 type Out<T> = Omit<T, "$metadata">;
@@ -51,6 +54,8 @@ export interface LocalEventBridgeOptions {
   log?: Logger;
   /** When a started replay runs; by default at once, in this process. */
   scheduleReplay?: (run: () => Promise<void>) => Promise<void>;
+  /** Draws for probability drills (failures.ts); Math.random by default. */
+  random?: () => number;
   /** How many deliveries each bus keeps, and for how long (DEFAULT_DELIVERY_RETENTION). */
   deliveryRetention?: DeliveryRetention;
 }
@@ -70,6 +75,10 @@ const REQUIRED_EVENT_FIELDS = ["id", "account", "source", "time", "region", "det
 export class LocalEventBridge implements EventBridgeApi {
   private readonly ctx: EngineContext;
   private readonly replays: Replays;
+  /** Up to when schedule rules have fired (see runSchedules). */
+  private schedulesRunUntil?: Date;
+  /** Failure drills on targets (failures.ts). */
+  readonly failures: TargetFailures;
 
   constructor(options: LocalEventBridgeOptions) {
     const store = new EngineStore(options.table);
@@ -77,12 +86,14 @@ export class LocalEventBridge implements EventBridgeApi {
       region: options.region ?? DEFAULT_LOCAL_REGION,
       account: options.account ?? LOCAL_ACCOUNT_ID,
     };
+    const buses = new BusCache(store, scope);
+    this.failures = new TargetFailures(store, buses, options.random);
     this.ctx = {
       store,
       scope,
       now: options.now ?? (() => new Date()),
-      buses: new BusCache(store, scope),
-      deliveries: new DeliveryLog(store, options.deliveryRetention),
+      buses,
+      deliveries: new DeliveryLog(store, options.deliveryRetention, this.failures),
       maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       ...(options.log ? { log: options.log } : {}),
     };
@@ -211,6 +222,64 @@ export class LocalEventBridge implements EventBridgeApi {
       if (err instanceof InvalidTokenError) throw validation("The cursor is not valid.");
       throw err;
     }
+  }
+
+  /**
+   * Fires the schedule rules of the default bus for the times due since the previous run, up to
+   * `until` (the engine's clock by default), recording a delivery per target. The first run only
+   * sets where the clock starts. The local server runs it on a timer; tests drive it.
+   */
+  async runSchedules(until: Date = this.ctx.now()): Promise<number> {
+    const after = this.schedulesRunUntil ?? until;
+    if (until.getTime() <= after.getTime()) {
+      this.schedulesRunUntil ??= until;
+      return 0;
+    }
+    this.schedulesRunUntil = until;
+    return fireSchedules(this.ctx, after, until);
+  }
+
+  /**
+   * The bus's recent events as delivered (envelope JSON), newest first: from its archive when it has
+   * one (every event it received), else from its delivery log (the events some rule delivered whole,
+   * without Input / InputPath / InputTransformer, each once).
+   */
+  async recentEvents(busName: string, limit: number): Promise<{ source: string; events: string[] }> {
+    const bus = busNameOf(busName);
+    const [archive] = await this.ctx.store.archiveNamesOfBus(bus);
+    if (archive) {
+      const items = await this.ctx.store.newestArchivedEvents(archive, limit);
+      return { source: "archive", events: items.map((item) => envelopeText(item.event)) };
+    }
+    const seen = new Set<string>();
+    const events: string[] = [];
+    let token: string | undefined;
+    // A few pages of the log at most: deliveries of one event to several targets repeat it.
+    for (let page = 0; page < 3 && events.length < limit; page++) {
+      const out = await this.ctx.store.listDeliveries(bus, { limit: 100, ...(token ? { token } : {}) });
+      for (const d of out.items) {
+        if (d.replayName || seen.has(d.eventId) || events.length >= limit) continue;
+        if (!d.input.includes(`"id":${JSON.stringify(d.eventId)},"detail-type":`)) continue;
+        seen.add(d.eventId);
+        events.push(d.input);
+      }
+      token = out.next;
+      if (!token) break;
+    }
+    return { source: "delivery-log", events };
+  }
+
+  /** The events a dead-letter queue holds, oldest first (SQS-like: a queue, not a log). */
+  async deadLetters(queueArn: string, limit: number): Promise<DeadLetterRecord[]> {
+    return (await this.ctx.store.listDeadLetters(queueArn, { limit })).items;
+  }
+
+  deleteDeadLetters(queueArn: string, ids: readonly string[]): Promise<void> {
+    return this.ctx.store.deleteDeadLetters(queueArn, ids);
+  }
+
+  purgeDeadLetters(queueArn: string): Promise<void> {
+    return this.ctx.store.purgeDeadLetters(queueArn);
   }
 
   /** At start: settles the replays a stopped engine left active (see Replays.recoverInterrupted). */

@@ -29,6 +29,8 @@ export interface RouteOptions {
 
 export interface Routed {
   deliveries: DeliveryRecord[];
+  /** The text of each event delivered, by id (what a dead-letter queue keeps of it). */
+  events: Map<string, string>;
   archived: { record: ArchivedEvent; expiresAt?: number; sizeBytes: number }[];
 }
 
@@ -38,7 +40,7 @@ export interface Routed {
  */
 export function routeEvent(view: BusView, event: EventParts, options: RouteOptions): Routed {
   const text = envelopeText(event, options.replayName);
-  const routed: Routed = { deliveries: [], archived: [] };
+  const routed: Routed = { deliveries: [], events: new Map(), archived: [] };
   const deliveredAt = iso(options.ingestedAt);
   const archives: ArchiveRecord[] = options.replayName === undefined ? [...view.archivesOfAll] : [];
   for (const entry of view.index.match(text)) {
@@ -49,6 +51,7 @@ export function routeEvent(view: BusView, event: EventParts, options: RouteOptio
     const { rule } = entry;
     if (rule.state === "DISABLED") continue;
     if (options.onlyRules && !options.onlyRules.has(rule.name)) continue;
+    routed.events.set(event.id, text);
     for (const target of rule.targets) {
       routed.deliveries.push({
         id: deliveryId(options.ingestedAt.getTime()),
@@ -107,7 +110,7 @@ export async function putEvents(
   checkPutEventsRequest(input.Entries, ctx.maxRequestBytes);
   const now = ctx.now();
   const results: PutEventsResultEntry[] = [];
-  const routed: Routed = { deliveries: [], archived: [] };
+  const routed: Routed = { deliveries: [], events: new Map(), archived: [] };
   for (const entry of input.Entries!) {
     const error = entryError(entry);
     if (error) {
@@ -120,10 +123,11 @@ export async function putEvents(
     if (!view) continue;
     const out = routeEvent(view, event, { ingestedAt: now });
     routed.deliveries.push(...out.deliveries);
+    for (const [id, text] of out.events) routed.events.set(id, text);
     routed.archived.push(...out.archived);
   }
   await Promise.all([
-    ctx.deliveries.record(routed.deliveries, now),
+    ctx.deliveries.record(routed.deliveries, now, routed.events),
     ctx.store.putArchivedEvents(routed.archived),
   ]);
   return { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results };

@@ -69,6 +69,39 @@ export interface ReplayRecord {
 }
 
 /** One target invocation the engine recorded instead of running it. */
+/** A failure a deployer injected into a target's deliveries (failures.ts). */
+export interface FailureDrill {
+  bus: string;
+  rule: string;
+  targetId: string;
+  /** Every attempt fails; the next `remaining` attempts fail; each attempt fails with `probability`. */
+  mode: "always" | "count" | "probability";
+  remaining?: number;
+  probability?: number;
+  errorCode: string;
+  errorMessage: string;
+  createdAt: string;
+}
+
+/** An event a target's dead-letter queue holds, with SQS's attributes of the failure. */
+export interface DeadLetterRecord {
+  /** ULID: the queue hands them out oldest first. */
+  id: string;
+  queueArn: string;
+  bus: string;
+  rule: string;
+  ruleArn: string;
+  targetId: string;
+  targetArn: string;
+  eventId: string;
+  /** The event as the bus received it (the message body EventBridge sends to the queue). */
+  event: string;
+  errorCode: string;
+  errorMessage: string;
+  attempts: number;
+  sentAt: string;
+}
+
 export interface DeliveryRecord {
   /** ULID: sorts by delivery time. */
   id: string;
@@ -82,4 +115,9 @@ export interface DeliveryRecord {
   deliveredAt: string;
   /** Exactly what the target received, after Input / InputPath / InputTransformer. */
   input: string;
+  /** Set when a failure drill made attempts fail: how it ended, after how many attempts, and why. */
+  outcome?: "delivered" | "failed" | "dead-lettered";
+  attempts?: number;
+  error?: { code: string; message: string };
+  deadLetterArn?: string;
 }

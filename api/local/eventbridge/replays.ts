@@ -222,17 +222,19 @@ export class Replays {
         const now = ctx.now();
         const keptSince =
           archive.retentionDays > 0 ? now.getTime() - archive.retentionDays * 86_400_000 : -Infinity;
-        const deliveries = page.items
-          .filter((item) => new Date(item.ingestedAt).getTime() >= keptSince)
-          .flatMap(
-            (item) =>
-              routeEvent(view, item.event, {
-                ingestedAt: now,
-                replayName: replay.name,
-                ...(onlyRules ? { onlyRules } : {}),
-              }).deliveries,
-          );
-        await ctx.deliveries.record(deliveries, now);
+        const deliveries = [];
+        const events = new Map<string, string>();
+        for (const item of page.items) {
+          if (new Date(item.ingestedAt).getTime() < keptSince) continue;
+          const routed = routeEvent(view, item.event, {
+            ingestedAt: now,
+            replayName: replay.name,
+            ...(onlyRules ? { onlyRules } : {}),
+          });
+          deliveries.push(...routed.deliveries);
+          for (const [id, text] of routed.events) events.set(id, text);
+        }
+        await ctx.deliveries.record(deliveries, now, events);
         const last = page.items.at(-1);
         if (last) current = { ...current, eventLastReplayedTime: new Date(last.event.time).toISOString() };
         // Progress, and the place a cancellation is noticed: the write only lands while RUNNING.

@@ -12,7 +12,9 @@ import type {
   ArchivedEvent,
   ArchiveRecord,
   BusRecord,
+  DeadLetterRecord,
   DeliveryRecord,
+  FailureDrill,
   ReplayRecord,
   ReplayState,
   RuleRecord,
@@ -32,6 +34,8 @@ import type {
  * | LOCALEB#REPLAYS              | ACTIVE#<replay>        | marker of a replay not yet finished      |
  * | LOCALEB#DELIVERIES#<bus>     | <ulid>                 | delivery; GSI1 = per rule, same ulid;    |
  * |                              |                        | expiresAt (delivery-log.ts)              |
+ * | LOCALEB#DRILLS#<bus>         | <rule>#<target id>     | failure drill on a target (failures.ts)  |
+ * | LOCALEB#DLQ#<queue ARN>      | <ulid>                 | dead-lettered event of a target          |
  *
  * Retention is enforced when reading archived events; the TTL attribute only cleans up.
  */
@@ -41,6 +45,8 @@ const replayKey = (replay: string) => `LOCALEB#REPLAY#${replay}`;
 const ACTIVE_REPLAYS = "LOCALEB#REPLAYS";
 const deliveriesKey = (bus: string) => `LOCALEB#DELIVERIES#${bus}`;
 const ruleDeliveriesKey = (bus: string, rule: string) => `LOCALEB#DELIVERIES#${bus}#RULE#${rule}`;
+const drillsKey = (bus: string) => `LOCALEB#DRILLS#${bus}`;
+const deadLettersKey = (queueArn: string) => `LOCALEB#DLQ#${queueArn}`;
 const eventSortKey = (time: string, id: string) => `EVENT#${time}#${id}`;
 
 const DATA = "data";
@@ -298,6 +304,18 @@ export class EngineStore {
     );
   }
 
+  /** The newest `limit` events of an archive (by event time), newest first. */
+  async newestArchivedEvents(archive: string, limit: number): Promise<ArchivedEvent[]> {
+    return (
+      await this.query<ArchivedEvent>({
+        KeyConditionExpression: "PK = :pk AND begins_with(SK, :e)",
+        ExpressionAttributeValues: { ":pk": archiveKey(archive), ":e": "EVENT#" },
+        ScanIndexForward: false,
+        Limit: limit,
+      })
+    ).items;
+  }
+
   // Replays
 
   getReplay(name: string) {
@@ -354,6 +372,52 @@ export class EngineStore {
     }
     if (terminal) await this.delete(ACTIVE_REPLAYS, `ACTIVE#${replay.name}`);
     return true;
+  }
+
+  // Failure drills and dead letters (failures.ts)
+
+  drillsOfBus(bus: string): Promise<FailureDrill[]> {
+    return this.queryAll<FailureDrill>({
+      KeyConditionExpression: "PK = :pk",
+      ExpressionAttributeValues: { ":pk": drillsKey(bus) },
+      ConsistentRead: true,
+    });
+  }
+
+  putDrill(drill: FailureDrill): Promise<void> {
+    return this.put({ PK: drillsKey(drill.bus), SK: `${drill.rule}#${drill.targetId}`, [DATA]: drill });
+  }
+
+  deleteDrill(bus: string, rule: string, targetId: string): Promise<void> {
+    return this.delete(drillsKey(bus), `${rule}#${targetId}`);
+  }
+
+  async putDeadLetters(letters: readonly DeadLetterRecord[]): Promise<void> {
+    await this.batchWrite(
+      letters.map((d) => ({ PutRequest: { Item: { PK: deadLettersKey(d.queueArn), SK: d.id, [DATA]: d } } })),
+    );
+  }
+
+  /** A dead-letter queue's messages, oldest first (as a queue hands them out). */
+  listDeadLetters(queueArn: string, options: { limit: number; token?: string }) {
+    return this.query<DeadLetterRecord>(
+      {
+        KeyConditionExpression: "PK = :pk",
+        ExpressionAttributeValues: { ":pk": deadLettersKey(queueArn) },
+        Limit: options.limit,
+      },
+      options.token,
+    );
+  }
+
+  purgeDeadLetters(queueArn: string): Promise<void> {
+    return this.deletePartition(deadLettersKey(queueArn));
+  }
+
+  async deleteDeadLetters(queueArn: string, ids: readonly string[]): Promise<void> {
+    await this.batchWrite(
+      ids.map((id) => ({ DeleteRequest: { Key: { PK: deadLettersKey(queueArn), SK: id } } })),
+    );
   }
 
   // Deliveries

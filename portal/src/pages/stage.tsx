@@ -1,4 +1,4 @@
-import type { Deployment, Preview } from "@switchyard/client";
+import type { Deployment, Preview, RoutingRuleSide } from "@switchyard/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Link, useParams } from "wouter";
@@ -153,6 +153,7 @@ export default function StagePage() {
         <PreviewAndDeploy project={project} stage={stage} busy={running} onStarted={started} />
       ) : null}
       {watching ? <LiveDeployment id={watching} onEnd={refresh} /> : null}
+      {detail.data?.deployed && buses.length > 0 ? <Health project={project} stage={stage} /> : null}
       {exists || watching ? <History project={project} stage={stage} onOpen={setWatching} /> : null}
       {detail.data?.deployed && can(me, "stage.teardown") ? (
         <Section title="Tear down">
@@ -167,6 +168,57 @@ export default function StagePage() {
         </Section>
       ) : null}
     </div>
+  );
+}
+
+/** Per rule of each bus: matched, delivered, failed and dead-lettered, last hour and last day. */
+function Health({ project, stage }: { project: string; stage: string }) {
+  const client = useClient();
+  const health = useQuery({
+    queryKey: ["health", project, stage],
+    queryFn: () => client.stages.health({ path: { project, stage } }),
+    refetchInterval: 10_000,
+  });
+  const rows = (health.data?.buses ?? []).flatMap((b) => b.rules.map((r) => ({ bus: b.bus, ...r })));
+  return (
+    <Section title="Health">
+      <p className="muted small">Per rule, the last hour / the last day; refreshed every 10 seconds.</p>
+      <ProblemView error={health.error} />
+      {health.isPending ? (
+        <Loading what="health" />
+      ) : rows.length === 0 ? (
+        <p className="empty">No rule on the stage's buses.</p>
+      ) : (
+        <div className="table-wrap">
+          <table aria-label="Health">
+            <thead>
+              <tr>
+                <th scope="col">Rule</th>
+                <th scope="col">Matched</th>
+                <th scope="col">Delivered</th>
+                <th scope="col">Failed</th>
+                <th scope="col">Dead-lettered</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={`${r.bus}/${r.rule}`}>
+                  <td className="small">
+                    <span className="mono">{r.rule}</span>
+                    <div className="muted">bus {r.bus}</div>
+                  </td>
+                  {(["matched", "delivered", "failed", "deadLettered"] as const).map((k) => (
+                    <td key={k}>
+                      {r.lastHour[k]} / {r.lastDay[k]}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Section>
   );
 }
 
@@ -315,6 +367,7 @@ function PreviewChanges({ preview }: { preview: Preview }) {
           </table>
         </div>
       ) : null}
+      <RoutingChanges routing={preview.routing} />
       {preview.warnings.length > 0 ? (
         <ul className="notice">
           {preview.warnings.map((w) => (
@@ -322,6 +375,99 @@ function PreviewChanges({ preview }: { preview: Preview }) {
           ))}
         </ul>
       ) : null}
+    </div>
+  );
+}
+
+const CHANGE_MARK = { added: "+ Added", changed: "~ Changed", removed: "− Removed" } as const;
+
+function RuleSideView({ side }: { side: RoutingRuleSide }) {
+  return (
+    <>
+      <pre>
+        {side.eventPattern !== undefined
+          ? JSON.stringify(side.eventPattern, null, 2)
+          : (side.scheduleExpression ?? "no pattern")}
+      </pre>
+      <div className="small">
+        {side.state !== "ENABLED" ? <span className="badge">{side.state}</span> : null}
+        {side.targets.map((t) => (
+          <div key={t.id} className="mono">
+            → {t.id}: {t.arn}
+          </div>
+        ))}
+      </div>
+    </>
+  );
+}
+
+/** The event rules the version changes, and what the bus's recent events say about each. */
+function RoutingChanges({ routing }: { routing: Preview["routing"] }) {
+  if (routing.rules.length === 0) return <p className="muted small">No event rule changes.</p>;
+  return (
+    <div className="stack">
+      <h3>Routing</h3>
+      <div className="table-wrap">
+        <table aria-label="Routing diff">
+          <thead>
+            <tr>
+              <th scope="col">Rule</th>
+              <th scope="col">Before</th>
+              <th scope="col">After</th>
+              <th scope="col">Recent events</th>
+            </tr>
+          </thead>
+          <tbody>
+            {routing.rules.map((r) => (
+              <tr key={r.rule}>
+                <td>
+                  <strong
+                    className={`change-${r.change === "added" ? "add" : r.change === "removed" ? "remove" : "modify"}`}
+                  >
+                    {CHANGE_MARK[r.change]}
+                  </strong>
+                  <div className="mono small">{r.rule}</div>
+                  <div className="muted small">bus {(r.after ?? r.before)?.bus}</div>
+                  {r.changed ? <div className="muted small">changes {r.changed.join(", ")}</div> : null}
+                </td>
+                <td className="wrap">{r.before ? <RuleSideView side={r.before} /> : "—"}</td>
+                <td className="wrap">{r.after ? <RuleSideView side={r.after} /> : "—"}</td>
+                <td className="small">
+                  {r.sample ? (
+                    <>
+                      <div>
+                        of {r.sample.events}: {r.sample.matchedBefore} matched before, {r.sample.matchedAfter}{" "}
+                        after
+                      </div>
+                      {r.sample.examples.length > 0 ? (
+                        <details>
+                          <summary>{r.sample.examples.length} event(s) routed differently</summary>
+                          {r.sample.examples.map((e, i) => (
+                            // biome-ignore lint/suspicious/noArrayIndexKey: examples have no id of their own
+                            <div key={i}>
+                              <div>{e.matchedBefore ? "stops matching" : "starts matching"}</div>
+                              <pre>{JSON.stringify(e.event, null, 2)}</pre>
+                            </div>
+                          ))}
+                        </details>
+                      ) : null}
+                    </>
+                  ) : (
+                    "not evaluated"
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {routing.samples.map((s) => (
+        <p key={s.bus} className="muted small">
+          Bus {s.bus}: {s.events} recent event(s) from{" "}
+          {s.source === "delivery-log" ? "the delivery log" : `the ${s.source}`}
+          {s.note ? `. ${s.note}` : "."}
+        </p>
+      ))}
     </div>
   );
 }

@@ -14,7 +14,8 @@ type Access = (typeof ACCESS)[number];
 /**
  * The team's bus shares: the buses it shared with other teams (share one, revoke one after typing
  * the other team's name) and the buses other teams shared with it, with what its configs put in
- * `eventBusArn`. Any member reads them; maintainers and admins share and revoke.
+ * `eventBusArn` (give one back after typing its owner's name). Any member reads them; maintainers
+ * and admins share, revoke and give back.
  */
 export function TeamShares({ team }: { team: string }) {
   const client = useClient();
@@ -80,6 +81,11 @@ export function TeamShares({ team }: { team: string }) {
                     <th scope="col">Owner</th>
                     <th scope="col">Access</th>
                     <th scope="col">Since</th>
+                    {mayManage ? (
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
+                    ) : null}
                   </tr>
                 </thead>
                 <tbody>
@@ -95,6 +101,11 @@ export function TeamShares({ team }: { team: string }) {
                       <td>{share.owner}</td>
                       <td>{share.access.join(", ")}</td>
                       <td>{formatTime(share.createdAt)}</td>
+                      {mayManage ? (
+                        <td>
+                          <EndShare team={team} share={share} side="held" />
+                        </td>
+                      ) : null}
                     </tr>
                   ))}
                 </tbody>
@@ -189,13 +200,6 @@ function GrantShare({ team }: { team: string }) {
 }
 
 function GivenRow({ team, share, mayRevoke }: { team: string; share: BusShare; mayRevoke: boolean }) {
-  const client = useClient();
-  const queries = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
-  const revoke = useMutation({
-    mutationFn: () => client.shares.revoke({ path: { team, id: share.id } }),
-  });
-  const done = revoke.data;
   return (
     <tr>
       <td>
@@ -207,46 +211,75 @@ function GivenRow({ team, share, mayRevoke }: { team: string; share: BusShare; m
       <td>{formatTime(share.createdAt)}</td>
       {mayRevoke ? (
         <td>
-          {done ? (
-            <RevokedNote
-              result={done}
-              onClose={() => queries.invalidateQueries({ queryKey: ["shares", team] })}
-            />
-          ) : confirming ? (
-            <>
-              <ConfirmByTyping
-                word={share.sharedWith}
-                action="Revoke share"
-                busy={revoke.isPending}
-                onConfirm={() => revoke.mutate()}
-              />
-              <button type="button" className="button small" onClick={() => setConfirming(false)}>
-                Cancel
-              </button>
-              <ProblemView error={revoke.error} />
-            </>
-          ) : (
-            <button
-              type="button"
-              className="button small danger"
-              aria-label={`Revoke the share of ${share.ref} with ${share.sharedWith}`}
-              onClick={() => setConfirming(true)}
-            >
-              Revoke
-            </button>
-          )}
+          <EndShare team={team} share={share} side="given" />
         </td>
       ) : null}
     </tr>
   );
 }
 
-/** What a revoke left behind: the holder's stages whose rules stay until they deploy again or tear down. */
-function RevokedNote({ result, onClose }: { result: RevokedBusShare; onClose: () => void }) {
+/**
+ * Ends a share after typing the other team's name: the owner revokes it (`given`), the holder gives
+ * it back (`held`). Then says which of the holder's stages still use it.
+ */
+function EndShare({ team, share, side }: { team: string; share: BusShare; side: "given" | "held" }) {
+  const client = useClient();
+  const queries = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const end = useMutation({
+    mutationFn: () =>
+      side === "given"
+        ? client.shares.revoke({ path: { team, id: share.id } })
+        : client.shares.giveBack({ path: { team, id: share.id } }),
+  });
+  const other = side === "given" ? share.sharedWith : share.owner;
+  const verb = side === "given" ? "Revoke" : "Give back";
+  if (end.data) {
+    return (
+      <EndedNote
+        result={end.data}
+        onClose={() => queries.invalidateQueries({ queryKey: ["shares", team] })}
+      />
+    );
+  }
+  if (!confirming) {
+    return (
+      <button
+        type="button"
+        className="button small danger"
+        aria-label={
+          side === "given"
+            ? `Revoke the share of ${share.ref} with ${other}`
+            : `Give back the share of ${share.ref} from ${other}`
+        }
+        onClick={() => setConfirming(true)}
+      >
+        {verb}
+      </button>
+    );
+  }
+  return (
+    <>
+      <ConfirmByTyping
+        word={other}
+        action={`${verb} share`}
+        busy={end.isPending}
+        onConfirm={() => end.mutate()}
+      />
+      <button type="button" className="button small" onClick={() => setConfirming(false)}>
+        Cancel
+      </button>
+      <ProblemView error={end.error} />
+    </>
+  );
+}
+
+/** What ending a share left behind: the holder's stages whose rules stay until they deploy again or tear down. */
+function EndedNote({ result, onClose }: { result: RevokedBusShare; onClose: () => void }) {
   return (
     <div className="success" role="status">
       <p>
-        <strong>Revoked.</strong>{" "}
+        <strong>Ended.</strong>{" "}
         {result.stillUsedBy.length
           ? `Still used by ${result.share.sharedWith}'s ${result.stillUsedBy.map((s) => `${s.project}/${s.stage}`).join(", ")}: those rules stay until the stage is deployed again or torn down.`
           : `No stage of ${result.share.sharedWith} uses it.`}

@@ -30,7 +30,139 @@ export default function TeamPage() {
       </div>
     );
   }
-  return <TeamKeys team={team} />;
+  return (
+    <>
+      <TeamKeys team={team} />
+      <TeamAudit team={team} />
+    </>
+  );
+}
+
+const AUDIT_ACTIONS = [
+  "project.create",
+  "project.delete",
+  "config.create",
+  "deployment.deploy",
+  "deployment.rollback",
+  "deployment.teardown",
+  "deployment.continue-rollback",
+  "replay.start",
+  "replay.cancel",
+  "api-key.create",
+  "api-key.revoke",
+  "bus-share.grant",
+  "bus-share.revoke",
+  "allowed-resources.update",
+  "team.create",
+] as const;
+
+/** The team's audit record, newest first: for its maintainers and admins, and platform admins. */
+function TeamAudit({ team }: { team: string }) {
+  const client = useClient();
+  const { data: me } = useCaller();
+  const mayRead = can(me, "audit.read") && (me?.platformAdmin || me?.team === team);
+  const pages = usePages();
+  const [action, setAction] = useState("");
+  const [project, setProject] = useState("");
+  const cursor = pages.cursor;
+  const filter = { ...(action ? { action } : {}), ...(project.trim() ? { project: project.trim() } : {}) };
+  const audit = useQuery({
+    queryKey: ["audit", team, action, project.trim(), cursor ?? ""],
+    enabled: mayRead,
+    queryFn: () =>
+      client.teams.listAudit({
+        path: { team },
+        query: { limit: 20, ...filter, ...(cursor ? { cursor } : {}) },
+      }),
+  });
+  if (!mayRead) return null;
+  return (
+    <div className="page">
+      <Section
+        title="Audit record"
+        actions={
+          <div className="search">
+            <label htmlFor="audit-project" className="visually-hidden">
+              Audit record of project
+            </label>
+            <input
+              id="audit-project"
+              placeholder="Project"
+              value={project}
+              onChange={(e) => {
+                setProject(e.target.value);
+                pages.reset();
+              }}
+            />
+            <label htmlFor="audit-action" className="visually-hidden">
+              Audit record of action
+            </label>
+            <select
+              id="audit-action"
+              value={action}
+              onChange={(e) => {
+                setAction(e.target.value);
+                pages.reset();
+              }}
+            >
+              <option value="">Every action</option>
+              {AUDIT_ACTIONS.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          </div>
+        }
+      >
+        <p className="muted small">Every change of state in the team: who, when, what, and the request id.</p>
+        <ProblemView error={audit.error} />
+        {audit.isPending ? (
+          <Loading what="the audit record" />
+        ) : audit.data?.items.length ? (
+          <div className="table-wrap">
+            <table aria-label="Audit record">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Who</th>
+                  <th scope="col">Request</th>
+                </tr>
+              </thead>
+              <tbody>
+                {audit.data.items.map((e) => (
+                  <tr key={e.id}>
+                    <td>{formatTime(e.at)}</td>
+                    <td className="mono small">{e.action}</td>
+                    <td className="small">
+                      {e.project ? <div>project {e.project}</div> : null}
+                      <span className="mono">
+                        {Object.entries(e.target)
+                          .map(([k, v]) => `${k}: ${v}`)
+                          .join(", ")}
+                      </span>
+                    </td>
+                    <td className="small">
+                      {e.actor.name}
+                      <div className="muted mono">
+                        {e.actor.platformAdmin ? "platform admin" : e.actor.keyId}
+                      </div>
+                    </td>
+                    <td className="mono small">{e.requestId}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="empty">Nothing recorded{action || project ? " that matches" : ""}.</p>
+        )}
+        <Pager pages={pages} nextCursor={audit.data?.nextCursor} />
+      </Section>
+    </div>
+  );
 }
 
 function TeamKeys({ team }: { team: string }) {

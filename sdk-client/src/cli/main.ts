@@ -9,6 +9,7 @@ import { hideBin } from "yargs/helpers";
 import { busCommands } from "./commands/buses.js";
 import { configCommands } from "./commands/configs.js";
 import { sessionCommands } from "./commands/session.js";
+import { shareCommands } from "./commands/shares.js";
 import { stageCommands } from "./commands/stages.js";
 import { CliError, type GlobalArgs } from "./context.js";
 import { reportError } from "./report-error.js";
@@ -33,6 +34,7 @@ cli = sessionCommands(cli);
 cli = configCommands(cli);
 cli = stageCommands(cli);
 cli = busCommands(cli);
+cli = shareCommands(cli);
 
 cli
   .completion(

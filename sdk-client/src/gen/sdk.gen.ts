@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, BusesDeliveriesData, BusesDeliveriesErrors, BusesDeliveriesResponses, BusesMatchData, BusesMatchErrors, BusesMatchResponses, BusesPublishData, BusesPublishErrors, BusesPublishResponses, BusesRulesData, BusesRulesErrors, BusesRulesResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, HealthGetData, HealthGetErrors, HealthGetResponses, PatternsTestData, PatternsTestErrors, PatternsTestResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ReplaysCancelData, ReplaysCancelErrors, ReplaysCancelResponses, ReplaysCreateData, ReplaysCreateErrors, ReplaysCreateResponses, ReplaysGetData, ReplaysGetErrors, ReplaysGetResponses, ReplaysListData, ReplaysListErrors, ReplaysListResponses, SettingsGetNetworkData, SettingsGetNetworkErrors, SettingsGetNetworkResponses, SettingsPutNetworkData, SettingsPutNetworkErrors, SettingsPutNetworkResponses, SharesGrantData, SharesGrantErrors, SharesGrantResponses, SharesListGivenData, SharesListGivenErrors, SharesListGivenResponses, SharesListHeldData, SharesListHeldErrors, SharesListHeldResponses, SharesRevokeData, SharesRevokeErrors, SharesRevokeResponses, StagesContinueRollbackData, StagesContinueRollbackErrors, StagesContinueRollbackResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetAllowedResourcesData, TeamsGetAllowedResourcesErrors, TeamsGetAllowedResourcesResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListAuditData, TeamsListAuditErrors, TeamsListAuditResponses, TeamsListData, TeamsListErrors, TeamsListResponses, TeamsPutAllowedResourcesData, TeamsPutAllowedResourcesErrors, TeamsPutAllowedResourcesResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, BusesDeliveriesData, BusesDeliveriesErrors, BusesDeliveriesResponses, BusesMatchData, BusesMatchErrors, BusesMatchResponses, BusesPublishData, BusesPublishErrors, BusesPublishResponses, BusesRulesData, BusesRulesErrors, BusesRulesResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeadLettersListData, DeadLettersListErrors, DeadLettersListResponses, DeadLettersPurgeData, DeadLettersPurgeErrors, DeadLettersPurgeResponses, DeadLettersRedriveData, DeadLettersRedriveErrors, DeadLettersRedriveResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, DrillsClearData, DrillsClearErrors, DrillsClearResponses, DrillsListData, DrillsListErrors, DrillsListResponses, DrillsSetData, DrillsSetErrors, DrillsSetResponses, HealthGetData, HealthGetErrors, HealthGetResponses, PatternsTestData, PatternsTestErrors, PatternsTestResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ReplaysCancelData, ReplaysCancelErrors, ReplaysCancelResponses, ReplaysCreateData, ReplaysCreateErrors, ReplaysCreateResponses, ReplaysGetData, ReplaysGetErrors, ReplaysGetResponses, ReplaysListData, ReplaysListErrors, ReplaysListResponses, SettingsGetNetworkData, SettingsGetNetworkErrors, SettingsGetNetworkResponses, SettingsPutNetworkData, SettingsPutNetworkErrors, SettingsPutNetworkResponses, SharesGiveBackData, SharesGiveBackErrors, SharesGiveBackResponses, SharesGrantData, SharesGrantErrors, SharesGrantResponses, SharesListGivenData, SharesListGivenErrors, SharesListGivenResponses, SharesListHeldData, SharesListHeldErrors, SharesListHeldResponses, SharesRevokeData, SharesRevokeErrors, SharesRevokeResponses, StagesContinueRollbackData, StagesContinueRollbackErrors, StagesContinueRollbackResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesHealthData, StagesHealthErrors, StagesHealthResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetAllowedResourcesData, TeamsGetAllowedResourcesErrors, TeamsGetAllowedResourcesResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListAuditData, TeamsListAuditErrors, TeamsListAuditResponses, TeamsListData, TeamsListErrors, TeamsListResponses, TeamsPutAllowedResourcesData, TeamsPutAllowedResourcesErrors, TeamsPutAllowedResourcesResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -56,6 +56,22 @@ export class Health extends HeyApiClient {
         return (options?.client ?? this.client).get<HealthGetResponses, HealthGetErrors, ThrowOnError, 'data'>({
             responseStyle: 'data',
             url: '/healthz',
+            ...options
+        });
+    }
+}
+
+export class Audit extends HeyApiClient {
+    /**
+     * Every team's audit record, and the platform's
+     *
+     * Platform admins only. Every entry of every team (each once, with `teams`), and changes to the platform itself (teams created, network settings), newest first, paged; `action` narrows it.
+     */
+    public list<ThrowOnError extends boolean = true>(options?: Options<AuditListData, ThrowOnError>) {
+        return (options?.client ?? this.client).get<AuditListResponses, AuditListErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/audit',
             ...options
         });
     }
@@ -327,9 +343,23 @@ export class Stages extends HeyApiClient {
     }
     
     /**
+     * How the stage's rules deliver
+     *
+     * Viewers and above. Per rule of each bus of the stage: events matched, delivered, failed and sent to a dead-letter queue, over the last hour and the last day. On AWS from CloudWatch's AWS/Events metrics (one GetMetricData request per bus, hourly sums; CloudWatch publishes them a few minutes late); on the embedded default from the delivery log.
+     */
+    public health<ThrowOnError extends boolean = true>(options: Options<StagesHealthData, ThrowOnError>) {
+        return (options.client ?? this.client).get<StagesHealthResponses, StagesHealthErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/health',
+            ...options
+        });
+    }
+    
+    /**
      * Preview a deployment
      *
-     * Deployers and above. What deploying the version (default: the latest) would change: resources added, modified (with replacement) and removed, by logical ID and type. Changes nothing.
+     * Deployers and above. What deploying the version (default: the latest) would change: resources added, modified (with replacement) and removed, by logical ID and type; and in `routing`, the event rules added, changed and removed, each evaluated against the stage's recent events (the bus's archive, else its delivery log, on the embedded default; none on AWS). Changes nothing.
      */
     public preview<ThrowOnError extends boolean = true>(options: Options<StagesPreviewData, ThrowOnError>) {
         return (options.client ?? this.client).post<StagesPreviewResponses, StagesPreviewErrors, ThrowOnError, 'data'>({
@@ -355,6 +385,58 @@ export class Stages extends HeyApiClient {
             security: [{ scheme: 'bearer', type: 'http' }],
             url: '/v1/projects/{project}/stages/{stage}/rollback',
             ...options
+        });
+    }
+}
+
+export class DeadLetters extends HeyApiClient {
+    /**
+     * What the targets' dead-letter queues hold
+     *
+     * For each target of the bus's rules (or of `rule`) with a dead-letter queue (`onDeliveryFailure`), its messages with the error of the last attempt, read without consuming them. Any role.
+     */
+    public list<ThrowOnError extends boolean = true>(options: Options<DeadLettersListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<DeadLettersListResponses, DeadLettersListErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/dead-letters',
+            ...options
+        });
+    }
+    
+    /**
+     * Purge a target's dead-letter queue
+     *
+     * Deletes every message of it. Deployer role or above; in the audit record.
+     */
+    public purge<ThrowOnError extends boolean = true>(options: Options<DeadLettersPurgeData, ThrowOnError>) {
+        return (options.client ?? this.client).post<DeadLettersPurgeResponses, DeadLettersPurgeErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/dead-letters/purge',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Re-drive dead-lettered events
+     *
+     * Re-publishes the chosen messages (or all, up to 100) of the target's dead-letter queue to the bus as new events, so they are matched and delivered again (by every rule they match), and deletes each re-sent message. At least once. Answers how many were re-sent. Deployer role or above; in the audit record.
+     */
+    public redrive<ThrowOnError extends boolean = true>(options: Options<DeadLettersRedriveData, ThrowOnError>) {
+        return (options.client ?? this.client).post<DeadLettersRedriveResponses, DeadLettersRedriveErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/dead-letters/redrive',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
         });
     }
 }
@@ -421,6 +503,54 @@ export class Buses extends HeyApiClient {
             security: [{ scheme: 'bearer', type: 'http' }],
             url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/rules',
             ...options
+        });
+    }
+}
+
+export class Drills extends HeyApiClient {
+    /**
+     * Clear a target's failure drill
+     *
+     * Deliveries to the target succeed again. 404 when it has none. Deployer role or above.
+     */
+    public clear<ThrowOnError extends boolean = true>(options: Options<DrillsClearData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<DrillsClearResponses, DrillsClearErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/failure-drills',
+            ...options
+        });
+    }
+    
+    /**
+     * Failure drills on the bus's targets
+     *
+     * Embedded default only (501 on AWS). Any role.
+     */
+    public list<ThrowOnError extends boolean = true>(options: Options<DrillsListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<DrillsListResponses, DrillsListErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/failure-drills',
+            ...options
+        });
+    }
+    
+    /**
+     * Make a target's deliveries fail
+     *
+     * Embedded default only (501 on AWS). From now on, attempts to deliver to the target fail as the drill says; each delivery is retried up to the target's retry policy (at once, locally), then goes to its dead-letter queue, if it has one. Replaces the target's drill. Deployer role or above; in the audit record.
+     */
+    public set<ThrowOnError extends boolean = true>(options: Options<DrillsSetData, ThrowOnError>) {
+        return (options.client ?? this.client).put<DrillsSetResponses, DrillsSetErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/failure-drills',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
         });
     }
 }
@@ -603,7 +733,7 @@ export class Teams extends HeyApiClient {
     /**
      * The team's audit record
      *
-     * Maintainers and admins of the team, or a platform admin. Who changed what and when (bus shares given and received, allow-list changes), newest first, paged.
+     * Maintainers and admins of the team, or a platform admin. Every change of state in the team (projects, config versions, deployments, rollbacks, teardowns, API keys, replays, bus shares, allow-list changes): who, when, what and the request id, newest first, paged; `project` and `action` narrow it (each a Query of its own). Entries name things and say what changed, never a secret.
      */
     public listAudit<ThrowOnError extends boolean = true>(options: Options<TeamsListAuditData, ThrowOnError>) {
         return (options.client ?? this.client).get<TeamsListAuditResponses, TeamsListAuditErrors, ThrowOnError, 'data'>({
@@ -711,6 +841,20 @@ export class Shares extends HeyApiClient {
     }
     
     /**
+     * Give back a bus share the team holds
+     *
+     * Maintainers and admins of the holding team, or a platform admin. Ends the share as a revoke does (the same refusals from now on, the same `stillUsedBy`), so that no team can fill another's quota of held shares for good. In both teams' audit records.
+     */
+    public giveBack<ThrowOnError extends boolean = true>(options: Options<SharesGiveBackData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<SharesGiveBackResponses, SharesGiveBackErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/teams/{team}/shares/held/{id}',
+            ...options
+        });
+    }
+    
+    /**
      * Revoke a bus share
      *
      * Maintainers and admins of the owning team, or a platform admin. From now on the holder's previews, deployments and validations that need the share answer 422 naming it. What the holder deployed stays (its rules keep receiving events) until each of its stages listed in `stillUsedBy` is deployed again or torn down. In both teams' audit records.
@@ -777,6 +921,11 @@ export class SwitchyardApi extends HeyApiClient {
         return this._health ??= new Health({ client: this.client });
     }
     
+    private _audit?: Audit;
+    get audit(): Audit {
+        return this._audit ??= new Audit({ client: this.client });
+    }
+    
     private _deployments?: Deployments;
     get deployments(): Deployments {
         return this._deployments ??= new Deployments({ client: this.client });
@@ -797,9 +946,19 @@ export class SwitchyardApi extends HeyApiClient {
         return this._stages ??= new Stages({ client: this.client });
     }
     
+    private _deadLetters?: DeadLetters;
+    get deadLetters(): DeadLetters {
+        return this._deadLetters ??= new DeadLetters({ client: this.client });
+    }
+    
     private _buses?: Buses;
     get buses(): Buses {
         return this._buses ??= new Buses({ client: this.client });
+    }
+    
+    private _drills?: Drills;
+    get drills(): Drills {
+        return this._drills ??= new Drills({ client: this.client });
     }
     
     private _replays?: Replays;

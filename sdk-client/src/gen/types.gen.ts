@@ -50,7 +50,18 @@ export type AuditEntry = {
      * ULID; entries are listed newest first.
      */
     id: string;
-    team: string;
+    /**
+     * The team whose record this is.
+     */
+    team?: string;
+    /**
+     * In the platform's record (`GET /v1/audit`): every team the entry concerns.
+     */
+    teams?: Array<string>;
+    /**
+     * The project it concerns, if any.
+     */
+    project?: string;
     at: string;
     actor: {
         keyId: string;
@@ -58,10 +69,16 @@ export type AuditEntry = {
         team?: string;
         platformAdmin: boolean;
     };
+    /**
+     * What happened, `<thing>.<verb>`: `project.create`, `project.delete`, `config.create`, `deployment.deploy`, `deployment.rollback`, `deployment.teardown`, `deployment.continue-rollback`, `api-key.create`, `api-key.revoke`, `team.create`, `allowed-resources.update`, `network-settings.update`, `replay.start`, `replay.cancel`, `bus-share.grant`, `bus-share.revoke`, ...
+     */
     action: string;
     target: {
         [key: string]: string;
     };
+    /**
+     * The `X-Request-Id` of the request that did it.
+     */
     requestId: string;
     details?: {
         [key: string]: unknown;
@@ -245,6 +262,34 @@ export type CreatedApiKey = ApiKey & {
     secret: string;
 };
 
+export type DeadLetter = {
+    /**
+     * The message's id in its queue.
+     */
+    id: string;
+    /**
+     * The event as the bus received it (JSON text).
+     */
+    event: string;
+    errorCode?: string;
+    errorMessage?: string;
+    attempts?: number;
+    ruleArn?: string;
+    targetArn?: string;
+    sentAt?: string;
+};
+
+export type DeadLetterQueue = {
+    rule: string;
+    targetId: string;
+    queueArn: string;
+    messages: Array<DeadLetter>;
+};
+
+export type DeadLetterQueues = {
+    queues: Array<DeadLetterQueue>;
+};
+
 export type Delivery = {
     id: string;
     rule: string;
@@ -261,6 +306,48 @@ export type Delivery = {
      * Exactly what the target received (after Input / InputPath / InputTransformer).
      */
     input: string;
+    /**
+     * Set when attempts failed (a failure drill): delivered in the end, dropped after the retry policy's last attempt, or sent to the target's dead-letter queue.
+     */
+    outcome?: 'delivered' | 'failed' | 'dead-lettered';
+    /**
+     * Attempts made (1 + retries).
+     */
+    attempts?: number;
+    /**
+     * Why the attempts failed.
+     */
+    error?: {
+        code: string;
+        message: string;
+    };
+    /**
+     * The queue a dead-lettered event went to.
+     */
+    deadLetterArn?: string;
+};
+
+export type DeliveryCounts = {
+    /**
+     * Events the rule matched.
+     */
+    matched: number;
+    /**
+     * Successful target invocations.
+     */
+    delivered: number;
+    /**
+     * Invocations that failed for good.
+     */
+    failed: number;
+    /**
+     * Events sent to a dead-letter queue.
+     */
+    deadLettered: number;
+    /**
+     * Invocations EventBridge throttled (AWS only).
+     */
+    throttled: number;
 };
 
 export type DeliveryPage = {
@@ -333,6 +420,27 @@ export type DeploymentWithEvents = Deployment & {
     events: Array<StackEvent>;
 };
 
+export type FailureDrill = {
+    /**
+     * The rule's physical name.
+     */
+    rule: string;
+    targetId: string;
+    mode: 'always' | 'count' | 'probability';
+    /**
+     * For `count`: attempts still to fail.
+     */
+    remaining?: number;
+    probability?: number;
+    errorCode: string;
+    errorMessage: string;
+    createdAt: string;
+};
+
+export type FailureDrillList = {
+    items: Array<FailureDrill>;
+};
+
 export type GrantBusShare = {
     project: string;
     stage: string;
@@ -375,6 +483,14 @@ export type NetworkSettings = {
     updatedBy?: string;
 };
 
+export type PlatformAuditPage = {
+    items: Array<AuditEntry>;
+    /**
+     * Present when there may be more items.
+     */
+    nextCursor?: string;
+};
+
 export type PostConfig = {
     /**
      * The config as an object, or as YAML/JSON text.
@@ -389,6 +505,19 @@ export type Preview = {
     stackName: string;
     changes: Array<StackChange>;
     warnings: Array<string>;
+    routing: RoutingDiff;
+};
+
+export type PreviewRequest = {
+    /**
+     * Defaults to the latest version.
+     */
+    configVersion?: number;
+    artifacts?: Artifacts;
+    /**
+     * Recent events per bus to evaluate changed rules against (default 100, at most 500; 0: none).
+     */
+    routingSample?: number;
 };
 
 /**
@@ -471,6 +600,17 @@ export type PublishResult = {
     }>;
 };
 
+export type PurgeDeadLetters = {
+    /**
+     * The rule: named as in the config (`myConsumer`, or `myConsumer.1` for its `events[1]`) or by its physical name.
+     */
+    rule: string;
+    /**
+     * The target's id; needed only when the rule has several.
+     */
+    target?: string;
+};
+
 export type PutAllowedResources = {
     arns: Array<string>;
 };
@@ -482,6 +622,29 @@ export type PutNetworkSettings = {
     regions: {
         [key: string]: RegionNetwork;
     };
+};
+
+export type Redrive = {
+    /**
+     * The rule: named as in the config (`myConsumer`, or `myConsumer.1` for its `events[1]`) or by its physical name.
+     */
+    rule: string;
+    /**
+     * The target's id; needed only when the rule has several.
+     */
+    target?: string;
+    /**
+     * The messages to re-drive; all (up to 100) when absent.
+     */
+    ids?: Array<string>;
+};
+
+export type RedriveResult = {
+    redriven: number;
+    /**
+     * Ids asked for that the queue does not hold.
+     */
+    notFound: Array<string>;
 };
 
 export type RegionNetwork = {
@@ -540,6 +703,103 @@ export type RevokedBusShare = {
      * The holder's deployed stages whose template still names the bus. Their rules stay on the bus until each stage is deployed again (which is refused while its config still names the bus) or torn down.
      */
     stillUsedBy: Array<StageUsingShare>;
+};
+
+export type RoutingChange = {
+    /**
+     * The rule's logical ID.
+     */
+    rule: string;
+    change: 'added' | 'changed' | 'removed';
+    /**
+     * For a changed rule: what differs.
+     */
+    changed?: Array<'eventPattern' | 'targets' | 'state' | 'bus' | 'scheduleExpression'>;
+    before?: RoutingRuleSide;
+    after?: RoutingRuleSide;
+    sample?: {
+        /**
+         * Recent events of its bus evaluated.
+         */
+        events: number;
+        matchedBefore: number;
+        matchedAfter: number;
+        /**
+         * Up to 3 events whose routing by this rule changes.
+         */
+        examples: Array<{
+            event?: unknown;
+            matchedBefore: boolean;
+            matchedAfter: boolean;
+        }>;
+    };
+};
+
+/**
+ * The event rules the version adds, changes or removes, with patterns and targets, and how many of the stage's recent events each matches before and after.
+ */
+export type RoutingDiff = {
+    rules: Array<RoutingChange>;
+    samples: Array<RoutingSample>;
+};
+
+export type RoutingRuleSide = {
+    /**
+     * The rule's physical name.
+     */
+    name?: string;
+    /**
+     * The physical name of the bus it is on.
+     */
+    bus: string;
+    /**
+     * Its event pattern (JSON).
+     */
+    eventPattern?: unknown;
+    scheduleExpression?: string;
+    state: string;
+    targets: Array<{
+        id: string;
+        /**
+         * The target's ARN, or the resource it names (`MyQueue.Arn`) when the template computes it.
+         */
+        arn: string;
+    }>;
+};
+
+export type RoutingSample = {
+    bus: string;
+    /**
+     * Where the recent events came from: `archive`, `delivery-log`, or `none`.
+     */
+    source: string;
+    events: number;
+    note?: string;
+};
+
+export type SetFailureDrill = ({
+    mode?: 'always';
+} | {
+    mode?: 'count';
+} | {
+    mode?: 'probability';
+}) & {
+    /**
+     * The rule: named as in the config (`myConsumer`, or `myConsumer.1` for its `events[1]`) or by its physical name.
+     */
+    rule: string;
+    /**
+     * The target's id; needed only when the rule has several.
+     */
+    target?: string;
+    /**
+     * `always`: every attempt fails; `count`: the next `count` attempts fail (retries count); `probability`: each attempt fails with `probability`.
+     */
+    mode: 'always' | 'count' | 'probability';
+    count?: number;
+    probability?: number;
+    errorCode?: string;
+    errorMessage?: string;
 };
 
 export type StackChange = {
@@ -608,6 +868,28 @@ export type Stage = {
 
 export type StageDetail = Stage & {
     lastDeployment?: Deployment;
+};
+
+export type StageHealth = {
+    at: string;
+    buses: Array<{
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+        /**
+         * Its physical name.
+         */
+        name: string;
+        rules: Array<{
+            /**
+             * The rule's physical name.
+             */
+            rule: string;
+            lastHour: DeliveryCounts;
+            lastDay: DeliveryCounts;
+        }>;
+    }>;
 };
 
 export type StageList = {
@@ -752,6 +1034,57 @@ export type HealthGetResponses = {
 };
 
 export type HealthGetResponse = HealthGetResponses[keyof HealthGetResponses];
+
+export type AuditListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        limit?: number;
+        /**
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
+         */
+        cursor?: string;
+        /**
+         * Only this action.
+         */
+        action?: string;
+    };
+    url: '/v1/audit';
+};
+
+export type AuditListErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type AuditListError = AuditListErrors[keyof AuditListErrors];
+
+export type AuditListResponses = {
+    /**
+     * A page of entries.
+     */
+    200: PlatformAuditPage;
+};
+
+export type AuditListResponse = AuditListResponses[keyof AuditListResponses];
 
 export type DeploymentsGetData = {
     body?: never;
@@ -1460,6 +1793,221 @@ export type StagesGetResponses = {
 
 export type StagesGetResponse = StagesGetResponses[keyof StagesGetResponses];
 
+export type DeadLettersListData = {
+    body?: never;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: {
+        /**
+         * The rule: named as in the config (`myConsumer`, or `myConsumer.1` for its `events[1]`) or by its physical name.
+         */
+        rule?: string;
+        /**
+         * Messages per queue (default 20).
+         */
+        limit?: number;
+    };
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/dead-letters';
+};
+
+export type DeadLettersListErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+    /**
+     * A dependency is unavailable.
+     */
+    503: Problem;
+};
+
+export type DeadLettersListError = DeadLettersListErrors[keyof DeadLettersListErrors];
+
+export type DeadLettersListResponses = {
+    /**
+     * The queues and their messages.
+     */
+    200: DeadLetterQueues;
+};
+
+export type DeadLettersListResponse = DeadLettersListResponses[keyof DeadLettersListResponses];
+
+export type DeadLettersPurgeData = {
+    body: PurgeDeadLetters;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/dead-letters/purge';
+};
+
+export type DeadLettersPurgeErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+    /**
+     * A dependency is unavailable.
+     */
+    503: Problem;
+};
+
+export type DeadLettersPurgeError = DeadLettersPurgeErrors[keyof DeadLettersPurgeErrors];
+
+export type DeadLettersPurgeResponses = {
+    /**
+     * Purged.
+     */
+    204: void;
+};
+
+export type DeadLettersPurgeResponse = DeadLettersPurgeResponses[keyof DeadLettersPurgeResponses];
+
+export type DeadLettersRedriveData = {
+    body: Redrive;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/dead-letters/redrive';
+};
+
+export type DeadLettersRedriveErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+    /**
+     * A dependency is unavailable.
+     */
+    503: Problem;
+};
+
+export type DeadLettersRedriveError = DeadLettersRedriveErrors[keyof DeadLettersRedriveErrors];
+
+export type DeadLettersRedriveResponses = {
+    /**
+     * What was re-sent.
+     */
+    200: RedriveResult;
+};
+
+export type DeadLettersRedriveResponse = DeadLettersRedriveResponses[keyof DeadLettersRedriveResponses];
+
 export type BusesDeliveriesData = {
     body?: never;
     path: {
@@ -1589,6 +2137,201 @@ export type BusesPublishResponses = {
 };
 
 export type BusesPublishResponse = BusesPublishResponses[keyof BusesPublishResponses];
+
+export type DrillsClearData = {
+    body?: never;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query: {
+        /**
+         * The rule: named as in the config (`myConsumer`, or `myConsumer.1` for its `events[1]`) or by its physical name.
+         */
+        rule: string;
+        /**
+         * The target's id; needed only when the rule has several.
+         */
+        target?: string;
+    };
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/failure-drills';
+};
+
+export type DrillsClearErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+};
+
+export type DrillsClearError = DrillsClearErrors[keyof DrillsClearErrors];
+
+export type DrillsClearResponses = {
+    /**
+     * Cleared.
+     */
+    204: void;
+};
+
+export type DrillsClearResponse = DrillsClearResponses[keyof DrillsClearResponses];
+
+export type DrillsListData = {
+    body?: never;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/failure-drills';
+};
+
+export type DrillsListErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+};
+
+export type DrillsListError = DrillsListErrors[keyof DrillsListErrors];
+
+export type DrillsListResponses = {
+    /**
+     * The drills.
+     */
+    200: FailureDrillList;
+};
+
+export type DrillsListResponse = DrillsListResponses[keyof DrillsListResponses];
+
+export type DrillsSetData = {
+    body: SetFailureDrill;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/failure-drills';
+};
+
+export type DrillsSetErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+};
+
+export type DrillsSetError = DrillsSetErrors[keyof DrillsSetErrors];
+
+export type DrillsSetResponses = {
+    /**
+     * The drill, in force.
+     */
+    200: FailureDrill;
+};
+
+export type DrillsSetResponse = DrillsSetResponses[keyof DrillsSetResponses];
 
 export type BusesMatchData = {
     body: MatchRequest;
@@ -2160,8 +2903,70 @@ export type DeploymentsCreateResponses = {
 
 export type DeploymentsCreateResponse = DeploymentsCreateResponses[keyof DeploymentsCreateResponses];
 
+export type StagesHealthData = {
+    body?: never;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
+        stage: string;
+    };
+    query?: never;
+    url: '/v1/projects/{project}/stages/{stage}/health';
+};
+
+export type StagesHealthErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+    /**
+     * A dependency is unavailable.
+     */
+    503: Problem;
+};
+
+export type StagesHealthError = StagesHealthErrors[keyof StagesHealthErrors];
+
+export type StagesHealthResponses = {
+    /**
+     * The stage's health.
+     */
+    200: StageHealth;
+};
+
+export type StagesHealthResponse = StagesHealthResponses[keyof StagesHealthResponses];
+
 export type StagesPreviewData = {
-    body?: DeployRequest;
+    body?: PreviewRequest;
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
@@ -2816,6 +3621,14 @@ export type TeamsListAuditData = {
          * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
+        /**
+         * Only entries about this project.
+         */
+        project?: string;
+        /**
+         * Only this action.
+         */
+        action?: string;
     };
     url: '/v1/teams/{team}/audit';
 };
@@ -3006,6 +3819,54 @@ export type SharesListHeldResponses = {
 };
 
 export type SharesListHeldResponse = SharesListHeldResponses[keyof SharesListHeldResponses];
+
+export type SharesGiveBackData = {
+    body?: never;
+    path: {
+        team: string;
+        id: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/shares/held/{id}';
+};
+
+export type SharesGiveBackErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type SharesGiveBackError = SharesGiveBackErrors[keyof SharesGiveBackErrors];
+
+export type SharesGiveBackResponses = {
+    /**
+     * The share, ended, and the team's stages that still use it.
+     */
+    200: RevokedBusShare;
+};
+
+export type SharesGiveBackResponse = SharesGiveBackResponses[keyof SharesGiveBackResponses];
 
 export type SharesRevokeData = {
     body?: never;

@@ -97,6 +97,15 @@ describe("alarms", () => {
     expect(validateTemplateAgainstRegistry(template)).toEqual([]);
   });
 
+  it("name each alarm as a referenceable param, alarm<i>", () => {
+    const { referenceableParams } = compile(load(fixture("alarms")), TARGET);
+    expect(referenceableParams.orders).toMatchObject({
+      alarm0: { Ref: "LambdaErrorRateForOrders0Alarm" },
+      alarm1: { Ref: "LambdaDurationForOrders1Alarm" },
+    });
+    expect(Object.keys(referenceableParams.jobs!)).toEqual(["arn", "name", "url", "alarm0", "alarm1"]);
+  });
+
   it("notify through a rule that hears only the alarm's own state changes, ALARM alone without history", () => {
     const { template } = compile(load(fixture("alarms")), TARGET);
     const rule = template.Resources.LambdaErrorRateForOrders0NotificationRule!.Properties!;

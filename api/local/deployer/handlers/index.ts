@@ -8,6 +8,7 @@ import { own } from "../../../prototype-safe.js";
 import { API_GATEWAY_V2_HANDLERS } from "./api-gateway.js";
 import { APPLICATION_AUTO_SCALING_HANDLERS } from "./application-autoscaling.js";
 import { BATCH_HANDLERS } from "./batch.js";
+import { CLOUDFRONT_HANDLERS } from "./cloudfront.js";
 import { CLOUDWATCH_HANDLERS } from "./cloudwatch.js";
 import { ECS_HANDLERS } from "./ecs.js";
 import { EVENTS_HANDLERS } from "./events.js";
@@ -37,6 +38,7 @@ const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   ...API_GATEWAY_V2_HANDLERS,
   ...APPLICATION_AUTO_SCALING_HANDLERS,
   ...CLOUDWATCH_HANDLERS,
+  ...CLOUDFRONT_HANDLERS,
 };
 
 /** The CloudFormation types the local engine has a handler for. */

@@ -8,6 +8,7 @@
 import { z } from "@hono/zod-openapi";
 import type { CompileContext } from "../../../compiler/context.js";
 import { logicalId, NAME_LIMITS, pascalCase } from "../../../compiler/naming.js";
+import { ref } from "../../../compiler/template.js";
 import { strictObject } from "../../../config/schema/strict.js";
 import type { Concern } from "../../definition.js";
 import {
@@ -98,6 +99,17 @@ export function alarmsOf(type: AlarmType) {
           );
       });
     },
+
+    // Each alarm's name (Ref of the alarm) as `alarm<i>`: `$ResourceParam`, and a stage output.
+    paramNames: (resource) =>
+      ((resource.properties as WithAlarms | undefined)?.alarms ?? []).map((_, i) => `alarm${i}`),
+    params: (name, resource) =>
+      Object.fromEntries(
+        ((resource.properties as WithAlarms | undefined)?.alarms ?? []).map((alarm, i) => [
+          `alarm${i}`,
+          ref(alarmLogicalId(alarmName(name, alarm.trigger.type, i))),
+        ]),
+      ),
 
     compile(name, resource, ctx) {
       const props = resource.properties as WithAlarms | undefined;

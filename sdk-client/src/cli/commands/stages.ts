@@ -4,7 +4,13 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Argv } from "yargs";
-import type { Artifacts, Deployment, StackChange } from "../../gen/types.gen.js";
+import type {
+  Artifacts,
+  Deployment,
+  RoutingDiff,
+  RoutingRuleSide,
+  StackChange,
+} from "../../gen/types.gen.js";
 import type { SwitchyardClient } from "../../index.js";
 import { CliError, connect, type GlobalArgs, type Output, output, required } from "../context.js";
 import { followDeployment, plainReporter, spinnerReporter, summary } from "../follow.js";
@@ -92,6 +98,38 @@ const changeLine = (c: StackChange) =>
       : ""
   }`;
 
+const sideLine = (label: string, side: RoutingRuleSide) =>
+  `    ${label} ${side.eventPattern !== undefined ? JSON.stringify(side.eventPattern) : (side.scheduleExpression ?? "no pattern")}${
+    side.state === "ENABLED" ? "" : ` (${side.state})`
+  } → ${side.targets.map((t) => `${t.id}: ${t.arn}`).join(", ") || "no target"}`;
+
+/** The routing diff, readable: each rule with its patterns and targets, and what recent events say. */
+export function routingLines(routing: RoutingDiff): string[] {
+  if (routing.rules.length === 0) return ["routing: no rule changes"];
+  const lines = [`routing: ${routing.rules.length} rule change(s)`];
+  for (const r of routing.rules) {
+    const side = (r.after ?? r.before)!;
+    const mark = { added: "+", changed: "~", removed: "-" }[r.change];
+    lines.push(`${mark} rule ${r.rule} on bus ${side.bus}${r.changed ? ` (${r.changed.join(", ")})` : ""}`);
+    if (r.before) lines.push(sideLine(r.after ? "before:" : "was:   ", r.before));
+    if (r.after) lines.push(sideLine(r.before ? "after: " : "now:   ", r.after));
+    if (r.sample) {
+      lines.push(
+        `    ${r.sample.events} recent event(s): ${r.sample.matchedBefore} matched before, ${r.sample.matchedAfter} after`,
+      );
+      for (const e of r.sample.examples) {
+        lines.push(
+          `      ${e.matchedBefore ? "stops matching" : "starts matching"}: ${JSON.stringify(e.event)}`,
+        );
+      }
+    }
+  }
+  for (const s of routing.samples) {
+    if (s.note) lines.push(`  bus ${s.bus}: ${s.note}`);
+  }
+  return lines;
+}
+
 export function stageCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return cli
     .command<StageArgs & { configVersion?: number }>(
@@ -112,6 +150,7 @@ export function stageCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
           [
             `${preview.stackName}, config version ${preview.configVersion}: ${preview.changes.length} change(s)`,
             ...preview.changes.map(changeLine),
+            ...routingLines(preview.routing),
             ...preview.warnings.map((w) => `warning: ${w}`),
           ].join("\n"),
         );

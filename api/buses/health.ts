@@ -1,0 +1,40 @@
+/**
+ * A stage's delivery health: per rule of each bus, events matched, delivered, failed and sent to a
+ * dead-letter queue over the last hour and the last day. The RuleMetrics port answers it per bus:
+ * CloudWatch's AWS/Events metrics on AWS (api/aws/cloudwatch-metrics.ts), the delivery log on the
+ * embedded default (api/local/bus-ops.ts).
+ */
+import type { BusLocation } from "./port.js";
+
+export interface DeliveryCounts {
+  /** Events the rule matched. */
+  matched: number;
+  /** Successful target invocations. */
+  delivered: number;
+  /** Invocations that failed for good (dropped or dead-lettered). */
+  failed: number;
+  /** Events sent to a dead-letter queue. */
+  deadLettered: number;
+  /** Invocations EventBridge throttled (AWS only; 0 locally). */
+  throttled: number;
+}
+
+export interface RuleHealth {
+  /** The rule's physical name. */
+  rule: string;
+  lastHour: DeliveryCounts;
+  lastDay: DeliveryCounts;
+}
+
+export interface RuleMetrics {
+  /** Counts per rule of the bus for the hour and the day before `now`, in the order given. */
+  ruleHealth(bus: BusLocation, rules: readonly string[], now: Date): Promise<RuleHealth[]>;
+}
+
+export const zeroCounts = (): DeliveryCounts => ({
+  matched: 0,
+  delivered: 0,
+  failed: 0,
+  deadLettered: 0,
+  throttled: 0,
+});

@@ -1,0 +1,84 @@
+/** A stage's delivery health: per rule of each of its buses, the last hour and the last day. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { access } from "../auth/access.js";
+import { requireProject } from "../auth/index.js";
+import { viaEventBridge } from "../buses/errors.js";
+import { resolveBus } from "../buses/resolve.js";
+import type { AppDeps } from "../deps.js";
+import { DomainError } from "../errors.js";
+import { resourceNameOf } from "../eventbridge/arns.js";
+import type { App } from "../http/env.js";
+import { jsonContent, problemResponses } from "../http/openapi.js";
+import { StageParamsSchema } from "./deployments.js";
+
+const CountsSchema = z
+  .object({
+    matched: z.number().openapi({ description: "Events the rule matched." }),
+    delivered: z.number().openapi({ description: "Successful target invocations." }),
+    failed: z.number().openapi({ description: "Invocations that failed for good." }),
+    deadLettered: z.number().openapi({ description: "Events sent to a dead-letter queue." }),
+    throttled: z.number().openapi({ description: "Invocations EventBridge throttled (AWS only)." }),
+  })
+  .openapi("DeliveryCounts");
+
+const StageHealthSchema = z
+  .object({
+    at: z.string().openapi({ format: "date-time" }),
+    buses: z.array(
+      z.object({
+        bus: z.string().openapi({ description: "The bus's resource name in the config." }),
+        name: z.string().openapi({ description: "Its physical name." }),
+        rules: z.array(
+          z.object({
+            rule: z.string().openapi({ description: "The rule's physical name." }),
+            lastHour: CountsSchema,
+            lastDay: CountsSchema,
+          }),
+        ),
+      }),
+    ),
+  })
+  .openapi("StageHealth");
+
+const stageHealthRoute = createRoute({
+  method: "get",
+  path: "/v1/projects/{project}/stages/{stage}/health",
+  operationId: "stages.health",
+  tags: ["Stages"],
+  summary: "How the stage's rules deliver",
+  description:
+    "Viewers and above. Per rule of each bus of the stage: events matched, delivered, failed and sent to a dead-letter queue, over the last hour and the last day. On AWS from CloudWatch's AWS/Events metrics (one GetMetricData request per bus, hourly sums; CloudWatch publishes them a few minutes late); on the embedded default from the delivery log.",
+  ...access.project("viewer"),
+  request: { params: StageParamsSchema },
+  responses: {
+    200: jsonContent(StageHealthSchema, "The stage's health."),
+    ...problemResponses(400, 401, 403, 404, 501, 503),
+  },
+});
+
+export function stageHealthRoutes(app: App, deps: AppDeps): void {
+  app.openapi(stageHealthRoute, async (c) => {
+    const params = c.req.valid("param");
+    const { key } = await requireProject(c, deps, params.project, "viewer");
+    const stage = await deps.store.stages.get(key, params.stage);
+    if (!stage?.deployed) {
+      throw new DomainError(
+        "not-found",
+        `Stage ${params.stage} of project ${params.project} is not deployed.`,
+      );
+    }
+    const { busOps, ruleMetrics } = deps;
+    if (!busOps || !ruleMetrics) {
+      throw new DomainError("not-implemented", "This server has no bus operations or metrics configured.");
+    }
+    const now = deps.now();
+    const buses = [];
+    for (const [bus, outputs] of Object.entries(stage.outputs)) {
+      if (!outputs.arn || !resourceNameOf(outputs.arn, "event-bus")) continue;
+      const location = resolveBus(stage, { ...params, bus });
+      const rules = (await viaEventBridge(() => busOps.listRules(location))).map((r) => r.name);
+      buses.push({ bus, name: location.name, rules: await ruleMetrics.ruleHealth(location, rules, now) });
+    }
+    return c.json({ at: now.toISOString(), buses }, 200);
+  });
+}
