@@ -38,9 +38,13 @@ export const UNSCOPABLE_ACTIONS = [
   "route53:CreateHostedZone",
   "events:TestEventPattern",
   "events:ListRules",
+  // A stage's health (the API only): metric reads have no resource-level permissions.
+  "cloudwatch:GetMetricData",
 ] as const;
 
-const SERVICE_ROLE_UNSCOPABLE = UNSCOPABLE_ACTIONS.filter((a) => !a.startsWith("events:"));
+const SERVICE_ROLE_UNSCOPABLE = UNSCOPABLE_ACTIONS.filter(
+  (a) => !a.startsWith("events:") && a !== "cloudwatch:GetMetricData",
+);
 
 export interface ServiceRoleOptions {
   arns: SwitchyardArns;
@@ -290,6 +294,18 @@ export function apiStatements(refs: ApiPolicyRefs): PolicyStatement[] {
       sid: "FollowReplays",
       actions: ["events:StartReplay", "events:DescribeReplay", "events:CancelReplay"],
       resources: [arns.replays],
+    }),
+    new PolicyStatement({
+      // Dead letters of targets' queues: read (received, then released), re-driven, purged.
+      sid: "OperateDeadLetterQueues",
+      actions: ["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:PurgeQueue"],
+      resources: [arns.queues],
+    }),
+    new PolicyStatement({
+      // A stage's health: AWS/Events metrics per rule. GetMetricData has no resource-level permissions.
+      sid: "ReadRuleMetrics",
+      actions: ["cloudwatch:GetMetricData"],
+      resources: ["*"],
     }),
     new PolicyStatement({
       sid: "ReadAdminKey",

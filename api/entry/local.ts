@@ -162,6 +162,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const sweeper = startExpirySweeper(table, now, log, options.sweep);
     opened.push(sweeper.stop);
     reconcileOnSettle(deployer, deps);
+    // Schedule rules fire on the engine's clock, checked every few seconds.
+    await engine.runSchedules();
+    const scheduler = setInterval(() => {
+      engine.runSchedules().catch((err) => log.error("schedule rules", { error: String(err) }));
+    }, SCHEDULE_TICK_MS);
+    scheduler.unref();
+    opened.push(async () => clearInterval(scheduler));
     // This process owns the data folder (the lock above): whatever a previous one left running
     // stopped with it. Settled before the first request, so no read sees it running.
     await recoverAfterStop(engine, deps);
@@ -214,6 +221,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     throw err;
   }
 }
+
+/** How often the local server fires due schedule rules. */
+const SCHEDULE_TICK_MS = 5_000;
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {

@@ -93,6 +93,11 @@ describe("previewing a narrower rule", () => {
     await signIn(page, key);
     await page.goto(`/#/projects/${project}/stages/dev`);
     await page.getByText(/^Runs version 1$/).waitFor();
+    // The stage's health: the rule matched both events published and delivered them.
+    const health = page.getByRole("table", { name: "Health" });
+    await health.waitFor();
+    const cells = await health.locator("tbody tr td").allTextContents();
+    expect(cells.slice(1)).toEqual(["2 / 2", "2 / 2", "0 / 0", "0 / 0"]);
     await page.getByRole("button", { name: "Preview changes" }).click();
     const routing = page.getByRole("table", { name: "Routing diff" });
     await routing.waitFor();

@@ -153,6 +153,7 @@ export default function StagePage() {
         <PreviewAndDeploy project={project} stage={stage} busy={running} onStarted={started} />
       ) : null}
       {watching ? <LiveDeployment id={watching} onEnd={refresh} /> : null}
+      {detail.data?.deployed && buses.length > 0 ? <Health project={project} stage={stage} /> : null}
       {exists || watching ? <History project={project} stage={stage} onOpen={setWatching} /> : null}
       {detail.data?.deployed && can(me, "stage.teardown") ? (
         <Section title="Tear down">
@@ -167,6 +168,57 @@ export default function StagePage() {
         </Section>
       ) : null}
     </div>
+  );
+}
+
+/** Per rule of each bus: matched, delivered, failed and dead-lettered, last hour and last day. */
+function Health({ project, stage }: { project: string; stage: string }) {
+  const client = useClient();
+  const health = useQuery({
+    queryKey: ["health", project, stage],
+    queryFn: () => client.stages.health({ path: { project, stage } }),
+    refetchInterval: 10_000,
+  });
+  const rows = (health.data?.buses ?? []).flatMap((b) => b.rules.map((r) => ({ bus: b.bus, ...r })));
+  return (
+    <Section title="Health">
+      <p className="muted small">Per rule, the last hour / the last day; refreshed every 10 seconds.</p>
+      <ProblemView error={health.error} />
+      {health.isPending ? (
+        <Loading what="health" />
+      ) : rows.length === 0 ? (
+        <p className="empty">No rule on the stage's buses.</p>
+      ) : (
+        <div className="table-wrap">
+          <table aria-label="Health">
+            <thead>
+              <tr>
+                <th scope="col">Rule</th>
+                <th scope="col">Matched</th>
+                <th scope="col">Delivered</th>
+                <th scope="col">Failed</th>
+                <th scope="col">Dead-lettered</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={`${r.bus}/${r.rule}`}>
+                  <td className="small">
+                    <span className="mono">{r.rule}</span>
+                    <div className="muted">bus {r.bus}</div>
+                  </td>
+                  {(["matched", "delivered", "failed", "deadLettered"] as const).map((k) => (
+                    <td key={k}>
+                      {r.lastHour[k]} / {r.lastDay[k]}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Section>
   );
 }
 

@@ -333,10 +333,13 @@ describe("IAM", () => {
       expect([...compiledServices, "s3", "route53", "secretsmanager"]).toContain(service);
     for (const s of statements) {
       for (const resource of s.Resource) {
-        // Ids, not names, in these ARNs: scoped to the account and region (hosted zones: the account).
+        // Ids, not names, in these ARNs: scoped to the account and region (hosted zones: the account);
+        // layers are only read (GetLayerVersion), from any account that shares them.
         if (
           resource === "*" ||
-          /:(apigateway|application-autoscaling|servicediscovery|route53|cloudfront):/.test(resource)
+          /:(apigateway|application-autoscaling|servicediscovery|route53|cloudfront):/.test(resource) ||
+          /:lambda:[^:]*:[^:]*:event-source-mapping:\*$/.test(resource) ||
+          /:lambda:\*:\*:layer:\*$/.test(resource)
         ) {
           continue;
         }
@@ -411,6 +414,21 @@ describe("IAM", () => {
     const secret = Object.keys(full.findResources("AWS::SecretsManager::Secret"))[0]!;
     expect(statements.find((s) => s.Action.includes("secretsmanager:GetSecretValue"))?.Resource).toEqual([
       `<Ref ${secret}>`,
+    ]);
+  });
+
+  it("lets the API read, re-drive and purge only Switchyard's queues (dead letters), and read metrics", () => {
+    const statements = roleStatements(full, roleOf(full, fn(full, LAMBDA_HANDLERS.api)));
+    const sqs = statements.filter((s) => s.Action.some((a) => a.startsWith("sqs:")));
+    expect(actionsOf(sqs).sort()).toEqual([
+      "sqs:ChangeMessageVisibility",
+      "sqs:DeleteMessage",
+      "sqs:PurgeQueue",
+      "sqs:ReceiveMessage",
+    ]);
+    for (const s of sqs) expect(s.Resource).toEqual(["arn:aws:sqs:eu-west-1:123456789012:sy-*"]);
+    expect(statements.find((s) => s.Action.includes("cloudwatch:GetMetricData"))?.Action).toEqual([
+      "cloudwatch:GetMetricData",
     ]);
   });
 
@@ -690,7 +708,9 @@ describe("each team's service role", () => {
         // Ids, not names, in these ARNs: scoped to the account and region, as for the platform role.
         if (
           resource === "*" ||
-          /:(apigateway|application-autoscaling|servicediscovery|route53|cloudfront):/.test(resource)
+          /:(apigateway|application-autoscaling|servicediscovery|route53|cloudfront):/.test(resource) ||
+          /:lambda:[^:]*:[^:]*:event-source-mapping:\*$/.test(resource) ||
+          /:lambda:\*:\*:layer:\*$/.test(resource)
         )
           continue;
         if (resource.includes(":s3:::") || resource.includes(":role/aws-service-role/")) continue;
@@ -826,6 +846,7 @@ const NAMED_ARNS: Record<string, (p: Props, all: Resources) => string> = {
   "AWS::Events::Archive": (p) => `arn:aws:events:${REGIONAL}:archive/${p.ArchiveName}`,
   "AWS::Lambda::Function": (p) => `arn:aws:lambda:${REGIONAL}:function:${p.FunctionName}`,
   "AWS::SQS::Queue": (p) => `arn:aws:sqs:${REGIONAL}:${p.QueueName}`,
+  "AWS::SNS::Topic": (p) => `arn:aws:sns:${REGIONAL}:${p.TopicName}`,
   "AWS::StepFunctions::StateMachine": (p) => `arn:aws:states:${REGIONAL}:stateMachine:${p.StateMachineName}`,
   "AWS::Batch::ComputeEnvironment": (p) =>
     `arn:aws:batch:${REGIONAL}:compute-environment/${p.ComputeEnvironmentName}`,
@@ -841,7 +862,6 @@ const NAMED_ARNS: Record<string, (p: Props, all: Resources) => string> = {
   "AWS::CloudWatch::Alarm": (p) => `arn:aws:cloudwatch:${REGIONAL}:alarm:${p.AlarmName}`,
   "AWS::Events::Connection": (p) => `arn:aws:events:${REGIONAL}:connection/${p.Name}`,
   "AWS::Events::ApiDestination": (p) => `arn:aws:events:${REGIONAL}:api-destination/${p.Name}`,
-  "AWS::SNS::Topic": (p) => `arn:aws:sns:${REGIONAL}:${p.TopicName}`,
 };
 
 function arnOfCompiled(type: string, props: Props, all: Resources): string | undefined {
