@@ -40,6 +40,10 @@ if (!gc) {
   process.exit(2);
 }
 
+// Smaller than the defaults (see above), so the store reaches its retained size in the warm-up.
+process.env.SWITCHYARD_RETAIN_DEPLOYMENTS ??= "20";
+process.env.SWITCHYARD_RETAIN_DELIVERIES ??= "200";
+
 const dataDir = await mkdtemp(path.join(os.tmpdir(), "switchyard-soak-"));
 const adminKey = "sy_soak_admin_key_000000000000000";
 const server: LocalServer = await startLocal({
