@@ -93,6 +93,15 @@ export type AuditPage = {
     nextCursor?: string;
 };
 
+export type BusMetrics = {
+    from: string;
+    to: string;
+    rules: Array<{
+        rule: string;
+        counts: DeliveryCounts;
+    }>;
+};
+
 export type BusRule = {
     name: string;
     arn: string;
@@ -2195,6 +2204,74 @@ export type BusesMatchResponses = {
 };
 
 export type BusesMatchResponse = BusesMatchResponses[keyof BusesMatchResponses];
+
+export type BusesMetricsData = {
+    body?: never;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: {
+        /**
+         * Default: an hour before `to`.
+         */
+        from?: string;
+        /**
+         * Default: now.
+         */
+        to?: string;
+    };
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/metrics';
+};
+
+export type BusesMetricsErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+    /**
+     * A dependency is unavailable.
+     */
+    503: Problem;
+};
+
+export type BusesMetricsError = BusesMetricsErrors[keyof BusesMetricsErrors];
+
+export type BusesMetricsResponses = {
+    /**
+     * The counts.
+     */
+    200: BusMetrics;
+};
+
+export type BusesMetricsResponse = BusesMetricsResponses[keyof BusesMetricsResponses];
 
 export type ReplaysListData = {
     body?: never;
