@@ -31,6 +31,10 @@ export function switchyardArns(prefix: string) {
     /** Replay names are chosen per request; a replay can only read our archives (checked on StartReplay). */
     replays: `${base("events")}:replay/*`,
     functions: `${base("lambda")}:function:${p}`,
+    /** Event source mappings are known by generated ids only. */
+    eventSourceMappings: `${base("lambda")}:event-source-mapping:*`,
+    /** Layers a function names are only read (GetLayerVersion), from whichever account shares them. */
+    layers: `arn:${Aws.PARTITION}:lambda:*:*:layer:*`,
     queues: `${base("sqs")}:${p}`,
     stateMachines: `${base("states")}:stateMachine:${p}`,
     computeEnvironments: `${base("batch")}:compute-environment/${p}`,
@@ -53,7 +57,11 @@ export function switchyardArns(prefix: string) {
     namespaces: `${base("servicediscovery")}:namespace/*`,
     discoveryServices: `${base("servicediscovery")}:service/*`,
     hostedZones: `arn:${Aws.PARTITION}:route53:::hostedzone/*`,
-    logGroups: [`${base("logs")}:log-group:${p}`, `${base("logs")}:log-group:/aws/lambda/${p}`],
+    logGroups: [
+      `${base("logs")}:log-group:${p}`,
+      `${base("logs")}:log-group:/aws/lambda/${p}`,
+      `${base("logs")}:log-group:/aws/vendedlogs/${p}`,
+    ],
     /** API Gateway ARNs carry API ids, not names: HTTP APIs are scoped to the region. */
     httpApis: ["/apis", "/apis/*", "/vpclinks", "/vpclinks/*", "/tags/*"].map(
       (path) => `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::${path}`,

@@ -10,7 +10,7 @@ import { CorsHttpMethod, HttpApi, HttpStage, LogGroupLogDestination } from "aws-
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { Match, Rule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction as LambdaTarget } from "aws-cdk-lib/aws-events-targets";
-import { PolicyDocument, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { ManagedPolicy, PolicyDocument, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import {
   ApplicationLogLevel,
   Architecture,
@@ -32,7 +32,7 @@ import { lambdaCode } from "./lambda-code.js";
 import { apiStatements, reconcileStatements, serviceRoleStatements, teamRolesArn } from "./permissions.js";
 import type { Settings } from "./settings.js";
 import { createStoreTable } from "./store-table.js";
-import { createTeamRolePolicies } from "./team-roles.js";
+import { createTeamRolePolicies, packed } from "./team-roles.js";
 import { createTemplateBucket } from "./template-bucket.js";
 import { createWorkloadBoundary } from "./workload-boundary.js";
 
@@ -70,12 +70,18 @@ export class SwitchyardStack extends Stack {
       ...(settings.enforceWorkloadBoundary ? { boundaryArn: boundary.managedPolicyArn } : {}),
     };
     // Stacks named before team namespaces deploy under it; a team's stacks under the team's role.
+    // Managed policies, packed as the team roles' are: what the resource types need outgrew IAM's
+    // 10,240 characters of inline policy per role.
     const serviceRole = new Role(this, "CloudFormationServiceRole", {
       description: "Role Switchyard passes to CloudFormation to deploy its stacks.",
       assumedBy: new ServicePrincipal("cloudformation.amazonaws.com"),
-      inlinePolicies: {
-        SwitchyardStacks: new PolicyDocument({ statements: serviceRoleStatements(stackScope) }),
-      },
+      managedPolicies: packed(serviceRoleStatements(stackScope)).map(
+        (statements, i) =>
+          new ManagedPolicy(this, `SwitchyardStacksPolicy${i + 1}`, {
+            description: `What Switchyard's CloudFormation service role may do (part ${i + 1}).`,
+            document: new PolicyDocument({ statements }),
+          }),
+      ),
     });
     const teamRoles = createTeamRolePolicies(this, { ...stackScope, stackPrefix: settings.stackPrefix });
 

@@ -91,7 +91,7 @@ function boundaryStatements({ arns, artifactBuckets }: ServiceRoleOptions): Poli
 }
 
 /** Statements in order, packed into as few policies as fit the budget (references counted long). */
-function packed(statements: PolicyStatement[]): PolicyStatement[][] {
+export function packed(statements: PolicyStatement[]): PolicyStatement[][] {
   const size = (s: PolicyStatement) =>
     JSON.stringify(s.toStatementJson()).replace(/\$\{Token\[[^\]]+\]\}/g, "x".repeat(40)).length;
   const out: PolicyStatement[][] = [[]];

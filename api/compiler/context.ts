@@ -101,7 +101,14 @@ export class CompileContext {
     this.origins.set(logicalId, byProperty);
   }
 
-  add(owner: string, logicalId: string, resource: CfnResource): string {
+  /**
+   * Names of resources nested in a config resource (a batch job's trigger function), by the config
+   * resource that owns what is added under them: overrides and problems go to the owner.
+   */
+  readonly nestedOwners = new Map<string, string>();
+
+  add(nameOrNested: string, logicalId: string, resource: CfnResource): string {
+    const owner = this.nestedOwners.get(nameOrNested) ?? nameOrNested;
     if (this.resources[logicalId]) {
       this.error(
         ["resources", owner],

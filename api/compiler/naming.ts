@@ -13,6 +13,7 @@ export const NAME_LIMITS = {
   archive: 48,
   lambda: 64,
   queue: 80,
+  topic: 256,
   role: 64,
   api: 128,
   stateMachine: 80,

@@ -21,6 +21,7 @@ export const SCOPED_NAMES: Readonly<Record<string, ScopedName>> = {
   "AWS::Events::Archive": { property: "ArchiveName", limit: NAME_LIMITS.archive },
   "AWS::Lambda::Function": { property: "FunctionName", limit: NAME_LIMITS.lambda },
   "AWS::SQS::Queue": { property: "QueueName", limit: NAME_LIMITS.queue },
+  "AWS::SNS::Topic": { property: "TopicName", limit: NAME_LIMITS.topic },
   "AWS::StepFunctions::StateMachine": { property: "StateMachineName", limit: NAME_LIMITS.stateMachine },
   "AWS::Batch::ComputeEnvironment": { property: "ComputeEnvironmentName", limit: NAME_LIMITS.batch },
   "AWS::Batch::JobQueue": { property: "JobQueueName", limit: NAME_LIMITS.batch },
@@ -38,8 +39,11 @@ export const SCOPED_NAMES: Readonly<Record<string, ScopedName>> = {
   "AWS::Events::ApiDestination": { property: "Name", limit: NAME_LIMITS.connection },
 };
 
-/** Lambda's own log groups are `/aws/lambda/<function>`; the deploy role may create those too. */
-const LOG_GROUP_HEADS = ["", "/aws/lambda/"];
+/**
+ * Lambda's own log groups are `/aws/lambda/<function>`, and API Gateway writes access logs only
+ * under `/aws/vendedlogs/`; the deploy role may create those too.
+ */
+const LOG_GROUP_HEADS = ["", "/aws/lambda/", "/aws/vendedlogs/"];
 
 /**
  * Names every name-scoped resource that has no name yet (`<stack>-<LogicalId>`). Under a prefix, a

@@ -109,6 +109,8 @@ function loadWithinLimits(input: string | unknown, options: { format?: "yaml" | 
   }
 
   const resources = dict<Resource>();
+  /** Resources named in the config that did not load (name → the type they say, if any). */
+  const unloaded = new Map<string, string>();
   const rawResources = resolved.resources;
   // Checked before the per-resource schemas, which are the expensive part of loading.
   const resourceCount = entriesOf(rawResources).length + entriesOf(resolved.cloudformationResources).length;
@@ -131,6 +133,7 @@ function loadWithinLimits(input: string | unknown, options: { format?: "yaml" | 
             true,
           ),
         );
+        unloaded.set(name, String((value as { type?: unknown } | null)?.type ?? ""));
         continue;
       }
       seen.set(name.toLowerCase(), name);
@@ -143,6 +146,7 @@ function loadWithinLimits(input: string | unknown, options: { format?: "yaml" | 
             true,
           ),
         );
+        unloaded.set(name, String((value as { type?: unknown } | null)?.type ?? ""));
         continue;
       }
       const type = (value as { type?: unknown } | null)?.type;
@@ -153,6 +157,7 @@ function loadWithinLimits(input: string | unknown, options: { format?: "yaml" | 
             ? `Unknown resource type "${type}".${didYouMean(type, RESOURCE_TYPES)} Supported types: ${RESOURCE_TYPES.join(", ")}.`
             : `A resource needs a type; supported types: ${RESOURCE_TYPES.join(", ")}.`;
         errors.push(problemAt(locate, typeof type === "string" ? [...path, "type"] : path, message));
+        unloaded.set(name, typeof type === "string" ? type : "");
         continue;
       }
       // On the raw value: the schema drops a "__proto__" key without a word.
@@ -164,19 +169,25 @@ function loadWithinLimits(input: string | unknown, options: { format?: "yaml" | 
       }
       const result = definition.schema.safeParse(value);
       if (result.success) resources[name] = result.data as Resource;
-      else errors.push(...zodProblems(result.error.issues, path, locate));
+      else {
+        errors.push(...zodProblems(result.error.issues, path, locate));
+        unloaded.set(name, type);
+      }
     }
   }
 
-  if (errors.length > 0) return { ok: false, errors: sortByPosition(errors) };
-
+  // Every problem at once: the rules across resources run over what loaded, even when something
+  // else did not (a wrong type in one resource must not hide a wrong reference in another).
+  const loadedRoot = root.success ? root.data : {};
   // zod's output is plain objects again: every lookup below and in the compiler is by user keys.
-  const config = ownTree({ ...(root.data as Omit<Config, "resources">), resources }) as Config;
+  const config = ownTree({ ...(loadedRoot as Omit<Config, "resources">), resources }) as Config;
   delete (config as { serviceName?: string }).serviceName;
-  const referenceErrors = checkReferences(config, directives.uses, definitionOf, RESOURCE_DEFINITIONS).map(
-    (p) => problemAt(locate, p.path, p.message),
+  errors.push(
+    ...checkReferences(config, directives.uses, definitionOf, RESOURCE_DEFINITIONS, unloaded).map((p) =>
+      problemAt(locate, p.path, p.message),
+    ),
   );
-  if (referenceErrors.length > 0) return { ok: false, errors: sortByPosition(referenceErrors) };
+  if (errors.length > 0) return { ok: false, errors: sortByPosition(errors) };
   return { ok: true, config, warnings, source, format };
 }
 

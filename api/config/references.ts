@@ -11,21 +11,25 @@ export type CheckedType = ResourceChecks & { readonly connect?: unknown };
 
 /**
  * Rules that span resources: connectTo, then each type's own (its references and triggers), then
- * directive references, then rules over the whole config (quotas).
+ * directive references, then rules over the whole config (quotas). `others` are the resources the
+ * config has that failed their own schema (name → the type they say): they are checked no further,
+ * but a reference to one is not "missing", so one problem never shows as two.
  */
 export function checkReferences(
   config: ConfigBase,
   uses: DirectiveUse[],
   typeOf: (resource: ResourceBase) => CheckedType,
   types: readonly CheckedType[],
+  others: ReadonlyMap<string, string> = new Map(),
 ): PathProblem[] {
   const problems: PathProblem[] = [];
-  const names = Object.keys(config.resources);
+  const names = [...Object.keys(config.resources), ...others.keys()];
+  const typeNamed = (name: string): string | undefined => config.resources[name]?.type ?? others.get(name);
 
   const expectAmong = (path: ConfigPath, name: string, role: string, accepted: readonly string[]) => {
-    const target = config.resources[name];
+    const target = typeNamed(name) === undefined ? undefined : { type: typeNamed(name)! };
     if (!target) {
-      const candidates = names.filter((n) => accepted.includes(config.resources[n]!.type));
+      const candidates = names.filter((n) => accepted.includes(typeNamed(n)!));
       problems.push({
         path,
         message: `${role} "${name}" is not a resource in this config.${didYouMean(name, candidates)}`,
@@ -52,7 +56,11 @@ export function checkReferences(
       // A bus another team shared with the team: whether it holds the share is the compiler's to say.
       if (SHARE_REF.test(target)) return;
       const found = config.resources[target];
-      if (!found) {
+      if (!found && others.has(target)) {
+        const type = types.find((t) => t.type === others.get(target));
+        if (type && !type.connect)
+          checks.report(path, `Resource type "${type.type}" cannot be scoped by connectTo.`);
+      } else if (!found) {
         checks.report(
           path,
           `connectTo "${target}" is not a resource in this config.${didYouMean(target, names)}`,
@@ -68,7 +76,7 @@ export function checkReferences(
   }
 
   const paramNames = (resource: ResourceBase) => typeOf(resource).paramNames(resource);
-  for (const use of uses) problems.push(...checkDirectiveReferences(config, use, paramNames));
+  for (const use of uses) problems.push(...checkDirectiveReferences(config, use, paramNames, others));
   for (const type of types) type.checkConfig?.(config, checks);
   return problems;
 }
@@ -77,6 +85,7 @@ function checkDirectiveReferences(
   config: ConfigBase,
   use: DirectiveUse,
   paramNamesOf: (resource: ResourceBase) => string[],
+  others: ReadonlyMap<string, string>,
 ): PathProblem[] {
   const calls = [use.call];
   const problems: PathProblem[] = [];
@@ -87,10 +96,12 @@ function checkDirectiveReferences(
     if (typeof first !== "string") continue;
     if (call.name === "ResourceParam" || call.name === "Param") {
       const resource: ResourceBase | undefined = config.resources[first];
+      // Its params depend on properties that did not load: nothing more to say about it.
+      if (!resource && others.has(first)) continue;
       if (!resource) {
         problems.push({
           path: use.path,
-          message: `$${call.name}(): "${first}" is not a resource in this config.${didYouMean(first, Object.keys(config.resources))}`,
+          message: `$${call.name}(): "${first}" is not a resource in this config.${didYouMean(first, [...Object.keys(config.resources), ...others.keys()])}`,
         });
         continue;
       }

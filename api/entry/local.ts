@@ -11,6 +11,7 @@ import { createApp } from "../app.js";
 import { ensureBootstrapAdminKey } from "../auth/bootstrap.js";
 import type { DeploymentRetention } from "../deployments/retention.js";
 import type { AppDeps } from "../deps.js";
+import { answerClientErrorsAsProblems } from "../http/client-errors.js";
 import { createLogger, type Logger, logLevelFrom } from "../http/logger.js";
 import { LocalBusOps } from "../local/bus-ops.js";
 import { LocalDeadLetterQueues } from "../local/dead-letters.js";
@@ -162,6 +163,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const sweeper = startExpirySweeper(table, now, log, options.sweep);
     opened.push(sweeper.stop);
     reconcileOnSettle(deployer, deps);
+    // Schedule rules fire on the engine's clock, checked every few seconds.
+    await engine.runSchedules();
+    const scheduler = setInterval(() => {
+      engine.runSchedules().catch((err) => log.error("schedule rules", { error: String(err) }));
+    }, SCHEDULE_TICK_MS);
+    scheduler.unref();
+    opened.push(async () => clearInterval(scheduler));
     // This process owns the data folder (the lock above): whatever a previous one left running
     // stopped with it. Settled before the first request, so no read sees it running.
     await recoverAfterStop(engine, deps);
@@ -178,6 +186,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const port = options.port ?? Number(process.env.PORT ?? 3000);
     const host = options.host ?? process.env.HOST ?? "127.0.0.1";
     const server = serve({ fetch: app.fetch, port, hostname: host });
+    answerClientErrorsAsProblems(server);
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);
       server.once("error", (err) => reject(listenError(err, host, port)));
@@ -214,6 +223,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     throw err;
   }
 }
+
+/** How often the local server fires due schedule rules. */
+const SCHEDULE_TICK_MS = 5_000;
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {

@@ -15,7 +15,15 @@ import {
 import { eventsOf } from "../config/schema/events.js";
 import { strictObject } from "../config/schema/strict.js";
 import type { ResourceDefinition } from "./definition.js";
-import { busTrigger, checkBusTrigger, compileBusTrigger } from "./event-bus/trigger.js";
+import { type BusTriggerProperties, busTrigger, compileBusTrigger } from "./event-bus/trigger.js";
+import { LoggingSchema } from "./logging.js";
+import { cloudwatchLogTrigger } from "./triggers/cloudwatch-log.js";
+import { dynamoTrigger, kinesisTrigger, sqsTrigger } from "./triggers/event-source-mapping.js";
+import { lambdaBusTrigger, lambdaRouteTrigger } from "./triggers/index.js";
+import type { LambdaTrigger } from "./triggers/lambda-trigger.js";
+import { loadBalancerTrigger, s3Trigger } from "./triggers/refused.js";
+import { compileSchedule, type ScheduleProperties, scheduleTrigger } from "./triggers/schedule.js";
+import { snsTrigger } from "./triggers/sns.js";
 import { containerExecutionRole, workloadRole } from "./workload-role.js";
 
 /**
@@ -23,6 +31,31 @@ import { containerExecutionRole, workloadRole } from "./workload-role.js";
  * place; anything beyond is a job that would sit RUNNABLE forever, so it is a config error.
  */
 const BATCH_LIMITS = { cpu: 96, memoryMiB: 768 * 1024, gpu: 8 } as const;
+
+/**
+ * What a batch job's `events` may be, as in Stacktape: event-bus and schedule rules start its state
+ * machine directly; every other trigger invokes its trigger function (`<job>TriggerFunction`), which
+ * starts the state machine with the event.
+ */
+const BATCH_TRIGGERS = [
+  lambdaBusTrigger,
+  scheduleTrigger,
+  lambdaRouteTrigger,
+  sqsTrigger,
+  snsTrigger,
+  kinesisTrigger,
+  dynamoTrigger,
+  cloudwatchLogTrigger,
+  s3Trigger,
+  loadBalancerTrigger,
+] as const;
+
+const BATCH_TRIGGER_BY_TYPE: ReadonlyMap<string, LambdaTrigger> = new Map(
+  BATCH_TRIGGERS.map((t): [string, LambdaTrigger] => [t.type, t as unknown as LambdaTrigger]),
+);
+
+/** Triggers compiled to a rule that starts the state machine itself, with no function between. */
+const DIRECT_TRIGGERS = new Set([busTrigger.type, scheduleTrigger.type]);
 
 export const BatchJobSchema = resourceSchema(
   "batch-job",
@@ -61,7 +94,15 @@ export const BatchJobSchema = resourceSchema(
     useSpotInstances: z.boolean().optional(),
     connectTo: ConnectToSchema.optional(),
     iamRoleStatements: z.array(IamStatementSchema).optional(),
-    events: eventsOf("batch-job", [busTrigger.type], [busTrigger.schema]).optional(),
+    logging: LoggingSchema.optional(),
+    events: eventsOf(
+      "batch-job",
+      BATCH_TRIGGERS.filter((t) => !("refused" in t)).map((t) => t.type),
+      BATCH_TRIGGERS.map((t) => t.schema) as unknown as [
+        (typeof BATCH_TRIGGERS)[number]["schema"],
+        ...(typeof BATCH_TRIGGERS)[number]["schema"][],
+      ],
+    ).optional(),
   }),
 );
 
@@ -106,14 +147,22 @@ export const batchJob: ResourceDefinition<BatchJobResource> = {
     "AWS::Batch::JobQueue",
     "AWS::Batch::JobDefinition",
     "AWS::StepFunctions::StateMachine",
-    ...busTrigger.cloudformationTypes,
+    "AWS::Lambda::Function",
+    ...new Set(BATCH_TRIGGERS.flatMap((t) => t.cloudformationTypes)),
   ],
 
   paramNames: () => ["jobDefinitionArn", "stateMachineArn"],
 
   check(name, resource, checks) {
+    const path = ["resources", name, "properties"];
+    if (resource.properties.logging?.logForwarding !== undefined)
+      checks.report([...path, "logging", "logForwarding"], "logging.logForwarding is not supported yet.");
     resource.properties.events?.forEach((event, i) => {
-      checkBusTrigger(event.properties, ["resources", name, "properties", "events", i, "properties"], checks);
+      BATCH_TRIGGER_BY_TYPE.get(event.type)?.check?.(
+        event.properties,
+        [...path, "events", i, "properties"],
+        checks,
+      );
     });
   },
 
@@ -124,15 +173,18 @@ export const batchJob: ResourceDefinition<BatchJobResource> = {
     const access = workloadAccess(ctx, props, path);
     const gpu = props.resources.gpu ?? 0;
 
-    ctx.add(name, id.logGroup, {
-      Type: "AWS::Logs::LogGroup",
-      Properties: {
-        LogGroupName: ctx.physicalName(name, NAME_LIMITS.logGroup),
-        RetentionInDays: LOG_RETENTION_DAYS,
-      },
-    });
+    const logging = !props.logging?.disabled;
+    if (logging) {
+      ctx.add(name, id.logGroup, {
+        Type: "AWS::Logs::LogGroup",
+        Properties: {
+          LogGroupName: ctx.physicalName(name, NAME_LIMITS.logGroup),
+          RetentionInDays: props.logging?.retentionDays ?? LOG_RETENTION_DAYS,
+        },
+      });
+    }
     workloadRole(ctx, name, id.jobRole, "ecs-tasks.amazonaws.com", [], access);
-    containerExecutionRole(ctx, name, id.executionRole, id.logGroup);
+    containerExecutionRole(ctx, name, id.executionRole, logging ? id.logGroup : undefined);
     ctx.add(name, id.instanceRole, {
       Type: "AWS::IAM::Role",
       Properties: {
@@ -209,7 +261,9 @@ export const batchJob: ResourceDefinition<BatchJobResource> = {
             ...(gpu > 0 ? [{ Type: "GPU", Value: String(gpu) }] : []),
           ],
           Environment: Object.entries(environment).map(([Name, Value]) => ({ Name, Value })),
-          LogConfiguration: { LogDriver: "awslogs", Options: { "awslogs-group": ref(id.logGroup) } },
+          ...(logging
+            ? { LogConfiguration: { LogDriver: "awslogs", Options: { "awslogs-group": ref(id.logGroup) } } }
+            : {}),
         },
         ...(retry?.attempts && !retryInStateMachine ? { RetryStrategy: { Attempts: retry.attempts } } : {}),
         ...(props.timeout ? { Timeout: { AttemptDurationSeconds: props.timeout } } : {}),
@@ -218,13 +272,15 @@ export const batchJob: ResourceDefinition<BatchJobResource> = {
 
     stateMachine(ctx, name, props, retryInStateMachine);
 
+    const direct = { kind: "role" as const, arn: ref(id.stateMachine), actions: ["states:StartExecution"] };
     props.events?.forEach((event, i) => {
-      compileBusTrigger(ctx, name, i, event.properties, [...path, "events", i, "properties"], {
-        kind: "role",
-        arn: ref(id.stateMachine),
-        actions: ["states:StartExecution"],
-      });
+      const eventPath = [...path, "events", i, "properties"];
+      if (event.type === busTrigger.type)
+        compileBusTrigger(ctx, name, i, event.properties as BusTriggerProperties, eventPath, direct);
+      else if (event.type === scheduleTrigger.type)
+        compileSchedule(ctx, name, i, event.properties as ScheduleProperties, eventPath, direct);
     });
+    if (props.events?.some((e) => !DIRECT_TRIGGERS.has(e.type))) triggerFunction(ctx, name, props);
   },
 
   params: (name) => ({
@@ -252,6 +308,79 @@ export const batchJob: ResourceDefinition<BatchJobResource> = {
     };
   },
 };
+
+/**
+ * The trigger function (`<job>TriggerFunction`, as Stacktape names it) that the job's other triggers
+ * invoke: inline code that starts the state machine with the event, so nothing is built for it.
+ */
+function triggerFunction(ctx: CompileContext, name: string, props: BatchJobResource["properties"]): void {
+  const id = ids(name);
+  const nested = `${name}TriggerFunction`;
+  ctx.nestedOwners.set(nested, name);
+  const fnId = logicalId(nested, "AWS::Lambda::Function");
+  const roleId = logicalId(nested, "AWS::IAM::Role");
+  const logGroupId = logicalId(nested, "AWS::Logs::LogGroup");
+  const functionName = ctx.physicalName(`${name}-trigger`, NAME_LIMITS.lambda);
+  ctx.add(name, logGroupId, {
+    Type: "AWS::Logs::LogGroup",
+    Properties: { LogGroupName: `/aws/lambda/${functionName}`, RetentionInDays: LOG_RETENTION_DAYS },
+  });
+  ctx.add(name, roleId, {
+    Type: "AWS::IAM::Role",
+    Properties: {
+      RoleName: ctx.roleName(`${name}-trigger`),
+      AssumeRolePolicyDocument: trustPolicy("lambda.amazonaws.com"),
+      Policies: [
+        {
+          PolicyName: "base",
+          PolicyDocument: policyDocument([
+            allow(["logs:CreateLogStream", "logs:PutLogEvents"], [getAtt(logGroupId, "Arn")]),
+            allow(["states:StartExecution"], [ref(id.stateMachine)]),
+          ]),
+        },
+      ],
+    },
+  });
+  ctx.add(name, fnId, {
+    Type: "AWS::Lambda::Function",
+    DependsOn: [logGroupId],
+    Properties: {
+      FunctionName: functionName,
+      Role: getAtt(roleId, "Arn"),
+      Runtime: "nodejs22.x",
+      Handler: "index.handler",
+      MemorySize: 128,
+      Timeout: 30,
+      Code: { ZipFile: TRIGGER_FUNCTION_CODE },
+      Environment: { Variables: { STATE_MACHINE_ARN: ref(id.stateMachine) } },
+    },
+  });
+  const target = { name: nested, functionLogicalId: fnId, arn: getAtt(fnId, "Arn") };
+  const path = ["resources", name, "properties", "events"];
+  const statements = (props.events ?? []).flatMap((event, i) => {
+    if (DIRECT_TRIGGERS.has(event.type)) return [];
+    const eventPath = [...path, i, "properties"];
+    const out = BATCH_TRIGGER_BY_TYPE.get(event.type)!.compile(ctx, target, i, event.properties, eventPath);
+    for (const statement of out) ctx.nodeOrigins.set(statement, eventPath);
+    return out;
+  });
+  if (statements.length > 0) {
+    const role = ctx.resources[roleId]!.Properties as { Policies: unknown[] };
+    role.Policies.push({ PolicyName: "triggers", PolicyDocument: policyDocument(statements) });
+  }
+}
+
+/** Starts the job's state machine with the triggering event (the AWS SDK is in Lambda's runtime). */
+const TRIGGER_FUNCTION_CODE = [
+  'const { SFNClient, StartExecutionCommand } = require("@aws-sdk/client-sfn");',
+  "const sfn = new SFNClient({});",
+  "exports.handler = async (event) => {",
+  "  const { executionArn } = await sfn.send(",
+  "    new StartExecutionCommand({ stateMachineArn: process.env.STATE_MACHINE_ARN, input: JSON.stringify(event) }),",
+  "  );",
+  "  return { statusCode: 202, body: JSON.stringify({ executionArn }) };",
+  "};",
+].join("\n");
 
 function stateMachine(
   ctx: CompileContext,

@@ -1,14 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { environmentMap, workloadAccess } from "../compiler/connect-to.js";
 import type { CompileContext } from "../compiler/context.js";
-import {
-  eventLogicalId,
-  logicalId,
-  NAME_LIMITS,
-  pascalCase,
-  resourcePhysicalName,
-} from "../compiler/naming.js";
-import { allow, arnOf, getAtt, ref } from "../compiler/template.js";
+import { resolveDirectives } from "../compiler/directives.js";
+import { logicalId, NAME_LIMITS, pascalCase, resourcePhysicalName } from "../compiler/naming.js";
+import { platformSecurityGroups, platformSubnets } from "../compiler/network.js";
+import { allow, arnOf, getAtt, policyDocument, ref } from "../compiler/template.js";
 import { envVarName } from "../config/params.js";
 import {
   ConnectToSchema,
@@ -17,15 +13,25 @@ import {
   IMAGE_PACKAGING_TYPES,
   LambdaPackagingSchema,
   resourceSchema,
+  TagsSchema,
 } from "../config/schema/common.js";
 import { eventsOf } from "../config/schema/events.js";
 import { strictObject } from "../config/schema/strict.js";
 import { own } from "../prototype-safe.js";
 import { alarmsOf } from "./concerns/alarms/index.js";
 import type { ResourceDefinition } from "./definition.js";
-import { busTrigger, checkBusTrigger, compileBusTrigger } from "./event-bus/trigger.js";
-import { checkRoute, compileRoute, httpApiId, type Route, routeTrigger } from "./http-api-gateway.js";
+import { CorsSchema } from "./http-api-gateway.js";
+import { LoggingSchema } from "./logging.js";
+import { LAMBDA_TRIGGERS, lambdaBusTrigger, lambdaRouteTrigger } from "./triggers/index.js";
+import type { LambdaTrigger } from "./triggers/lambda-trigger.js";
 import { workloadRole } from "./workload-role.js";
+
+/** Every `events` item a function takes, by type (api/resources/triggers/). */
+const FUNCTION_TRIGGERS = [lambdaBusTrigger, lambdaRouteTrigger, ...LAMBDA_TRIGGERS] as const;
+
+const TRIGGER_BY_TYPE: ReadonlyMap<string, LambdaTrigger> = new Map(
+  FUNCTION_TRIGGERS.map((t): [string, LambdaTrigger] => [t.type, t as unknown as LambdaTrigger]),
+);
 
 const alarms = alarmsOf("function");
 
@@ -44,10 +50,46 @@ export const FunctionSchema = resourceSchema(
     environment: EnvironmentSchema.optional(),
     connectTo: ConnectToSchema.optional(),
     iamRoleStatements: z.array(IamStatementSchema).optional(),
+    tags: TagsSchema.optional(),
+    joinDefaultVpc: z.boolean().optional(),
+    reservedConcurrency: z.number().int().min(0).optional(),
+    provisionedConcurrency: z.number().int().min(1).optional(),
+    layers: z.array(z.string()).max(5, "A function has at most 5 layers.").optional(),
+    destinations: strictObject({
+      onSuccess: z.string().optional(),
+      onFailure: z.string().optional(),
+    }).optional(),
+    logging: LoggingSchema.optional(),
+    url: strictObject({
+      enabled: z.boolean(),
+      cors: CorsSchema.optional(),
+      authMode: z.enum(["AWS_IAM", "NONE"]).optional(),
+      responseStreamEnabled: z.boolean().optional(),
+    }).optional(),
+    deployment: strictObject({
+      strategy: z.string(),
+      beforeAllowTrafficFunction: z.string().optional(),
+      afterTrafficShiftFunction: z.string().optional(),
+    }).optional(),
+    volumeMounts: z
+      .array(
+        strictObject({
+          type: z.literal("efs"),
+          properties: strictObject({
+            efsFilesystemName: z.string(),
+            rootDirectory: z.string().optional(),
+            mountPath: z.string(),
+          }),
+        }),
+      )
+      .optional(),
     events: eventsOf(
       "function",
-      [busTrigger.type, routeTrigger.type],
-      [busTrigger.schema, routeTrigger.schema],
+      FUNCTION_TRIGGERS.filter((t) => !("refused" in t)).map((t) => t.type),
+      FUNCTION_TRIGGERS.map((t) => t.schema) as unknown as [
+        (typeof FUNCTION_TRIGGERS)[number]["schema"],
+        ...(typeof FUNCTION_TRIGGERS)[number]["schema"][],
+      ],
     ).optional(),
   }),
 );
@@ -55,36 +97,72 @@ export const FunctionSchema = resourceSchema(
 export type FunctionResource = z.infer<typeof FunctionSchema>;
 
 export const functionId = (name: string) => logicalId(name, "AWS::Lambda::Function");
+const aliasId = (name: string) => logicalId(name, "AWS::Lambda::Alias", "Stp");
+
+/** What invokes the function: its alias when it has one (provisioned concurrency), else itself. */
+const endpointArn = (name: string, props: FunctionResource["properties"]) =>
+  props.provisionedConcurrency ? ref(aliasId(name)) : getAtt(functionId(name), "Arn");
 
 const RUNTIME_BY_EXTENSION: Record<string, string> = { py: "python3.13", rb: "ruby3.4", java: "java21" };
 /** Lambda logs are kept for 180 days, Stacktape's default. */
 const LOG_RETENTION_DAYS = 180;
 
+/** Properties Stacktape has that Switchyard refuses, and why (README, "What Switchyard refuses"). */
+const REFUSED_PROPERTIES = {
+  deployment:
+    "Gradual deployments (deployment) are not supported: they need a CodeDeploy application and hooks Switchyard does not create. Deploy a new version and roll back with the deployments API instead.",
+  volumeMounts:
+    "volumeMounts are not supported: they name an efs-filesystem resource, a type Switchyard does not manage.",
+} as const;
+
 /**
- * function → role (logs + connectTo grants + iamRoleStatements), log group, AWS::Lambda::Function
- * whose code comes from template Parameters, and its subscriptions and HTTP API routes.
+ * function → role (logs + what its triggers read + connectTo grants + iamRoleStatements), log group,
+ * AWS::Lambda::Function whose code comes from template Parameters, and each trigger's resources
+ * (api/resources/triggers/); optionally a URL, an alias with provisioned concurrency, destinations.
  */
 export const lambdaFunction: ResourceDefinition<FunctionResource> = {
   type: "function",
   schema: FunctionSchema,
-  triggers: [busTrigger, routeTrigger],
+  triggers: FUNCTION_TRIGGERS,
   concerns: [alarms],
   cloudformationTypes: [
-    "AWS::Lambda::Function",
-    "AWS::Lambda::Permission",
-    "AWS::Logs::LogGroup",
-    "AWS::IAM::Role",
-    ...busTrigger.cloudformationTypes,
-    ...routeTrigger.cloudformationTypes,
+    ...new Set([
+      "AWS::Lambda::Function",
+      "AWS::Lambda::Permission",
+      "AWS::Lambda::Url",
+      "AWS::Lambda::Version",
+      "AWS::Lambda::Alias",
+      "AWS::Lambda::EventInvokeConfig",
+      "AWS::Logs::LogGroup",
+      "AWS::IAM::Role",
+      ...FUNCTION_TRIGGERS.flatMap((t) => t.cloudformationTypes),
+    ]),
   ],
 
-  paramNames: () => ["arn", "name"],
+  paramNames: (resource) => (resource.properties.url?.enabled ? ["arn", "name", "url"] : ["arn", "name"]),
 
   check(name, resource, checks) {
-    resource.properties.events?.forEach((event, i) => {
-      const path = ["resources", name, "properties", "events", i, "properties"];
-      if (event.type === busTrigger.type) checkBusTrigger(event.properties, path, checks);
-      else checkRoute(event.properties, path, checks);
+    const path = ["resources", name, "properties"];
+    const props = resource.properties;
+    for (const [key, why] of Object.entries(REFUSED_PROPERTIES))
+      if (props[key as keyof typeof REFUSED_PROPERTIES] !== undefined) checks.report([...path, key], why);
+    if (props.logging?.logForwarding !== undefined)
+      checks.report([...path, "logging", "logForwarding"], "logging.logForwarding is not supported yet.");
+    if (
+      props.provisionedConcurrency !== undefined &&
+      props.reservedConcurrency !== undefined &&
+      props.provisionedConcurrency > props.reservedConcurrency
+    )
+      checks.report(
+        [...path, "provisionedConcurrency"],
+        `provisionedConcurrency (${props.provisionedConcurrency}) cannot exceed reservedConcurrency (${props.reservedConcurrency}).`,
+      );
+    props.events?.forEach((event, i) => {
+      TRIGGER_BY_TYPE.get(event.type)?.check?.(
+        event.properties,
+        [...path, "events", i, "properties"],
+        checks,
+      );
     });
   },
 
@@ -96,17 +174,55 @@ export const lambdaFunction: ResourceDefinition<FunctionResource> = {
     const logGroupId = logicalId(name, "AWS::Logs::LogGroup");
     const functionName = resourcePhysicalName(ctx.stack, name, NAME_LIMITS.lambda);
     const access = workloadAccess(ctx, props, path);
+    const target = { name, functionLogicalId: fnId, arn: endpointArn(name, props) };
 
-    ctx.add(name, logGroupId, {
-      Type: "AWS::Logs::LogGroup",
-      Properties: { LogGroupName: `/aws/lambda/${functionName}`, RetentionInDays: LOG_RETENTION_DAYS },
-    });
+    const logging = !props.logging?.disabled;
+    if (logging) {
+      ctx.add(name, logGroupId, {
+        Type: "AWS::Logs::LogGroup",
+        Properties: {
+          LogGroupName: `/aws/lambda/${functionName}`,
+          RetentionInDays: props.logging?.retentionDays ?? LOG_RETENTION_DAYS,
+        },
+      });
+    }
+    const destinations = [props.destinations?.onSuccess, props.destinations?.onFailure]
+      .map((arn, i) =>
+        arn === undefined
+          ? undefined
+          : resolveDirectives(arn, [...path, "destinations", i === 0 ? "onSuccess" : "onFailure"], ctx),
+      )
+      .filter((arn) => arn !== undefined);
     workloadRole(
       ctx,
       name,
       roleId,
       "lambda.amazonaws.com",
-      [allow(["logs:CreateLogStream", "logs:PutLogEvents"], [getAtt(logGroupId, "Arn")])],
+      [
+        ...(logging
+          ? [allow(["logs:CreateLogStream", "logs:PutLogEvents"], [getAtt(logGroupId, "Arn")])]
+          : []),
+        // Lambda creates the network interfaces of a function in a VPC with the function's role.
+        ...(props.joinDefaultVpc
+          ? [
+              allow(
+                ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"],
+                ["network-interface/*", "subnet/*", "security-group/*"].map((r) => arnOf("ec2", r)),
+              ),
+              // DescribeNetworkInterfaces supports no resource-level permissions.
+              allow(["ec2:DescribeNetworkInterfaces"], ["*"]),
+            ]
+          : []),
+        // A destination's type is not known from its ARN alone: every kind may be sent to, as in Stacktape.
+        ...(destinations.length > 0
+          ? [
+              allow(
+                ["lambda:InvokeFunction", "sqs:SendMessage", "sns:Publish", "events:PutEvents"],
+                destinations,
+              ),
+            ]
+          : []),
+      ],
       access,
     );
 
@@ -116,7 +232,7 @@ export const lambdaFunction: ResourceDefinition<FunctionResource> = {
     };
     ctx.add(name, fnId, {
       Type: "AWS::Lambda::Function",
-      DependsOn: [logGroupId],
+      DependsOn: logging ? [logGroupId] : [],
       Properties: {
         FunctionName: functionName,
         Role: getAtt(roleId, "Arn"),
@@ -127,24 +243,72 @@ export const lambdaFunction: ResourceDefinition<FunctionResource> = {
         ...(props.storage ? { EphemeralStorage: { Size: props.storage } } : {}),
         ...(props.description ? { Description: props.description } : {}),
         ...(Object.keys(variables).length > 0 ? { Environment: { Variables: variables } } : {}),
+        ...(props.layers?.length
+          ? { Layers: props.layers.map((l, i) => resolveDirectives(l, [...path, "layers", i], ctx)) }
+          : {}),
+        ...(props.reservedConcurrency !== undefined
+          ? { ReservedConcurrentExecutions: props.reservedConcurrency }
+          : {}),
+        ...(props.joinDefaultVpc
+          ? { VpcConfig: { SubnetIds: platformSubnets(ctx), SecurityGroupIds: platformSecurityGroups(ctx) } }
+          : {}),
+        ...(props.tags?.length ? { Tags: props.tags.map((t) => ({ Key: t.name, Value: t.value })) } : {}),
       },
     });
+    if (!logging) delete ctx.resources[fnId]!.DependsOn;
 
-    props.events?.forEach((event, i) => {
+    // What the triggers read from their sources (event source mappings poll with the function's role).
+    const triggerStatements = (props.events ?? []).flatMap((event, i) => {
       const eventPath = [...path, "events", i, "properties"];
-      if (event.type === busTrigger.type) {
-        compileBusTrigger(ctx, name, i, event.properties, eventPath, {
-          kind: "lambda",
-          arn: getAtt(fnId, "Arn"),
-          functionLogicalId: fnId,
-        });
-      } else {
-        httpRoute(ctx, name, i, event.properties);
-      }
+      const statements = TRIGGER_BY_TYPE.get(event.type)!.compile(
+        ctx,
+        target,
+        i,
+        event.properties,
+        eventPath,
+      );
+      // A problem the tenant check finds in one points at the trigger that asked for it.
+      for (const statement of statements) ctx.nodeOrigins.set(statement, eventPath);
+      return statements;
     });
+    if (triggerStatements.length > 0) {
+      const role = ctx.resources[roleId]!.Properties as { Policies?: unknown[] };
+      role.Policies = [
+        ...(role.Policies ?? []),
+        { PolicyName: "triggers", PolicyDocument: policyDocument(triggerStatements) },
+      ];
+    }
+
+    if (props.provisionedConcurrency) provisioned(ctx, name, props);
+    if (destinations.length > 0) {
+      ctx.add(name, logicalId(name, "AWS::Lambda::EventInvokeConfig"), {
+        Type: "AWS::Lambda::EventInvokeConfig",
+        // Its qualifier is the alias when there is one, which must exist first.
+        ...(props.provisionedConcurrency ? { DependsOn: [aliasId(name)] } : {}),
+        Properties: {
+          FunctionName: ref(fnId),
+          Qualifier: props.provisionedConcurrency ? "stp-live" : "$LATEST",
+          DestinationConfig: {
+            ...(props.destinations?.onSuccess !== undefined
+              ? { OnSuccess: { Destination: destinations[0] } }
+              : {}),
+            ...(props.destinations?.onFailure !== undefined
+              ? { OnFailure: { Destination: destinations.at(-1) } }
+              : {}),
+          },
+        },
+      });
+    }
+    if (props.url?.enabled) functionUrl(ctx, name, props);
   },
 
-  params: (name) => ({ arn: getAtt(functionId(name), "Arn"), name: ref(functionId(name)) }),
+  params: (name, resource) => ({
+    arn: getAtt(functionId(name), "Arn"),
+    name: ref(functionId(name)),
+    ...(resource.properties.url?.enabled
+      ? { url: getAtt(logicalId(name, "AWS::Lambda::Url"), "FunctionUrl") }
+      : {}),
+  }),
 
   connect(name) {
     const arn = getAtt(functionId(name), "Arn");
@@ -154,6 +318,84 @@ export const lambdaFunction: ResourceDefinition<FunctionResource> = {
     };
   },
 };
+
+/**
+ * Provisioned concurrency needs a published version behind an alias (`stp-live`, Stacktape's). The
+ * version is published again when the code changes: its description carries the code's location.
+ */
+function provisioned(ctx: CompileContext, name: string, props: FunctionResource["properties"]): void {
+  const fnId = functionId(name);
+  const versionId = logicalId(name, "AWS::Lambda::Version");
+  const codeParameters = ctx.parameters.filter((p) => p.resource === name).map((p) => ({ Ref: p.name }));
+  ctx.add(name, versionId, {
+    Type: "AWS::Lambda::Version",
+    Properties: {
+      FunctionName: ref(fnId),
+      Description: { "Fn::Join": ["/", codeParameters] },
+    },
+  });
+  ctx.add(name, aliasId(name), {
+    Type: "AWS::Lambda::Alias",
+    Properties: {
+      FunctionName: ref(fnId),
+      FunctionVersion: getAtt(versionId, "Version"),
+      Name: "stp-live",
+      ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: props.provisionedConcurrency },
+    },
+  });
+}
+
+/** Stacktape's default CORS of a function URL. */
+const URL_CORS_DEFAULTS = {
+  AllowOrigins: ["*"],
+  AllowHeaders: [
+    "Content-Type",
+    "X-Amz-Date",
+    "Authorization",
+    "X-Api-Key",
+    "X-Amz-Security-Token",
+    "X-Amz-User-Agent",
+  ],
+  AllowMethods: ["*"],
+};
+
+/** A function URL (`<Function>Url`) and, when it takes anonymous calls, the permission for them. */
+function functionUrl(ctx: CompileContext, name: string, props: FunctionResource["properties"]): void {
+  const url = props.url!;
+  const cors = url.cors?.enabled ? url.cors : undefined;
+  const target = endpointArn(name, props);
+  ctx.add(name, logicalId(name, "AWS::Lambda::Url"), {
+    Type: "AWS::Lambda::Url",
+    Properties: {
+      AuthType: url.authMode ?? "NONE",
+      TargetFunctionArn: target,
+      InvokeMode: url.responseStreamEnabled ? "RESPONSE_STREAM" : "BUFFERED",
+      ...(cors
+        ? {
+            Cors: {
+              AllowOrigins: cors.allowedOrigins ?? URL_CORS_DEFAULTS.AllowOrigins,
+              AllowHeaders: cors.allowedHeaders ?? URL_CORS_DEFAULTS.AllowHeaders,
+              AllowMethods: cors.allowedMethods ?? URL_CORS_DEFAULTS.AllowMethods,
+              ...(cors.allowCredentials !== undefined ? { AllowCredentials: cors.allowCredentials } : {}),
+              ...(cors.maxAge !== undefined ? { MaxAge: cors.maxAge } : {}),
+              ...(cors.exposedResponseHeaders ? { ExposeHeaders: cors.exposedResponseHeaders } : {}),
+            },
+          }
+        : {}),
+    },
+  });
+  if ((url.authMode ?? "NONE") === "NONE") {
+    ctx.add(name, logicalId(name, "AWS::Lambda::Permission", "PublicUrl"), {
+      Type: "AWS::Lambda::Permission",
+      Properties: {
+        Principal: "*",
+        Action: "lambda:InvokeFunctionUrl",
+        FunctionName: target,
+        FunctionUrlAuthType: "NONE",
+      },
+    });
+  }
+}
 
 /**
  * Code location from template Parameters, so one template serves every build. The deployer fills
@@ -189,34 +431,4 @@ function code(
       }),
     },
   };
-}
-
-/** A route to the function (AWS_PROXY) and the permission for API Gateway to invoke it. */
-function httpRoute(
-  ctx: CompileContext,
-  name: string,
-  index: number,
-  event: Route & { payloadFormat?: "1.0" | "2.0" },
-): void {
-  compileRoute(ctx, name, index, event, {
-    IntegrationType: "AWS_PROXY",
-    IntegrationUri: getAtt(functionId(name), "Arn"),
-    PayloadFormatVersion: event.payloadFormat ?? "2.0",
-  });
-  const method = event.method === "*" ? "ANY" : event.method;
-  const sourcePath =
-    event.path === "$default"
-      ? "*/$default"
-      : `*/${event.method === "*" ? "*" : method}${event.path.replace(/\{[^}]+\}/g, "*")}`;
-  ctx.add(name, eventLogicalId(name, index, "AWS::Lambda::Permission"), {
-    Type: "AWS::Lambda::Permission",
-    Properties: {
-      Action: "lambda:InvokeFunction",
-      FunctionName: getAtt(functionId(name), "Arn"),
-      Principal: "apigateway.amazonaws.com",
-      SourceArn: arnOf("execute-api", `\${Api}/${sourcePath}`, {
-        Api: ref(httpApiId(event.httpApiGatewayName)),
-      }),
-    },
-  });
 }

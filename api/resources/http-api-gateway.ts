@@ -1,6 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import type { CompileContext } from "../compiler/context.js";
-import { eventLogicalId, logicalId, NAME_LIMITS, resourcePhysicalName } from "../compiler/naming.js";
+import { resolveDirectives } from "../compiler/directives.js";
+import {
+  eventLogicalId,
+  logicalId,
+  NAME_LIMITS,
+  physicalName,
+  resourcePhysicalName,
+} from "../compiler/naming.js";
 import { getAtt, join, ref } from "../compiler/template.js";
 import type { ConfigChecks } from "../config/checks.js";
 import type { ConfigPath } from "../config/problem.js";
@@ -15,6 +22,35 @@ import {
 } from "./concerns/authorizers.js";
 import { cdnConcern } from "./concerns/cdn/index.js";
 import type { ResourceDefinition, Trigger } from "./definition.js";
+import { LoggingSchema } from "./logging.js";
+
+/** Stacktape's access log formats, as API Gateway `$context` templates. */
+const ACCESS_LOG_FORMATS = {
+  CLF: '$context.identity.sourceIp - - [$context.requestTime] "$context.httpMethod $context.routeKey $context.protocol" $context.status $context.responseLength $context.requestId',
+  JSON: JSON.stringify({
+    requestId: "$context.requestId",
+    ip: "$context.identity.sourceIp",
+    requestTime: "$context.requestTime",
+    httpMethod: "$context.httpMethod",
+    routeKey: "$context.routeKey",
+    status: "$context.status",
+    protocol: "$context.protocol",
+    responseLength: "$context.responseLength",
+  }),
+  CSV: "$context.identity.sourceIp,$context.requestTime,$context.httpMethod,$context.routeKey,$context.protocol,$context.status,$context.responseLength,$context.requestId",
+  XML: '<request id="$context.requestId"> <ip>$context.identity.sourceIp</ip> <requestTime>$context.requestTime</requestTime> <httpMethod>$context.httpMethod</httpMethod> <routeKey>$context.routeKey</routeKey> <status>$context.status</status> <protocol>$context.protocol</protocol> <responseLength>$context.responseLength</responseLength> </request>',
+} as const;
+
+/** Stacktape's CORS settings, of HTTP APIs and function URLs alike. */
+export const CorsSchema = strictObject({
+  enabled: z.boolean(),
+  allowedOrigins: z.array(z.string()).optional(),
+  allowedHeaders: z.array(z.string()).optional(),
+  allowedMethods: z.array(z.string()).optional(),
+  allowCredentials: z.boolean().optional(),
+  exposedResponseHeaders: z.array(z.string()).optional(),
+  maxAge: z.number().int().min(0).max(86400).optional(),
+});
 
 const alarms = alarmsOf("http-api-gateway");
 const cdn = cdnConcern("http-api-gateway");
@@ -24,13 +60,18 @@ export const HttpApiGatewaySchema = resourceSchema(
   strictObject({
     ...alarms.properties,
     ...cdn.properties,
-    cors: strictObject({
-      enabled: z.boolean(),
-      allowedOrigins: z.array(z.string()).optional(),
-      allowedMethods: z.array(z.string()).optional(),
-      allowedHeaders: z.array(z.string()).optional(),
-    }).optional(),
+    cors: CorsSchema.optional(),
     payloadFormat: z.enum(["1.0", "2.0"]).optional(),
+    logging: LoggingSchema.extend({ format: z.enum(["CLF", "CSV", "JSON", "XML"]).optional() }).optional(),
+    customDomains: z
+      .array(
+        strictObject({
+          domainName: z.string().max(253),
+          customCertificateArn: z.string().optional(),
+          disableDnsRecordCreation: z.boolean().optional(),
+        }),
+      )
+      .optional(),
   }).optional(),
 );
 
@@ -125,12 +166,33 @@ export const httpApiGateway: ResourceDefinition<HttpApiGatewayResource> = {
   triggers: [],
   trigger: routeTrigger,
   concerns: [alarms, cdn],
-  cloudformationTypes: ["AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage"],
+  cloudformationTypes: [
+    "AWS::ApiGatewayV2::Api",
+    "AWS::ApiGatewayV2::Stage",
+    "AWS::ApiGatewayV2::DomainName",
+    "AWS::ApiGatewayV2::ApiMapping",
+    "AWS::Logs::LogGroup",
+  ],
 
   paramNames: () => ["id", "url"],
 
+  check(name, resource, checks) {
+    const path = ["resources", name, "properties"];
+    const props = resource.properties;
+    if (props?.logging?.logForwarding !== undefined)
+      checks.report([...path, "logging", "logForwarding"], "logging.logForwarding is not supported yet.");
+    props?.customDomains?.forEach((domain, i) => {
+      if (domain.customCertificateArn === undefined)
+        checks.report(
+          [...path, "customDomains", i],
+          `A custom domain needs customCertificateArn here: Switchyard does not look up or issue certificates (Stacktape finds the one its "domain-add" made). Give the ARN of an ACM certificate for ${domain.domainName} in the stack's region.`,
+        );
+    });
+  },
+
   compile(name, resource, ctx) {
-    const cors = resource.properties?.cors;
+    const props = resource.properties;
+    const cors = props?.cors;
     ctx.add(name, httpApiId(name), {
       Type: "AWS::ApiGatewayV2::Api",
       Properties: {
@@ -142,14 +204,78 @@ export const httpApiGateway: ResourceDefinition<HttpApiGatewayResource> = {
                 AllowOrigins: cors.allowedOrigins ?? ["*"],
                 AllowMethods: cors.allowedMethods ?? ["*"],
                 AllowHeaders: cors.allowedHeaders ?? ["*"],
+                ...(cors.allowCredentials !== undefined ? { AllowCredentials: cors.allowCredentials } : {}),
+                ...(cors.exposedResponseHeaders ? { ExposeHeaders: cors.exposedResponseHeaders } : {}),
+                ...(cors.maxAge !== undefined ? { MaxAge: cors.maxAge } : {}),
               },
             }
           : {}),
       },
     });
-    ctx.add(name, logicalId(name, "AWS::ApiGatewayV2::Stage", "Default"), {
+    // Access logs when `logging` asks for them (Stacktape logs by default; Switchyard only on request).
+    const logging = props?.logging && !props.logging.disabled ? props.logging : undefined;
+    const logGroupId = logicalId(name, "AWS::Logs::LogGroup");
+    if (logging) {
+      ctx.add(name, logGroupId, {
+        Type: "AWS::Logs::LogGroup",
+        Properties: {
+          // API Gateway writes vended logs only under /aws/vendedlogs/; Stacktape's `<stack>/api-gateway/...`
+          // becomes `<stack>-api-gateway/...`, so the name starts with the stack's as every name here does.
+          LogGroupName: physicalName(
+            `/aws/vendedlogs/${ctx.stack}-api-gateway/${name}/access-logs`,
+            NAME_LIMITS.logGroup,
+          ),
+          RetentionInDays: logging.retentionDays ?? 90,
+        },
+      });
+    }
+    const stageId = logicalId(name, "AWS::ApiGatewayV2::Stage", "Default");
+    ctx.add(name, stageId, {
       Type: "AWS::ApiGatewayV2::Stage",
-      Properties: { ApiId: ref(httpApiId(name)), StageName: "$default", AutoDeploy: true },
+      Properties: {
+        ApiId: ref(httpApiId(name)),
+        StageName: "$default",
+        AutoDeploy: true,
+        ...(logging
+          ? {
+              AccessLogSettings: {
+                DestinationArn: getAtt(logGroupId, "Arn"),
+                Format: ACCESS_LOG_FORMATS[logging.format ?? "JSON"],
+              },
+            }
+          : {}),
+      },
+    });
+    props?.customDomains?.forEach((domain, i) => {
+      const domainPath = ["resources", name, "properties", "customDomains", i];
+      const domainName = resolveDirectives(domain.domainName, [...domainPath, "domainName"], ctx);
+      const domainId = logicalId(name, "AWS::ApiGatewayV2::DomainName", `Domain${i}`);
+      ctx.add(name, domainId, {
+        Type: "AWS::ApiGatewayV2::DomainName",
+        Properties: {
+          DomainName: domainName,
+          DomainNameConfigurations: [
+            {
+              CertificateArn: resolveDirectives(
+                domain.customCertificateArn,
+                [...domainPath, "customCertificateArn"],
+                ctx,
+              ),
+              EndpointType: "REGIONAL",
+            },
+          ],
+        },
+      });
+      ctx.add(name, logicalId(name, "AWS::ApiGatewayV2::ApiMapping", `Domain${i}`), {
+        Type: "AWS::ApiGatewayV2::ApiMapping",
+        DependsOn: [domainId, stageId],
+        Properties: { ApiId: ref(httpApiId(name)), DomainName: ref(domainId), Stage: "$default" },
+      });
+      if (!domain.disableDnsRecordCreation)
+        ctx.warn(
+          domainPath,
+          `Switchyard creates no DNS record: point ${typeof domainName === "string" ? domainName : "the domain"} at the domain's regional endpoint (its RegionalDomainName) in your DNS zone.`,
+        );
     });
   },
   params: (name) => ({ id: ref(httpApiId(name)), url: getAtt(httpApiId(name), "ApiEndpoint") }),

@@ -5,6 +5,7 @@ import { eventBus } from "./event-bus/index.js";
 import { lambdaFunction } from "./function.js";
 import { httpApiGateway } from "./http-api-gateway.js";
 import { multiContainerWorkload } from "./multi-container-workload/index.js";
+import { snsTopic } from "./sns-topic/index.js";
 import { sqsQueue } from "./sqs-queue.js";
 
 /**
@@ -16,6 +17,7 @@ export const RESOURCE_DEFINITIONS = [
   eventBus,
   lambdaFunction,
   sqsQueue,
+  snsTopic,
   httpApiGateway,
   batchJob,
   multiContainerWorkload,

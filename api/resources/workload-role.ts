@@ -41,16 +41,18 @@ function roleNameSuffix(owner: string, roleLogicalId: string): string {
 
 /**
  * The execution role ECS uses to start a container (batch jobs and Fargate workloads alike): write
- * to the resource's log group and pull images from this account's repositories.
+ * to the resource's log group (unless its logging is off) and pull images from this account's repositories.
  */
 export function containerExecutionRole(
   ctx: CompileContext,
   owner: string,
   roleLogicalId: string,
-  logGroupLogicalId: string,
+  logGroupLogicalId: string | undefined,
 ): void {
   workloadRole(ctx, owner, roleLogicalId, "ecs-tasks.amazonaws.com", [
-    allow(["logs:CreateLogStream", "logs:PutLogEvents"], [getAtt(logGroupLogicalId, "Arn")]),
+    ...(logGroupLogicalId
+      ? [allow(["logs:CreateLogStream", "logs:PutLogEvents"], [getAtt(logGroupLogicalId, "Arn")])]
+      : []),
     // GetAuthorizationToken cannot be scoped to a resource; image pulls are scoped to this account's repositories.
     allow(["ecr:GetAuthorizationToken"], ["*"]),
     allow(

@@ -157,14 +157,14 @@ describe("validate", () => {
     const file = path.join(dir, "broken.yaml");
     await writeFile(
       file,
-      "resources:\n  myQueue:\n    type: sqs-queue\n    properties:\n      fifoQueue: maybe\n" +
+      "resources:\n  myQueue:\n    type: sqs-queue\n    properties:\n      fifoEnabled: maybe\n" +
         "  myBus:\n    type: event-bus\n    properties:\n      archivation: { enabled: 3 }\n",
     );
     const run = await sy(["validate", file]);
     await rm(dir, { recursive: true, force: true });
     expect(run.code, failure(run)).toBe(1);
     expect(run.stdout.split("\n").filter(Boolean)).toEqual([
-      `${file}:5:18: resources.myQueue.properties.fifoQueue: Invalid input: expected boolean, received string`,
+      `${file}:5:20: resources.myQueue.properties.fifoEnabled: Invalid input: expected boolean, received string`,
       `${file}:9:31: resources.myBus.properties.archivation.enabled: Invalid input: expected boolean, received number`,
     ]);
     expect(run.stderr).toBe(`${file}: 2 problem(s).\n`);

@@ -14,6 +14,7 @@ import type { EventBusSchema } from "../../api/resources/event-bus/index.js";
 import type { FunctionSchema } from "../../api/resources/function.js";
 import type { HttpApiGatewaySchema } from "../../api/resources/http-api-gateway.js";
 import type { MultiContainerWorkloadSchema } from "../../api/resources/multi-container-workload/schema.js";
+import type { SnsTopicSchema } from "../../api/resources/sns-topic/index.js";
 import type { SqsQueueSchema } from "../../api/resources/sqs-queue.js";
 import type { ResourceGaps } from "./gaps.js";
 
@@ -22,77 +23,12 @@ type Stacktape<T extends string> = Extract<StacktapeResourcesPlain[string], { ty
 
 interface KnownGaps {
   "event-bus": never;
-  "sqs-queue":
-    | "properties.redrivePolicy.targetSqsQueueName (required)"
-    | "properties.redrivePolicy.targetSqsQueueArn"
-    | "properties.delayMessagesSecond"
-    | "properties.messageRetentionPeriodSeconds"
-    | "properties.longPollingSeconds"
-    | "properties.visibilityTimeoutSeconds"
-    | "properties.fifoEnabled"
-    | "properties.fifoHighThroughput"
-    | "properties.policyStatements";
-  function:
-    | "properties.tags"
-    | "properties.iamRoleStatements[].Effect (type)"
-    | "properties.iamRoleStatements[].Action (required)"
-    | "properties.events[]<application-load-balancer> (variant)"
-    | "properties.events[]<kafka-topic> (variant)"
-    | "properties.events[]<sns> (variant)"
-    | "properties.events[]<sqs> (variant)"
-    | "properties.events[]<kinesis-stream> (variant)"
-    | "properties.events[]<dynamo-db-stream> (variant)"
-    | "properties.events[]<s3> (variant)"
-    | "properties.events[]<schedule> (variant)"
-    | "properties.events[]<cloudwatch-alarm> (variant)"
-    | "properties.events[]<cloudwatch-log> (variant)"
-    | "properties.url"
-    | "properties.joinDefaultVpc"
-    | "properties.destinations"
-    | "properties.logging"
-    | "properties.provisionedConcurrency"
-    | "properties.reservedConcurrency"
-    | "properties.layers"
-    | "properties.deployment"
-    | "properties.cdn"
-    | "properties.volumeMounts";
-  "http-api-gateway":
-    | "properties.logging"
-    | "properties.cors.allowCredentials"
-    | "properties.cors.exposedResponseHeaders"
-    | "properties.cors.maxAge"
-    | "properties.customDomains";
-  "batch-job":
-    | "properties.iamRoleStatements[].Effect (type)"
-    | "properties.iamRoleStatements[].Action (required)"
-    | "properties.events[]<application-load-balancer> (variant)"
-    | "properties.events[]<sns> (variant)"
-    | "properties.events[]<sqs> (variant)"
-    | "properties.events[]<kinesis-stream> (variant)"
-    | "properties.events[]<dynamo-db-stream> (variant)"
-    | "properties.events[]<s3> (variant)"
-    | "properties.events[]<schedule> (variant)"
-    | "properties.events[]<cloudwatch-log> (variant)"
-    | "properties.logging"
-    | "properties.events[]<http-api-gateway> (variant)";
-  "multi-container-workload":
-    | "properties.iamRoleStatements[].Effect (type)"
-    | "properties.iamRoleStatements[].Action (required)"
-    | "properties.deployment"
-    | "properties.resources.cpu (required)"
-    | "properties.resources.memory (required)"
-    | "properties.resources.enableWarmPool"
-    | "properties.containers[].events[]<application-load-balancer> (variant)"
-    | "properties.containers[].events[]<http-api-gateway>.properties.payloadFormat"
-    | "properties.containers[].events[]<service-connect> (variant)"
-    | "properties.containers[].events[]<network-load-balancer> (variant)"
-    | "properties.containers[].logging"
-    | "properties.containers[].volumeMounts"
-    | "properties.containers[].loadBalancerHealthCheck"
-    | "properties.containers[].internalHealthCheck"
-    | "properties.containers[].stopTimeout"
-    | "properties.enableRemoteSessions"
-    | "properties.usePrivateSubnetsWithNAT";
+  "sqs-queue": never;
+  "sns-topic": never;
+  function: "properties.cdn";
+  "http-api-gateway": never;
+  "batch-job": never;
+  "multi-container-workload": never;
 }
 
 /** Fails to compile, naming the paths, unless `Paths` is empty. */
@@ -106,6 +42,9 @@ export type EventBusClosed = None<Exclude<KnownGaps["event-bus"], EventBus>>;
 type SqsQueue = Gaps<"sqs-queue", typeof SqsQueueSchema>;
 export type SqsQueueNew = None<Exclude<SqsQueue, KnownGaps["sqs-queue"]>>;
 export type SqsQueueClosed = None<Exclude<KnownGaps["sqs-queue"], SqsQueue>>;
+type SnsTopic = Gaps<"sns-topic", typeof SnsTopicSchema>;
+export type SnsTopicNew = None<Exclude<SnsTopic, KnownGaps["sns-topic"]>>;
+export type SnsTopicClosed = None<Exclude<KnownGaps["sns-topic"], SnsTopic>>;
 type LambdaFunction = Gaps<"function", typeof FunctionSchema>;
 export type FunctionNew = None<Exclude<LambdaFunction, KnownGaps["function"]>>;
 export type FunctionClosed = None<Exclude<KnownGaps["function"], LambdaFunction>>;

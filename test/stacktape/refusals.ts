@@ -7,27 +7,47 @@ export interface Refusal {
   problems: { path: string; message: string }[];
 }
 
+/**
+ * The JSDoc of every type's `overrides` shows the shape with a child named `MyDbInstance`, which no
+ * resource of these types has: Stacktape refuses it the same way, so it stays refused.
+ */
+const OVERRIDES_EXAMPLE =
+  "illustrative: MyDbInstance is not a child of the resource (Stacktape refuses it too)";
+
+/** Stacktape finds the certificate its `domain-add` made for the domain; Switchyard needs its ARN. */
+const CUSTOM_DOMAIN_WITHOUT_CERTIFICATE =
+  "a custom domain without customCertificateArn (Switchyard issues no certificates)";
+
 export const REFUSALS: Readonly<Record<string, Refusal>> = {
   "ai-docs/concept/directives.md#1": {
-    reason: "not supported yet (#17)",
+    reason: CUSTOM_DOMAIN_WITHOUT_CERTIFICATE,
     problems: [
-      { path: "resources.api.properties.customDomains", message: 'Unknown property "customDomains"' },
+      {
+        path: "resources.api.properties.customDomains.0",
+        message: "A custom domain needs customCertificateArn here",
+      },
     ],
   },
   "ai-docs/concept/directives.md#6": {
-    reason: "not supported yet (#17)",
+    reason: CUSTOM_DOMAIN_WITHOUT_CERTIFICATE,
     problems: [
-      { path: "resources.api.properties.customDomains", message: 'Unknown property "customDomains"' },
+      {
+        path: "resources.api.properties.customDomains.0",
+        message: "A custom domain needs customCertificateArn here",
+      },
     ],
   },
   "ai-docs/concept/stages-and-environments.md#9": {
-    reason: "not supported yet (#17)",
+    reason: CUSTOM_DOMAIN_WITHOUT_CERTIFICATE,
     problems: [
-      { path: "resources.api.properties.customDomains", message: 'Unknown property "customDomains"' },
+      {
+        path: "resources.api.properties.customDomains.0",
+        message: "A custom domain needs customCertificateArn here",
+      },
     ],
   },
   "plain.d.ts: ContainerWorkload.overrides": {
-    reason: "not supported yet (#17)",
+    reason: OVERRIDES_EXAMPLE,
     problems: [
       {
         path: "resources.main.overrides.MyDbInstance",
@@ -37,7 +57,7 @@ export const REFUSALS: Readonly<Record<string, Refusal>> = {
     ],
   },
   "plain.d.ts: BatchJob.overrides": {
-    reason: "not supported yet (#17)",
+    reason: OVERRIDES_EXAMPLE,
     problems: [
       {
         path: "resources.main.overrides.MyDbInstance",
@@ -46,20 +66,9 @@ export const REFUSALS: Readonly<Record<string, Refusal>> = {
       },
     ],
   },
-  "plain.d.ts: ScheduleIntegrationProps.input": {
-    reason: "not supported yet (#17)",
-    problems: [
-      { path: "resources.main.properties.events.0.type", message: "Unsupported event type on a function" },
-    ],
-  },
-  "plain.d.ts: ScheduleIntegrationProps.inputPath": {
-    reason: "not supported yet (#17)",
-    problems: [
-      { path: "resources.main.properties.events.0.type", message: "Unsupported event type on a function" },
-    ],
-  },
+
   "plain.d.ts: HttpApiGateway.overrides": {
-    reason: "not supported yet (#17)",
+    reason: OVERRIDES_EXAMPLE,
     problems: [
       {
         path: "resources.main.overrides.MyDbInstance",
@@ -69,7 +78,7 @@ export const REFUSALS: Readonly<Record<string, Refusal>> = {
     ],
   },
   "plain.d.ts: EventBus.overrides": {
-    reason: "not supported yet (#17)",
+    reason: OVERRIDES_EXAMPLE,
     problems: [
       {
         path: "resources.main.overrides.MyDbInstance",
@@ -79,7 +88,7 @@ export const REFUSALS: Readonly<Record<string, Refusal>> = {
     ],
   },
   "plain.d.ts: SqsQueue.overrides": {
-    reason: "not supported yet (#17)",
+    reason: OVERRIDES_EXAMPLE,
     problems: [
       {
         path: "resources.main.overrides.MyDbInstance",
@@ -89,11 +98,7 @@ export const REFUSALS: Readonly<Record<string, Refusal>> = {
     ],
   },
   "plain.d.ts: SnsTopic.overrides": {
-    reason: "not supported yet (#17)",
-    problems: [{ path: "resources.main.type", message: 'Unknown resource type "sns-topic"' }],
-  },
-  "plain.d.ts: LambdaFunction.overrides": {
-    reason: "not supported yet (#17)",
+    reason: OVERRIDES_EXAMPLE,
     problems: [
       {
         path: "resources.main.overrides.MyDbInstance",
@@ -102,10 +107,14 @@ export const REFUSALS: Readonly<Record<string, Refusal>> = {
       },
     ],
   },
-  "plain.d.ts: ScheduleIntegrationProps.EventInputTransformer": {
-    reason: "not supported yet (#17)",
+  "plain.d.ts: LambdaFunction.overrides": {
+    reason: OVERRIDES_EXAMPLE,
     problems: [
-      { path: "resources.main.properties.events.0.type", message: "Unsupported event type on a function" },
+      {
+        path: "resources.main.overrides.MyDbInstance",
+        message:
+          'Cloudformation resource "MyDbInstance" is not a valid child resource of stacktape resource main',
+      },
     ],
   },
 };

@@ -64,9 +64,9 @@ const NAME_PROPERTIES: Readonly<Record<string, string>> = {
   "AWS::ECS::Service": "ServiceName",
 };
 
-/** Lambda's own log groups are `/aws/lambda/<function>`. */
+/** Lambda's own log groups are `/aws/lambda/<function>`; API Gateway's access logs `/aws/vendedlogs/...`. */
 const NAME_HEADS: Readonly<Record<string, readonly string[]>> = {
-  "AWS::Logs::LogGroup": ["", "/aws/lambda/"],
+  "AWS::Logs::LogGroup": ["", "/aws/lambda/", "/aws/vendedlogs/"],
 };
 
 type RefKind = "bus" | "function" | "queue-url" | "role" | "user" | "group" | "log-group" | "arn";
@@ -200,9 +200,16 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
     }
 
     // What it points at.
+    // A schedule rule sits on the default bus but reads no one's events, only the time.
+    const scheduleOnly =
+      type === "AWS::Events::Rule" && hasOwn(props, "ScheduleExpression") && !hasOwn(props, "EventPattern");
     for (const reference of REFERENCES[type] ?? []) {
       const found = at(props, reference.path);
-      if (found.length === 0 && reference.absent !== undefined) {
+      if (
+        found.length === 0 &&
+        reference.absent !== undefined &&
+        !(scheduleOnly && reference.kind === "bus")
+      ) {
         checkReference(reference.absent, reference, [reference.path[0] as string], true);
       }
       for (const [value, path] of found) {

@@ -12,13 +12,32 @@ export const EnvironmentSchema = z.array(
 
 export const ConnectToSchema = z.array(z.string());
 
+/**
+ * A statement of `iamRoleStatements`. Stacktape's types leave Action optional and Effect any
+ * string; IAM needs an Action and an Effect of Allow or Deny, so those are located problems here.
+ */
 export const IamStatementSchema = strictObject({
   Sid: z.string().optional(),
-  Effect: z.enum(["Allow", "Deny"]).optional(),
-  Action: z.union([z.string(), z.array(z.string())]),
+  Effect: z
+    .string()
+    .refine((e) => e === "Allow" || e === "Deny", { message: 'Effect is "Allow" or "Deny".' })
+    .optional(),
+  Action: z.union([z.string(), z.array(z.string())]).optional(),
   Resource: z.union([z.unknown(), z.array(z.unknown())]),
   Condition: z.record(z.string(), z.unknown()).optional(),
+}).superRefine((statement, ctx) => {
+  if (statement.Action === undefined)
+    ctx.addIssue({
+      code: "custom",
+      path: ["Action"],
+      message: "An IAM statement needs Action (the API actions it allows).",
+    });
 });
+
+/** Stacktape's `tags`: `[{ name, value }]`, as CloudFormation tags on what a resource creates. */
+export const TagsSchema = z
+  .array(strictObject({ name: z.string().min(1).max(128), value: z.string().max(256) }))
+  .max(50, "AWS resources take at most 50 tags.");
 
 /** Code artifacts: zip packagings become S3 bucket/key Parameters; image packagings an image URI Parameter. */
 export const ZIP_PACKAGING_TYPES = ["stacktape-lambda-buildpack", "custom-artifact"] as const;

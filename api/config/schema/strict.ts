@@ -4,19 +4,27 @@ import { didYouMean } from "../suggest.js";
 /** Separates per-key messages inside one zod `unrecognized_keys` issue (split again in issues.ts). */
 export const KEY_MESSAGE_SEPARATOR = "\u0000";
 
+/** How an object answers keys it does not take, besides "did you mean". */
+export interface UnknownKeyHints {
+  /** Names Switchyard once took, by the Stacktape name that replaced them. */
+  readonly renamed?: Readonly<Record<string, string>>;
+}
+
 /**
  * An object that rejects unknown keys, as Stacktape's schema does, with a "did you mean" hint
- * computed from the keys this object accepts.
+ * computed from the keys this object accepts (or the Stacktape name of a key it once took).
  */
-export function strictObject<T extends z.ZodRawShape>(shape: T) {
+export function strictObject<T extends z.ZodRawShape>(shape: T, hints: UnknownKeyHints = {}) {
   const known = Object.keys(shape);
+  const renamed = hints.renamed ?? {};
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === "unrecognized_keys"
         ? issue.keys
-            .map(
-              (key) =>
-                `Unknown property "${key}".${didYouMean(key, known)} Valid properties are: ${known.join(", ")}.`,
+            .map((key) =>
+              Object.hasOwn(renamed, key)
+                ? `Unknown property "${key}": Stacktape's name for it is "${renamed[key]}".`
+                : `Unknown property "${key}".${didYouMean(key, known)} Valid properties are: ${known.join(", ")}.`,
             )
             .join(KEY_MESSAGE_SEPARATOR)
         : undefined,

@@ -39,6 +39,7 @@ import { putEvents } from "./publish.js";
 import type { DeadLetterRecord, DeliveryRecord, RuleRecord } from "./records.js";
 import { Replays } from "./replays.js";
 import * as rules from "./rules.js";
+import { fireSchedules } from "./schedules.js";
 import { EngineStore, InvalidTokenError, type Page } from "./store.js";
 
 type Out<T> = Omit<T, "$metadata">;
@@ -74,6 +75,8 @@ const REQUIRED_EVENT_FIELDS = ["id", "account", "source", "time", "region", "det
 export class LocalEventBridge implements EventBridgeApi {
   private readonly ctx: EngineContext;
   private readonly replays: Replays;
+  /** Up to when schedule rules have fired (see runSchedules). */
+  private schedulesRunUntil?: Date;
   /** Failure drills on targets (failures.ts). */
   readonly failures: TargetFailures;
 
@@ -219,6 +222,21 @@ export class LocalEventBridge implements EventBridgeApi {
       if (err instanceof InvalidTokenError) throw validation("The cursor is not valid.");
       throw err;
     }
+  }
+
+  /**
+   * Fires the schedule rules of the default bus for the times due since the previous run, up to
+   * `until` (the engine's clock by default), recording a delivery per target. The first run only
+   * sets where the clock starts. The local server runs it on a timer; tests drive it.
+   */
+  async runSchedules(until: Date = this.ctx.now()): Promise<number> {
+    const after = this.schedulesRunUntil ?? until;
+    if (until.getTime() <= after.getTime()) {
+      this.schedulesRunUntil ??= until;
+      return 0;
+    }
+    this.schedulesRunUntil = until;
+    return fireSchedules(this.ctx, after, until);
   }
 
   /**

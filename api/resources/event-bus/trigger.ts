@@ -17,6 +17,12 @@ import { busId } from "./names.js";
  * its schema, its checks and the rule it compiles to.
  */
 
+/** What a rule passes its target instead of the event: parts of it placed into a template. */
+export const InputTransformerSchema = strictObject({
+  inputPathsMap: z.record(z.string(), z.string()).optional(),
+  inputTemplate: z.unknown(),
+});
+
 /** Stacktape's EventBusIntegrationProps, plus `retryPolicy` and `enabled` (what its users ask for). */
 export const busTriggerProperties = {
   eventBusName: z.string().optional(),
@@ -29,10 +35,7 @@ export const busTriggerProperties = {
   }).optional(),
   input: z.unknown().optional(),
   inputPath: z.string().optional(),
-  inputTransformer: strictObject({
-    inputPathsMap: z.record(z.string(), z.string()).optional(),
-    inputTemplate: z.unknown(),
-  }).optional(),
+  inputTransformer: InputTransformerSchema.optional(),
   retryPolicy: strictObject({
     maximumEventAgeInSeconds: z.number().int().min(60).max(86400).optional(),
     maximumRetryAttempts: z.number().int().min(0).max(185).optional(),
@@ -86,16 +89,7 @@ export function checkBusTrigger(sub: BusTriggerProperties, path: ConfigPath, che
     );
   }
 
-  const inputs = (["input", "inputPath", "inputTransformer"] as const).filter((k) => sub[k] !== undefined);
-  if (inputs.length > 1) {
-    checks.report(
-      [...path, inputs[1]!],
-      `At most one of input, inputPath or inputTransformer may be set; found ${inputs.join(" and ")}.`,
-    );
-  }
-  if (typeof sub.input === "string" && !isJson(sub.input)) {
-    checks.report([...path, "input"], "input must be an object or a valid JSON string.");
-  }
+  checkRuleInput(sub, path, checks);
 
   if (sub.onDeliveryFailure) {
     const { sqsQueueArn, sqsQueueName } = sub.onDeliveryFailure;
@@ -125,6 +119,27 @@ export function checkBusTrigger(sub: BusTriggerProperties, path: ConfigPath, che
   if (!pattern.ok) checks.report([...path, "eventPattern"], pattern.message);
 }
 
+/** What a rule passes its target: at most one of input, inputPath or inputTransformer. */
+export interface RuleInput {
+  input?: unknown;
+  inputPath?: string;
+  inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate?: unknown };
+}
+
+/** At most one input setting; `input` an object or a JSON string (Stacktape's rules). */
+export function checkRuleInput(sub: RuleInput, path: ConfigPath, checks: ConfigChecks): void {
+  const inputs = (["input", "inputPath", "inputTransformer"] as const).filter((k) => sub[k] !== undefined);
+  if (inputs.length > 1) {
+    checks.report(
+      [...path, inputs[1]!],
+      `At most one of input, inputPath or inputTransformer may be set; found ${inputs.join(" and ")}.`,
+    );
+  }
+  if (typeof sub.input === "string" && !isJson(sub.input)) {
+    checks.report([...path, "input"], "input must be an object or a valid JSON string.");
+  }
+}
+
 function isJson(text: string): boolean {
   try {
     JSON.parse(text);
@@ -138,6 +153,7 @@ function isJson(text: string): boolean {
 export type BusTriggerTarget =
   | { kind: "lambda"; arn: unknown; functionLogicalId: string }
   | { kind: "sqs"; arn: unknown; queueName: string; messageGroupId?: string }
+  | { kind: "sns"; arn: unknown; topicName: string }
   | { kind: "role"; arn: unknown; actions: string[] };
 
 /**
@@ -152,6 +168,48 @@ export function compileBusTrigger(
   sub: BusTriggerProperties,
   path: ConfigPath,
   target: BusTriggerTarget,
+): void {
+  const ruleId = eventLogicalId(consumer, index, "AWS::Events::Rule");
+  const busName = sub.eventBusName
+    ? getAtt(busId(sub.eventBusName), "Arn")
+    : sub.eventBusArn !== undefined
+      ? SHARE_REF.test(sub.eventBusArn)
+        ? (sharedBusArn(ctx, sub.eventBusArn, [...path, "eventBusArn"], "subscribe") ?? sub.eventBusArn)
+        : resolveDirectives(sub.eventBusArn, [...path, "eventBusArn"], ctx)
+      : undefined;
+  compileRule(ctx, consumer, index, sub, path, target, {
+    ...(busName !== undefined ? { EventBusName: busName } : {}),
+    EventPattern: resolveDirectives(sub.eventPattern, [...path, "eventPattern"], ctx),
+    State: sub.enabled === false ? "DISABLED" : "ENABLED",
+  });
+  // Where the tenant check (api/compiler/tenancy) points when the rule names a bus it may not use.
+  if (!sub.eventBusName)
+    ctx.origin(ruleId, "EventBusName", [
+      ...path,
+      sub.eventBusArn !== undefined ? "eventBusArn" : "useDefaultBus",
+    ]);
+}
+
+/** What a rule's target may carry besides its input: retries and a dead-letter queue. */
+export interface RuleDelivery extends RuleInput {
+  retryPolicy?: { maximumEventAgeInSeconds?: number; maximumRetryAttempts?: number };
+  onDeliveryFailure?: { sqsQueueArn?: string; sqsQueueName?: string };
+}
+
+/**
+ * The `index`th event of `consumer` as one `AWS::Events::Rule` (`<Consumer>Event<i>Rule`) with one
+ * target, and what the target needs: a Lambda permission, a queue policy statement, or a role; and
+ * a DLQ policy statement when the dead-letter queue is a queue of this stack. `rule` is what selects
+ * events: a bus and pattern, or a schedule.
+ */
+export function compileRule(
+  ctx: CompileContext,
+  consumer: string,
+  index: number,
+  sub: RuleDelivery,
+  path: ConfigPath,
+  target: BusTriggerTarget,
+  rule: Record<string, unknown>,
 ): void {
   const ruleId = eventLogicalId(consumer, index, "AWS::Events::Rule");
   const ruleArn = getAtt(ruleId, "Arn");
@@ -201,12 +259,17 @@ export function compileBusTrigger(
   if (target.kind === "sqs") {
     if (target.messageGroupId) targetProps.SqsParameters = { MessageGroupId: target.messageGroupId };
     ctx.addResourcePolicyStatement(target.queueName, sendFromRule(target.arn, ruleArn));
+  } else if (target.kind === "sns") {
+    ctx.addResourcePolicyStatement(target.topicName, {
+      ...sendFromRule(target.arn, ruleArn),
+      Action: "sns:Publish",
+    });
   } else if (target.kind === "lambda") {
     ctx.add(consumer, eventLogicalId(consumer, index, "AWS::Lambda::Permission"), {
       Type: "AWS::Lambda::Permission",
       Properties: {
         Action: "lambda:InvokeFunction",
-        FunctionName: getAtt(target.functionLogicalId, "Arn"),
+        FunctionName: target.arn,
         Principal: "events.amazonaws.com",
         SourceArn: ruleArn,
       },
@@ -229,29 +292,14 @@ export function compileBusTrigger(
     targetProps.RoleArn = getAtt(roleId, "Arn");
   }
 
-  const busName = sub.eventBusName
-    ? getAtt(busId(sub.eventBusName), "Arn")
-    : sub.eventBusArn !== undefined
-      ? SHARE_REF.test(sub.eventBusArn)
-        ? (sharedBusArn(ctx, sub.eventBusArn, [...path, "eventBusArn"], "subscribe") ?? sub.eventBusArn)
-        : resolveDirectives(sub.eventBusArn, [...path, "eventBusArn"], ctx)
-      : undefined;
   ctx.add(consumer, ruleId, {
     Type: "AWS::Events::Rule",
     Properties: {
       Name: physicalName(`${ctx.stack}-${consumer}-event-${index}`, NAME_LIMITS.rule),
-      ...(busName !== undefined ? { EventBusName: busName } : {}),
-      EventPattern: resolveDirectives(sub.eventPattern, [...path, "eventPattern"], ctx),
-      State: sub.enabled === false ? "DISABLED" : "ENABLED",
+      ...rule,
       Targets: [targetProps],
     },
   });
-  // Where the tenant check (api/compiler/tenancy) points when the rule names a bus it may not use.
-  if (!sub.eventBusName)
-    ctx.origin(ruleId, "EventBusName", [
-      ...path,
-      sub.eventBusArn !== undefined ? "eventBusArn" : "useDefaultBus",
-    ]);
   if (sub.onDeliveryFailure?.sqsQueueArn !== undefined)
     ctx.origin(ruleId, "Targets.0.DeadLetterConfig", [...path, "onDeliveryFailure", "sqsQueueArn"]);
 }

@@ -4,10 +4,14 @@ import { logicalId, pascalCase, physicalName } from "../../compiler/naming.js";
 import { platformSecurityGroups, platformSubnets, platformVpc } from "../../compiler/network.js";
 import { allow, getAtt, ref, sub } from "../../compiler/template.js";
 import type { ResourceDefinition } from "../definition.js";
-import { checkRoute, compileRoute, routeTrigger } from "../http-api-gateway.js";
+import { checkRoute, compileRoute, type Route, routeTrigger } from "../http-api-gateway.js";
 import { containerExecutionRole, workloadRole } from "../workload-role.js";
 import { fargateCpuUnits } from "./fargate.js";
-import { type MultiContainerWorkloadResource, MultiContainerWorkloadSchema } from "./schema.js";
+import {
+  type MultiContainerWorkloadResource,
+  MultiContainerWorkloadSchema,
+  REFUSED_CONTAINER_EVENTS,
+} from "./schema.js";
 
 export type { MultiContainerWorkloadResource } from "./schema.js";
 
@@ -45,6 +49,21 @@ export const containerArtifact = (workload: string, container: string) => `${wor
  * Cloud Map service the tasks register in. Workloads never subscribe to buses (Stacktape v3 neither);
  * they publish through connectTo.
  */
+/** Workload properties Stacktape has that Switchyard refuses, and why (README). */
+const REFUSED_WORKLOAD_PROPERTIES = {
+  deployment:
+    "Gradual deployments (deployment) are not supported: they need a load balancer and CodeDeploy, which Switchyard does not create.",
+  usePrivateSubnetsWithNAT:
+    "usePrivateSubnetsWithNAT is not taken: workloads run in the subnets of the platform's network settings.",
+} as const;
+
+const REFUSED_CONTAINER_PROPERTIES = {
+  volumeMounts:
+    "volumeMounts are not supported: they name an efs-filesystem resource, a type Switchyard does not manage.",
+  loadBalancerHealthCheck:
+    "loadBalancerHealthCheck applies to load balancer events, which Switchyard does not compile; use internalHealthCheck.",
+} as const;
+
 export const multiContainerWorkload: ResourceDefinition<MultiContainerWorkloadResource> = {
   type: "multi-container-workload",
   schema: MultiContainerWorkloadSchema,
@@ -69,10 +88,27 @@ export const multiContainerWorkload: ResourceDefinition<MultiContainerWorkloadRe
 
   check(name, resource, checks) {
     const base = ["resources", name, "properties"];
-    resource.properties.containers.forEach((container, c) => {
+    const props = resource.properties;
+    for (const [key, why] of Object.entries(REFUSED_WORKLOAD_PROPERTIES))
+      if (props[key as keyof typeof REFUSED_WORKLOAD_PROPERTIES] !== undefined)
+        checks.report([...base, key], why);
+    if (props.resources.enableWarmPool !== undefined)
+      checks.report(
+        [...base, "resources", "enableWarmPool"],
+        "enableWarmPool applies to EC2 capacity; workloads run on Fargate here.",
+      );
+    props.containers.forEach((container, c) => {
+      const at = [...base, "containers", c];
+      for (const [key, why] of Object.entries(REFUSED_CONTAINER_PROPERTIES))
+        if (container[key as keyof typeof REFUSED_CONTAINER_PROPERTIES] !== undefined)
+          checks.report([...at, key], why);
+      if (container.logging?.logForwarding !== undefined)
+        checks.report([...at, "logging", "logForwarding"], "logging.logForwarding is not supported yet.");
       container.events?.forEach((event, i) => {
-        if (event.type !== routeTrigger.type) return;
-        checkRoute(event.properties, [...base, "containers", c, "events", i, "properties"], checks);
+        const refused = REFUSED_CONTAINER_EVENTS[event.type];
+        if (refused) checks.report([...at, "events", i], refused);
+        else if (event.type === routeTrigger.type)
+          checkRoute(event.properties as Route, [...at, "events", i, "properties"], checks);
       });
     });
   },
@@ -92,11 +128,38 @@ export const multiContainerWorkload: ResourceDefinition<MultiContainerWorkloadRe
     // Cluster, task family and service share the stack-scoped name, as Stacktape names them.
     const ecsName = physicalName(`${ctx.stack}-${name}`, ECS_NAME_LIMIT);
 
+    // One log group for the task: it keeps logs as long as the longest a container asks for.
+    const retention = Math.max(
+      0,
+      ...props.containers.map((c) =>
+        c.logging?.disabled ? 0 : (c.logging?.retentionDays ?? LOG_RETENTION_DAYS),
+      ),
+    );
     ctx.add(name, id.logGroup, {
       Type: "AWS::Logs::LogGroup",
-      Properties: { RetentionInDays: LOG_RETENTION_DAYS },
+      Properties: { RetentionInDays: retention || LOG_RETENTION_DAYS },
     });
-    workloadRole(ctx, name, id.taskRole, "ecs-tasks.amazonaws.com", [], access);
+    workloadRole(
+      ctx,
+      name,
+      id.taskRole,
+      "ecs-tasks.amazonaws.com",
+      // ECS Exec (enableRemoteSessions) talks to SSM's message channels, which take no resource.
+      props.enableRemoteSessions
+        ? [
+            allow(
+              [
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+              ],
+              ["*"],
+            ),
+          ]
+        : [],
+      access,
+    );
     containerExecutionRole(ctx, name, id.executionRole, id.logGroup);
     ctx.add(name, id.cluster, {
       Type: "AWS::ECS::Cluster",
@@ -108,8 +171,9 @@ export const multiContainerWorkload: ResourceDefinition<MultiContainerWorkloadRe
         Family: ecsName,
         RequiresCompatibilities: ["FARGATE"],
         NetworkMode: "awsvpc",
-        Cpu: fargateCpuUnits(props.resources.cpu),
-        Memory: String(props.resources.memory),
+        // Both present: the schema refuses a workload without them.
+        Cpu: fargateCpuUnits(props.resources.cpu!),
+        Memory: String(props.resources.memory!),
         RuntimePlatform: {
           OperatingSystemFamily: "LINUX",
           CpuArchitecture: props.resources.architecture === "arm64" ? "ARM64" : "X86_64",
@@ -132,6 +196,7 @@ export const multiContainerWorkload: ResourceDefinition<MultiContainerWorkloadRe
         TaskDefinition: ref(id.taskDefinition),
         LaunchType: "FARGATE",
         DesiredCount: minInstances,
+        ...(props.enableRemoteSessions ? { EnableExecuteCommand: true } : {}),
         // A deployment whose tasks keep failing stops and returns to the previous task definition.
         DeploymentConfiguration: {
           MinimumHealthyPercent: 100,
@@ -228,6 +293,18 @@ function containerDefinition(
     ...(ports.length > 0
       ? { PortMappings: ports.map((ContainerPort) => ({ ContainerPort, Protocol: "tcp" })) }
       : {}),
+    ...(container.internalHealthCheck
+      ? {
+          HealthCheck: {
+            Command: container.internalHealthCheck.healthCheckCommand,
+            Interval: container.internalHealthCheck.intervalSeconds ?? 30,
+            Timeout: container.internalHealthCheck.timeoutSeconds ?? 5,
+            Retries: container.internalHealthCheck.retries ?? 3,
+            StartPeriod: container.internalHealthCheck.startPeriodSeconds ?? 0,
+          },
+        }
+      : {}),
+    ...(container.stopTimeout !== undefined ? { StopTimeout: container.stopTimeout } : {}),
     ...(container.dependsOn
       ? {
           DependsOn: container.dependsOn.map((d) => ({
@@ -236,14 +313,18 @@ function containerDefinition(
           })),
         }
       : {}),
-    LogConfiguration: {
-      LogDriver: "awslogs",
-      Options: {
-        "awslogs-group": ref(logicalId(workload, "AWS::Logs::LogGroup")),
-        "awslogs-region": ctx.region(),
-        "awslogs-stream-prefix": container.name,
-      },
-    },
+    ...(container.logging?.disabled
+      ? {}
+      : {
+          LogConfiguration: {
+            LogDriver: "awslogs",
+            Options: {
+              "awslogs-group": ref(logicalId(workload, "AWS::Logs::LogGroup")),
+              "awslogs-region": ctx.region(),
+              "awslogs-stream-prefix": container.name,
+            },
+          },
+        }),
   };
 }
 

@@ -250,7 +250,7 @@ export type CreateProject = {
      */
     name: string;
     /**
-     * Defaults to the key's team.
+     * Defaults to the key's team. Required with a platform-admin key, which belongs to no team (400 `bad-request` without it).
      */
     team?: string;
 };
@@ -786,7 +786,13 @@ export type RoutingSample = {
     note?: string;
 };
 
-export type SetFailureDrill = {
+export type SetFailureDrill = ({
+    mode?: 'always';
+} | {
+    mode?: 'count';
+} | {
+    mode?: 'probability';
+}) & {
     /**
      * The rule: named as in the config (`myConsumer`, or `myConsumer.1` for its `events[1]`) or by its physical name.
      */
@@ -911,7 +917,7 @@ export type StartReplay = {
      */
     from: string;
     /**
-     * ...and at or before this.
+     * ...and before this. The window must end after it starts, not start in the future, and not lie wholly before what the archive keeps (400 `validation-error` naming each problem).
      */
     to: string;
     /**
@@ -946,11 +952,15 @@ export type TestPatternRequest = {
     /**
      * An EventBridge event pattern: a JSON object, or its JSON text (text keeps big integers exact).
      */
-    pattern: unknown;
+    pattern: {
+        [key: string]: unknown;
+    } | string;
     /**
      * The event: a JSON object, or its JSON text. Matched as given; no envelope fields are required. `detailType` is read as `detail-type`, as in publish.
      */
-    event: unknown;
+    event: {
+        [key: string]: unknown;
+    } | string;
 };
 
 export type TestPatternResult = {
@@ -1014,6 +1024,10 @@ export type HealthGetData = {
 
 export type HealthGetErrors = {
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1036,7 +1050,7 @@ export type AuditListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
         /**
@@ -1060,6 +1074,10 @@ export type AuditListErrors = {
      * The caller's role does not allow this.
      */
     403: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1100,6 +1118,10 @@ export type DeploymentsGetErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1139,6 +1161,10 @@ export type DeploymentsEventsErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1161,7 +1187,7 @@ export type ProjectsListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
         /**
@@ -1190,6 +1216,10 @@ export type ProjectsListErrors = {
      */
     403: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1208,6 +1238,12 @@ export type ProjectsListResponse = ProjectsListResponses[keyof ProjectsListRespo
 
 export type ProjectsCreateData = {
     body: CreateProject;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path?: never;
     query?: never;
     url: '/v1/projects';
@@ -1231,9 +1267,17 @@ export type ProjectsCreateErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1285,6 +1329,10 @@ export type ProjectsDeleteErrors = {
      */
     409: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1303,6 +1351,12 @@ export type ProjectsDeleteResponse = ProjectsDeleteResponses[keyof ProjectsDelet
 
 export type ProjectsGetData = {
     body?: never;
+    headers?: {
+        /**
+         * ETags of the project already held: 304 when one is current.
+         */
+        'if-none-match'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
@@ -1326,6 +1380,10 @@ export type ProjectsGetErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1354,7 +1412,7 @@ export type ConfigsListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
     };
@@ -1375,6 +1433,10 @@ export type ConfigsListErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1393,6 +1455,16 @@ export type ConfigsListResponse = ConfigsListResponses[keyof ConfigsListResponse
 
 export type ConfigsCreateData = {
     body: PostConfig;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+        /**
+         * The latest version's ETag: 412 when another version came since.
+         */
+        'if-match'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
@@ -1441,6 +1513,10 @@ export type ConfigsCreateErrors = {
      */
     422: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1487,6 +1563,10 @@ export type ConfigsGetLatestErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1529,6 +1609,10 @@ export type ConfigsGetErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1576,6 +1660,10 @@ export type StagesListErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1594,11 +1682,20 @@ export type StagesListResponse = StagesListResponses[keyof StagesListResponses];
 
 export type StagesDeleteData = {
     body?: never;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -1627,6 +1724,14 @@ export type StagesDeleteErrors = {
      */
     409: Problem;
     /**
+     * The config or request is well-formed but invalid.
+     */
+    422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1650,6 +1755,9 @@ export type StagesGetData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -1674,6 +1782,10 @@ export type StagesGetErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1697,6 +1809,9 @@ export type DeadLettersListData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1730,6 +1845,10 @@ export type DeadLettersListErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1761,6 +1880,9 @@ export type DeadLettersPurgeData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1793,6 +1915,14 @@ export type DeadLettersPurgeErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1824,6 +1954,9 @@ export type DeadLettersRedriveData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1851,6 +1984,14 @@ export type DeadLettersRedriveErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1883,6 +2024,9 @@ export type BusesDeliveriesData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1892,7 +2036,7 @@ export type BusesDeliveriesData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
         /**
@@ -1916,6 +2060,10 @@ export type BusesDeliveriesErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1944,6 +2092,9 @@ export type BusesPublishData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1972,6 +2123,14 @@ export type BusesPublishErrors = {
      */
     404: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1995,6 +2154,9 @@ export type DrillsClearData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2032,6 +2194,10 @@ export type DrillsClearErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2059,6 +2225,9 @@ export type DrillsListData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2082,6 +2251,10 @@ export type DrillsListErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2110,6 +2283,9 @@ export type DrillsSetData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2138,6 +2314,14 @@ export type DrillsSetErrors = {
      */
     404: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2165,6 +2349,9 @@ export type BusesMatchData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2189,6 +2376,14 @@ export type BusesMatchErrors = {
      */
     404: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2212,6 +2407,9 @@ export type BusesMetricsData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2249,6 +2447,10 @@ export type BusesMetricsErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2280,6 +2482,9 @@ export type ReplaysListData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2289,7 +2494,7 @@ export type ReplaysListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
     };
@@ -2310,6 +2515,10 @@ export type ReplaysListErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2328,11 +2537,20 @@ export type ReplaysListResponse = ReplaysListResponses[keyof ReplaysListResponse
 
 export type ReplaysCreateData = {
     body: StartReplay;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2365,9 +2583,17 @@ export type ReplaysCreateErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2392,6 +2618,9 @@ export type ReplaysGetData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2417,6 +2646,10 @@ export type ReplaysGetErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2440,6 +2673,9 @@ export type ReplaysCancelData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2473,6 +2709,10 @@ export type ReplaysCancelErrors = {
      */
     409: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2496,6 +2736,9 @@ export type BusesRulesData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2520,6 +2763,10 @@ export type BusesRulesErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2538,11 +2785,20 @@ export type BusesRulesResponse = BusesRulesResponses[keyof BusesRulesResponses];
 
 export type StagesContinueRollbackData = {
     body?: ContinueRollbackRequest;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -2571,9 +2827,17 @@ export type StagesContinueRollbackErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2598,12 +2862,15 @@ export type DeploymentsListData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
     };
@@ -2628,6 +2895,10 @@ export type DeploymentsListErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2646,11 +2917,20 @@ export type DeploymentsListResponse = DeploymentsListResponses[keyof Deployments
 
 export type DeploymentsCreateData = {
     body?: DeployRequest;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -2679,9 +2959,17 @@ export type DeploymentsCreateErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2706,6 +2994,9 @@ export type StagesHealthData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -2729,6 +3020,10 @@ export type StagesHealthErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2761,6 +3056,9 @@ export type StagesPreviewData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -2789,9 +3087,17 @@ export type StagesPreviewErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2811,11 +3117,20 @@ export type StagesPreviewResponse = StagesPreviewResponses[keyof StagesPreviewRe
 
 export type StagesRollbackData = {
     body?: never;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -2843,6 +3158,14 @@ export type StagesRollbackErrors = {
      * Conflicts with the current state.
      */
     409: Problem;
+    /**
+     * The config or request is well-formed but invalid.
+     */
+    422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2876,6 +3199,10 @@ export type SettingsGetNetworkErrors = {
      * The caller's role does not allow this.
      */
     403: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2924,6 +3251,14 @@ export type SettingsPutNetworkErrors = {
      */
     412: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2946,7 +3281,7 @@ export type TeamsListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
     };
@@ -2962,6 +3297,10 @@ export type TeamsListErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2981,6 +3320,12 @@ export type TeamsListResponse = TeamsListResponses[keyof TeamsListResponses];
 
 export type TeamsCreateData = {
     body: CreateTeam;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path?: never;
     query?: never;
     url: '/v1/teams';
@@ -3004,9 +3349,17 @@ export type TeamsCreateErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -3051,6 +3404,10 @@ export type TeamsGetErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3093,6 +3450,10 @@ export type TeamsGetAllowedResourcesErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -3147,6 +3508,14 @@ export type TeamsPutAllowedResourcesErrors = {
      */
     412: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3171,7 +3540,7 @@ export type ApiKeysListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
     };
@@ -3192,6 +3561,10 @@ export type ApiKeysListErrors = {
      */
     403: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3210,6 +3583,12 @@ export type ApiKeysListResponse = ApiKeysListResponses[keyof ApiKeysListResponse
 
 export type ApiKeysCreateData = {
     body: CreateApiKey;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         team: string;
     };
@@ -3239,9 +3618,17 @@ export type ApiKeysCreateErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -3287,6 +3674,10 @@ export type ApiKeysRevokeErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3311,7 +3702,7 @@ export type TeamsListAuditData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
         /**
@@ -3343,6 +3734,10 @@ export type TeamsListAuditErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -3391,6 +3786,14 @@ export type SharesGrantErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3434,6 +3837,10 @@ export type SharesListGivenErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3476,6 +3883,10 @@ export type SharesListHeldErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -3521,6 +3932,10 @@ export type SharesGiveBackErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3565,6 +3980,10 @@ export type SharesRevokeErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3597,6 +4016,14 @@ export type PatternsTestErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
+    /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -3643,6 +4070,10 @@ export type ConfigsValidateErrors = {
      */
     422: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3671,6 +4102,10 @@ export type WhoamiGetErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */

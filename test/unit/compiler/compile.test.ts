@@ -170,7 +170,12 @@ describe("subscription warnings", () => {
 
 describe("IAM least privilege", () => {
   /** Actions AWS does not let a policy scope to a resource. */
-  const UNSCOPABLE = new Set(["ecr:GetAuthorizationToken", "batch:DescribeJobs", "batch:ListJobs"]);
+  const UNSCOPABLE = new Set([
+    "ecr:GetAuthorizationToken",
+    "batch:DescribeJobs",
+    "batch:ListJobs",
+    "ec2:DescribeNetworkInterfaces",
+  ]);
 
   for (const fixture of ["seed", "function", "batch-job", "sqs-queue", "subscriptions"]) {
     it(`${fixture}: no statement has Resource "*" unless its actions cannot be scoped`, () => {

@@ -67,7 +67,9 @@ describe("a stage compiled with the stack prefix", () => {
       expect(names.length).toBeGreaterThan(0);
       for (const [id, type, name] of names) {
         expect(typeof name, `${id} (${type})`).toBe("string");
-        expect((name as string).replace(/^\/aws\/lambda\//, ""), `${id} (${type})`).toMatch(/^sy-shop-prod-/);
+        expect((name as string).replace(/^\/aws\/(lambda|vendedlogs)\//, ""), `${id} (${type})`).toMatch(
+          /^sy-shop-prod-/,
+        );
       }
       expect(validateTemplateAgainstRegistry(result.template)).toEqual([]);
     });
@@ -88,7 +90,9 @@ describe("a stage compiled with the stack prefix", () => {
       "AWS::Logs::LogGroup",
     ]) {
       expect(byType(type).length, type).toBeGreaterThan(0);
-      for (const name of byType(type)) expect(name, type).toMatch(/^sy-shop-prod-/);
+      // A trigger function's log group is Lambda's own: /aws/lambda/<function>.
+      for (const name of byType(type))
+        expect(String(name).replace(/^\/aws\/lambda\//, ""), type).toMatch(/^sy-shop-prod-/);
     }
   });
 
@@ -102,7 +106,7 @@ describe("a stage compiled with the stack prefix", () => {
         `  fulfilmentQueueWithAVeryLongDescriptiveName${n}:`,
         "    type: sqs-queue",
         "    properties:",
-        "      fifoQueue: true",
+        "      fifoEnabled: true",
         "      events:",
         "        - type: event-bus",
         `          properties: { eventBusName: ordersBusWithAVeryLongDescriptiveName${n}, eventPattern: { source: [shop] }, messageGroupId: g }`,

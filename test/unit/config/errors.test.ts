@@ -309,7 +309,7 @@ describe("config errors name the path, line and column", () => {
 
   it("requires messageGroupId exactly on FIFO queue subscriptions", () => {
     const queue = (fifo: boolean, group: string) =>
-      `resources:\n  q:\n    type: sqs-queue\n    properties:\n      fifoQueue: ${fifo}\n      events:\n        - type: event-bus\n          properties:\n            useDefaultBus: true\n            eventPattern: { source: [a] }\n${group}`;
+      `resources:\n  q:\n    type: sqs-queue\n    properties:\n      fifoEnabled: ${fifo}\n      events:\n        - type: event-bus\n          properties:\n            useDefaultBus: true\n            eventPattern: { source: [a] }\n${group}`;
     expect(errorsOf(queue(true, ""))).toEqual([
       {
         path: "resources.q.properties.events.0.properties",
@@ -323,7 +323,7 @@ describe("config errors name the path, line and column", () => {
         path: "resources.q.properties.events.0.properties.messageGroupId",
         line: 11,
         column: 29,
-        message: "messageGroupId applies only to FIFO queues (fifoQueue: true).",
+        message: "messageGroupId applies only to FIFO queues (fifoEnabled: true).",
       },
     ]);
   });
@@ -336,7 +336,7 @@ describe("config errors name the path, line and column", () => {
         path: "resources.q.properties.events.0.type",
         line: 6,
         column: 17,
-        message: "Unsupported event type on a sqs-queue. Supported types here: event-bus.",
+        message: 'Unsupported event type "http-api-gateway" on a sqs-queue. Supported types here: event-bus.',
       },
     ]);
   });
@@ -460,13 +460,14 @@ describe("config errors name the path, line and column", () => {
 
   it("rejects event types a function does not support", () => {
     const yaml =
-      "resources:\n  fn:\n    type: function\n    properties:\n      packaging: { type: custom-artifact }\n      events:\n        - type: schedule\n          properties: {}\n";
+      "resources:\n  fn:\n    type: function\n    properties:\n      packaging: { type: custom-artifact }\n      events:\n        - type: iot\n          properties: {}\n";
     expect(errorsOf(yaml)).toEqual([
       {
         path: "resources.fn.properties.events.0.type",
         line: 7,
         column: 17,
-        message: "Unsupported event type on a function. Supported types here: event-bus, http-api-gateway.",
+        message:
+          'Unsupported event type "iot" on a function. Supported types here: event-bus, http-api-gateway, schedule, sqs, sns, kinesis-stream, dynamo-db-stream, kafka-topic, cloudwatch-log.',
       },
     ]);
   });

@@ -19,7 +19,7 @@ describe("loadConfig", () => {
     ]);
     const job = result.config.resources.myConsumerBatchJob!;
     if (job.type !== "batch-job") throw new Error("expected a batch job");
-    expect(job.properties.events![0]!.properties.eventPattern).toEqual({
+    expect((job.properties.events![0]!.properties as { eventPattern?: unknown }).eventPattern).toEqual({
       detail: { EventName: ["BUDGET_ANALYSIS"] },
     });
     // Runtime directives stay as written for the compiler.

@@ -333,10 +333,13 @@ describe("IAM", () => {
       expect([...compiledServices, "s3", "route53", "secretsmanager"]).toContain(service);
     for (const s of statements) {
       for (const resource of s.Resource) {
-        // Ids, not names, in these ARNs: scoped to the account and region (hosted zones: the account).
+        // Ids, not names, in these ARNs: scoped to the account and region (hosted zones: the account);
+        // layers are only read (GetLayerVersion), from any account that shares them.
         if (
           resource === "*" ||
-          /:(apigateway|application-autoscaling|servicediscovery|route53|cloudfront):/.test(resource)
+          /:(apigateway|application-autoscaling|servicediscovery|route53|cloudfront):/.test(resource) ||
+          /:lambda:[^:]*:[^:]*:event-source-mapping:\*$/.test(resource) ||
+          /:lambda:\*:\*:layer:\*$/.test(resource)
         ) {
           continue;
         }
@@ -705,7 +708,9 @@ describe("each team's service role", () => {
         // Ids, not names, in these ARNs: scoped to the account and region, as for the platform role.
         if (
           resource === "*" ||
-          /:(apigateway|application-autoscaling|servicediscovery|route53|cloudfront):/.test(resource)
+          /:(apigateway|application-autoscaling|servicediscovery|route53|cloudfront):/.test(resource) ||
+          /:lambda:[^:]*:[^:]*:event-source-mapping:\*$/.test(resource) ||
+          /:lambda:\*:\*:layer:\*$/.test(resource)
         )
           continue;
         if (resource.includes(":s3:::") || resource.includes(":role/aws-service-role/")) continue;
@@ -841,6 +846,7 @@ const NAMED_ARNS: Record<string, (p: Props, all: Resources) => string> = {
   "AWS::Events::Archive": (p) => `arn:aws:events:${REGIONAL}:archive/${p.ArchiveName}`,
   "AWS::Lambda::Function": (p) => `arn:aws:lambda:${REGIONAL}:function:${p.FunctionName}`,
   "AWS::SQS::Queue": (p) => `arn:aws:sqs:${REGIONAL}:${p.QueueName}`,
+  "AWS::SNS::Topic": (p) => `arn:aws:sns:${REGIONAL}:${p.TopicName}`,
   "AWS::StepFunctions::StateMachine": (p) => `arn:aws:states:${REGIONAL}:stateMachine:${p.StateMachineName}`,
   "AWS::Batch::ComputeEnvironment": (p) =>
     `arn:aws:batch:${REGIONAL}:compute-environment/${p.ComputeEnvironmentName}`,
@@ -856,7 +862,6 @@ const NAMED_ARNS: Record<string, (p: Props, all: Resources) => string> = {
   "AWS::CloudWatch::Alarm": (p) => `arn:aws:cloudwatch:${REGIONAL}:alarm:${p.AlarmName}`,
   "AWS::Events::Connection": (p) => `arn:aws:events:${REGIONAL}:connection/${p.Name}`,
   "AWS::Events::ApiDestination": (p) => `arn:aws:events:${REGIONAL}:api-destination/${p.Name}`,
-  "AWS::SNS::Topic": (p) => `arn:aws:sns:${REGIONAL}:${p.TopicName}`,
 };
 
 function arnOfCompiled(type: string, props: Props, all: Resources): string | undefined {

@@ -36,7 +36,7 @@ export interface Statement {
 
 const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-/** Every statement a role may use: its inline policies plus AWS::IAM::Policy resources attached to it. */
+/** Every statement a role may use: its inline policies, AWS::IAM::Policy resources and this stack's managed policies attached to it. */
 export function roleStatements(template: Template, roleLogicalId: string): Statement[] {
   const role = template.toJSON().Resources[roleLogicalId];
   const docs: unknown[] = (role.Properties.Policies ?? []).map(
@@ -45,6 +45,11 @@ export function roleStatements(template: Template, roleLogicalId: string): State
   for (const policy of Object.values(template.findResources("AWS::IAM::Policy"))) {
     const roles = asList(policy.Properties.Roles) as { Ref: string }[];
     if (roles.some((r) => r.Ref === roleLogicalId)) docs.push(policy.Properties.PolicyDocument);
+  }
+  // Managed policies of this stack attached to it.
+  const managed = template.findResources("AWS::IAM::ManagedPolicy");
+  for (const arn of asList(role.Properties.ManagedPolicyArns) as { Ref?: string }[]) {
+    if (arn.Ref && managed[arn.Ref]) docs.push(managed[arn.Ref]!.Properties.PolicyDocument);
   }
   return docs.flatMap((doc) =>
     asList((doc as { Statement: unknown[] }).Statement).map((s) => {

@@ -83,9 +83,10 @@ describe.each(RESOURCE_DEFINITIONS.map((d) => [d.type, d] as const))(
       }
     });
 
-    it("accepts only triggers a type of the list offers", () => {
-      const offered = RESOURCE_DEFINITIONS.flatMap((d) => (d.trigger ? [d.trigger] : []));
-      for (const trigger of definition.triggers) expect(offered).toContain(trigger);
+    it("accepts only triggers a type of the list offers, or that take their source by ARN", () => {
+      const offered = RESOURCE_DEFINITIONS.flatMap((d) => (d.trigger ? [d.trigger.type] : []));
+      for (const trigger of definition.triggers)
+        if (!(trigger as { external?: true }).external) expect(offered).toContain(trigger.type);
     });
   },
 );

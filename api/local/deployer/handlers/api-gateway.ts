@@ -29,4 +29,16 @@ export const API_GATEWAY_V2_HANDLERS: Record<string, ResourceHandler> = {
       attributes: { AuthorizerId: shortId(name).slice(0, 6) },
     }),
   }),
+  "AWS::ApiGatewayV2::DomainName": recorded({
+    nameProperty: "DomainName",
+    maxName: 253,
+    identify: (name, ctx) => ({
+      ref: name,
+      attributes: {
+        RegionalDomainName: `d-${shortId(name).slice(0, 10)}.execute-api.${ctx.region}.amazonaws.com`,
+        RegionalHostedZoneId: "Z0000000000000",
+      },
+    }),
+  }),
+  "AWS::ApiGatewayV2::ApiMapping": recordedByType("AWS::ApiGatewayV2::ApiMapping"),
 };

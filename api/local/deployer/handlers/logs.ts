@@ -8,4 +8,8 @@ export const LOGS_HANDLERS: Record<string, ResourceHandler> = {
     maxName: 512,
     identify: (name, ctx) => ({ ref: name, attributes: { Arn: arn(ctx, "logs", `log-group:${name}:*`) } }),
   }),
+  "AWS::Logs::SubscriptionFilter": recorded({
+    nameProperty: "FilterName",
+    identify: (name) => ({ ref: name, attributes: {} }),
+  }),
 };
