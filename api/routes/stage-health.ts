@@ -9,6 +9,7 @@ import { DomainError } from "../errors.js";
 import { resourceNameOf } from "../eventbridge/arns.js";
 import type { App } from "../http/env.js";
 import { jsonContent, problemResponses } from "../http/openapi.js";
+import { dateTime } from "../http/text.js";
 import { BusParamsSchema } from "./buses.js";
 import { StageParamsSchema } from "./deployments.js";
 
@@ -61,12 +62,10 @@ const stageHealthRoute = createRoute({
 const MAX_WINDOW_DAYS = 15;
 
 const BusMetricsQuerySchema = z.object({
-  from: z.iso
-    .datetime({ offset: true })
+  from: dateTime()
     .optional()
     .openapi({ param: { name: "from", in: "query" }, description: "Default: an hour before `to`." }),
-  to: z.iso
-    .datetime({ offset: true })
+  to: dateTime()
     .optional()
     .openapi({ param: { name: "to", in: "query" }, description: "Default: now." }),
 });
