@@ -63,6 +63,12 @@ export const LOG_FORWARDING_CLOUDFORMATION_TYPES = [
 const DATADOG = "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input";
 const HIGHLIGHT = "https://pub.highlight.io/v1/logs/firehose";
 
+/** The log group Switchyard gives a function, batch job or HTTP API (`<Name>LogGroup`), unless disabled. */
+export function logGroupOf(name: string, properties: unknown): string | undefined {
+  const logging = (properties as { logging?: { disabled?: boolean } } | undefined)?.logging;
+  return logging?.disabled ? undefined : logicalId(name, "AWS::Logs::LogGroup");
+}
+
 /**
  * The log-forwarding concern of a type whose `logging` has a log group: `logGroupOf` names the
  * log group's logical ID for a resource (undefined when it keeps none, e.g. logging disabled).
