@@ -133,6 +133,7 @@ export function compileLogForwarding(
           Effect: "Allow",
           Principal: { Service: "firehose.amazonaws.com" },
           Action: "sts:AssumeRole",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
           Condition: { StringEquals: { "sts:ExternalId": sub("${AWS::AccountId}") } },
         },
       ]),
@@ -150,6 +151,7 @@ export function compileLogForwarding(
                 "s3:ListBucketMultipartUploads",
                 "s3:PutObject",
               ],
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
               Resource: [getAtt(bucketId, "Arn"), sub("${Bucket}/*", { Bucket: getAtt(bucketId, "Arn") })],
             },
           ]),
