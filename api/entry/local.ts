@@ -11,6 +11,7 @@ import { createApp } from "../app.js";
 import { ensureBootstrapAdminKey } from "../auth/bootstrap.js";
 import type { DeploymentRetention } from "../deployments/retention.js";
 import type { AppDeps } from "../deps.js";
+import { answerClientErrorsAsProblems } from "../http/client-errors.js";
 import { createLogger, type Logger, logLevelFrom } from "../http/logger.js";
 import { LocalBusOps } from "../local/bus-ops.js";
 import { LocalDeadLetterQueues } from "../local/dead-letters.js";
@@ -185,6 +186,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const port = options.port ?? Number(process.env.PORT ?? 3000);
     const host = options.host ?? process.env.HOST ?? "127.0.0.1";
     const server = serve({ fetch: app.fetch, port, hostname: host });
+    answerClientErrorsAsProblems(server);
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);
       server.once("error", (err) => reject(listenError(err, host, port)));

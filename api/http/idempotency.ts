@@ -11,7 +11,8 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
  * API's 29-second Lambda timeout, so a live request always finishes within its lease.
  */
 export const IDEMPOTENCY_LEASE_SECONDS = 60;
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** What an `Idempotency-Key` may be: 1 to 255 visible ASCII characters. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export interface IdempotentResult<S extends number, B> {
   status: S;
@@ -48,7 +49,7 @@ export async function idempotent<S extends number, B>(
 ): Promise<IdempotentResult<S, B>> {
   const key = c.req.header("idempotency-key");
   if (key === undefined) return run();
-  if (!KEY_PATTERN.test(key)) {
+  if (!IDEMPOTENCY_KEY.test(key)) {
     throw problems.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters.");
   }
   const scope = c.var.caller.keyId;

@@ -1,5 +1,6 @@
 import { type RouteConfig, z } from "@hono/zod-openapi";
 import type { App } from "./env.js";
+import { IDEMPOTENCY_KEY } from "./idempotency.js";
 import { PROBLEM_CONTENT_TYPE } from "./problem.js";
 
 /**
@@ -40,6 +41,7 @@ const STATUS_TEXT: Record<number, string> = {
   413: "The body is larger than 1 MiB.",
   415: "Unsupported content type.",
   422: "The config or request is well-formed but invalid.",
+  431: "The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).",
   429: "Too many requests.",
   500: "Unexpected server error.",
   501: "Not available with this adapter.",
@@ -64,6 +66,44 @@ export function problemResponses(...statuses: number[]) {
     { description: string; content: { [PROBLEM_CONTENT_TYPE]: { schema: typeof ProblemSchema } } }
   >;
 }
+
+const PROBLEM_REF = { $ref: "#/components/schemas/Problem" };
+
+/**
+ * Answers of the HTTP layer, before any route runs, added to every operation of a built document:
+ * 431 for a request head over Node's limit, 413 for a body over 1 MiB where the operation takes one.
+ * Documented here once rather than by each route.
+ */
+export function withRequestLimits<D extends { paths?: Record<string, Record<string, unknown>> }>(doc: D): D {
+  const problem = (status: number) => ({
+    description: STATUS_TEXT[status],
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: PROBLEM_REF } },
+  });
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(item) as {
+      requestBody?: unknown;
+      responses?: Record<string, unknown>;
+    }[]) {
+      if (!op?.responses) continue;
+      if (op.requestBody) op.responses["413"] ??= problem(413);
+      op.responses["431"] ??= problem(431);
+    }
+  }
+  return doc;
+}
+
+/** The `Idempotency-Key` request header of a route that supports it (spread into its `headers` object). */
+export const idempotencyKeyHeader = {
+  "idempotency-key": z
+    .string()
+    .regex(IDEMPOTENCY_KEY, "1 to 255 visible ASCII characters")
+    .optional()
+    .openapi({
+      description:
+        "Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.",
+      example: "deploy-2024-11-05-1",
+    }),
+};
 
 /** Every /v1 route carries this; only /healthz, /openapi.json and /docs are open. */
 export const bearerSecurity = [{ bearerAuth: [] }];

@@ -11,8 +11,13 @@ export const PageQuerySchema = z.object({
   cursor: z
     .string()
     .max(2048)
+    .regex(/^[A-Za-z0-9_-]*$/, "a cursor this API issued (base64url)")
     .optional()
-    .openapi({ param: { name: "cursor", in: "query" }, description: "`nextCursor` of the previous page." }),
+    .openapi({
+      param: { name: "cursor", in: "query" },
+      description:
+        "`nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.",
+    }),
 });
 
 /** `{ items, nextCursor? }` around an item schema. */

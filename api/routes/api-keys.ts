@@ -5,9 +5,10 @@ import { generateApiKey, newKeyId } from "../auth/secrets.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
-import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { idempotencyKeyHeader, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
+import { text } from "../http/text.js";
 import { FREE_TEXT_NAME, FREE_TEXT_RULE } from "../identifier.js";
 import { recordAudit } from "./audit.js";
 import { TeamNameSchema } from "./names.js";
@@ -31,15 +32,18 @@ const CreatedApiKeySchema = ApiKeySchema.extend({
 }).openapi("CreatedApiKey");
 
 const CreateApiKeySchema = z
-  .object({ name: z.string().min(1).max(100).regex(FREE_TEXT_NAME, FREE_TEXT_RULE), role: z.enum(ROLES) })
+  .object({
+    name: text({ min: 1, max: 100, pattern: FREE_TEXT_NAME, rule: FREE_TEXT_RULE }),
+    role: z.enum(ROLES),
+  })
   .openapi("CreateApiKey");
 
 const TeamParams = z.object({ team: TeamNameSchema.openapi({ param: { name: "team", in: "path" } }) });
 const KeyParams = TeamParams.extend({
-  keyId: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: "keyId", in: "path" }, example: "key_01jf3q4x0r8k2m5n7p9s1t3v5w" }),
+  keyId: text({ max: 64 }).openapi({
+    param: { name: "keyId", in: "path" },
+    example: "key_01jf3q4x0r8k2m5n7p9s1t3v5w",
+  }),
 });
 
 const createKeyRoute = createRoute({
@@ -51,7 +55,11 @@ const createKeyRoute = createRoute({
   description:
     "Team admins (or platform admins). The response carries the secret once. Supports `Idempotency-Key`.",
   ...access.team("admin"),
-  request: { params: TeamParams, body: jsonBody(CreateApiKeySchema) },
+  request: {
+    params: TeamParams,
+    headers: z.object(idempotencyKeyHeader),
+    body: jsonBody(CreateApiKeySchema),
+  },
   responses: {
     201: jsonContent(CreatedApiKeySchema, "The key, with its secret (shown once)."),
     ...problemResponses(400, 401, 403, 404, 409, 422),

@@ -80,7 +80,8 @@ const GrantShareSchema = z
       .array(AccessSchema)
       .min(1)
       .max(2)
-      .refine((a) => new Set(a).size === a.length, "access must not repeat."),
+      .refine((a) => new Set(a).size === a.length, "access must not repeat.")
+      .openapi({ uniqueItems: true }),
   })
   .strict()
   .openapi("GrantBusShare", {

@@ -21,24 +21,21 @@ import { physicalRuleName } from "../buses/rule-names.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
-import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { idempotencyKeyHeader, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
+import { dateTime, text } from "../http/text.js";
 import type { BusScope } from "../store/index.js";
 import { projectNameOfKey } from "../store/projects.js";
 import { recordAudit } from "./audit.js";
 import { StageParamsSchema } from "./deployments.js";
 
 export const BusParamsSchema = StageParamsSchema.extend({
-  bus: z
-    .string()
-    .min(1)
-    .max(128)
-    .openapi({
-      param: { name: "bus", in: "path" },
-      description: "The bus's resource name in the config.",
-      example: "myEventBus",
-    }),
+  bus: text({ min: 1, max: 128 }).openapi({
+    param: { name: "bus", in: "path" },
+    description: "The bus's resource name in the config.",
+    example: "myEventBus",
+  }),
 });
 
 const ReplayParamsSchema = BusParamsSchema.extend({
@@ -47,8 +44,6 @@ const ReplayParamsSchema = BusParamsSchema.extend({
     .regex(/^[.\-_A-Za-z0-9]{1,64}$/, "a replay name")
     .openapi({ param: { name: "name", in: "path" } }),
 });
-
-const dateTime = () => z.iso.datetime({ offset: true }).openapi({ format: "date-time" });
 
 /**
  * An event's detail type, written as EventBridge writes events (`detail-type`, the one shape of
@@ -166,7 +161,10 @@ const MatchRequestSchema = z
 const StartReplaySchema = z
   .object({
     from: dateTime().openapi({ description: "Replay events whose time is at or after this." }),
-    to: dateTime().openapi({ description: "...and at or before this." }),
+    to: dateTime().openapi({
+      description:
+        "...and before this. The window must end after it starts, not start in the future, and not lie wholly before what the archive keeps (400 `validation-error` naming each problem).",
+    }),
     rules: z.array(z.string()).max(100).optional().openapi({
       description: "Rule names (as listed by the rules route); all rules of the bus when absent.",
     }),
@@ -225,9 +223,7 @@ const DeliverySchema = z
   .openapi("Delivery");
 
 const DeliveriesQuerySchema = PageQuerySchema.extend({
-  rule: z
-    .string()
-    .max(64)
+  rule: text({ max: 64 })
     .optional()
     .openapi({
       param: { name: "rule", in: "query" },
@@ -292,7 +288,11 @@ const startReplayRoute = route("deployer", {
     "`replay-name`. 409 when the bus has no archive, the team already runs 3 replays, or 10 run in all. " +
     "Deployer role or above. " +
     "Supports `Idempotency-Key`.",
-  request: { params: BusParamsSchema, body: jsonBody(StartReplaySchema) },
+  request: {
+    params: BusParamsSchema,
+    headers: z.object(idempotencyKeyHeader),
+    body: jsonBody(StartReplaySchema),
+  },
   responses: {
     202: {
       ...jsonContent(ReplaySchema, "The replay, started."),

@@ -7,12 +7,19 @@ import { etagListMatches, etagOf } from "../http/etag.js";
 import { SEED_CONFIG_YAML, seedConfigExamples } from "../http/examples.js";
 import { type IdempotentResult, idempotent } from "../http/idempotency.js";
 import { decimalInteger } from "../http/integers.js";
-import { documentBodyAsRequired, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
+import {
+  documentBodyAsRequired,
+  idempotencyKeyHeader,
+  jsonContent,
+  ProblemItemSchema,
+  problemResponses,
+} from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { ProblemError, problems } from "../http/problem.js";
 import { appendConfigVersion, type NewConfig } from "../store/append-config.js";
 import { contentHash } from "../store/canonical.js";
 import type { ConfigVersion } from "../store/index.js";
+import { MAX_CONFIG_VERSION } from "../store/keys.js";
 import { projectNameOfKey } from "../store/projects.js";
 import { recordAudit } from "./audit.js";
 import { ProjectParamsSchema } from "./projects.js";
@@ -69,12 +76,19 @@ const postConfigRoute = createRoute({
   ...access.project("maintainer"),
   request: {
     params: ProjectParamsSchema,
+    headers: z.object({
+      ...idempotencyKeyHeader,
+      "if-match": z
+        .string()
+        .optional()
+        .openapi({ description: "The latest version's ETag: 412 when another version came since." }),
+    }),
     body: {
       required: false,
       content: {
         "application/json": { schema: PostConfigJsonSchema, examples: seedConfigExamples },
         "application/yaml": {
-          schema: z.string().openapi({ description: "The config as YAML." }),
+          schema: z.string().openapi({ description: "The config as YAML (not blank).", pattern: "\\S" }),
           examples: { seed: { summary: "Stacktape's event-bus example", value: SEED_CONFIG_YAML } },
         },
       },
@@ -139,7 +153,10 @@ const getVersionRoute = createRoute({
   ...access.project("viewer"),
   request: {
     params: ProjectParamsSchema.extend({
-      version: decimalInteger({ min: 1 }).openapi({ param: { name: "version", in: "path" }, example: 3 }),
+      version: decimalInteger({ min: 1, max: MAX_CONFIG_VERSION }).openapi({
+        param: { name: "version", in: "path" },
+        example: 3,
+      }),
     }),
   },
   responses: readResponses,
@@ -299,7 +316,11 @@ async function readConfigInput(
   const type = contentType?.split(";")[0]?.trim().toLowerCase();
   if (type && YAML_TYPES.includes(type)) {
     const yaml = await text();
-    if (yaml.trim() === "") throw problems.badRequest("The YAML body is empty.");
+    if (yaml.trim() === "") {
+      throw problems.validation("The YAML body is empty.", [
+        { path: "body", message: "The YAML body is empty." },
+      ]);
+    }
     return [yaml, { format: "yaml" }];
   }
   if (type === "application/json") {

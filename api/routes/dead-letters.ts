@@ -19,7 +19,9 @@ import type { Template } from "../deployments/port.js";
 import type { AppDeps } from "../deps.js";
 import { DomainError } from "../errors.js";
 import type { App } from "../http/env.js";
+import { decimalInteger } from "../http/integers.js";
 import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { text } from "../http/text.js";
 import { projectNameOfKey } from "../store/projects.js";
 import { recordAudit } from "./audit.js";
 import { BASE, BusParamsSchema, deployedBus } from "./buses.js";
@@ -28,11 +30,8 @@ import { BASE, BusParamsSchema, deployedBus } from "./buses.js";
 const RULE_DESCRIPTION =
   "The rule: named as in the config (`myConsumer`, or `myConsumer.1` for its `events[1]`) or by its physical name.";
 
-const ruleField = z.string().min(1).max(64).openapi({ description: RULE_DESCRIPTION, example: "myConsumer" });
-const targetField = z
-  .string()
-  .min(1)
-  .max(64)
+const ruleField = text({ min: 1, max: 64 }).openapi({ description: RULE_DESCRIPTION, example: "myConsumer" });
+const targetField = text({ min: 1, max: 64 })
   .optional()
   .openapi({ description: "The target's id; needed only when the rule has several." });
 
@@ -59,8 +58,8 @@ const SetDrillSchema = z
     }),
     count: z.number().int().min(1).max(10_000).optional(),
     probability: z.number().gt(0).max(1).optional(),
-    errorCode: z.string().min(1).max(64).optional().openapi({ example: "Lambda.ServiceException" }),
-    errorMessage: z.string().min(1).max(512).optional(),
+    errorCode: text({ min: 1, max: 64 }).optional().openapi({ example: "Lambda.ServiceException" }),
+    errorMessage: text({ min: 1, max: 512 }).optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -69,7 +68,14 @@ const SetDrillSchema = z
     if (v.mode === "probability" && v.probability === undefined)
       ctx.addIssue({ code: "custom", path: ["probability"], message: "Required with mode probability." });
   })
-  .openapi("SetFailureDrill");
+  .openapi("SetFailureDrill", {
+    // What the refinement requires, as the document can say it: `count` or `probability` with its mode.
+    anyOf: [
+      { properties: { mode: { const: "always" } } },
+      { properties: { mode: { const: "count" } }, required: ["count"] },
+      { properties: { mode: { const: "probability" } }, required: ["probability"] },
+    ],
+  });
 
 const DeadLetterSchema = z
   .object({
@@ -95,11 +101,7 @@ const DeadLetterQueueSchema = z
 
 const DeadLettersQuerySchema = z.object({
   rule: ruleField.optional().openapi({ param: { name: "rule", in: "query" } }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
+  limit: decimalInteger({ min: 1, max: 100 })
     .default(20)
     .openapi({ param: { name: "limit", in: "query" }, description: "Messages per queue (default 20)." }),
 });
@@ -108,9 +110,14 @@ const RedriveSchema = z
   .object({
     rule: ruleField,
     target: targetField,
-    ids: z.array(z.string().min(1).max(128)).min(1).max(100).optional().openapi({
-      description: "The messages to re-drive; all (up to 100) when absent.",
-    }),
+    ids: z
+      .array(text({ min: 1, max: 128 }))
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({
+        description: "The messages to re-drive; all (up to 100) when absent.",
+      }),
   })
   .strict()
   .openapi("Redrive");

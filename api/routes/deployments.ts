@@ -9,10 +9,12 @@ import type { AppDeps } from "../deps.js";
 import { DomainError } from "../errors.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
-import { jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
+import { idempotencyKeyHeader, jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
+import { text } from "../http/text.js";
 import { type Deployment, type DeploymentSummary, isTerminal, summary } from "../store/deployments.js";
+import { MAX_CONFIG_VERSION } from "../store/keys.js";
 import { projectNameOfKey } from "../store/projects.js";
 import { recordAudit } from "./audit.js";
 import { ProjectParamsSchema } from "./projects.js";
@@ -21,7 +23,12 @@ export const StageParamsSchema = ProjectParamsSchema.extend({
   stage: z
     .string()
     .regex(STAGE_NAME, "2 to 12 lowercase letters, digits and hyphens")
-    .openapi({ param: { name: "stage", in: "path" }, example: "dev" }),
+    .openapi({
+      param: { name: "stage", in: "path" },
+      example: "dev",
+      description:
+        "A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.",
+    }),
 });
 
 const DeploymentIdParamsSchema = z.object({
@@ -86,9 +93,9 @@ const ArtifactsSchema = z
     z.string(),
     z
       .object({
-        codeBucket: z.string().min(3).max(63).optional(),
-        codeKey: z.string().min(1).max(1024).optional(),
-        imageUri: z.string().min(1).max(2048).optional(),
+        codeBucket: text({ min: 3, max: 63 }).optional(),
+        codeKey: text({ min: 1, max: 1024 }).optional(),
+        imageUri: text({ min: 1, max: 2048 }).optional(),
       })
       .strict()
       .openapi("ResourceArtifacts"),
@@ -108,6 +115,7 @@ export const DeployRequestSchema = z
       .number()
       .int()
       .min(1)
+      .max(MAX_CONFIG_VERSION)
       .optional()
       .openapi({ description: "Defaults to the latest version." }),
     artifacts: ArtifactsSchema.optional(),
@@ -171,7 +179,11 @@ const createDeploymentRoute = createRoute({
   description:
     "Deployers and above. Compiles the version (default: the latest) for the stage and starts the stack operation; answers 202 with the deployment to poll (or stream: `/v1/deployments/{id}/events`). One deployment per stage at a time: another one answers 409 naming the running deployment. Deploying what the stage already runs succeeds as a no-op. Supports `Idempotency-Key`.",
   ...access.project("deployer"),
-  request: { params: StageParamsSchema, body: optionalJsonBody(DeployRequestSchema) },
+  request: {
+    params: StageParamsSchema,
+    headers: z.object(idempotencyKeyHeader),
+    body: optionalJsonBody(DeployRequestSchema),
+  },
   responses: {
     202: {
       ...jsonContent(DeploymentSchema, "The deployment, started (or already finished when nothing changed)."),

@@ -3,6 +3,7 @@
  * first `GET /openapi.json`, `npm run openapi`), never at cold start: it needs every group's schemas.
  */
 import type { AppDeps } from "../deps.js";
+import { withRequestLimits } from "../http/openapi.js";
 import { API_VERSION } from "../version.js";
 import { newGroupApp } from "./group-app.js";
 import { ROUTE_GROUP_NAMES, ROUTE_GROUPS } from "./groups.js";
@@ -17,7 +18,7 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
   });
   (await import("./health.js")).healthRoutes(app);
   for (const name of ROUTE_GROUP_NAMES) (await ROUTE_GROUPS[name]())(app, deps);
-  return app.getOpenAPI31Document({
+  const doc = app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
       title: "Switchyard API",
@@ -59,5 +60,8 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
           "Platform settings, for platform admins: the network batch jobs and workloads run in, per region.",
       },
     ],
-  }) as unknown as Record<string, unknown>;
+  });
+  return withRequestLimits(
+    doc as unknown as Record<string, unknown> & { paths?: Record<string, Record<string, unknown>> },
+  );
 }

@@ -5,7 +5,7 @@ import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { etagListMatches, etagOf } from "../http/etag.js";
 import { idempotent } from "../http/idempotency.js";
-import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { idempotencyKeyHeader, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
 import { type Project, ProjectExistsError } from "../store/index.js";
@@ -28,7 +28,10 @@ const CreateProjectSchema = z
       description:
         "Unique within the team (another team may use the same name): stack names derive from it and the team's namespace.",
     }),
-    team: TeamNameSchema.optional().openapi({ description: "Defaults to the key's team." }),
+    team: TeamNameSchema.optional().openapi({
+      description:
+        "Defaults to the key's team. Required with a platform-admin key, which belongs to no team (400 `bad-request` without it).",
+    }),
   })
   .openapi("CreateProject");
 
@@ -67,7 +70,7 @@ const createProjectRoute = createRoute({
   summary: "Create a project",
   description: "Maintainers and admins of the team. Supports `Idempotency-Key`.",
   ...access.anyKey("maintainer"),
-  request: { body: jsonBody(CreateProjectSchema) },
+  request: { headers: z.object(idempotencyKeyHeader), body: jsonBody(CreateProjectSchema) },
   responses: {
     201: { ...jsonContent(ProjectSchema, "The project."), headers: etagHeader },
     ...problemResponses(400, 401, 403, 409, 422),
@@ -98,7 +101,15 @@ const getProjectRoute = createRoute({
   summary: "Get a project",
   description: "Any role in the project's team. Another team's project answers 404. Honours If-None-Match.",
   ...access.project("viewer"),
-  request: { params: ProjectParamsSchema },
+  request: {
+    params: ProjectParamsSchema,
+    headers: z.object({
+      "if-none-match": z
+        .string()
+        .optional()
+        .openapi({ description: "ETags of the project already held: 304 when one is current." }),
+    }),
+  },
   responses: {
     200: { ...jsonContent(ProjectSchema, "The project."), headers: etagHeader },
     304: { description: "Not modified (If-None-Match matched)." },

@@ -19,13 +19,13 @@ const RegionNetworkSchema = z
       .min(1)
       .max(16, "A Fargate task or batch compute environment takes at most 16 subnets.")
       .refine(unique, "Subnet IDs must not repeat.")
-      .openapi({ example: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"] }),
+      .openapi({ uniqueItems: true, example: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"] }),
     securityGroupIds: z
       .array(z.string().regex(awsId("sg"), "A security group ID looks like sg-0123456789abcdef0."))
       .min(1)
       .max(5, "A task's network interface takes at most 5 security groups.")
       .refine(unique, "Security group IDs must not repeat.")
-      .openapi({ example: ["sg-0123456789abcdef0"] }),
+      .openapi({ uniqueItems: true, example: ["sg-0123456789abcdef0"] }),
     vpcId: z
       .string()
       .regex(awsId("vpc"), "A VPC ID looks like vpc-0123456789abcdef0.")
@@ -35,12 +35,15 @@ const RegionNetworkSchema = z
   .strict()
   .openapi("RegionNetwork");
 
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** The record's keys, as the document states them (zod-to-openapi writes none for a record). */
+const regionKeys = { propertyNames: { type: "string", pattern: REGION.source } };
+
 const RegionsSchema = z
-  .record(
-    z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, "A region looks like eu-west-1."),
-    RegionNetworkSchema,
-  )
+  .record(z.string().regex(REGION, "A region looks like eu-west-1."), RegionNetworkSchema)
   .openapi({
+    ...regionKeys,
     description: "Per AWS region, where the batch jobs and workloads of stages deployed there run.",
   });
 

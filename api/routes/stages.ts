@@ -13,7 +13,7 @@ import {
 } from "../deployments/use-cases.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
-import { jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
+import { idempotencyKeyHeader, jsonContent, locationHeader, problemResponses } from "../http/openapi.js";
 import { problems } from "../http/problem.js";
 import { projectNameOfKey } from "../store/projects.js";
 import type { StageSummary } from "../store/stages.js";
@@ -229,10 +229,10 @@ const rollbackRoute = createRoute({
   description:
     "Deployers and above. A new deployment of the last succeeded config version before the one the stage runs, with the same template and artifacts; 409 when there is none or a deployment is running. Supports `Idempotency-Key`.",
   ...access.project("deployer"),
-  request: { params: StageParamsSchema },
+  request: { params: StageParamsSchema, headers: z.object(idempotencyKeyHeader) },
   responses: {
     202: { ...jsonContent(DeploymentSchema, "The rollback deployment."), headers: locationHeader },
-    ...problemResponses(400, 401, 403, 404, 409),
+    ...problemResponses(400, 401, 403, 404, 409, 422),
   },
 });
 
@@ -245,10 +245,10 @@ const deleteStageRoute = createRoute({
   description:
     "Deployers and above. Starts a teardown deployment that deletes the stack and everything in it; the stage ends DELETED. 409 while another deployment runs. Supports `Idempotency-Key`: a retried DELETE with the same key answers the same teardown instead of starting another.",
   ...access.project("deployer"),
-  request: { params: StageParamsSchema },
+  request: { params: StageParamsSchema, headers: z.object(idempotencyKeyHeader) },
   responses: {
     202: { ...jsonContent(DeploymentSchema, "The teardown deployment."), headers: locationHeader },
-    ...problemResponses(400, 401, 403, 404, 409),
+    ...problemResponses(400, 401, 403, 404, 409, 422),
   },
 });
 
@@ -277,7 +277,11 @@ const continueRollbackRoute = createRoute({
   description:
     "Maintainers and above. For a stack stuck in UPDATE_ROLLBACK_FAILED (the stage shows `needsAction`): continues the rollback (CloudFormation's ContinueUpdateRollback, through the service role) as a deployment of kind `continue-rollback`. It SUCCEEDS when the stack is back in UPDATE_ROLLBACK_COMPLETE: the stage then runs the version it ran before the failed update and `needsAction` is cleared; if the rollback fails again it ends FAILED and the stage still needs action. 409 `nothing-to-continue` when the stack is not in UPDATE_ROLLBACK_FAILED, 422 `resources-not-skippable` when a resource to skip is not in UPDATE_FAILED (neither starts a deployment), 409 while another deployment runs. Supports `Idempotency-Key`.",
   ...access.project("maintainer"),
-  request: { params: StageParamsSchema, body: optionalJsonBody(ContinueRollbackRequestSchema) },
+  request: {
+    params: StageParamsSchema,
+    headers: z.object(idempotencyKeyHeader),
+    body: optionalJsonBody(ContinueRollbackRequestSchema),
+  },
   responses: {
     202: { ...jsonContent(DeploymentSchema, "The continue-rollback deployment."), headers: locationHeader },
     ...problemResponses(400, 401, 403, 404, 409, 422),

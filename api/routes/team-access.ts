@@ -10,6 +10,7 @@ import type { App } from "../http/env.js";
 import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
+import { text } from "../http/text.js";
 import { type AllowedResources, AllowedResourcesChangedError } from "../store/index.js";
 import { recordAudit } from "./audit.js";
 import { TeamNameSchema } from "./names.js";
@@ -21,14 +22,11 @@ const TeamParamsSchema = z.object({
 /** Most patterns a team may have: each is tried against every ARN of every deployment. */
 const MAX_ALLOWED = 50;
 
-const ArnPatternSchema = z
-  .string()
-  .max(512)
-  .regex(
-    /^arn:[a-z*-]+:[a-z0-9*-]+:[a-z0-9*-]*:(\d{12}|\*|aws)?:\S+$/,
-    "an ARN, `*` matching any run of characters: arn:<partition>:<service>:<region>:<account>:<resource>",
-  )
-  .openapi({ example: "arn:aws:events:eu-west-1:123456789012:event-bus/default" });
+const ArnPatternSchema = text({
+  max: 512,
+  pattern: /^arn:[a-z*-]+:[a-z0-9*-]+:[a-z0-9*-]*:(\d{12}|\*|aws)?:\S+$/,
+  rule: "an ARN, `*` matching any run of characters: arn:<partition>:<service>:<region>:<account>:<resource>",
+}).openapi({ example: "arn:aws:events:eu-west-1:123456789012:event-bus/default" });
 
 const AllowedResourcesSchema = z
   .object({
@@ -47,7 +45,8 @@ const PutAllowedResourcesSchema = z
     arns: z
       .array(ArnPatternSchema)
       .max(MAX_ALLOWED)
-      .refine((arns) => new Set(arns).size === arns.length, "ARN patterns must not repeat."),
+      .refine((arns) => new Set(arns).size === arns.length, "ARN patterns must not repeat.")
+      .openapi({ uniqueItems: true }),
   })
   .strict()
   .openapi("PutAllowedResources", {

@@ -4,9 +4,10 @@ import { callerOf, requirePlatformAdmin, requireTeamRole } from "../auth/index.j
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
-import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
+import { idempotencyKeyHeader, jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { PageQuerySchema, pageSchema, readPage } from "../http/pagination.js";
 import { problems } from "../http/problem.js";
+import { text } from "../http/text.js";
 import { FREE_TEXT, FREE_TEXT_RULE } from "../identifier.js";
 import { NamespaceTakenError, TeamExistsError } from "../store/index.js";
 import { NAMESPACE_ID, NAMESPACE_MAX } from "../teams/namespace.js";
@@ -38,7 +39,7 @@ const CreateTeamSchema = z
   .object({
     name: NewTeamNameSchema,
     namespace: NamespaceSchema.optional(),
-    description: z.string().max(500).regex(FREE_TEXT, FREE_TEXT_RULE).optional(),
+    description: text({ max: 500, pattern: FREE_TEXT, rule: FREE_TEXT_RULE }).optional(),
   })
   .openapi("CreateTeam");
 
@@ -55,7 +56,7 @@ const createTeamRoute = createRoute({
   description:
     "Platform admins only. Supports `Idempotency-Key`. Team admins then issue keys with `POST /v1/teams/{team}/api-keys`.",
   ...access.platformAdmin(),
-  request: { body: jsonBody(CreateTeamSchema) },
+  request: { headers: z.object(idempotencyKeyHeader), body: jsonBody(CreateTeamSchema) },
   responses: {
     201: jsonContent(TeamSchema, "The team."),
     ...problemResponses(400, 401, 403, 409, 422),

@@ -5,27 +5,26 @@ import { withEnvelopeDetailType } from "../buses/event-shape.js";
 import type { App } from "../http/env.js";
 import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 
-const required = (v: unknown) => v !== undefined;
+/** A JSON object, or its JSON text: what the matcher reads (anything else is no pattern or event). */
+const objectOrText = () =>
+  z.union([
+    z.record(z.string(), z.unknown()).openapi({ description: "As a JSON object." }),
+    z.string().openapi({ description: "As JSON text (a JSON object); bounded by the 1 MiB body." }),
+  ]);
 
 const TestPatternRequestSchema = z
   .object({
-    pattern: z
-      .unknown()
-      .refine(required, "Required")
-      .openapi({
-        description:
-          "An EventBridge event pattern: a JSON object, or its JSON text (text keeps big integers exact).",
-        example: { source: ["orders"], detail: { amount: [{ numeric: [">", 100] }] } },
-      }),
-    event: z
-      .unknown()
-      .refine(required, "Required")
-      .openapi({
-        description:
-          "The event: a JSON object, or its JSON text. Matched as given; no envelope fields are required. " +
-          "`detailType` is read as `detail-type`, as in publish.",
-        example: { source: "orders", "detail-type": "created", detail: { amount: 250 } },
-      }),
+    pattern: objectOrText().openapi({
+      description:
+        "An EventBridge event pattern: a JSON object, or its JSON text (text keeps big integers exact).",
+      example: { source: ["orders"], detail: { amount: [{ numeric: [">", 100] }] } },
+    }),
+    event: objectOrText().openapi({
+      description:
+        "The event: a JSON object, or its JSON text. Matched as given; no envelope fields are required. " +
+        "`detailType` is read as `detail-type`, as in publish.",
+      example: { source: "orders", "detail-type": "created", detail: { amount: 250 } },
+    }),
   })
   .openapi("TestPatternRequest");
 
@@ -41,7 +40,7 @@ const testPatternRoute = createRoute({
   summary: "Test an event pattern against an event",
   description:
     "Decides as EventBridge does (event-ruler semantics: every operator, arrays, `$or`, exact numbers). " +
-    "An invalid pattern answers 400 with EventBridge's own `InvalidEventPatternException` message. Any role.",
+    "An invalid pattern (or text that is no JSON object) answers 400 `invalid-event-pattern` with EventBridge's own `InvalidEventPatternException` message; an invalid event, 400 `invalid-event`. Any role.",
   ...access.anyKey(),
   request: { body: jsonBody(TestPatternRequestSchema) },
   responses: {

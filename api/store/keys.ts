@@ -48,3 +48,6 @@ export const keys = {
 } as const;
 
 const CONFIG_PREFIX = "CONFIG#";
+
+/** The highest config version: the store's sort key holds ten digits. */
+export const MAX_CONFIG_VERSION = 9_999_999_999;

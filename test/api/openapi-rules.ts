@@ -198,6 +198,22 @@ export const rules = {
     return problems;
   },
 
+  /**
+   * An operation taking `Idempotency-Key` documents what a key can answer: 409 while its first
+   * request runs, 422 when it is reused for another request.
+   */
+  idempotency(doc: any): string[] {
+    return each(doc, ({ op }) => {
+      const takesKey = (op.parameters ?? []).some(
+        (p: any) => p.in === "header" && p.name.toLowerCase() === "idempotency-key",
+      );
+      const missing = ["409", "422"].filter((s) => !op.responses?.[s]);
+      return takesKey && missing.length > 0
+        ? `takes Idempotency-Key but documents no ${missing.join(", ")}`
+        : undefined;
+    });
+  },
+
   /** Component schema names become the client's type names: PascalCase. */
   componentNames(doc: any): string[] {
     return Object.keys(doc.components?.schemas ?? {})

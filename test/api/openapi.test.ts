@@ -79,6 +79,7 @@ const BROKEN = {
         tags: ["Bare"],
         summary: "s",
         security: [],
+        parameters: [{ name: "idempotency-key", in: "header", schema: { type: "string" } }],
         requestBody: { content: { "application/json": { schema: {} } } },
         responses: {
           201: ok,
@@ -115,6 +116,9 @@ describe("the rules", () => {
     expect(rules.schemas(BROKEN)).toEqual([
       "POST /v1/teams: request body application/json has no schema",
       "GET /v1/teams/{team}: path parameter {team} is not declared",
+    ]);
+    expect(rules.idempotency(BROKEN)).toEqual([
+      "POST /v1/teams: takes Idempotency-Key but documents no 409, 422",
     ]);
     expect(rules.componentNames(BROKEN)).toEqual(["components.schemas.team_page is not PascalCase"]);
     expect(rules.examples(BROKEN)).toEqual([

@@ -40,6 +40,13 @@ describe("npm start", () => {
       });
     });
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    // A request head past Node's 16 KiB is answered by the server, as problem+json.
+    const oversized = await fetch(`${url}/healthz`, { headers: { "x-padding": "a".repeat(20_000) } });
+    expect(oversized.status).toBe(431);
+    expect(oversized.headers.get("content-type")).toBe("application/problem+json");
+    expect(((await oversized.json()) as { type: string }).type).toBe(
+      "https://switchyard.dev/problems/request-header-fields-too-large",
+    );
 
     npm.kill("SIGTERM");
     await pipeClosed;

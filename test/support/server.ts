@@ -3,6 +3,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "../../api/app.js";
 import { generateApiKey } from "../../api/auth/secrets.js";
 import type { AppDeps } from "../../api/deps.js";
+import { answerClientErrorsAsProblems } from "../../api/http/client-errors.js";
 import { createLogger } from "../../api/http/logger.js";
 import { LocalBusOps } from "../../api/local/bus-ops.js";
 import { LocalDeadLetterQueues } from "../../api/local/dead-letters.js";
@@ -61,6 +62,7 @@ export async function startTestServer(
   if (deps.deployer === localDeployer) reconcileOnSettle(localDeployer, deps);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+  answerClientErrorsAsProblems(server);
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

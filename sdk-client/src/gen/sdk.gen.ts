@@ -873,7 +873,7 @@ export class Patterns extends HeyApiClient {
     /**
      * Test an event pattern against an event
      *
-     * Decides as EventBridge does (event-ruler semantics: every operator, arrays, `$or`, exact numbers). An invalid pattern answers 400 with EventBridge's own `InvalidEventPatternException` message. Any role.
+     * Decides as EventBridge does (event-ruler semantics: every operator, arrays, `$or`, exact numbers). An invalid pattern (or text that is no JSON object) answers 400 `invalid-event-pattern` with EventBridge's own `InvalidEventPatternException` message; an invalid event, 400 `invalid-event`. Any role.
      */
     public test<ThrowOnError extends boolean = true>(options: Options<PatternsTestData, ThrowOnError>) {
         return (options.client ?? this.client).post<PatternsTestResponses, PatternsTestErrors, ThrowOnError, 'data'>({

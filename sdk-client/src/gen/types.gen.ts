@@ -241,7 +241,7 @@ export type CreateProject = {
      */
     name: string;
     /**
-     * Defaults to the key's team.
+     * Defaults to the key's team. Required with a platform-admin key, which belongs to no team (400 `bad-request` without it).
      */
     team?: string;
 };
@@ -777,7 +777,13 @@ export type RoutingSample = {
     note?: string;
 };
 
-export type SetFailureDrill = {
+export type SetFailureDrill = ({
+    mode?: 'always';
+} | {
+    mode?: 'count';
+} | {
+    mode?: 'probability';
+}) & {
     /**
      * The rule: named as in the config (`myConsumer`, or `myConsumer.1` for its `events[1]`) or by its physical name.
      */
@@ -902,7 +908,7 @@ export type StartReplay = {
      */
     from: string;
     /**
-     * ...and at or before this.
+     * ...and before this. The window must end after it starts, not start in the future, and not lie wholly before what the archive keeps (400 `validation-error` naming each problem).
      */
     to: string;
     /**
@@ -937,11 +943,15 @@ export type TestPatternRequest = {
     /**
      * An EventBridge event pattern: a JSON object, or its JSON text (text keeps big integers exact).
      */
-    pattern: unknown;
+    pattern: {
+        [key: string]: unknown;
+    } | string;
     /**
      * The event: a JSON object, or its JSON text. Matched as given; no envelope fields are required. `detailType` is read as `detail-type`, as in publish.
      */
-    event: unknown;
+    event: {
+        [key: string]: unknown;
+    } | string;
 };
 
 export type TestPatternResult = {
@@ -1005,6 +1015,10 @@ export type HealthGetData = {
 
 export type HealthGetErrors = {
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1027,7 +1041,7 @@ export type AuditListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
         /**
@@ -1051,6 +1065,10 @@ export type AuditListErrors = {
      * The caller's role does not allow this.
      */
     403: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1091,6 +1109,10 @@ export type DeploymentsGetErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1130,6 +1152,10 @@ export type DeploymentsEventsErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1152,7 +1178,7 @@ export type ProjectsListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
         /**
@@ -1181,6 +1207,10 @@ export type ProjectsListErrors = {
      */
     403: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1199,6 +1229,12 @@ export type ProjectsListResponse = ProjectsListResponses[keyof ProjectsListRespo
 
 export type ProjectsCreateData = {
     body: CreateProject;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path?: never;
     query?: never;
     url: '/v1/projects';
@@ -1222,9 +1258,17 @@ export type ProjectsCreateErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1276,6 +1320,10 @@ export type ProjectsDeleteErrors = {
      */
     409: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1294,6 +1342,12 @@ export type ProjectsDeleteResponse = ProjectsDeleteResponses[keyof ProjectsDelet
 
 export type ProjectsGetData = {
     body?: never;
+    headers?: {
+        /**
+         * ETags of the project already held: 304 when one is current.
+         */
+        'if-none-match'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
@@ -1317,6 +1371,10 @@ export type ProjectsGetErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1345,7 +1403,7 @@ export type ConfigsListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
     };
@@ -1366,6 +1424,10 @@ export type ConfigsListErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1384,6 +1446,16 @@ export type ConfigsListResponse = ConfigsListResponses[keyof ConfigsListResponse
 
 export type ConfigsCreateData = {
     body: PostConfig;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+        /**
+         * The latest version's ETag: 412 when another version came since.
+         */
+        'if-match'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
@@ -1432,6 +1504,10 @@ export type ConfigsCreateErrors = {
      */
     422: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1478,6 +1554,10 @@ export type ConfigsGetLatestErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1520,6 +1600,10 @@ export type ConfigsGetErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1567,6 +1651,10 @@ export type StagesListErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1585,11 +1673,20 @@ export type StagesListResponse = StagesListResponses[keyof StagesListResponses];
 
 export type StagesDeleteData = {
     body?: never;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -1618,6 +1715,14 @@ export type StagesDeleteErrors = {
      */
     409: Problem;
     /**
+     * The config or request is well-formed but invalid.
+     */
+    422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1641,6 +1746,9 @@ export type StagesGetData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -1665,6 +1773,10 @@ export type StagesGetErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1688,6 +1800,9 @@ export type DeadLettersListData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1721,6 +1836,10 @@ export type DeadLettersListErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1752,6 +1871,9 @@ export type DeadLettersPurgeData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1784,6 +1906,14 @@ export type DeadLettersPurgeErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1815,6 +1945,9 @@ export type DeadLettersRedriveData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1842,6 +1975,14 @@ export type DeadLettersRedriveErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1874,6 +2015,9 @@ export type BusesDeliveriesData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1883,7 +2027,7 @@ export type BusesDeliveriesData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
         /**
@@ -1907,6 +2051,10 @@ export type BusesDeliveriesErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -1935,6 +2083,9 @@ export type BusesPublishData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -1963,6 +2114,14 @@ export type BusesPublishErrors = {
      */
     404: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -1986,6 +2145,9 @@ export type DrillsClearData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2023,6 +2185,10 @@ export type DrillsClearErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2050,6 +2216,9 @@ export type DrillsListData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2073,6 +2242,10 @@ export type DrillsListErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2101,6 +2274,9 @@ export type DrillsSetData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2129,6 +2305,14 @@ export type DrillsSetErrors = {
      */
     404: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2156,6 +2340,9 @@ export type BusesMatchData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2180,6 +2367,14 @@ export type BusesMatchErrors = {
      */
     404: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2203,6 +2398,9 @@ export type ReplaysListData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2212,7 +2410,7 @@ export type ReplaysListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
     };
@@ -2233,6 +2431,10 @@ export type ReplaysListErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2251,11 +2453,20 @@ export type ReplaysListResponse = ReplaysListResponses[keyof ReplaysListResponse
 
 export type ReplaysCreateData = {
     body: StartReplay;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2288,9 +2499,17 @@ export type ReplaysCreateErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2315,6 +2534,9 @@ export type ReplaysGetData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2340,6 +2562,10 @@ export type ReplaysGetErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2363,6 +2589,9 @@ export type ReplaysCancelData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2396,6 +2625,10 @@ export type ReplaysCancelErrors = {
      */
     409: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2419,6 +2652,9 @@ export type BusesRulesData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
         /**
          * The bus's resource name in the config.
@@ -2443,6 +2679,10 @@ export type BusesRulesErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2461,11 +2701,20 @@ export type BusesRulesResponse = BusesRulesResponses[keyof BusesRulesResponses];
 
 export type StagesContinueRollbackData = {
     body?: ContinueRollbackRequest;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -2494,9 +2743,17 @@ export type StagesContinueRollbackErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2521,12 +2778,15 @@ export type DeploymentsListData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
     };
@@ -2551,6 +2811,10 @@ export type DeploymentsListErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2569,11 +2833,20 @@ export type DeploymentsListResponse = DeploymentsListResponses[keyof Deployments
 
 export type DeploymentsCreateData = {
     body?: DeployRequest;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -2602,9 +2875,17 @@ export type DeploymentsCreateErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2629,6 +2910,9 @@ export type StagesHealthData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -2652,6 +2936,10 @@ export type StagesHealthErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2684,6 +2972,9 @@ export type StagesPreviewData = {
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -2712,9 +3003,17 @@ export type StagesPreviewErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2734,11 +3033,20 @@ export type StagesPreviewResponse = StagesPreviewResponses[keyof StagesPreviewRe
 
 export type StagesRollbackData = {
     body?: never;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         /**
          * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
          */
         project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
         stage: string;
     };
     query?: never;
@@ -2766,6 +3074,14 @@ export type StagesRollbackErrors = {
      * Conflicts with the current state.
      */
     409: Problem;
+    /**
+     * The config or request is well-formed but invalid.
+     */
+    422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2799,6 +3115,10 @@ export type SettingsGetNetworkErrors = {
      * The caller's role does not allow this.
      */
     403: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2847,6 +3167,14 @@ export type SettingsPutNetworkErrors = {
      */
     412: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -2869,7 +3197,7 @@ export type TeamsListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
     };
@@ -2885,6 +3213,10 @@ export type TeamsListErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2904,6 +3236,12 @@ export type TeamsListResponse = TeamsListResponses[keyof TeamsListResponses];
 
 export type TeamsCreateData = {
     body: CreateTeam;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path?: never;
     query?: never;
     url: '/v1/teams';
@@ -2927,9 +3265,17 @@ export type TeamsCreateErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -2974,6 +3320,10 @@ export type TeamsGetErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3016,6 +3366,10 @@ export type TeamsGetAllowedResourcesErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -3070,6 +3424,14 @@ export type TeamsPutAllowedResourcesErrors = {
      */
     412: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3094,7 +3456,7 @@ export type ApiKeysListData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
     };
@@ -3115,6 +3477,10 @@ export type ApiKeysListErrors = {
      */
     403: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3133,6 +3499,12 @@ export type ApiKeysListResponse = ApiKeysListResponses[keyof ApiKeysListResponse
 
 export type ApiKeysCreateData = {
     body: CreateApiKey;
+    headers?: {
+        /**
+         * Makes a retry safe: the same key with the same request answers the first response again (`Idempotent-Replayed: true`), with another request 422; kept 24 hours per API key.
+         */
+        'idempotency-key'?: string;
+    };
     path: {
         team: string;
     };
@@ -3162,9 +3534,17 @@ export type ApiKeysCreateErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
      * The config or request is well-formed but invalid.
      */
     422: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -3210,6 +3590,10 @@ export type ApiKeysRevokeErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3234,7 +3618,7 @@ export type TeamsListAuditData = {
     query?: {
         limit?: number;
         /**
-         * `nextCursor` of the previous page.
+         * `nextCursor` of the previous page of the same list. Opaque (base64url): a cursor of another list, or one this API did not issue, answers 400 `bad-request`.
          */
         cursor?: string;
         /**
@@ -3266,6 +3650,10 @@ export type TeamsListAuditErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -3314,6 +3702,14 @@ export type SharesGrantErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3357,6 +3753,10 @@ export type SharesListGivenErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3399,6 +3799,10 @@ export type SharesListHeldErrors = {
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -3444,6 +3848,10 @@ export type SharesGiveBackErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3488,6 +3896,10 @@ export type SharesRevokeErrors = {
      */
     404: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3520,6 +3932,14 @@ export type PatternsTestErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
+    /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
@@ -3566,6 +3986,10 @@ export type ConfigsValidateErrors = {
      */
     422: Problem;
     /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
      * Unexpected server error.
      */
     500: Problem;
@@ -3594,6 +4018,10 @@ export type WhoamiGetErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
     /**
      * Unexpected server error.
      */
