@@ -28,6 +28,9 @@ export function switchyardArns(prefix: string) {
       (path) => `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:${path}`,
     ),
     topics: `${base("sns")}:${p}`,
+    deliveryStreams: `${base("firehose")}:deliverystream/${p}`,
+    /** CloudFormation names them `<stack>-<logical id>-<suffix>`, so they start with the stack's name. */
+    buckets: `arn:${Aws.PARTITION}:s3:::${p}`,
     /** Replay names are chosen per request; a replay can only read our archives (checked on StartReplay). */
     replays: `${base("events")}:replay/*`,
     functions: `${base("lambda")}:function:${p}`,

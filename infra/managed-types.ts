@@ -320,6 +320,37 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
     ],
     resources: (a) => a.logGroups,
   },
+  {
+    sid: "LogDeliveryStreams",
+    namespace: "AWS::KinesisFirehose",
+    actions: [
+      "firehose:CreateDeliveryStream",
+      "firehose:DeleteDeliveryStream",
+      "firehose:DescribeDeliveryStream",
+      "firehose:UpdateDestination",
+      "firehose:TagDeliveryStream",
+      "firehose:UntagDeliveryStream",
+      "firehose:ListTagsForDeliveryStream",
+    ],
+    resources: (a) => [a.deliveryStreams],
+  },
+  {
+    sid: "LogFailureBuckets",
+    namespace: "AWS::S3",
+    actions: [
+      "s3:CreateBucket",
+      "s3:DeleteBucket",
+      "s3:GetBucketLocation",
+      "s3:ListBucket",
+      "s3:PutEncryptionConfiguration",
+      "s3:GetEncryptionConfiguration",
+      "s3:PutBucketPublicAccessBlock",
+      "s3:GetBucketPublicAccessBlock",
+      "s3:PutBucketTagging",
+      "s3:GetBucketTagging",
+    ],
+    resources: (a) => [a.buckets],
+  },
 ];
 
 const namespaceOf = (type: string) => type.split("::").slice(0, 2).join("::");
@@ -347,4 +378,7 @@ export const ROLE_CONSUMERS = [
   "batch.amazonaws.com",
   "ecs-tasks.amazonaws.com",
   "ec2.amazonaws.com",
+  // Log forwarding: the subscription filter's role, and the delivery stream's.
+  "logs.amazonaws.com",
+  "firehose.amazonaws.com",
 ] as const;

@@ -31,8 +31,46 @@ export class CloudWatchRuleMetrics implements RuleMetrics {
   constructor(private readonly client: CloudWatchClient) {}
 
   async ruleHealth(bus: BusLocation, rules: readonly string[], now: Date): Promise<RuleHealth[]> {
-    const measured = rules.slice(0, MAX_RULES);
-    const queries: MetricDataQuery[] = measured.flatMap((rule, r) =>
+    const end = new Date(Math.ceil(now.getTime() / HOUR_MS) * HOUR_MS);
+    const health = rules
+      .slice(0, MAX_RULES)
+      .map((rule) => ({ rule, lastHour: zeroCounts(), lastDay: zeroCounts() }));
+    await this.sums(
+      bus,
+      rules,
+      { from: new Date(end.getTime() - 24 * HOUR_MS), to: end },
+      3600,
+      (r, key, at, value) => {
+        health[r]!.lastDay[key] += value;
+        if (at.getTime() >= end.getTime() - HOUR_MS) health[r]!.lastHour[key] += value;
+      },
+    );
+    for (const entry of health) {
+      for (const w of [entry.lastHour, entry.lastDay]) w.delivered = Math.max(0, w.delivered - w.failed);
+    }
+    return health;
+  }
+
+  async ruleCounts(bus: BusLocation, rules: readonly string[], window: { from: Date; to: Date }) {
+    // One datapoint per metric: the whole window as one period (a multiple of 60 seconds).
+    const period = Math.max(60, Math.ceil((window.to.getTime() - window.from.getTime()) / 60_000) * 60);
+    const counts = rules.slice(0, MAX_RULES).map((rule) => ({ rule, counts: zeroCounts() }));
+    await this.sums(bus, rules, window, period, (r, key, _at, value) => {
+      counts[r]!.counts[key] += value;
+    });
+    for (const { counts: c } of counts) c.delivered = Math.max(0, c.delivered - c.failed);
+    return counts;
+  }
+
+  /** One GetMetricData request (all its pages) of each rule's metrics, summed by `add`. */
+  private async sums(
+    bus: BusLocation,
+    rules: readonly string[],
+    window: { from: Date; to: Date },
+    period: number,
+    add: (rule: number, key: keyof DeliveryCounts, at: Date, value: number) => void,
+  ): Promise<void> {
+    const queries: MetricDataQuery[] = rules.slice(0, MAX_RULES).flatMap((rule, r) =>
       KEYS.map((key) => ({
         Id: `r${r}_${key}`,
         ReturnData: true,
@@ -45,33 +83,27 @@ export class CloudWatchRuleMetrics implements RuleMetrics {
               { Name: "RuleName", Value: rule },
             ],
           },
-          Period: 3600,
+          Period: period,
           Stat: "Sum",
         },
       })),
     );
-    const end = new Date(Math.ceil(now.getTime() / HOUR_MS) * HOUR_MS);
-    const health = measured.map((rule) => ({ rule, lastHour: zeroCounts(), lastDay: zeroCounts() }));
-    if (queries.length === 0) return health;
+    if (queries.length === 0) return;
     try {
       for await (const page of paginateGetMetricData(
         { client: this.client },
         {
           MetricDataQueries: queries,
-          StartTime: new Date(end.getTime() - 24 * HOUR_MS),
-          EndTime: end,
+          StartTime: window.from,
+          EndTime: window.to,
           ScanBy: "TimestampDescending",
         },
       )) {
         for (const result of page.MetricDataResults ?? []) {
           const [, index, key] = /^r(\d+)_(\w+)$/.exec(result.Id ?? "") ?? [];
-          const entry = health[Number(index)];
-          if (!entry || !KEYS.includes(key as keyof DeliveryCounts)) continue;
-          const k = key as keyof DeliveryCounts;
+          if (index === undefined || !KEYS.includes(key as keyof DeliveryCounts)) continue;
           (result.Timestamps ?? []).forEach((at, i) => {
-            const value = result.Values?.[i] ?? 0;
-            entry.lastDay[k] += value;
-            if (at.getTime() >= end.getTime() - HOUR_MS) entry.lastHour[k] += value;
+            add(Number(index), key as keyof DeliveryCounts, at, result.Values?.[i] ?? 0);
           });
         }
       }
@@ -84,10 +116,5 @@ export class CloudWatchRuleMetrics implements RuleMetrics {
       }
       throw err;
     }
-    for (const entry of health) {
-      for (const window of [entry.lastHour, entry.lastDay])
-        window.delivered = Math.max(0, window.delivered - window.failed);
-    }
-    return health;
   }
 }

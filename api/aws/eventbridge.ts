@@ -160,7 +160,7 @@ export class AwsBusOps implements BusOps {
   async listDeliveries(): Promise<DeliveryPage> {
     throw new DomainError(
       "not-implemented",
-      "Amazon EventBridge keeps no log of what it delivered. Look at the target's own logs (the function's or " +
+      "Amazon EventBridge keeps no log of what it delivered. Per-rule counts over a window are at this bus's /metrics (and the stage's /health), failed events at its /dead-letters; for single events look at the target's own logs (the function's or " +
         "job's CloudWatch Logs, the queue's messages), the rule's CloudWatch metrics (Invocations, " +
         "FailedInvocations, MatchedEvents) in the AWS/Events namespace, or the target's dead-letter queue.",
     );

@@ -29,6 +29,12 @@ export interface RuleHealth {
 export interface RuleMetrics {
   /** Counts per rule of the bus for the hour and the day before `now`, in the order given. */
   ruleHealth(bus: BusLocation, rules: readonly string[], now: Date): Promise<RuleHealth[]>;
+  /** Counts per rule of the bus over [from, to), in the order given. */
+  ruleCounts(
+    bus: BusLocation,
+    rules: readonly string[],
+    window: { from: Date; to: Date },
+  ): Promise<{ rule: string; counts: DeliveryCounts }[]>;
 }
 
 export const zeroCounts = (): DeliveryCounts => ({

@@ -37,6 +37,10 @@ export const SCOPED_NAMES: Readonly<Record<string, ScopedName>> = {
   "AWS::CloudWatch::Alarm": { property: "AlarmName", limit: NAME_LIMITS.alarm },
   "AWS::Events::Connection": { property: "Name", limit: NAME_LIMITS.connection },
   "AWS::Events::ApiDestination": { property: "Name", limit: NAME_LIMITS.connection },
+  "AWS::KinesisFirehose::DeliveryStream": {
+    property: "DeliveryStreamName",
+    limit: NAME_LIMITS.deliveryStream,
+  },
 };
 
 /**

@@ -14,6 +14,7 @@ import {
 } from "../config/schema/common.js";
 import { eventsOf } from "../config/schema/events.js";
 import { strictObject } from "../config/schema/strict.js";
+import { logForwardingOf, logGroupOf } from "./concerns/log-forwarding.js";
 import type { ResourceDefinition } from "./definition.js";
 import { type BusTriggerProperties, busTrigger, compileBusTrigger } from "./event-bus/trigger.js";
 import { LoggingSchema } from "./logging.js";
@@ -139,6 +140,7 @@ export const batchJob: ResourceDefinition<BatchJobResource> = {
   schema: BatchJobSchema,
   networkUser: "batch job",
   triggers: [busTrigger],
+  concerns: [logForwardingOf(logGroupOf)],
   cloudformationTypes: [
     "AWS::Logs::LogGroup",
     "AWS::IAM::Role",
@@ -155,8 +157,6 @@ export const batchJob: ResourceDefinition<BatchJobResource> = {
 
   check(name, resource, checks) {
     const path = ["resources", name, "properties"];
-    if (resource.properties.logging?.logForwarding !== undefined)
-      checks.report([...path, "logging", "logForwarding"], "logging.logForwarding is not supported yet.");
     resource.properties.events?.forEach((event, i) => {
       BATCH_TRIGGER_BY_TYPE.get(event.type)?.check?.(
         event.properties,

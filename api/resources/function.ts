@@ -19,6 +19,8 @@ import { eventsOf } from "../config/schema/events.js";
 import { strictObject } from "../config/schema/strict.js";
 import { own } from "../prototype-safe.js";
 import { alarmsOf } from "./concerns/alarms/index.js";
+import { cdnConcern } from "./concerns/cdn/index.js";
+import { logForwardingOf, logGroupOf } from "./concerns/log-forwarding.js";
 import type { ResourceDefinition } from "./definition.js";
 import { CorsSchema } from "./http-api-gateway.js";
 import { LoggingSchema } from "./logging.js";
@@ -34,11 +36,16 @@ const TRIGGER_BY_TYPE: ReadonlyMap<string, LambdaTrigger> = new Map(
 );
 
 const alarms = alarmsOf("function");
+const cdn = cdnConcern("function");
+const hasUrl = (props: { url?: { enabled?: boolean }; cdn?: { enabled?: boolean } }) =>
+  props.url?.enabled === true || props.cdn?.enabled === true;
+const logForwarding = logForwardingOf(logGroupOf);
 
 export const FunctionSchema = resourceSchema(
   "function",
   strictObject({
     ...alarms.properties,
+    ...cdn.properties,
     packaging: LambdaPackagingSchema,
     runtime: z.string().optional(),
     handler: z.string().optional(),
@@ -124,7 +131,7 @@ export const lambdaFunction: ResourceDefinition<FunctionResource> = {
   type: "function",
   schema: FunctionSchema,
   triggers: FUNCTION_TRIGGERS,
-  concerns: [alarms],
+  concerns: [alarms, logForwarding, cdn],
   cloudformationTypes: [
     ...new Set([
       "AWS::Lambda::Function",
@@ -139,15 +146,13 @@ export const lambdaFunction: ResourceDefinition<FunctionResource> = {
     ]),
   ],
 
-  paramNames: (resource) => (resource.properties.url?.enabled ? ["arn", "name", "url"] : ["arn", "name"]),
+  paramNames: (resource) => (hasUrl(resource.properties) ? ["arn", "name", "url"] : ["arn", "name"]),
 
   check(name, resource, checks) {
     const path = ["resources", name, "properties"];
     const props = resource.properties;
     for (const [key, why] of Object.entries(REFUSED_PROPERTIES))
       if (props[key as keyof typeof REFUSED_PROPERTIES] !== undefined) checks.report([...path, key], why);
-    if (props.logging?.logForwarding !== undefined)
-      checks.report([...path, "logging", "logForwarding"], "logging.logForwarding is not supported yet.");
     if (
       props.provisionedConcurrency !== undefined &&
       props.reservedConcurrency !== undefined &&
@@ -299,13 +304,15 @@ export const lambdaFunction: ResourceDefinition<FunctionResource> = {
         },
       });
     }
-    if (props.url?.enabled) functionUrl(ctx, name, props);
+    // A CDN reaches the function through its URL (public, as Stacktape makes it when none is asked for).
+    if (hasUrl(props))
+      functionUrl(ctx, name, { ...props, url: props.url?.enabled ? props.url : { enabled: true } });
   },
 
   params: (name, resource) => ({
     arn: getAtt(functionId(name), "Arn"),
     name: ref(functionId(name)),
-    ...(resource.properties.url?.enabled
+    ...(hasUrl(resource.properties)
       ? { url: getAtt(logicalId(name, "AWS::Lambda::Url"), "FunctionUrl") }
       : {}),
   }),

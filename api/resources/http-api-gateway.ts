@@ -21,6 +21,7 @@ import {
   compileAuthorizer,
 } from "./concerns/authorizers.js";
 import { cdnConcern } from "./concerns/cdn/index.js";
+import { logForwardingOf, logGroupOf } from "./concerns/log-forwarding.js";
 import type { ResourceDefinition, Trigger } from "./definition.js";
 import { LoggingSchema } from "./logging.js";
 
@@ -165,7 +166,7 @@ export const httpApiGateway: ResourceDefinition<HttpApiGatewayResource> = {
   schema: HttpApiGatewaySchema,
   triggers: [],
   trigger: routeTrigger,
-  concerns: [alarms, cdn],
+  concerns: [alarms, cdn, logForwardingOf(logGroupOf)],
   cloudformationTypes: [
     "AWS::ApiGatewayV2::Api",
     "AWS::ApiGatewayV2::Stage",
@@ -179,8 +180,6 @@ export const httpApiGateway: ResourceDefinition<HttpApiGatewayResource> = {
   check(name, resource, checks) {
     const path = ["resources", name, "properties"];
     const props = resource.properties;
-    if (props?.logging?.logForwarding !== undefined)
-      checks.report([...path, "logging", "logForwarding"], "logging.logForwarding is not supported yet.");
     props?.customDomains?.forEach((domain, i) => {
       if (domain.customCertificateArn === undefined)
         checks.report(

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { strictObject } from "../config/schema/strict.js";
+import { LogForwardingSchema } from "./concerns/log-forwarding.js";
 
 /** CloudWatch Logs' allowed retentions, in days. */
 const RETENTION_DAYS = [
@@ -19,5 +20,5 @@ export const LoggingSchema = strictObject({
       message: `CloudWatch Logs keeps logs for one of ${RETENTION_DAYS.join(", ")} days.`,
     })
     .optional(),
-  logForwarding: z.unknown().optional(),
+  logForwarding: LogForwardingSchema.optional(),
 });

@@ -9,6 +9,8 @@ import { DomainError } from "../errors.js";
 import { resourceNameOf } from "../eventbridge/arns.js";
 import type { App } from "../http/env.js";
 import { jsonContent, problemResponses } from "../http/openapi.js";
+import { dateTime } from "../http/text.js";
+import { BusParamsSchema } from "./buses.js";
 import { StageParamsSchema } from "./deployments.js";
 
 const CountsSchema = z
@@ -56,7 +58,73 @@ const stageHealthRoute = createRoute({
   },
 });
 
+/** The longest window bus metrics sum over. */
+const MAX_WINDOW_DAYS = 15;
+
+const BusMetricsQuerySchema = z.object({
+  from: dateTime()
+    .optional()
+    .openapi({ param: { name: "from", in: "query" }, description: "Default: an hour before `to`." }),
+  to: dateTime()
+    .optional()
+    .openapi({ param: { name: "to", in: "query" }, description: "Default: now." }),
+});
+
+const BusMetricsSchema = z
+  .object({
+    from: z.string().openapi({ format: "date-time" }),
+    to: z.string().openapi({ format: "date-time" }),
+    rules: z.array(z.object({ rule: z.string(), counts: CountsSchema })),
+  })
+  .openapi("BusMetrics");
+
+const busMetricsRoute = createRoute({
+  method: "get",
+  path: "/v1/projects/{project}/stages/{stage}/buses/{bus}/metrics",
+  operationId: "buses.metrics",
+  tags: ["Buses"],
+  summary: "What the bus's rules matched and delivered over a window",
+  description: `Viewers and above. Per rule: events matched, delivered, failed, dead-lettered and throttled between \`from\` and \`to\` (at most ${MAX_WINDOW_DAYS} days; default the last hour). On AWS from CloudWatch's AWS/Events metrics (one GetMetricData request), on the embedded default from the delivery log.`,
+  ...access.project("viewer"),
+  request: { params: BusParamsSchema, query: BusMetricsQuerySchema },
+  responses: {
+    200: jsonContent(BusMetricsSchema, "The counts."),
+    ...problemResponses(400, 401, 403, 404, 501, 503),
+  },
+});
+
 export function stageHealthRoutes(app: App, deps: AppDeps): void {
+  app.openapi(busMetricsRoute, async (c) => {
+    const params = c.req.valid("param");
+    const query = c.req.valid("query");
+    const { key } = await requireProject(c, deps, params.project, "viewer");
+    const bus = resolveBus(await deps.store.stages.get(key, params.stage), params);
+    const to = query.to ? new Date(query.to) : deps.now();
+    const from = query.from ? new Date(query.from) : new Date(to.getTime() - 3_600_000);
+    const span = to.getTime() - from.getTime();
+    if (span <= 0 || span > MAX_WINDOW_DAYS * 86_400_000) {
+      throw new DomainError(
+        "validation-error",
+        `The window must end after it starts and span at most ${MAX_WINDOW_DAYS} days.`,
+        {
+          errors: [
+            {
+              path: "to",
+              message: `from ${from.toISOString()} to ${to.toISOString()} is not such a window.`,
+            },
+          ],
+        },
+      );
+    }
+    const { busOps, ruleMetrics } = deps;
+    if (!busOps || !ruleMetrics) {
+      throw new DomainError("not-implemented", "This server has no bus operations or metrics configured.");
+    }
+    const rules = (await viaEventBridge(() => busOps.listRules(bus))).map((r) => r.name);
+    const counts = await ruleMetrics.ruleCounts(bus, rules, { from, to });
+    return c.json({ from: from.toISOString(), to: to.toISOString(), rules: counts }, 200);
+  });
+
   app.openapi(stageHealthRoute, async (c) => {
     const params = c.req.valid("param");
     const { key } = await requireProject(c, deps, params.project, "viewer");

@@ -175,6 +175,16 @@ describe("a failure drill, dead letters and a redrive", () => {
     expect(
       (await server.fetch(`${deployed.stagePath}/health`, { headers: bearer(otherTeam.key) })).status,
     ).toBe(404);
+    // The same counts for the bus over a window of the caller's choosing.
+    const from = new Date(Date.now() - 600_000).toISOString();
+    const metrics = await bodyOf(
+      await server.fetch(`${busPath}/metrics?from=${from}`, { headers: bearer(viewer) }),
+    );
+    expect(metrics.rules).toEqual([{ rule: buses[0].rules[0].rule, counts }]);
+    const backwards = await server.fetch(`${busPath}/metrics?from=${new Date().toISOString()}&to=${from}`, {
+      headers: bearer(viewer),
+    });
+    expect(backwards.status).toBe(400);
   });
 
   it("is in the audit record, each step with its request id", async () => {

@@ -24,6 +24,7 @@ const NOW = new Date("2026-12-06T08:30:00Z");
 let server: TestServer;
 let viewer: string;
 let path: string;
+let busPath: string;
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -34,6 +35,7 @@ beforeAll(async () => {
   const stage = await deployedAwsStage(server, { orders: { arn: busArn } }, "viewer");
   viewer = stage.key;
   path = `${stage.stagePath}/health`;
+  busPath = `${stage.stagePath}/buses/orders`;
 });
 afterEach(() => {
   cloudWatch.reset();
@@ -139,6 +141,60 @@ describe("a stage's health on AWS", () => {
         Stat: "Sum",
       },
     });
+  });
+
+  it("sums a bus's metrics over a window as one period of one GetMetricData request", async () => {
+    twoRules();
+    cloudWatch.on(GetMetricDataCommand).resolves({
+      $metadata: { httpStatusCode: 200 },
+      MetricDataResults: [
+        {
+          Id: "r0_matched",
+          Label: "MatchedEvents",
+          Timestamps: [hour(3)],
+          Values: [12],
+          StatusCode: "Complete",
+        },
+        {
+          Id: "r0_delivered",
+          Label: "Invocations",
+          Timestamps: [hour(3)],
+          Values: [12],
+          StatusCode: "Complete",
+        },
+        {
+          Id: "r0_throttled",
+          Label: "ThrottledRules",
+          Timestamps: [hour(3)],
+          Values: [3],
+          StatusCode: "Complete",
+        },
+      ],
+      Messages: [],
+    });
+    const from = "2026-12-06T05:00:00.000Z";
+    const to = "2026-12-06T08:00:00.000Z";
+    const res = await server.fetch(`${busPath}/metrics?from=${from}&to=${to}`, { headers: bearer(viewer) });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(await bodyOf(res)).toEqual({
+      from,
+      to,
+      rules: [
+        {
+          rule: "sy-pay--shop--prod-consumer-0",
+          counts: { matched: 12, delivered: 12, failed: 0, deadLettered: 0, throttled: 3 },
+        },
+        {
+          rule: "sy-pay--shop--prod-audit-0",
+          counts: { matched: 0, delivered: 0, failed: 0, deadLettered: 0, throttled: 0 },
+        },
+      ],
+    });
+    const input = cloudWatch.commandCalls(GetMetricDataCommand)[0]!.args[0].input;
+    expect(input).toMatchObject({ StartTime: new Date(from), EndTime: new Date(to) });
+    expect(
+      (input.MetricDataQueries as MetricDataQuery[]).every((q) => q.MetricStat?.Period === 3 * 3600),
+    ).toBe(true);
   });
 
   it("answers 503 when CloudWatch throttles past the SDK's retries", async () => {

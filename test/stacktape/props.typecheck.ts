@@ -25,7 +25,7 @@ interface KnownGaps {
   "event-bus": never;
   "sqs-queue": never;
   "sns-topic": never;
-  function: "properties.cdn";
+  function: never;
   "http-api-gateway": never;
   "batch-job": never;
   "multi-container-workload": never;

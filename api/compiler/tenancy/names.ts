@@ -26,6 +26,7 @@ export type NameKind =
   | "ecs-service"
   | "task-definition"
   | "alarm"
+  | "delivery-stream"
   | "other";
 
 export interface ArnName {
@@ -61,6 +62,7 @@ export const NAMED_SERVICES = new Set([
   "batch",
   "ecs",
   "cloudwatch",
+  "firehose",
 ]);
 
 /**
@@ -134,6 +136,8 @@ export function namesIn(service: string, resource: string): ArnName[] {
       if (type === "task-definition")
         return [{ kind: "task-definition", name: (rest[0] ?? "").split(":")[0]! }];
       return [{ kind: type === "cluster" ? "cluster" : "other", name: path }];
+    case "firehose":
+      return type === "deliverystream" ? [{ kind: "delivery-stream", name: path }] : [];
     case "cloudwatch":
       return colon[0] === "alarm" ? [{ kind: "alarm", name: colon.slice(1).join(":") }] : [];
     default:

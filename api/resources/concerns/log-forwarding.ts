@@ -63,6 +63,12 @@ export const LOG_FORWARDING_CLOUDFORMATION_TYPES = [
 const DATADOG = "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input";
 const HIGHLIGHT = "https://pub.highlight.io/v1/logs/firehose";
 
+/** The log group Switchyard gives a function, batch job or HTTP API (`<Name>LogGroup`), unless disabled. */
+export function logGroupOf(name: string, properties: unknown): string | undefined {
+  const logging = (properties as { logging?: { disabled?: boolean } } | undefined)?.logging;
+  return logging?.disabled ? undefined : logicalId(name, "AWS::Logs::LogGroup");
+}
+
 /**
  * The log-forwarding concern of a type whose `logging` has a log group: `logGroupOf` names the
  * log group's logical ID for a resource (undefined when it keeps none, e.g. logging disabled).
@@ -127,6 +133,7 @@ export function compileLogForwarding(
           Effect: "Allow",
           Principal: { Service: "firehose.amazonaws.com" },
           Action: "sts:AssumeRole",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
           Condition: { StringEquals: { "sts:ExternalId": sub("${AWS::AccountId}") } },
         },
       ]),
@@ -144,6 +151,7 @@ export function compileLogForwarding(
                 "s3:ListBucketMultipartUploads",
                 "s3:PutObject",
               ],
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
               Resource: [getAtt(bucketId, "Arn"), sub("${Bucket}/*", { Bucket: getAtt(bucketId, "Arn") })],
             },
           ]),

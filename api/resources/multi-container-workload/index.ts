@@ -103,7 +103,10 @@ export const multiContainerWorkload: ResourceDefinition<MultiContainerWorkloadRe
         if (container[key as keyof typeof REFUSED_CONTAINER_PROPERTIES] !== undefined)
           checks.report([...at, key], why);
       if (container.logging?.logForwarding !== undefined)
-        checks.report([...at, "logging", "logForwarding"], "logging.logForwarding is not supported yet.");
+        checks.report(
+          [...at, "logging", "logForwarding"],
+          "Log forwarding is not supported on containers: a workload's containers share one log group here (Stacktape gives each its own). Forward from a function or batch job, or subscribe the log group yourself.",
+        );
       container.events?.forEach((event, i) => {
         const refused = REFUSED_CONTAINER_EVENTS[event.type];
         if (refused) checks.report([...at, "events", i], refused);

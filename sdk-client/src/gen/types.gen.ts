@@ -93,6 +93,15 @@ export type AuditPage = {
     nextCursor?: string;
 };
 
+export type BusMetrics = {
+    from: string;
+    to: string;
+    rules: Array<{
+        rule: string;
+        counts: DeliveryCounts;
+    }>;
+};
+
 export type BusRule = {
     name: string;
     arn: string;
@@ -2390,6 +2399,81 @@ export type BusesMatchResponses = {
 };
 
 export type BusesMatchResponse = BusesMatchResponses[keyof BusesMatchResponses];
+
+export type BusesMetricsData = {
+    body?: never;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: {
+        /**
+         * Default: an hour before `to`.
+         */
+        from?: string;
+        /**
+         * Default: now.
+         */
+        to?: string;
+    };
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/metrics';
+};
+
+export type BusesMetricsErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+    /**
+     * A dependency is unavailable.
+     */
+    503: Problem;
+};
+
+export type BusesMetricsError = BusesMetricsErrors[keyof BusesMetricsErrors];
+
+export type BusesMetricsResponses = {
+    /**
+     * The counts.
+     */
+    200: BusMetrics;
+};
+
+export type BusesMetricsResponse = BusesMetricsResponses[keyof BusesMetricsResponses];
 
 export type ReplaysListData = {
     body?: never;

@@ -129,6 +129,29 @@ describe("cdn", () => {
     ]);
   });
 
+  it("reaches a function through its URL: its own, made public when the CDN is on it, or refused without one", () => {
+    const { result } = outcome(fixture("cdn"));
+    const r = result!.template.Resources;
+    expect(r.WebUrl!.Properties).toMatchObject({ AuthType: "NONE" });
+    expect(r.WebPublicUrlPermission!.Properties).toMatchObject({ Action: "lambda:InvokeFunctionUrl" });
+    const origins = (
+      r.WebCdnDistribution0!.Properties!.DistributionConfig as { Origins: { DomainName: unknown }[] }
+    ).Origins;
+    expect(origins[0]!.DomainName).toEqual({
+      "Fn::Select": [2, { "Fn::Split": ["/", { "Fn::GetAtt": ["WebUrl", "FunctionUrl"] }] }],
+    });
+    expect(result!.referenceableParams.web).toMatchObject({
+      url: { "Fn::GetAtt": ["WebUrl", "FunctionUrl"] },
+    });
+    const noUrl = `${api("{ enabled: true, routeRewrites: [{ path: /fn/*, routeTo: { type: function, properties: { functionName: fn } } }] }")}  fn:\n    type: function\n    properties:\n      packaging: { type: stacktape-lambda-buildpack, properties: { entryfilePath: a.ts } }\n`;
+    expect(outcome(noUrl).problems).toEqual([
+      {
+        path: `${AT}.routeRewrites.0.routeTo.properties.functionName`,
+        message: "Function fn has no URL for the CDN to reach: give it url: { enabled: true }.",
+      },
+    ]);
+  });
+
   it("holds a certificate of another account to the team's allowances", () => {
     const yaml = api(
       "{ enabled: true, customDomains: [{ domainName: a.example.com, customCertificateArn: 'arn:aws:acm:us-east-1:999999999999:certificate/x-1' }] }",

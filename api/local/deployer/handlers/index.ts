@@ -12,6 +12,7 @@ import { CLOUDFRONT_HANDLERS } from "./cloudfront.js";
 import { CLOUDWATCH_HANDLERS } from "./cloudwatch.js";
 import { ECS_HANDLERS } from "./ecs.js";
 import { EVENTS_HANDLERS } from "./events.js";
+import { FIREHOSE_HANDLERS } from "./firehose.js";
 import type { ResourceHandler } from "./handler.js";
 import { IAM_HANDLERS } from "./iam.js";
 import { LAMBDA_HANDLERS } from "./lambda.js";
@@ -39,6 +40,7 @@ const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   ...APPLICATION_AUTO_SCALING_HANDLERS,
   ...CLOUDWATCH_HANDLERS,
   ...CLOUDFRONT_HANDLERS,
+  ...FIREHOSE_HANDLERS,
 };
 
 /** The CloudFormation types the local engine has a handler for. */

@@ -191,13 +191,20 @@ export function cdnConcern(origin: Origin) {
             "http-api-gateway",
             "httpApiGatewayName",
           );
-        else if (to?.type === "function")
-          checks.expectType(
-            [...where, "functionName"],
-            to.properties.functionName,
-            "function",
-            "functionName",
-          );
+        else if (to?.type === "function") {
+          const fn = to.properties.functionName;
+          checks.expectType([...where, "functionName"], fn, "function", "functionName");
+          // CloudFront reaches a function through its URL.
+          const target = checks.config.resources[fn];
+          const props = target?.properties as
+            | { url?: { enabled?: boolean }; cdn?: { enabled?: boolean } }
+            | undefined;
+          if (target?.type === "function" && !props?.url?.enabled && !props?.cdn?.enabled)
+            checks.report(
+              [...where, "functionName"],
+              `Function ${fn} has no URL for the CDN to reach: give it url: { enabled: true }.`,
+            );
+        }
       });
     },
     compile(name, resource, ctx) {

@@ -1,0 +1,135 @@
+/**
+ * Log forwarding (api/resources/concerns/log-forwarding.ts): a resource's log group to Datadog,
+ * Highlight or an HTTP endpoint through a Firehose delivery stream as Stacktape builds it, keys as
+ * secret references only (a written value is refused without being repeated), least-privilege roles,
+ * and the local engine recording it under a team's scope.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compile } from "../../../api/compiler/index.js";
+import type { TenantScope } from "../../../api/compiler/tenancy/scope.js";
+import { loadConfig } from "../../../api/config/index.js";
+import { validateTemplateAgainstRegistry } from "../../support/cfn-schema.js";
+import { compiled, fixture, localWorld } from "../local-deployer/support.js";
+
+const TARGET = { project: "shop", stage: "dev", region: "eu-west-1" };
+const scope: TenantScope = {
+  team: "a",
+  namePrefixes: ["a--"],
+  account: "000000000000",
+  region: "us-east-1",
+  sharedBuses: [],
+  allowed: [],
+};
+
+function outcome(yaml: string) {
+  const loaded = loadConfig(yaml);
+  if (!loaded.ok) return { problems: loaded.errors.map(({ path, message }) => ({ path, message })) };
+  try {
+    return { template: compile(loaded.config, TARGET).template, problems: [] };
+  } catch (e) {
+    const errors = (e as { errors: { path: string; message: string }[] }).errors;
+    return { problems: errors.map(({ path, message }) => ({ path, message })) };
+  }
+}
+
+describe("log forwarding", () => {
+  it("subscribes the log group to a Firehose stream with an HTTP endpoint, failed records to a bucket", () => {
+    const { template } = outcome(fixture("log-forwarding"));
+    const r = template!.Resources;
+    expect(r.OrdersLogGroupSubscriptionFilter!.Properties).toEqual({
+      LogGroupName: { Ref: "OrdersLogGroup" },
+      DestinationArn: { "Fn::GetAtt": ["OrdersLogGroupDeliveryStream", "Arn"] },
+      FilterPattern: "",
+      RoleArn: { "Fn::GetAtt": ["OrdersLogGroupCwToFirehoseRole", "Arn"] },
+    });
+    const datadog = r.OrdersLogGroupDeliveryStream!.Properties!;
+    expect(datadog).toMatchObject({
+      DeliveryStreamName: "shop-dev-orders-logs",
+      DeliveryStreamType: "DirectPut",
+      HttpEndpointDestinationConfiguration: {
+        BufferingHints: { SizeInMBs: 4, IntervalInSeconds: 60 },
+        EndpointConfiguration: {
+          Url: "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input",
+          AccessKey: "{{resolve:secretsmanager:datadog:SecretString:apiKey}}",
+        },
+        RequestConfiguration: { ContentEncoding: "GZIP" },
+        S3BackupMode: "FailedDataOnly",
+        RetryOptions: { DurationInSeconds: 60 },
+      },
+    });
+    expect(r.ReportLogGroupDeliveryStream!.Properties).toMatchObject({
+      HttpEndpointDestinationConfiguration: {
+        EndpointConfiguration: {
+          Url: "https://logs.example.com/ingest",
+          AccessKey: "{{resolve:secretsmanager:log-endpoint-key}}",
+        },
+        RequestConfiguration: {
+          CommonAttributes: [{ AttributeName: "service", AttributeValue: "report" }],
+          ContentEncoding: "GZIP",
+        },
+        RetryOptions: { DurationInSeconds: 600 },
+      },
+    });
+    // Each role may do its one thing: Logs put records to this stream, Firehose write this bucket.
+    expect(JSON.stringify(r.OrdersLogGroupCwToFirehoseRole!.Properties!.Policies)).toBe(
+      JSON.stringify([
+        {
+          PolicyName: "logs-to-firehose",
+          PolicyDocument: {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Action: ["firehose:PutRecord"],
+                Resource: [{ "Fn::GetAtt": ["OrdersLogGroupDeliveryStream", "Arn"] }],
+              },
+            ],
+          },
+        },
+      ]),
+    );
+    expect(r.OrdersLogForwardingFailedRecordsBucket!.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, RestrictPublicBuckets: true },
+    });
+    expect(validateTemplateAgainstRegistry(template)).toEqual([]);
+  });
+
+  it("refuses a key written as its value, without repeating it", () => {
+    const key = "dd-0123456789abcdef0123456789abcdef";
+    const { problems } = outcome(
+      `resources:\n  fn:\n    type: function\n    properties:\n      packaging: { type: stacktape-lambda-buildpack, properties: { entryfilePath: a.ts } }\n      logging:\n        logForwarding: { type: datadog, properties: { apiKey: ${key} } }\n`,
+    );
+    expect(problems).toEqual([
+      {
+        path: "resources.fn.properties.logging.logForwarding.properties.apiKey",
+        message: expect.stringContaining(
+          "A Datadog API key is a secret: give it as $Secret('<secret name>')",
+        ),
+      },
+    ]);
+    expect(JSON.stringify(problems)).not.toContain(key);
+  });
+});
+
+describe("the local engine", () => {
+  let world: Awaited<ReturnType<typeof localWorld>>;
+  beforeAll(async () => {
+    world = await localWorld();
+  });
+  afterAll(() => world.close());
+
+  it("records the subscription, the stream and the bucket under the team's scope", async () => {
+    const { template, parameters } = compiled(fixture("log-forwarding"), "a--shop");
+    await world.deployer.start({
+      stackName: "a--shop-dev",
+      template,
+      parameters,
+      token: "logs-1",
+      tenancy: scope,
+    });
+    await world.deployer.idle();
+    const status = await world.deployer.describe({ stackName: "a--shop-dev", token: "logs-1" });
+    expect(status.reason).toBeUndefined();
+    expect(status.stackStatus).toBe("CREATE_COMPLETE");
+  });
+});
