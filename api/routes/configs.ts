@@ -57,7 +57,8 @@ const PostConfigJsonSchema = z
   })
   .openapi("PostConfig");
 
-const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
+/** Media types read as YAML config text (configs and /v1/validate). */
+export const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
 /** What fits one DynamoDB item (400 KB) with the parsed copy beside the text. */
 const MAX_STORED_BYTES = 380 * 1024;
 

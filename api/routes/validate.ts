@@ -7,9 +7,8 @@ import { SEED_CONFIG_YAML, seedConfigExamples } from "../http/examples.js";
 import { documentBodyAsRequired, jsonContent, ProblemItemSchema, problemResponses } from "../http/openapi.js";
 import { type ProblemDetailItem, ProblemError, problems } from "../http/problem.js";
 import { teamStackName } from "../teams/namespace.js";
-import { CONFIG_FIELD_ERROR } from "./configs.js";
+import { CONFIG_FIELD_ERROR, YAML_TYPES } from "./configs.js";
 
-const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
 /** Names used when the caller validates without a project or stage (they only shape physical names). */
 const DEFAULT_TARGET = { project: "project", stage: "stage" };
 
