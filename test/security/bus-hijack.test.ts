@@ -8,7 +8,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonRequest } from "../support/auth.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
-import { type Bystander, bystanderTeam, expectProblem, type Hostile, hostileTeam } from "./support.js";
+import {
+  type Bystander,
+  bystanderTeam,
+  expectProblem,
+  type Hostile,
+  hostileTeam,
+  refusedEverywhere,
+} from "./support.js";
 
 let server: TestServer;
 let a: Bystander;
@@ -32,27 +39,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-/** Posts the config as B's next version and tries to deploy it: the deployment must be refused. */
-async function deployRefused(yaml: string) {
-  const posted = await b.postConfig(yaml);
-  expect(posted.status, await posted.clone().text()).toBe(201);
-  const stage = `/v1/projects/${b.project}/stages/dev`;
-  const preview = await expectProblem(
-    await server.fetch(`${stage}/previews`, jsonRequest(b.key, "POST", {})),
-    422,
-    "config-invalid",
-  );
-  const deploy = await expectProblem(
-    await server.fetch(`${stage}/deployments`, jsonRequest(b.key, "POST", {})),
-    422,
-    "config-invalid",
-  );
-  expect(deploy.errors).toEqual(preview.errors);
-  // Nothing was started: B's stage has no deployment.
-  const deployments = await bodyOf(await server.fetch(`${stage}/deployments`, jsonRequest(b.key, "GET")));
-  expect(deployments.items ?? []).toEqual([]);
-  return deploy.errors as { path: string; line?: number; column?: number; message: string }[];
-}
+/** B's config must be refused by preview, deploy and validate alike, with nothing started. */
+const deployRefused = (yaml: string) => refusedEverywhere(server, b, yaml);
 
 const queueOn = (busLine: string) => `resources:
   spy:

@@ -9,7 +9,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTeamWithKey, jsonRequest } from "../support/auth.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
-import { type Bystander, bystanderTeam, expectProblem, type Hostile, hostileTeam } from "./support.js";
+import {
+  type Bystander,
+  bystanderTeam,
+  expectProblem,
+  type Hostile,
+  hostileTeam,
+  refusedEverywhere,
+} from "./support.js";
 
 let server: TestServer;
 let a: Bystander;
@@ -43,32 +50,11 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-/** B's config, posted and previewed, deployed and validated: each refused with the same problems. */
+/** B's config, refused by preview, deploy and validate alike; A's bus stays as it was. */
 async function refused(yaml: string) {
-  expect((await b.postConfig(yaml)).status).toBe(201);
-  const stage = `/v1/projects/${b.project}/stages/dev`;
-  const preview = await expectProblem(
-    await server.fetch(`${stage}/previews`, jsonRequest(b.key, "POST", {})),
-    422,
-    "config-invalid",
-  );
-  const deploy = await expectProblem(
-    await server.fetch(`${stage}/deployments`, jsonRequest(b.key, "POST", {})),
-    422,
-    "config-invalid",
-  );
-  expect(deploy.errors).toEqual(preview.errors);
-  const validate = await expectProblem(
-    await server.fetch(
-      "/v1/validate",
-      jsonRequest(b.key, "POST", { config: yaml, project: b.project, stage: "dev" }),
-    ),
-    422,
-    "config-invalid",
-  );
-  expect(validate.errors).toEqual(preview.errors);
+  const errors = await refusedEverywhere(server, b, yaml);
   await a.assertUntouched();
-  return preview.errors as { path: string; line?: number; message: string }[];
+  return errors;
 }
 
 const sender = (resource: string) => `resources:

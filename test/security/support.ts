@@ -35,6 +35,31 @@ export interface Hostile {
   versions(): Promise<number>;
 }
 
+/**
+ * Posts `yaml` as the team's next config version (stored: refusals come at compile time); preview,
+ * deploy and /v1/validate must each refuse it with the same located problems, and no deployment
+ * of the stage starts. Returns the problems.
+ */
+export async function refusedEverywhere(
+  server: { fetch(path: string, init?: RequestInit): Promise<Response> },
+  team: Hostile,
+  yaml: string,
+): Promise<{ path: string; line?: number; column?: number; message: string }[]> {
+  const posted = await team.postConfig(yaml);
+  expect(posted.status, await posted.clone().text()).toBe(201);
+  const stage = `/v1/projects/${team.project}/stages/dev`;
+  const refusal = async (path: string, body: object) =>
+    expectProblem(await server.fetch(path, jsonRequest(team.key, "POST", body)), 422, "config-invalid");
+  const preview = await refusal(`${stage}/previews`, {});
+  const deploy = await refusal(`${stage}/deployments`, {});
+  expect(deploy.errors).toEqual(preview.errors);
+  const validate = await refusal("/v1/validate", { config: yaml, project: team.project, stage: "dev" });
+  expect(validate.errors).toEqual(preview.errors);
+  const deployments = await bodyOf(await server.fetch(`${stage}/deployments`, jsonRequest(team.key, "GET")));
+  expect(deployments.items ?? []).toEqual([]);
+  return preview.errors;
+}
+
 /** A team with a maintainer key (its highest role) and an empty project: where hostile configs come from. */
 export async function hostileTeam(server: ServerAccess): Promise<Hostile> {
   const call = (path: string, init: RequestInit) => fetch(`${server.url}${path}`, init);
