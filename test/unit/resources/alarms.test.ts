@@ -6,20 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../../api/compiler/index.js";
-import type { TenantScope } from "../../../api/compiler/tenancy/scope.js";
 import { loadConfig } from "../../../api/config/index.js";
 import { validateTemplateAgainstRegistry } from "../../support/cfn-schema.js";
 import { compiled, fixture, localWorld } from "../local-deployer/support.js";
+import { scopeOf, TARGET } from "./support.js";
 
-const TARGET = { project: "shop", stage: "dev", region: "eu-west-1" };
-const scopeOf = (team: string): TenantScope => ({
-  team,
-  namePrefixes: [`${team}--`],
-  account: "123456789012",
-  region: "eu-west-1",
-  sharedBuses: [],
-  allowed: [],
-});
 const FN = "packaging: { type: stacktape-lambda-buildpack, properties: { entryfilePath: src/a.ts } }";
 
 function load(yaml: string) {

@@ -4,31 +4,10 @@
  * the local engine deploying them under a team's scope.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compile } from "../../../api/compiler/index.js";
-import type { TenantScope } from "../../../api/compiler/tenancy/scope.js";
-import { loadConfig } from "../../../api/config/index.js";
 import { compiled, fixture, localWorld } from "../local-deployer/support.js";
+import { outcome, scopeOf, TARGET } from "./support.js";
 
-const TARGET = { project: "shop", stage: "dev", region: "eu-west-1" };
-const scope: TenantScope = {
-  team: "a",
-  namePrefixes: ["a--"],
-  account: "123456789012",
-  region: "eu-west-1",
-  sharedBuses: [],
-  allowed: [],
-};
-
-function outcome(yaml: string, target: Parameters<typeof compile>[1] = TARGET) {
-  const loaded = loadConfig(yaml);
-  if (!loaded.ok) return { problems: loaded.errors.map(({ path, message }) => ({ path, message })) };
-  try {
-    return { template: compile(loaded.config, target).template, problems: [] };
-  } catch (e) {
-    const errors = (e as { errors: { path: string; message: string }[] }).errors;
-    return { problems: errors.map(({ path, message }) => ({ path, message })) };
-  }
-}
+const scope = scopeOf("a");
 
 const route = (authorizer: string) => `resources:
   api:

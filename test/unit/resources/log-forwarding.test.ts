@@ -5,13 +5,11 @@
  * and the local engine recording it under a team's scope.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compile } from "../../../api/compiler/index.js";
 import type { TenantScope } from "../../../api/compiler/tenancy/scope.js";
-import { loadConfig } from "../../../api/config/index.js";
 import { validateTemplateAgainstRegistry } from "../../support/cfn-schema.js";
 import { compiled, fixture, localWorld } from "../local-deployer/support.js";
+import { outcome } from "./support.js";
 
-const TARGET = { project: "shop", stage: "dev", region: "eu-west-1" };
 const scope: TenantScope = {
   team: "a",
   namePrefixes: ["a--"],
@@ -20,17 +18,6 @@ const scope: TenantScope = {
   sharedBuses: [],
   allowed: [],
 };
-
-function outcome(yaml: string) {
-  const loaded = loadConfig(yaml);
-  if (!loaded.ok) return { problems: loaded.errors.map(({ path, message }) => ({ path, message })) };
-  try {
-    return { template: compile(loaded.config, TARGET).template, problems: [] };
-  } catch (e) {
-    const errors = (e as { errors: { path: string; message: string }[] }).errors;
-    return { problems: errors.map(({ path, message }) => ({ path, message })) };
-  }
-}
 
 describe("log forwarding", () => {
   it("subscribes the log group to a Firehose stream with an HTTP endpoint, failed records to a bucket", () => {
