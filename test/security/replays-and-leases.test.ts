@@ -67,6 +67,11 @@ describe("Idempotency-Key claims carry a 60-second lease", () => {
   let offsetMs = 0;
   let stage: DeployedStage;
   let hang = true;
+  let hung: () => void;
+  /** Resolves once the abandoned request holds its claim and hangs in startReplay. */
+  const hanging = new Promise<void>((resolve) => {
+    hung = resolve;
+  });
   beforeAll(async () => {
     server = await startTestServer({ now: () => new Date(Date.now() + offsetMs) });
     stage = await deploySeed(server, { archivation: true });
@@ -80,6 +85,7 @@ describe("Idempotency-Key claims carry a 60-second lease", () => {
         return (...args: Parameters<BusOps["startReplay"]>) => {
           if (!hang) return value.apply(target, args);
           hang = false;
+          hung();
           return new Promise(() => {});
         };
       },
@@ -98,11 +104,9 @@ describe("Idempotency-Key claims carry a 60-second lease", () => {
     };
     const abandoned = new AbortController();
     void server.fetch(replaysOf(stage), { ...request(), signal: abandoned.signal }).catch(() => undefined);
-    const held = await poll(
-      () => server.fetch(replaysOf(stage), request()),
-      (res) => res.status === 409,
-    );
-    expect((await bodyOf(held)).type).toBe("https://switchyard.dev/problems/idempotency-in-progress");
+    // Only once the first request hangs holding the claim: before that, a second one could take it.
+    await hanging;
+    await expectProblem(await server.fetch(replaysOf(stage), request()), 409, "idempotency-in-progress");
     abandoned.abort();
 
     offsetMs += 59_000;
