@@ -164,13 +164,16 @@ async function teamTarget(
   const settings = { ...deps.deploymentSettings };
   const stackName = teamStackName(settings.stackPrefix ?? "", namespace, target.project, target.stage);
   const { tenantScope } = await import("../deployments/tenancy.js");
-  return {
+  const tenancy = await tenantScope(
+    {
+      allowedResources: deps.store.allowedResources,
+      busShares: deps.store.busShares,
+      teamDomains: deps.store.teamDomains,
+      settings,
+    },
+    team,
+    namespace,
     stackName,
-    tenancy: await tenantScope(
-      { allowedResources: deps.store.allowedResources, busShares: deps.store.busShares, settings },
-      team,
-      namespace,
-      stackName,
-    ),
-  };
+  );
+  return { stackName, tenancy, domains: tenancy.domains ?? [] };
 }

@@ -13,6 +13,7 @@ import { type NetworkSettingsRepository, networkSettingsRepository } from "./set
 import { type StackClaimRepository, stackClaimRepository } from "./stack-claims.js";
 import { type StageRepository, stageRepository } from "./stages.js";
 import type { Table } from "./table.js";
+import { type TeamDomainRepository, teamDomainRepository } from "./team-domains.js";
 import { type TeamRepository, teamRepository } from "./teams.js";
 
 /**
@@ -31,6 +32,8 @@ export interface Store {
   allowedResources: AllowedResourcesRepository;
   /** Who changed what, per team, newest first. */
   audit: AuditRepository;
+  /** The domains platform admins registered to teams (hosted zone, certificates). */
+  teamDomains: TeamDomainRepository;
   /** Buses teams shared with other teams (to subscribe and/or publish). */
   busShares: BusShareRepository;
   stages: StageRepository;
@@ -55,6 +58,7 @@ export function createStore(table: Table): Store {
     networkSettings: networkSettingsRepository(table),
     allowedResources: allowedResourcesRepository(table),
     audit: auditRepository(table),
+    teamDomains: teamDomainRepository(table),
     busShares: busShareRepository(table),
     stages: stageRepository(table),
     deployments: deploymentRepository(table),
@@ -86,5 +90,7 @@ export { ProjectExistsError } from "./projects.js";
 export type { BusScope, ReplayHistoryEntry } from "./replays.js";
 export type { NetworkSettings, RegionNetwork } from "./settings.js";
 export { SettingsChangedError } from "./settings.js";
+export type { TeamDomainRecord } from "./team-domains.js";
+export { DomainTakenError, MAX_DOMAINS } from "./team-domains.js";
 export type { Team } from "./teams.js";
 export { NamespaceTakenError, TeamExistsError } from "./teams.js";

@@ -101,6 +101,22 @@ describe("POST /v1/validate", () => {
     ]);
   });
 
+  it("applies overrides on the resource's own children, dotted paths deep, as Stacktape does", async () => {
+    const res = await server.fetch("/v1/validate", {
+      method: "POST",
+      headers: { ...bearer(viewerKey), "content-type": "application/yaml" },
+      body: "resources:\n  jobs:\n    type: sqs-queue\n    properties: { visibilityTimeoutSeconds: 30 }\n    overrides:\n      JobsQueue:\n        VisibilityTimeout: 60\n        SqsManagedSseEnabled: true\n        Tags.0: { Key: cost-centre, Value: shop }\n",
+    });
+    expect(res.status).toBe(200);
+    const { template } = await bodyOf(res);
+    expect(template.Resources.JobsQueue.Properties).toEqual({
+      QueueName: `${team}--project--stage-jobs`,
+      VisibilityTimeout: 60,
+      SqsManagedSseEnabled: true,
+      Tags: [{ Key: "cost-centre", Value: "shop" }],
+    });
+  });
+
   it("locates compile-time problems in YAML text", async () => {
     const res = await server.fetch("/v1/validate", {
       method: "POST",

@@ -18,6 +18,7 @@ import { IAM_HANDLERS } from "./iam.js";
 import { LAMBDA_HANDLERS } from "./lambda.js";
 import { LOGS_HANDLERS } from "./logs.js";
 import { recordedByType } from "./recorded.js";
+import { ROUTE53_HANDLERS } from "./route53.js";
 import { SERVICE_DISCOVERY_HANDLERS } from "./service-discovery.js";
 import { SNS_HANDLERS } from "./sns.js";
 import { SQS_HANDLERS } from "./sqs.js";
@@ -41,6 +42,7 @@ const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   ...CLOUDWATCH_HANDLERS,
   ...CLOUDFRONT_HANDLERS,
   ...FIREHOSE_HANDLERS,
+  ...ROUTE53_HANDLERS,
 };
 
 /** The CloudFormation types the local engine has a handler for. */
