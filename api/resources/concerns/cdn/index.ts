@@ -358,6 +358,14 @@ function compileDistribution(ctx: CompileContext, name: string, origin: Origin, 
       },
     },
   });
+  domains.forEach((d, j) => {
+    ctx.origin(distributionId(name), `DistributionConfig.Aliases.${j}`, [
+      ...path,
+      "customDomains",
+      d.index,
+      "domainName",
+    ]);
+  });
   const distinct = new Set(domains.map((d) => JSON.stringify(d.certificateArn)));
   if (distinct.size > 1)
     ctx.error(
