@@ -1222,7 +1222,7 @@ export type ProjectsListData = {
          */
         cursor?: string;
         /**
-         * Defaults to the key's team; platform admins without it see every project.
+         * Defaults to the key's team; platform admins without it see every project. Another team answers 404, like a team that does not exist.
          */
         team?: string;
         /**
@@ -1243,9 +1243,9 @@ export type ProjectsListErrors = {
      */
     401: Problem;
     /**
-     * The caller's role does not allow this.
+     * Not found (or not visible to the caller's team).
      */
-    403: Problem;
+    404: Problem;
     /**
      * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
      */
@@ -3427,10 +3427,6 @@ export type TeamsGetErrors = {
      */
     401: Problem;
     /**
-     * The caller's role does not allow this.
-     */
-    403: Problem;
-    /**
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
@@ -3473,10 +3469,6 @@ export type TeamsGetAllowedResourcesErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
-    /**
-     * The caller's role does not allow this.
-     */
-    403: Problem;
     /**
      * Not found (or not visible to the caller's team).
      */
@@ -3591,6 +3583,10 @@ export type ApiKeysListErrors = {
      * The caller's role does not allow this.
      */
     403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
     /**
      * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
      */
@@ -4065,10 +4061,6 @@ export type SharesListGivenErrors = {
      */
     401: Problem;
     /**
-     * The caller's role does not allow this.
-     */
-    403: Problem;
-    /**
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
@@ -4111,10 +4103,6 @@ export type SharesListHeldErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
-    /**
-     * The caller's role does not allow this.
-     */
-    403: Problem;
     /**
      * Not found (or not visible to the caller's team).
      */
