@@ -18,7 +18,7 @@ import { recordAudit } from "./audit.js";
 import { TeamNameSchema } from "./names.js";
 
 /** A public DNS name: 2 to 127 labels of letters, digits and inner hyphens, at most 253 characters. */
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+const DOMAIN = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const DOMAIN_RULE = "a domain name such as example.com or api.example.com";
 
 const DomainNameSchema = z
@@ -89,12 +89,12 @@ const listRoute = createRoute({
   tags: ["Teams"],
   summary: "The domains registered to the team",
   description:
-    "Any member of the team, or a platform admin. Custom domains under them take their certificate and DNS record from the registration; names under no domain of the team get no record.",
+    "Any member of the team, or a platform admin (another team: 404). Custom domains under them take their certificate and DNS record from the registration; names under no domain of the team get no record.",
   ...access.team("viewer"),
   request: { params: TeamParamsSchema },
   responses: {
     200: jsonContent(z.object({ items: z.array(TeamDomainSchema) }), "The team's domains, by name."),
-    ...problemResponses(400, 401, 403, 404),
+    ...problemResponses(400, 401, 404),
   },
 });
 
@@ -109,7 +109,7 @@ const getRoute = createRoute({
   request: { params: DomainParamsSchema },
   responses: {
     200: jsonContent(TeamDomainSchema, "The registration."),
-    ...problemResponses(400, 401, 403, 404),
+    ...problemResponses(400, 401, 404),
   },
 });
 

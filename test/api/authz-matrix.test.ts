@@ -202,13 +202,13 @@ const CASES: RouteCase[] = [
   {
     route: "GET /v1/teams/{team}/domains",
     request: async () => ({ method: "GET", path: `/v1/teams/${teamA}/domains` }),
-    expect: { ...all(200), other: 403, platform: 200 },
+    expect: { ...all(200), other: 404, platform: 200 },
   },
   {
     // No domain is registered to team A here: members get past authorization to 404.
     route: "GET /v1/teams/{team}/domains/{domain}",
     request: async () => ({ method: "GET", path: `/v1/teams/${teamA}/domains/nothing.example.com` }),
-    expect: { ...all(404), other: 403, platform: 404 },
+    expect: { ...all(404), other: 404, platform: 404 },
   },
   {
     route: "PUT /v1/teams/{team}/domains/{domain}",

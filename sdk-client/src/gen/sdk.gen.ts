@@ -761,7 +761,7 @@ export class Teams extends HeyApiClient {
     /**
      * The domains registered to the team
      *
-     * Any member of the team, or a platform admin. Custom domains under them take their certificate and DNS record from the registration; names under no domain of the team get no record.
+     * Any member of the team, or a platform admin (another team: 404). Custom domains under them take their certificate and DNS record from the registration; names under no domain of the team get no record.
      */
     public listDomains<ThrowOnError extends boolean = true>(options: Options<TeamsListDomainsData, ThrowOnError>) {
         return (options.client ?? this.client).get<TeamsListDomainsResponses, TeamsListDomainsErrors, ThrowOnError, 'data'>({

@@ -3801,10 +3801,6 @@ export type TeamsListDomainsErrors = {
      */
     401: Problem;
     /**
-     * The caller's role does not allow this.
-     */
-    403: Problem;
-    /**
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
@@ -3898,10 +3894,6 @@ export type TeamsGetDomainErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
-    /**
-     * The caller's role does not allow this.
-     */
-    403: Problem;
     /**
      * Not found (or not visible to the caller's team).
      */
