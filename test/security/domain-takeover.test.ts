@@ -5,7 +5,10 @@
  * raw Route 53 and ACM resources. Each is refused by preview, deploy and validate alike, located at
  * the config element that names A's host or zone, and A's stage stays as it was.
  */
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkTenancy } from "../../api/compiler/tenancy/index.js";
+import type { TenantScope } from "../../api/compiler/tenancy/scope.js";
 import { jsonRequest } from "../support/auth.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { type Bystander, bystanderTeam, type Hostile, hostileTeam, refusedEverywhere } from "./support.js";
@@ -125,5 +128,55 @@ describe("team B", () => {
         `${type} ${path}`,
       ).toContain(path);
     }
+  });
+});
+
+describe("the host-name check, on any name", () => {
+  const scopeB: TenantScope = {
+    team: "b",
+    namePrefixes: ["b--"],
+    sharedBuses: [],
+    allowed: [],
+    domains: [{ name: "b.example.net", hostedZoneId: B_ZONE }],
+    foreignDomains: ["shop.example.com"],
+  };
+  const check = (Type: string, Properties: Record<string, unknown>) =>
+    checkTenancy({ resources: { R: { Type, Properties } }, scope: scopeB, stack: "b--p--dev" });
+  const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/);
+  /** A name under `domain`, in any case, with or without the trailing dot. */
+  const under = (domain: string) =>
+    fc.tuple(fc.array(label, { maxLength: 3 }), fc.boolean(), fc.boolean()).map(([labels, upper, dot]) => {
+      const host = [...labels, domain].join(".");
+      return `${upper ? host.toUpperCase() : host}${dot ? "." : ""}`;
+    });
+
+  it("refuses every record outside the team's domains or zone, and takes every one inside", () => {
+    fc.assert(
+      fc.property(under("shop.example.com"), under("b.example.net"), (theirs, mine) => {
+        const record = (Name: string, HostedZoneId: string) => ({ Name, HostedZoneId, Type: "A", TTL: "60" });
+        expect(check("AWS::Route53::RecordSet", record(theirs, A_ZONE))).toHaveLength(1);
+        expect(check("AWS::Route53::RecordSet", record(theirs, B_ZONE))).toHaveLength(1);
+        expect(check("AWS::Route53::RecordSet", record(mine, A_ZONE))).toHaveLength(1);
+        expect(check("AWS::Route53::RecordSet", record(mine, `/hostedzone/${B_ZONE}`))).toEqual([]);
+        expect(check("AWS::ApiGatewayV2::DomainName", { DomainName: theirs })).toHaveLength(1);
+        expect(check("AWS::ApiGatewayV2::DomainName", { DomainName: mine })).toEqual([]);
+      }),
+    );
+  });
+
+  it("refuses names and lists it cannot resolve before deployment", () => {
+    const split = { "Fn::Split": [",", "www.shop.example.com"] };
+    expect(check("AWS::CloudFront::Distribution", { DistributionConfig: { Aliases: split } })).toEqual([
+      expect.objectContaining({ property: ["DistributionConfig", "Aliases"] }),
+    ]);
+    expect(
+      check("AWS::Route53::RecordSetGroup", {
+        HostedZoneId: B_ZONE,
+        RecordSets: { "Fn::If": ["c", [{ Name: "www.shop.example.com" }], []] },
+      }),
+    ).toEqual([expect.objectContaining({ property: ["RecordSets"] })]);
+    expect(
+      check("AWS::Route53::RecordSet", { HostedZoneId: B_ZONE, Name: { "Fn::ImportValue": "x" }, Type: "A" }),
+    ).toEqual([expect.objectContaining({ property: ["Name"] })]);
   });
 });

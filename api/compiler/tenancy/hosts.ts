@@ -67,6 +67,13 @@ export function checkHosts(
   }
 
   for (const record of RECORDS[type] ?? []) {
+    for (const [value, at] of record.each ? valuesAt(props, [...record.each, "*"]) : []) {
+      if (typeof value === "object" && value !== null && hasOwn(value, UNLISTED))
+        report(
+          at,
+          `${at.join(".")} cannot be resolved before deployment, so its records could take any host name; list them literally.`,
+        );
+    }
     const holders: [Record<string, unknown>, (string | number)[]][] = record.each
       ? valuesAt(props, [...record.each, "*"]).flatMap(([v, at]) =>
           typeof v === "object" && v !== null
@@ -124,6 +131,9 @@ export function checkHosts(
   }
 }
 
+/** Marks a value that stood where a list belongs: it cannot be told apart item by item. */
+const UNLISTED = "Switchyard::Unlisted";
+
 /** The values at a path of property names, `*` standing for every item of a list. */
 function valuesAt(value: unknown, path: readonly (string | "*")[]): [unknown, (string | number)[]][] {
   let found: [unknown, (string | number)[]][] = [[value, []]];
@@ -132,6 +142,8 @@ function valuesAt(value: unknown, path: readonly (string | "*")[]): [unknown, (s
     for (const [v, p] of found) {
       if (key === "*") {
         if (Array.isArray(v)) v.forEach((item, i) => void next.push([item, [...p, i]]));
+        // A list given by an intrinsic (Fn::Split, Fn::If, ...): checked as one value, unresolved.
+        else if (v !== undefined) next.push([{ [UNLISTED]: v }, p]);
       } else if (typeof v === "object" && v !== null && !Array.isArray(v) && hasOwn(v, key)) {
         const item = (v as Record<string, unknown>)[key];
         if (item !== undefined) next.push([item, [...p, key]]);
