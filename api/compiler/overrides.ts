@@ -1,4 +1,4 @@
-import { overridePathProblem } from "../config/override-paths.js";
+import { nestedPropertiesProblem, overridePathProblem } from "../config/override-paths.js";
 import { dict, own } from "../prototype-safe.js";
 import type { CompileContext } from "./context.js";
 import { resolveDirectives } from "./directives.js";
@@ -23,7 +23,7 @@ export function applyOverrides(ctx: CompileContext): void {
       }
       child.Properties ??= {};
       for (const [dotted, value] of Object.entries(changes)) {
-        const refused = overridePathProblem(dotted);
+        const refused = overridePathProblem(dotted) ?? nestedPropertiesProblem(dotted);
         if (refused) {
           ctx.error([...path, dotted], refused);
           continue;

@@ -117,6 +117,25 @@ describe("POST /v1/validate", () => {
     });
   });
 
+  it("refuses an override path that starts with Properties, as Stacktape's JSDoc writes them", async () => {
+    const res = await server.fetch("/v1/validate", {
+      method: "POST",
+      headers: { ...bearer(viewerKey), "content-type": "application/yaml" },
+      body: "resources:\n  jobs:\n    type: sqs-queue\n    overrides:\n      JobsQueue:\n        Properties.SqsManagedSseEnabled: true\n",
+    });
+    expect(res.status).toBe(422);
+    expect((await bodyOf(res)).errors).toEqual([
+      {
+        path: "resources.jobs.overrides.JobsQueue.Properties.SqsManagedSseEnabled",
+        // A dotted key is located at the child that holds it.
+        line: 5,
+        column: 7,
+        message:
+          'The override path "Properties.SqsManagedSseEnabled" starts with Properties, but paths are already under Properties: write "SqsManagedSseEnabled".',
+      },
+    ]);
+  });
+
   it("locates compile-time problems in YAML text", async () => {
     const res = await server.fetch("/v1/validate", {
       method: "POST",
