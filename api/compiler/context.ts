@@ -2,6 +2,7 @@ import type { Offers } from "../config/checks.js";
 import { type ConfigPath, type ConfigProblem, formatPath } from "../config/problem.js";
 import type { ConfigBase, ResourceBase } from "../config/schema/root.js";
 import { dict, own } from "../prototype-safe.js";
+import type { GlobalAlarm } from "../resources/concerns/alarms/global.js";
 import { NAME_LIMITS, physicalName, stackName } from "./naming.js";
 import { type CfnParameter, type CfnResource, type IamStatement, type Intrinsic, sub } from "./template.js";
 import type { TenantScope } from "./tenancy/scope.js";
@@ -42,6 +43,11 @@ export interface CompileTarget {
    * is checked against it and every name or ARN outside it is a config error.
    */
   tenancy?: TenantScope;
+  /**
+   * The deploying team's global alarms (api/resources/concerns/alarms/global.ts), all of them: the
+   * alarms concern applies those for this project and stage. Unset outside a team: none apply.
+   */
+  globalAlarms?: readonly GlobalAlarm[];
 }
 
 /**
@@ -138,10 +144,22 @@ export class CompileContext {
     return this.config.resources[name]!;
   }
 
+  /** Params a concern adds while compiling (a global alarm's name): stage outputs, not `$ResourceParam`. */
+  private readonly compiledParams = new Map<string, Map<string, unknown>>();
+
+  addParam(name: string, param: string, value: unknown): void {
+    const params = this.compiledParams.get(name) ?? new Map<string, unknown>();
+    params.set(param, value);
+    this.compiledParams.set(name, params);
+  }
+
   /** The referenceable params of a config resource ({} when there is none by that name). */
   params(name: string): Record<string, unknown> {
     const resource = own(this.config.resources, name);
-    return resource ? this.compilerOf(resource).params(name, resource) : {};
+    if (!resource) return {};
+    const params = this.compilerOf(resource).params(name, resource);
+    const added = this.compiledParams.get(name);
+    return added ? Object.assign(params, Object.fromEntries(added)) : params;
   }
 
   /** What connecting to a config resource grants (undefined when its type grants nothing). */
