@@ -105,7 +105,7 @@ export function globalAlarmRoutes(app: App, deps: AppDeps): void {
     const alarms = c.req.valid("json").alarms as GlobalAlarm[];
     const errors: { path: string; message: string }[] = [];
     checkGlobalAlarms(alarms, (path, message) =>
-      errors.push({ path: ["body", "alarms", ...path].join("."), message }),
+      errors.push({ path: ["json", "alarms", ...path].join("."), message }),
     );
     if (errors.length > 0)
       throw problems.validation(
