@@ -4,7 +4,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../auth/access.js";
-import { callerOf, requireTeamRole } from "../auth/index.js";
+import { callerOf, requireTeamRole, teamNotFound } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
@@ -52,7 +52,7 @@ const getRoute = createRoute({
   request: { params: TeamParamsSchema },
   responses: {
     200: { ...jsonContent(GlobalAlarmsSchema, "The team's global alarms."), headers: etagHeaders },
-    ...problemResponses(400, 401, 403, 404),
+    ...problemResponses(400, 401, 404),
   },
 });
 
@@ -87,7 +87,7 @@ const body = (g: GlobalAlarms) => ({
 
 export function globalAlarmRoutes(app: App, deps: AppDeps): void {
   async function requireTeam(team: string) {
-    if (!(await deps.store.teams.get(team))) throw problems.notFound(`Team ${team} does not exist.`);
+    if (!(await deps.store.teams.get(team))) throw teamNotFound(team);
   }
 
   app.openapi(getRoute, async (c) => {

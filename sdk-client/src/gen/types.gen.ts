@@ -3874,10 +3874,6 @@ export type TeamsGetGlobalAlarmsErrors = {
      */
     401: Problem;
     /**
-     * The caller's role does not allow this.
-     */
-    403: Problem;
-    /**
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
