@@ -2,7 +2,6 @@ import type { Offers } from "../config/checks.js";
 import { type ConfigPath, type ConfigProblem, formatPath } from "../config/problem.js";
 import type { ConfigBase, ResourceBase } from "../config/schema/root.js";
 import { dict, own } from "../prototype-safe.js";
-import type { GlobalAlarm } from "../resources/concerns/alarms/global.js";
 import { NAME_LIMITS, physicalName, stackName } from "./naming.js";
 import { type CfnParameter, type CfnResource, type IamStatement, type Intrinsic, sub } from "./template.js";
 import type { TenantScope } from "./tenancy/scope.js";
@@ -44,10 +43,19 @@ export interface CompileTarget {
    */
   tenancy?: TenantScope;
   /**
-   * The deploying team's global alarms (api/resources/concerns/alarms/global.ts), all of them: the
-   * alarms concern applies those for this project and stage. Unset outside a team: none apply.
+   * The deploying team's global alarms, all of them, as `GlobalAlarmSchema` parsed them
+   * (api/resources/concerns/alarms/global.ts): the alarms concern applies those for this project
+   * and stage. Unset outside a team: none apply.
    */
-  globalAlarms?: readonly GlobalAlarm[];
+  globalAlarms?: readonly GlobalAlarmDefinition[];
+}
+
+/** What the core knows of a global alarm; the alarms concern knows the rest of its shape. */
+export interface GlobalAlarmDefinition {
+  readonly name: string;
+  readonly trigger: { readonly type: string };
+  readonly forServices?: readonly string[];
+  readonly forStages?: readonly string[];
 }
 
 /**

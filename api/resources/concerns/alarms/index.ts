@@ -122,7 +122,8 @@ function globalAlarmsOf(
   type: AlarmType,
   disabled: readonly string[] = [],
 ): GlobalAlarm[] {
-  const all = ctx.target.globalAlarms;
+  // Parsed by GlobalAlarmSchema when the team set them (api/routes/global-alarms.ts).
+  const all = ctx.target.globalAlarms as readonly GlobalAlarm[] | undefined;
   if (!all) return [];
   const names = all.map((a) => a.name);
   disabled.forEach((d, i) => {

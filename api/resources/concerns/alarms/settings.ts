@@ -17,7 +17,13 @@ import {
 const MAX_EVALUATED_SECONDS = 86_400;
 
 export const EvaluationSchema = strictObject({
-  period: z.number().int().min(60).multipleOf(60, "The period is a multiple of 60 seconds.").optional(),
+  period: z
+    .number()
+    .int()
+    .min(60)
+    .multipleOf(60, "The period is a multiple of 60 seconds.")
+    .openapi({ multipleOf: 60 })
+    .optional(),
   evaluationPeriods: z.number().int().min(1).optional(),
   breachedPeriods: z.number().int().min(1).optional(),
 });
