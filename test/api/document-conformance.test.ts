@@ -47,7 +47,8 @@ const DOMAIN_400: Record<string, (request: Request) => string[]> = {
   // breached periods within the evaluated ones, at most a day evaluated, no signed webhook.
   "teams.putGlobalAlarms": ({ body }) => {
     let problems = 0;
-    checkGlobalAlarms((body?.value as { alarms: GlobalAlarm[] }).alarms, () => problems++);
+    const alarms = (body?.value as { alarms?: GlobalAlarm[] } | undefined)?.alarms ?? [];
+    checkGlobalAlarms(alarms, () => problems++);
     return problems > 0 ? ["validation-error"] : [];
   },
   // A metrics window that ends before it starts, or spans more than 15 days (defaults: the last hour).
