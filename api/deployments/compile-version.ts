@@ -40,8 +40,9 @@ export async function prepareTemplate(
           `Project ${input.project} has no config version ${input.configVersion}.`,
         );
   }
-  const { stackName, scope } = await stageTarget(ctx, input.project, input.stage);
+  const { stackName, scope, project } = await stageTarget(ctx, input.project, input.stage);
   await claimStackName(ctx, stackName, input);
+  const { alarms: globalAlarms } = await ctx.globalAlarms.get(project.team);
   let compiled: Awaited<ReturnType<DeploymentsContext["compile"]>>;
   try {
     compiled = await ctx.compile(version.config, {
@@ -56,6 +57,7 @@ export async function prepareTemplate(
       tenancy: scope,
       // Custom domains take their certificate and record from the team's registrations.
       domains: scope.domains ?? [],
+      globalAlarms,
     });
   } catch (err) {
     const errors = (err as { errors?: { path: string; message: string; line?: number; column?: number }[] })

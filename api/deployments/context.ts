@@ -6,6 +6,7 @@ import type { AllowedResourcesRepository } from "../store/allowed-resources.js";
 import type { BusShareRepository } from "../store/bus-shares.js";
 import type { ConfigRepository } from "../store/configs.js";
 import type { DeploymentRepository } from "../store/deployments.js";
+import type { GlobalAlarmRepository } from "../store/global-alarms.js";
 import type { LockRepository } from "../store/locks.js";
 import type { ProjectRepository } from "../store/projects.js";
 import type { NetworkSettingsRepository, RegionNetwork } from "../store/settings.js";
@@ -74,6 +75,8 @@ export interface DeploymentsContext extends DeploymentStores {
   allowedResources: Pick<AllowedResourcesRepository, "get">;
   /** The domains registered to teams: the team's are compiled with, the others' refused. */
   teamDomains: Pick<TeamDomainRepository, "all">;
+  /** Each team's global alarms, applied to its stages' matching resources. */
+  globalAlarms: Pick<GlobalAlarmRepository, "get">;
   /** The buses other teams shared with each team (and the shares it lost, to name them in refusals). */
   busShares: Pick<BusShareRepository, "held" | "revoked">;
   deployer: Deployer;

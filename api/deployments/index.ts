@@ -30,6 +30,7 @@ export function deploymentsContext(deps: AppDeps): DeploymentsContext {
       teams: deps.store.teams,
       allowedResources: deps.store.allowedResources,
       teamDomains: deps.store.teamDomains,
+      globalAlarms: deps.store.globalAlarms,
       busShares: deps.store.busShares,
       deployer: deps.deployer,
       compile: compileOnFirstUse,

@@ -18,7 +18,8 @@ import { recordAudit } from "./audit.js";
 import { TeamNameSchema } from "./names.js";
 
 /** A public DNS name: 2 to 127 labels of letters, digits and inner hyphens, at most 253 characters. */
-const DOMAIN = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const DOMAIN =
+  /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const DOMAIN_RULE = "a domain name such as example.com or api.example.com";
 
 const DomainNameSchema = z

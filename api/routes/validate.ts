@@ -164,16 +164,19 @@ async function teamTarget(
   const settings = { ...deps.deploymentSettings };
   const stackName = teamStackName(settings.stackPrefix ?? "", namespace, target.project, target.stage);
   const { tenantScope } = await import("../deployments/tenancy.js");
-  const tenancy = await tenantScope(
-    {
-      allowedResources: deps.store.allowedResources,
-      busShares: deps.store.busShares,
-      teamDomains: deps.store.teamDomains,
-      settings,
-    },
-    team,
-    namespace,
-    stackName,
-  );
-  return { stackName, tenancy, domains: tenancy.domains ?? [] };
+  const [tenancy, { alarms: globalAlarms }] = await Promise.all([
+    tenantScope(
+      {
+        allowedResources: deps.store.allowedResources,
+        busShares: deps.store.busShares,
+        teamDomains: deps.store.teamDomains,
+        settings,
+      },
+      team,
+      namespace,
+      stackName,
+    ),
+    deps.store.globalAlarms.get(team),
+  ]);
+  return { stackName, tenancy, globalAlarms, domains: tenancy.domains ?? [] };
 }

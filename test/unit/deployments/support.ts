@@ -37,6 +37,7 @@ export async function deploymentsWorld() {
     teams: store.teams,
     allowedResources: store.allowedResources,
     teamDomains: store.teamDomains,
+    globalAlarms: store.globalAlarms,
     busShares: store.busShares,
     deployer,
     compile,
