@@ -7,6 +7,7 @@ import { useClient } from "../session.js";
 import { Field, formatTime, Loading, Section } from "../ui/kit.js";
 import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
+import { Table } from "../ui/table.js";
 
 const PAGE_SIZE = 20;
 
@@ -83,30 +84,18 @@ export function ProjectsPage() {
               {validPrefix ? `No project name starts with “${validPrefix}”.` : "No projects yet."}
             </p>
           ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Team</th>
-                    <th scope="col">Latest config</th>
-                    <th scope="col">Created</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {projects.data.items.map((p) => (
-                    <tr key={p.name}>
-                      <td>
-                        <Link href={`/projects/${p.name}`}>{p.name}</Link>
-                      </td>
-                      <td>{p.team}</td>
-                      <td>{p.latestVersion ? `v${p.latestVersion}` : <span className="muted">none</span>}</td>
-                      <td>{formatTime(p.createdAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={["Name", "Team", "Latest config", "Created"]}>
+              {projects.data.items.map((p) => (
+                <tr key={p.name}>
+                  <td>
+                    <Link href={`/projects/${p.name}`}>{p.name}</Link>
+                  </td>
+                  <td>{p.team}</td>
+                  <td>{p.latestVersion ? `v${p.latestVersion}` : <span className="muted">none</span>}</td>
+                  <td>{formatTime(p.createdAt)}</td>
+                </tr>
+              ))}
+            </Table>
           )
         ) : null}
         <Pager pages={pages} nextCursor={projects.data?.nextCursor} />

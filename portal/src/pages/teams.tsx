@@ -4,9 +4,10 @@ import { Link } from "wouter";
 import { useCaller } from "../caller.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
-import { Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { Field, formatTime, Section } from "../ui/kit.js";
 import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
+import { ListView, Table } from "../ui/table.js";
 
 /** Platform admins: every team, and a new one (then its first key from the team's page). */
 export default function TeamsPage() {
@@ -70,34 +71,21 @@ export default function TeamsPage() {
         </Section>
       ) : null}
       <Section title="All teams">
-        <ProblemView error={teams.error} />
-        {teams.isPending ? (
-          <Loading what="teams" />
-        ) : teams.data?.items.length ? (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Team</th>
-                  <th scope="col">Created</th>
+        <ListView query={teams} what="teams" empty="No teams yet.">
+          {(items) => (
+            <Table columns={["Team", "Created"]}>
+              {items.map((t) => (
+                <tr key={t.name}>
+                  <td>
+                    <Link href={`/teams/${t.name}`}>{t.name}</Link>
+                    {t.description ? <div className="muted small">{t.description}</div> : null}
+                  </td>
+                  <td>{formatTime(t.createdAt)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {teams.data.items.map((t) => (
-                  <tr key={t.name}>
-                    <td>
-                      <Link href={`/teams/${t.name}`}>{t.name}</Link>
-                      {t.description ? <div className="muted small">{t.description}</div> : null}
-                    </td>
-                    <td>{formatTime(t.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          <p className="empty">No teams yet.</p>
-        )}
+              ))}
+            </Table>
+          )}
+        </ListView>
         <Pager pages={pages} nextCursor={teams.data?.nextCursor} />
       </Section>
     </div>
