@@ -17,7 +17,7 @@ import { useCaller } from "../caller.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
 import { ConfirmByTyping } from "../ui/confirm.js";
-import { Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { Field, formatTime, InlineForm, InputField, Loading, Section } from "../ui/kit.js";
 import { ProblemView } from "../ui/problem.js";
 import { ListView, Table } from "../ui/table.js";
 
@@ -160,13 +160,7 @@ function InjectDrill({ path, rules }: { path: BusPath; rules: BusRule[] }) {
   if (targets.length === 0) return <p className="empty">No rule of this bus has a target to drill.</p>;
   return (
     <>
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          inject.mutate();
-        }}
-      >
+      <InlineForm onSubmit={() => inject.mutate()}>
         <Field label="Target">
           {(id) => (
             <select id={id} value={picked} onChange={(e) => setPicked(Number(e.target.value))}>
@@ -190,61 +184,40 @@ function InjectDrill({ path, rules }: { path: BusPath; rules: BusRule[] }) {
           )}
         </Field>
         {mode === "count" ? (
-          <Field label="Attempts">
-            {(id) => (
-              <input
-                id={id}
-                type="number"
-                min={1}
-                max={10000}
-                required
-                value={count}
-                onChange={(e) => setCount(e.target.value)}
-              />
-            )}
-          </Field>
+          <InputField
+            label="Attempts"
+            type="number"
+            min={1}
+            max={10000}
+            required
+            value={count}
+            onChange={setCount}
+          />
         ) : null}
         {mode === "probability" ? (
-          <Field label="Probability">
-            {(id) => (
-              <input
-                id={id}
-                type="number"
-                min={0.01}
-                max={1}
-                step={0.01}
-                required
-                value={probability}
-                onChange={(e) => setProbability(e.target.value)}
-              />
-            )}
-          </Field>
+          <InputField
+            label="Probability"
+            type="number"
+            min={0.01}
+            max={1}
+            step={0.01}
+            required
+            value={probability}
+            onChange={setProbability}
+          />
         ) : null}
-        <Field label="Error code">
-          {(id) => (
-            <input
-              id={id}
-              placeholder="SwitchyardFailureDrill"
-              maxLength={64}
-              value={errorCode}
-              onChange={(e) => setErrorCode(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Error message">
-          {(id) => (
-            <input
-              id={id}
-              maxLength={512}
-              value={errorMessage}
-              onChange={(e) => setErrorMessage(e.target.value)}
-            />
-          )}
-        </Field>
+        <InputField
+          label="Error code"
+          placeholder="SwitchyardFailureDrill"
+          maxLength={64}
+          value={errorCode}
+          onChange={setErrorCode}
+        />
+        <InputField label="Error message" maxLength={512} value={errorMessage} onChange={setErrorMessage} />
         <button type="submit" className="button danger" disabled={inject.isPending}>
           Inject failure
         </button>
-      </form>
+      </InlineForm>
       <ProblemView error={inject.error} />
     </>
   );

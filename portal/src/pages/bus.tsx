@@ -6,7 +6,7 @@ import { useCaller } from "../caller.js";
 import { entryFromPattern, envelopeOf, publishTemplate } from "../event-template.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
-import { Badge, CopyButton, Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { Badge, CopyButton, Field, formatTime, InlineForm, InputField, Loading, Section } from "../ui/kit.js";
 import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
 import { ProjectHeader } from "../ui/project-header.js";
@@ -485,35 +485,9 @@ function Replays({ path, rules, hasArchive }: { path: BusPath; rules: BusRule[];
       {!hasArchive ? (
         <p className="empty">Replays need an archive on this bus.</p>
       ) : can(me, "replay.start") ? (
-        <form
-          className="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            start.mutate();
-          }}
-        >
-          <Field label="From">
-            {(id) => (
-              <input
-                id={id}
-                type="datetime-local"
-                required
-                value={from}
-                onChange={(e) => setFrom(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field label="To">
-            {(id) => (
-              <input
-                id={id}
-                type="datetime-local"
-                required
-                value={to}
-                onChange={(e) => setTo(e.target.value)}
-              />
-            )}
-          </Field>
+        <InlineForm onSubmit={() => start.mutate()}>
+          <InputField label="From" type="datetime-local" required value={from} onChange={setFrom} />
+          <InputField label="To" type="datetime-local" required value={to} onChange={setTo} />
           <Field label="Rules">
             {(id) => (
               <select id={id} value={onlyRule} onChange={(e) => setOnlyRule(e.target.value)}>
@@ -529,7 +503,7 @@ function Replays({ path, rules, hasArchive }: { path: BusPath; rules: BusRule[];
           <button type="submit" className="button primary" disabled={start.isPending}>
             Start replay
           </button>
-        </form>
+        </InlineForm>
       ) : null}
       <ProblemView error={start.error} />
       <ListView query={replays} what="replays" empty="No replay of this bus yet.">

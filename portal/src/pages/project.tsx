@@ -5,7 +5,7 @@ import { useCaller } from "../caller.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
 import { ConfirmByTyping } from "../ui/confirm.js";
-import { Badge, Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { Badge, formatTime, InputField, Loading, Section } from "../ui/kit.js";
 import { ProblemView } from "../ui/problem.js";
 import { ProjectHeader } from "../ui/project-header.js";
 import { ListView, Table } from "../ui/table.js";
@@ -73,18 +73,14 @@ export default function ProjectPage() {
               navigate(`/projects/${project}/stages/${stageName.trim()}`);
             }}
           >
-            <Field label="Open a stage" hint="2–12 of a–z, 0–9 and “-”, e.g. dev or prod.">
-              {(id, hint) => (
-                <input
-                  id={id}
-                  aria-describedby={hint}
-                  required
-                  pattern="[a-z0-9\-]{2,12}"
-                  value={stageName}
-                  onChange={(e) => setStageName(e.target.value)}
-                />
-              )}
-            </Field>
+            <InputField
+              label="Open a stage"
+              hint="2–12 of a–z, 0–9 and “-”, e.g. dev or prod."
+              required
+              pattern="[a-z0-9\-]{2,12}"
+              value={stageName}
+              onChange={setStageName}
+            />
             <button type="submit" className="button">
               Open stage
             </button>

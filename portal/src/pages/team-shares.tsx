@@ -5,7 +5,7 @@ import { useCaller } from "../caller.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
 import { ConfirmByTyping } from "../ui/confirm.js";
-import { CopyButton, Field, formatTime, Section } from "../ui/kit.js";
+import { CopyButton, Field, formatTime, InlineForm, Section } from "../ui/kit.js";
 import { ProblemView } from "../ui/problem.js";
 import { type Column, ListView, Table } from "../ui/table.js";
 
@@ -122,13 +122,7 @@ function GrantShare({ team }: { team: string }) {
         Let another team attach rules to one of this team's deployed buses (subscribe), send events to it
         (publish), or both.
       </p>
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          grant.mutate();
-        }}
-      >
+      <InlineForm onSubmit={() => grant.mutate()}>
         {text("project", "Project")}
         {text("stage", "Stage")}
         {text("bus", "Bus", "Its resource name in the config.")}
@@ -149,7 +143,7 @@ function GrantShare({ team }: { team: string }) {
         <button type="submit" className="button primary" disabled={grant.isPending || access.length === 0}>
           Share bus
         </button>
-      </form>
+      </InlineForm>
       <ProblemView error={grant.error} />
       {grant.data ? (
         <p className="success" role="status">

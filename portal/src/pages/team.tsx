@@ -5,7 +5,7 @@ import { Link, useParams } from "wouter";
 import { useCaller } from "../caller.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
-import { Badge, CopyButton, Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { Badge, CopyButton, Field, formatTime, InlineForm, InputField, Loading, Section } from "../ui/kit.js";
 import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
 import { ListView, Table } from "../ui/table.js";
@@ -204,25 +204,15 @@ function TeamKeys({ team }: { team: string }) {
       ) : (
         <>
           <Section title="Issue a key">
-            <form
-              className="inline-form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                create.mutate();
-              }}
-            >
-              <Field label="Key name" hint="Who or what uses it, e.g. “ci” or a person's name.">
-                {(id, hint) => (
-                  <input
-                    id={id}
-                    aria-describedby={hint}
-                    required
-                    maxLength={100}
-                    value={name}
-                    onChange={(e) => setName(e.target.value)}
-                  />
-                )}
-              </Field>
+            <InlineForm onSubmit={() => create.mutate()}>
+              <InputField
+                label="Key name"
+                hint="Who or what uses it, e.g. “ci” or a person's name."
+                required
+                maxLength={100}
+                value={name}
+                onChange={setName}
+              />
               <Field label="Role">
                 {(id) => (
                   <select
@@ -241,7 +231,7 @@ function TeamKeys({ team }: { team: string }) {
               <button type="submit" className="button primary" disabled={create.isPending}>
                 Issue key
               </button>
-            </form>
+            </InlineForm>
             <ProblemView error={create.error} />
             {create.data ? (
               <div className="success" role="status">

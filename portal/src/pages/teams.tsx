@@ -4,7 +4,7 @@ import { Link } from "wouter";
 import { useCaller } from "../caller.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
-import { Field, formatTime, Section } from "../ui/kit.js";
+import { formatTime, InlineForm, InputField, Section } from "../ui/kit.js";
 import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
 import { ListView, Table } from "../ui/table.js";
@@ -38,29 +38,19 @@ export default function TeamsPage() {
       </div>
       {can(me, "teams.manage") ? (
         <Section title="New team">
-          <form
-            className="inline-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              create.mutate();
-            }}
-          >
-            <Field label="Team name" hint="Up to 40 of a–z, 0–9 and “-”.">
-              {(id, hint) => (
-                <input
-                  id={id}
-                  aria-describedby={hint}
-                  required
-                  pattern="[a-z0-9\-]{1,40}"
-                  value={name}
-                  onChange={(e) => setName(e.target.value)}
-                />
-              )}
-            </Field>
+          <InlineForm onSubmit={() => create.mutate()}>
+            <InputField
+              label="Team name"
+              hint="Up to 40 of a–z, 0–9 and “-”."
+              required
+              pattern="[a-z0-9\-]{1,40}"
+              value={name}
+              onChange={setName}
+            />
             <button type="submit" className="button primary" disabled={create.isPending}>
               Create team
             </button>
-          </form>
+          </InlineForm>
           <ProblemView error={create.error} />
           {create.data ? (
             <p className="success" role="status">
