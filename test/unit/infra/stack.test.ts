@@ -335,12 +335,14 @@ describe("IAM", () => {
     for (const s of statements) {
       for (const resource of s.Resource) {
         // Ids, not names, in these ARNs: scoped to the account and region (hosted zones: the account);
-        // layers are only read (GetLayerVersion), from any account that shares them.
+        // layers are only read (GetLayerVersion), from any account that shares them; AWS's own
+        // deployment configs are only read; a stream consumer is registered on a stream no stack makes.
         if (
           resource === "*" ||
           /:(apigateway|application-autoscaling|servicediscovery|route53|cloudfront):/.test(resource) ||
           /:lambda:[^:]*:[^:]*:event-source-mapping:\*$/.test(resource) ||
-          /:lambda:\*:\*:layer:\*$/.test(resource)
+          /:lambda:\*:\*:layer:\*$/.test(resource) ||
+          SHARED_AWS_RESOURCES.test(resource)
         ) {
           continue;
         }
@@ -712,7 +714,8 @@ describe("each team's service role", () => {
           resource === "*" ||
           /:(apigateway|application-autoscaling|servicediscovery|route53|cloudfront):/.test(resource) ||
           /:lambda:[^:]*:[^:]*:event-source-mapping:\*$/.test(resource) ||
-          /:lambda:\*:\*:layer:\*$/.test(resource)
+          /:lambda:\*:\*:layer:\*$/.test(resource) ||
+          SHARED_AWS_RESOURCES.test(resource)
         )
           continue;
         if (resource.includes(":s3:::") || resource.includes(":role/aws-service-role/")) continue;
@@ -839,6 +842,10 @@ type Resources = Record<string, { Type: string; Properties?: Props }>;
 const REGIONAL = `${PSEUDO.region}:${PSEUDO.account}`;
 
 /** The ARN AWS gives a resource of each type the service role scopes by name, from its properties. */
+/** AWS's Lambda deployment configs (read), and streams consumers are registered on (no stack makes one). */
+const SHARED_AWS_RESOURCES =
+  /:codedeploy:[^:]*:[^:]*:deploymentconfig:CodeDeployDefault\.\*$|:kinesis:[^:]*:[^:]*:stream\/\*$/;
+
 const NAMED_ARNS: Record<string, (p: Props, all: Resources) => string> = {
   "AWS::Events::EventBus": (p) => `arn:aws:events:${REGIONAL}:event-bus/${p.Name}`,
   "AWS::Events::Rule": (p, all) => {
@@ -866,6 +873,10 @@ const NAMED_ARNS: Record<string, (p: Props, all: Resources) => string> = {
   "AWS::Events::ApiDestination": (p) => `arn:aws:events:${REGIONAL}:api-destination/${p.Name}`,
   "AWS::KinesisFirehose::DeliveryStream": (p) =>
     `arn:aws:firehose:${REGIONAL}:deliverystream/${p.DeliveryStreamName}`,
+  "AWS::CodeDeploy::Application": (p) => `arn:aws:codedeploy:${REGIONAL}:application:${p.ApplicationName}`,
+  "AWS::CodeDeploy::DeploymentGroup": (p, all) =>
+    `arn:aws:codedeploy:${REGIONAL}:deploymentgroup:${all[(p.ApplicationName as { Ref: string }).Ref]!.Properties!.ApplicationName}/${p.DeploymentGroupName}`,
+  "AWS::Kinesis::StreamConsumer": (p) => `${p.StreamARN}/consumer/${p.ConsumerName}:1700000000`,
 };
 
 function arnOfCompiled(type: string, props: Props, all: Resources): string | undefined {

@@ -66,8 +66,13 @@ export const alarmName = (resourceName: string, triggerType: string, index: numb
 
 export const alarmLogicalId = (name: string) => logicalId(name, "AWS::CloudWatch::Alarm");
 
+export interface AlarmsOptions {
+  /** The alias that takes the resource's invocations, if any (a function's `stp-live`). */
+  alias?(properties: unknown): string | undefined;
+}
+
 /** The alarms concern of one resource type. */
-export function alarmsOf(type: AlarmType) {
+export function alarmsOf(type: AlarmType, options: AlarmsOptions = {}) {
   const schema = alarmSchema(type);
   const properties = {
     alarms: z.array(schema).optional(),
@@ -120,7 +125,8 @@ export function alarmsOf(type: AlarmType) {
           "Switchyard has no global alarms (Stacktape defines them in its console): disabledGlobalAlarms disables nothing.",
         );
       const alarms = props?.alarms ?? [];
-      const destinations = alarms.flatMap((alarm, i) => compileAlarm(ctx, name, alarm, i));
+      const alias = options.alias?.(resource.properties);
+      const destinations = alarms.flatMap((alarm, i) => compileAlarm(ctx, name, alarm, i, alias));
       compileNotificationRole(ctx, name, destinations);
     },
   };
@@ -128,7 +134,13 @@ export function alarmsOf(type: AlarmType) {
 }
 
 /** The alarm and its notifications; returns the API destinations its notifications call. */
-function compileAlarm(ctx: CompileContext, resourceName: string, alarm: Alarm, index: number): unknown[] {
+function compileAlarm(
+  ctx: CompileContext,
+  resourceName: string,
+  alarm: Alarm,
+  index: number,
+  alias: string | undefined,
+): unknown[] {
   const kind = ALARM_TRIGGERS.find((k) => k.type === alarm.trigger.type)!;
   const name = alarmName(resourceName, kind.type, index);
   const id = alarmLogicalId(name);
@@ -151,7 +163,7 @@ function compileAlarm(ctx: CompileContext, resourceName: string, alarm: Alarm, i
       ComparisonOperator: comparison,
       Threshold: threshold,
       ...(kind.treatMissingData ? { TreatMissingData: kind.treatMissingData } : {}),
-      Metrics: kind.metrics(resourceName, period, statistic ?? "Sum", kind.type),
+      Metrics: kind.metrics(resourceName, period, statistic ?? "Sum", kind.type, alias),
     },
   });
   if (!alarm.notificationTargets?.length) return [];
