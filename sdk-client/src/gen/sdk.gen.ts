@@ -701,7 +701,7 @@ export class Teams extends HeyApiClient {
     /**
      * Get a team
      *
-     * Any member of the team, or a platform admin.
+     * Any member of the team, or a platform admin. Another team answers 404, like a team that does not exist.
      */
     public get<ThrowOnError extends boolean = true>(options: Options<TeamsGetData, ThrowOnError>) {
         return (options.client ?? this.client).get<TeamsGetResponses, TeamsGetErrors, ThrowOnError, 'data'>({

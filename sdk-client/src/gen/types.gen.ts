@@ -1191,7 +1191,7 @@ export type ProjectsListData = {
          */
         cursor?: string;
         /**
-         * Defaults to the key's team; platform admins without it see every project.
+         * Defaults to the key's team; platform admins without it see every project. Another team answers 404, like a team that does not exist.
          */
         team?: string;
         /**
@@ -1212,9 +1212,9 @@ export type ProjectsListErrors = {
      */
     401: Problem;
     /**
-     * The caller's role does not allow this.
+     * Not found (or not visible to the caller's team).
      */
-    403: Problem;
+    404: Problem;
     /**
      * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
      */
@@ -3396,10 +3396,6 @@ export type TeamsGetErrors = {
      */
     401: Problem;
     /**
-     * The caller's role does not allow this.
-     */
-    403: Problem;
-    /**
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
@@ -3442,10 +3438,6 @@ export type TeamsGetAllowedResourcesErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
-    /**
-     * The caller's role does not allow this.
-     */
-    403: Problem;
     /**
      * Not found (or not visible to the caller's team).
      */
@@ -3560,6 +3552,10 @@ export type ApiKeysListErrors = {
      * The caller's role does not allow this.
      */
     403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
     /**
      * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
      */
@@ -3829,10 +3825,6 @@ export type SharesListGivenErrors = {
      */
     401: Problem;
     /**
-     * The caller's role does not allow this.
-     */
-    403: Problem;
-    /**
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
@@ -3875,10 +3867,6 @@ export type SharesListHeldErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
-    /**
-     * The caller's role does not allow this.
-     */
-    403: Problem;
     /**
      * Not found (or not visible to the caller's team).
      */
