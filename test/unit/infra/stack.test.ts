@@ -505,6 +505,38 @@ describe("workload boundary", () => {
     }
   });
 
+  it("lets each role the fixtures compile to do every action the compiler grants it", () => {
+    const [policy] = Object.values(full.findResources("AWS::IAM::ManagedPolicy"));
+    const boundary = (resolve(policy!.Properties.PolicyDocument) as { Statement: Statement[] }).Statement;
+    const allowed = new Set(boundary.flatMap((st) => [st.Action].flat()));
+    const missing = new Set<string>();
+    for (const { template } of compileAll(boundaryOf(full))) {
+      for (const [id, resource] of Object.entries(template.Resources)) {
+        if (resource.Type !== "AWS::IAM::Role") continue;
+        const policies = (resource.Properties?.Policies ?? []) as {
+          PolicyName: string;
+          PolicyDocument: { Statement: { Action: string | string[] }[] };
+        }[];
+        // A config's own iamRoleStatements are capped by the boundary on purpose.
+        for (const p of policies.filter((p) => p.PolicyName !== "custom-iam-role-statements"))
+          for (const st of p.PolicyDocument.Statement)
+            for (const action of [st.Action].flat()) if (!allowed.has(action)) missing.add(action);
+      }
+    }
+    // Known gap: Firehose's role writing log forwarding's failed records to S3. The boundary is one
+    // for all teams and S3 ARNs carry no account, so allowing it would let any team's roles reach
+    // every team's buckets; left to a bucket-scoped design (each stack's own boundary or bucket policy).
+    const S3_FOR_FAILED_RECORDS = [
+      "s3:AbortMultipartUpload",
+      "s3:GetBucketLocation",
+      "s3:GetObject",
+      "s3:ListBucket",
+      "s3:ListBucketMultipartUploads",
+      "s3:PutObject",
+    ];
+    expect([...missing].sort()).toEqual(S3_FOR_FAILED_RECORDS);
+  });
+
   it("can be turned off while a compiler does not set PermissionsBoundary yet", () => {
     const statements = roleStatements(unbounded, serviceRoleId(unbounded));
     const create = statements.find((s) => s.Action.includes("iam:CreateRole"))!;
