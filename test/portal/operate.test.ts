@@ -6,6 +6,7 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { deadLetterConfig } from "../support/dead-letter-config.js";
 import {
   createKey,
   createTeam,
@@ -17,30 +18,7 @@ import {
   unnamedControls,
 } from "./support/browser.js";
 
-const CONFIG = `resources:
-  orders:
-    type: event-bus
-  failed:
-    type: sqs-queue
-  consumer:
-    type: function
-    properties:
-      packaging:
-        type: stacktape-lambda-buildpack
-        properties:
-          entryfilePath: src/consumer.ts
-      events:
-        - type: event-bus
-          properties:
-            eventBusName: orders
-            eventPattern:
-              source:
-                - shop.orders
-            onDeliveryFailure:
-              sqsQueueName: failed
-            retryPolicy:
-              maximumRetryAttempts: 2
-`;
+const CONFIG = deadLetterConfig();
 
 let portal: Portal;
 let page: Page;
