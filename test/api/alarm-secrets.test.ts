@@ -131,9 +131,9 @@ resources:
       ["resources.svc.properties.containers.0.logging.logForwarding.properties.apiKey", 12],
     ]);
 
-    const version = await postConfig(server, key, "logs", workload("$Secret('datadog.apiKey')"));
+    const version = await postConfig(server, key, "logs", workload(`$Secret('${team}--datadog.apiKey')`));
     const res = await server.fetch("/v1/projects/logs/stages/dev/deployments", jsonRequest(key, "POST"));
-    expect(res.status).toBe(202);
+    expect(res.status, await res.clone().text()).toBe(202);
     const done = await settled(server, key, (await bodyOf(res)).id);
     expect(done).toMatchObject({
       status: "SUCCEEDED",
