@@ -131,6 +131,7 @@ describe("global alarms", () => {
           trigger: { type: "lambda-duration", properties: { thresholdMilliseconds: 1 } },
           notificationTargets: [
             { type: "webhook", properties: { url: "https://h.example.com", secret: "x" } },
+            { type: "slack", properties: { conversationId: "$Var('channel')", accessToken: "$Secret('t')" } },
           ],
         },
       ],
@@ -145,6 +146,32 @@ describe("global alarms", () => {
       {
         path: [3, "notificationTargets", 0, "properties", "secret"],
         message: expect.stringContaining("A signed webhook is not supported"),
+      },
+      {
+        path: [3, "notificationTargets", 1, "properties", "conversationId"],
+        message: "A global alarm is not config: directives are not resolved in it. Give the channel's ID.",
+      },
+    ]);
+    // A list too large for the one item it is stored in.
+    const big: GlobalAlarm[] = Array.from({ length: 50 }, (_, i) => ({
+      ...GLOBALS[1]!,
+      name: `a${i}`,
+      description: "x".repeat(1024),
+      notificationTargets: [
+        {
+          type: "webhook",
+          properties: { url: "https://h.example.com", headers: { "X-Pad": "y".repeat(6000) } },
+        },
+      ],
+    }));
+    const sized: { path: ConfigPath; message: string }[] = [];
+    checkGlobalAlarms(big, (path, message) => sized.push({ path, message }));
+    expect(sized).toEqual([
+      {
+        path: [],
+        message: expect.stringMatching(
+          /^The global alarms take \d+ bytes as JSON; a team's take at most 300000\.$/,
+        ),
       },
     ]);
   });
