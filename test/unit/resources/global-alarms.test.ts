@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { ConfigPath } from "../../../api/config/problem.js";
 import { checkGlobalAlarms, type GlobalAlarm } from "../../../api/resources/concerns/alarms/global.js";
 import { validateTemplateAgainstRegistry } from "../../support/cfn-schema.js";
-import { outcome, TARGET } from "./support.js";
+import { outcome, scopeOf, TARGET } from "./support.js";
 
 const FN = "packaging: { type: stacktape-lambda-buildpack, properties: { entryfilePath: src/a.ts } }";
 
@@ -116,6 +116,42 @@ describe("global alarms", () => {
     ]);
     // Compiled outside any team (no list given), nothing applies and nothing is checked.
     expect(outcome(CONFIG).problems).toEqual([]);
+  });
+
+  it("a secret outside the team's namespace is reported where it is written, in the config or the list", () => {
+    const yaml = `resources:
+  orders:
+    type: function
+    properties:
+      ${FN}
+      alarms:
+        - trigger: { type: lambda-error-rate, properties: { thresholdPercent: 1 } }
+          notificationTargets:
+            - type: slack
+              properties: { conversationId: C1, accessToken: "$Secret('b--slack.token')" }
+`;
+    const globals: GlobalAlarm[] = [
+      {
+        name: "x",
+        trigger: { type: "lambda-error-rate", properties: { thresholdPercent: 1 } },
+        notificationTargets: [{ type: "ms-teams", properties: { webhookUrl: "$Secret('ops-hook')" } }],
+      },
+    ];
+    const aws = { ...target(globals), stackName: "a--shop--dev", tenancy: scopeOf("a") };
+    expect(outcome(yaml, aws).problems).toEqual([
+      {
+        path: "resources.orders.properties.alarms.0.notificationTargets.0.properties.accessToken",
+        message: expect.stringContaining(
+          'resolves a secret: names the secret "b--slack", which is outside team a',
+        ),
+      },
+      {
+        path: "globalAlarms.x.notificationTargets.0.properties.webhookUrl",
+        message: expect.stringContaining(
+          'resolves a secret: names the secret "ops-hook", which is outside team a',
+        ),
+      },
+    ]);
   });
 
   it("a definition's own problems are found before any compilation, each located", () => {
