@@ -47,7 +47,7 @@ function arnScope(arn: string): { region: string; account: string } {
 /**
  * BusOps on Amazon EventBridge: PutEvents, ListRules + ListTargetsByRule, TestEventPattern,
  * StartReplay / DescribeReplay / CancelReplay. EventBridge keeps no log of what it delivered, so
- * deliveries answer 501 and point to where that information lives.
+ * the list of deliveries answers 501 and points to the counts (RuleMetrics) and dead letters.
  */
 export class AwsBusOps implements BusOps {
   readonly kind = "aws" as const;
@@ -160,9 +160,7 @@ export class AwsBusOps implements BusOps {
   async listDeliveries(): Promise<DeliveryPage> {
     throw new DomainError(
       "not-implemented",
-      "Amazon EventBridge keeps no log of what it delivered. Per-rule counts over a window are at this bus's /metrics (and the stage's /health), failed events at its /dead-letters; for single events look at the target's own logs (the function's or " +
-        "job's CloudWatch Logs, the queue's messages), the rule's CloudWatch metrics (Invocations, " +
-        "FailedInvocations, MatchedEvents) in the AWS/Events namespace, or the target's dead-letter queue.",
+      "Amazon EventBridge keeps no log of single deliveries. This bus's /deliveries/counts answers per rule and target what was matched, delivered, failed, dead-lettered and throttled over a window (from CloudWatch's AWS/Events metrics), /dead-letters what failed; for single events look at the target's own logs (the function's or job's CloudWatch Logs, the queue's messages).",
     );
   }
 
