@@ -19,6 +19,7 @@ import type {
   FailureDrill,
   PublishEntry,
   PublishResult,
+  RecentEvents,
   ReplayStatus,
   StartReplayInput,
 } from "../buses/port.js";
@@ -52,7 +53,11 @@ function arnScope(arn: string): { region: string; account: string } {
 export class AwsBusOps implements BusOps {
   readonly kind = "aws" as const;
 
-  constructor(private readonly client: EventBridgeClient) {}
+  constructor(
+    private readonly client: EventBridgeClient,
+    /** Where a bus's recent events are read on AWS: its event sample's log group. */
+    private readonly samples?: Pick<BusOps, "recentEvents">,
+  ) {}
 
   async publish(bus: BusLocation, entries: PublishEntry[]): Promise<PublishResult> {
     return publishResult(
@@ -130,11 +135,13 @@ export class AwsBusOps implements BusOps {
     return replayStatus(await this.client.send(new DescribeReplayCommand({ ReplayName: name })));
   }
 
-  async recentEvents() {
+  /** From the bus's event sample when it has one (`samples`: api/aws/event-sample.ts). */
+  async recentEvents(bus: string, limit: number, deadline?: number): Promise<RecentEvents> {
+    if (this.samples) return this.samples.recentEvents(bus, limit, deadline);
     return {
       source: "none",
       events: [],
-      note: "EventBridge keeps no record of the events a bus received; on AWS, previews evaluate no recent events.",
+      note: "EventBridge keeps no record of the events a bus received, and this server reads no event samples; previews evaluate no recent events.",
     };
   }
 

@@ -800,7 +800,7 @@ export type RoutingRuleSide = {
 export type RoutingSample = {
     bus: string;
     /**
-     * Where the recent events came from: `archive`, `delivery-log`, or `none`.
+     * Where the recent events came from: `archive`, `delivery-log` (embedded default), `log-sample` (AWS: the bus's `switchyardEventSample`), or `none`.
      */
     source: string;
     events: number;
