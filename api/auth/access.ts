@@ -1,7 +1,7 @@
 /**
  * Who may use a route, declared in the route's definition and checked before anything of the
  * request is validated: a caller whose role may not use a route gets the same 403 (or 404 for
- * another team's project) whatever it sent, so a refused caller learns nothing of the route's
+ * another team or its project) whatever it sent, so a refused caller learns nothing of the route's
  * schema. Each route spreads one of these into its `createRoute(...)`:
  *
  *   createRoute({ method: "post", path: "/v1/projects/{project}/configs", ...access.project("maintainer"), ... })
@@ -21,7 +21,7 @@ export type RouteAccess =
   | { scope: "platform-admin" }
   /** Any key whose role is at least `role` (platform admins always); the handler checks the team. */
   | { scope: "any"; role: Role }
-  /** At least `role` in the team the path's `{team}` names (platform admins always). */
+  /** At least `role` in the team the path's `{team}` names (platform admins always); another team is 404. */
   | { scope: "team"; role: Role }
   /** At least `role` on the project the path's `{project}` names; another team's project is 404. */
   | { scope: "project"; role: Role };

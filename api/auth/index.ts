@@ -3,7 +3,9 @@
  * has set `c.var.caller`:
  *
  * - `requireTeamRole(c, team, minRole)`: the caller holds at least `minRole` in `team`, or is a
- *   platform admin; otherwise throws a 403 problem.
+ *   platform admin. A team the caller is not a member of answers the same 404 as a team that does
+ *   not exist (`teamNotFound`: we never reveal which teams exist); a member with a weaker role
+ *   answers 403.
  * - `requirePlatformAdmin(c)`: platform-admin keys only; otherwise 403.
  * - `requireProject(c, deps, projectRef, minRole)`: finds the project a path names (`<name>` in
  *   the caller's team, or `<team>:<name>`) and returns it when the caller may act on it with
@@ -51,12 +53,19 @@ export function requireRole(c: CallerContext, minRole: Role): void {
   throw new DomainError("forbidden", `This needs at least the ${minRole} role; the key has ${caller.role}.`);
 }
 
+/** Whether the caller may see `team` at all: its own team, or every team for a platform admin. */
+export function seesTeam(caller: Caller, team: string): boolean {
+  return caller.platformAdmin || caller.team === team;
+}
+
+/** What a team that does not exist answers, and so what another team answers a non-member. */
+export const teamNotFound = (team: string): DomainError =>
+  new DomainError("not-found", `Team ${team} does not exist.`);
+
 export function requireTeamRole(c: CallerContext, team: string, minRole: Role): void {
   const caller = callerOf(c);
   if (caller.platformAdmin) return;
-  if (caller.team !== team) {
-    throw new DomainError("forbidden", `This key belongs to another team and cannot act on team ${team}.`);
-  }
+  if (!seesTeam(caller, team)) throw teamNotFound(team);
   if (!roleAtLeast(caller.role, minRole)) {
     throw new DomainError(
       "forbidden",

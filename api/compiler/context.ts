@@ -42,6 +42,20 @@ export interface CompileTarget {
    * is checked against it and every name or ARN outside it is a config error.
    */
   tenancy?: TenantScope;
+  /**
+   * The deploying team's global alarms, all of them, as `GlobalAlarmSchema` parsed them
+   * (api/resources/concerns/alarms/global.ts): the alarms concern applies those for this project
+   * and stage. Unset outside a team: none apply.
+   */
+  globalAlarms?: readonly GlobalAlarmDefinition[];
+}
+
+/** What the core knows of a global alarm; the alarms concern knows the rest of its shape. */
+export interface GlobalAlarmDefinition {
+  readonly name: string;
+  readonly trigger: { readonly type: string };
+  readonly forServices?: readonly string[];
+  readonly forStages?: readonly string[];
 }
 
 /**
@@ -138,10 +152,22 @@ export class CompileContext {
     return this.config.resources[name]!;
   }
 
+  /** Params a concern adds while compiling (a global alarm's name): stage outputs, not `$ResourceParam`. */
+  private readonly compiledParams = new Map<string, Map<string, unknown>>();
+
+  addParam(name: string, param: string, value: unknown): void {
+    const params = this.compiledParams.get(name) ?? new Map<string, unknown>();
+    params.set(param, value);
+    this.compiledParams.set(name, params);
+  }
+
   /** The referenceable params of a config resource ({} when there is none by that name). */
   params(name: string): Record<string, unknown> {
     const resource = own(this.config.resources, name);
-    return resource ? this.compilerOf(resource).params(name, resource) : {};
+    if (!resource) return {};
+    const params = this.compilerOf(resource).params(name, resource);
+    const added = this.compiledParams.get(name);
+    return added ? Object.assign(params, Object.fromEntries(added)) : params;
   }
 
   /** What connecting to a config resource grants (undefined when its type grants nothing). */

@@ -40,8 +40,9 @@ export async function prepareTemplate(
           `Project ${input.project} has no config version ${input.configVersion}.`,
         );
   }
-  const { stackName, scope } = await stageTarget(ctx, input.project, input.stage);
+  const { stackName, scope, project } = await stageTarget(ctx, input.project, input.stage);
   await claimStackName(ctx, stackName, input);
+  const { alarms: globalAlarms } = await ctx.globalAlarms.get(project.team);
   let compiled: Awaited<ReturnType<DeploymentsContext["compile"]>>;
   try {
     compiled = await ctx.compile(version.config, {
@@ -54,6 +55,7 @@ export async function prepareTemplate(
       ...(ctx.settings.permissionsBoundary ? { permissionsBoundary: ctx.settings.permissionsBoundary } : {}),
       // Nothing in the final template may name another team's resources.
       tenancy: scope,
+      globalAlarms,
     });
   } catch (err) {
     const errors = (err as { errors?: { path: string; message: string; line?: number; column?: number }[] })

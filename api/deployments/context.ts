@@ -6,6 +6,7 @@ import type { AllowedResourcesRepository } from "../store/allowed-resources.js";
 import type { BusShareRepository } from "../store/bus-shares.js";
 import type { ConfigRepository } from "../store/configs.js";
 import type { DeploymentRepository } from "../store/deployments.js";
+import type { GlobalAlarmRepository } from "../store/global-alarms.js";
 import type { LockRepository } from "../store/locks.js";
 import type { ProjectRepository } from "../store/projects.js";
 import type { NetworkSettingsRepository, RegionNetwork } from "../store/settings.js";
@@ -71,6 +72,8 @@ export interface DeploymentsContext extends DeploymentStores {
   teams: Pick<TeamRepository, "namespaceOf">;
   /** What a platform admin allowed each team's stacks to name outside its namespace. */
   allowedResources: Pick<AllowedResourcesRepository, "get">;
+  /** Each team's global alarms, applied to its stages' matching resources. */
+  globalAlarms: Pick<GlobalAlarmRepository, "get">;
   /** The buses other teams shared with each team (and the shares it lost, to name them in refusals). */
   busShares: Pick<BusShareRepository, "held" | "revoked">;
   deployer: Deployer;

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../auth/access.js";
-import { callerOf, ROLES, requireTeamRole } from "../auth/index.js";
+import { callerOf, ROLES, requireTeamRole, teamNotFound } from "../auth/index.js";
 import { generateApiKey, newKeyId } from "../auth/secrets.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
@@ -77,7 +77,7 @@ const listKeysRoute = createRoute({
   request: { params: TeamParams, query: PageQuerySchema },
   responses: {
     200: jsonContent(pageSchema(ApiKeySchema, "ApiKeyPage"), "A page of keys."),
-    ...problemResponses(400, 401, 403),
+    ...problemResponses(400, 401, 403, 404),
   },
 });
 
@@ -102,7 +102,7 @@ export function apiKeyRoutes(app: App, deps: AppDeps): void {
     requireTeamRole(c, team, "admin");
     const input = c.req.valid("json");
     const out = await idempotent(c, deps, input, async () => {
-      if (!(await deps.store.teams.get(team))) throw problems.notFound(`Team ${team} does not exist.`);
+      if (!(await deps.store.teams.get(team))) throw teamNotFound(team);
       const { secret, hash } = generateApiKey();
       const key = await deps.store.apiKeys.create(
         {

@@ -7,11 +7,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { access } from "../auth/access.js";
-import { callerOf, requireTeamRole } from "../auth/index.js";
+import { callerOf, requireTeamRole, teamNotFound } from "../auth/index.js";
 import { BUS_ACCESS } from "../compiler/tenancy/scope.js";
 import { formatShareRef } from "../config/share-ref.js";
 import type { AppDeps } from "../deps.js";
-import { DomainError } from "../errors.js";
 import type { App, AppEnv } from "../http/env.js";
 import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
 import { grantShare, revokeShare } from "../shares/use-cases.js";
@@ -135,7 +134,7 @@ const listGivenRoute = createRoute({
   request: { params: TeamParamsSchema },
   responses: {
     200: jsonContent(BusShareListSchema, "The shares."),
-    ...problemResponses(400, 401, 403, 404),
+    ...problemResponses(400, 401, 404),
   },
 });
 
@@ -151,7 +150,7 @@ const listHeldRoute = createRoute({
   request: { params: TeamParamsSchema },
   responses: {
     200: jsonContent(BusShareListSchema, "The shares."),
-    ...problemResponses(400, 401, 403, 404),
+    ...problemResponses(400, 401, 404),
   },
 });
 
@@ -203,8 +202,7 @@ const body = (share: BusShare) => ({
 
 export function busShareRoutes(app: App, deps: AppDeps): void {
   async function requireTeam(team: string) {
-    if (!(await deps.store.teams.get(team)))
-      throw new DomainError("not-found", `Team ${team} does not exist.`);
+    if (!(await deps.store.teams.get(team))) throw teamNotFound(team);
   }
   const request = (c: Context<AppEnv>) => ({
     caller: callerOf(c),

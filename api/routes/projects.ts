@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../auth/access.js";
-import { callerOf, requireProject, requireTeamRole } from "../auth/index.js";
+import { callerOf, requireProject, requireTeamRole, seesTeam, teamNotFound } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { etagListMatches, etagOf } from "../http/etag.js";
@@ -45,7 +45,8 @@ export const publicProject = ({ key: _key, ...project }: Project) => project;
 const ListProjectsQuery = PageQuerySchema.extend({
   team: TeamNameSchema.optional().openapi({
     param: { name: "team", in: "query" },
-    description: "Defaults to the key's team; platform admins without it see every project.",
+    description:
+      "Defaults to the key's team; platform admins without it see every project. Another team answers 404, like a team that does not exist.",
   }),
   prefix: z
     .string()
@@ -89,7 +90,7 @@ const listProjectsRoute = createRoute({
   request: { query: ListProjectsQuery },
   responses: {
     200: jsonContent(pageSchema(ProjectSchema, "ProjectPage"), "A page of projects."),
-    ...problemResponses(400, 401, 403),
+    ...problemResponses(400, 401, 404),
   },
 });
 
@@ -138,11 +139,13 @@ export function projectRoutes(app: App, deps: AppDeps): void {
     const input = c.req.valid("json");
     const team = input.team ?? caller.team;
     if (!team) throw problems.badRequest("A platform-admin key must name the project's `team`.");
+    const unknownTeam = () =>
+      problems.unprocessable("unknown-team", "Unknown team", `Team ${team} does not exist.`);
+    // Another team is not there for this key: the same answer as a team that does not exist.
+    if (!seesTeam(caller, team)) throw unknownTeam();
     requireTeamRole(c, team, "maintainer");
     const out = await idempotent(c, deps, { ...input, team }, async () => {
-      if (caller.platformAdmin && !(await deps.store.teams.get(team))) {
-        throw problems.unprocessable("unknown-team", "Unknown team", `Team ${team} does not exist.`);
-      }
+      if (caller.platformAdmin && !(await deps.store.teams.get(team))) throw unknownTeam();
       try {
         const project = await deps.store.projects.create({
           name: input.name,
@@ -181,6 +184,10 @@ export function projectRoutes(app: App, deps: AppDeps): void {
     const { team: askedTeam, limit, cursor, prefix } = c.req.valid("query");
     const team = askedTeam ?? caller.team;
     if (team !== undefined) requireTeamRole(c, team, "viewer");
+    // A team key's own team exists; a platform admin learns of a team that does not as anyone would.
+    if (askedTeam !== undefined && caller.platformAdmin && !(await deps.store.teams.get(askedTeam))) {
+      throw teamNotFound(askedTeam);
+    }
     const page = await readPage(() => deps.store.projects.list(team, { limit, cursor, prefix }));
     return c.json({ ...page, items: page.items.map(publicProject) }, 200);
   });

@@ -4,7 +4,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../auth/access.js";
-import { callerOf, requirePlatformAdmin, requireTeamRole } from "../auth/index.js";
+import { callerOf, requirePlatformAdmin, requireTeamRole, teamNotFound } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { jsonBody, jsonContent, problemResponses } from "../http/openapi.js";
@@ -75,7 +75,7 @@ export const AuditEntrySchema = z
     }),
     action: z.string().openapi({
       description:
-        "What happened, `<thing>.<verb>`: `project.create`, `project.delete`, `config.create`, `deployment.deploy`, `deployment.rollback`, `deployment.teardown`, `deployment.continue-rollback`, `api-key.create`, `api-key.revoke`, `team.create`, `allowed-resources.update`, `network-settings.update`, `replay.start`, `replay.cancel`, `bus-share.grant`, `bus-share.revoke`, ...",
+        "What happened, `<thing>.<verb>`: `project.create`, `project.delete`, `config.create`, `deployment.deploy`, `deployment.rollback`, `deployment.teardown`, `deployment.continue-rollback`, `api-key.create`, `api-key.revoke`, `team.create`, `allowed-resources.update`, `global-alarms.update`, `network-settings.update`, `replay.start`, `replay.cancel`, `bus-share.grant`, `bus-share.revoke`, ...",
       example: "deployment.deploy",
     }),
     target: z
@@ -120,7 +120,7 @@ const getAllowedRoute = createRoute({
   request: { params: TeamParamsSchema },
   responses: {
     200: { ...jsonContent(AllowedResourcesSchema, "The team's allow-list."), headers: etagHeaders },
-    ...problemResponses(400, 401, 403, 404),
+    ...problemResponses(400, 401, 404),
   },
 });
 
@@ -187,7 +187,7 @@ const body = (a: AllowedResources) => ({
 
 export function teamAccessRoutes(app: App, deps: AppDeps): void {
   async function requireTeam(team: string) {
-    if (!(await deps.store.teams.get(team))) throw problems.notFound(`Team ${team} does not exist.`);
+    if (!(await deps.store.teams.get(team))) throw teamNotFound(team);
   }
 
   app.openapi(getAllowedRoute, async (c) => {

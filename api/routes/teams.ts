@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access } from "../auth/access.js";
-import { callerOf, requirePlatformAdmin, requireTeamRole } from "../auth/index.js";
+import { callerOf, requirePlatformAdmin, requireTeamRole, teamNotFound } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { App } from "../http/env.js";
 import { idempotent } from "../http/idempotency.js";
@@ -84,12 +84,13 @@ const getTeamRoute = createRoute({
   operationId: "teams.get",
   tags: ["Teams"],
   summary: "Get a team",
-  description: "Any member of the team, or a platform admin.",
+  description:
+    "Any member of the team, or a platform admin. Another team answers 404, like a team that does not exist.",
   ...access.team("viewer"),
   request: { params: TeamParamsSchema },
   responses: {
     200: jsonContent(TeamSchema, "The team."),
-    ...problemResponses(400, 401, 403, 404),
+    ...problemResponses(400, 401, 404),
   },
 });
 
@@ -140,7 +141,7 @@ export function teamRoutes(app: App, deps: AppDeps): void {
     const { team: name } = c.req.valid("param");
     requireTeamRole(c, name, "viewer");
     const team = await deps.store.teams.get(name);
-    if (!team) throw problems.notFound(`Team ${name} does not exist.`);
+    if (!team) throw teamNotFound(name);
     // A team from before namespaces gets its namespace on first use; showing it is a use.
     const namespace = team.namespace ?? (await deps.store.teams.namespaceOf(name));
     return c.json({ ...team, ...(namespace ? { namespace } : {}) }, 200);

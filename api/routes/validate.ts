@@ -164,13 +164,14 @@ async function teamTarget(
   const settings = { ...deps.deploymentSettings };
   const stackName = teamStackName(settings.stackPrefix ?? "", namespace, target.project, target.stage);
   const { tenantScope } = await import("../deployments/tenancy.js");
-  return {
-    stackName,
-    tenancy: await tenantScope(
+  const [tenancy, { alarms: globalAlarms }] = await Promise.all([
+    tenantScope(
       { allowedResources: deps.store.allowedResources, busShares: deps.store.busShares, settings },
       team,
       namespace,
       stackName,
     ),
-  };
+    deps.store.globalAlarms.get(team),
+  ]);
+  return { stackName, tenancy, globalAlarms };
 }

@@ -4,6 +4,7 @@ import { type AuditRepository, auditRepository } from "./audit.js";
 import { type BusShareRepository, busShareRepository } from "./bus-shares.js";
 import { type ConfigRepository, configRepository } from "./configs.js";
 import { type DeploymentRepository, deploymentRepository } from "./deployments.js";
+import { type GlobalAlarmRepository, globalAlarmRepository } from "./global-alarms.js";
 import { type IdempotencyRepository, idempotencyRepository } from "./idempotency.js";
 import { type LockRepository, lockRepository } from "./locks.js";
 import { type ProjectRepository, projectRepository } from "./projects.js";
@@ -29,6 +30,8 @@ export interface Store {
   networkSettings: NetworkSettingsRepository;
   /** Per team, the external resources a platform admin allowed its stacks to name. */
   allowedResources: AllowedResourcesRepository;
+  /** Per team, the global alarms its stacks get (Stacktape's console alarms). */
+  globalAlarms: GlobalAlarmRepository;
   /** Who changed what, per team, newest first. */
   audit: AuditRepository;
   /** Buses teams shared with other teams (to subscribe and/or publish). */
@@ -54,6 +57,7 @@ export function createStore(table: Table): Store {
     idempotency: idempotencyRepository(table),
     networkSettings: networkSettingsRepository(table),
     allowedResources: allowedResourcesRepository(table),
+    globalAlarms: globalAlarmRepository(table),
     audit: auditRepository(table),
     busShares: busShareRepository(table),
     stages: stageRepository(table),
@@ -80,6 +84,8 @@ export type { ConfigVersion, ConfigVersionSummary } from "./configs.js";
 export { VersionTakenError } from "./configs.js";
 export type { Page } from "./cursor.js";
 export { InvalidCursorError } from "./cursor.js";
+export type { GlobalAlarms } from "./global-alarms.js";
+export { GlobalAlarmsChangedError } from "./global-alarms.js";
 export type { StoredResponse } from "./idempotency.js";
 export type { Project } from "./projects.js";
 export { ProjectExistsError } from "./projects.js";

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROUTE_MANIFEST } from "../../api/routes/manifest.js";
 import { createKey, createTeam, jsonRequest } from "../support/auth.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 import { settled } from "./deployments-support.js";
@@ -61,6 +62,22 @@ async function freshKeyId(): Promise<string> {
   return (await bodyOf(res)).keyId;
 }
 
+/** A share of team A's bus with a fresh team, for a revoke to end. */
+async function freshShareId(): Promise<string> {
+  const res = await server.fetch(
+    `/v1/teams/${teamA}/shares`,
+    jsonRequest(server.adminKey, "POST", {
+      project,
+      stage: "dev",
+      bus: "initial",
+      sharedWith: await createTeam(server),
+      access: ["subscribe"],
+    }),
+  );
+  expect(res.status).toBe(201);
+  return (await bodyOf(res)).id;
+}
+
 interface RouteCase {
   route: string;
   request: () => Promise<{ path: string; method: string; body?: unknown; yaml?: string }>;
@@ -93,7 +110,7 @@ const CASES: RouteCase[] = [
   {
     route: "GET /v1/teams/{team}",
     request: async () => ({ method: "GET", path: `/v1/teams/${teamA}` }),
-    expect: { ...all(200), other: 403, platform: 200 },
+    expect: { ...all(200), other: 404, platform: 200 },
   },
   {
     route: "POST /v1/teams/{team}/api-keys",
@@ -102,17 +119,17 @@ const CASES: RouteCase[] = [
       path: `/v1/teams/${teamA}/api-keys`,
       body: { name: "k", role: "viewer" },
     }),
-    expect: { ...minRole(201, "admin"), other: 403, platform: 201 },
+    expect: { ...minRole(201, "admin"), other: 404, platform: 201 },
   },
   {
     route: "GET /v1/teams/{team}/api-keys",
     request: async () => ({ method: "GET", path: `/v1/teams/${teamA}/api-keys` }),
-    expect: { ...minRole(200, "admin"), other: 403, platform: 200 },
+    expect: { ...minRole(200, "admin"), other: 404, platform: 200 },
   },
   {
     route: "DELETE /v1/teams/{team}/api-keys/{keyId}",
     request: async () => ({ method: "DELETE", path: `/v1/teams/${teamA}/api-keys/${await freshKeyId()}` }),
-    expect: { ...minRole(204, "admin"), other: 403, platform: 204 },
+    expect: { ...minRole(204, "admin"), other: 404, platform: 204 },
   },
   {
     route: "POST /v1/projects",
@@ -121,12 +138,12 @@ const CASES: RouteCase[] = [
       path: "/v1/projects",
       body: { name: fresh("new"), team: teamA },
     }),
-    expect: { ...minRole(201, "maintainer"), other: 403, platform: 201 },
+    expect: { ...minRole(201, "maintainer"), other: 422, platform: 201 },
   },
   {
     route: "GET /v1/projects?team=",
     request: async () => ({ method: "GET", path: `/v1/projects?team=${teamA}` }),
-    expect: { ...all(200), other: 403, platform: 200 },
+    expect: { ...all(200), other: 404, platform: 200 },
   },
   {
     route: "GET /v1/projects/{project}",
@@ -171,7 +188,7 @@ const CASES: RouteCase[] = [
   {
     route: "GET /v1/teams/{team}/allowed-resources",
     request: async () => ({ method: "GET", path: `/v1/teams/${teamA}/allowed-resources` }),
-    expect: { ...all(200), other: 403, platform: 200 },
+    expect: { ...all(200), other: 404, platform: 200 },
   },
   {
     route: "PUT /v1/teams/{team}/allowed-resources",
@@ -183,9 +200,58 @@ const CASES: RouteCase[] = [
     expect: { ...all(403), other: 403, platform: 200 },
   },
   {
+    route: "GET /v1/teams/{team}/global-alarms",
+    request: async () => ({ method: "GET", path: `/v1/teams/${teamA}/global-alarms` }),
+    expect: { ...all(200), other: 404, platform: 200 },
+  },
+  {
+    route: "PUT /v1/teams/{team}/global-alarms",
+    request: async () => ({ method: "PUT", path: `/v1/teams/${teamA}/global-alarms`, body: { alarms: [] } }),
+    expect: { ...minRole(200, "maintainer"), other: 404, platform: 200 },
+  },
+  {
     route: "GET /v1/teams/{team}/audit",
     request: async () => ({ method: "GET", path: `/v1/teams/${teamA}/audit` }),
-    expect: { ...minRole(200, "maintainer"), other: 403, platform: 200 },
+    expect: { ...minRole(200, "maintainer"), other: 404, platform: 200 },
+  },
+  {
+    route: "POST /v1/teams/{team}/shares",
+    request: async () => ({
+      method: "POST",
+      path: `/v1/teams/${teamA}/shares`,
+      body: {
+        project,
+        stage: "dev",
+        bus: "initial",
+        sharedWith: await createTeam(server),
+        access: ["subscribe"],
+      },
+    }),
+    expect: { ...minRole(201, "maintainer"), other: 404, platform: 201 },
+  },
+  {
+    route: "GET /v1/teams/{team}/shares/given",
+    request: async () => ({ method: "GET", path: `/v1/teams/${teamA}/shares/given` }),
+    expect: { ...all(200), other: 404, platform: 200 },
+  },
+  {
+    route: "GET /v1/teams/{team}/shares/held",
+    request: async () => ({ method: "GET", path: `/v1/teams/${teamA}/shares/held` }),
+    expect: { ...all(200), other: 404, platform: 200 },
+  },
+  {
+    route: "DELETE /v1/teams/{team}/shares/{id}",
+    request: async () => ({ method: "DELETE", path: `/v1/teams/${teamA}/shares/${await freshShareId()}` }),
+    expect: { ...minRole(200, "maintainer"), other: 404, platform: 200 },
+  },
+  {
+    // Team A holds no share: maintainers and above get past authorization to 404 for the id.
+    route: "DELETE /v1/teams/{team}/shares/held/{id}",
+    request: async () => ({
+      method: "DELETE",
+      path: `/v1/teams/${teamA}/shares/held/01JD5Z3M9X2Q8R7T6Y5W4V3Q2S`,
+    }),
+    expect: { ...minRole(404, "maintainer"), other: 404, platform: 404 },
   },
   {
     route: "GET /v1/settings/network",
@@ -241,6 +307,18 @@ describe("authorization matrix", () => {
     const res = await send(who, c);
     expect(res.status).toBe(status);
     if (status >= 400) expect(res.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  it("has a row for every team route, and another team's admin gets 404 wherever a member may go", () => {
+    const teamRoutes = ROUTE_MANIFEST.filter((r) => r.path.includes("/:team"));
+    expect(teamRoutes.length).toBeGreaterThanOrEqual(12);
+    for (const r of teamRoutes) {
+      const route = `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, "{$1}")}`;
+      const row = CASES.find((c) => c.route === route);
+      expect(row, `${route} has no row in the matrix`).toBeDefined();
+      // Platform-admin routes answer every team key the same 403, whichever team the path names.
+      expect(row!.expect.other, route).toBe(r.access.scope === "platform-admin" ? 403 : 404);
+    }
   });
 
   it("answers another team's project exactly like a project that does not exist", async () => {

@@ -17,6 +17,7 @@ import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IDENTIFIER } from "../../api/identifier.js";
+import { checkGlobalAlarms, type GlobalAlarm } from "../../api/resources/concerns/alarms/global.js";
 import { createKey, jsonRequest } from "../support/auth.js";
 import { codePoints, type Schema, SchemaArbitraries } from "../support/json-schema-arbitrary.js";
 import { deployToStage } from "../support/seed.js";
@@ -41,6 +42,14 @@ const DOMAIN_400: Record<string, (request: Request) => string[]> = {
     if (!window) return [];
     const [from, to] = [Date.parse(window.from), Date.parse(window.to)];
     return from >= to || from > Date.now() ? ["validation-error"] : [];
+  },
+  // What a list of global alarms must be besides its shape: names unique (ignoring case and hyphens),
+  // breached periods within the evaluated ones, at most a day evaluated, no signed webhook.
+  "teams.putGlobalAlarms": ({ body }) => {
+    let problems = 0;
+    const alarms = (body?.value as { alarms?: GlobalAlarm[] } | undefined)?.alarms ?? [];
+    checkGlobalAlarms(alarms, () => problems++);
+    return problems > 0 ? ["validation-error"] : [];
   },
   // A metrics window that ends before it starts, or spans more than 15 days (defaults: the last hour).
   "buses.metrics": ({ query }) => windowRefusal(query),

@@ -71,6 +71,15 @@ describe("projects", () => {
     expect((await createProject(server.adminKey, { name: uniqueName() })).status).toBe(400);
     const unknown = await createProject(server.adminKey, { name: uniqueName(), team: "no-such-team" });
     expect(unknown.status).toBe(422);
+    // A team key naming another team gets just that: the other team is not there for it.
+    const { key } = await createTeamWithKey(server, "admin");
+    const { requestId: _a, ...missing } = await bodyOf(unknown);
+    const { requestId: _b, ...theirs } = await bodyOf(await createProject(key, { name: uniqueName(), team }));
+    expect(JSON.stringify(theirs).replaceAll(team, "<team>")).toBe(
+      JSON.stringify(missing).replaceAll("no-such-team", "<team>"),
+    );
+    const listed = await server.fetch("/v1/projects?team=no-such-team", { headers: bearer(server.adminKey) });
+    expect(listed.status).toBe(404);
   });
 
   it("lists a team's projects in pages whose cursors stay inside the team", async () => {
@@ -103,9 +112,10 @@ describe("projects", () => {
       const res = await server.fetch(`/v1/projects?limit=2&cursor=${bad}`, { headers: bearer(key) });
       expect(res.status).toBe(400);
     }
-    // Asking for another team's list is refused outright.
+    // Another team's list is not there for this key, as for a team that does not exist.
     const denied = await server.fetch(`/v1/projects?team=${other.team}`, { headers: bearer(key) });
-    expect(denied.status).toBe(403);
+    expect(denied.status).toBe(404);
+    expect((await bodyOf(denied)).detail).toBe(`Team ${other.team} does not exist.`);
   });
 
   it("searches a team's projects by name prefix, in full pages, never another team's", async () => {

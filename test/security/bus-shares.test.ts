@@ -204,8 +204,8 @@ cloudformationResources:
     await expectProblem(onward, 404, "not-found");
     await expectProblem(
       await server.fetch(`/v1/teams/${a.team}/shares/${shareId}`, jsonRequest(b.key, "DELETE")),
-      403,
-      "forbidden",
+      404,
+      "not-found",
     );
     await expectProblem(
       await server.fetch(`/v1/teams/${b.team}/shares/${shareId}`, jsonRequest(b.key, "DELETE")),

@@ -49,6 +49,7 @@ const KNOWN = new Set([
   "maximum",
   "exclusiveMinimum",
   "exclusiveMaximum",
+  "multipleOf",
 ]);
 const FORMATS = new Set(["date-time"]);
 const JSON_TYPES = ["null", "boolean", "integer", "number", "string", "array", "object"] as const;
@@ -287,6 +288,8 @@ export class SchemaArbitraries {
       if (s.minimum !== undefined) ways.push(fc.constant(s.minimum - 1));
       if (s.maximum !== undefined) ways.push(fc.constant(s.maximum + 1));
       if (!types.includes("number")) ways.push(integers(s).map((n) => (n as number) + 0.5));
+      if (Number.isInteger(s.multipleOf) && s.multipleOf > 1)
+        ways.push(integers(s).map((n) => (n === Number.MAX_SAFE_INTEGER ? n - 1 : n + 1)));
     }
     if (types.includes("array")) {
       const item = (s.items ?? true) as Schema;
@@ -418,6 +421,11 @@ function integers(s: Record<string, any>): fc.Arbitrary<number> {
       s.exclusiveMaximum !== undefined ? s.exclusiveMaximum - 1 : MAX_SAFE,
     ),
   );
+  // Multiples of an integer step: the integers between the bounds divided by it, times it.
+  if (Number.isInteger(s.multipleOf) && s.multipleOf > 0) {
+    const step = s.multipleOf as number;
+    return integers({ minimum: Math.ceil(min / step), maximum: Math.floor(max / step) }).map((k) => k * step);
+  }
   const near = (from: number) => fc.integer({ min: 0, max: Math.min(100, max - min) }).map((d) => from + d);
   return fc.oneof(
     near(min >= 0 || min === -MAX_SAFE ? Math.max(min, 0) : min),

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, BusesDeliveriesData, BusesDeliveriesErrors, BusesDeliveriesResponses, BusesDeliveryCountsData, BusesDeliveryCountsErrors, BusesDeliveryCountsResponses, BusesMatchData, BusesMatchErrors, BusesMatchResponses, BusesMetricsData, BusesMetricsErrors, BusesMetricsResponses, BusesPublishData, BusesPublishErrors, BusesPublishResponses, BusesRulesData, BusesRulesErrors, BusesRulesResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeadLettersListData, DeadLettersListErrors, DeadLettersListResponses, DeadLettersPurgeData, DeadLettersPurgeErrors, DeadLettersPurgeResponses, DeadLettersRedriveData, DeadLettersRedriveErrors, DeadLettersRedriveResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, DrillsClearData, DrillsClearErrors, DrillsClearResponses, DrillsListData, DrillsListErrors, DrillsListResponses, DrillsSetData, DrillsSetErrors, DrillsSetResponses, HealthGetData, HealthGetErrors, HealthGetResponses, PatternsTestData, PatternsTestErrors, PatternsTestResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ReplaysCancelData, ReplaysCancelErrors, ReplaysCancelResponses, ReplaysCreateData, ReplaysCreateErrors, ReplaysCreateResponses, ReplaysGetData, ReplaysGetErrors, ReplaysGetResponses, ReplaysListData, ReplaysListErrors, ReplaysListResponses, SettingsGetNetworkData, SettingsGetNetworkErrors, SettingsGetNetworkResponses, SettingsPutNetworkData, SettingsPutNetworkErrors, SettingsPutNetworkResponses, SharesGiveBackData, SharesGiveBackErrors, SharesGiveBackResponses, SharesGrantData, SharesGrantErrors, SharesGrantResponses, SharesListGivenData, SharesListGivenErrors, SharesListGivenResponses, SharesListHeldData, SharesListHeldErrors, SharesListHeldResponses, SharesRevokeData, SharesRevokeErrors, SharesRevokeResponses, StagesContinueRollbackData, StagesContinueRollbackErrors, StagesContinueRollbackResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesHealthData, StagesHealthErrors, StagesHealthResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetAllowedResourcesData, TeamsGetAllowedResourcesErrors, TeamsGetAllowedResourcesResponses, TeamsGetData, TeamsGetErrors, TeamsGetResponses, TeamsListAuditData, TeamsListAuditErrors, TeamsListAuditResponses, TeamsListData, TeamsListErrors, TeamsListResponses, TeamsPutAllowedResourcesData, TeamsPutAllowedResourcesErrors, TeamsPutAllowedResourcesResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, BusesDeliveriesData, BusesDeliveriesErrors, BusesDeliveriesResponses, BusesDeliveryCountsData, BusesDeliveryCountsErrors, BusesDeliveryCountsResponses, BusesMatchData, BusesMatchErrors, BusesMatchResponses, BusesMetricsData, BusesMetricsErrors, BusesMetricsResponses, BusesPublishData, BusesPublishErrors, BusesPublishResponses, BusesRulesData, BusesRulesErrors, BusesRulesResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeadLettersListData, DeadLettersListErrors, DeadLettersListResponses, DeadLettersPurgeData, DeadLettersPurgeErrors, DeadLettersPurgeResponses, DeadLettersRedriveData, DeadLettersRedriveErrors, DeadLettersRedriveResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, DrillsClearData, DrillsClearErrors, DrillsClearResponses, DrillsListData, DrillsListErrors, DrillsListResponses, DrillsSetData, DrillsSetErrors, DrillsSetResponses, HealthGetData, HealthGetErrors, HealthGetResponses, PatternsTestData, PatternsTestErrors, PatternsTestResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ReplaysCancelData, ReplaysCancelErrors, ReplaysCancelResponses, ReplaysCreateData, ReplaysCreateErrors, ReplaysCreateResponses, ReplaysGetData, ReplaysGetErrors, ReplaysGetResponses, ReplaysListData, ReplaysListErrors, ReplaysListResponses, SettingsGetNetworkData, SettingsGetNetworkErrors, SettingsGetNetworkResponses, SettingsPutNetworkData, SettingsPutNetworkErrors, SettingsPutNetworkResponses, SharesGiveBackData, SharesGiveBackErrors, SharesGiveBackResponses, SharesGrantData, SharesGrantErrors, SharesGrantResponses, SharesListGivenData, SharesListGivenErrors, SharesListGivenResponses, SharesListHeldData, SharesListHeldErrors, SharesListHeldResponses, SharesRevokeData, SharesRevokeErrors, SharesRevokeResponses, StagesContinueRollbackData, StagesContinueRollbackErrors, StagesContinueRollbackResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesHealthData, StagesHealthErrors, StagesHealthResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetAllowedResourcesData, TeamsGetAllowedResourcesErrors, TeamsGetAllowedResourcesResponses, TeamsGetData, TeamsGetErrors, TeamsGetGlobalAlarmsData, TeamsGetGlobalAlarmsErrors, TeamsGetGlobalAlarmsResponses, TeamsGetResponses, TeamsListAuditData, TeamsListAuditErrors, TeamsListAuditResponses, TeamsListData, TeamsListErrors, TeamsListResponses, TeamsPutAllowedResourcesData, TeamsPutAllowedResourcesErrors, TeamsPutAllowedResourcesResponses, TeamsPutGlobalAlarmsData, TeamsPutGlobalAlarmsErrors, TeamsPutGlobalAlarmsResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -715,7 +715,7 @@ export class Teams extends HeyApiClient {
     /**
      * Get a team
      *
-     * Any member of the team, or a platform admin.
+     * Any member of the team, or a platform admin. Another team answers 404, like a team that does not exist.
      */
     public get<ThrowOnError extends boolean = true>(options: Options<TeamsGetData, ThrowOnError>) {
         return (options.client ?? this.client).get<TeamsGetResponses, TeamsGetErrors, ThrowOnError, 'data'>({
@@ -769,6 +769,38 @@ export class Teams extends HeyApiClient {
             security: [{ scheme: 'bearer', type: 'http' }],
             url: '/v1/teams/{team}/audit',
             ...options
+        });
+    }
+    
+    /**
+     * The team's global alarms
+     *
+     * Any member of the team, or a platform admin.
+     */
+    public getGlobalAlarms<ThrowOnError extends boolean = true>(options: Options<TeamsGetGlobalAlarmsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<TeamsGetGlobalAlarmsResponses, TeamsGetGlobalAlarmsErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/teams/{team}/global-alarms',
+            ...options
+        });
+    }
+    
+    /**
+     * Set the team's global alarms
+     *
+     * Maintainers and admins of the team, or a platform admin. Replaces the list (at most 50, names unique); each applies, from the next preview or deployment on, to every function, queue or HTTP API its trigger watches in the stages of the projects it is for, as a CloudWatch alarm `<stack>-<Trigger>For<Resource><name>`, unless the resource lists the name in `disabledGlobalAlarms`. Secrets of notification targets are `$Secret()` references only. `If-Match` (the ETag of a GET) guards against lost updates (412 when stale).
+     */
+    public putGlobalAlarms<ThrowOnError extends boolean = true>(options: Options<TeamsPutGlobalAlarmsData, ThrowOnError>) {
+        return (options.client ?? this.client).put<TeamsPutGlobalAlarmsResponses, TeamsPutGlobalAlarmsErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/teams/{team}/global-alarms',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
         });
     }
 }

@@ -70,7 +70,7 @@ export type AuditEntry = {
         platformAdmin: boolean;
     };
     /**
-     * What happened, `<thing>.<verb>`: `project.create`, `project.delete`, `config.create`, `deployment.deploy`, `deployment.rollback`, `deployment.teardown`, `deployment.continue-rollback`, `api-key.create`, `api-key.revoke`, `team.create`, `allowed-resources.update`, `network-settings.update`, `replay.start`, `replay.cancel`, `bus-share.grant`, `bus-share.revoke`, ...
+     * What happened, `<thing>.<verb>`: `project.create`, `project.delete`, `config.create`, `deployment.deploy`, `deployment.rollback`, `deployment.teardown`, `deployment.continue-rollback`, `api-key.create`, `api-key.revoke`, `team.create`, `allowed-resources.update`, `global-alarms.update`, `network-settings.update`, `replay.start`, `replay.cancel`, `bus-share.grant`, `bus-share.revoke`, ...
      */
     action: string;
     target: {
@@ -471,6 +471,106 @@ export type FailureDrillList = {
     items: Array<FailureDrill>;
 };
 
+/**
+ * Applied to every resource of the team's stacks that its trigger watches (functions, queues or HTTP APIs), in the projects and stages it is for, unless the resource lists its name in disabledGlobalAlarms.
+ */
+export type GlobalAlarm = {
+    name: string;
+    trigger: {
+        type: 'lambda-error-rate';
+        properties: {
+            thresholdPercent: number;
+            comparisonOperator?: 'GreaterThanOrEqualToThreshold' | 'GreaterThanThreshold' | 'LessThanOrEqualToThreshold' | 'LessThanThreshold';
+        };
+    } | {
+        type: 'lambda-duration';
+        properties: {
+            thresholdMilliseconds: number;
+            statistic?: 'avg' | 'max' | 'min' | 'sum' | 'p90' | 'p95' | 'p99';
+            comparisonOperator?: 'GreaterThanOrEqualToThreshold' | 'GreaterThanThreshold' | 'LessThanOrEqualToThreshold' | 'LessThanThreshold';
+        };
+    } | {
+        type: 'sqs-queue-received-messages-count';
+        properties: {
+            thresholdCount: number;
+            statistic?: 'avg' | 'max' | 'min' | 'sum' | 'p90' | 'p95' | 'p99';
+            comparisonOperator?: 'GreaterThanOrEqualToThreshold' | 'GreaterThanThreshold' | 'LessThanOrEqualToThreshold' | 'LessThanThreshold';
+        };
+    } | {
+        type: 'sqs-queue-not-empty';
+    } | {
+        type: 'http-api-gateway-error-rate';
+        properties: {
+            thresholdPercent: number;
+            comparisonOperator?: 'GreaterThanOrEqualToThreshold' | 'GreaterThanThreshold' | 'LessThanOrEqualToThreshold' | 'LessThanThreshold';
+        };
+    } | {
+        type: 'http-api-gateway-latency';
+        properties: {
+            thresholdMilliseconds: number;
+            statistic?: 'avg' | 'max' | 'min' | 'sum' | 'p90' | 'p95' | 'p99';
+            comparisonOperator?: 'GreaterThanOrEqualToThreshold' | 'GreaterThanThreshold' | 'LessThanOrEqualToThreshold' | 'LessThanThreshold';
+        };
+    };
+    /**
+     * The projects it applies to (`*`: all, the default).
+     */
+    forServices?: Array<string>;
+    /**
+     * The stages it applies to (`*`: all, the default).
+     */
+    forStages?: Array<string>;
+    evaluation?: {
+        period?: number;
+        evaluationPeriods?: number;
+        breachedPeriods?: number;
+    };
+    notificationTargets?: Array<{
+        type: 'slack';
+        properties?: {
+            conversationId: string;
+            accessToken: string;
+        };
+    } | {
+        type: 'ms-teams';
+        properties?: {
+            webhookUrl: string;
+        };
+    } | {
+        type: 'discord';
+        properties?: {
+            webhookUrl: string;
+        };
+    } | {
+        type: 'webhook';
+        properties?: {
+            url: string;
+            headers?: {
+                [key: string]: string;
+            };
+            secret?: string;
+        };
+    } | {
+        type: 'email';
+        properties: {
+            sender: string;
+            recipient: string;
+        };
+    }>;
+    includeInHistory?: boolean;
+    description?: string;
+};
+
+export type GlobalAlarms = {
+    team: string;
+    alarms: Array<GlobalAlarm>;
+    updatedAt?: string;
+    /**
+     * Key id of who set them.
+     */
+    updatedBy?: string;
+};
+
 export type GrantBusShare = {
     project: string;
     stage: string;
@@ -643,6 +743,10 @@ export type PurgeDeadLetters = {
 
 export type PutAllowedResources = {
     arns: Array<string>;
+};
+
+export type PutGlobalAlarms = {
+    alarms: Array<GlobalAlarm>;
 };
 
 export type PutNetworkSettings = {
@@ -1212,7 +1316,7 @@ export type ProjectsListData = {
          */
         cursor?: string;
         /**
-         * Defaults to the key's team; platform admins without it see every project.
+         * Defaults to the key's team; platform admins without it see every project. Another team answers 404, like a team that does not exist.
          */
         team?: string;
         /**
@@ -1233,9 +1337,9 @@ export type ProjectsListErrors = {
      */
     401: Problem;
     /**
-     * The caller's role does not allow this.
+     * Not found (or not visible to the caller's team).
      */
-    403: Problem;
+    404: Problem;
     /**
      * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
      */
@@ -3496,10 +3600,6 @@ export type TeamsGetErrors = {
      */
     401: Problem;
     /**
-     * The caller's role does not allow this.
-     */
-    403: Problem;
-    /**
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
@@ -3542,10 +3642,6 @@ export type TeamsGetAllowedResourcesErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
-    /**
-     * The caller's role does not allow this.
-     */
-    403: Problem;
     /**
      * Not found (or not visible to the caller's team).
      */
@@ -3660,6 +3756,10 @@ export type ApiKeysListErrors = {
      * The caller's role does not allow this.
      */
     403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
     /**
      * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
      */
@@ -3855,6 +3955,110 @@ export type TeamsListAuditResponses = {
 
 export type TeamsListAuditResponse = TeamsListAuditResponses[keyof TeamsListAuditResponses];
 
+export type TeamsGetGlobalAlarmsData = {
+    body?: never;
+    path: {
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/global-alarms';
+};
+
+export type TeamsGetGlobalAlarmsErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type TeamsGetGlobalAlarmsError = TeamsGetGlobalAlarmsErrors[keyof TeamsGetGlobalAlarmsErrors];
+
+export type TeamsGetGlobalAlarmsResponses = {
+    /**
+     * The team's global alarms.
+     */
+    200: GlobalAlarms;
+};
+
+export type TeamsGetGlobalAlarmsResponse = TeamsGetGlobalAlarmsResponses[keyof TeamsGetGlobalAlarmsResponses];
+
+export type TeamsPutGlobalAlarmsData = {
+    body: PutGlobalAlarms;
+    headers?: {
+        /**
+         * The ETag of the list last read.
+         */
+        'if-match'?: string;
+    };
+    path: {
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/global-alarms';
+};
+
+export type TeamsPutGlobalAlarmsErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * If-Match does not match the current ETag.
+     */
+    412: Problem;
+    /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type TeamsPutGlobalAlarmsError = TeamsPutGlobalAlarmsErrors[keyof TeamsPutGlobalAlarmsErrors];
+
+export type TeamsPutGlobalAlarmsResponses = {
+    /**
+     * The global alarms now in force.
+     */
+    200: GlobalAlarms;
+};
+
+export type TeamsPutGlobalAlarmsResponse = TeamsPutGlobalAlarmsResponses[keyof TeamsPutGlobalAlarmsResponses];
+
 export type SharesGrantData = {
     body: GrantBusShare;
     path: {
@@ -3929,10 +4133,6 @@ export type SharesListGivenErrors = {
      */
     401: Problem;
     /**
-     * The caller's role does not allow this.
-     */
-    403: Problem;
-    /**
      * Not found (or not visible to the caller's team).
      */
     404: Problem;
@@ -3975,10 +4175,6 @@ export type SharesListHeldErrors = {
      * No API key, or an unknown or revoked one.
      */
     401: Problem;
-    /**
-     * The caller's role does not allow this.
-     */
-    403: Problem;
     /**
      * Not found (or not visible to the caller's team).
      */

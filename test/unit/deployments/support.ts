@@ -36,6 +36,7 @@ export async function deploymentsWorld() {
     projects: store.projects,
     teams: store.teams,
     allowedResources: store.allowedResources,
+    globalAlarms: store.globalAlarms,
     busShares: store.busShares,
     deployer,
     compile,

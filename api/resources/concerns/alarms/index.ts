@@ -2,32 +2,27 @@
  * `alarms` and `disabledGlobalAlarms` on functions, queues and HTTP APIs, as Stacktape has them:
  * each alarm is an AWS::CloudWatch::Alarm named and shaped as Stacktape's (`<Trigger>For<Resource><i>`,
  * `<stack>-<that name>`, the same metric queries and defaults), and its notification targets are
- * compiled by notifications.ts. A type plugs it in with `...alarms.properties` in its schema and
- * `concerns: [alarms]`, where `alarms = alarmsOf("<type>")`.
+ * compiled by notifications.ts. The team's global alarms (global.ts) that watch the resource are
+ * compiled with them, named `<Trigger>For<Resource><global name>` as Stacktape names them. A type
+ * plugs it in with `...alarms.properties` in its schema and `concerns: [alarms]`, where
+ * `alarms = alarmsOf("<type>")`.
  */
 import { z } from "@hono/zod-openapi";
 import type { CompileContext } from "../../../compiler/context.js";
 import { logicalId, NAME_LIMITS, pascalCase } from "../../../compiler/naming.js";
 import { ref } from "../../../compiler/template.js";
+import type { ConfigPath } from "../../../config/problem.js";
 import { strictObject } from "../../../config/schema/strict.js";
+import { didYouMean } from "../../../config/suggest.js";
 import type { Concern } from "../../definition.js";
+import { type GlobalAlarm, globalAlarmsFor } from "./global.js";
 import {
-  checkNotificationTarget,
   compileNotificationRole,
   compileNotifications,
   NOTIFICATION_CLOUDFORMATION_TYPES,
-  NotificationTargetSchema,
 } from "./notifications.js";
+import { alarmSettings, checkAlarmSettings } from "./settings.js";
 import { ALARM_TRIGGERS, type AlarmTriggerKind, comparisonOf, statisticOf } from "./triggers.js";
-
-/** CloudWatch evaluates at most a day of data for periods of a minute or more. */
-const MAX_EVALUATED_SECONDS = 86_400;
-
-const EvaluationSchema = strictObject({
-  period: z.number().int().min(60).multipleOf(60, "The period is a multiple of 60 seconds.").optional(),
-  evaluationPeriods: z.number().int().min(1).optional(),
-  breachedPeriods: z.number().int().min(1).optional(),
-});
 
 type AlarmType = AlarmTriggerKind["resourceType"];
 
@@ -45,10 +40,7 @@ function alarmSchema(type: AlarmType) {
             : undefined,
       },
     ),
-    evaluation: EvaluationSchema.optional(),
-    notificationTargets: z.array(NotificationTargetSchema).optional(),
-    includeInHistory: z.boolean().optional(),
-    description: z.string().max(1024).optional(),
+    ...alarmSettings,
   });
 }
 
@@ -60,9 +52,15 @@ interface WithAlarms {
   disabledGlobalAlarms?: string[];
 }
 
-/** Stacktape's name of an alarm: `LambdaErrorRateForMyFunction0`. */
-export const alarmName = (resourceName: string, triggerType: string, index: number) =>
-  `${pascalCase(triggerType)}For${pascalCase(resourceName)}${index}`;
+/**
+ * Stacktape's name of an alarm: `LambdaErrorRateForMyFunction0` for a resource's alarm 0,
+ * `LambdaErrorRateForMyFunctionapi-errors` for global alarm `api-errors`.
+ */
+export const alarmName = (resourceName: string, triggerType: string, indexOrGlobalName: number | string) =>
+  `${pascalCase(triggerType)}For${pascalCase(resourceName)}${indexOrGlobalName}`;
+
+/** The param (and stage output) holding a global alarm's name; a resource's own are `alarm<i>`. */
+export const globalAlarmParam = (globalName: string) => `alarm-${globalName}`;
 
 export const alarmLogicalId = (name: string) => logicalId(name, "AWS::CloudWatch::Alarm");
 
@@ -81,22 +79,7 @@ export function alarmsOf(type: AlarmType) {
     check(name, resource, checks) {
       const props = resource.properties as WithAlarms | undefined;
       props?.alarms?.forEach((alarm, i) => {
-        alarm.notificationTargets?.forEach((target, j) => {
-          const at = ["resources", name, "properties", "alarms", i, "notificationTargets", j];
-          checkNotificationTarget(target, at, checks.report);
-        });
-        const path = ["resources", name, "properties", "alarms", i, "evaluation"];
-        const { period = 60, evaluationPeriods = 1, breachedPeriods } = alarm.evaluation ?? {};
-        if (breachedPeriods !== undefined && breachedPeriods > evaluationPeriods)
-          checks.report(
-            [...path, "breachedPeriods"],
-            `breachedPeriods (${breachedPeriods}) is at most evaluationPeriods (${evaluationPeriods}).`,
-          );
-        if (period * evaluationPeriods > MAX_EVALUATED_SECONDS)
-          checks.report(
-            [...path, "evaluationPeriods"],
-            `period × evaluationPeriods is ${period * evaluationPeriods} seconds; CloudWatch evaluates at most ${MAX_EVALUATED_SECONDS} (a day).`,
-          );
+        checkAlarmSettings(alarm, ["resources", name, "properties", "alarms", i], checks.report);
       });
     },
 
@@ -113,24 +96,58 @@ export function alarmsOf(type: AlarmType) {
 
     compile(name, resource, ctx) {
       const props = resource.properties as WithAlarms | undefined;
-      // Stacktape's global alarms live in its console; Switchyard has none, so nothing is disabled.
-      if (props?.disabledGlobalAlarms?.length)
-        ctx.warn(
-          ["resources", name, "properties", "disabledGlobalAlarms"],
-          "Switchyard has no global alarms (Stacktape defines them in its console): disabledGlobalAlarms disables nothing.",
-        );
       const alarms = props?.alarms ?? [];
-      const destinations = alarms.flatMap((alarm, i) => compileAlarm(ctx, name, alarm, i));
+      const destinations = alarms.flatMap((alarm, i) =>
+        compileAlarm(ctx, name, alarm, i, ["resources", name, "properties", "alarms", i]),
+      );
+      for (const global of globalAlarmsOf(ctx, name, type, props?.disabledGlobalAlarms)) {
+        const compiled = alarmName(name, global.trigger.type, global.name);
+        ctx.addParam(name, globalAlarmParam(global.name), ref(alarmLogicalId(compiled)));
+        destinations.push(...compileAlarm(ctx, name, global, global.name, ["globalAlarms", global.name]));
+      }
       compileNotificationRole(ctx, name, destinations);
     },
   };
   return concern;
 }
 
+/**
+ * The team's global alarms that apply to the resource, its `disabledGlobalAlarms` left out. A name
+ * no global alarm of the team has is an error (a typo would otherwise leave an alarm on). Without
+ * the team's list (a compilation outside any team) there are none, and nothing is checked.
+ */
+function globalAlarmsOf(
+  ctx: CompileContext,
+  name: string,
+  type: AlarmType,
+  disabled: readonly string[] = [],
+): GlobalAlarm[] {
+  // Parsed by GlobalAlarmSchema when the team set them (api/routes/global-alarms.ts).
+  const all = ctx.target.globalAlarms as readonly GlobalAlarm[] | undefined;
+  if (!all) return [];
+  const names = all.map((a) => a.name);
+  disabled.forEach((d, i) => {
+    if (!names.includes(d))
+      ctx.error(
+        ["resources", name, "properties", "disabledGlobalAlarms", i],
+        names.length === 0
+          ? `No global alarm is named ${d}: the team has none (GET /v1/teams/{team}/global-alarms).`
+          : `No global alarm is named ${d}.${didYouMean(d, names)} The team's global alarms: ${names.join(", ")}.`,
+      );
+  });
+  return globalAlarmsFor(all, ctx.target, type).filter((a) => !disabled.includes(a.name));
+}
+
 /** The alarm and its notifications; returns the API destinations its notifications call. */
-function compileAlarm(ctx: CompileContext, resourceName: string, alarm: Alarm, index: number): unknown[] {
+function compileAlarm(
+  ctx: CompileContext,
+  resourceName: string,
+  alarm: Alarm | GlobalAlarm,
+  indexOrGlobalName: number | string,
+  path: ConfigPath,
+): unknown[] {
   const kind = ALARM_TRIGGERS.find((k) => k.type === alarm.trigger.type)!;
-  const name = alarmName(resourceName, kind.type, index);
+  const name = alarmName(resourceName, kind.type, indexOrGlobalName);
   const id = alarmLogicalId(name);
   const period = alarm.evaluation?.period ?? 60;
   const comparison = comparisonOf(alarm.trigger.properties);
@@ -162,6 +179,6 @@ function compileAlarm(ctx: CompileContext, resourceName: string, alarm: Alarm, i
     description,
     includeResolved: alarm.includeInHistory !== false,
     targets: alarm.notificationTargets,
-    path: ["resources", resourceName, "properties", "alarms", index],
+    path,
   });
 }

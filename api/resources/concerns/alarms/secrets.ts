@@ -19,14 +19,22 @@ export function secretOf(value: string): { secretId: string; jsonKey?: string } 
   if (typeof arg !== "string" || arg === "") return undefined;
   if (SECRET_ARN.test(arg)) return { secretId: arg };
   const [secretId, ...key] = arg.split(".");
-  return key.length > 0 ? { secretId: secretId!, jsonKey: key.join(".") } : { secretId: secretId! };
+  const jsonKey = key.join(".");
+  if (!secretId || (key.length > 0 && jsonKey === "")) return undefined;
+  return key.length > 0 ? { secretId, jsonKey } : { secretId };
 }
+
+/** The references `secretOf` takes, as the OpenAPI document states them (a subset: no quoting). */
+const REFERENCE_PATTERN = `^(\\$Secret\\('[A-Za-z0-9/_+=@-]+(\\.[A-Za-z0-9/_+=@-]+)*'\\)|${SECRET_ARN.source.slice(1, -1)})$`;
 
 /** A property holding a secret: a reference, never the value (whose text no message repeats). */
 export const secretReference = (what: string) =>
-  z.string().refine((value) => secretOf(value) !== undefined, {
-    message: `${what} is a secret: give it as $Secret('<secret name>') (a Secrets Manager secret) or the secret's ARN. Switchyard stores no secret value in a config.`,
-  });
+  z
+    .string()
+    .refine((value) => secretOf(value) !== undefined, {
+      message: `${what} is a secret: give it as $Secret('<secret name>') (a Secrets Manager secret) or the secret's ARN. Switchyard stores no secret value in a config.`,
+    })
+    .openapi({ pattern: REFERENCE_PATTERN });
 
 /** The CloudFormation dynamic reference to a secret, resolved by CloudFormation inside AWS. */
 export function dynamicReference(value: string): string {
