@@ -29,6 +29,22 @@ export function switchyardArns(prefix: string) {
     ),
     topics: `${base("sns")}:${p}`,
     deliveryStreams: `${base("firehose")}:deliverystream/${p}`,
+    /** Gradual deployments: the stack's CodeDeploy application and its functions' deployment groups. */
+    codeDeployApplications: `${base("codedeploy")}:application:${p}`,
+    codeDeployGroups: `${base("codedeploy")}:deploymentgroup:${p}/*`,
+    /** AWS's own Lambda deployment configs (`CodeDeployDefault.Lambda<strategy>`), only read. */
+    codeDeployConfigs: `${base("codedeploy")}:deploymentconfig:CodeDeployDefault.*`,
+    /**
+     * Enhanced fan-out consumers of kinesis-stream triggers: `stream/<stream>/consumer/<name>:<time>`.
+     * Streams are not Switchyard's; a consumer is registered on one (authorized on the stream).
+     */
+    streamConsumers: `${base("kinesis")}:stream/*/consumer/${p}`,
+    streams: `${base("kinesis")}:stream/*`,
+    /**
+     * Secrets a template's dynamic references name (`$Secret`): CloudFormation resolves them with the
+     * stack's role, so a team's role reads only secrets named in its namespace.
+     */
+    secrets: `${base("secretsmanager")}:secret:${p}`,
     /** CloudFormation names them `<stack>-<logical id>-<suffix>`, so they start with the stack's name. */
     buckets: `arn:${Aws.PARTITION}:s3:::${p}`,
     /** Replay names are chosen per request; a replay can only read our archives (checked on StartReplay). */

@@ -14,6 +14,11 @@ export interface ManagedTypeGroup {
   namespace: string;
   actions: readonly string[];
   resources: (arns: SwitchyardArns) => string[];
+  /**
+   * Actions IAM authorizes on another resource than the one created (a stream consumer is registered
+   * on its stream), with those resources: a statement of their own.
+   */
+  onParent?: { actions: readonly string[]; resources: (arns: SwitchyardArns) => string[] };
 }
 
 export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
@@ -339,6 +344,44 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
     resources: (a) => [a.deliveryStreams],
   },
   {
+    sid: "GradualDeployments",
+    namespace: "AWS::CodeDeploy",
+    actions: [
+      "codedeploy:CreateApplication",
+      "codedeploy:DeleteApplication",
+      "codedeploy:GetApplication",
+      "codedeploy:UpdateApplication",
+      "codedeploy:CreateDeploymentGroup",
+      "codedeploy:UpdateDeploymentGroup",
+      "codedeploy:DeleteDeploymentGroup",
+      "codedeploy:GetDeploymentGroup",
+      "codedeploy:TagResource",
+      "codedeploy:UntagResource",
+      "codedeploy:ListTagsForResource",
+      // An alias update under CodeDeployLambdaAliasUpdate: CloudFormation runs a deployment of the group.
+      "codedeploy:CreateDeployment",
+      "codedeploy:GetDeployment",
+      "codedeploy:StopDeployment",
+      "codedeploy:RegisterApplicationRevision",
+      "codedeploy:GetApplicationRevision",
+      "codedeploy:GetDeploymentConfig",
+    ],
+    resources: (a) => [a.codeDeployApplications, a.codeDeployGroups, a.codeDeployConfigs],
+  },
+  {
+    sid: "StreamConsumers",
+    namespace: "AWS::Kinesis",
+    actions: [
+      "kinesis:DescribeStreamConsumer",
+      "kinesis:DeregisterStreamConsumer",
+      "kinesis:TagResource",
+      "kinesis:UntagResource",
+      "kinesis:ListTagsForResource",
+    ],
+    resources: (a) => [a.streamConsumers],
+    onParent: { actions: ["kinesis:RegisterStreamConsumer"], resources: (a) => [a.streams] },
+  },
+  {
     sid: "LogFailureBuckets",
     namespace: "AWS::S3",
     actions: [
@@ -385,4 +428,6 @@ export const ROLE_CONSUMERS = [
   // Log forwarding: the subscription filter's role, and the delivery stream's.
   "logs.amazonaws.com",
   "firehose.amazonaws.com",
+  // Gradual deployments: the CodeDeploy service role of a stack.
+  "codedeploy.amazonaws.com",
 ] as const;

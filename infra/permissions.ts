@@ -61,11 +61,20 @@ export function serviceRoleStatements({
 }: ServiceRoleOptions): PolicyStatement[] {
   // With a boundary, a role can only be created or given permissions while it carries it.
   const bounded = boundaryArn ? { StringEquals: { "iam:PermissionsBoundary": boundaryArn } } : undefined;
-  const statements = MANAGED_TYPE_GROUPS.map(
-    (group) =>
-      new PolicyStatement({ sid: group.sid, actions: [...group.actions], resources: group.resources(arns) }),
-  );
+  const statements = MANAGED_TYPE_GROUPS.flatMap((group) => [
+    new PolicyStatement({ sid: group.sid, actions: [...group.actions], resources: group.resources(arns) }),
+    ...(group.onParent
+      ? [
+          new PolicyStatement({
+            sid: `${group.sid}OnParent`,
+            actions: [...group.onParent.actions],
+            resources: group.onParent.resources(arns),
+          }),
+        ]
+      : []),
+  ]);
   statements.push(
+    resolveSecrets(arns),
     new PolicyStatement({
       sid: "PassOwnRolesToTheirServices",
       actions: ["iam:PassRole"],
@@ -111,6 +120,18 @@ export function serviceRoleStatements({
     );
   }
   return [...statements, ...readCodeArtifacts(artifactBuckets)];
+}
+
+/**
+ * `$Secret` becomes a dynamic reference that CloudFormation resolves with the stack's role: secrets
+ * named with the prefix only (a team's role: its namespace, `<prefix><namespace>--*`).
+ */
+export function resolveSecrets(arns: SwitchyardArns): PolicyStatement {
+  return new PolicyStatement({
+    sid: "ResolveSecrets",
+    actions: ["secretsmanager:GetSecretValue"],
+    resources: [arns.secrets],
+  });
 }
 
 /** Reading function code from the configured artifact buckets, when there are any. */

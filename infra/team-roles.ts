@@ -9,6 +9,7 @@ import type { Construct } from "constructs";
 import { MANAGED_TYPE_GROUPS } from "./managed-types.js";
 import {
   readCodeArtifacts,
+  resolveSecrets,
   type ServiceRoleOptions,
   teamStackStatements,
   UNSCOPABLE_ACTIONS,
@@ -49,15 +50,27 @@ export function createTeamRolePolicies(
  * grant: a team role does only what its policies allow within it.
  */
 function boundaryStatements({ arns, artifactBuckets }: ServiceRoleOptions): PolicyStatement[] {
-  const statements = MANAGED_TYPE_GROUPS.map((group) => {
+  const statements = MANAGED_TYPE_GROUPS.flatMap((group) => {
     const services = [...new Set(group.actions.map((a) => a.split(":")[0]!))];
-    return new PolicyStatement({
-      sid: group.sid,
-      actions: services.map((s) => `${s}:*`),
-      resources: group.resources(arns),
-    });
+    return [
+      new PolicyStatement({
+        sid: group.sid,
+        actions: services.map((s) => `${s}:*`),
+        resources: group.resources(arns),
+      }),
+      ...(group.onParent
+        ? [
+            new PolicyStatement({
+              sid: `${group.sid}OnParent`,
+              actions: [...group.onParent.actions],
+              resources: group.onParent.resources(arns),
+            }),
+          ]
+        : []),
+    ];
   });
   statements.push(
+    resolveSecrets(arns),
     new PolicyStatement({
       sid: "Roles",
       actions: [

@@ -32,8 +32,21 @@ export function workloadBoundaryStatements(): PolicyStatement[] {
         "sns:ConfirmSubscription",
         "sns:GetTopicAttributes",
         "sns:ListSubscriptionsByTopic",
+        // Alarm notifications: a rule's role calls the API destinations.
+        "events:InvokeApiDestination",
       ],
-      resources: [arn("events", "event-bus/*"), arn("sqs", "*"), arn("sns", "*")],
+      resources: [
+        arn("events", "event-bus/*"),
+        arn("events", "api-destination/*"),
+        arn("sqs", "*"),
+        arn("sns", "*"),
+      ],
+    }),
+    new PolicyStatement({
+      // Log forwarding: the subscription filter puts records to the delivery stream.
+      sid: "LogForwarding",
+      actions: ["firehose:PutRecord", "firehose:PutRecordBatch"],
+      resources: [arn("firehose", "deliverystream/*")],
     }),
     new PolicyStatement({
       // Streams a function's kinesis-stream and dynamo-db-stream triggers read.
@@ -60,6 +73,7 @@ export function workloadBoundaryStatements(): PolicyStatement[] {
         "states:StartExecution",
         "states:DescribeExecution",
         "states:StopExecution",
+        "states:ListExecutions",
         "batch:SubmitJob",
         "batch:TerminateJob",
       ],
@@ -71,6 +85,17 @@ export function workloadBoundaryStatements(): PolicyStatement[] {
         arn("batch", "job-definition/*"),
         arn("batch", "job/*"),
       ],
+    }),
+    new PolicyStatement({
+      // Gradual deployments: CodeDeploy's role moves a function's alias; a hook reports its result.
+      sid: "GradualDeployments",
+      actions: [
+        "lambda:GetAlias",
+        "lambda:UpdateAlias",
+        "lambda:GetProvisionedConcurrencyConfig",
+        "codedeploy:PutLifecycleEventHookExecutionStatus",
+      ],
+      resources: [arn("lambda", "function:*"), arn("codedeploy", "deploymentgroup:*")],
     }),
     new PolicyStatement({
       // Step Functions' Batch .sync integration watches jobs through its own managed rule.
@@ -116,6 +141,7 @@ export function workloadBoundaryStatements(): PolicyStatement[] {
         "ec2:DescribeTags",
         "ecr:GetAuthorizationToken",
         "batch:DescribeJobs",
+        "batch:ListJobs",
         "xray:PutTraceSegments",
         "xray:PutTelemetryRecords",
         // Lambda creates a VPC function's network interfaces with its role (joinDefaultVpc).

@@ -75,9 +75,13 @@ function evaluate(call: DirectiveCall, path: ConfigPath, ctx: CompileContext): u
     }
     case "Secret": {
       const [name, ...key] = text(0).split(".");
-      return key.length > 0
-        ? `{{resolve:secretsmanager:${name}:SecretString:${key.join(".")}}}`
-        : `{{resolve:secretsmanager:${name}}}`;
+      const reference =
+        key.length > 0
+          ? `{{resolve:secretsmanager:${name}:SecretString:${key.join(".")}}}`
+          : `{{resolve:secretsmanager:${name}}}`;
+      // The tenant check (secrets outside the team's namespace) points here.
+      ctx.dynamicReferenceOrigins.set(reference, path);
+      return reference;
     }
     case "SsmParam":
       return `{{resolve:ssm:${text(0)}}}`;

@@ -26,6 +26,9 @@ export const NAME_LIMITS = {
   connection: 64,
   deliveryStream: 64,
   alarm: 255,
+  /** CodeDeploy applications and deployment groups. */
+  codeDeploy: 100,
+  kinesisConsumer: 128,
 } as const;
 
 /**

@@ -41,6 +41,10 @@ export const SCOPED_NAMES: Readonly<Record<string, ScopedName>> = {
     property: "DeliveryStreamName",
     limit: NAME_LIMITS.deliveryStream,
   },
+  "AWS::CodeDeploy::Application": { property: "ApplicationName", limit: NAME_LIMITS.codeDeploy },
+  "AWS::CodeDeploy::DeploymentGroup": { property: "DeploymentGroupName", limit: NAME_LIMITS.codeDeploy },
+  // A consumer's ARN is its stream's and its name: `stream/<stream>/consumer/<name>:<created>`.
+  "AWS::Kinesis::StreamConsumer": { property: "ConsumerName", limit: NAME_LIMITS.kinesisConsumer },
 };
 
 /**

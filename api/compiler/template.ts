@@ -6,6 +6,8 @@ export interface CfnResource {
   DependsOn?: string[];
   DeletionPolicy?: string;
   UpdateReplacePolicy?: string;
+  /** Only `CodeDeployLambdaAliasUpdate` on a function's alias (gradual deployments). */
+  UpdatePolicy?: Record<string, unknown>;
   Condition?: string;
   Metadata?: Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "@hono/zod-openapi";
 import { environmentMap, workloadAccess } from "../compiler/connect-to.js";
 import type { CompileContext } from "../compiler/context.js";
@@ -20,6 +21,7 @@ import { strictObject } from "../config/schema/strict.js";
 import { own } from "../prototype-safe.js";
 import { alarmsOf } from "./concerns/alarms/index.js";
 import { cdnConcern } from "./concerns/cdn/index.js";
+import { aliasId, gradualDeployment, LIVE_ALIAS } from "./concerns/gradual-deployment.js";
 import { logForwardingOf, logGroupOf } from "./concerns/log-forwarding.js";
 import type { ResourceDefinition } from "./definition.js";
 import { CorsSchema } from "./http-api-gateway.js";
@@ -35,7 +37,9 @@ const TRIGGER_BY_TYPE: ReadonlyMap<string, LambdaTrigger> = new Map(
   FUNCTION_TRIGGERS.map((t): [string, LambdaTrigger] => [t.type, t as unknown as LambdaTrigger]),
 );
 
-const alarms = alarmsOf("function");
+const alarms = alarmsOf("function", {
+  alias: (props) => (hasAlias(props as FunctionResource["properties"]) ? LIVE_ALIAS : undefined),
+});
 const cdn = cdnConcern("function");
 const hasUrl = (props: { url?: { enabled?: boolean }; cdn?: { enabled?: boolean } }) =>
   props.url?.enabled === true || props.cdn?.enabled === true;
@@ -46,6 +50,7 @@ export const FunctionSchema = resourceSchema(
   strictObject({
     ...alarms.properties,
     ...cdn.properties,
+    ...gradualDeployment.properties,
     packaging: LambdaPackagingSchema,
     runtime: z.string().optional(),
     handler: z.string().optional(),
@@ -73,11 +78,6 @@ export const FunctionSchema = resourceSchema(
       authMode: z.enum(["AWS_IAM", "NONE"]).optional(),
       responseStreamEnabled: z.boolean().optional(),
     }).optional(),
-    deployment: strictObject({
-      strategy: z.string(),
-      beforeAllowTrafficFunction: z.string().optional(),
-      afterTrafficShiftFunction: z.string().optional(),
-    }).optional(),
     volumeMounts: z
       .array(
         strictObject({
@@ -104,11 +104,15 @@ export const FunctionSchema = resourceSchema(
 export type FunctionResource = z.infer<typeof FunctionSchema>;
 
 export const functionId = (name: string) => logicalId(name, "AWS::Lambda::Function");
-const aliasId = (name: string) => logicalId(name, "AWS::Lambda::Alias", "Stp");
 
-/** What invokes the function: its alias when it has one (provisioned concurrency), else itself. */
+/** Provisioned concurrency and gradual deployments both serve the function through its alias. */
+function hasAlias(props: FunctionResource["properties"]): boolean {
+  return props.provisionedConcurrency !== undefined || props.deployment !== undefined;
+}
+
+/** What invokes the function: its alias when it has one, else itself (as Stacktape). */
 const endpointArn = (name: string, props: FunctionResource["properties"]) =>
-  props.provisionedConcurrency ? ref(aliasId(name)) : getAtt(functionId(name), "Arn");
+  hasAlias(props) ? ref(aliasId(name)) : getAtt(functionId(name), "Arn");
 
 const RUNTIME_BY_EXTENSION: Record<string, string> = { py: "python3.13", rb: "ruby3.4", java: "java21" };
 /** Lambda logs are kept for 180 days, Stacktape's default. */
@@ -116,8 +120,6 @@ const LOG_RETENTION_DAYS = 180;
 
 /** Properties Stacktape has that Switchyard refuses, and why (README, "What Switchyard refuses"). */
 const REFUSED_PROPERTIES = {
-  deployment:
-    "Gradual deployments (deployment) are not supported: they need a CodeDeploy application and hooks Switchyard does not create. Deploy a new version and roll back with the deployments API instead.",
   volumeMounts:
     "volumeMounts are not supported: they name an efs-filesystem resource, a type Switchyard does not manage.",
 } as const;
@@ -131,7 +133,7 @@ export const lambdaFunction: ResourceDefinition<FunctionResource> = {
   type: "function",
   schema: FunctionSchema,
   triggers: FUNCTION_TRIGGERS,
-  concerns: [alarms, logForwarding, cdn],
+  concerns: [alarms, logForwarding, cdn, gradualDeployment],
   cloudformationTypes: [
     ...new Set([
       "AWS::Lambda::Function",
@@ -284,15 +286,15 @@ export const lambdaFunction: ResourceDefinition<FunctionResource> = {
       ];
     }
 
-    if (props.provisionedConcurrency) provisioned(ctx, name, props);
+    if (hasAlias(props)) live(ctx, name, props);
     if (destinations.length > 0) {
       ctx.add(name, logicalId(name, "AWS::Lambda::EventInvokeConfig"), {
         Type: "AWS::Lambda::EventInvokeConfig",
         // Its qualifier is the alias when there is one, which must exist first.
-        ...(props.provisionedConcurrency ? { DependsOn: [aliasId(name)] } : {}),
+        ...(hasAlias(props) ? { DependsOn: [aliasId(name)] } : {}),
         Properties: {
           FunctionName: ref(fnId),
-          Qualifier: props.provisionedConcurrency ? "stp-live" : "$LATEST",
+          Qualifier: hasAlias(props) ? LIVE_ALIAS : "$LATEST",
           DestinationConfig: {
             ...(props.destinations?.onSuccess !== undefined
               ? { OnSuccess: { Destination: destinations[0] } }
@@ -327,18 +329,25 @@ export const lambdaFunction: ResourceDefinition<FunctionResource> = {
 };
 
 /**
- * Provisioned concurrency needs a published version behind an alias (`stp-live`, Stacktape's). The
- * version is published again when the code changes: its description carries the code's location.
+ * Provisioned concurrency and gradual deployments need a published version behind an alias
+ * (`stp-live`, Stacktape's). A version is immutable, so it is published again (the resource
+ * replaced) whenever the function changes: its description carries the code's location and a hash
+ * of the function's configuration as compiled. With a `deployment`, CodeDeploy then shifts the
+ * alias to it (concerns/gradual-deployment.ts).
  */
-function provisioned(ctx: CompileContext, name: string, props: FunctionResource["properties"]): void {
+function live(ctx: CompileContext, name: string, props: FunctionResource["properties"]): void {
   const fnId = functionId(name);
   const versionId = logicalId(name, "AWS::Lambda::Version");
   const codeParameters = ctx.parameters.filter((p) => p.resource === name).map((p) => ({ Ref: p.name }));
+  const configuration = createHash("sha256")
+    .update(JSON.stringify(ctx.resources[fnId]?.Properties ?? {}))
+    .digest("hex")
+    .slice(0, 16);
   ctx.add(name, versionId, {
     Type: "AWS::Lambda::Version",
     Properties: {
       FunctionName: ref(fnId),
-      Description: { "Fn::Join": ["/", codeParameters] },
+      Description: { "Fn::Join": ["/", [...codeParameters, configuration]] },
     },
   });
   ctx.add(name, aliasId(name), {
@@ -346,8 +355,10 @@ function provisioned(ctx: CompileContext, name: string, props: FunctionResource[
     Properties: {
       FunctionName: ref(fnId),
       FunctionVersion: getAtt(versionId, "Version"),
-      Name: "stp-live",
-      ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: props.provisionedConcurrency },
+      Name: LIVE_ALIAS,
+      ...(props.provisionedConcurrency
+        ? { ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: props.provisionedConcurrency } }
+        : {}),
     },
   });
 }

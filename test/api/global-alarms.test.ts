@@ -5,6 +5,7 @@
  * disabledGlobalAlarms refused at its line), the alarm's name a stage output, and no secret in the
  * stored list, the template or a log line.
  */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, createKey, createTeam, jsonRequest } from "../support/auth.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
@@ -27,12 +28,18 @@ const config = (disabled: string) => `resources:
     type: sqs-queue
 `;
 
+/** The team's name, known before it is created: its secrets are named in its namespace. */
+const TEAM = `team-${randomUUID().slice(0, 8)}`;
+
 const ALARMS = [
   {
     name: "fn-errors",
     trigger: { type: "lambda-error-rate", properties: { thresholdPercent: 5 } },
     notificationTargets: [
-      { type: "slack", properties: { conversationId: "C0123", accessToken: "$Secret('ops-slack.token')" } },
+      {
+        type: "slack",
+        properties: { conversationId: "C0123", accessToken: `$Secret('${TEAM}--ops-slack.token')` },
+      },
     ],
   },
   { name: "backlog", trigger: { type: "sqs-queue-not-empty" }, forStages: ["prod"] },
@@ -44,7 +51,7 @@ let maintainer: string;
 let viewer: string;
 beforeAll(async () => {
   server = await startTestServer();
-  team = await createTeam(server);
+  team = await createTeam(server, TEAM);
   maintainer = await createKey(server, team, "maintainer");
   viewer = await createKey(server, team, "viewer");
   await createProject(server, team, "shop");
@@ -189,6 +196,8 @@ describe("a team's global alarms", () => {
     expect(res.status).toBe(200);
     const template = (await bodyOf(res)).template;
     expect(Object.keys(template.Resources)).toContain("LambdaErrorRateForOrdersfnErrorsAlarm");
-    expect(JSON.stringify(template)).toContain("{{resolve:secretsmanager:ops-slack:SecretString:token}}");
+    expect(JSON.stringify(template)).toContain(
+      `{{resolve:secretsmanager:${TEAM}--ops-slack:SecretString:token}}`,
+    );
   });
 });

@@ -198,7 +198,6 @@ describe("Stacktape properties and triggers", () => {
     type: function
     properties:
       packaging: { type: custom-artifact }
-      deployment: { strategy: Canary10Percent5Minutes }
       events:
         - type: s3
           properties: { bucketArn: arn:aws:s3:::uploads, s3EventType: "s3:ObjectCreated:*" }
@@ -208,18 +207,13 @@ describe("Stacktape properties and triggers", () => {
     expect(status).toBe(422);
     expect(body.errors).toEqual([
       expect.objectContaining({
-        path: "resources.worker.properties.deployment",
-        line: 6,
-        message: expect.stringContaining("Gradual deployments"),
-      }),
-      expect.objectContaining({
         path: "resources.worker.properties.events.0",
-        line: 8,
+        line: 7,
         message: expect.stringContaining("s3 triggers are not supported"),
       }),
       expect.objectContaining({
         path: "resources.worker.properties.events.1.properties.scheduleRate",
-        line: 11,
+        line: 10,
         message: expect.stringContaining("is not a rate"),
       }),
     ]);

@@ -70,7 +70,12 @@ describe("help and completion", () => {
       "test-pattern",
       "deliveries",
       "replay",
+      "replays",
+      "health",
+      "dead-letters",
+      "drill",
       "share",
+      "audit",
       "completion",
     ]) {
       expect(help.stdout).toContain(`switchyard ${command}`);

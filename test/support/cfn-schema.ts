@@ -2,7 +2,8 @@
  * Checks a CloudFormation template against the CloudFormation registry schema as shipped in
  * `@aws-cdk/aws-service-spec`: resource types exist, property names exist, required properties
  * are present, primitive types and allowed values hold, Ref/GetAtt/Sub targets and attributes
- * exist, DependsOn targets exist, and the template limits (500 resources, 200 outputs, 51,200-byte
+ * exist, DependsOn targets exist, `UpdatePolicy` is one CloudFormation knows (with its required
+ * keys and intrinsics checked like properties'), and the template limits (500 resources, 200 outputs, 51,200-byte
  * inline body) hold. Returns one message per problem; empty means valid.
  */
 import { loadAwsServiceSpecSync } from "@aws-cdk/aws-service-spec";
@@ -26,7 +27,12 @@ interface Template {
   Parameters?: Record<string, unknown>;
   Resources?: Record<
     string,
-    { Type?: string; Properties?: Record<string, unknown>; DependsOn?: string | string[] }
+    {
+      Type?: string;
+      Properties?: Record<string, unknown>;
+      DependsOn?: string | string[];
+      UpdatePolicy?: Record<string, unknown>;
+    }
   >;
   Outputs?: Record<string, { Value?: unknown }>;
 }
@@ -81,6 +87,9 @@ export function validateTemplateAgainstRegistry(input: unknown): string[] {
       if (!typeOf.has(dep)) errors.push(`${where}.DependsOn: ${dep} is not a resource.`);
     }
     checkIntrinsics(r.Properties, `${where}.Properties`);
+    checkIntrinsics(r.UpdatePolicy, `${where}.UpdatePolicy`);
+    if (r.UpdatePolicy !== undefined)
+      checkUpdatePolicy(r.Type, r.UpdatePolicy, `${where}.UpdatePolicy`, errors);
     if (!r.Type) {
       errors.push(`${where}: missing Type.`);
       continue;
@@ -103,6 +112,43 @@ export function validateTemplateAgainstRegistry(input: unknown): string[] {
     checkIntrinsics(o.Value, `Outputs.${id}.Value`);
   }
   return errors;
+}
+
+/**
+ * The update policies CloudFormation documents (UpdatePolicy attribute), by the types that take them,
+ * with their keys (true: required). The registry schema has none of this.
+ */
+const UPDATE_POLICIES: Readonly<Record<string, { types: readonly string[]; keys: Record<string, boolean> }>> =
+  {
+    CodeDeployLambdaAliasUpdate: {
+      types: ["AWS::Lambda::Alias"],
+      keys: {
+        ApplicationName: true,
+        DeploymentGroupName: true,
+        BeforeAllowTrafficHook: false,
+        AfterAllowTrafficHook: false,
+      },
+    },
+  };
+
+function checkUpdatePolicy(
+  type: string | undefined,
+  policy: Record<string, unknown>,
+  where: string,
+  errors: string[],
+) {
+  for (const [name, value] of Object.entries(policy)) {
+    const known = UPDATE_POLICIES[name];
+    if (!known || !type || !known.types.includes(type)) {
+      errors.push(`${where}: ${type} takes no update policy ${name}.`);
+      continue;
+    }
+    const given = (value ?? {}) as Record<string, unknown>;
+    for (const [key, required] of Object.entries(known.keys))
+      if (required && given[key] === undefined) errors.push(`${where}.${name}: required ${key} is missing.`);
+    for (const key of Object.keys(given))
+      if (!(key in known.keys)) errors.push(`${where}.${name}: unknown key ${key}.`);
+  }
 }
 
 const PSEUDO_PARAMETERS = new Set([

@@ -36,10 +36,14 @@ export interface TenancyViolation {
   message: string;
   /** The policy statement it is in, and where in it: a config may have placed the statement as written. */
   statement?: { node: object; at: (string | number)[] };
+  /** The dynamic reference it is about (`{{resolve:secretsmanager:...}}`), as written in the template. */
+  dynamicReference?: string;
 }
 
 export interface TenancyCheckInput {
-  resources: Readonly<Record<string, { Type: string; Properties?: Record<string, unknown> }>>;
+  resources: Readonly<
+    Record<string, { Type: string; Properties?: Record<string, unknown>; UpdatePolicy?: unknown }>
+  >;
   scope: TenantScope;
   stack: string;
   /** Template Parameters the platform fills (artifacts, network): values no config chooses. */
@@ -69,7 +73,17 @@ const NAME_HEADS: Readonly<Record<string, readonly string[]>> = {
   "AWS::Logs::LogGroup": LOG_GROUP_HEADS,
 };
 
-type RefKind = "bus" | "function" | "queue-url" | "role" | "user" | "group" | "log-group" | "arn";
+type RefKind =
+  | "bus"
+  | "function"
+  | "queue-url"
+  | "role"
+  | "user"
+  | "group"
+  | "log-group"
+  | "codedeploy-application"
+  | "deployment-group"
+  | "arn";
 
 interface ReferenceProperty {
   path: readonly (string | "*")[];
@@ -97,6 +111,38 @@ const REFERENCES: Readonly<Record<string, readonly ReferenceProperty[]>> = {
   "AWS::IAM::InstanceProfile": [{ path: ["Roles", "*"], kind: "role", use: "other" }],
   "AWS::Logs::SubscriptionFilter": [{ path: ["LogGroupName"], kind: "log-group", use: "other" }],
   "AWS::Logs::MetricFilter": [{ path: ["LogGroupName"], kind: "log-group", use: "other" }],
+  "AWS::CodeDeploy::DeploymentGroup": [
+    { path: ["ApplicationName"], kind: "codedeploy-application", use: "other" },
+  ],
+};
+
+/**
+ * What a resource's `UpdatePolicy` names: an alias update runs a deployment of a CodeDeploy group
+ * that invokes the hooks, so each must be the team's (paths from the resource, not its Properties).
+ */
+const UPDATE_POLICY_REFERENCES: Readonly<Record<string, readonly ReferenceProperty[]>> = {
+  "AWS::Lambda::Alias": [
+    {
+      path: ["UpdatePolicy", "CodeDeployLambdaAliasUpdate", "ApplicationName"],
+      kind: "codedeploy-application",
+      use: "other",
+    },
+    {
+      path: ["UpdatePolicy", "CodeDeployLambdaAliasUpdate", "DeploymentGroupName"],
+      kind: "deployment-group",
+      use: "other",
+    },
+    {
+      path: ["UpdatePolicy", "CodeDeployLambdaAliasUpdate", "BeforeAllowTrafficHook"],
+      kind: "function",
+      use: "other",
+    },
+    {
+      path: ["UpdatePolicy", "CodeDeployLambdaAliasUpdate", "AfterAllowTrafficHook"],
+      kind: "function",
+      use: "other",
+    },
+  ],
 };
 
 function principals(): ReferenceProperty[] {
@@ -182,6 +228,29 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
       });
     const handled = new Set<string>();
 
+    // The secrets CloudFormation resolves into it: data or not, each must be the team's.
+    walkStrings(resource, [], (text, path) => {
+      for (const found of secretReferences(text)) {
+        const where = path[0] === "Properties" ? path.slice(1) : path;
+        const problem =
+          found.id === undefined
+            ? "holds a dynamic reference to a secret that is not written whole, so it could name another team's secret; write {{resolve:secretsmanager:<name>...}} as one text, the name literally."
+            : found.id.startsWith("arn:")
+              ? arnProblem(found.id, "other")
+              : /[${}]|\uE000|^\*/.test(found.id)
+                ? `names the secret "${display(found.id)}", which cannot be resolved before deployment.`
+                : nameProblem("secret", found.id, "other", arnOf("secretsmanager", `secret:${found.id}`));
+        if (problem)
+          violations.push({
+            logicalId,
+            type,
+            property: where,
+            message: `${where.join(".") || "a property"} resolves a secret: ${problem} A team's secrets are named ${scope.namePrefixes.map((p) => `"${p}..."`).join(" or ")}.`,
+            dynamicReference: found.text,
+          });
+      }
+    });
+
     // Its own name.
     const nameProperty = NAME_PROPERTIES[type];
     if (nameProperty && hasOwn(props, nameProperty)) {
@@ -219,6 +288,13 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
         for (const text of evaluate(value, evaluation) ?? [UNKNOWN])
           checkReference(text, reference, path, false);
       }
+    }
+
+    // What its update policy names.
+    for (const reference of UPDATE_POLICY_REFERENCES[type] ?? []) {
+      for (const [value, path] of at(resource, reference.path))
+        for (const text of evaluate(value, evaluation) ?? [UNKNOWN])
+          checkReference(text, reference, path, false);
     }
 
     // Its policies.
@@ -488,6 +564,10 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
         return nameProblem(kind, text, use, arnOf("iam", `${kind}/${text}`, ""));
       case "log-group":
         return nameProblem("log-group", text, use, arnOf("logs", `log-group:${text}`));
+      case "codedeploy-application":
+        return nameProblem(kind, text, use, arnOf("codedeploy", `application:${text}`));
+      case "deployment-group":
+        return nameProblem(kind, text, use, arnOf("codedeploy", `deploymentgroup:*/${text}`));
       case "arn":
         return `"${display(text)}" is not an ARN.`;
     }
@@ -526,6 +606,43 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
       return `names every ${what} ("${display(name)}"), other teams' included; name them within ${outside}.`;
     return `names the ${what} "${display(name)}", which is outside ${outside}.`;
   }
+}
+
+/** Calls `visit` with every string in a value and its path (intrinsics' arguments included). */
+function walkStrings(
+  value: unknown,
+  path: (string | number)[],
+  visit: (text: string, path: (string | number)[]) => void,
+): void {
+  if (typeof value === "string") visit(value, path);
+  else if (Array.isArray(value)) value.forEach((item, i) => void walkStrings(item, [...path, i], visit));
+  else if (typeof value === "object" && value !== null)
+    for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
+}
+
+const SECRET_REFERENCE = "{{resolve:secretsmanager:";
+
+/**
+ * The secrets named by dynamic references in a text: `{{resolve:secretsmanager:<id>[:...]}}`, the id
+ * a name or an ARN (whose own colons belong to it). `id` is undefined when the reference does not
+ * close in this text (assembled from parts by Fn::Join or Fn::Sub), so the secret is not known.
+ */
+function secretReferences(text: string): { text: string; id?: string }[] {
+  const found: { text: string; id?: string }[] = [];
+  let at = text.indexOf(SECRET_REFERENCE);
+  while (at >= 0) {
+    const end = text.indexOf("}}", at);
+    if (end < 0) {
+      found.push({ text: text.slice(at) });
+      break;
+    }
+    const inner = text.slice(at + SECRET_REFERENCE.length, end);
+    const fields = inner.split(":");
+    const id = inner.startsWith("arn:") ? fields.slice(0, 7).join(":") : fields[0]!;
+    found.push({ text: text.slice(at, end + 2), id });
+    at = text.indexOf(SECRET_REFERENCE, end);
+  }
+  return found;
 }
 
 /** The values at a path of property names, `*` standing for every item of a list. */

@@ -23,9 +23,16 @@ export function checkTemplateTenancy(ctx: CompileContext): void {
   });
   // A name refused already (scoped-names.ts: not in the stack under a prefix) is not refused twice.
   const refused = new Set(ctx.errors.map((e) => e.path));
+  // One secret written once may be resolved in several places (a variable of two functions): said once.
+  const secretsSaid = new Set<string>();
   for (const violation of violations) {
     const path = configPathOf(ctx, violation);
     if (refused.has(formatPath(path))) continue;
+    if (violation.dynamicReference !== undefined) {
+      const said = `${formatPath(path)} ${violation.dynamicReference}`;
+      if (secretsSaid.has(said)) continue;
+      secretsSaid.add(said);
+    }
     ctx.error(path, `${violation.type} ${violation.logicalId}: ${violation.message}`);
   }
 }
@@ -35,9 +42,14 @@ export function checkTemplateTenancy(ctx: CompileContext): void {
  * it), the config property a resource type recorded as its origin (`eventBusArn`), the raw
  * resource's property, or else the config resource that owns it.
  */
-function configPathOf(ctx: CompileContext, { logicalId, property, statement }: TenancyViolation): ConfigPath {
+function configPathOf(
+  ctx: CompileContext,
+  { logicalId, property, statement, dynamicReference }: TenancyViolation,
+): ConfigPath {
   const placed = statement && ctx.nodeOrigins.get(statement.node);
   if (placed) return [...placed, ...statement.at];
+  const written = dynamicReference !== undefined && ctx.dynamicReferenceOrigins.get(dynamicReference);
+  if (written) return written;
   const owner = ctx.owners.get(logicalId);
   if (!owner) return ["cloudformationResources", logicalId, "Properties", ...property];
   const dotted = property.join(".");

@@ -1,8 +1,10 @@
 /**
  * Which names an ARN carries, for the services whose resources Switchyard stacks create by name.
  * A resource of these services belongs to the team whose namespace its name starts with; other
- * services' resources (S3, ECR, Secrets Manager, ...) are never created by a stack, so no team
- * owns them in Switchyard, and the platform's permissions boundary governs them.
+ * services' resources (S3, ECR, ...) are never created by a stack, so no team owns them in
+ * Switchyard, and the platform's permissions boundary governs them. Secrets Manager secrets are
+ * the exception: no stack creates them, but CloudFormation resolves a template's `$Secret` with the
+ * team's role, so a team's secrets are those named in its namespace too (`<prefix><namespace>--...`).
  */
 
 /** What a name in an ARN is of; `bus` matters for shares. */
@@ -27,6 +29,9 @@ export type NameKind =
   | "task-definition"
   | "alarm"
   | "delivery-stream"
+  | "codedeploy-application"
+  | "deployment-group"
+  | "secret"
   | "other";
 
 export interface ArnName {
@@ -63,6 +68,8 @@ export const NAMED_SERVICES = new Set([
   "ecs",
   "cloudwatch",
   "firehose",
+  "codedeploy",
+  "secretsmanager",
 ]);
 
 /**
@@ -140,6 +147,22 @@ export function namesIn(service: string, resource: string): ArnName[] {
       return type === "deliverystream" ? [{ kind: "delivery-stream", name: path }] : [];
     case "cloudwatch":
       return colon[0] === "alarm" ? [{ kind: "alarm", name: colon.slice(1).join(":") }] : [];
+    case "codedeploy": {
+      const name = colon.slice(1).join(":");
+      if (colon[0] === "application") return [{ kind: "codedeploy-application", name }];
+      if (colon[0] === "deploymentgroup") {
+        const [application = "", ...group] = name.split("/");
+        return [
+          { kind: "codedeploy-application", name: application },
+          { kind: "deployment-group", name: group.join("/") },
+        ];
+      }
+      // Deployment configs are read only (CodeDeployDefault.* are AWS's); a stack creates none.
+      return [];
+    }
+    case "secretsmanager":
+      // secret:<name>-<6 random characters>; the name's start is what a namespace holds.
+      return colon[0] === "secret" ? [{ kind: "secret", name: colon.slice(1).join(":") }] : [];
     default:
       return [];
   }
@@ -169,4 +192,6 @@ export const UNSCOPED_ACTIONS = new Set([
   "events:ListRules",
   "lambda:ListFunctions",
   "states:ListStateMachines",
+  "secretsmanager:ListSecrets",
+  "secretsmanager:GetRandomPassword",
 ]);

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { CompileContext } from "../../compiler/context.js";
 import { resolveDirectives } from "../../compiler/directives.js";
 import { eventLogicalId } from "../../compiler/naming.js";
-import { allow, type IamStatement } from "../../compiler/template.js";
+import { allow, getAtt, type IamStatement } from "../../compiler/template.js";
 import type { ConfigPath } from "../../config/problem.js";
 import { strictObject } from "../../config/schema/strict.js";
 import { queueArn } from "../sqs-queue.js";
@@ -145,11 +145,16 @@ const KinesisTriggerSchema = strictObject({
   }),
 });
 
+/**
+ * A kinesis-stream trigger reads a stream given by ARN, through a consumer given by ARN or, with
+ * `autoCreateConsumer`, one registered for it (`<Function>Event<i>StreamConsumer`, enhanced fan-out:
+ * its own throughput per shard, records pushed to the function), as Stacktape does.
+ */
 export const kinesisTrigger: LambdaTrigger<typeof KinesisTriggerSchema> = {
   type: "kinesis-stream",
   schema: KinesisTriggerSchema,
   external: true,
-  cloudformationTypes: ["AWS::Lambda::EventSourceMapping"],
+  cloudformationTypes: ["AWS::Lambda::EventSourceMapping", "AWS::Kinesis::StreamConsumer"],
   check(props, path, checks) {
     if (props.kinesisStreamName !== undefined)
       checks.report(
@@ -157,20 +162,30 @@ export const kinesisTrigger: LambdaTrigger<typeof KinesisTriggerSchema> = {
         "Switchyard does not manage kinesis-stream resources: name the stream by streamArn.",
       );
     else if (props.streamArn === undefined) checks.report(path, "A kinesis-stream trigger needs streamArn.");
-    if (props.autoCreateConsumer)
+    if (props.autoCreateConsumer && props.consumerArn !== undefined)
       checks.report(
         [...path, "autoCreateConsumer"],
-        "Switchyard does not create stream consumers on streams it does not manage: register one and give its consumerArn.",
+        "autoCreateConsumer registers a consumer for this trigger; it cannot be used with consumerArn. Remove one of them.",
       );
   },
   compile(ctx, target, index, props, path) {
     const stream = given(ctx, props.streamArn, [...path, "streamArn"]);
-    const consumer =
-      props.consumerArn !== undefined ? given(ctx, props.consumerArn, [...path, "consumerArn"]) : undefined;
+    let consumer: unknown;
+    if (props.consumerArn !== undefined) consumer = given(ctx, props.consumerArn, [...path, "consumerArn"]);
+    else if (props.autoCreateConsumer) {
+      // Named by the compiler (api/compiler/scoped-names.ts): `<stack>-<Function>Event<i>StreamConsumer`.
+      const consumerId = eventLogicalId(target.name, index, "AWS::Kinesis::StreamConsumer");
+      ctx.origin(consumerId, "StreamARN", [...path, "streamArn"]);
+      ctx.add(target.name, consumerId, {
+        Type: "AWS::Kinesis::StreamConsumer",
+        Properties: { StreamARN: stream },
+      });
+      consumer = getAtt(consumerId, "ConsumerARN");
+    }
     const { properties, statements } = streamMapping(ctx, props, path);
     mapping(ctx, target, index, { EventSourceArn: consumer ?? stream, ...properties }, [
       ...path,
-      consumer === undefined ? "streamArn" : "consumerArn",
+      props.consumerArn === undefined ? "streamArn" : "consumerArn",
     ]);
     const read =
       consumer === undefined

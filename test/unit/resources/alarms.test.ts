@@ -240,8 +240,15 @@ describe("alarms", () => {
   });
 });
 
+/** The fixture's secrets are not named in team a's namespace: allowed as a platform admin would. */
+const SECRETS_ALLOWED = ["arn:aws:secretsmanager:*"];
+
 describe("the notification rule on the default bus", () => {
-  const aws = { ...TARGET, stackName: "a--shop-dev", tenancy: scopeOf("a") };
+  const aws = {
+    ...TARGET,
+    stackName: "a--shop-dev",
+    tenancy: { ...scopeOf("a"), allowed: SECRETS_ALLOWED },
+  };
 
   it("is the team's own: it hears only the stack's alarms", () => {
     expect(problems(fixture("alarms"), aws)).toEqual([]);
@@ -283,7 +290,7 @@ describe("the local engine", () => {
       template,
       parameters,
       token: "alarms-1",
-      tenancy: { ...scopeOf("a"), account: "000000000000", region: "us-east-1" },
+      tenancy: { ...scopeOf("a"), account: "000000000000", region: "us-east-1", allowed: SECRETS_ALLOWED },
     });
     await world.deployer.idle();
     const status = await world.deployer.describe({ stackName: "a--shop-dev", token: "alarms-1" });

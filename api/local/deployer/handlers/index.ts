@@ -10,11 +10,13 @@ import { APPLICATION_AUTO_SCALING_HANDLERS } from "./application-autoscaling.js"
 import { BATCH_HANDLERS } from "./batch.js";
 import { CLOUDFRONT_HANDLERS } from "./cloudfront.js";
 import { CLOUDWATCH_HANDLERS } from "./cloudwatch.js";
+import { CODEDEPLOY_HANDLERS } from "./codedeploy.js";
 import { ECS_HANDLERS } from "./ecs.js";
 import { EVENTS_HANDLERS } from "./events.js";
 import { FIREHOSE_HANDLERS } from "./firehose.js";
 import type { ResourceHandler } from "./handler.js";
 import { IAM_HANDLERS } from "./iam.js";
+import { KINESIS_HANDLERS } from "./kinesis.js";
 import { LAMBDA_HANDLERS } from "./lambda.js";
 import { LOGS_HANDLERS } from "./logs.js";
 import { recordedByType } from "./recorded.js";
@@ -41,6 +43,8 @@ const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   ...CLOUDWATCH_HANDLERS,
   ...CLOUDFRONT_HANDLERS,
   ...FIREHOSE_HANDLERS,
+  ...CODEDEPLOY_HANDLERS,
+  ...KINESIS_HANDLERS,
 };
 
 /** The CloudFormation types the local engine has a handler for. */

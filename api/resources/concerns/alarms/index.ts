@@ -64,8 +64,13 @@ export const globalAlarmParam = (globalName: string) => `alarm-${globalName}`;
 
 export const alarmLogicalId = (name: string) => logicalId(name, "AWS::CloudWatch::Alarm");
 
+export interface AlarmsOptions {
+  /** The alias that takes the resource's invocations, if any (a function's `stp-live`). */
+  alias?(properties: unknown): string | undefined;
+}
+
 /** The alarms concern of one resource type. */
-export function alarmsOf(type: AlarmType) {
+export function alarmsOf(type: AlarmType, options: AlarmsOptions = {}) {
   const schema = alarmSchema(type);
   const properties = {
     alarms: z.array(schema).optional(),
@@ -97,13 +102,16 @@ export function alarmsOf(type: AlarmType) {
     compile(name, resource, ctx) {
       const props = resource.properties as WithAlarms | undefined;
       const alarms = props?.alarms ?? [];
+      const alias = options.alias?.(resource.properties);
       const destinations = alarms.flatMap((alarm, i) =>
-        compileAlarm(ctx, name, alarm, i, ["resources", name, "properties", "alarms", i]),
+        compileAlarm(ctx, name, alarm, i, ["resources", name, "properties", "alarms", i], alias),
       );
       for (const global of globalAlarmsOf(ctx, name, type, props?.disabledGlobalAlarms)) {
         const compiled = alarmName(name, global.trigger.type, global.name);
         ctx.addParam(name, globalAlarmParam(global.name), ref(alarmLogicalId(compiled)));
-        destinations.push(...compileAlarm(ctx, name, global, global.name, ["globalAlarms", global.name]));
+        destinations.push(
+          ...compileAlarm(ctx, name, global, global.name, ["globalAlarms", global.name], alias),
+        );
       }
       compileNotificationRole(ctx, name, destinations);
     },
@@ -145,6 +153,7 @@ function compileAlarm(
   alarm: Alarm | GlobalAlarm,
   indexOrGlobalName: number | string,
   path: ConfigPath,
+  alias: string | undefined,
 ): unknown[] {
   const kind = ALARM_TRIGGERS.find((k) => k.type === alarm.trigger.type)!;
   const name = alarmName(resourceName, kind.type, indexOrGlobalName);
@@ -168,7 +177,7 @@ function compileAlarm(
       ComparisonOperator: comparison,
       Threshold: threshold,
       ...(kind.treatMissingData ? { TreatMissingData: kind.treatMissingData } : {}),
-      Metrics: kind.metrics(resourceName, period, statistic ?? "Sum", kind.type),
+      Metrics: kind.metrics(resourceName, period, statistic ?? "Sum", kind.type, alias),
     },
   });
   if (!alarm.notificationTargets?.length) return [];
@@ -181,4 +190,17 @@ function compileAlarm(
     targets: alarm.notificationTargets,
     path,
   });
+}
+
+/**
+ * What a type Stacktape gives no alarms says to `alarms` and `disabledGlobalAlarms` (its schema's
+ * `notHere` hints): Stacktape's alarm triggers watch functions, queues, HTTP APIs, load balancers
+ * and databases only.
+ */
+export function noAlarmsOn(type: string): Record<"alarms" | "disabledGlobalAlarms", string> {
+  const watched = [...new Set(ALARM_TRIGGERS.map((k) => k.resourceType))].join(", ");
+  return {
+    alarms: `Stacktape defines no alarm triggers for a ${type} (here they watch a ${watched}). Put an AWS::CloudWatch::Alarm of your own in cloudformationResources instead.`,
+    disabledGlobalAlarms: `no global alarm applies to a ${type}: Stacktape's alarm triggers watch a ${watched} here.`,
+  };
 }

@@ -5,7 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { logicalId } from "../../../compiler/naming.js";
-import { getAtt, ref } from "../../../compiler/template.js";
+import { getAtt, join, ref } from "../../../compiler/template.js";
 import { strictObject } from "../../../config/schema/strict.js";
 
 export const COMPARISON_OPERATORS = [
@@ -61,8 +61,11 @@ export interface AlarmTriggerKind {
   /** The statistic when the trigger takes one and none is given. */
   defaultStatistic?: Statistic;
   treatMissingData?: "breaching" | "notBreaching";
-  /** The metric queries, the last one returning the value compared with the threshold. */
-  metrics(resourceName: string, period: number, stat: string, type: string): MetricQuery[];
+  /**
+   * The metric queries, the last one returning the value compared with the threshold. `alias` is the
+   * alias that takes a function's invocations, when it has one (its metrics are the alias's).
+   */
+  metrics(resourceName: string, period: number, stat: string, type: string, alias?: string): MetricQuery[];
 }
 
 const withComparison = <S extends z.ZodRawShape>(shape: S) =>
@@ -128,11 +131,12 @@ function expression(
   ];
 }
 
-const lambdaDimensions = (name: string): Dimensions => {
+/** A function invoked through an alias reports its invocations under `Resource` `<function>:<alias>`. */
+const lambdaDimensions = (name: string, alias?: string): Dimensions => {
   const fn = ref(logicalId(name, "AWS::Lambda::Function"));
   return [
     { Name: "FunctionName", Value: fn },
-    { Name: "Resource", Value: fn },
+    { Name: "Resource", Value: alias ? join(":", [fn, alias]) : fn },
   ];
 };
 const queueDimensions = (name: string): Dimensions => [
@@ -152,14 +156,14 @@ export const ALARM_TRIGGERS: readonly AlarmTriggerKind[] = [
     unit: "%",
     threshold: (p) => props(p).thresholdPercent!,
     treatMissingData: "notBreaching",
-    metrics: (name, period, _stat, type) =>
+    metrics: (name, period, _stat, type, alias) =>
       expression(
         "AWS/Lambda",
         [
           ["error_count", "Errors"],
           ["invocations", "Invocations"],
         ],
-        lambdaDimensions(name),
+        lambdaDimensions(name, alias),
         period,
         type,
         "( error_count / invocations ) * 100",
@@ -174,8 +178,8 @@ export const ALARM_TRIGGERS: readonly AlarmTriggerKind[] = [
     threshold: (p) => props(p).thresholdMilliseconds!,
     defaultStatistic: "avg",
     treatMissingData: "notBreaching",
-    metrics: (name, period, statName, type) =>
-      single("AWS/Lambda", "Duration", lambdaDimensions(name), period, statName, type),
+    metrics: (name, period, statName, type, alias) =>
+      single("AWS/Lambda", "Duration", lambdaDimensions(name, alias), period, statName, type),
   },
   {
     type: "sqs-queue-received-messages-count",

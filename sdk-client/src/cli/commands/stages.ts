@@ -1,15 +1,17 @@
 /**
  * A stage's life: `preview`, `deploy`, `rollback`, `teardown` (each optionally `--wait`ing with live
- * progress), `status` of a deployment, and the stage's `outputs`.
+ * progress), `status` of a deployment, the stage's `outputs` and its `health`.
  */
 import { randomUUID } from "node:crypto";
 import type { Argv } from "yargs";
 import type {
   Artifacts,
+  DeliveryCounts,
   Deployment,
   RoutingDiff,
   RoutingRuleSide,
   StackChange,
+  StageHealth,
 } from "../../gen/types.gen.js";
 import type { SwitchyardClient } from "../../index.js";
 import { CliError, connect, type GlobalArgs, type Output, output, required } from "../context.js";
@@ -130,6 +132,31 @@ export function routingLines(routing: RoutingDiff): string[] {
   return lines;
 }
 
+const COUNTS = ["matched", "delivered", "failed", "deadLettered"] as const;
+const COUNT_TITLES = ["matched", "delivered", "failed", "dead-lettered"];
+
+/** Per bus, a table of its rules: each count as last hour / last day. */
+function healthLines(health: StageHealth): string[] {
+  const cell = (hour: DeliveryCounts, day: DeliveryCounts, k: (typeof COUNTS)[number]) =>
+    `${hour[k]}/${day[k]}`;
+  const lines: string[] = [];
+  for (const bus of health.buses) {
+    lines.push(`bus ${bus.bus} (${bus.name})`);
+    if (bus.rules.length === 0) {
+      lines.push("  no rule");
+      continue;
+    }
+    const width = Math.max(4, ...bus.rules.map((r) => r.rule.length));
+    lines.push(`  ${"rule".padEnd(width)}  ${COUNT_TITLES.map((t) => t.padStart(13)).join(" ")}`);
+    for (const r of bus.rules) {
+      const cells = COUNTS.map((k) => cell(r.lastHour, r.lastDay, k).padStart(13));
+      lines.push(`  ${r.rule.padEnd(width)}  ${cells.join(" ")}`);
+    }
+  }
+  if (lines.length === 0) return ["No bus on this stage."];
+  return [...lines, "(each: last hour/last day)"];
+}
+
 export function stageCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return cli
     .command<StageArgs & { configVersion?: number }>(
@@ -241,6 +268,16 @@ export function stageCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
             )
             .join("\n"),
         );
+      },
+    )
+    .command<StageArgs>(
+      "health",
+      "How the stage's rules deliver: matched, delivered, failed, dead-lettered (last hour/last day)",
+      (y) => stageOptions(y).example("$0 health -p orders -s dev", ""),
+      async (args) => {
+        const { client } = await connect(args);
+        const health = await client.stages.health({ path: stagePath(args) });
+        output(args).result(health, () => healthLines(health).join("\n"));
       },
     );
 }
