@@ -9,37 +9,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliRun, ensureCliBuilt, runCli } from "../support/cli.js";
+import { deadLetterConfig } from "../support/dead-letter-config.js";
 import { poll } from "../support/poll.js";
 import { type LocalProcess, startLocalProcess } from "./support/local-process.js";
 
-/** An archived bus, a dead-letter queue, and a function whose rule retries twice, then dead-letters. */
-const CONFIG = `resources:
-  orders:
-    type: event-bus
-    properties:
-      archivation:
-        enabled: true
-  failed:
-    type: sqs-queue
-  consumer:
-    type: function
-    properties:
-      packaging:
-        type: stacktape-lambda-buildpack
-        properties:
-          entryfilePath: src/consumer.ts
-      events:
-        - type: event-bus
-          properties:
-            eventBusName: orders
-            eventPattern:
-              source:
-                - shop.orders
-            onDeliveryFailure:
-              sqsQueueName: failed
-            retryPolicy:
-              maximumRetryAttempts: 2
-`;
+const CONFIG = deadLetterConfig({ archivation: true });
 
 let server: LocalProcess;
 let dir: string;
@@ -151,6 +125,15 @@ describe("operating a live bus", () => {
     const json = JSON.parse((await sy(["dead-letters", "list", ...bus, "--json"])).stdout);
     expect(json.queues[0].messages[0]).toMatchObject({ id: messageId, errorCode: "Lambda.ServiceException" });
 
+    // Over a window of the caller's choosing, for the one bus: the same counts, and throttles.
+    const metrics = await sy(["metrics", ...bus, "--since", "1h"]);
+    expect(metrics.code, failure(metrics)).toBe(0);
+    expect(metrics.stdout.split("\n")).toEqual([
+      expect.stringMatching(/^\S+Z \.\. \S+Z$/),
+      expect.stringMatching(/^ {2}rule +matched +delivered +failed +dead-lettered +throttled$/),
+      expect.stringMatching(new RegExp(`^  ${RULE} +1 +0 +1 +1 +0$`)),
+      "",
+    ]);
     const health = await sy(["health"]);
     expect(health.code, failure(health)).toBe(0);
     expect(health.stdout.split("\n")).toContainEqual(

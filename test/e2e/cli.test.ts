@@ -71,6 +71,7 @@ describe("help and completion", () => {
       "deliveries",
       "replay",
       "replays",
+      "metrics",
       "health",
       "dead-letters",
       "drill",

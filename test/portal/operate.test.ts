@@ -2,10 +2,12 @@
  * Operating a live bus in the portal, as a deployer does it on the bus page: inject a failure on a
  * target, publish, see the retried and dead-lettered delivery and the dead letter with its error,
  * clear the drill, re-drive the selected dead letter and see it delivered; purge after typing the
- * queue's name. A viewer sees the drills and the dead letters, but none of the controls.
+ * queue's name; a maintainer reads each step in the team's audit record. A viewer sees the drills
+ * and the dead letters, but none of the controls.
  */
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { deadLetterConfig } from "../support/dead-letter-config.js";
 import {
   createKey,
   createTeam,
@@ -17,30 +19,7 @@ import {
   unnamedControls,
 } from "./support/browser.js";
 
-const CONFIG = `resources:
-  orders:
-    type: event-bus
-  failed:
-    type: sqs-queue
-  consumer:
-    type: function
-    properties:
-      packaging:
-        type: stacktape-lambda-buildpack
-        properties:
-          entryfilePath: src/consumer.ts
-      events:
-        - type: event-bus
-          properties:
-            eventBusName: orders
-            eventPattern:
-              source:
-                - shop.orders
-            onDeliveryFailure:
-              sqsQueueName: failed
-            retryPolicy:
-              maximumRetryAttempts: 2
-`;
+const CONFIG = deadLetterConfig();
 
 let portal: Portal;
 let page: Page;
@@ -151,6 +130,26 @@ describe("a deployer on the bus page", () => {
     await purge.click();
     await queue.getByText("Purged.").waitFor();
     await queue.getByText("0 message(s)").waitFor();
+  });
+});
+
+describe("a maintainer on the team page", () => {
+  it("reads each step in the audit record, newest first", async () => {
+    const maintainer = await portal.page();
+    await signIn(maintainer, await createKey(portal, team, "maintainer"));
+    await maintainer.goto("/#/team");
+    await maintainer.getByLabel("Audit record of project").fill(project);
+    const table = maintainer.getByRole("table", { name: "Audit record" });
+    await table.getByText("dead-letters.purge").waitFor();
+    const actions = (await table.locator("tbody tr td:nth-child(2)").allTextContents()).slice(0, 5);
+    expect(actions).toEqual([
+      "dead-letters.purge",
+      "failure-drill.set", // the platform admin's, through the API
+      "dead-letters.redrive",
+      "failure-drill.clear",
+      "failure-drill.set",
+    ]);
+    expect(await table.locator("tbody tr").nth(2).textContent()).toContain("deployer key");
   });
 });
 

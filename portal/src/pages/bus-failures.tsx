@@ -141,7 +141,8 @@ function InjectDrill({ path, rules }: { path: BusPath; rules: BusRule[] }) {
   const [errorMessage, setErrorMessage] = useState("");
   const inject = useMutation({
     mutationFn: () => {
-      const { rule, target } = targets[picked]!;
+      // A redeployment may have taken targets away since the pick: the last one then.
+      const { rule, target } = targets[Math.min(picked, targets.length - 1)]!;
       return client.drills.set({
         path,
         body: {

@@ -789,7 +789,7 @@ export class Teams extends HeyApiClient {
     /**
      * Set the team's global alarms
      *
-     * Maintainers and admins of the team, or a platform admin. Replaces the list (at most 50, names unique); each applies, from the next preview or deployment on, to every function, queue or HTTP API its trigger watches in the stages of the projects it is for, as a CloudWatch alarm `<stack>-<Trigger>For<Resource><name>`, unless the resource lists the name in `disabledGlobalAlarms`. Secrets of notification targets are `$Secret()` references only. `If-Match` (the ETag of a GET) guards against lost updates (412 when stale).
+     * Maintainers and admins of the team, or a platform admin. Replaces the list (at most 50, names unique); each applies, from the next preview or deployment on, to every function, queue or HTTP API its trigger watches in the stages of the projects it is for, as a CloudWatch alarm `<stack>-<Trigger>For<Resource><name>`, unless the resource lists the name in `disabledGlobalAlarms`. Secrets of notification targets are `$Secret()` references only, to secrets the team's stacks may resolve (named `<namespace>--...`, or allowed by a platform admin). `If-Match` (the ETag of a GET) guards against lost updates (412 when stale).
      */
     public putGlobalAlarms<ThrowOnError extends boolean = true>(options: Options<TeamsPutGlobalAlarmsData, ThrowOnError>) {
         return (options.client ?? this.client).put<TeamsPutGlobalAlarmsResponses, TeamsPutGlobalAlarmsErrors, ThrowOnError, 'data'>({

@@ -1,11 +1,12 @@
 /**
- * The live buses of a deployed stage: `publish`, `test-pattern`, `deliveries` (`--follow`), `replay`,
- * `replays list`.
+ * The live buses of a deployed stage: `publish`, `test-pattern`, `deliveries` (`--follow`), `metrics`,
+ * `replay`, `replays list`.
  */
 import { randomUUID } from "node:crypto";
 import type { Argv } from "yargs";
 import type { Delivery, Replay } from "../../gen/types.gen.js";
 import { CliError, connect, type GlobalArgs, output, required } from "../context.js";
+import { countsTable } from "../counts.js";
 import { duration, jsonArgument, pointInTime } from "../input.js";
 
 export interface BusArgs extends GlobalArgs {
@@ -170,6 +171,44 @@ export function busCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
           for (const d of fresh) print(d);
           newest = fresh.at(-1)?.id ?? newest;
         }
+      },
+    )
+    .command<BusArgs & { since?: string; from?: string; to?: string }>(
+      "metrics",
+      "Per rule of the bus: matched, delivered, failed, dead-lettered, throttled over a window",
+      (y) =>
+        busOptions(y)
+          .option("since", { type: "string", describe: "The last 10m, 2h, 1d (default: the last hour)" })
+          .option("from", { type: "string", describe: "Start: ISO 8601 time, or a duration ago (10m)" })
+          .option("to", { type: "string", describe: "End: ISO 8601 time, or a duration ago (default: now)" })
+          .conflicts("since", ["from", "to"])
+          .example("$0 metrics -p orders -s dev -b myEventBus --since 1d", ""),
+      async (args) => {
+        const out = output(args);
+        const { client } = await connect(args);
+        const now = Date.now();
+        const from = args.since
+          ? new Date(now - duration(args.since, "since"))
+          : args.from
+            ? pointInTime(args.from, "from", now)
+            : undefined;
+        const to = args.to ? pointInTime(args.to, "to", now) : undefined;
+        const metrics = await client.buses.metrics({
+          path: busPath(args),
+          query: { ...(from ? { from: from.toISOString() } : {}), ...(to ? { to: to.toISOString() } : {}) },
+        });
+        out.result(metrics, () =>
+          [
+            `${metrics.from} .. ${metrics.to}`,
+            ...(metrics.rules.length === 0
+              ? ["  no rule"]
+              : countsTable(
+                  metrics.rules,
+                  ["matched", "delivered", "failed", "deadLettered", "throttled"],
+                  (r, k) => String(r.counts[k]),
+                )),
+          ].join("\n"),
+        );
       },
     )
     .command<

@@ -6,7 +6,6 @@ import { randomUUID } from "node:crypto";
 import type { Argv } from "yargs";
 import type {
   Artifacts,
-  DeliveryCounts,
   Deployment,
   RoutingDiff,
   RoutingRuleSide,
@@ -15,6 +14,7 @@ import type {
 } from "../../gen/types.gen.js";
 import type { SwitchyardClient } from "../../index.js";
 import { CliError, connect, type GlobalArgs, type Output, output, required } from "../context.js";
+import { countsTable } from "../counts.js";
 import { followDeployment, plainReporter, spinnerReporter, summary } from "../follow.js";
 import { duration, jsonArgument } from "../input.js";
 import { pushConfig } from "./configs.js";
@@ -132,26 +132,15 @@ export function routingLines(routing: RoutingDiff): string[] {
   return lines;
 }
 
-const COUNTS = ["matched", "delivered", "failed", "deadLettered"] as const;
-const COUNT_TITLES = ["matched", "delivered", "failed", "dead-lettered"];
+const HEALTH_COUNTS = ["matched", "delivered", "failed", "deadLettered"] as const;
 
-/** Per bus, a table of its rules: each count as last hour / last day. */
+/** Per bus, a table of its rules: each count as last hour/last day. */
 function healthLines(health: StageHealth): string[] {
-  const cell = (hour: DeliveryCounts, day: DeliveryCounts, k: (typeof COUNTS)[number]) =>
-    `${hour[k]}/${day[k]}`;
   const lines: string[] = [];
   for (const bus of health.buses) {
     lines.push(`bus ${bus.bus} (${bus.name})`);
-    if (bus.rules.length === 0) {
-      lines.push("  no rule");
-      continue;
-    }
-    const width = Math.max(4, ...bus.rules.map((r) => r.rule.length));
-    lines.push(`  ${"rule".padEnd(width)}  ${COUNT_TITLES.map((t) => t.padStart(13)).join(" ")}`);
-    for (const r of bus.rules) {
-      const cells = COUNTS.map((k) => cell(r.lastHour, r.lastDay, k).padStart(13));
-      lines.push(`  ${r.rule.padEnd(width)}  ${cells.join(" ")}`);
-    }
+    if (bus.rules.length === 0) lines.push("  no rule");
+    else lines.push(...countsTable(bus.rules, HEALTH_COUNTS, (r, k) => `${r.lastHour[k]}/${r.lastDay[k]}`));
   }
   if (lines.length === 0) return ["No bus on this stage."];
   return [...lines, "(each: last hour/last day)"];
