@@ -17,9 +17,8 @@ import { DomainTakenError, MAX_DOMAINS, type TeamDomainRecord } from "../store/i
 import { recordAudit } from "./audit.js";
 import { TeamNameSchema } from "./names.js";
 
-/** A public DNS name: 2 to 127 labels of letters, digits and inner hyphens, at most 253 characters. */
-const DOMAIN =
-  /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+/** A public DNS name: labels of letters, digits and inner hyphens (at most 253 characters: max below). */
+const DOMAIN = /^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const DOMAIN_RULE = "a domain name such as example.com or api.example.com";
 
 const DomainNameSchema = z
@@ -30,7 +29,8 @@ const DomainNameSchema = z
   .openapi({ example: "example.com" });
 
 const HOSTED_ZONE = /^(\/hostedzone\/)?Z[A-Z0-9]{1,32}$/;
-const CERTIFICATE = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]{1,64}$/;
+const CERTIFICATE = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]{1,64}$/;
+const CDN_CERTIFICATE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[A-Za-z0-9-]{1,64}$/;
 
 const DomainParamsSchema = z.object({
   team: TeamNameSchema.openapi({ param: { name: "team", in: "path" } }),
@@ -57,11 +57,7 @@ const PutDomainSchema = z
     }),
     cdnCertificateArn: z
       .string()
-      .regex(CERTIFICATE, "an ACM certificate ARN")
-      .refine(
-        (arn) => CERTIFICATE.exec(arn)?.[1] === "us-east-1",
-        "CloudFront takes certificates in us-east-1.",
-      )
+      .regex(CDN_CERTIFICATE, "an ACM certificate ARN in us-east-1, where CloudFront takes them")
       .optional()
       .openapi({
         description: "The same in us-east-1, for CDN custom domains (CloudFront's certificates live there).",
