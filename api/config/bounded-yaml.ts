@@ -3,24 +3,34 @@
  * token by token, so a text with too many tokens or too deep a nesting is refused as soon as it
  * shows; keys per mapping, string lengths and aliases are counted on the parse tree, before the
  * composer builds the document and before aliases are resolved. Duplicate keys are found with a set
- * per mapping (YAML's own check compares every pair of keys of a mapping).
+ * per mapping (YAML's own check compares every pair of keys of a mapping). Syntax errors come back
+ * in Switchyard's words (yaml-messages.ts), never the library's.
  */
 import {
   Composer,
   type CST,
   type Document,
+  isAlias,
+  isMap,
   isScalar,
+  isSeq,
   Lexer,
   type LineCounter,
+  type Node,
   Parser,
   visit,
-  YAMLParseError,
+  type YAMLError,
 } from "yaml";
 import { CONFIG_LIMITS, limitMessages } from "./limits.js";
+import { yamlSyntaxMessage } from "./yaml-messages.js";
 
-export type BoundedParse =
-  | { ok: true; doc: Document.Parsed }
-  | { ok: false; offset: number; message: string };
+/** A syntax error or a limit, where it starts in the text. */
+export interface SyntaxProblem {
+  offset: number;
+  message: string;
+}
+
+export type BoundedParse = { ok: true; doc: Document.Parsed } | { ok: false; problems: SyntaxProblem[] };
 
 const COLLECTIONS = new Set(["block-map", "block-seq", "flow-collection"]);
 
@@ -45,35 +55,85 @@ export function parseBoundedYaml(
   const tooMuch = checkTree(tokens);
   if (tooMuch) return tooMuch;
   const composer = new Composer({ ...options, uniqueKeys: false });
-  const doc = [...composer.compose(tokens, true, text.length)][0]!;
-  // Every problem at once, in text order, as YAML's own check reported them.
-  doc.errors.push(...duplicateKeys(doc));
-  doc.errors.sort((a, b) => a.pos[0] - b.pos[0]);
-  return { ok: true, doc };
+  const [doc, ...more] = [...composer.compose(tokens, true, text.length)];
+  // Every problem at once, in text order, each in our words. Once the document has ended, YAML
+  // reports each token after it again: the first says it all.
+  const firstAfterEnd = doc!.errors.find(isAfterEnd);
+  const errors = doc!.errors.filter((e) => !isAfterEnd(e) || e === firstAfterEnd);
+  const problems: SyntaxProblem[] = errors.map((e) => ({
+    offset: e.pos[0],
+    message: yamlSyntaxMessage(e.code, e.message, text.slice(e.pos[0], e.pos[1])),
+  }));
+  // A second document would be ignored without a word.
+  const second = more.find((d) => d.contents !== null);
+  if (second) problems.push({ offset: second.range[0], message: yamlSyntaxMessage("MULTIPLE_DOCS", "", "") });
+  problems.push(...treeProblems(doc!, problems.length === 0));
+  if (problems.length > 0) {
+    // Nested brackets left open are each reported at the same place, in the same words: once.
+    const once = new Map(problems.map((p) => [`${p.offset} ${p.message}`, p]));
+    return { ok: false, problems: [...once.values()].sort((a, b) => a.offset - b.offset) };
+  }
+  return { ok: true, doc: doc! };
 }
 
-/** Every key that repeats in its mapping (as the key the parsed object would have), in text order. */
-function duplicateKeys(doc: Document.Parsed): YAMLParseError[] {
-  const found: YAMLParseError[] = [];
-  visit(doc, {
-    Map(_, map) {
-      const seen = new Set<string>();
-      for (const pair of map.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-        if (key === "<<") continue; // merge keys (`<<: *defaults`) may repeat
-        if (seen.has(key)) {
-          const range = (pair.key as { range?: [number, number] } | null)?.range ?? [0, 0];
-          const message = `Duplicate key "${key.slice(0, 80)}": the keys of a mapping must be unique.`;
-          found.push(new YAMLParseError([range[0], range[1]], "DUPLICATE_KEY", message));
-        }
-        seen.add(key);
+/**
+ * What the document's tree has that YAML's parse lets through but building the value would trip
+ * on, or silently lose: keys repeated in a mapping, aliases of anchors not defined before them,
+ * merge keys (`<<`) naming something other than mappings, keys that are lists or mappings.
+ */
+function treeProblems(doc: Document.Parsed, syntaxOk: boolean): SyntaxProblem[] {
+  const found: SyntaxProblem[] = [];
+  const at = (node: unknown) => (node as Node | null)?.range?.[0] ?? 0;
+  // Anchors in text order: an alias names the latest one of its name before it.
+  const anchors = new Map<string, Node>();
+  const isMapping = (node: unknown) => isMap(node) || (isAlias(node) && isMap(anchors.get(node.source)));
+  visit(doc, (_, node) => {
+    if (isMap(node) || isSeq(node) || isScalar(node) || isAlias(node)) {
+      if (node.anchor) anchors.set(node.anchor, node);
+    }
+    // An alias without a name is a syntax error of its own.
+    if (isAlias(node) && node.source !== "" && !anchors.has(node.source)) {
+      const name = node.source.slice(0, 80);
+      found.push({
+        offset: at(node),
+        message: `The alias *${name} names no anchor before it: define \`&${name}\` on a value above it.`,
+      });
+    }
+    if (!isMap(node)) return;
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      if (isMap(pair.key) || isSeq(pair.key)) {
+        // A syntax error usually makes such a key (`- a: b` out of place): it says enough then.
+        if (syntaxOk)
+          found.push({ offset: at(pair.key), message: yamlSyntaxMessage("NON_STRING_KEY", "", "") });
+        continue;
       }
-    },
+      // With `merge`, `<<` reads as a symbol: a merge key, not a key of the mapping.
+      if (isScalar(pair.key) && typeof pair.key.value === "symbol") {
+        // Merge keys (`<<: *defaults`) may repeat, and take mappings only.
+        const value = pair.value;
+        if (!(isMapping(value) || (isSeq(value) && value.items.every(isMapping)))) {
+          found.push({
+            offset: at(pair.key),
+            message: "A merge key (`<<`) takes a mapping, an alias of one (`*name`), or a list of those.",
+          });
+        }
+        continue;
+      }
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (seen.has(key)) {
+        found.push({ offset: at(pair.key), message: yamlSyntaxMessage("DUPLICATE_KEY", "", key) });
+      }
+      seen.add(key);
+    }
   });
   return found;
 }
 
-const refuse = (offset: number, message: string) => ({ ok: false as const, offset, message });
+/** A token after the document's end (the composer's "Unexpected ... in YAML stream"). */
+const isAfterEnd = (e: YAMLError) => e.code === "UNEXPECTED_TOKEN" && / in YAML stream/.test(e.message);
+
+const refuse = (offset: number, message: string) => ({ ok: false as const, problems: [{ offset, message }] });
 
 function nesting(stack: readonly CST.Token[]): number {
   let depth = 0;
@@ -82,7 +142,7 @@ function nesting(stack: readonly CST.Token[]): number {
 }
 
 /** Keys per mapping, string lengths and alias uses, on the parse tree (iteratively). */
-function checkTree(roots: readonly CST.Token[]): { ok: false; offset: number; message: string } | undefined {
+function checkTree(roots: readonly CST.Token[]): { ok: false; problems: SyntaxProblem[] } | undefined {
   let aliases = 0;
   const pending: CST.Token[] = [...roots].reverse();
   for (let token = pending.pop(); token; token = pending.pop()) {

@@ -64,14 +64,21 @@ function loadWithinLimits(input: string | unknown, options: { format?: "yaml" | 
     source = input;
     // Text declared as JSON must be JSON; undeclared text is JSON when it parses as JSON, else YAML.
     const jsonError =
-      /^\s*[{[]/.test(input) || options.format === "json" ? jsonParseError(input) : "not JSON";
+      /^\s*[{[]/.test(input) || options.format === "json" ? jsonParseError(input) : { at: undefined };
     format = options.format ?? (jsonError === undefined ? "json" : "yaml");
-    const parsed = parseSource(input);
     if (format === "json" && jsonError !== undefined) {
-      // The JSON parser's own message is the engine's; YAML's parse of the same text locates it.
-      const at = parsed.ok ? {} : { line: parsed.errors[0]?.line, column: parsed.errors[0]?.column };
-      return { ok: false, errors: [{ path: "(root)", ...at, message: "The config is not valid JSON." }] };
+      // JSON.parse's message is the engine's: only where it stopped is kept (when it says; else
+      // where YAML's parse of the same text stops, if it does).
+      const yamlStop = jsonError.at === undefined ? parseSource(input) : undefined;
+      const at =
+        jsonError.at !== undefined
+          ? lineAndColumn(input, jsonError.at)
+          : yamlStop && !yamlStop.ok
+            ? { line: yamlStop.errors[0]?.line, column: yamlStop.errors[0]?.column }
+            : {};
+      return { ok: false, errors: [{ path: "(root)", ...at, message: JSON_SYNTAX_MESSAGE }] };
     }
+    const parsed = parseSource(input);
     if (!parsed.ok) return parsed;
     raw = parsed.value;
     locate = parsed.locate;
@@ -211,12 +218,21 @@ export function locateProblems(source: string, problems: ConfigProblem[]): Confi
   });
 }
 
-/** Whether the text is not JSON ("not JSON"), or undefined when it is. */
-function jsonParseError(text: string): string | undefined {
+const JSON_SYNTAX_MESSAGE = "The config is not valid JSON.";
+
+/** Undefined when the text is JSON; else where JSON.parse stopped, when it says. */
+function jsonParseError(text: string): { at: number | undefined } | undefined {
   try {
     JSON.parse(text);
     return undefined;
-  } catch {
-    return "not JSON";
+  } catch (e) {
+    const at = /at position (\d+)/.exec((e as Error).message)?.[1];
+    return { at: at === undefined ? undefined : Math.min(Number(at), text.length) };
   }
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const lastBreak = before.lastIndexOf("\n");
+  return { line: before.split("\n").length, column: offset - lastBreak };
 }

@@ -2,6 +2,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, type Node } from "yaml";
 import { parseBoundedYaml } from "./bounded-yaml.js";
 import { boundedTree, CONFIG_LIMITS, limitMessages } from "./limits.js";
 import { type ConfigPath, type ConfigProblem, formatPath } from "./problem.js";
+import { YAML_SYNTAX_FALLBACK } from "./yaml-messages.js";
 
 export interface Position {
   line: number;
@@ -33,27 +34,20 @@ export function parseSource(text: string): ParsedSource {
   // `merge`: YAML 1.1 merge keys (`<<: *defaults`), which Stacktape configs use to share settings.
   const parsed = parseBoundedYaml(text, lineCounter, { uniqueKeys: true, prettyErrors: false, merge: true });
   if (!parsed.ok) {
-    return { ok: false, errors: [{ path: "(root)", ...position(parsed.offset), message: parsed.message }] };
-  }
-  const { doc } = parsed;
-  if (doc.errors.length > 0) {
     return {
       ok: false,
-      errors: doc.errors.map((e) => ({
-        path: "(root)",
-        ...position(e.pos[0]),
-        message: firstLine(e.message),
-      })),
+      errors: parsed.problems.map((p) => ({ path: "(root)", ...position(p.offset), message: p.message })),
     };
   }
+  const { doc } = parsed;
   let js: unknown;
   try {
     // Aliases resolve to shared values (not copies, so YAML's own count is not needed): boundedTree
     // counts each use and refuses cycles.
     js = doc.toJS({ maxAliasCount: -1 });
-  } catch (e) {
-    // Merge keys (`<<`) naming something other than a mapping.
-    return { ok: false, errors: [{ path: "(root)", message: firstLine((e as Error).message) }] };
+  } catch {
+    // parseBoundedYaml found what building the value trips on; should something else, our words.
+    return { ok: false, errors: [{ path: "(root)", message: YAML_SYNTAX_FALLBACK }] };
   }
   const bounded = boundedTree(js);
   const at = (offset: number | undefined) => (offset === undefined ? undefined : position(offset));
@@ -94,5 +88,3 @@ function child(node: unknown, segment: string | number): { key: unknown; value: 
 function rangeStart(node: unknown): number | undefined {
   return (node as Node | undefined)?.range?.[0];
 }
-
-const firstLine = (message: string) => message.split("\n")[0]!.trim();

@@ -66,8 +66,9 @@ export async function prepareTemplate(
       throw new DomainError(
         "config-invalid",
         `Config version ${version.version} does not compile for stage ${input.stage}: ${errors
+          .slice(0, 3)
           .map((e) => `${e.path}: ${e.message}`)
-          .join("; ")}`,
+          .join("; ")}${errors.length > 3 ? ` (and ${errors.length - 3} more)` : ""}`,
         { errors: version.source ? locateProblems(version.source, errors) : errors },
       );
     }

@@ -1,7 +1,7 @@
 import { type RouteConfig, z } from "@hono/zod-openapi";
 import type { App } from "./env.js";
 import { IDEMPOTENCY_KEY } from "./idempotency.js";
-import { PROBLEM_CONTENT_TYPE } from "./problem.js";
+import { MAX_PROBLEMS_SHOWN, PROBLEM_CONTENT_TYPE } from "./problem.js";
 
 /**
  * Building blocks every route module uses so the OpenAPI document stays uniform:
@@ -25,7 +25,22 @@ export const ProblemSchema = z
     detail: z.string(),
     instance: z.string().optional(),
     requestId: z.string().optional(),
-    errors: z.array(ProblemItemSchema).optional(),
+    errors: z
+      .array(ProblemItemSchema)
+      .max(MAX_PROBLEMS_SHOWN)
+      .optional()
+      .openapi({
+        description: `Every problem found, by line and column; at most ${MAX_PROBLEMS_SHOWN} (then \`truncated\` says how many there were).`,
+      }),
+    truncated: z
+      .object({
+        shown: z.number().int().openapi({ example: MAX_PROBLEMS_SHOWN }),
+        total: z.number().int().openapi({ example: 10000 }),
+      })
+      .optional()
+      .openapi({
+        description: `Present when there were more than ${MAX_PROBLEMS_SHOWN} problems: \`errors\` has the first \`shown\` of \`total\`.`,
+      }),
   })
   .catchall(z.unknown())
   .openapi("Problem", { description: "RFC 9457 problem details." });

@@ -19,6 +19,13 @@ export interface ProblemBody {
   [extension: string]: unknown;
 }
 
+/**
+ * Located problems one answer lists at most, the first by line and column: a config can have tens
+ * of thousands (2.3 MB of JSON for 10,000), and the first hundred are what a person fixes first.
+ * The answer says how many there were (`truncated`).
+ */
+export const MAX_PROBLEMS_SHOWN = 100;
+
 /** Stable problem `type` URIs. Clients switch on these, so never rename one. */
 export const PROBLEM_BASE = "https://switchyard.dev/problems/";
 
@@ -49,8 +56,27 @@ export class ProblemError extends Error {
       detail: this.detail,
       ...(instance ? { instance } : {}),
       ...this.extensions,
+      ...(this.extensions.errors ? shownProblems(this.extensions.errors) : {}),
     };
   }
+}
+
+/**
+ * The problems an answer lists: in order of line and column (unlocated ones first, as found), at
+ * most MAX_PROBLEMS_SHOWN, and how many there were when that cut some.
+ */
+export function shownProblems(errors: ProblemDetailItem[]): {
+  errors: ProblemDetailItem[];
+  truncated?: { shown: number; total: number };
+} {
+  const ordered = errors.some((e) => e.line !== undefined)
+    ? [...errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
+    : errors;
+  if (ordered.length <= MAX_PROBLEMS_SHOWN) return { errors: ordered };
+  return {
+    errors: ordered.slice(0, MAX_PROBLEMS_SHOWN),
+    truncated: { shown: MAX_PROBLEMS_SHOWN, total: ordered.length },
+  };
 }
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";

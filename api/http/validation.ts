@@ -19,7 +19,10 @@ export const validationHook: Hook<any, AppEnv, any, any> = (result) => {
   if (result.success) return;
   const details = zodIssuesToDetails(result.error.issues, result.target);
   throw problems.validation(
-    `The request's ${result.target} is not valid: ${details.map((d) => `${d.path}: ${d.message}`).join("; ")}`,
+    `The request's ${result.target} is not valid: ${details
+      .slice(0, 3)
+      .map((d) => `${d.path}: ${d.message}`)
+      .join("; ")}${details.length > 3 ? ` (and ${details.length - 3} more)` : ""}`,
     details,
   );
 };

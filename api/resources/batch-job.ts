@@ -14,6 +14,7 @@ import {
 } from "../config/schema/common.js";
 import { eventsOf } from "../config/schema/events.js";
 import { strictObject } from "../config/schema/strict.js";
+import { noAlarmsOn } from "./concerns/alarms/index.js";
 import { logForwardingOf, logGroupOf } from "./concerns/log-forwarding.js";
 import type { ResourceDefinition } from "./definition.js";
 import { type BusTriggerProperties, busTrigger, compileBusTrigger } from "./event-bus/trigger.js";
@@ -60,51 +61,57 @@ const DIRECT_TRIGGERS = new Set([busTrigger.type, scheduleTrigger.type]);
 
 export const BatchJobSchema = resourceSchema(
   "batch-job",
-  strictObject({
-    container: strictObject({
-      packaging: ImagePackagingSchema,
-      environment: EnvironmentSchema.optional(),
-    }),
-    resources: strictObject({
-      cpu: z
-        .number()
-        .int("EC2 compute environments allocate whole vCPUs: cpu must be an integer.")
-        .min(1)
-        .max(BATCH_LIMITS.cpu, `No instance type AWS Batch chooses has more than ${BATCH_LIMITS.cpu} vCPUs.`),
-      memory: z
-        .number()
-        .int()
-        .min(4, "AWS Batch needs at least 4 MiB of memory.")
-        .max(
-          BATCH_LIMITS.memoryMiB,
-          `No instance type AWS Batch chooses has more than ${BATCH_LIMITS.memoryMiB} MiB.`,
-        ),
-      gpu: z
-        .number()
-        .int()
-        .min(0)
-        .max(BATCH_LIMITS.gpu, `No instance type has more than ${BATCH_LIMITS.gpu} GPUs.`)
-        .optional(),
-    }),
-    timeout: z.number().int().min(60, "AWS Batch timeouts are at least 60 seconds.").optional(),
-    retryConfig: strictObject({
-      attempts: z.number().int().min(1).max(10).optional(),
-      retryIntervalSeconds: z.number().int().min(1).optional(),
-      retryIntervalMultiplier: z.number().min(1).optional(),
-    }).optional(),
-    useSpotInstances: z.boolean().optional(),
-    connectTo: ConnectToSchema.optional(),
-    iamRoleStatements: z.array(IamStatementSchema).optional(),
-    logging: LoggingSchema.optional(),
-    events: eventsOf(
-      "batch-job",
-      BATCH_TRIGGERS.filter((t) => !("refused" in t)).map((t) => t.type),
-      BATCH_TRIGGERS.map((t) => t.schema) as unknown as [
-        (typeof BATCH_TRIGGERS)[number]["schema"],
-        ...(typeof BATCH_TRIGGERS)[number]["schema"][],
-      ],
-    ).optional(),
-  }),
+  strictObject(
+    {
+      container: strictObject({
+        packaging: ImagePackagingSchema,
+        environment: EnvironmentSchema.optional(),
+      }),
+      resources: strictObject({
+        cpu: z
+          .number()
+          .int("EC2 compute environments allocate whole vCPUs: cpu must be an integer.")
+          .min(1)
+          .max(
+            BATCH_LIMITS.cpu,
+            `No instance type AWS Batch chooses has more than ${BATCH_LIMITS.cpu} vCPUs.`,
+          ),
+        memory: z
+          .number()
+          .int()
+          .min(4, "AWS Batch needs at least 4 MiB of memory.")
+          .max(
+            BATCH_LIMITS.memoryMiB,
+            `No instance type AWS Batch chooses has more than ${BATCH_LIMITS.memoryMiB} MiB.`,
+          ),
+        gpu: z
+          .number()
+          .int()
+          .min(0)
+          .max(BATCH_LIMITS.gpu, `No instance type has more than ${BATCH_LIMITS.gpu} GPUs.`)
+          .optional(),
+      }),
+      timeout: z.number().int().min(60, "AWS Batch timeouts are at least 60 seconds.").optional(),
+      retryConfig: strictObject({
+        attempts: z.number().int().min(1).max(10).optional(),
+        retryIntervalSeconds: z.number().int().min(1).optional(),
+        retryIntervalMultiplier: z.number().min(1).optional(),
+      }).optional(),
+      useSpotInstances: z.boolean().optional(),
+      connectTo: ConnectToSchema.optional(),
+      iamRoleStatements: z.array(IamStatementSchema).optional(),
+      logging: LoggingSchema.optional(),
+      events: eventsOf(
+        "batch-job",
+        BATCH_TRIGGERS.filter((t) => !("refused" in t)).map((t) => t.type),
+        BATCH_TRIGGERS.map((t) => t.schema) as unknown as [
+          (typeof BATCH_TRIGGERS)[number]["schema"],
+          ...(typeof BATCH_TRIGGERS)[number]["schema"][],
+        ],
+      ).optional(),
+    },
+    { notHere: noAlarmsOn("batch-job") },
+  ),
 );
 
 export type BatchJobResource = z.infer<typeof BatchJobSchema>;

@@ -41,17 +41,23 @@ function roleNameSuffix(owner: string, roleLogicalId: string): string {
 
 /**
  * The execution role ECS uses to start a container (batch jobs and Fargate workloads alike): write
- * to the resource's log group (unless its logging is off) and pull images from this account's repositories.
+ * to the resource's log groups (none when its logging is off) and pull images from this account's repositories.
  */
 export function containerExecutionRole(
   ctx: CompileContext,
   owner: string,
   roleLogicalId: string,
-  logGroupLogicalId: string | undefined,
+  logGroupLogicalIds: string | readonly string[] | undefined,
 ): void {
+  const logGroups = logGroupLogicalIds === undefined ? [] : [logGroupLogicalIds].flat();
   workloadRole(ctx, owner, roleLogicalId, "ecs-tasks.amazonaws.com", [
-    ...(logGroupLogicalId
-      ? [allow(["logs:CreateLogStream", "logs:PutLogEvents"], [getAtt(logGroupLogicalId, "Arn")])]
+    ...(logGroups.length > 0
+      ? [
+          allow(
+            ["logs:CreateLogStream", "logs:PutLogEvents"],
+            logGroups.map((id) => getAtt(id, "Arn")),
+          ),
+        ]
       : []),
     // GetAuthorizationToken cannot be scoped to a resource; image pulls are scoped to this account's repositories.
     allow(["ecr:GetAuthorizationToken"], ["*"]),

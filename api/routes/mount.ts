@@ -2,6 +2,8 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import { authorizeRoute } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import type { App, AppEnv } from "../http/env.js";
+import { jsonShapeProblem } from "../http/json-shape.js";
+import { problems } from "../http/problem.js";
 import { lazy } from "../lazy.js";
 import { ROUTE_GROUPS, type RouteGroupName } from "./groups.js";
 import type { ManifestRoute } from "./manifest.js";
@@ -60,6 +62,11 @@ export function mountRouteGroups(
     app.on(route.method, route.path, async (c) => {
       // Who may use the route, before its group validates anything of the request.
       await authorizeRoute(c, deps, rule, (name) => c.req.param(name));
+      // A JSON body's shape is bounded before any validator parses it (api/http/json-shape.ts).
+      if (route.bodyTypes.includes("application/json") && isJson(c.req.header("content-type"))) {
+        const problem = jsonShapeProblem(await c.req.raw.clone().text());
+        if (problem) throw problems.badRequest(problem);
+      }
       const group = await groupApp(route.group);
       parents.set(c.req.raw, c);
       const res = await group.fetch(c.req.raw, c.env);
@@ -68,3 +75,6 @@ export function mountRouteGroups(
     });
   }
 }
+
+const isJson = (contentType: string | undefined) =>
+  contentType?.split(";")[0]?.trim().toLowerCase() === "application/json";

@@ -19,6 +19,8 @@ export type Action =
   | "bus.publish"
   | "replay.start"
   | "replay.cancel"
+  | "drill.manage"
+  | "deadLetters.manage"
   | "keys.manage"
   | "audit.read"
   | "shares.manage"
@@ -36,6 +38,8 @@ const MIN_ROLE: Record<Exclude<Action, "teams.manage">, Role> = {
   "bus.publish": "deployer",
   "replay.start": "deployer",
   "replay.cancel": "deployer",
+  "drill.manage": "deployer",
+  "deadLetters.manage": "deployer",
   "keys.manage": "admin",
   "audit.read": "maintainer",
   "shares.manage": "maintainer",

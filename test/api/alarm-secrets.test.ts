@@ -3,6 +3,7 @@
  * log line, through the real app: written as values they are refused (and not repeated), written
  * as `$Secret()` references the stored version, the template and the deployed stack hold the
  * reference alone, and the deployment on the embedded default succeeds under the team's namespace.
+ * The same for the Datadog key of a workload container's log forwarding.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, createKey, createTeam, jsonRequest } from "../support/auth.js";
@@ -11,6 +12,7 @@ import { createProject, postConfig, settled } from "./deployments-support.js";
 
 const TOKEN = "xoxb-4242-SuperSecretSlackToken";
 const HOOK = "https://contoso.webhook.office.com/webhookb2/secret-hook-path";
+const DD_KEY = "dd0123456789abcdef0123456789abcdef";
 
 const config = (accessToken: string, webhookUrl: string) => `
 resources:
@@ -35,6 +37,7 @@ beforeAll(async () => {
   team = await createTeam(server);
   key = await createKey(server, team, "maintainer");
   await createProject(server, team, "shop");
+  await createProject(server, team, "logs");
 });
 afterAll(() => server.close());
 
@@ -100,5 +103,57 @@ describe("notification target secrets", () => {
     expect(targets.Targets?.map((t) => t.Id)).toEqual(["notification-0", "notification-1"]);
     expect(leaks(JSON.stringify(server.logs))).toEqual([]);
     expect(leaks(storedText)).toEqual([]);
+  });
+
+  it("a workload container's Datadog key: refused as a value, forwarded by reference, deployed", async () => {
+    const workload = (apiKey: string) => `
+resources:
+  svc:
+    type: multi-container-workload
+    properties:
+      resources: { cpu: 0.25, memory: 512 }
+      containers:
+        - name: api
+          packaging: { type: prebuilt-image, properties: { image: nginx } }
+          logging:
+            retentionDays: 14
+            logForwarding: { type: datadog, properties: { apiKey: "${apiKey}" } }
+`;
+    const refused = await server.fetch("/v1/projects/logs/configs", {
+      method: "POST",
+      headers: { ...bearer(key), "content-type": "application/yaml" },
+      body: workload(DD_KEY),
+    });
+    expect(refused.status).toBe(422);
+    const text = await refused.text();
+    expect(text).not.toContain(DD_KEY);
+    expect(JSON.parse(text).errors.map((e: { path: string; line: number }) => [e.path, e.line])).toEqual([
+      ["resources.svc.properties.containers.0.logging.logForwarding.properties.apiKey", 12],
+    ]);
+
+    const version = await postConfig(server, key, "logs", workload(`$Secret('${team}--datadog.apiKey')`));
+    const res = await server.fetch("/v1/projects/logs/stages/dev/deployments", jsonRequest(key, "POST"));
+    expect(res.status, await res.clone().text()).toBe(202);
+    const done = await settled(server, key, (await bodyOf(res)).id);
+    expect(done).toMatchObject({
+      status: "SUCCEEDED",
+      stackStatus: "CREATE_COMPLETE",
+      configVersion: version,
+    });
+    const events = await bodyOf(
+      await server.fetch(`/v1/deployments/${done.id}/events?limit=100`, { headers: bearer(key) }),
+    );
+    const created = events.items
+      .filter((e: { status: string }) => e.status === "CREATE_COMPLETE")
+      .map((e: { logicalId: string }) => e.logicalId);
+    expect(created).toEqual(
+      expect.arrayContaining([
+        "SvcApiLogGroup",
+        "SvcApiLogGroupDeliveryStream",
+        "SvcApiLogGroupSubscriptionFilter",
+        "SvcLogForwardingFailedRecordsBucket",
+      ]),
+    );
+    expect(JSON.stringify(server.logs)).not.toContain(DD_KEY);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, createKey, jsonRequest } from "../support/auth.js";
+import { deadLetterConfig } from "../support/dead-letter-config.js";
 import { poll } from "../support/poll.js";
 import { type DeployedStage, deployToStage } from "../support/seed.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
@@ -9,30 +10,7 @@ import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
  * publish, see the retries and the dead-lettered event with its error, clear the failure, redrive,
  * see the delivery; the audit record shows each step.
  */
-const CONFIG = `resources:
-  orders:
-    type: event-bus
-  failed:
-    type: sqs-queue
-  consumer:
-    type: function
-    properties:
-      packaging:
-        type: stacktape-lambda-buildpack
-        properties:
-          entryfilePath: src/consumer.ts
-      events:
-        - type: event-bus
-          properties:
-            eventBusName: orders
-            eventPattern:
-              source:
-                - shop.orders
-            onDeliveryFailure:
-              sqsQueueName: failed
-            retryPolicy:
-              maximumRetryAttempts: 2
-`;
+const CONFIG = deadLetterConfig();
 
 let server: TestServer;
 let deployed: DeployedStage;

@@ -58,12 +58,13 @@ describe("POST /v1/validate on an installation with a stack prefix and a boundar
     expect(res.status).toBe(422);
     const problem = await bodyOf(res);
     expect(problem.type).toMatch(/config-invalid$/);
+    // In the order of the text, as every problem list.
     expect(problem.errors).toEqual([
-      expect.objectContaining({ path: "cloudformationResources.AuditQueue.Properties.QueueName", line: 12 }),
       expect.objectContaining({
         path: "cloudformationResources.AdminRole.Properties.PermissionsBoundary",
         line: 9,
       }),
+      expect.objectContaining({ path: "cloudformationResources.AuditQueue.Properties.QueueName", line: 12 }),
     ]);
   });
 });

@@ -70,7 +70,13 @@ describe("help and completion", () => {
       "test-pattern",
       "deliveries",
       "replay",
+      "replays",
+      "metrics",
+      "health",
+      "dead-letters",
+      "drill",
       "share",
+      "audit",
       "completion",
     ]) {
       expect(help.stdout).toContain(`switchyard ${command}`);

@@ -184,6 +184,32 @@ const expectations: [fragment: string, check: (run: BlockRun) => void][] = [
     },
   ],
   [
+    "drill inject",
+    (r) => {
+      const rule = "payments--shop--dev-chargePayment-event-0";
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `^Drill on ${rule} → \\S+: every attempt fails \\(Lambda\\.ServiceException: payments are down\\)\\.\\n`,
+        ),
+      );
+      expect(r.stdout).toContain(
+        "[dead-lettered after 4 attempt(s): Lambda.ServiceException: payments are down]",
+      );
+      expect(r.stdout).toContain('"orderId":"o-2"');
+      expect(r.stdout).toContain("Cleared the failure drill on chargePayment.\n");
+      expect(r.stdout).toContain(
+        "Re-drove 1 event(s) from the dead-letter queue of chargePayment to bus orderEvents.\n",
+      );
+      expect(r.stdout).toMatch(new RegExp(`\\n {2}${rule} +\\d+/\\d+ `));
+      const audit = r.stdout.trim().split("\n").slice(-3);
+      expect(audit.map((line) => line.split(/ +/)[1])).toEqual([
+        "dead-letters.redrive",
+        "failure-drill.clear",
+        "failure-drill.set",
+      ]);
+    },
+  ],
+  [
     "rollback --project orders",
     (r) => {
       const lines = r.stdout.trim().split("\n");

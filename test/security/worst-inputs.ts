@@ -44,10 +44,30 @@ export const WORST_REQUESTS: WorstRequest[] = [
   ),
   {
     kind: "config object",
-    name: "a JSON body nested as deep as 1 MiB allows (refused at 64 levels)",
+    name: "a JSON body nested as deep as 1 MiB allows (refused before parsing, past 1,100 levels)",
     path: "/v1/validate",
     contentType: "application/json",
     body: `{"config":{"resources":{},"x":${"[".repeat(REQUEST_BODY_BYTES / 2 - 32)}${"]".repeat(REQUEST_BODY_BYTES / 2 - 32)}}}`,
+    status: 400,
+  },
+  {
+    kind: "config object",
+    name: "a JSON body of 1 MiB of arrays nested 1,000 levels (refused before parsing, past 200,000 arrays)",
+    path: "/v1/validate",
+    contentType: "application/json",
+    body: `{"config":{"resources":{},"x":[${Array(Math.floor(REQUEST_BODY_BYTES / 2002) - 1)
+      .fill(`${"[".repeat(1000)}${"]".repeat(1000)}`)
+      .join(",")}]}}`,
+    status: 400,
+  },
+  {
+    kind: "config object",
+    name: "a JSON body of 200,000 arrays nested 1,000 levels (the most it may hold)",
+    path: "/v1/validate",
+    contentType: "application/json",
+    body: `{"config":{"resources":{},"x":[${Array(199)
+      .fill(`${"[".repeat(1000)}${"]".repeat(1000)}`)
+      .join(",")}]}}`,
     status: 422,
   },
   ...HOSTILE_PATTERNS.map(

@@ -8,6 +8,8 @@ export const KEY_MESSAGE_SEPARATOR = "\u0000";
 export interface UnknownKeyHints {
   /** Names Switchyard once took, by the Stacktape name that replaced them. */
   readonly renamed?: Readonly<Record<string, string>>;
+  /** Keys Stacktape has on other types but not on this one, with why and what to do instead. */
+  readonly notHere?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -17,6 +19,7 @@ export interface UnknownKeyHints {
 export function strictObject<T extends z.ZodRawShape>(shape: T, hints: UnknownKeyHints = {}) {
   const known = Object.keys(shape);
   const renamed = hints.renamed ?? {};
+  const notHere = hints.notHere ?? {};
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === "unrecognized_keys"
@@ -24,7 +27,9 @@ export function strictObject<T extends z.ZodRawShape>(shape: T, hints: UnknownKe
             .map((key) =>
               Object.hasOwn(renamed, key)
                 ? `Unknown property "${key}": Stacktape's name for it is "${renamed[key]}".`
-                : `Unknown property "${key}".${didYouMean(key, known)} Valid properties are: ${known.join(", ")}.`,
+                : Object.hasOwn(notHere, key)
+                  ? `Unknown property "${key}": ${notHere[key]}`
+                  : `Unknown property "${key}".${didYouMean(key, known)} Valid properties are: ${known.join(", ")}.`,
             )
             .join(KEY_MESSAGE_SEPARATOR)
         : undefined,

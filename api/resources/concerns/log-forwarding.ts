@@ -98,18 +98,72 @@ export function logForwardingOf(
   };
 }
 
+/**
+ * Forwards one log group of `owner`. A resource with several log groups (a workload's containers)
+ * forwards each through a stream of its own, named after `streamOf` (`<stack>-<streamOf>-logs`), and
+ * shares one failed-records bucket and its role.
+ */
 export function compileLogForwarding(
   ctx: CompileContext,
   owner: string,
   logGroupId: string,
   forwarding: LogForwarding,
   _path: ConfigPath,
+  streamOf = owner,
 ): void {
   const streamId = logicalId(logGroupId, "AWS::KinesisFirehose::DeliveryStream");
   const bucketId = logicalId(owner, "AWS::S3::Bucket", "LogForwardingFailedRecords");
   const toS3RoleId = logicalId(owner, "AWS::IAM::Role", "LogForwardingS3");
   const toFirehoseRoleId = logicalId(logGroupId, "AWS::IAM::Role", "CwToFirehose");
 
+  if (!ctx.resources[bucketId]) compileFailedRecords(ctx, owner, bucketId, toS3RoleId);
+  ctx.add(owner, toFirehoseRoleId, {
+    Type: "AWS::IAM::Role",
+    Properties: {
+      AssumeRolePolicyDocument: policyDocument([
+        {
+          Effect: "Allow",
+          Principal: { Service: "logs.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: { StringLike: { "aws:SourceArn": getAtt(logGroupId, "Arn") } },
+        },
+      ]),
+      Policies: [
+        {
+          PolicyName: "logs-to-firehose",
+          PolicyDocument: policyDocument([
+            { Effect: "Allow", Action: ["firehose:PutRecord"], Resource: [getAtt(streamId, "Arn")] },
+          ]),
+        },
+      ],
+    },
+  });
+  ctx.add(owner, streamId, {
+    Type: "AWS::KinesisFirehose::DeliveryStream",
+    Properties: {
+      DeliveryStreamName: ctx.physicalName(`${streamOf}-logs`, NAME_LIMITS.deliveryStream),
+      DeliveryStreamType: "DirectPut",
+      HttpEndpointDestinationConfiguration: destination(forwarding, bucketId, toS3RoleId),
+    },
+  });
+  ctx.add(owner, logicalId(logGroupId, "AWS::Logs::SubscriptionFilter"), {
+    Type: "AWS::Logs::SubscriptionFilter",
+    Properties: {
+      LogGroupName: ref(logGroupId),
+      DestinationArn: getAtt(streamId, "Arn"),
+      FilterPattern: "",
+      RoleArn: getAtt(toFirehoseRoleId, "Arn"),
+    },
+  });
+}
+
+/** The bucket failed records go to, and the role Firehose writes it with: one per resource. */
+function compileFailedRecords(
+  ctx: CompileContext,
+  owner: string,
+  bucketId: string,
+  toS3RoleId: string,
+): void {
   // Failed records only; its name is CloudFormation's (`<stack>-<logical id>-<suffix>`), unique worldwide.
   ctx.add(owner, bucketId, {
     Type: "AWS::S3::Bucket",
@@ -157,44 +211,6 @@ export function compileLogForwarding(
           ]),
         },
       ],
-    },
-  });
-  ctx.add(owner, toFirehoseRoleId, {
-    Type: "AWS::IAM::Role",
-    Properties: {
-      AssumeRolePolicyDocument: policyDocument([
-        {
-          Effect: "Allow",
-          Principal: { Service: "logs.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: { StringLike: { "aws:SourceArn": getAtt(logGroupId, "Arn") } },
-        },
-      ]),
-      Policies: [
-        {
-          PolicyName: "logs-to-firehose",
-          PolicyDocument: policyDocument([
-            { Effect: "Allow", Action: ["firehose:PutRecord"], Resource: [getAtt(streamId, "Arn")] },
-          ]),
-        },
-      ],
-    },
-  });
-  ctx.add(owner, streamId, {
-    Type: "AWS::KinesisFirehose::DeliveryStream",
-    Properties: {
-      DeliveryStreamName: ctx.physicalName(`${owner}-logs`, NAME_LIMITS.deliveryStream),
-      DeliveryStreamType: "DirectPut",
-      HttpEndpointDestinationConfiguration: destination(forwarding, bucketId, toS3RoleId),
-    },
-  });
-  ctx.add(owner, logicalId(logGroupId, "AWS::Logs::SubscriptionFilter"), {
-    Type: "AWS::Logs::SubscriptionFilter",
-    Properties: {
-      LogGroupName: ref(logGroupId),
-      DestinationArn: getAtt(streamId, "Arn"),
-      FilterPattern: "",
-      RoleArn: getAtt(toFirehoseRoleId, "Arn"),
     },
   });
 }

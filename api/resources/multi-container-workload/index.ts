@@ -1,8 +1,9 @@
 import { environmentMap, type WorkloadAccess, workloadAccess } from "../../compiler/connect-to.js";
 import type { CompileContext } from "../../compiler/context.js";
-import { logicalId, pascalCase, physicalName } from "../../compiler/naming.js";
+import { logicalId, NAME_LIMITS, pascalCase, physicalName } from "../../compiler/naming.js";
 import { platformSecurityGroups, platformSubnets, platformVpc } from "../../compiler/network.js";
 import { allow, getAtt, ref, sub } from "../../compiler/template.js";
+import { compileLogForwarding, LOG_FORWARDING_CLOUDFORMATION_TYPES } from "../concerns/log-forwarding.js";
 import type { ResourceDefinition } from "../definition.js";
 import { checkRoute, compileRoute, type Route, routeTrigger } from "../http-api-gateway.js";
 import { containerExecutionRole, workloadRole } from "../workload-role.js";
@@ -24,7 +25,8 @@ const ids = (name: string) => ({
   service: logicalId(name, "AWS::ECS::Service"),
   taskRole: logicalId(name, "AWS::IAM::Role", "Task"),
   executionRole: logicalId(name, "AWS::IAM::Role", "Execution"),
-  logGroup: logicalId(name, "AWS::Logs::LogGroup"),
+  /** Each container's own, as Stacktape gives them (`<Workload><Container>LogGroup`). */
+  logGroup: (container: string) => logicalId(name, "AWS::Logs::LogGroup", container),
   vpcLink: logicalId(name, "AWS::ApiGatewayV2::VpcLink"),
   namespace: logicalId(name, "AWS::ServiceDiscovery::PrivateDnsNamespace"),
   discovery: logicalId(name, "AWS::ServiceDiscovery::Service", "Discovery"),
@@ -81,6 +83,7 @@ export const multiContainerWorkload: ResourceDefinition<MultiContainerWorkloadRe
     "AWS::ServiceDiscovery::Service",
     "AWS::ApplicationAutoScaling::ScalableTarget",
     "AWS::ApplicationAutoScaling::ScalingPolicy",
+    ...LOG_FORWARDING_CLOUDFORMATION_TYPES,
     ...routeTrigger.cloudformationTypes,
   ],
 
@@ -102,10 +105,10 @@ export const multiContainerWorkload: ResourceDefinition<MultiContainerWorkloadRe
       for (const [key, why] of Object.entries(REFUSED_CONTAINER_PROPERTIES))
         if (container[key as keyof typeof REFUSED_CONTAINER_PROPERTIES] !== undefined)
           checks.report([...at, key], why);
-      if (container.logging?.logForwarding !== undefined)
+      if (container.logging?.disabled && container.logging.logForwarding !== undefined)
         checks.report(
           [...at, "logging", "logForwarding"],
-          "Log forwarding is not supported on containers: a workload's containers share one log group here (Stacktape gives each its own). Forward from a function or batch job, or subscribe the log group yourself.",
+          "Logs are forwarded from the container's log group, and logging.disabled turns it off.",
         );
       container.events?.forEach((event, i) => {
         const refused = REFUSED_CONTAINER_EVENTS[event.type];
@@ -131,16 +134,29 @@ export const multiContainerWorkload: ResourceDefinition<MultiContainerWorkloadRe
     // Cluster, task family and service share the stack-scoped name, as Stacktape names them.
     const ecsName = physicalName(`${ctx.stack}-${name}`, ECS_NAME_LIMIT);
 
-    // One log group for the task: it keeps logs as long as the longest a container asks for.
-    const retention = Math.max(
-      0,
-      ...props.containers.map((c) =>
-        c.logging?.disabled ? 0 : (c.logging?.retentionDays ?? LOG_RETENTION_DAYS),
-      ),
-    );
-    ctx.add(name, id.logGroup, {
-      Type: "AWS::Logs::LogGroup",
-      Properties: { RetentionInDays: retention || LOG_RETENTION_DAYS },
+    // A log group per container, as Stacktape: its own retention, its own forwarding.
+    const logGroups: string[] = [];
+    props.containers.forEach((c, i) => {
+      if (c.logging?.disabled) return;
+      const logGroup = id.logGroup(c.name);
+      logGroups.push(logGroup);
+      ctx.add(name, logGroup, {
+        Type: "AWS::Logs::LogGroup",
+        Properties: {
+          LogGroupName: ctx.physicalName(`${name}-${c.name}`, NAME_LIMITS.logGroup),
+          RetentionInDays: c.logging?.retentionDays ?? LOG_RETENTION_DAYS,
+        },
+      });
+      const forwarding = c.logging?.logForwarding;
+      if (forwarding)
+        compileLogForwarding(
+          ctx,
+          name,
+          logGroup,
+          forwarding,
+          [...path, "containers", i, "logging", "logForwarding"],
+          `${name}-${c.name}`,
+        );
     });
     workloadRole(
       ctx,
@@ -163,7 +179,7 @@ export const multiContainerWorkload: ResourceDefinition<MultiContainerWorkloadRe
         : [],
       access,
     );
-    containerExecutionRole(ctx, name, id.executionRole, id.logGroup);
+    containerExecutionRole(ctx, name, id.executionRole, logGroups);
     ctx.add(name, id.cluster, {
       Type: "AWS::ECS::Cluster",
       Properties: { ClusterName: ecsName },
@@ -251,9 +267,16 @@ export const multiContainerWorkload: ResourceDefinition<MultiContainerWorkloadRe
 function checkContainers(ctx: CompileContext, props: Props, path: (string | number)[]): boolean {
   const before = ctx.errors.length;
   const names = props.containers.map((c) => c.name);
+  // Each container's log group is named after it: `api-v2` and `apiV2` would name one.
+  const pascal = names.map((n) => pascalCase(n));
   props.containers.forEach((c, i) => {
     if (names.indexOf(c.name) !== i) {
       ctx.error([...path, "containers", i, "name"], `Two containers are named ${c.name}; names must differ.`);
+    } else if (pascal.indexOf(pascal[i]!) !== i) {
+      ctx.error(
+        [...path, "containers", i, "name"],
+        `Containers ${names[pascal.indexOf(pascal[i]!)]} and ${c.name} differ only in case or punctuation; their log groups would be one. Rename one.`,
+      );
     }
     c.dependsOn?.forEach((d, j) => {
       if (!names.includes(d.containerName) || d.containerName === c.name) {
@@ -322,7 +345,7 @@ function containerDefinition(
           LogConfiguration: {
             LogDriver: "awslogs",
             Options: {
-              "awslogs-group": ref(logicalId(workload, "AWS::Logs::LogGroup")),
+              "awslogs-group": ref(ids(workload).logGroup(container.name)),
               "awslogs-region": ctx.region(),
               "awslogs-stream-prefix": container.name,
             },

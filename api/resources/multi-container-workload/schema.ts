@@ -7,6 +7,7 @@ import {
   resourceSchema,
 } from "../../config/schema/common.js";
 import { strictObject } from "../../config/schema/strict.js";
+import { noAlarmsOn } from "../concerns/alarms/index.js";
 import { busTrigger } from "../event-bus/trigger.js";
 import { routeTrigger } from "../http-api-gateway.js";
 import { LoggingSchema } from "../logging.js";
@@ -98,119 +99,126 @@ const containerEventError = (input: unknown) => {
  */
 export const MultiContainerWorkloadSchema = resourceSchema(
   "multi-container-workload",
-  strictObject({
-    containers: z
-      .array(
-        strictObject({
-          name: z.string().regex(/^[A-Za-z0-9-]+$/),
-          packaging: ImagePackagingSchema,
-          essential: z.boolean().optional(),
-          environment: EnvironmentSchema.optional(),
-          dependsOn: z
-            .array(
-              strictObject({
-                containerName: z.string(),
-                condition: z.enum(["START", "COMPLETE", "SUCCESS", "HEALTHY"]),
-              }),
-            )
-            .optional(),
-          events: z
-            .array(
-              z.discriminatedUnion(
-                "type",
-                [
-                  ContainerRouteSchema,
-                  ContainerInternalIntegrationSchema,
-                  ContainerLoadBalancerSchema,
-                  ContainerNetworkLoadBalancerSchema,
-                  ContainerServiceConnectSchema,
-                ],
-                {
-                  error: (issue) =>
-                    issue.code === "invalid_union" ? containerEventError(issue.input) : undefined,
-                },
-              ),
-            )
-            .optional(),
-          internalHealthCheck: strictObject({
-            healthCheckCommand: z.array(z.string()).min(1),
-            intervalSeconds: z.number().int().min(5).max(300).optional(),
-            timeoutSeconds: z.number().int().min(2).max(60).optional(),
-            retries: z.number().int().min(1).max(10).optional(),
-            startPeriodSeconds: z.number().int().min(0).max(300).optional(),
-          }).optional(),
-          stopTimeout: z.number().int().min(2).max(120).optional(),
-          logging: LoggingSchema.optional(),
-          loadBalancerHealthCheck: strictObject({
-            healthcheckPath: z.string().optional(),
-            healthcheckInterval: z.number().optional(),
-            healthcheckTimeout: z.number().optional(),
-            healthCheckProtocol: z.enum(["HTTP", "TCP"]).optional(),
-            healthCheckPort: z.number().optional(),
-          }).optional(),
-          volumeMounts: z
-            .array(
-              strictObject({
-                type: z.literal("efs"),
-                properties: strictObject({
-                  efsFilesystemName: z.string(),
-                  rootDirectory: z.string().optional(),
-                  mountPath: z.string(),
+  strictObject(
+    {
+      containers: z
+        .array(
+          strictObject({
+            name: z.string().regex(/^[A-Za-z0-9-]+$/),
+            packaging: ImagePackagingSchema,
+            essential: z.boolean().optional(),
+            environment: EnvironmentSchema.optional(),
+            dependsOn: z
+              .array(
+                strictObject({
+                  containerName: z.string(),
+                  condition: z.enum(["START", "COMPLETE", "SUCCESS", "HEALTHY"]),
                 }),
-              }),
-            )
-            .optional(),
-        }),
-      )
-      .min(1)
-      .max(10, "A Fargate task runs at most 10 containers."),
-    resources: strictObject({
-      // Stacktape sizes EC2 workloads by instanceTypes alone; on Fargate both are needed.
-      cpu: z.number().optional().openapi({ description: "vCPU: 0.25, 0.5, 1, 2, 4, 8 or 16." }),
-      memory: z.number().int().optional().openapi({ description: "MB, one of Fargate's sizes for the cpu." }),
-      architecture: z.enum(["x86_64", "arm64"]).optional(),
-      instanceTypes: z.array(z.string()).optional(),
-      enableWarmPool: z.boolean().optional(),
-    }).superRefine((size, ctx) => {
-      for (const field of ["cpu", "memory"] as const)
-        if (size[field] === undefined)
-          ctx.addIssue({
-            code: "custom",
-            path: [field],
-            message: `Workloads run on Fargate here, which needs ${field}: size the task with cpu and memory.`,
-          });
-      if (size.cpu === undefined || size.memory === undefined) return;
-      const problem = fargateSizeProblem(size.cpu, size.memory);
-      if (problem) ctx.addIssue({ code: "custom", path: [problem.field], message: problem.message });
-    }),
-    scaling: strictObject({
-      minInstances: z.number().int().min(0).optional(),
-      maxInstances: z.number().int().min(1).optional(),
-      scalingPolicy: strictObject({
-        keepAvgCpuUtilizationUnder: z.number().min(1).max(100).optional(),
-        keepAvgMemoryUtilizationUnder: z.number().min(1).max(100).optional(),
-      }).optional(),
-    })
-      .superRefine((scaling, ctx) => {
-        if ((scaling.minInstances ?? 1) > (scaling.maxInstances ?? Math.max(1, scaling.minInstances ?? 1)))
-          ctx.addIssue({
-            code: "custom",
-            path: ["maxInstances"],
-            message: `maxInstances (${scaling.maxInstances}) is below minInstances (${scaling.minInstances ?? 1}).`,
-          });
+              )
+              .optional(),
+            events: z
+              .array(
+                z.discriminatedUnion(
+                  "type",
+                  [
+                    ContainerRouteSchema,
+                    ContainerInternalIntegrationSchema,
+                    ContainerLoadBalancerSchema,
+                    ContainerNetworkLoadBalancerSchema,
+                    ContainerServiceConnectSchema,
+                  ],
+                  {
+                    error: (issue) =>
+                      issue.code === "invalid_union" ? containerEventError(issue.input) : undefined,
+                  },
+                ),
+              )
+              .optional(),
+            internalHealthCheck: strictObject({
+              healthCheckCommand: z.array(z.string()).min(1),
+              intervalSeconds: z.number().int().min(5).max(300).optional(),
+              timeoutSeconds: z.number().int().min(2).max(60).optional(),
+              retries: z.number().int().min(1).max(10).optional(),
+              startPeriodSeconds: z.number().int().min(0).max(300).optional(),
+            }).optional(),
+            stopTimeout: z.number().int().min(2).max(120).optional(),
+            logging: LoggingSchema.optional(),
+            loadBalancerHealthCheck: strictObject({
+              healthcheckPath: z.string().optional(),
+              healthcheckInterval: z.number().optional(),
+              healthcheckTimeout: z.number().optional(),
+              healthCheckProtocol: z.enum(["HTTP", "TCP"]).optional(),
+              healthCheckPort: z.number().optional(),
+            }).optional(),
+            volumeMounts: z
+              .array(
+                strictObject({
+                  type: z.literal("efs"),
+                  properties: strictObject({
+                    efsFilesystemName: z.string(),
+                    rootDirectory: z.string().optional(),
+                    mountPath: z.string(),
+                  }),
+                }),
+              )
+              .optional(),
+          }),
+        )
+        .min(1)
+        .max(10, "A Fargate task runs at most 10 containers."),
+      resources: strictObject({
+        // Stacktape sizes EC2 workloads by instanceTypes alone; on Fargate both are needed.
+        cpu: z.number().optional().openapi({ description: "vCPU: 0.25, 0.5, 1, 2, 4, 8 or 16." }),
+        memory: z
+          .number()
+          .int()
+          .optional()
+          .openapi({ description: "MB, one of Fargate's sizes for the cpu." }),
+        architecture: z.enum(["x86_64", "arm64"]).optional(),
+        instanceTypes: z.array(z.string()).optional(),
+        enableWarmPool: z.boolean().optional(),
+      }).superRefine((size, ctx) => {
+        for (const field of ["cpu", "memory"] as const)
+          if (size[field] === undefined)
+            ctx.addIssue({
+              code: "custom",
+              path: [field],
+              message: `Workloads run on Fargate here, which needs ${field}: size the task with cpu and memory.`,
+            });
+        if (size.cpu === undefined || size.memory === undefined) return;
+        const problem = fargateSizeProblem(size.cpu, size.memory);
+        if (problem) ctx.addIssue({ code: "custom", path: [problem.field], message: problem.message });
+      }),
+      scaling: strictObject({
+        minInstances: z.number().int().min(0).optional(),
+        maxInstances: z.number().int().min(1).optional(),
+        scalingPolicy: strictObject({
+          keepAvgCpuUtilizationUnder: z.number().min(1).max(100).optional(),
+          keepAvgMemoryUtilizationUnder: z.number().min(1).max(100).optional(),
+        }).optional(),
       })
-      .optional(),
-    deployment: strictObject({
-      strategy: z.string(),
-      beforeAllowTrafficFunction: z.string().optional(),
-      afterTrafficShiftFunction: z.string().optional(),
-      testListenerPort: z.number().int().optional(),
-    }).optional(),
-    enableRemoteSessions: z.boolean().optional(),
-    usePrivateSubnetsWithNAT: z.boolean().optional(),
-    connectTo: ConnectToSchema.optional(),
-    iamRoleStatements: z.array(IamStatementSchema).optional(),
-  }),
+        .superRefine((scaling, ctx) => {
+          if ((scaling.minInstances ?? 1) > (scaling.maxInstances ?? Math.max(1, scaling.minInstances ?? 1)))
+            ctx.addIssue({
+              code: "custom",
+              path: ["maxInstances"],
+              message: `maxInstances (${scaling.maxInstances}) is below minInstances (${scaling.minInstances ?? 1}).`,
+            });
+        })
+        .optional(),
+      deployment: strictObject({
+        strategy: z.string(),
+        beforeAllowTrafficFunction: z.string().optional(),
+        afterTrafficShiftFunction: z.string().optional(),
+        testListenerPort: z.number().int().optional(),
+      }).optional(),
+      enableRemoteSessions: z.boolean().optional(),
+      usePrivateSubnetsWithNAT: z.boolean().optional(),
+      connectTo: ConnectToSchema.optional(),
+      iamRoleStatements: z.array(IamStatementSchema).optional(),
+    },
+    { notHere: noAlarmsOn("multi-container-workload") },
+  ),
 );
 
 export type MultiContainerWorkloadResource = z.infer<typeof MultiContainerWorkloadSchema>;

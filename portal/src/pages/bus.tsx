@@ -1,4 +1,4 @@
-import { type BusRule, type Replay, SwitchyardError } from "@switchyard/client";
+import { type BusRule, type Delivery, type Replay, SwitchyardError } from "@switchyard/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { Link, useParams } from "wouter";
@@ -6,10 +6,12 @@ import { useCaller } from "../caller.js";
 import { entryFromPattern, envelopeOf, publishTemplate } from "../event-template.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
-import { Badge, CopyButton, Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { Badge, CopyButton, Field, formatTime, InlineForm, InputField, Loading, Section } from "../ui/kit.js";
 import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
 import { ProjectHeader } from "../ui/project-header.js";
+import { ListView, Table } from "../ui/table.js";
+import { type BusPath, DeadLetters, FailureDrills, useRefreshDeliveries } from "./bus-failures.js";
 
 const CodeEditor = lazy(() => import("../editor/code-editor.js"));
 
@@ -91,13 +93,13 @@ export default function BusPage() {
           <TestPattern path={path} rules={ruleList} />
         </div>
       )}
+      {rules.isPending ? null : <FailureDrills path={path} rules={ruleList} />}
       <Deliveries path={path} rules={ruleList} />
+      <DeadLetters path={path} />
       <Replays path={path} rules={ruleList} hasArchive={Boolean(stageInfo.data?.outputs[bus]?.archiveArn)} />
     </div>
   );
 }
-
-type BusPath = { project: string; stage: string; bus: string };
 
 /** The archive as deployed: its ARN from the stage's outputs, its retention from the deployed config. */
 function ArchiveCard({
@@ -174,7 +176,7 @@ function TemplatePicker({ rules, onPick }: { rules: BusRule[]; onPick: (rule: Bu
 
 function Publish({ path, rules }: { path: BusPath; rules: BusRule[] }) {
   const client = useClient();
-  const queries = useQueryClient();
+  const refresh = useRefreshDeliveries(path);
   const first = rules[0];
   const [text, setText] = useState<string | undefined>();
   useEffect(() => {
@@ -185,8 +187,8 @@ function Publish({ path, rules }: { path: BusPath; rules: BusRule[] }) {
     // The editor's text is sent as written, so every number in a detail keeps its digits.
     mutationFn: () =>
       client.buses.publish({ path, body: parsed as { entries: [] }, bodySerializer: () => text! }),
-    onSuccess: () =>
-      queries.invalidateQueries({ queryKey: ["deliveries", path.project, path.stage, path.bus] }),
+    // What the bus did with the events: delivered, failed by a drill, dead-lettered.
+    onSuccess: refresh,
   });
   return (
     <Section title="Publish a test event">
@@ -384,48 +386,58 @@ function Deliveries({ path, rules }: { path: BusPath; rules: BusRule[] }) {
       }
     >
       <p className="muted small">What each target received, newest first; refreshed every 2 seconds.</p>
-      <ProblemView error={deliveries.error} />
-      {deliveries.isPending ? (
-        <Loading what="deliveries" />
-      ) : deliveries.data?.items.length ? (
-        <div className="table-wrap">
-          <table aria-label="Deliveries">
-            <thead>
-              <tr>
-                <th scope="col">Delivered</th>
-                <th scope="col">Rule → target</th>
-                <th scope="col">Event</th>
-                <th scope="col">Input</th>
+      <ListView
+        query={deliveries}
+        what="deliveries"
+        empty={`Nothing delivered yet${rule ? ` by ${rule}` : ""}.`}
+      >
+        {(items) => (
+          <Table label="Deliveries" columns={["Delivered", "Rule → target", "Event", "Input"]}>
+            {items.map((d) => (
+              <tr key={d.id}>
+                <td>
+                  {formatTime(d.deliveredAt)}
+                  {d.outcome ? <Outcome delivery={d} /> : null}
+                </td>
+                <td className="small">
+                  <span className="mono">{d.rule}</span> → <span className="mono">{d.targetId}</span>
+                </td>
+                <td className="small">
+                  <code>{d.eventId}</code>
+                  {d.replayName ? (
+                    <div>
+                      <span className="badge badge-busy">replayed</span>{" "}
+                      <span className="mono">{d.replayName}</span>
+                    </div>
+                  ) : null}
+                </td>
+                <td className="wrap">
+                  <pre>{d.input}</pre>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {deliveries.data.items.map((d) => (
-                <tr key={d.id}>
-                  <td>{formatTime(d.deliveredAt)}</td>
-                  <td className="small">
-                    <span className="mono">{d.rule}</span> → <span className="mono">{d.targetId}</span>
-                  </td>
-                  <td className="small">
-                    <code>{d.eventId}</code>
-                    {d.replayName ? (
-                      <div>
-                        <span className="badge badge-busy">replayed</span>{" "}
-                        <span className="mono">{d.replayName}</span>
-                      </div>
-                    ) : null}
-                  </td>
-                  <td className="wrap">
-                    <pre>{d.input}</pre>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : (
-        <p className="empty">Nothing delivered yet{rule ? ` by ${rule}` : ""}.</p>
-      )}
+            ))}
+          </Table>
+        )}
+      </ListView>
     </Section>
+  );
+}
+
+const OUTCOME_TONE = { delivered: "busy", failed: "bad", "dead-lettered": "bad" } as const;
+
+/** A delivery whose attempts failed (a failure drill): how it ended, after how many, and why. */
+function Outcome({ delivery: d }: { delivery: Delivery }) {
+  return (
+    <div className="small">
+      <span className={`badge badge-${OUTCOME_TONE[d.outcome!]}`}>
+        {d.outcome} after {d.attempts} attempt(s)
+      </span>
+      {d.error ? (
+        <div>
+          <code>{d.error.code}</code>: {d.error.message}
+        </div>
+      ) : null}
+    </div>
   );
 }
 
@@ -468,41 +480,14 @@ function Replays({ path, rules, hasArchive }: { path: BusPath; rules: BusRule[];
       return queries.invalidateQueries({ queryKey: listKey });
     },
   });
-  const items = replays.data?.items ?? [];
   return (
     <Section title="Replays">
       {!hasArchive ? (
         <p className="empty">Replays need an archive on this bus.</p>
       ) : can(me, "replay.start") ? (
-        <form
-          className="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            start.mutate();
-          }}
-        >
-          <Field label="From">
-            {(id) => (
-              <input
-                id={id}
-                type="datetime-local"
-                required
-                value={from}
-                onChange={(e) => setFrom(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field label="To">
-            {(id) => (
-              <input
-                id={id}
-                type="datetime-local"
-                required
-                value={to}
-                onChange={(e) => setTo(e.target.value)}
-              />
-            )}
-          </Field>
+        <InlineForm onSubmit={() => start.mutate()}>
+          <InputField label="From" type="datetime-local" required value={from} onChange={setFrom} />
+          <InputField label="To" type="datetime-local" required value={to} onChange={setTo} />
           <Field label="Rules">
             {(id) => (
               <select id={id} value={onlyRule} onChange={(e) => setOnlyRule(e.target.value)}>
@@ -518,21 +503,18 @@ function Replays({ path, rules, hasArchive }: { path: BusPath; rules: BusRule[];
           <button type="submit" className="button primary" disabled={start.isPending}>
             Start replay
           </button>
-        </form>
+        </InlineForm>
       ) : null}
       <ProblemView error={start.error} />
-      <ProblemView error={replays.error} />
-      {replays.isPending ? (
-        <Loading what="replays" />
-      ) : items.length === 0 ? (
-        <p className="empty">No replay of this bus yet.</p>
-      ) : (
-        <ul className="stack" aria-label="Replays">
-          {items.map((replay) => (
-            <ReplayRow key={replay.name} path={path} replay={replay} />
-          ))}
-        </ul>
-      )}
+      <ListView query={replays} what="replays" empty="No replay of this bus yet.">
+        {(items) => (
+          <ul className="stack" aria-label="Replays">
+            {items.map((replay) => (
+              <ReplayRow key={replay.name} path={path} replay={replay} />
+            ))}
+          </ul>
+        )}
+      </ListView>
       {pages.page > 1 || replays.data?.nextCursor ? (
         <Pager pages={pages} nextCursor={replays.data?.nextCursor} labels={["Newer", "Older"]} />
       ) : null}

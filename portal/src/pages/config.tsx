@@ -10,6 +10,7 @@ import { useClient } from "../session.js";
 import { Field, formatTime, Loading, Section } from "../ui/kit.js";
 import { ProblemView } from "../ui/problem.js";
 import { ProjectHeader } from "../ui/project-header.js";
+import { Table } from "../ui/table.js";
 
 // CodeMirror loads with this page's first editor, not with the portal.
 const CodeEditor = lazy(() => import("../editor/code-editor.js"));
@@ -233,41 +234,26 @@ function History({ project, onOpen }: { project: string; onOpen: (version: numbe
         <p className="empty">No version saved yet.</p>
       ) : (
         <>
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Version</th>
-                  <th scope="col">Saved</th>
-                  <th scope="col">By</th>
-                  <th scope="col">Format</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((v) => (
-                  <tr key={v.version}>
-                    <td>v{v.version}</td>
-                    <td>{formatTime(v.createdAt)}</td>
-                    <td>{v.createdBy.name}</td>
-                    <td>{v.format.toUpperCase()}</td>
-                    <td>
-                      <button
-                        type="button"
-                        className="button small"
-                        aria-label={`Open version ${v.version} in the editor`}
-                        onClick={() => setOpening(v.version)}
-                      >
-                        Open
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={["Version", "Saved", "By", "Format", { hidden: "Actions" }]}>
+            {items.map((v) => (
+              <tr key={v.version}>
+                <td>v{v.version}</td>
+                <td>{formatTime(v.createdAt)}</td>
+                <td>{v.createdBy.name}</td>
+                <td>{v.format.toUpperCase()}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="button small"
+                    aria-label={`Open version ${v.version} in the editor`}
+                    onClick={() => setOpening(v.version)}
+                  >
+                    Open
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </Table>
           {versions.hasNextPage ? (
             <button type="button" className="button small" onClick={() => versions.fetchNextPage()}>
               Older versions

@@ -5,9 +5,10 @@ import { useCaller } from "../caller.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
 import { ConfirmByTyping } from "../ui/confirm.js";
-import { Badge, Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { Badge, formatTime, InputField, Loading, Section } from "../ui/kit.js";
 import { ProblemView } from "../ui/problem.js";
 import { ProjectHeader } from "../ui/project-header.js";
+import { ListView, Table } from "../ui/table.js";
 
 /** A project: its stages (open one, or a new one by name), its latest config, and deletion. */
 export default function ProjectPage() {
@@ -46,40 +47,25 @@ export default function ProjectPage() {
       <ProjectHeader project={project} subtitle={info.data ? `Team ${info.data.team}` : undefined} />
       <div className="grid-2">
         <Section title="Stages">
-          <ProblemView error={stages.error} />
-          {stages.isPending ? (
-            <Loading what="stages" />
-          ) : stages.data && stages.data.items.length > 0 ? (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Stage</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Version</th>
-                    <th scope="col">Updated</th>
+          <ListView query={stages} what="stages" empty="No stage has been deployed yet.">
+            {(items) => (
+              <Table columns={["Stage", "Status", "Version", "Updated"]}>
+                {items.map((s) => (
+                  <tr key={s.stage}>
+                    <td>
+                      <Link href={`/projects/${project}/stages/${s.stage}`}>{s.stage}</Link>
+                    </td>
+                    <td>
+                      <Badge status={s.status} />
+                      {s.needsAction ? <span className="badge badge-bad">needs action</span> : null}
+                    </td>
+                    <td>{s.deployedConfigVersion ? `v${s.deployedConfigVersion}` : "—"}</td>
+                    <td>{formatTime(s.updatedAt)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {stages.data.items.map((s) => (
-                    <tr key={s.stage}>
-                      <td>
-                        <Link href={`/projects/${project}/stages/${s.stage}`}>{s.stage}</Link>
-                      </td>
-                      <td>
-                        <Badge status={s.status} />
-                        {s.needsAction ? <span className="badge badge-bad">needs action</span> : null}
-                      </td>
-                      <td>{s.deployedConfigVersion ? `v${s.deployedConfigVersion}` : "—"}</td>
-                      <td>{formatTime(s.updatedAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ) : (
-            <p className="empty">No stage has been deployed yet.</p>
-          )}
+                ))}
+              </Table>
+            )}
+          </ListView>
           <form
             className="inline-form"
             onSubmit={(e) => {
@@ -87,18 +73,14 @@ export default function ProjectPage() {
               navigate(`/projects/${project}/stages/${stageName.trim()}`);
             }}
           >
-            <Field label="Open a stage" hint="2–12 of a–z, 0–9 and “-”, e.g. dev or prod.">
-              {(id, hint) => (
-                <input
-                  id={id}
-                  aria-describedby={hint}
-                  required
-                  pattern="[a-z0-9\-]{2,12}"
-                  value={stageName}
-                  onChange={(e) => setStageName(e.target.value)}
-                />
-              )}
-            </Field>
+            <InputField
+              label="Open a stage"
+              hint="2–12 of a–z, 0–9 and “-”, e.g. dev or prod."
+              required
+              pattern="[a-z0-9\-]{2,12}"
+              value={stageName}
+              onChange={setStageName}
+            />
             <button type="submit" className="button">
               Open stage
             </button>

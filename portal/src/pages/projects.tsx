@@ -4,9 +4,10 @@ import { Link, useLocation } from "wouter";
 import { useCaller } from "../caller.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
-import { Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { formatTime, InlineForm, InputField, Loading, Section } from "../ui/kit.js";
 import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
+import { Table } from "../ui/table.js";
 
 const PAGE_SIZE = 20;
 
@@ -83,30 +84,18 @@ export function ProjectsPage() {
               {validPrefix ? `No project name starts with “${validPrefix}”.` : "No projects yet."}
             </p>
           ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Team</th>
-                    <th scope="col">Latest config</th>
-                    <th scope="col">Created</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {projects.data.items.map((p) => (
-                    <tr key={p.name}>
-                      <td>
-                        <Link href={`/projects/${p.name}`}>{p.name}</Link>
-                      </td>
-                      <td>{p.team}</td>
-                      <td>{p.latestVersion ? `v${p.latestVersion}` : <span className="muted">none</span>}</td>
-                      <td>{formatTime(p.createdAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={["Name", "Team", "Latest config", "Created"]}>
+              {projects.data.items.map((p) => (
+                <tr key={p.name}>
+                  <td>
+                    <Link href={`/projects/${p.name}`}>{p.name}</Link>
+                  </td>
+                  <td>{p.team}</td>
+                  <td>{p.latestVersion ? `v${p.latestVersion}` : <span className="muted">none</span>}</td>
+                  <td>{formatTime(p.createdAt)}</td>
+                </tr>
+              ))}
+            </Table>
           )
         ) : null}
         <Pager pages={pages} nextCursor={projects.data?.nextCursor} />
@@ -134,34 +123,20 @@ function CreateProject() {
   });
   return (
     <Section title="New project">
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate();
-        }}
-      >
-        <Field label="Project name" hint="Up to 40 of a–z, 0–9 and “-”; unique across Switchyard.">
-          {(id, hint) => (
-            <input
-              id={id}
-              aria-describedby={hint}
-              required
-              pattern="[a-z0-9\-]{1,40}"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-            />
-          )}
-        </Field>
-        {me?.platformAdmin ? (
-          <Field label="Team">
-            {(id) => <input id={id} required value={team} onChange={(e) => setTeam(e.target.value)} />}
-          </Field>
-        ) : null}
+      <InlineForm onSubmit={() => create.mutate()}>
+        <InputField
+          label="Project name"
+          hint="Up to 40 of a–z, 0–9 and “-”; unique across Switchyard."
+          required
+          pattern="[a-z0-9\-]{1,40}"
+          value={name}
+          onChange={setName}
+        />
+        {me?.platformAdmin ? <InputField label="Team" required value={team} onChange={setTeam} /> : null}
         <button type="submit" className="button primary" disabled={create.isPending}>
           Create project
         </button>
-      </form>
+      </InlineForm>
       <ProblemView error={create.error} />
     </Section>
   );

@@ -12,6 +12,7 @@ import { Badge, CopyButton, Field, formatTime, Loading, Section } from "../ui/ki
 import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
 import { ProjectHeader } from "../ui/project-header.js";
+import { ListView, Table } from "../ui/table.js";
 
 const BUS_ARN = /:event-bus\//;
 
@@ -189,34 +190,21 @@ function Health({ project, stage }: { project: string; stage: string }) {
       ) : rows.length === 0 ? (
         <p className="empty">No rule on the stage's buses.</p>
       ) : (
-        <div className="table-wrap">
-          <table aria-label="Health">
-            <thead>
-              <tr>
-                <th scope="col">Rule</th>
-                <th scope="col">Matched</th>
-                <th scope="col">Delivered</th>
-                <th scope="col">Failed</th>
-                <th scope="col">Dead-lettered</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={`${r.bus}/${r.rule}`}>
-                  <td className="small">
-                    <span className="mono">{r.rule}</span>
-                    <div className="muted">bus {r.bus}</div>
-                  </td>
-                  {(["matched", "delivered", "failed", "deadLettered"] as const).map((k) => (
-                    <td key={k}>
-                      {r.lastHour[k]} / {r.lastDay[k]}
-                    </td>
-                  ))}
-                </tr>
+        <Table label="Health" columns={["Rule", "Matched", "Delivered", "Failed", "Dead-lettered"]}>
+          {rows.map((r) => (
+            <tr key={`${r.bus}/${r.rule}`}>
+              <td className="small">
+                <span className="mono">{r.rule}</span>
+                <div className="muted">bus {r.bus}</div>
+              </td>
+              {(["matched", "delivered", "failed", "deadLettered"] as const).map((k) => (
+                <td key={k}>
+                  {r.lastHour[k]} / {r.lastDay[k]}
+                </td>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </tr>
+          ))}
+        </Table>
       )}
     </Section>
   );
@@ -332,40 +320,28 @@ function PreviewChanges({ preview }: { preview: Preview }) {
           : `${counts.Add} to add, ${counts.Modify} to modify, ${counts.Remove} to remove.`}
       </p>
       {preview.changes.length > 0 ? (
-        <div className="table-wrap">
-          <table aria-label="Changes">
-            <thead>
-              <tr>
-                <th scope="col">Change</th>
-                <th scope="col">Resource</th>
-                <th scope="col">Type</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {preview.changes.map((c) => (
-                <tr key={`${c.action}-${c.logicalId}`}>
-                  <td className={`change-${c.action.toLowerCase()}`}>
-                    <strong>
-                      {c.action === "Add" ? "+ " : c.action === "Remove" ? "− " : "~ "}
-                      {ACTION_WORD[c.action]}
-                    </strong>
-                  </td>
-                  <td className="mono">{c.logicalId}</td>
-                  <td className="muted small">{c.resourceType}</td>
-                  <td className="small">
-                    {c.replacement && c.replacement !== "False" ? (
-                      <span className="badge badge-bad">
-                        {c.replacement === "True" ? "replaced" : "may be replaced"}
-                      </span>
-                    ) : null}{" "}
-                    {c.properties?.length ? `changes ${c.properties.join(", ")}` : ""}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table label="Changes" columns={["Change", "Resource", "Type", "Details"]}>
+          {preview.changes.map((c) => (
+            <tr key={`${c.action}-${c.logicalId}`}>
+              <td className={`change-${c.action.toLowerCase()}`}>
+                <strong>
+                  {c.action === "Add" ? "+ " : c.action === "Remove" ? "− " : "~ "}
+                  {ACTION_WORD[c.action]}
+                </strong>
+              </td>
+              <td className="mono">{c.logicalId}</td>
+              <td className="muted small">{c.resourceType}</td>
+              <td className="small">
+                {c.replacement && c.replacement !== "False" ? (
+                  <span className="badge badge-bad">
+                    {c.replacement === "True" ? "replaced" : "may be replaced"}
+                  </span>
+                ) : null}{" "}
+                {c.properties?.length ? `changes ${c.properties.join(", ")}` : ""}
+              </td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
       <RoutingChanges routing={preview.routing} />
       {preview.warnings.length > 0 ? (
@@ -407,60 +383,48 @@ function RoutingChanges({ routing }: { routing: Preview["routing"] }) {
   return (
     <div className="stack">
       <h3>Routing</h3>
-      <div className="table-wrap">
-        <table aria-label="Routing diff">
-          <thead>
-            <tr>
-              <th scope="col">Rule</th>
-              <th scope="col">Before</th>
-              <th scope="col">After</th>
-              <th scope="col">Recent events</th>
-            </tr>
-          </thead>
-          <tbody>
-            {routing.rules.map((r) => (
-              <tr key={r.rule}>
-                <td>
-                  <strong
-                    className={`change-${r.change === "added" ? "add" : r.change === "removed" ? "remove" : "modify"}`}
-                  >
-                    {CHANGE_MARK[r.change]}
-                  </strong>
-                  <div className="mono small">{r.rule}</div>
-                  <div className="muted small">bus {(r.after ?? r.before)?.bus}</div>
-                  {r.changed ? <div className="muted small">changes {r.changed.join(", ")}</div> : null}
-                </td>
-                <td className="wrap">{r.before ? <RuleSideView side={r.before} /> : "—"}</td>
-                <td className="wrap">{r.after ? <RuleSideView side={r.after} /> : "—"}</td>
-                <td className="small">
-                  {r.sample ? (
-                    <>
-                      <div>
-                        of {r.sample.events}: {r.sample.matchedBefore} matched before, {r.sample.matchedAfter}{" "}
-                        after
-                      </div>
-                      {r.sample.examples.length > 0 ? (
-                        <details>
-                          <summary>{r.sample.examples.length} event(s) routed differently</summary>
-                          {r.sample.examples.map((e, i) => (
-                            // biome-ignore lint/suspicious/noArrayIndexKey: examples have no id of their own
-                            <div key={i}>
-                              <div>{e.matchedBefore ? "stops matching" : "starts matching"}</div>
-                              <pre>{JSON.stringify(e.event, null, 2)}</pre>
-                            </div>
-                          ))}
-                        </details>
-                      ) : null}
-                    </>
-                  ) : (
-                    "not evaluated"
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table label="Routing diff" columns={["Rule", "Before", "After", "Recent events"]}>
+        {routing.rules.map((r) => (
+          <tr key={r.rule}>
+            <td>
+              <strong
+                className={`change-${r.change === "added" ? "add" : r.change === "removed" ? "remove" : "modify"}`}
+              >
+                {CHANGE_MARK[r.change]}
+              </strong>
+              <div className="mono small">{r.rule}</div>
+              <div className="muted small">bus {(r.after ?? r.before)?.bus}</div>
+              {r.changed ? <div className="muted small">changes {r.changed.join(", ")}</div> : null}
+            </td>
+            <td className="wrap">{r.before ? <RuleSideView side={r.before} /> : "—"}</td>
+            <td className="wrap">{r.after ? <RuleSideView side={r.after} /> : "—"}</td>
+            <td className="small">
+              {r.sample ? (
+                <>
+                  <div>
+                    of {r.sample.events}: {r.sample.matchedBefore} matched before, {r.sample.matchedAfter}{" "}
+                    after
+                  </div>
+                  {r.sample.examples.length > 0 ? (
+                    <details>
+                      <summary>{r.sample.examples.length} event(s) routed differently</summary>
+                      {r.sample.examples.map((e, i) => (
+                        // biome-ignore lint/suspicious/noArrayIndexKey: examples have no id of their own
+                        <div key={i}>
+                          <div>{e.matchedBefore ? "stops matching" : "starts matching"}</div>
+                          <pre>{JSON.stringify(e.event, null, 2)}</pre>
+                        </div>
+                      ))}
+                    </details>
+                  ) : null}
+                </>
+              ) : (
+                "not evaluated"
+              )}
+            </td>
+          </tr>
+        ))}
+      </Table>
       {routing.samples.map((s) => (
         <p key={s.bus} className="muted small">
           Bus {s.bus}: {s.events} recent event(s) from{" "}
@@ -522,52 +486,36 @@ function History({
   });
   return (
     <Section title="Deployment history">
-      <ProblemView error={list.error} />
-      {list.isPending ? (
-        <Loading what="deployments" />
-      ) : list.data?.items.length ? (
-        <div className="table-wrap">
-          <table aria-label="Deployment history">
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Version</th>
-                <th scope="col">Status</th>
-                <th scope="col">Reason</th>
-                <th scope="col">
-                  <span className="visually-hidden">Details</span>
-                </th>
+      <ListView query={list} what="deployments" empty="No deployment yet.">
+        {(items) => (
+          <Table
+            label="Deployment history"
+            columns={["Started", "Kind", "Version", "Status", "Reason", { hidden: "Details" }]}
+          >
+            {items.map((d) => (
+              <tr key={d.id}>
+                <td>{formatTime(d.createdAt)}</td>
+                <td>{d.kind}</td>
+                <td>{d.configVersion ? `v${d.configVersion}` : "—"}</td>
+                <td>
+                  <Badge status={d.status} />
+                </td>
+                <td className="small">{d.reason ?? ""}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="button small"
+                    aria-label={`Show deployment ${d.id}`}
+                    onClick={() => onOpen(d.id)}
+                  >
+                    Show
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((d) => (
-                <tr key={d.id}>
-                  <td>{formatTime(d.createdAt)}</td>
-                  <td>{d.kind}</td>
-                  <td>{d.configVersion ? `v${d.configVersion}` : "—"}</td>
-                  <td>
-                    <Badge status={d.status} />
-                  </td>
-                  <td className="small">{d.reason ?? ""}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button small"
-                      aria-label={`Show deployment ${d.id}`}
-                      onClick={() => onOpen(d.id)}
-                    >
-                      Show
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : (
-        <p className="empty">No deployment yet.</p>
-      )}
+            ))}
+          </Table>
+        )}
+      </ListView>
       <Pager pages={pages} nextCursor={list.data?.nextCursor} labels={["Newer", "Older"]} />
     </Section>
   );

@@ -5,8 +5,9 @@ import { useCaller } from "../caller.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
 import { ConfirmByTyping } from "../ui/confirm.js";
-import { CopyButton, Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { CopyButton, Field, formatTime, InlineForm, Section } from "../ui/kit.js";
 import { ProblemView } from "../ui/problem.js";
+import { type Column, ListView, Table } from "../ui/table.js";
 
 const ACCESS = ["subscribe", "publish"] as const;
 type Access = (typeof ACCESS)[number];
@@ -29,92 +30,53 @@ export function TeamShares({ team }: { team: string }) {
     queryKey: ["shares", team, "held"],
     queryFn: () => client.shares.listHeld({ path: { team } }),
   });
+  const actions: Column[] = mayManage ? [{ hidden: "Actions" }] : [];
 
   return (
     <>
       {mayManage ? <GrantShare team={team} /> : null}
       <Section title="Buses shared by this team">
-        <ProblemView error={given.error} />
-        {given.isPending ? (
-          <Loading what="shares given" />
-        ) : given.data?.items.length ? (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Bus</th>
-                  <th scope="col">Shared with</th>
-                  <th scope="col">Access</th>
-                  <th scope="col">Since</th>
-                  {mayManage ? (
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  ) : null}
-                </tr>
-              </thead>
-              <tbody>
-                {given.data.items.map((share) => (
-                  <GivenRow key={share.id} team={team} share={share} mayRevoke={mayManage} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          <p className="empty">This team has shared no bus.</p>
-        )}
+        <ListView query={given} what="shares given" empty="This team has shared no bus.">
+          {(items) => (
+            <Table columns={["Bus", "Shared with", "Access", "Since", ...actions]}>
+              {items.map((share) => (
+                <GivenRow key={share.id} team={team} share={share} mayRevoke={mayManage} />
+              ))}
+            </Table>
+          )}
+        </ListView>
       </Section>
       <Section title="Buses shared with this team">
-        <ProblemView error={held.error} />
-        {held.isPending ? (
-          <Loading what="shares held" />
-        ) : held.data?.items.length ? (
-          <>
-            <p className="muted">
-              Name one in a config's <code>eventBusArn</code> by its reference or its ARN.
-            </p>
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Bus (eventBusArn)</th>
-                    <th scope="col">Owner</th>
-                    <th scope="col">Access</th>
-                    <th scope="col">Since</th>
+        <ListView query={held} what="shares held" empty="No bus is shared with this team.">
+          {(items) => (
+            <>
+              <p className="muted">
+                Name one in a config's <code>eventBusArn</code> by its reference or its ARN.
+              </p>
+              <Table columns={["Bus (eventBusArn)", "Owner", "Access", "Since", ...actions]}>
+                {items.map((share) => (
+                  <tr key={share.id}>
+                    <td>
+                      <span className="mono">{share.ref}</span>{" "}
+                      <CopyButton value={share.ref} label={`Copy the reference of ${share.ref}`} />
+                      <div className="muted small mono">
+                        {share.arn} <CopyButton value={share.arn} label={`Copy the ARN of ${share.ref}`} />
+                      </div>
+                    </td>
+                    <td>{share.owner}</td>
+                    <td>{share.access.join(", ")}</td>
+                    <td>{formatTime(share.createdAt)}</td>
                     {mayManage ? (
-                      <th scope="col">
-                        <span className="visually-hidden">Actions</span>
-                      </th>
+                      <td>
+                        <EndShare team={team} share={share} side="held" />
+                      </td>
                     ) : null}
                   </tr>
-                </thead>
-                <tbody>
-                  {held.data.items.map((share) => (
-                    <tr key={share.id}>
-                      <td>
-                        <span className="mono">{share.ref}</span>{" "}
-                        <CopyButton value={share.ref} label={`Copy the reference of ${share.ref}`} />
-                        <div className="muted small mono">
-                          {share.arn} <CopyButton value={share.arn} label={`Copy the ARN of ${share.ref}`} />
-                        </div>
-                      </td>
-                      <td>{share.owner}</td>
-                      <td>{share.access.join(", ")}</td>
-                      <td>{formatTime(share.createdAt)}</td>
-                      {mayManage ? (
-                        <td>
-                          <EndShare team={team} share={share} side="held" />
-                        </td>
-                      ) : null}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </>
-        ) : (
-          <p className="empty">No bus is shared with this team.</p>
-        )}
+                ))}
+              </Table>
+            </>
+          )}
+        </ListView>
       </Section>
     </>
   );
@@ -160,13 +122,7 @@ function GrantShare({ team }: { team: string }) {
         Let another team attach rules to one of this team's deployed buses (subscribe), send events to it
         (publish), or both.
       </p>
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          grant.mutate();
-        }}
-      >
+      <InlineForm onSubmit={() => grant.mutate()}>
         {text("project", "Project")}
         {text("stage", "Stage")}
         {text("bus", "Bus", "Its resource name in the config.")}
@@ -187,7 +143,7 @@ function GrantShare({ team }: { team: string }) {
         <button type="submit" className="button primary" disabled={grant.isPending || access.length === 0}>
           Share bus
         </button>
-      </form>
+      </InlineForm>
       <ProblemView error={grant.error} />
       {grant.data ? (
         <p className="success" role="status">

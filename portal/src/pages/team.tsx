@@ -5,9 +5,10 @@ import { Link, useParams } from "wouter";
 import { useCaller } from "../caller.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
-import { Badge, CopyButton, Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { Badge, CopyButton, Field, formatTime, InlineForm, InputField, Loading, Section } from "../ui/kit.js";
 import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
+import { ListView, Table } from "../ui/table.js";
 import { TeamShares } from "./team-shares.js";
 
 const ROLES = ["viewer", "deployer", "maintainer", "admin"] as const;
@@ -48,6 +49,10 @@ const AUDIT_ACTIONS = [
   "deployment.continue-rollback",
   "replay.start",
   "replay.cancel",
+  "failure-drill.set",
+  "failure-drill.clear",
+  "dead-letters.redrive",
+  "dead-letters.purge",
   "api-key.create",
   "api-key.revoke",
   "bus-share.grant",
@@ -116,49 +121,37 @@ function TeamAudit({ team }: { team: string }) {
         }
       >
         <p className="muted small">Every change of state in the team: who, when, what, and the request id.</p>
-        <ProblemView error={audit.error} />
-        {audit.isPending ? (
-          <Loading what="the audit record" />
-        ) : audit.data?.items.length ? (
-          <div className="table-wrap">
-            <table aria-label="Audit record">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">Request</th>
+        <ListView
+          query={audit}
+          what="the audit record"
+          empty={<>Nothing recorded{action || project ? " that matches" : ""}.</>}
+        >
+          {(items) => (
+            <Table label="Audit record" columns={["When", "Action", "What", "Who", "Request"]}>
+              {items.map((e) => (
+                <tr key={e.id}>
+                  <td>{formatTime(e.at)}</td>
+                  <td className="mono small">{e.action}</td>
+                  <td className="small">
+                    {e.project ? <div>project {e.project}</div> : null}
+                    <span className="mono">
+                      {Object.entries(e.target)
+                        .map(([k, v]) => `${k}: ${v}`)
+                        .join(", ")}
+                    </span>
+                  </td>
+                  <td className="small">
+                    {e.actor.name}
+                    <div className="muted mono">
+                      {e.actor.platformAdmin ? "platform admin" : e.actor.keyId}
+                    </div>
+                  </td>
+                  <td className="mono small">{e.requestId}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {audit.data.items.map((e) => (
-                  <tr key={e.id}>
-                    <td>{formatTime(e.at)}</td>
-                    <td className="mono small">{e.action}</td>
-                    <td className="small">
-                      {e.project ? <div>project {e.project}</div> : null}
-                      <span className="mono">
-                        {Object.entries(e.target)
-                          .map(([k, v]) => `${k}: ${v}`)
-                          .join(", ")}
-                      </span>
-                    </td>
-                    <td className="small">
-                      {e.actor.name}
-                      <div className="muted mono">
-                        {e.actor.platformAdmin ? "platform admin" : e.actor.keyId}
-                      </div>
-                    </td>
-                    <td className="mono small">{e.requestId}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          <p className="empty">Nothing recorded{action || project ? " that matches" : ""}.</p>
-        )}
+              ))}
+            </Table>
+          )}
+        </ListView>
         <Pager pages={pages} nextCursor={audit.data?.nextCursor} />
       </Section>
     </div>
@@ -211,25 +204,15 @@ function TeamKeys({ team }: { team: string }) {
       ) : (
         <>
           <Section title="Issue a key">
-            <form
-              className="inline-form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                create.mutate();
-              }}
-            >
-              <Field label="Key name" hint="Who or what uses it, e.g. “ci” or a person's name.">
-                {(id, hint) => (
-                  <input
-                    id={id}
-                    aria-describedby={hint}
-                    required
-                    maxLength={100}
-                    value={name}
-                    onChange={(e) => setName(e.target.value)}
-                  />
-                )}
-              </Field>
+            <InlineForm onSubmit={() => create.mutate()}>
+              <InputField
+                label="Key name"
+                hint="Who or what uses it, e.g. “ci” or a person's name."
+                required
+                maxLength={100}
+                value={name}
+                onChange={setName}
+              />
               <Field label="Role">
                 {(id) => (
                   <select
@@ -248,7 +231,7 @@ function TeamKeys({ team }: { team: string }) {
               <button type="submit" className="button primary" disabled={create.isPending}>
                 Issue key
               </button>
-            </form>
+            </InlineForm>
             <ProblemView error={create.error} />
             {create.data ? (
               <div className="success" role="status">
@@ -268,56 +251,39 @@ function TeamKeys({ team }: { team: string }) {
             {keys.isPending ? (
               <Loading what="keys" />
             ) : keys.data?.items.length ? (
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Role</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">State</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {keys.data.items.map((k) => (
-                      <tr key={k.keyId}>
-                        <td>
-                          {k.name}
-                          <div className="muted small mono">{k.keyId}</div>
-                        </td>
-                        <td>{k.role}</td>
-                        <td>{formatTime(k.createdAt)}</td>
-                        <td>
-                          {k.revokedAt ? (
-                            <Badge status="DELETED" label="revoked" />
-                          ) : (
-                            <Badge status="ENABLED" label="active" />
-                          )}
-                        </td>
-                        <td>
-                          {k.revokedAt ? null : (
-                            <button
-                              type="button"
-                              className="button small danger"
-                              aria-label={`Revoke key ${k.name}`}
-                              disabled={revoke.isPending || k.keyId === me?.keyId}
-                              title={
-                                k.keyId === me?.keyId ? "This is the key you are signed in with" : undefined
-                              }
-                              onClick={() => revoke.mutate(k)}
-                            >
-                              Revoke
-                            </button>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table columns={["Name", "Role", "Created", "State", { hidden: "Actions" }]}>
+                {keys.data.items.map((k) => (
+                  <tr key={k.keyId}>
+                    <td>
+                      {k.name}
+                      <div className="muted small mono">{k.keyId}</div>
+                    </td>
+                    <td>{k.role}</td>
+                    <td>{formatTime(k.createdAt)}</td>
+                    <td>
+                      {k.revokedAt ? (
+                        <Badge status="DELETED" label="revoked" />
+                      ) : (
+                        <Badge status="ENABLED" label="active" />
+                      )}
+                    </td>
+                    <td>
+                      {k.revokedAt ? null : (
+                        <button
+                          type="button"
+                          className="button small danger"
+                          aria-label={`Revoke key ${k.name}`}
+                          disabled={revoke.isPending || k.keyId === me?.keyId}
+                          title={k.keyId === me?.keyId ? "This is the key you are signed in with" : undefined}
+                          onClick={() => revoke.mutate(k)}
+                        >
+                          Revoke
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </Table>
             ) : (
               <p className="empty">No keys yet.</p>
             )}

@@ -4,9 +4,10 @@ import { Link } from "wouter";
 import { useCaller } from "../caller.js";
 import { can } from "../permissions.js";
 import { useClient } from "../session.js";
-import { Field, formatTime, Loading, Section } from "../ui/kit.js";
+import { formatTime, InlineForm, InputField, Section } from "../ui/kit.js";
 import { Pager, usePages } from "../ui/pager.js";
 import { ProblemView } from "../ui/problem.js";
+import { ListView, Table } from "../ui/table.js";
 
 /** Platform admins: every team, and a new one (then its first key from the team's page). */
 export default function TeamsPage() {
@@ -37,29 +38,19 @@ export default function TeamsPage() {
       </div>
       {can(me, "teams.manage") ? (
         <Section title="New team">
-          <form
-            className="inline-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              create.mutate();
-            }}
-          >
-            <Field label="Team name" hint="Up to 40 of a–z, 0–9 and “-”.">
-              {(id, hint) => (
-                <input
-                  id={id}
-                  aria-describedby={hint}
-                  required
-                  pattern="[a-z0-9\-]{1,40}"
-                  value={name}
-                  onChange={(e) => setName(e.target.value)}
-                />
-              )}
-            </Field>
+          <InlineForm onSubmit={() => create.mutate()}>
+            <InputField
+              label="Team name"
+              hint="Up to 40 of a–z, 0–9 and “-”."
+              required
+              pattern="[a-z0-9\-]{1,40}"
+              value={name}
+              onChange={setName}
+            />
             <button type="submit" className="button primary" disabled={create.isPending}>
               Create team
             </button>
-          </form>
+          </InlineForm>
           <ProblemView error={create.error} />
           {create.data ? (
             <p className="success" role="status">
@@ -70,34 +61,21 @@ export default function TeamsPage() {
         </Section>
       ) : null}
       <Section title="All teams">
-        <ProblemView error={teams.error} />
-        {teams.isPending ? (
-          <Loading what="teams" />
-        ) : teams.data?.items.length ? (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Team</th>
-                  <th scope="col">Created</th>
+        <ListView query={teams} what="teams" empty="No teams yet.">
+          {(items) => (
+            <Table columns={["Team", "Created"]}>
+              {items.map((t) => (
+                <tr key={t.name}>
+                  <td>
+                    <Link href={`/teams/${t.name}`}>{t.name}</Link>
+                    {t.description ? <div className="muted small">{t.description}</div> : null}
+                  </td>
+                  <td>{formatTime(t.createdAt)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {teams.data.items.map((t) => (
-                  <tr key={t.name}>
-                    <td>
-                      <Link href={`/teams/${t.name}`}>{t.name}</Link>
-                      {t.description ? <div className="muted small">{t.description}</div> : null}
-                    </td>
-                    <td>{formatTime(t.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          <p className="empty">No teams yet.</p>
-        )}
+              ))}
+            </Table>
+          )}
+        </ListView>
         <Pager pages={pages} nextCursor={teams.data?.nextCursor} />
       </Section>
     </div>

@@ -1,5 +1,5 @@
 /** Small building blocks every page uses. Text a user wrote is always rendered as text. */
-import { type ReactNode, useEffect, useId, useState } from "react";
+import { type InputHTMLAttributes, type ReactNode, useEffect, useId, useState } from "react";
 
 export function Field({
   label,
@@ -22,6 +22,49 @@ export function Field({
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** Fields in a row; submitting runs `onSubmit` instead of loading a page. */
+export function InlineForm({ onSubmit, children }: { onSubmit: () => void; children: ReactNode }) {
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      {children}
+    </form>
+  );
+}
+
+/** A labelled text input (with its hint); other props go to the <input>. */
+export function InputField({
+  label,
+  hint,
+  value,
+  onChange,
+  ...input
+}: {
+  label: string;
+  hint?: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "value" | "onChange">) {
+  return (
+    <Field label={label} hint={hint}>
+      {(id, hintId) => (
+        <input
+          id={id}
+          aria-describedby={hintId}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          {...input}
+        />
+      )}
+    </Field>
   );
 }
 

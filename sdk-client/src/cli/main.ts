@@ -6,8 +6,10 @@
 import { createRequire } from "node:module";
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
+import { auditCommands } from "./commands/audit.js";
 import { busCommands } from "./commands/buses.js";
 import { configCommands } from "./commands/configs.js";
+import { failureCommands } from "./commands/failures.js";
 import { sessionCommands } from "./commands/session.js";
 import { shareCommands } from "./commands/shares.js";
 import { stageCommands } from "./commands/stages.js";
@@ -34,7 +36,9 @@ cli = sessionCommands(cli);
 cli = configCommands(cli);
 cli = stageCommands(cli);
 cli = busCommands(cli);
+cli = failureCommands(cli);
 cli = shareCommands(cli);
+cli = auditCommands(cli);
 
 cli
   .completion(

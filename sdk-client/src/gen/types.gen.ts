@@ -639,7 +639,17 @@ export type Problem = {
     detail: string;
     instance?: string;
     requestId?: string;
+    /**
+     * Every problem found, by line and column; at most 100 (then `truncated` says how many there were).
+     */
     errors?: Array<ProblemItem>;
+    /**
+     * Present when there were more than 100 problems: `errors` has the first `shown` of `total`.
+     */
+    truncated?: {
+        shown: number;
+        total: number;
+    };
     [key: string]: unknown;
 };
 

@@ -23,7 +23,8 @@ describe("config errors name the path, line and column", () => {
         path: "(root)",
         line: 3,
         column: 1,
-        message: "Flow sequence in block collection must be sufficiently indented and end with a ]",
+        message:
+          "A `[` or `{` is not closed where it should be: close it on the line it ends, or indent its lines more than the key it belongs to.",
       },
     ]);
   });

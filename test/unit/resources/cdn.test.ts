@@ -90,8 +90,16 @@ describe("cdn", () => {
         ),
       ).problems,
     ).toEqual([
-      { path: `${AT}.useFirewall`, message: expect.stringContaining("web-app-firewall") },
-      { path: `${AT}.edgeFunctions`, message: expect.stringContaining("edge-lambda-function") },
+      {
+        path: `${AT}.useFirewall`,
+        message:
+          "useFirewall takes the name of a web-app-firewall resource of the config (Stacktape takes no ARN there), and Switchyard does not manage web-app-firewall resources.",
+      },
+      {
+        path: `${AT}.edgeFunctions`,
+        message:
+          "edgeFunctions take the name of an edge-lambda-function resource of the config (Stacktape takes no ARN there), and Switchyard does not manage edge-lambda-function resources.",
+      },
       {
         path: `${AT}.customDomains.0.customCertificateArn`,
         message: expect.stringContaining("in us-east-1"),
@@ -99,7 +107,8 @@ describe("cdn", () => {
       { path: `${AT}.forwardingOptions.cookies`, message: "Give exactly one of none, all." },
       {
         path: `${AT}.routeRewrites.0.routeTo.type`,
-        message: expect.stringContaining("Switchyard does not manage"),
+        message:
+          "A bucket origin takes the name of a bucket resource of the config (Stacktape takes no ARN there), and Switchyard does not manage bucket resources.",
       },
       {
         path: `${AT}.routeRewrites.1.routeTo.properties.functionName`,

@@ -149,3 +149,34 @@ describe("global alarms", () => {
     ]);
   });
 });
+
+describe("alarms where Stacktape defines none", () => {
+  it("are refused on workloads and batch jobs, at the property, saying why", () => {
+    const yaml = `resources:
+  svc:
+    type: multi-container-workload
+    properties:
+      resources: { cpu: 0.25, memory: 512 }
+      containers: [{ name: app, packaging: { type: prebuilt-image, properties: { image: nginx } } }]
+      alarms: [{ trigger: { type: lambda-error-rate, properties: { thresholdPercent: 1 } } }]
+  job:
+    type: batch-job
+    properties:
+      container: { packaging: { type: prebuilt-image, properties: { image: nginx } } }
+      resources: { cpu: 1, memory: 512 }
+      disabledGlobalAlarms: [fn-errors]
+`;
+    expect(outcome(yaml, target(GLOBALS)).problems).toEqual([
+      {
+        path: "resources.svc.properties.alarms",
+        message:
+          'Unknown property "alarms": Stacktape defines no alarm triggers for a multi-container-workload (here they watch a function, sqs-queue, http-api-gateway). Put an AWS::CloudWatch::Alarm of your own in cloudformationResources instead.',
+      },
+      {
+        path: "resources.job.properties.disabledGlobalAlarms",
+        message:
+          'Unknown property "disabledGlobalAlarms": no global alarm applies to a batch-job: Stacktape\'s alarm triggers watch a function, sqs-queue, http-api-gateway here.',
+      },
+    ]);
+  });
+});

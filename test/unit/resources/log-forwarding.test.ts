@@ -121,3 +121,88 @@ describe("the local engine", () => {
     expect(status.stackStatus).toBe("CREATE_COMPLETE");
   });
 });
+
+describe("a multi-container workload's logs", () => {
+  const workload = (logging: string, other = "") => `resources:
+  svc:
+    type: multi-container-workload
+    properties:
+      resources: { cpu: 0.25, memory: 512 }
+      containers:
+        - name: api
+          packaging: { type: prebuilt-image, properties: { image: nginx } }
+          logging: ${logging}
+        - name: ${other || "sidecar"}
+          packaging: { type: prebuilt-image, properties: { image: nginx } }
+          logging: { retentionDays: 7, logForwarding: { type: highlight, properties: { projectId: p1 } } }
+`;
+
+  it("go to a log group per container, each with its retention and forwarding", () => {
+    const { template, problems } = outcome(
+      workload(
+        "{ retentionDays: 90, logForwarding: { type: datadog, properties: { apiKey: $Secret('dd.key') } } }",
+      ),
+    );
+    expect(problems).toEqual([]);
+    const r = template!.Resources;
+    expect(r.SvcApiLogGroup!.Properties).toEqual({ LogGroupName: "shop-dev-svc-api", RetentionInDays: 90 });
+    expect(r.SvcSidecarLogGroup!.Properties).toEqual({
+      LogGroupName: "shop-dev-svc-sidecar",
+      RetentionInDays: 7,
+    });
+    // Each container writes its own group; the execution role may write both, nothing else.
+    const task = r.SvcTaskDefinition!.Properties as { ContainerDefinitions: Record<string, any>[] };
+    expect(task.ContainerDefinitions.map((c) => c.LogConfiguration.Options["awslogs-group"])).toEqual([
+      { Ref: "SvcApiLogGroup" },
+      { Ref: "SvcSidecarLogGroup" },
+    ]);
+    expect(JSON.stringify(r.SvcExecutionRole!.Properties!.Policies)).toContain(
+      JSON.stringify([
+        { "Fn::GetAtt": ["SvcApiLogGroup", "Arn"] },
+        { "Fn::GetAtt": ["SvcSidecarLogGroup", "Arn"] },
+      ]),
+    );
+    // A stream per container, one failed-records bucket for the workload.
+    expect(r.SvcApiLogGroupSubscriptionFilter!.Properties).toMatchObject({
+      LogGroupName: { Ref: "SvcApiLogGroup" },
+      DestinationArn: { "Fn::GetAtt": ["SvcApiLogGroupDeliveryStream", "Arn"] },
+    });
+    expect(r.SvcApiLogGroupDeliveryStream!.Properties).toMatchObject({
+      DeliveryStreamName: "shop-dev-svc-api-logs",
+      HttpEndpointDestinationConfiguration: {
+        EndpointConfiguration: { AccessKey: "{{resolve:secretsmanager:dd:SecretString:key}}" },
+      },
+    });
+    expect(r.SvcSidecarLogGroupDeliveryStream!.Properties).toMatchObject({
+      DeliveryStreamName: "shop-dev-svc-sidecar-logs",
+      HttpEndpointDestinationConfiguration: {
+        RequestConfiguration: {
+          CommonAttributes: [{ AttributeName: "x-highlight-project", AttributeValue: "p1" }],
+        },
+      },
+    });
+    expect(Object.values(r).filter((x) => x.Type === "AWS::S3::Bucket")).toHaveLength(1);
+    expect(validateTemplateAgainstRegistry(template!)).toEqual([]);
+  });
+
+  it("refuse forwarding from a container whose logging is off, and names that would share a log group", () => {
+    expect(
+      outcome(
+        workload("{ disabled: true, logForwarding: { type: highlight, properties: { projectId: p } } }"),
+      ).problems,
+    ).toEqual([
+      {
+        path: "resources.svc.properties.containers.0.logging.logForwarding",
+        message: "Logs are forwarded from the container's log group, and logging.disabled turns it off.",
+      },
+    ]);
+    const { template } = outcome(workload("{ disabled: true }"));
+    expect(template!.Resources.SvcApiLogGroup).toBeUndefined();
+    expect(outcome(workload("{ retentionDays: 1 }", "API")).problems).toEqual([
+      {
+        path: "resources.svc.properties.containers.1.name",
+        message: expect.stringContaining("Containers api and API differ only in case or punctuation"),
+      },
+    ]);
+  });
+});

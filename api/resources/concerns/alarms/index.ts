@@ -191,3 +191,16 @@ function compileAlarm(
     path,
   });
 }
+
+/**
+ * What a type Stacktape gives no alarms says to `alarms` and `disabledGlobalAlarms` (its schema's
+ * `notHere` hints): Stacktape's alarm triggers watch functions, queues, HTTP APIs, load balancers
+ * and databases only.
+ */
+export function noAlarmsOn(type: string): Record<"alarms" | "disabledGlobalAlarms", string> {
+  const watched = [...new Set(ALARM_TRIGGERS.map((k) => k.resourceType))].join(", ");
+  return {
+    alarms: `Stacktape defines no alarm triggers for a ${type} (here they watch a ${watched}). Put an AWS::CloudWatch::Alarm of your own in cloudformationResources instead.`,
+    disabledGlobalAlarms: `no global alarm applies to a ${type}: Stacktape's alarm triggers watch a ${watched} here.`,
+  };
+}

@@ -25,6 +25,14 @@ import {
   originRequestPolicy,
 } from "./policies.js";
 
+/**
+ * Why a CDN property naming another Stacktape type is refused: Stacktape takes only the name of a
+ * resource of the same config there (no ARN), and Switchyard does not manage that type.
+ */
+const notManaged = (subject: string, type: string) =>
+  `${subject} the name of ${/^[aeiou]/.test(type) ? "an" : "a"} ${type} resource of the config (Stacktape takes no ARN there), and Switchyard does not manage ${type} resources.`;
+const EDGE_FUNCTIONS_REFUSED = notManaged("edgeFunctions take", "edge-lambda-function");
+
 /** Accepted so that Stacktape configs are typed as here; refused in checks with the reason. */
 const refusedObject = z.record(z.string(), z.unknown());
 
@@ -141,16 +149,8 @@ export function cdnConcern(origin: Origin) {
       if (!cdn?.enabled) return;
       const path = ["resources", name, "properties", "cdn"];
       const refuse = (at: ConfigPath, message: string) => checks.report([...path, ...at], message);
-      if (cdn.edgeFunctions)
-        refuse(
-          ["edgeFunctions"],
-          "Edge functions run edge-lambda-function resources, which Switchyard does not manage.",
-        );
-      if (cdn.useFirewall)
-        refuse(
-          ["useFirewall"],
-          "A firewall is a web-app-firewall resource, which Switchyard does not manage.",
-        );
+      if (cdn.edgeFunctions) refuse(["edgeFunctions"], EDGE_FUNCTIONS_REFUSED);
+      if (cdn.useFirewall) refuse(["useFirewall"], notManaged("useFirewall takes", "web-app-firewall"));
       cdn.customDomains?.forEach((domain, i) => {
         if (!domain.customCertificateArn || !US_EAST_1_CERTIFICATE.test(domain.customCertificateArn))
           refuse(
@@ -172,18 +172,11 @@ export function cdnConcern(origin: Origin) {
       cdn.routeRewrites?.forEach((rewrite, i) => {
         const at = ["routeRewrites", i];
         options(at, rewrite.cachingOptions, rewrite.forwardingOptions);
-        if (rewrite.edgeFunctions)
-          refuse(
-            [...at, "edgeFunctions"],
-            "Edge functions run edge-lambda-function resources, which Switchyard does not manage.",
-          );
+        if (rewrite.edgeFunctions) refuse([...at, "edgeFunctions"], EDGE_FUNCTIONS_REFUSED);
         const to = rewrite.routeTo;
         const where = [...path, ...at, "routeTo", "properties"];
         if (to?.type === "bucket" || to?.type === "application-load-balancer")
-          refuse(
-            [...at, "routeTo", "type"],
-            `A ${to.type} origin is a resource type Switchyard does not manage.`,
-          );
+          refuse([...at, "routeTo", "type"], notManaged(`A ${to.type} origin takes`, to.type));
         else if (to?.type === "http-api-gateway")
           checks.expectType(
             [...where, "httpApiGatewayName"],

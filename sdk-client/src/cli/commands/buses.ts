@@ -1,30 +1,45 @@
-/** The live buses of a deployed stage: `publish`, `test-pattern`, `deliveries` (`--follow`), `replay`. */
+/**
+ * The live buses of a deployed stage: `publish`, `test-pattern`, `deliveries` (`--follow`), `metrics`,
+ * `replay`, `replays list`.
+ */
 import { randomUUID } from "node:crypto";
 import type { Argv } from "yargs";
-import type { Delivery } from "../../gen/types.gen.js";
+import type { Delivery, Replay } from "../../gen/types.gen.js";
 import { CliError, connect, type GlobalArgs, output, required } from "../context.js";
+import { countsTable } from "../counts.js";
 import { duration, jsonArgument, pointInTime } from "../input.js";
 
-interface BusArgs extends GlobalArgs {
+export interface BusArgs extends GlobalArgs {
   project?: string;
   stage?: string;
   bus?: string;
 }
 
-const busOptions = <T>(y: Argv<T>) =>
+export const busOptions = <T>(y: Argv<T>) =>
   y
     .option("project", { alias: "p", type: "string", describe: "Project (or SWITCHYARD_PROJECT)" })
     .option("stage", { alias: "s", type: "string", describe: "Stage (or SWITCHYARD_STAGE)" })
     .option("bus", { alias: "b", type: "string", describe: "The bus's resource name in the config" });
 
-const busPath = (args: BusArgs) => ({
+export const busPath = (args: BusArgs) => ({
   project: required(args.project, "project"),
   stage: required(args.stage, "stage"),
   bus: required(args.bus, "bus"),
 });
 
+/** What happened when attempts failed (a failure drill): the outcome, the attempts and the error. */
+const outcomeOf = (d: Delivery) =>
+  d.outcome
+    ? `  [${d.outcome} after ${d.attempts} attempt(s)${d.error ? `: ${d.error.code}: ${d.error.message}` : ""}]`
+    : "";
+
 const deliveryLine = (d: Delivery) =>
-  `${d.deliveredAt}  ${d.rule}  ${d.eventId}${d.replayName ? `  (replay ${d.replayName})` : ""}  ${d.input}`;
+  `${d.deliveredAt}  ${d.rule}  ${d.eventId}${d.replayName ? `  (replay ${d.replayName})` : ""}${outcomeOf(d)}  ${d.input}`;
+
+const replayLine = (r: Replay) =>
+  `${r.name}  ${r.state.padEnd(10)} ${String(Math.round(r.progress * 100)).padStart(3)}%  ${r.from} .. ${r.to}` +
+  `${r.rules?.length ? `  rules ${r.rules.join(",")}` : ""}${r.startedBy ? `  by ${r.startedBy}` : ""}` +
+  `${r.stateReason ? `  (${r.stateReason})` : ""}`;
 
 const TERMINAL_REPLAY = ["COMPLETED", "CANCELLED", "FAILED"];
 
@@ -158,6 +173,44 @@ export function busCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
         }
       },
     )
+    .command<BusArgs & { since?: string; from?: string; to?: string }>(
+      "metrics",
+      "Per rule of the bus: matched, delivered, failed, dead-lettered, throttled over a window",
+      (y) =>
+        busOptions(y)
+          .option("since", { type: "string", describe: "The last 10m, 2h, 1d (default: the last hour)" })
+          .option("from", { type: "string", describe: "Start: ISO 8601 time, or a duration ago (10m)" })
+          .option("to", { type: "string", describe: "End: ISO 8601 time, or a duration ago (default: now)" })
+          .conflicts("since", ["from", "to"])
+          .example("$0 metrics -p orders -s dev -b myEventBus --since 1d", ""),
+      async (args) => {
+        const out = output(args);
+        const { client } = await connect(args);
+        const now = Date.now();
+        const from = args.since
+          ? new Date(now - duration(args.since, "since"))
+          : args.from
+            ? pointInTime(args.from, "from", now)
+            : undefined;
+        const to = args.to ? pointInTime(args.to, "to", now) : undefined;
+        const metrics = await client.buses.metrics({
+          path: busPath(args),
+          query: { ...(from ? { from: from.toISOString() } : {}), ...(to ? { to: to.toISOString() } : {}) },
+        });
+        out.result(metrics, () =>
+          [
+            `${metrics.from} .. ${metrics.to}`,
+            ...(metrics.rules.length === 0
+              ? ["  no rule"]
+              : countsTable(
+                  metrics.rules,
+                  ["matched", "delivered", "failed", "deadLettered", "throttled"],
+                  (r, k) => String(r.counts[k]),
+                )),
+          ].join("\n"),
+        );
+      },
+    )
     .command<
       BusArgs & {
         from?: string;
@@ -223,5 +276,30 @@ export function busCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
         );
         if (args.wait && replay.state !== "COMPLETED") throw new CliError(`Replay ${replay.state}`);
       },
+    )
+    .command("replays", "The bus's replays", (y) =>
+      y
+        .command<BusArgs & { limit: number; cursor?: string }>(
+          "list",
+          "The bus's replays, newest first: state, progress, window, who started them",
+          (y2) =>
+            busOptions(y2)
+              .option("limit", { type: "number", default: 20, describe: "How many (1 to 100)" })
+              .option("cursor", { type: "string", describe: "The next page: the cursor the last one gave" })
+              .example("$0 replays list -p orders -s dev -b myEventBus", ""),
+          async (args) => {
+            const out = output(args);
+            const { client } = await connect(args);
+            const page = await client.replays.list({
+              path: busPath(args),
+              query: { limit: args.limit, ...(args.cursor ? { cursor: args.cursor } : {}) },
+            });
+            out.result(page, () =>
+              page.items.length === 0 ? "No replay of this bus yet." : page.items.map(replayLine).join("\n"),
+            );
+            if (page.nextCursor) out.note(`More: --cursor ${page.nextCursor}`);
+          },
+        )
+        .demandCommand(1, "Name a replays command: list."),
     );
 }

@@ -21,7 +21,7 @@ interface RevokeArgs extends ShareArgs {
 }
 
 /** `--team`, else the key's own team. */
-async function teamOf(client: SwitchyardClient, args: ShareArgs): Promise<string> {
+export async function teamOf(client: SwitchyardClient, args: ShareArgs): Promise<string> {
   if (args.team) return args.team;
   const me = await client.whoami.get();
   if (!me.team) throw new CliError("A platform-admin key belongs to no team: pass --team.", 2);

@@ -1,6 +1,6 @@
 /**
  * A stage's life: `preview`, `deploy`, `rollback`, `teardown` (each optionally `--wait`ing with live
- * progress), `status` of a deployment, and the stage's `outputs`.
+ * progress), `status` of a deployment, the stage's `outputs` and its `health`.
  */
 import { randomUUID } from "node:crypto";
 import type { Argv } from "yargs";
@@ -10,9 +10,11 @@ import type {
   RoutingDiff,
   RoutingRuleSide,
   StackChange,
+  StageHealth,
 } from "../../gen/types.gen.js";
 import type { SwitchyardClient } from "../../index.js";
 import { CliError, connect, type GlobalArgs, type Output, output, required } from "../context.js";
+import { countsTable } from "../counts.js";
 import { followDeployment, plainReporter, spinnerReporter, summary } from "../follow.js";
 import { duration, jsonArgument } from "../input.js";
 import { pushConfig } from "./configs.js";
@@ -130,6 +132,20 @@ export function routingLines(routing: RoutingDiff): string[] {
   return lines;
 }
 
+const HEALTH_COUNTS = ["matched", "delivered", "failed", "deadLettered"] as const;
+
+/** Per bus, a table of its rules: each count as last hour/last day. */
+function healthLines(health: StageHealth): string[] {
+  const lines: string[] = [];
+  for (const bus of health.buses) {
+    lines.push(`bus ${bus.bus} (${bus.name})`);
+    if (bus.rules.length === 0) lines.push("  no rule");
+    else lines.push(...countsTable(bus.rules, HEALTH_COUNTS, (r, k) => `${r.lastHour[k]}/${r.lastDay[k]}`));
+  }
+  if (lines.length === 0) return ["No bus on this stage."];
+  return [...lines, "(each: last hour/last day)"];
+}
+
 export function stageCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return cli
     .command<StageArgs & { configVersion?: number }>(
@@ -241,6 +257,16 @@ export function stageCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
             )
             .join("\n"),
         );
+      },
+    )
+    .command<StageArgs>(
+      "health",
+      "How the stage's rules deliver: matched, delivered, failed, dead-lettered (last hour/last day)",
+      (y) => stageOptions(y).example("$0 health -p orders -s dev", ""),
+      async (args) => {
+        const { client } = await connect(args);
+        const health = await client.stages.health({ path: stagePath(args) });
+        output(args).result(health, () => healthLines(health).join("\n"));
       },
     );
 }
