@@ -82,7 +82,10 @@ export function switchyardArns(prefix: string) {
       `${base("logs")}:log-group:${p}`,
       `${base("logs")}:log-group:/aws/lambda/${p}`,
       `${base("logs")}:log-group:/aws/vendedlogs/${p}`,
+      `${base("logs")}:log-group:/aws/events/${p}`,
     ],
+    /** Buses' event samples (EventBridge writes each event of the bus there; previews read them). */
+    eventSampleLogGroups: `${base("logs")}:log-group:/aws/events/${p}`,
     /** API Gateway ARNs carry API ids, not names: HTTP APIs are scoped to the region. */
     httpApis: ["/apis", "/apis/*", "/vpclinks", "/vpclinks/*", "/tags/*"].map(
       (path) => `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::${path}`,

@@ -322,6 +322,10 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
       "logs:PutSubscriptionFilter",
       "logs:DeleteSubscriptionFilter",
       "logs:DescribeSubscriptionFilters",
+      // A log group's own resource policy (ResourcePolicyDocument: a bus's event sample).
+      "logs:PutResourcePolicy",
+      "logs:DeleteResourcePolicy",
+      "logs:DescribeResourcePolicies",
     ],
     resources: (a) => a.logGroups,
   },

@@ -16,7 +16,7 @@
  * A value that cannot be resolved where a name or ARN goes is refused: it could name anything.
  */
 import { hasOwn } from "../../prototype-safe.js";
-import { SCOPED_NAMES } from "../scoped-names.js";
+import { LOG_GROUP_HEADS, SCOPED_NAMES } from "../scoped-names.js";
 import {
   AWS_MANAGED_NAMES,
   NAMED_SERVICES,
@@ -68,9 +68,9 @@ const NAME_PROPERTIES: Readonly<Record<string, string>> = {
   "AWS::ECS::Service": "ServiceName",
 };
 
-/** Lambda's own log groups are `/aws/lambda/<function>`; API Gateway's access logs `/aws/vendedlogs/...`. */
+/** Log groups may sit under the heads AWS services write to (`/aws/lambda/<function>`, ...). */
 const NAME_HEADS: Readonly<Record<string, readonly string[]>> = {
-  "AWS::Logs::LogGroup": ["", "/aws/lambda/", "/aws/vendedlogs/"],
+  "AWS::Logs::LogGroup": LOG_GROUP_HEADS,
 };
 
 type RefKind =
@@ -165,6 +165,8 @@ const POLICIES: Readonly<Record<string, readonly { path: readonly (string | "*")
   "AWS::SNS::TopicPolicy": [{ path: ["PolicyDocument"] }],
   "AWS::Events::EventBus": [{ path: ["Policy"] }],
   "AWS::Events::EventBusPolicy": [{ path: ["Policy"] }, { path: ["Statement"], statement: true }],
+  "AWS::Logs::LogGroup": [{ path: ["ResourcePolicyDocument"] }],
+  "AWS::Logs::ResourcePolicy": [{ path: ["PolicyDocument"] }],
 };
 
 /** Keys whose values are data, never a reference: event patterns, target input, environment, ... */

@@ -93,6 +93,27 @@ export type AuditPage = {
     nextCursor?: string;
 };
 
+export type BusDeliveryCounts = {
+    from: string;
+    to: string;
+    rules: Array<{
+        /**
+         * The rule's physical name.
+         */
+        rule: string;
+        counts: DeliveryCounts;
+        targets: Array<{
+            targetId: string;
+            targetArn: string;
+            counts?: DeliveryCounts & unknown;
+        }>;
+    }>;
+    /**
+     * True when the bus has more rules than one request counts (100); ask for the others with `rule`.
+     */
+    truncated: boolean;
+};
+
 export type BusMetrics = {
     from: string;
     to: string;
@@ -893,7 +914,7 @@ export type RoutingRuleSide = {
 export type RoutingSample = {
     bus: string;
     /**
-     * Where the recent events came from: `archive`, `delivery-log`, or `none`.
+     * Where the recent events came from: `archive`, `delivery-log` (embedded default), `log-sample` (AWS: the bus's `switchyardEventSample`), or `none`.
      */
     source: string;
     events: number;
@@ -2198,6 +2219,85 @@ export type BusesDeliveriesResponses = {
 };
 
 export type BusesDeliveriesResponse = BusesDeliveriesResponses[keyof BusesDeliveriesResponses];
+
+export type BusesDeliveryCountsData = {
+    body?: never;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: {
+        /**
+         * Default: an hour before `to`.
+         */
+        from?: string;
+        /**
+         * Default: now.
+         */
+        to?: string;
+        /**
+         * Only this rule: named as in the config (`myConsumer`, `myConsumer.1`) or by its physical name, as `deliveries` takes it.
+         */
+        rule?: string;
+    };
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/deliveries/counts';
+};
+
+export type BusesDeliveryCountsErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+    /**
+     * A dependency is unavailable.
+     */
+    503: Problem;
+};
+
+export type BusesDeliveryCountsError = BusesDeliveryCountsErrors[keyof BusesDeliveryCountsErrors];
+
+export type BusesDeliveryCountsResponses = {
+    /**
+     * The counts.
+     */
+    200: BusDeliveryCounts;
+};
+
+export type BusesDeliveryCountsResponse = BusesDeliveryCountsResponses[keyof BusesDeliveryCountsResponses];
 
 export type BusesPublishData = {
     body: PublishRequest;
