@@ -329,6 +329,12 @@ export function apiStatements(refs: ApiPolicyRefs): PolicyStatement[] {
       resources: ["*"],
     }),
     new PolicyStatement({
+      // A preview's routing diff on AWS: recent events of a bus's event sample (/aws/events/<bus>).
+      sid: "ReadEventSamples",
+      actions: ["logs:FilterLogEvents"],
+      resources: [arns.eventSampleLogGroups],
+    }),
+    new PolicyStatement({
       sid: "ReadAdminKey",
       actions: ["secretsmanager:GetSecretValue"],
       resources: [refs.adminKeySecretArn],

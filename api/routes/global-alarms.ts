@@ -15,7 +15,9 @@ import {
   GlobalAlarmSchema,
   MAX_GLOBAL_ALARMS,
 } from "../resources/concerns/alarms/global.js";
+import { dynamicReference, secretOf } from "../resources/concerns/alarms/secrets.js";
 import { type GlobalAlarms, GlobalAlarmsChangedError } from "../store/index.js";
+import { teamStackName } from "../teams/namespace.js";
 import { recordAudit } from "./audit.js";
 import { TeamNameSchema } from "./names.js";
 
@@ -62,7 +64,7 @@ const putRoute = createRoute({
   operationId: "teams.putGlobalAlarms",
   tags: ["Teams"],
   summary: "Set the team's global alarms",
-  description: `Maintainers and admins of the team, or a platform admin. Replaces the list (at most ${MAX_GLOBAL_ALARMS}, names unique); each applies, from the next preview or deployment on, to every function, queue or HTTP API its trigger watches in the stages of the projects it is for, as a CloudWatch alarm \`<stack>-<Trigger>For<Resource><name>\`, unless the resource lists the name in \`disabledGlobalAlarms\`. Secrets of notification targets are \`$Secret()\` references only. \`If-Match\` (the ETag of a GET) guards against lost updates (412 when stale).`,
+  description: `Maintainers and admins of the team, or a platform admin. Replaces the list (at most ${MAX_GLOBAL_ALARMS}, names unique); each applies, from the next preview or deployment on, to every function, queue or HTTP API its trigger watches in the stages of the projects it is for, as a CloudWatch alarm \`<stack>-<Trigger>For<Resource><name>\`, unless the resource lists the name in \`disabledGlobalAlarms\`. Secrets of notification targets are \`$Secret()\` references only, to secrets the team's stacks may resolve (named \`<namespace>--...\`, or allowed by a platform admin). \`If-Match\` (the ETag of a GET) guards against lost updates (412 when stale).`,
   ...access.team("maintainer"),
   request: {
     params: TeamParamsSchema,
@@ -107,6 +109,8 @@ export function globalAlarmRoutes(app: App, deps: AppDeps): void {
     checkGlobalAlarms(alarms, (path, message) =>
       errors.push({ path: ["json", "alarms", ...path].join("."), message }),
     );
+    // Each secret must be one the team's stacks may resolve, or every deployment would be refused.
+    if (errors.length === 0) errors.push(...(await secretProblems(deps, team, alarms)));
     if (errors.length > 0)
       throw problems.validation(
         `The global alarms are not valid: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`,
@@ -153,5 +157,93 @@ export function globalAlarmRoutes(app: App, deps: AppDeps): void {
     });
     c.get("log").info("global alarms set", { team, count: alarms.length, revision: saved.revision });
     return c.json(body(saved), 200, { etag: etagOf(saved.revision) });
+  });
+}
+
+interface SecretUse {
+  alarm: number;
+  target: number;
+  property: (string | number)[];
+  value: string;
+}
+
+/** The secret references of a list, where each is written. */
+function secretUses(alarms: readonly GlobalAlarm[]): SecretUse[] {
+  return alarms.flatMap((a, alarm) =>
+    (a.notificationTargets ?? []).flatMap((t, target): SecretUse[] => {
+      const at = (property: (string | number)[], value: string) => ({ alarm, target, property, value });
+      switch (t.type) {
+        case "slack":
+          return t.properties ? [at(["accessToken"], t.properties.accessToken)] : [];
+        case "ms-teams":
+        case "discord":
+          return t.properties ? [at(["webhookUrl"], t.properties.webhookUrl)] : [];
+        case "webhook":
+          return Object.entries(t.properties?.headers ?? {})
+            .filter(([, value]) => secretOf(value) !== undefined)
+            .map(([key, value]) => at(["headers", key], value));
+        default:
+          return [];
+      }
+    }),
+  );
+}
+
+/**
+ * The tenant check the compiler makes of every template (api/compiler/tenancy), made of the list's
+ * secret references alone, as the team's stacks would resolve them: each problem at its reference.
+ */
+async function secretProblems(
+  deps: AppDeps,
+  team: string,
+  alarms: readonly GlobalAlarm[],
+): Promise<{ path: string; message: string }[]> {
+  const uses = secretUses(alarms);
+  const namespace = uses.length > 0 ? await deps.store.teams.namespaceOf(team) : undefined;
+  if (!namespace) return [];
+  const settings = { ...deps.deploymentSettings };
+  const stackName = teamStackName(settings.stackPrefix ?? "", namespace, "global-alarms", "check");
+  const [{ tenantScope }, { checkTenancy }] = await Promise.all([
+    import("../deployments/tenancy.js"),
+    import("../compiler/tenancy/index.js"),
+  ]);
+  const scope = await tenantScope(
+    {
+      allowedResources: deps.store.allowedResources,
+      busShares: deps.store.busShares,
+      teamDomains: deps.store.teamDomains,
+      settings,
+    },
+    team,
+    namespace,
+    stackName,
+  );
+  const resources = Object.fromEntries(
+    uses.map((use, k) => [
+      `Secret${k}`,
+      {
+        Type: "AWS::Events::Connection",
+        Properties: {
+          AuthParameters: {
+            ApiKeyAuthParameters: { ApiKeyName: "x", ApiKeyValue: dynamicReference(use.value) },
+          },
+        },
+      },
+    ]),
+  );
+  return checkTenancy({ resources, scope, stack: stackName, platformParameters: new Set() }).map((v) => {
+    const use = uses[Number(v.logicalId.slice("Secret".length))]!;
+    return {
+      path: [
+        "json",
+        "alarms",
+        use.alarm,
+        "notificationTargets",
+        use.target,
+        "properties",
+        ...use.property,
+      ].join("."),
+      message: `This ${v.message.slice(v.message.indexOf("resolves a secret"))}`,
+    };
   });
 }

@@ -45,19 +45,25 @@ const DOMAIN_400: Record<string, (request: Request) => string[]> = {
   },
   // What a list of global alarms must be besides its shape: names unique (ignoring case and hyphens),
   // breached periods within the evaluated ones, at most a day evaluated, no signed webhook.
+  // Secrets it names must be ones the team's stacks may resolve (the document's pattern cannot say
+  // the team's namespace), so a list naming any may be refused.
   "teams.putGlobalAlarms": ({ body }) => {
     let problems = 0;
     const alarms = (body?.value as { alarms?: GlobalAlarm[] } | undefined)?.alarms ?? [];
     checkGlobalAlarms(alarms, () => problems++);
+    if (JSON.stringify(alarms).includes("$Secret(") || JSON.stringify(alarms).includes(":secretsmanager:"))
+      problems++;
     return problems > 0 ? ["validation-error"] : [];
   },
   // A metrics window that ends before it starts, or spans more than 15 days (defaults: the last hour).
-  "buses.metrics": ({ query }) => {
-    const to = query.to === undefined ? Date.now() : Date.parse(String(query.to));
-    const from = query.from === undefined ? to - 3_600_000 : Date.parse(String(query.from));
-    return to <= from || to - from > 15 * 86_400_000 ? ["validation-error"] : [];
-  },
+  "buses.metrics": ({ query }) => windowRefusal(query),
+  "buses.deliveryCounts": ({ query }) => windowRefusal(query),
 };
+function windowRefusal(query: Request["query"]): string[] {
+  const to = query.to === undefined ? Date.now() : Date.parse(String(query.to));
+  const from = query.from === undefined ? to - 3_600_000 : Date.parse(String(query.from));
+  return to <= from || to - from > 15 * 86_400_000 ? ["validation-error"] : [];
+}
 const cursorRefusal = (request: Request) => (request.query.cursor !== undefined ? ["bad-request"] : []);
 /** A stage's first deployment or preview names it for good: a new stage takes an identifier. */
 const newStageRefusal = (request: Request) => {

@@ -98,6 +98,32 @@ describe("a team's global alarms", () => {
         message: "breachedPeriods (2) is at most evaluationPeriods (1).",
       },
     ]);
+    // A secret the team's stacks may not resolve would refuse every deployment: refused here, at it.
+    const foreign = {
+      ...ALARMS[0],
+      notificationTargets: [
+        { type: "ms-teams", properties: { webhookUrl: "$Secret('other-team--hook')" } },
+        {
+          type: "webhook",
+          properties: {
+            url: "https://h.example.com",
+            headers: { Authorization: `$Secret('${TEAM}--hook')`, "X-Key": "$Secret('shared-key')" },
+          },
+        },
+      ],
+    };
+    const outside = await server.fetch(path(), jsonRequest(maintainer, "PUT", { alarms: [foreign] }));
+    expect(outside.status).toBe(400);
+    expect((await bodyOf(outside)).errors).toEqual([
+      {
+        path: "json.alarms.0.notificationTargets.0.properties.webhookUrl",
+        message: `This resolves a secret: names the secret "other-team--hook", which is outside team ${TEAM}'s namespace (its names start with "${TEAM}--"). A team's secrets are named "${TEAM}--...".`,
+      },
+      {
+        path: "json.alarms.0.notificationTargets.1.properties.headers.X-Key",
+        message: expect.stringContaining('names the secret "shared-key", which is outside team'),
+      },
+    ]);
     expect(leaks(JSON.stringify(server.logs))).toEqual([]);
     expect(await bodyOf(await server.fetch(path(), { headers: bearer(viewer) }))).toEqual({
       team,

@@ -11,12 +11,15 @@
  *   targets, a permission's function, a queue policy's queues, an IAM policy's roles, ...;
  * - every statement of its IAM and resource policies (Allow only; NotAction/NotResource refused;
  *   `"*"` only for actions that cannot be scoped, or of services whose resources no stack creates);
+ * - the host names it attaches and the DNS records it writes (hosts.ts): records only under the
+ *   team's registered domains, in their hosted zones;
  * - any other ARN anywhere in its properties, also inside text such as a state machine definition,
  *   except where a value is data (event patterns, target input, environment, tags, descriptions).
  * A value that cannot be resolved where a name or ARN goes is refused: it could name anything.
  */
 import { hasOwn } from "../../prototype-safe.js";
-import { SCOPED_NAMES } from "../scoped-names.js";
+import { LOG_GROUP_HEADS, SCOPED_NAMES } from "../scoped-names.js";
+import { checkHosts } from "./hosts.js";
 import {
   AWS_MANAGED_NAMES,
   NAMED_SERVICES,
@@ -68,9 +71,9 @@ const NAME_PROPERTIES: Readonly<Record<string, string>> = {
   "AWS::ECS::Service": "ServiceName",
 };
 
-/** Lambda's own log groups are `/aws/lambda/<function>`; API Gateway's access logs `/aws/vendedlogs/...`. */
+/** Log groups may sit under the heads AWS services write to (`/aws/lambda/<function>`, ...). */
 const NAME_HEADS: Readonly<Record<string, readonly string[]>> = {
-  "AWS::Logs::LogGroup": ["", "/aws/lambda/", "/aws/vendedlogs/"],
+  "AWS::Logs::LogGroup": LOG_GROUP_HEADS,
 };
 
 type RefKind =
@@ -165,6 +168,8 @@ const POLICIES: Readonly<Record<string, readonly { path: readonly (string | "*")
   "AWS::SNS::TopicPolicy": [{ path: ["PolicyDocument"] }],
   "AWS::Events::EventBus": [{ path: ["Policy"] }],
   "AWS::Events::EventBusPolicy": [{ path: ["Policy"] }, { path: ["Statement"], statement: true }],
+  "AWS::Logs::LogGroup": [{ path: ["ResourcePolicyDocument"] }],
+  "AWS::Logs::ResourcePolicy": [{ path: ["PolicyDocument"] }],
 };
 
 /** Keys whose values are data, never a reference: event patterns, target input, environment, ... */
@@ -303,6 +308,9 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
         else checkDocument(value, path);
       }
     }
+
+    // The host names it attaches, and the DNS records it writes.
+    checkHosts(type, props, scope, evaluation, report);
 
     // Any other ARN.
     scan(props, [], handled);

@@ -108,9 +108,14 @@ export function compileLogForwarding(
   owner: string,
   logGroupId: string,
   forwarding: LogForwarding,
-  _path: ConfigPath,
+  path: ConfigPath,
   streamOf = owner,
 ): void {
+  // Where its key was written: the tenant check reports a secret the team may not resolve there.
+  const key =
+    forwarding.type === "datadog" ? "apiKey" : forwarding.type === "http-endpoint" ? "accessKey" : undefined;
+  const secret = key && (forwarding.properties as Record<string, string | undefined>)[key];
+  if (key && secret) ctx.dynamicReferenceOrigins.set(dynamicReference(secret), [...path, "properties", key]);
   const streamId = logicalId(logGroupId, "AWS::KinesisFirehose::DeliveryStream");
   const bucketId = logicalId(owner, "AWS::S3::Bucket", "LogForwardingFailedRecords");
   const toS3RoleId = logicalId(owner, "AWS::IAM::Role", "LogForwardingS3");

@@ -421,7 +421,7 @@ describe("IAM", () => {
     ]);
   });
 
-  it("lets the API read, re-drive and purge only Switchyard's queues (dead letters), and read metrics", () => {
+  it("lets the API read, re-drive and purge only Switchyard's queues (dead letters), read metrics and event samples", () => {
     const statements = roleStatements(full, roleOf(full, fn(full, LAMBDA_HANDLERS.api)));
     const sqs = statements.filter((s) => s.Action.some((a) => a.startsWith("sqs:")));
     expect(actionsOf(sqs).sort()).toEqual([
@@ -433,6 +433,13 @@ describe("IAM", () => {
     for (const s of sqs) expect(s.Resource).toEqual(["arn:aws:sqs:eu-west-1:123456789012:sy-*"]);
     expect(statements.find((s) => s.Action.includes("cloudwatch:GetMetricData"))?.Action).toEqual([
       "cloudwatch:GetMetricData",
+    ]);
+    // Buses' event samples, and no other log group: /aws/events/ of Switchyard's names only.
+    const logs = statements.filter(
+      (s) => s.Action.some((a) => a.startsWith("logs:")) && s.Sid !== "WriteOwnLogs",
+    );
+    expect(logs.map((s) => [s.Action, s.Resource])).toEqual([
+      [["logs:FilterLogEvents"], ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/events/sy-*"]],
     ]);
   });
 

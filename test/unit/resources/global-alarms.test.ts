@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { ConfigPath } from "../../../api/config/problem.js";
 import { checkGlobalAlarms, type GlobalAlarm } from "../../../api/resources/concerns/alarms/global.js";
 import { validateTemplateAgainstRegistry } from "../../support/cfn-schema.js";
-import { outcome, TARGET } from "./support.js";
+import { outcome, scopeOf, TARGET } from "./support.js";
 
 const FN = "packaging: { type: stacktape-lambda-buildpack, properties: { entryfilePath: src/a.ts } }";
 
@@ -118,6 +118,42 @@ describe("global alarms", () => {
     expect(outcome(CONFIG).problems).toEqual([]);
   });
 
+  it("a secret outside the team's namespace is reported where it is written, in the config or the list", () => {
+    const yaml = `resources:
+  orders:
+    type: function
+    properties:
+      ${FN}
+      alarms:
+        - trigger: { type: lambda-error-rate, properties: { thresholdPercent: 1 } }
+          notificationTargets:
+            - type: slack
+              properties: { conversationId: C1, accessToken: "$Secret('b--slack.token')" }
+`;
+    const globals: GlobalAlarm[] = [
+      {
+        name: "x",
+        trigger: { type: "lambda-error-rate", properties: { thresholdPercent: 1 } },
+        notificationTargets: [{ type: "ms-teams", properties: { webhookUrl: "$Secret('ops-hook')" } }],
+      },
+    ];
+    const aws = { ...target(globals), stackName: "a--shop--dev", tenancy: scopeOf("a") };
+    expect(outcome(yaml, aws).problems).toEqual([
+      {
+        path: "resources.orders.properties.alarms.0.notificationTargets.0.properties.accessToken",
+        message: expect.stringContaining(
+          'resolves a secret: names the secret "b--slack", which is outside team a',
+        ),
+      },
+      {
+        path: "globalAlarms.x.notificationTargets.0.properties.webhookUrl",
+        message: expect.stringContaining(
+          'resolves a secret: names the secret "ops-hook", which is outside team a',
+        ),
+      },
+    ]);
+  });
+
   it("a definition's own problems are found before any compilation, each located", () => {
     const found: { path: ConfigPath; message: string }[] = [];
     const report = (path: ConfigPath, message: string) => found.push({ path, message });
@@ -131,6 +167,7 @@ describe("global alarms", () => {
           trigger: { type: "lambda-duration", properties: { thresholdMilliseconds: 1 } },
           notificationTargets: [
             { type: "webhook", properties: { url: "https://h.example.com", secret: "x" } },
+            { type: "slack", properties: { conversationId: "$Var('channel')", accessToken: "$Secret('t')" } },
           ],
         },
       ],
@@ -145,6 +182,32 @@ describe("global alarms", () => {
       {
         path: [3, "notificationTargets", 0, "properties", "secret"],
         message: expect.stringContaining("A signed webhook is not supported"),
+      },
+      {
+        path: [3, "notificationTargets", 1, "properties", "conversationId"],
+        message: "A global alarm is not config: directives are not resolved in it. Give the channel's ID.",
+      },
+    ]);
+    // A list too large for the one item it is stored in.
+    const big: GlobalAlarm[] = Array.from({ length: 50 }, (_, i) => ({
+      ...GLOBALS[1]!,
+      name: `a${i}`,
+      description: "x".repeat(1024),
+      notificationTargets: [
+        {
+          type: "webhook",
+          properties: { url: "https://h.example.com", headers: { "X-Pad": "y".repeat(6000) } },
+        },
+      ],
+    }));
+    const sized: { path: ConfigPath; message: string }[] = [];
+    checkGlobalAlarms(big, (path, message) => sized.push({ path, message }));
+    expect(sized).toEqual([
+      {
+        path: [],
+        message: expect.stringMatching(
+          /^The global alarms take \d+ bytes as JSON; a team's take at most 300000\.$/,
+        ),
       },
     ]);
   });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TenantScope } from "../../../api/compiler/tenancy/scope.js";
 import { validateTemplateAgainstRegistry } from "../../support/cfn-schema.js";
 import { compiled, fixture, localWorld } from "../local-deployer/support.js";
-import { outcome } from "./support.js";
+import { outcome, scopeOf, TARGET } from "./support.js";
 
 const scope: TenantScope = {
   team: "a",
@@ -183,6 +183,17 @@ describe("a multi-container workload's logs", () => {
     });
     expect(Object.values(r).filter((x) => x.Type === "AWS::S3::Bucket")).toHaveLength(1);
     expect(validateTemplateAgainstRegistry(template!)).toEqual([]);
+  });
+
+  it("report a key the team may not resolve where it is written", () => {
+    const yaml = workload("{ logForwarding: { type: datadog, properties: { apiKey: $Secret('dd.key') } } }");
+    const aws = { ...TARGET, stackName: "a--shop--dev", tenancy: scopeOf("a") };
+    expect(outcome(yaml, aws).problems).toEqual([
+      {
+        path: "resources.svc.properties.containers.0.logging.logForwarding.properties.apiKey",
+        message: expect.stringContaining('resolves a secret: names the secret "dd", which is outside team a'),
+      },
+    ]);
   });
 
   it("refuse forwarding from a container whose logging is off, and names that would share a log group", () => {

@@ -15,6 +15,8 @@ import { ALARM_TRIGGERS, type AlarmTriggerKind } from "./triggers.js";
 
 /** A team keeps at most this many: each may become an alarm on every resource of every stage. */
 export const MAX_GLOBAL_ALARMS = 50;
+/** What the list may take as JSON: it is one DynamoDB item (400 KB at most) with room to spare. */
+export const MAX_GLOBAL_ALARMS_BYTES = 300_000;
 
 /**
  * Stacktape's examples: `api-error-rate`, `db-cpu-high`. A letter first, so that a global alarm's
@@ -64,13 +66,22 @@ export type GlobalAlarm = z.infer<typeof GlobalAlarmSchema> & {
   trigger: { type: string; properties?: unknown };
 };
 
-/** The checks of a team's list zod cannot make: names unique, settings sound. */
+/**
+ * The checks of a team's list zod cannot make: names unique, settings sound, no directive (the
+ * list is no config: nothing would resolve it), its size within what is stored.
+ */
 export function checkGlobalAlarms(
   alarms: readonly GlobalAlarm[],
   report: (path: ConfigPath, message: string) => void,
 ): void {
   if (alarms.length > MAX_GLOBAL_ALARMS)
     report([MAX_GLOBAL_ALARMS], `A team has at most ${MAX_GLOBAL_ALARMS} global alarms.`);
+  const bytes = Buffer.byteLength(JSON.stringify(alarms));
+  if (bytes > MAX_GLOBAL_ALARMS_BYTES)
+    report(
+      [],
+      `The global alarms take ${bytes} bytes as JSON; a team's take at most ${MAX_GLOBAL_ALARMS_BYTES}.`,
+    );
   // Two names that differ only in case or hyphens would name the same CloudFormation resource.
   const seen = new Map<string, string>();
   alarms.forEach((alarm, i) => {
@@ -85,8 +96,18 @@ export function checkGlobalAlarms(
       );
     else seen.set(key, alarm.name);
     checkAlarmSettings(alarm as AlarmSettings, [i], report, true);
+    alarm.notificationTargets?.forEach((target, j) => {
+      if (target.type === "slack" && target.properties && DIRECTIVE.test(target.properties.conversationId))
+        report(
+          [i, "notificationTargets", j, "properties", "conversationId"],
+          "A global alarm is not config: directives are not resolved in it. Give the channel's ID.",
+        );
+    });
   });
 }
+
+/** What starts a directive (`$Var(`, `$ResourceParam(`, ...). */
+const DIRECTIVE = /\$[A-Za-z]+\(/;
 
 const covers = (scope: readonly string[] | undefined, value: string) =>
   scope === undefined || scope.includes("*") || scope.includes(value);

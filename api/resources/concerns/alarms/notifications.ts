@@ -283,13 +283,19 @@ function httpTarget(
 ): HttpTarget {
   // Connections need a credential; Teams, Discord and plain webhooks take none, so a harmless header.
   const marker = { ApiKeyName: "X-Switchyard-Alarm", ApiKeyValue: alarm.name };
+  // Where each reference was written: the tenant check reports a secret the team may not resolve there.
+  const secret = (value: string, property: string) => {
+    const reference = dynamicReference(value);
+    ctx.dynamicReferenceOrigins.set(reference, [...at, property]);
+    return reference;
+  };
   switch (target.type) {
     case "slack":
       return {
         endpoint: "https://slack.com/api/chat.postMessage",
         apiKey: {
           ApiKeyName: "Authorization",
-          ApiKeyValue: `Bearer ${dynamicReference(target.properties.accessToken)}`,
+          ApiKeyValue: `Bearer ${secret(target.properties.accessToken, "accessToken")}`,
         },
         headers: [],
         body: jsonTemplate({
@@ -301,14 +307,14 @@ function httpTarget(
       };
     case "ms-teams":
       return {
-        endpoint: dynamicReference(target.properties.webhookUrl),
+        endpoint: secret(target.properties.webhookUrl, "webhookUrl"),
         apiKey: marker,
         headers: [],
         body: jsonTemplate({ text: message(alarm) }),
       };
     case "discord":
       return {
-        endpoint: dynamicReference(target.properties.webhookUrl),
+        endpoint: secret(target.properties.webhookUrl, "webhookUrl"),
         apiKey: marker,
         headers: [],
         body: jsonTemplate({ content: message(alarm) }),
@@ -319,7 +325,7 @@ function httpTarget(
         apiKey: marker,
         headers: Object.entries(target.properties.headers ?? {}).map(([Key, value]) =>
           secretOf(value)
-            ? { Key, Value: dynamicReference(value), IsValueSecret: true }
+            ? { Key, Value: secret(value, `headers.${Key}`), IsValueSecret: true }
             : { Key, Value: value, IsValueSecret: false },
         ),
       };
