@@ -2,7 +2,8 @@
  * No request holds the event loop for long (#15): every worst case of the limits (worst-inputs.ts:
  * configs as text and as objects, event patterns, events at the 1 MiB body limit) is sent through
  * HTTP, one at a time, while /healthz is asked again and again on fresh connections; every /healthz
- * answers, and each worst request costs the process less than 300 ms of CPU.
+ * answers, and each worst request costs the process less than 300 ms of CPU (the lowest of up to three
+ * readings when one is over).
  *
  * This is not a timing test of the 100 ms budget: that is measured by `npm run bench --
  * worst-inputs` (ratios against an ordinary request in the same run). The bound here is three times
@@ -51,41 +52,55 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-it("answers every worst input while /healthz keeps answering, none computing near a second", async () => {
+/** One worst request, sent while /healthz is asked beside it; what it cost the process. */
+async function measure(worst: (typeof WORST_REQUESTS)[number], health: number[]) {
   const delay = monitorEventLoopDelay({ resolution: 5 });
-  const held: { name: string; status: number; loopMs: number; cpuMs: number }[] = [];
+  let inFlight = true;
+  const beside = (async () => {
+    while (inFlight) health.push(await healthzOnNewConnection(server.url, CLIENT_TIMEOUT_MS));
+  })();
+  const cpu = process.cpuUsage();
+  delay.enable();
+  const res = await server.fetch(worst.path, {
+    method: "POST",
+    headers: { ...bearer(key), "content-type": worst.contentType },
+    body: worst.body,
+    signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+  });
+  await res.arrayBuffer();
+  delay.disable();
+  inFlight = false;
+  await beside;
+  const used = process.cpuUsage(cpu);
+  return { status: res.status, loopMs: delay.max / 1e6, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/**
+ * Process CPU time counts GC threads and whatever else the shared worker runs meanwhile, so on a
+ * loaded machine it only ever reads high: a request over the bound is measured again, up to
+ * MEASUREMENTS times, and the lowest reading kept. A request that computes for seconds stays over
+ * it every time.
+ */
+const MEASUREMENTS = 3;
+
+it("answers every worst input while /healthz keeps answering, none computing near a second", async () => {
+  const held: { name: string; status: number; loopMs: number; cpuMs: number; tries: number }[] = [];
   const health: number[] = [];
   for (const worst of WORST_REQUESTS) {
-    let inFlight = true;
-    const beside = (async () => {
-      while (inFlight) health.push(await healthzOnNewConnection(server.url, CLIENT_TIMEOUT_MS));
-    })();
-    const cpu = process.cpuUsage();
-    delay.reset();
-    delay.enable();
-    const res = await server.fetch(worst.path, {
-      method: "POST",
-      headers: { ...bearer(key), "content-type": worst.contentType },
-      body: worst.body,
-      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
-    });
-    await res.arrayBuffer();
-    delay.disable();
-    inFlight = false;
-    await beside;
-    const used = process.cpuUsage(cpu);
-    held.push({
-      name: `${worst.kind}: ${worst.name}`,
-      status: res.status,
-      loopMs: delay.max / 1e6,
-      cpuMs: (used.user + used.system) / 1000,
-    });
-    expect(res.status, worst.name).toBe(worst.status);
+    let best = await measure(worst, health);
+    let tries = 1;
+    expect(best.status, worst.name).toBe(worst.status);
+    while (best.cpuMs >= CPU_BOUND_MS && tries < MEASUREMENTS) {
+      const again = await measure(worst, health);
+      tries += 1;
+      if (again.cpuMs < best.cpuMs) best = again;
+    }
+    held.push({ name: `${worst.kind}: ${worst.name}`, tries, ...best });
   }
   const report = held
     .map(
       (h) =>
-        `CPU ${h.cpuMs.toFixed(0).padStart(5)} ms, loop held ${h.loopMs.toFixed(0).padStart(5)} ms: ${h.name}`,
+        `CPU ${h.cpuMs.toFixed(0).padStart(5)} ms, loop held ${h.loopMs.toFixed(0).padStart(5)} ms (${h.tries} measured): ${h.name}`,
     )
     .join("\n");
   expect(
