@@ -76,6 +76,8 @@ export function switchyardArns(prefix: string) {
     namespaces: `${base("servicediscovery")}:namespace/*`,
     discoveryServices: `${base("servicediscovery")}:service/*`,
     hostedZones: `arn:${Aws.PARTITION}:route53:::hostedzone/*`,
+    /** What CloudFormation polls after changing records. */
+    dnsChanges: `arn:${Aws.PARTITION}:route53:::change/*`,
     logGroups: [
       `${base("logs")}:log-group:${p}`,
       `${base("logs")}:log-group:/aws/lambda/${p}`,
@@ -84,10 +86,19 @@ export function switchyardArns(prefix: string) {
     ],
     /** Buses' event samples (EventBridge writes each event of the bus there; previews read them). */
     eventSampleLogGroups: `${base("logs")}:log-group:/aws/events/${p}`,
-    /** API Gateway ARNs carry API ids, not names: HTTP APIs are scoped to the region. */
-    httpApis: ["/apis", "/apis/*", "/vpclinks", "/vpclinks/*", "/tags/*"].map(
-      (path) => `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::${path}`,
-    ),
+    /**
+     * API Gateway ARNs carry API ids, not names: HTTP APIs are scoped to the region; custom domain
+     * names (and their API mappings, under them) by the host name the tenant check holds to the team.
+     */
+    httpApis: [
+      "/apis",
+      "/apis/*",
+      "/vpclinks",
+      "/vpclinks/*",
+      "/domainnames",
+      "/domainnames/*",
+      "/tags/*",
+    ].map((path) => `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::${path}`),
   };
 }
 

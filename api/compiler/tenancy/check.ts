@@ -11,12 +11,15 @@
  *   targets, a permission's function, a queue policy's queues, an IAM policy's roles, ...;
  * - every statement of its IAM and resource policies (Allow only; NotAction/NotResource refused;
  *   `"*"` only for actions that cannot be scoped, or of services whose resources no stack creates);
+ * - the host names it attaches and the DNS records it writes (hosts.ts): records only under the
+ *   team's registered domains, in their hosted zones;
  * - any other ARN anywhere in its properties, also inside text such as a state machine definition,
  *   except where a value is data (event patterns, target input, environment, tags, descriptions).
  * A value that cannot be resolved where a name or ARN goes is refused: it could name anything.
  */
 import { hasOwn } from "../../prototype-safe.js";
 import { LOG_GROUP_HEADS, SCOPED_NAMES } from "../scoped-names.js";
+import { checkHosts } from "./hosts.js";
 import {
   AWS_MANAGED_NAMES,
   NAMED_SERVICES,
@@ -305,6 +308,9 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
         else checkDocument(value, path);
       }
     }
+
+    // The host names it attaches, and the DNS records it writes.
+    checkHosts(type, props, scope, evaluation, report);
 
     // Any other ARN.
     scan(props, [], handled);

@@ -70,7 +70,7 @@ export type AuditEntry = {
         platformAdmin: boolean;
     };
     /**
-     * What happened, `<thing>.<verb>`: `project.create`, `project.delete`, `config.create`, `deployment.deploy`, `deployment.rollback`, `deployment.teardown`, `deployment.continue-rollback`, `api-key.create`, `api-key.revoke`, `team.create`, `allowed-resources.update`, `global-alarms.update`, `network-settings.update`, `replay.start`, `replay.cancel`, `bus-share.grant`, `bus-share.revoke`, ...
+     * What happened, `<thing>.<verb>`: `project.create`, `project.delete`, `config.create`, `deployment.deploy`, `deployment.rollback`, `deployment.teardown`, `deployment.continue-rollback`, `api-key.create`, `api-key.revoke`, `team.create`, `allowed-resources.update`, `global-alarms.update`, `domain.register`, `domain.remove`, `network-settings.update`, `replay.start`, `replay.cancel`, `bus-share.grant`, `bus-share.revoke`, ...
      */
     action: string;
     target: {
@@ -768,6 +768,21 @@ export type PutNetworkSettings = {
     };
 };
 
+export type PutTeamDomain = {
+    /**
+     * The domain's public hosted zone, where the team's stacks create its records.
+     */
+    hostedZoneId: string;
+    /**
+     * An issued ACM certificate in the stacks' region covering the domain and `*.<domain>`, for HTTP API custom domains without `customCertificateArn`.
+     */
+    certificateArn?: string;
+    /**
+     * The same in us-east-1, for CDN custom domains (CloudFront's certificates live there).
+     */
+    cdnCertificateArn?: string;
+};
+
 export type Redrive = {
     /**
      * The rule: named as in the config (`myConsumer`, or `myConsumer.1` for its `events[1]`) or by its physical name.
@@ -1073,6 +1088,22 @@ export type Team = {
      * Key id of the creator.
      */
     createdBy: string;
+};
+
+export type TeamDomain = {
+    /**
+     * The domain; every name under it is the team's too.
+     */
+    name: string;
+    team: string;
+    hostedZoneId: string;
+    certificateArn?: string;
+    cdnCertificateArn?: string;
+    registeredAt: string;
+    /**
+     * Key id of the admin who registered it.
+     */
+    registeredBy: string;
 };
 
 export type TeamPage = {
@@ -3964,6 +3995,203 @@ export type TeamsListAuditResponses = {
 };
 
 export type TeamsListAuditResponse = TeamsListAuditResponses[keyof TeamsListAuditResponses];
+
+export type TeamsListDomainsData = {
+    body?: never;
+    path: {
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/domains';
+};
+
+export type TeamsListDomainsErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type TeamsListDomainsError = TeamsListDomainsErrors[keyof TeamsListDomainsErrors];
+
+export type TeamsListDomainsResponses = {
+    /**
+     * The team's domains, by name.
+     */
+    200: {
+        items: Array<TeamDomain>;
+    };
+};
+
+export type TeamsListDomainsResponse = TeamsListDomainsResponses[keyof TeamsListDomainsResponses];
+
+export type TeamsDeleteDomainData = {
+    body?: never;
+    path: {
+        team: string;
+        domain: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/domains/{domain}';
+};
+
+export type TeamsDeleteDomainErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type TeamsDeleteDomainError = TeamsDeleteDomainErrors[keyof TeamsDeleteDomainErrors];
+
+export type TeamsDeleteDomainResponses = {
+    /**
+     * Removed.
+     */
+    204: void;
+};
+
+export type TeamsDeleteDomainResponse = TeamsDeleteDomainResponses[keyof TeamsDeleteDomainResponses];
+
+export type TeamsGetDomainData = {
+    body?: never;
+    path: {
+        team: string;
+        domain: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/domains/{domain}';
+};
+
+export type TeamsGetDomainErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type TeamsGetDomainError = TeamsGetDomainErrors[keyof TeamsGetDomainErrors];
+
+export type TeamsGetDomainResponses = {
+    /**
+     * The registration.
+     */
+    200: TeamDomain;
+};
+
+export type TeamsGetDomainResponse = TeamsGetDomainResponses[keyof TeamsGetDomainResponses];
+
+export type TeamsPutDomainData = {
+    body: PutTeamDomain;
+    path: {
+        team: string;
+        domain: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/domains/{domain}';
+};
+
+export type TeamsPutDomainErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type TeamsPutDomainError = TeamsPutDomainErrors[keyof TeamsPutDomainErrors];
+
+export type TeamsPutDomainResponses = {
+    /**
+     * The registration, replaced.
+     */
+    200: TeamDomain;
+    /**
+     * The registration, new.
+     */
+    201: TeamDomain;
+};
+
+export type TeamsPutDomainResponse = TeamsPutDomainResponses[keyof TeamsPutDomainResponses];
 
 export type TeamsGetGlobalAlarmsData = {
     body?: never;
