@@ -45,6 +45,8 @@ export function switchyardArns(prefix: string) {
      * stack's role, so a team's role reads only secrets named in its namespace.
      */
     secrets: `${base("secretsmanager")}:secret:${p}`,
+    /** The same for `$SsmParam`: parameters named with the prefix (`/sy-...` is `parameter/sy-...`). */
+    parameters: `${base("ssm")}:parameter/${p}`,
     /** CloudFormation names them `<stack>-<logical id>-<suffix>`, so they start with the stack's name. */
     buckets: `arn:${Aws.PARTITION}:s3:::${p}`,
     /** Replay names are chosen per request; a replay can only read our archives (checked on StartReplay). */

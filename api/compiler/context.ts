@@ -104,7 +104,7 @@ export class CompileContext {
   readonly origins = new Map<string, Map<string, ConfigPath>>();
   /** The same for objects placed in the template as they are (a workload's `iamRoleStatements`). */
   readonly nodeOrigins = new WeakMap<object, ConfigPath>();
-  /** Where each dynamic reference (`{{resolve:secretsmanager:...}}`) was written as a directive (`$Secret`). */
+  /** Where each dynamic reference (`{{resolve:...}}`) was written as a directive (`$Secret`, `$SsmParam`). */
   readonly dynamicReferenceOrigins = new Map<string, ConfigPath>();
   /** Policy statements other resources' triggers need on a resource, by its name (see resourcePolicy). */
   readonly resourcePolicyStatements = new Map<string, unknown[]>();

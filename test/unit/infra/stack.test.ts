@@ -328,10 +328,11 @@ describe("IAM", () => {
           )[t.split("::")[1]!] ?? t.split("::")[1]!.toLowerCase(),
       ),
     );
-    // Besides the compiled types' own services: code artifacts (s3), Cloud Map's hosted zones and
-    // the secrets EventBridge keeps connections' credentials in.
+    // Besides the compiled types' own services: code artifacts (s3), Cloud Map's hosted zones, the
+    // secrets EventBridge keeps connections' credentials in, and the secrets and parameters that
+    // `$Secret` and `$SsmParam` resolve.
     for (const service of services)
-      expect([...compiledServices, "s3", "route53", "secretsmanager"]).toContain(service);
+      expect([...compiledServices, "s3", "route53", "secretsmanager", "ssm"]).toContain(service);
     for (const s of statements) {
       for (const resource of s.Resource) {
         // Ids, not names, in these ARNs: scoped to the account and region (hosted zones: the account);
