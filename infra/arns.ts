@@ -45,6 +45,8 @@ export function switchyardArns(prefix: string) {
      * stack's role, so a team's role reads only secrets named in its namespace.
      */
     secrets: `${base("secretsmanager")}:secret:${p}`,
+    /** The same for `$SsmParam`: parameters named with the prefix (`/sy-...` is `parameter/sy-...`). */
+    parameters: `${base("ssm")}:parameter/${p}`,
     /** CloudFormation names them `<stack>-<logical id>-<suffix>`, so they start with the stack's name. */
     buckets: `arn:${Aws.PARTITION}:s3:::${p}`,
     /** Replay names are chosen per request; a replay can only read our archives (checked on StartReplay). */
@@ -76,15 +78,29 @@ export function switchyardArns(prefix: string) {
     namespaces: `${base("servicediscovery")}:namespace/*`,
     discoveryServices: `${base("servicediscovery")}:service/*`,
     hostedZones: `arn:${Aws.PARTITION}:route53:::hostedzone/*`,
+    /** What CloudFormation polls after changing records. */
+    dnsChanges: `arn:${Aws.PARTITION}:route53:::change/*`,
     logGroups: [
       `${base("logs")}:log-group:${p}`,
       `${base("logs")}:log-group:/aws/lambda/${p}`,
       `${base("logs")}:log-group:/aws/vendedlogs/${p}`,
+      `${base("logs")}:log-group:/aws/events/${p}`,
     ],
-    /** API Gateway ARNs carry API ids, not names: HTTP APIs are scoped to the region. */
-    httpApis: ["/apis", "/apis/*", "/vpclinks", "/vpclinks/*", "/tags/*"].map(
-      (path) => `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::${path}`,
-    ),
+    /** Buses' event samples (EventBridge writes each event of the bus there; previews read them). */
+    eventSampleLogGroups: `${base("logs")}:log-group:/aws/events/${p}`,
+    /**
+     * API Gateway ARNs carry API ids, not names: HTTP APIs are scoped to the region; custom domain
+     * names (and their API mappings, under them) by the host name the tenant check holds to the team.
+     */
+    httpApis: [
+      "/apis",
+      "/apis/*",
+      "/vpclinks",
+      "/vpclinks/*",
+      "/domainnames",
+      "/domainnames/*",
+      "/tags/*",
+    ].map((path) => `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::${path}`),
   };
 }
 

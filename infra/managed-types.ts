@@ -249,6 +249,19 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
     resources: (a) => [a.namespaces, a.discoveryServices, a.hostedZones],
   },
   {
+    // Custom domains' records (api/resources/concerns/custom-domains.ts). Hosted zones carry ids, not
+    // names: the compiler's tenant check holds each record to the team's registered domain and zone.
+    sid: "DnsRecords",
+    namespace: "AWS::Route53",
+    actions: [
+      "route53:ChangeResourceRecordSets",
+      "route53:ListResourceRecordSets",
+      "route53:GetHostedZone",
+      "route53:GetChange",
+    ],
+    resources: (a) => [a.hostedZones, a.dnsChanges],
+  },
+  {
     sid: "Alarms",
     namespace: "AWS::CloudWatch",
     actions: [
@@ -322,6 +335,10 @@ export const MANAGED_TYPE_GROUPS: readonly ManagedTypeGroup[] = [
       "logs:PutSubscriptionFilter",
       "logs:DeleteSubscriptionFilter",
       "logs:DescribeSubscriptionFilters",
+      // A log group's own resource policy (ResourcePolicyDocument: a bus's event sample).
+      "logs:PutResourcePolicy",
+      "logs:DeleteResourcePolicy",
+      "logs:DescribeResourcePolicies",
     ],
     resources: (a) => a.logGroups,
   },

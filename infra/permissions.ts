@@ -123,14 +123,15 @@ export function serviceRoleStatements({
 }
 
 /**
- * `$Secret` becomes a dynamic reference that CloudFormation resolves with the stack's role: secrets
- * named with the prefix only (a team's role: its namespace, `<prefix><namespace>--*`).
+ * `$Secret` and `$SsmParam` become dynamic references that CloudFormation resolves with the stack's
+ * role: secrets and parameters named with the prefix only (a team's role: its namespace,
+ * `<prefix><namespace>--*`).
  */
 export function resolveSecrets(arns: SwitchyardArns): PolicyStatement {
   return new PolicyStatement({
-    sid: "ResolveSecrets",
-    actions: ["secretsmanager:GetSecretValue"],
-    resources: [arns.secrets],
+    sid: "ResolveSecretsAndParameters",
+    actions: ["secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters"],
+    resources: [arns.secrets, arns.parameters],
   });
 }
 
@@ -327,6 +328,12 @@ export function apiStatements(refs: ApiPolicyRefs): PolicyStatement[] {
       sid: "ReadRuleMetrics",
       actions: ["cloudwatch:GetMetricData"],
       resources: ["*"],
+    }),
+    new PolicyStatement({
+      // A preview's routing diff on AWS: recent events of a bus's event sample (/aws/events/<bus>).
+      sid: "ReadEventSamples",
+      actions: ["logs:FilterLogEvents"],
+      resources: [arns.eventSampleLogGroups],
     }),
     new PolicyStatement({
       sid: "ReadAdminKey",

@@ -3,8 +3,14 @@ import {
   type MetricDataQuery,
   paginateGetMetricData,
 } from "@aws-sdk/client-cloudwatch";
-import { type DeliveryCounts, type RuleHealth, type RuleMetrics, zeroCounts } from "../buses/health.js";
-import type { BusLocation } from "../buses/port.js";
+import {
+  type DeliveryCounts,
+  type RuleDeliveryCounts,
+  type RuleHealth,
+  type RuleMetrics,
+  zeroCounts,
+} from "../buses/health.js";
+import type { BusLocation, BusRule } from "../buses/port.js";
 import { DomainError } from "../errors.js";
 import { DEFAULT_BUS } from "../eventbridge/arns.js";
 
@@ -60,6 +66,34 @@ export class CloudWatchRuleMetrics implements RuleMetrics {
     });
     for (const { counts: c } of counts) c.delivered = Math.max(0, c.delivered - c.failed);
     return counts;
+  }
+
+  /**
+   * Per rule and target: the rule's counts (one GetMetricData request, as ruleCounts). AWS/Events
+   * has no target dimension, so only a rule's only target is given the rule's counts.
+   */
+  async deliveryCounts(
+    bus: BusLocation,
+    rules: readonly Pick<BusRule, "name" | "targets">[],
+    window: { from: Date; to: Date },
+  ): Promise<RuleDeliveryCounts[]> {
+    const counts = await this.ruleCounts(
+      bus,
+      rules.map((r) => r.name),
+      window,
+    );
+    return counts.map(({ rule, counts: c }, i) => {
+      const targets = rules[i]!.targets;
+      return {
+        rule,
+        counts: c,
+        targets: targets.map((t) => ({
+          targetId: t.id,
+          targetArn: t.arn,
+          ...(targets.length === 1 ? { counts: { ...c } } : {}),
+        })),
+      };
+    });
   }
 
   /** One GetMetricData request (all its pages) of each rule's metrics, summed by `add`. */

@@ -19,6 +19,7 @@ import type {
   FailureDrill,
   PublishEntry,
   PublishResult,
+  RecentEvents,
   ReplayStatus,
   StartReplayInput,
 } from "../buses/port.js";
@@ -47,12 +48,16 @@ function arnScope(arn: string): { region: string; account: string } {
 /**
  * BusOps on Amazon EventBridge: PutEvents, ListRules + ListTargetsByRule, TestEventPattern,
  * StartReplay / DescribeReplay / CancelReplay. EventBridge keeps no log of what it delivered, so
- * deliveries answer 501 and point to where that information lives.
+ * the list of deliveries answers 501 and points to the counts (RuleMetrics) and dead letters.
  */
 export class AwsBusOps implements BusOps {
   readonly kind = "aws" as const;
 
-  constructor(private readonly client: EventBridgeClient) {}
+  constructor(
+    private readonly client: EventBridgeClient,
+    /** Where a bus's recent events are read on AWS: its event sample's log group. */
+    private readonly samples?: Pick<BusOps, "recentEvents">,
+  ) {}
 
   async publish(bus: BusLocation, entries: PublishEntry[]): Promise<PublishResult> {
     return publishResult(
@@ -130,11 +135,13 @@ export class AwsBusOps implements BusOps {
     return replayStatus(await this.client.send(new DescribeReplayCommand({ ReplayName: name })));
   }
 
-  async recentEvents() {
+  /** From the bus's event sample when it has one (`samples`: api/aws/event-sample.ts). */
+  async recentEvents(bus: string, limit: number, deadline?: number): Promise<RecentEvents> {
+    if (this.samples) return this.samples.recentEvents(bus, limit, deadline);
     return {
       source: "none",
       events: [],
-      note: "EventBridge keeps no record of the events a bus received; on AWS, previews evaluate no recent events.",
+      note: "EventBridge keeps no record of the events a bus received, and this server reads no event samples; previews evaluate no recent events.",
     };
   }
 
@@ -160,9 +167,7 @@ export class AwsBusOps implements BusOps {
   async listDeliveries(): Promise<DeliveryPage> {
     throw new DomainError(
       "not-implemented",
-      "Amazon EventBridge keeps no log of what it delivered. Per-rule counts over a window are at this bus's /metrics (and the stage's /health), failed events at its /dead-letters; for single events look at the target's own logs (the function's or " +
-        "job's CloudWatch Logs, the queue's messages), the rule's CloudWatch metrics (Invocations, " +
-        "FailedInvocations, MatchedEvents) in the AWS/Events namespace, or the target's dead-letter queue.",
+      "Amazon EventBridge keeps no log of single deliveries. This bus's /deliveries/counts answers per rule and target what was matched, delivered, failed, dead-lettered and throttled over a window (from CloudWatch's AWS/Events metrics), /dead-letters what failed; for single events look at the target's own logs (the function's or job's CloudWatch Logs, the queue's messages).",
     );
   }
 

@@ -4,7 +4,7 @@
  * CloudWatch's AWS/Events metrics on AWS (api/aws/cloudwatch-metrics.ts), the delivery log on the
  * embedded default (api/local/bus-ops.ts).
  */
-import type { BusLocation } from "./port.js";
+import type { BusLocation, BusRule } from "./port.js";
 
 export interface DeliveryCounts {
   /** Events the rule matched. */
@@ -26,6 +26,23 @@ export interface RuleHealth {
   lastDay: DeliveryCounts;
 }
 
+/** A target's share of its rule's counts. */
+export interface TargetDeliveryCounts {
+  targetId: string;
+  targetArn: string;
+  /**
+   * Absent when the adapter cannot tell the rule's targets apart: CloudWatch's AWS/Events metrics
+   * are per rule, so on AWS only a rule's only target gets the rule's counts.
+   */
+  counts?: DeliveryCounts;
+}
+
+export interface RuleDeliveryCounts {
+  rule: string;
+  counts: DeliveryCounts;
+  targets: TargetDeliveryCounts[];
+}
+
 export interface RuleMetrics {
   /** Counts per rule of the bus for the hour and the day before `now`, in the order given. */
   ruleHealth(bus: BusLocation, rules: readonly string[], now: Date): Promise<RuleHealth[]>;
@@ -35,6 +52,15 @@ export interface RuleMetrics {
     rules: readonly string[],
     window: { from: Date; to: Date },
   ): Promise<{ rule: string; counts: DeliveryCounts }[]>;
+  /**
+   * Counts per rule and per target over [from, to), in the order given; a rule the adapter cannot
+   * count in one request (CloudWatch: past the first 100) is left out.
+   */
+  deliveryCounts(
+    bus: BusLocation,
+    rules: readonly Pick<BusRule, "name" | "targets">[],
+    window: { from: Date; to: Date },
+  ): Promise<RuleDeliveryCounts[]>;
 }
 
 export const zeroCounts = (): DeliveryCounts => ({

@@ -105,6 +105,14 @@ export interface DeliveryPage {
   nextCursor?: string;
 }
 
+/** Recent events of a bus as BusOps.recentEvents answers them. */
+export interface RecentEvents {
+  /** `archive`, `delivery-log` (embedded default), `log-sample` (AWS), or `none`. */
+  source: string;
+  events: string[];
+  note?: string;
+}
+
 /** A failure injected into a target's deliveries (embedded default only; api/local/eventbridge/failures.ts). */
 export interface FailureDrill {
   /** The rule's physical name. */
@@ -136,10 +144,11 @@ export interface BusOps {
   describeReplay(name: string): Promise<ReplayStatus | undefined>;
   cancelReplay(name: string): Promise<ReplayStatus>;
   /**
-   * Recent events of a bus (by physical name) as JSON text, newest first, at most `limit`; `source`
-   * says where they came from, `note` why there are none.
+   * Recent events of a bus (by physical name) as JSON text, newest first, at most `limit`, read
+   * until `deadline` (epoch ms) at the latest; `source` says where they came from, `note` why there
+   * are none or fewer.
    */
-  recentEvents(bus: string, limit: number): Promise<{ source: string; events: string[]; note?: string }>;
+  recentEvents(bus: string, limit: number, deadline?: number): Promise<RecentEvents>;
   /** Failure drills on the bus's targets; adapters that cannot inject failures throw a 501 problem. */
   listDrills(bus: BusLocation): Promise<FailureDrill[]>;
   /** Sets (or replaces) the drill on a target of a rule of the bus; 404 for an unknown rule or target. */

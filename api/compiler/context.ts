@@ -4,7 +4,7 @@ import type { ConfigBase, ResourceBase } from "../config/schema/root.js";
 import { dict, own } from "../prototype-safe.js";
 import { NAME_LIMITS, physicalName, stackName } from "./naming.js";
 import { type CfnParameter, type CfnResource, type IamStatement, type Intrinsic, sub } from "./template.js";
-import type { TenantScope } from "./tenancy/scope.js";
+import type { TeamDomain, TenantScope } from "./tenancy/scope.js";
 
 export type ParameterKind =
   | "code-bucket"
@@ -42,6 +42,13 @@ export interface CompileTarget {
    * is checked against it and every name or ARN outside it is a config error.
    */
   tenancy?: TenantScope;
+  /**
+   * The domains registered to the deploying team (its scope's `domains`): custom domains under them
+   * get their certificate and DNS record from the registration, as Stacktape's `domain-add` gives
+   * them. Undefined when compiling for no team (a platform admin's validation): then only custom
+   * domains with customCertificateArn compile, and without their record.
+   */
+  domains?: readonly TeamDomain[];
   /**
    * The deploying team's global alarms, all of them, as `GlobalAlarmSchema` parsed them
    * (api/resources/concerns/alarms/global.ts): the alarms concern applies those for this project
@@ -97,7 +104,7 @@ export class CompileContext {
   readonly origins = new Map<string, Map<string, ConfigPath>>();
   /** The same for objects placed in the template as they are (a workload's `iamRoleStatements`). */
   readonly nodeOrigins = new WeakMap<object, ConfigPath>();
-  /** Where each dynamic reference (`{{resolve:secretsmanager:...}}`) was written as a directive (`$Secret`). */
+  /** Where each dynamic reference (`{{resolve:...}}`) was written as a directive (`$Secret`, `$SsmParam`). */
   readonly dynamicReferenceOrigins = new Map<string, ConfigPath>();
   /** Policy statements other resources' triggers need on a resource, by its name (see resourcePolicy). */
   readonly resourcePolicyStatements = new Map<string, unknown[]>();

@@ -83,8 +83,11 @@ function evaluate(call: DirectiveCall, path: ConfigPath, ctx: CompileContext): u
       ctx.dynamicReferenceOrigins.set(reference, path);
       return reference;
     }
-    case "SsmParam":
-      return `{{resolve:ssm:${text(0)}}}`;
+    case "SsmParam": {
+      const reference = `{{resolve:ssm:${text(0)}}}`;
+      ctx.dynamicReferenceOrigins.set(reference, path);
+      return reference;
+    }
     case "CfStackOutput":
       // Stacks export outputs as `<stack>-<output>` (stackConfig.outputs with export: true).
       return importValue(`${text(0)}-${text(1)}`);

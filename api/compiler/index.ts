@@ -20,7 +20,7 @@ export { stackName } from "./naming.js";
 export { NETWORK_PARAMETERS } from "./network.js";
 export { SCOPED_NAMES } from "./scoped-names.js";
 export type { CfnResource, CfnTemplate } from "./template.js";
-export type { BusAccess, SharedBusGrant, TenantScope } from "./tenancy/index.js";
+export type { BusAccess, SharedBusGrant, TeamDomain, TenantScope } from "./tenancy/index.js";
 
 /** Our stack-tag prefix (Stacktape uses `stp:`). */
 export const TAG_PREFIX = "switchyard:";

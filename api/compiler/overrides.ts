@@ -1,4 +1,4 @@
-import { overridePathProblem } from "../config/override-paths.js";
+import { nestedPropertiesProblem, overridePathProblem } from "../config/override-paths.js";
 import { dict, own } from "../prototype-safe.js";
 import type { CompileContext } from "./context.js";
 import { resolveDirectives } from "./directives.js";
@@ -23,7 +23,7 @@ export function applyOverrides(ctx: CompileContext): void {
       }
       child.Properties ??= {};
       for (const [dotted, value] of Object.entries(changes)) {
-        const refused = overridePathProblem(dotted);
+        const refused = overridePathProblem(dotted) ?? nestedPropertiesProblem(dotted);
         if (refused) {
           ctx.error([...path, dotted], refused);
           continue;
@@ -37,15 +37,16 @@ export function applyOverrides(ctx: CompileContext): void {
 /** Sets `keys` under `target`, creating objects on the way; own properties only. */
 function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
   let node = target;
-  for (const key of keys.slice(0, -1)) {
+  keys.slice(0, -1).forEach((key, i) => {
     let next = own(node, key);
-    // Arrays are walked too: "Targets.0.Arn".
+    // Arrays are walked too: "Targets.0.Arn"; a missing one is made for an index, as lodash's
+    // `set` (Stacktape's) makes it: "Tags.0.Key" on a resource without Tags gives a list.
     if (typeof next !== "object" || next === null) {
-      next = dict();
+      next = /^\d+$/.test(keys[i + 1]!) ? [] : dict();
       node[key] = next;
     }
     node = next as Record<string, unknown>;
-  }
+  });
   const last = keys[keys.length - 1]!;
   const current = own(node, last);
   node[last] = isPlainObject(value) && isPlainObject(current) ? deepMerge(current, value) : value;

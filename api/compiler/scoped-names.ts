@@ -48,10 +48,11 @@ export const SCOPED_NAMES: Readonly<Record<string, ScopedName>> = {
 };
 
 /**
- * Lambda's own log groups are `/aws/lambda/<function>`, and API Gateway writes access logs only
- * under `/aws/vendedlogs/`; the deploy role may create those too.
+ * Lambda's own log groups are `/aws/lambda/<function>`, API Gateway writes access logs only under
+ * `/aws/vendedlogs/`, and EventBridge's log-group targets live under `/aws/events/` (a bus's event
+ * sample); the deploy role may create those too (infra/arns.ts).
  */
-const LOG_GROUP_HEADS = ["", "/aws/lambda/", "/aws/vendedlogs/"];
+export const LOG_GROUP_HEADS: readonly string[] = ["", "/aws/lambda/", "/aws/vendedlogs/", "/aws/events/"];
 
 /**
  * Names every name-scoped resource that has no name yet (`<stack>-<LogicalId>`). Under a prefix, a

@@ -55,6 +55,8 @@ export async function prepareTemplate(
       ...(ctx.settings.permissionsBoundary ? { permissionsBoundary: ctx.settings.permissionsBoundary } : {}),
       // Nothing in the final template may name another team's resources.
       tenancy: scope,
+      // Custom domains take their certificate and record from the team's registrations.
+      domains: scope.domains ?? [],
       globalAlarms,
     });
   } catch (err) {

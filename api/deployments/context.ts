@@ -12,6 +12,7 @@ import type { ProjectRepository } from "../store/projects.js";
 import type { NetworkSettingsRepository, RegionNetwork } from "../store/settings.js";
 import type { StackClaimRepository } from "../store/stack-claims.js";
 import type { StageRepository } from "../store/stages.js";
+import type { TeamDomainRepository } from "../store/team-domains.js";
 import type { TeamRepository } from "../store/teams.js";
 import type { DeclaredParameter } from "./parameters.js";
 import type { Deployer } from "./port.js";
@@ -72,6 +73,8 @@ export interface DeploymentsContext extends DeploymentStores {
   teams: Pick<TeamRepository, "namespaceOf">;
   /** What a platform admin allowed each team's stacks to name outside its namespace. */
   allowedResources: Pick<AllowedResourcesRepository, "get">;
+  /** The domains registered to teams: the team's are compiled with, the others' refused. */
+  teamDomains: Pick<TeamDomainRepository, "all">;
   /** Each team's global alarms, applied to its stages' matching resources. */
   globalAlarms: Pick<GlobalAlarmRepository, "get">;
   /** The buses other teams shared with each team (and the shares it lost, to name them in refusals). */

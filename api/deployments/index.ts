@@ -29,6 +29,7 @@ export function deploymentsContext(deps: AppDeps): DeploymentsContext {
       projects: deps.store.projects,
       teams: deps.store.teams,
       allowedResources: deps.store.allowedResources,
+      teamDomains: deps.store.teamDomains,
       globalAlarms: deps.store.globalAlarms,
       busShares: deps.store.busShares,
       deployer: deps.deployer,

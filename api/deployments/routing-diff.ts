@@ -64,10 +64,11 @@ export interface RoutingDiff {
   samples: BusSample[];
 }
 
-/** Recent events of a bus, as JSON text, newest first; `source` says where they came from. */
+/** Recent events of a bus, as JSON text, newest first, read by `deadline`; `source` says where they came from. */
 export type RecentEvents = (
   bus: string,
   limit: number,
+  deadline: number,
 ) => Promise<{ source: string; events: string[]; note?: string }>;
 
 /** Events that change routing shown per rule. */
@@ -158,7 +159,7 @@ function matcherOf(side: RuleSide | undefined): CompiledPattern | undefined {
 
 /**
  * The routing diff of a preview: each rule change, evaluated against at most `limit` recent events
- * of its bus. Sampling stops at `deadline` (epoch ms): what was evaluated by then is reported.
+ * of its bus. Reading and evaluating stop at `deadline` (epoch ms): what was done by then is reported.
  */
 export async function routingDiff(
   before: Template | undefined,
@@ -175,7 +176,7 @@ export async function routingDiff(
       samples.push({ bus, source: "none", events: 0, note: "No recent events were asked for." });
       continue;
     }
-    const got = await recent(bus, options.limit);
+    const got = await recent(bus, options.limit, options.deadline);
     const events = got.events.slice(0, options.limit).flatMap((text) => {
       try {
         return [{ text, value: JSON.parse(text) as unknown }];

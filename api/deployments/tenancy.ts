@@ -1,7 +1,8 @@
 /**
  * Where a stage deploys and what its stack may name: the stack name (kept while the stack exists,
  * else in the team's namespace) and the team's tenant scope (api/compiler/tenancy) from the store:
- * its namespace, the buses shared with it, what a platform admin allowed it.
+ * its namespace, the buses shared with it, what a platform admin allowed it, the domains registered
+ * to it (and to others, which it may not attach).
  */
 import type { TenantScope } from "../compiler/tenancy/scope.js";
 import { formatShareRef } from "../config/share-ref.js";
@@ -53,7 +54,7 @@ export async function stageTarget(
 }
 
 /** What the scope is read from: the store's allow-lists and shares, the installation's settings. */
-export type ScopeSources = Pick<DeploymentsContext, "allowedResources" | "busShares"> & {
+export type ScopeSources = Pick<DeploymentsContext, "allowedResources" | "busShares" | "teamDomains"> & {
   settings: Pick<DeploymentSettings, "stackPrefix" | "region" | "account" | "localNetwork">;
 };
 
@@ -64,10 +65,11 @@ export async function tenantScope(
   stackName: string,
 ): Promise<TenantScope> {
   const names = namespacePrefix(ctx.settings.stackPrefix ?? "", namespace);
-  const [allowed, held, revoked] = await Promise.all([
+  const [allowed, held, revoked, domains] = await Promise.all([
     ctx.allowedResources.get(team),
     ctx.busShares.held(team),
     ctx.busShares.revoked(team),
+    ctx.teamDomains.all(),
   ]);
   const heldArns = new Set(held.map((s) => s.arn));
   const region = ctx.settings.region ?? ctx.settings.localNetwork?.region;
@@ -82,5 +84,14 @@ export async function tenantScope(
       .filter((s) => !heldArns.has(s.arn))
       .map((s) => ({ arn: s.arn, path: formatShareRef(s), id: s.id, revokedAt: s.revokedAt })),
     allowed: allowed.arns,
+    domains: domains
+      .filter((d) => d.team === team)
+      .map(({ name, hostedZoneId, certificateArn, cdnCertificateArn }) => ({
+        name,
+        hostedZoneId,
+        ...(certificateArn ? { certificateArn } : {}),
+        ...(cdnCertificateArn ? { cdnCertificateArn } : {}),
+      })),
+    foreignDomains: domains.filter((d) => d.team !== team).map((d) => d.name),
   };
 }

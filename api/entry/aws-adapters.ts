@@ -9,6 +9,7 @@ import { CloudFormationDeployer } from "../aws/cloudformation.js";
 import { AwsBusOps } from "../aws/eventbridge.js";
 import { IamTeamServiceRoles } from "../aws/team-roles.js";
 import { TEMPLATE_BUCKET_ENV, type TemplateStore } from "../aws/template-store.js";
+import type { BusOps } from "../buses/port.js";
 import { onFirstCall } from "./lazy-port.js";
 
 type Env = Record<string, string | undefined>;
@@ -42,8 +43,14 @@ function createTeamRoles(env: Env): IamTeamServiceRoles | undefined {
   });
 }
 
+/** EventBridge; a bus's event sample (CloudWatch Logs and its SDK) loads on a preview's first read of one. */
 export function createBusOps(env: Env): AwsBusOps {
-  return new AwsBusOps(new EventBridgeClient({ region: env.AWS_REGION }));
+  return new AwsBusOps(
+    new EventBridgeClient({ region: env.AWS_REGION }),
+    onFirstCall<Pick<BusOps, "recentEvents">>(async () =>
+      (await import("./logs-adapter.js")).createEventSample(env),
+    ),
+  );
 }
 
 /**

@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
 import type { CompileContext } from "../compiler/context.js";
-import { resolveDirectives } from "../compiler/directives.js";
 import {
   eventLogicalId,
   logicalId,
@@ -21,6 +20,12 @@ import {
   compileAuthorizer,
 } from "./concerns/authorizers.js";
 import { cdnConcern } from "./concerns/cdn/index.js";
+import {
+  addDnsRecord,
+  attachCustomDomain,
+  CustomDomainSchema,
+  ROUTE53_RECORD_SET,
+} from "./concerns/custom-domains.js";
 import { logForwardingOf, logGroupOf } from "./concerns/log-forwarding.js";
 import type { ResourceDefinition, Trigger } from "./definition.js";
 import { LoggingSchema } from "./logging.js";
@@ -64,15 +69,7 @@ export const HttpApiGatewaySchema = resourceSchema(
     cors: CorsSchema.optional(),
     payloadFormat: z.enum(["1.0", "2.0"]).optional(),
     logging: LoggingSchema.extend({ format: z.enum(["CLF", "CSV", "JSON", "XML"]).optional() }).optional(),
-    customDomains: z
-      .array(
-        strictObject({
-          domainName: z.string().max(253),
-          customCertificateArn: z.string().optional(),
-          disableDnsRecordCreation: z.boolean().optional(),
-        }),
-      )
-      .optional(),
+    customDomains: z.array(CustomDomainSchema).optional(),
   }).optional(),
 );
 
@@ -172,22 +169,11 @@ export const httpApiGateway: ResourceDefinition<HttpApiGatewayResource> = {
     "AWS::ApiGatewayV2::Stage",
     "AWS::ApiGatewayV2::DomainName",
     "AWS::ApiGatewayV2::ApiMapping",
+    ROUTE53_RECORD_SET,
     "AWS::Logs::LogGroup",
   ],
 
   paramNames: () => ["id", "url"],
-
-  check(name, resource, checks) {
-    const path = ["resources", name, "properties"];
-    const props = resource.properties;
-    props?.customDomains?.forEach((domain, i) => {
-      if (domain.customCertificateArn === undefined)
-        checks.report(
-          [...path, "customDomains", i],
-          `A custom domain needs customCertificateArn here: Switchyard does not look up or issue certificates (Stacktape finds the one its "domain-add" made). Give the ARN of an ACM certificate for ${domain.domainName} in the stack's region.`,
-        );
-    });
-  },
 
   compile(name, resource, ctx) {
     const props = resource.properties;
@@ -247,33 +233,33 @@ export const httpApiGateway: ResourceDefinition<HttpApiGatewayResource> = {
     });
     props?.customDomains?.forEach((domain, i) => {
       const domainPath = ["resources", name, "properties", "customDomains", i];
-      const domainName = resolveDirectives(domain.domainName, [...domainPath, "domainName"], ctx);
+      const attached = attachCustomDomain(ctx, domainPath, domain, "http-api-gateway");
+      if (!attached) return;
       const domainId = logicalId(name, "AWS::ApiGatewayV2::DomainName", `Domain${i}`);
       ctx.add(name, domainId, {
         Type: "AWS::ApiGatewayV2::DomainName",
         Properties: {
-          DomainName: domainName,
-          DomainNameConfigurations: [
-            {
-              CertificateArn: resolveDirectives(
-                domain.customCertificateArn,
-                [...domainPath, "customCertificateArn"],
-                ctx,
-              ),
-              EndpointType: "REGIONAL",
-            },
-          ],
+          DomainName: attached.host,
+          DomainNameConfigurations: [{ CertificateArn: attached.certificateArn, EndpointType: "REGIONAL" }],
         },
       });
+      ctx.origin(domainId, "DomainName", [...domainPath, "domainName"]);
       ctx.add(name, logicalId(name, "AWS::ApiGatewayV2::ApiMapping", `Domain${i}`), {
         Type: "AWS::ApiGatewayV2::ApiMapping",
         DependsOn: [domainId, stageId],
         Properties: { ApiId: ref(httpApiId(name)), DomainName: ref(domainId), Stage: "$default" },
       });
-      if (!domain.disableDnsRecordCreation)
-        ctx.warn(
+      if (attached.hostedZoneId)
+        addDnsRecord(
+          ctx,
+          name,
+          logicalId(name, ROUTE53_RECORD_SET, `Domain${i}`),
           domainPath,
-          `Switchyard creates no DNS record: point ${typeof domainName === "string" ? domainName : "the domain"} at the domain's regional endpoint (its RegionalDomainName) in your DNS zone.`,
+          { host: attached.host, hostedZoneId: attached.hostedZoneId },
+          {
+            DNSName: getAtt(domainId, "RegionalDomainName"),
+            HostedZoneId: getAtt(domainId, "RegionalHostedZoneId"),
+          },
         );
     });
   },

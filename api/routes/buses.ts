@@ -348,7 +348,8 @@ const deliveriesRoute = route("viewer", {
   summary: "What the bus delivered",
   description:
     "The embedded engine records every target invocation (targets never run inside the control plane), newest " +
-    "first. On AWS this answers 501: EventBridge keeps no such log. Any role.",
+    "first. On AWS this answers 501: EventBridge keeps no such log; `deliveries/counts` answers per rule and " +
+    "target counts over a window on both. Any role.",
   request: { params: BusParamsSchema, query: DeliveriesQuerySchema },
   responses: {
     200: jsonContent(pageSchema(DeliverySchema, "DeliveryPage"), "A page of deliveries."),

@@ -208,7 +208,12 @@ async function secretProblems(
     import("../compiler/tenancy/index.js"),
   ]);
   const scope = await tenantScope(
-    { allowedResources: deps.store.allowedResources, busShares: deps.store.busShares, settings },
+    {
+      allowedResources: deps.store.allowedResources,
+      busShares: deps.store.busShares,
+      teamDomains: deps.store.teamDomains,
+      settings,
+    },
     team,
     namespace,
     stackName,

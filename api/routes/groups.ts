@@ -26,6 +26,7 @@ export const ROUTE_GROUPS = {
   settings: async () => (await import("./settings.js")).settingsRoutes,
   teamAccess: async () => (await import("./team-access.js")).teamAccessRoutes,
   busShares: async () => (await import("./bus-shares.js")).busShareRoutes,
+  teamDomains: async () => (await import("./team-domains.js")).teamDomainRoutes,
   globalAlarms: async () => (await import("./global-alarms.js")).globalAlarmRoutes,
 } satisfies Record<string, () => Promise<RouteGroup>>;
 

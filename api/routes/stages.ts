@@ -136,7 +136,8 @@ const RoutingDiffSchema = z
         .object({
           bus: z.string(),
           source: z.string().openapi({
-            description: "Where the recent events came from: `archive`, `delivery-log`, or `none`.",
+            description:
+              "Where the recent events came from: `archive`, `delivery-log` (embedded default), `log-sample` (AWS: the bus's `switchyardEventSample`), or `none`.",
           }),
           events: z.number().int(),
           note: z.string().optional(),
@@ -331,7 +332,12 @@ export function stageRoutes(app: App, deps: AppDeps): void {
       project,
       stage,
       routingSample: body.routingSample ?? DEFAULT_ROUTING_SAMPLE,
-      ...(ops ? { recentEvents: (bus: string, limit: number) => ops.recentEvents(bus, limit) } : {}),
+      ...(ops
+        ? {
+            recentEvents: (bus: string, limit: number, deadline: number) =>
+              ops.recentEvents(bus, limit, deadline),
+          }
+        : {}),
       ...(body.configVersion !== undefined ? { configVersion: body.configVersion } : {}),
       ...(body.artifacts ? { artifacts: body.artifacts } : {}),
     });

@@ -75,7 +75,7 @@ export const AuditEntrySchema = z
     }),
     action: z.string().openapi({
       description:
-        "What happened, `<thing>.<verb>`: `project.create`, `project.delete`, `config.create`, `deployment.deploy`, `deployment.rollback`, `deployment.teardown`, `deployment.continue-rollback`, `api-key.create`, `api-key.revoke`, `team.create`, `allowed-resources.update`, `global-alarms.update`, `network-settings.update`, `replay.start`, `replay.cancel`, `bus-share.grant`, `bus-share.revoke`, ...",
+        "What happened, `<thing>.<verb>`: `project.create`, `project.delete`, `config.create`, `deployment.deploy`, `deployment.rollback`, `deployment.teardown`, `deployment.continue-rollback`, `api-key.create`, `api-key.revoke`, `team.create`, `allowed-resources.update`, `global-alarms.update`, `domain.register`, `domain.remove`, `network-settings.update`, `replay.start`, `replay.cancel`, `bus-share.grant`, `bus-share.revoke`, ...",
       example: "deployment.deploy",
     }),
     target: z

@@ -166,12 +166,17 @@ async function teamTarget(
   const { tenantScope } = await import("../deployments/tenancy.js");
   const [tenancy, { alarms: globalAlarms }] = await Promise.all([
     tenantScope(
-      { allowedResources: deps.store.allowedResources, busShares: deps.store.busShares, settings },
+      {
+        allowedResources: deps.store.allowedResources,
+        busShares: deps.store.busShares,
+        teamDomains: deps.store.teamDomains,
+        settings,
+      },
       team,
       namespace,
       stackName,
     ),
     deps.store.globalAlarms.get(team),
   ]);
-  return { stackName, tenancy, globalAlarms };
+  return { stackName, tenancy, globalAlarms, domains: tenancy.domains ?? [] };
 }

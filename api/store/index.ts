@@ -14,6 +14,7 @@ import { type NetworkSettingsRepository, networkSettingsRepository } from "./set
 import { type StackClaimRepository, stackClaimRepository } from "./stack-claims.js";
 import { type StageRepository, stageRepository } from "./stages.js";
 import type { Table } from "./table.js";
+import { type TeamDomainRepository, teamDomainRepository } from "./team-domains.js";
 import { type TeamRepository, teamRepository } from "./teams.js";
 
 /**
@@ -34,6 +35,8 @@ export interface Store {
   globalAlarms: GlobalAlarmRepository;
   /** Who changed what, per team, newest first. */
   audit: AuditRepository;
+  /** The domains platform admins registered to teams (hosted zone, certificates). */
+  teamDomains: TeamDomainRepository;
   /** Buses teams shared with other teams (to subscribe and/or publish). */
   busShares: BusShareRepository;
   stages: StageRepository;
@@ -59,6 +62,7 @@ export function createStore(table: Table): Store {
     allowedResources: allowedResourcesRepository(table),
     globalAlarms: globalAlarmRepository(table),
     audit: auditRepository(table),
+    teamDomains: teamDomainRepository(table),
     busShares: busShareRepository(table),
     stages: stageRepository(table),
     deployments: deploymentRepository(table),
@@ -92,5 +96,7 @@ export { ProjectExistsError } from "./projects.js";
 export type { BusScope, ReplayHistoryEntry } from "./replays.js";
 export type { NetworkSettings, RegionNetwork } from "./settings.js";
 export { SettingsChangedError } from "./settings.js";
+export type { TeamDomainRecord } from "./team-domains.js";
+export { DomainTakenError, MAX_DOMAINS } from "./team-domains.js";
 export type { Team } from "./teams.js";
 export { NamespaceTakenError, TeamExistsError } from "./teams.js";

@@ -5,6 +5,7 @@
  *   team                 TEAM#<team>              TEAM                    TEAMS / <team>
  *   namespace claim      NAMESPACE#<id>           NAMESPACE               team (api/teams/namespace.ts)
  *   allowed resources    TEAM#<team>              ALLOWED_RESOURCES       (owned by api/store/allowed-resources.ts)
+ *   team domain          DOMAINS                  <labels reversed>.      (owned by api/store/team-domains.ts)
  *   global alarms        TEAM#<team>              GLOBAL_ALARMS           (owned by api/store/global-alarms.ts)
  *   audit entry          AUDIT#<team>             <ULID>                  (owned by api/store/audit.ts)
  *   bus share            BUSSHARE#<bus arn>       TO#<team>, BUS          (owned by api/store/bus-shares.ts)

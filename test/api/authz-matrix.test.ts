@@ -200,6 +200,38 @@ const CASES: RouteCase[] = [
     expect: { ...all(403), other: 403, platform: 200 },
   },
   {
+    route: "GET /v1/teams/{team}/domains",
+    request: async () => ({ method: "GET", path: `/v1/teams/${teamA}/domains` }),
+    expect: { ...all(200), other: 404, platform: 200 },
+  },
+  {
+    // No domain is registered to team A here: members get past authorization to 404.
+    route: "GET /v1/teams/{team}/domains/{domain}",
+    request: async () => ({ method: "GET", path: `/v1/teams/${teamA}/domains/nothing.example.com` }),
+    expect: { ...all(404), other: 404, platform: 404 },
+  },
+  {
+    route: "PUT /v1/teams/{team}/domains/{domain}",
+    request: async () => ({
+      method: "PUT",
+      path: `/v1/teams/${teamA}/domains/${fresh("d")}.example.org`,
+      body: { hostedZoneId: "Z0123456789MATRIX" },
+    }),
+    expect: { ...all(403), other: 403, platform: 201 },
+  },
+  {
+    route: "DELETE /v1/teams/{team}/domains/{domain}",
+    request: async () => {
+      const domain = `${fresh("d")}.example.org`;
+      await server.fetch(
+        `/v1/teams/${teamA}/domains/${domain}`,
+        jsonRequest(server.adminKey, "PUT", { hostedZoneId: "Z0123456789MATRIX" }),
+      );
+      return { method: "DELETE", path: `/v1/teams/${teamA}/domains/${domain}` };
+    },
+    expect: { ...all(403), other: 403, platform: 204 },
+  },
+  {
     route: "GET /v1/teams/{team}/global-alarms",
     request: async () => ({ method: "GET", path: `/v1/teams/${teamA}/global-alarms` }),
     expect: { ...all(200), other: 404, platform: 200 },

@@ -144,6 +144,7 @@ describe("bus routes on EventBridge", () => {
     const problem = await bodyOf(res);
     expect(problem.type).toBe("https://switchyard.dev/problems/not-implemented");
     expect(problem.detail).toMatch(/CloudWatch/);
+    expect(problem.detail).toMatch(/\/deliveries\/counts/);
   });
 
   it("answers 409 for a replay of a bus without an archive, without calling EventBridge", async () => {

@@ -56,12 +56,14 @@ const DOMAIN_400: Record<string, (request: Request) => string[]> = {
     return problems > 0 ? ["validation-error"] : [];
   },
   // A metrics window that ends before it starts, or spans more than 15 days (defaults: the last hour).
-  "buses.metrics": ({ query }) => {
-    const to = query.to === undefined ? Date.now() : Date.parse(String(query.to));
-    const from = query.from === undefined ? to - 3_600_000 : Date.parse(String(query.from));
-    return to <= from || to - from > 15 * 86_400_000 ? ["validation-error"] : [];
-  },
+  "buses.metrics": ({ query }) => windowRefusal(query),
+  "buses.deliveryCounts": ({ query }) => windowRefusal(query),
 };
+function windowRefusal(query: Request["query"]): string[] {
+  const to = query.to === undefined ? Date.now() : Date.parse(String(query.to));
+  const from = query.from === undefined ? to - 3_600_000 : Date.parse(String(query.from));
+  return to <= from || to - from > 15 * 86_400_000 ? ["validation-error"] : [];
+}
 const cursorRefusal = (request: Request) => (request.query.cursor !== undefined ? ["bad-request"] : []);
 /** A stage's first deployment or preview names it for good: a new stage takes an identifier. */
 const newStageRefusal = (request: Request) => {

@@ -117,7 +117,7 @@ describe("a team's global alarms", () => {
     expect((await bodyOf(outside)).errors).toEqual([
       {
         path: "json.alarms.0.notificationTargets.0.properties.webhookUrl",
-        message: `This resolves a secret: names the secret "other-team--hook", which is outside team ${TEAM}'s namespace (its names start with "${TEAM}--"). A team's secrets are named "${TEAM}--...".`,
+        message: `This resolves a secret: names the secret "other-team--hook", which is outside team ${TEAM}'s namespace (its names start with "${TEAM}--"). A team's secrets and parameters are named "${TEAM}--...".`,
       },
       {
         path: "json.alarms.0.notificationTargets.1.properties.headers.X-Key",

@@ -197,6 +197,131 @@ describe("a stage's health on AWS", () => {
     ).toBe(true);
   });
 
+  it("counts deliveries per rule and target from one GetMetricData request; a rule's only target gets its counts", async () => {
+    twoRules();
+    const target = (rule: string, id: string, arn: string) => ({ Id: id, Arn: arn, _rule: rule });
+    const targets = [
+      target(
+        "sy-pay--shop--prod-consumer-0",
+        "consumer",
+        "arn:aws:lambda:eu-west-1:123456789012:function:sy-pay--shop--prod-consumer",
+      ),
+      target(
+        "sy-pay--shop--prod-audit-0",
+        "audit",
+        "arn:aws:sqs:eu-west-1:123456789012:sy-pay--shop--prod-audit",
+      ),
+      target(
+        "sy-pay--shop--prod-audit-0",
+        "archive",
+        "arn:aws:sqs:eu-west-1:123456789012:sy-pay--shop--prod-archive",
+      ),
+    ];
+    eventBridge.on(ListTargetsByRuleCommand).callsFake((input: { Rule?: string }) => ({
+      $metadata: { httpStatusCode: 200 },
+      Targets: targets.filter((t) => t._rule === input.Rule).map(({ _rule, ...t }) => t),
+    }));
+    const point = (Id: string, Label: string, value: number) => ({
+      Id,
+      Label,
+      Timestamps: [new Date("2026-12-06T07:00:00Z")],
+      Values: [value],
+      StatusCode: "Complete" as const,
+    });
+    cloudWatch
+      .on(GetMetricDataCommand)
+      .resolvesOnce({
+        $metadata: { httpStatusCode: 200 },
+        MetricDataResults: [
+          point("r0_matched", "MatchedEvents", 10),
+          point("r0_delivered", "Invocations", 10),
+          point("r0_failed", "FailedInvocations", 1),
+          point("r0_deadLettered", "InvocationsSentToDlq", 1),
+        ],
+        Messages: [],
+        NextToken: "eyJwYWdlIjoyfQ==",
+      })
+      .resolvesOnce({
+        $metadata: { httpStatusCode: 200 },
+        MetricDataResults: [
+          { Id: "r0_throttled", Label: "ThrottledRules", Timestamps: [], Values: [], StatusCode: "Complete" },
+          point("r1_matched", "MatchedEvents", 4),
+          point("r1_delivered", "Invocations", 8),
+          point("r1_throttled", "ThrottledRules", 2),
+        ],
+        Messages: [],
+      });
+    const from = "2026-12-06T06:30:00.000Z";
+    const res = await server.fetch(`${busPath}/deliveries/counts?from=${from}`, { headers: bearer(viewer) });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const consumer = { matched: 10, delivered: 9, failed: 1, deadLettered: 1, throttled: 0 };
+    expect(await bodyOf(res)).toEqual({
+      from,
+      to: NOW.toISOString(),
+      truncated: false,
+      rules: [
+        {
+          rule: "sy-pay--shop--prod-consumer-0",
+          counts: consumer,
+          targets: [{ targetId: "consumer", targetArn: targets[0]!.Arn, counts: consumer }],
+        },
+        {
+          // Two targets: CloudWatch counts the rule's invocations of both together.
+          rule: "sy-pay--shop--prod-audit-0",
+          counts: { matched: 4, delivered: 8, failed: 0, deadLettered: 0, throttled: 2 },
+          targets: [
+            { targetId: "audit", targetArn: targets[1]!.Arn },
+            { targetId: "archive", targetArn: targets[2]!.Arn },
+          ],
+        },
+      ],
+    });
+    const calls = cloudWatch.commandCalls(GetMetricDataCommand);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.args[0].input.NextToken).toBe("eyJwYWdlIjoyfQ==");
+    expect(calls[0]!.args[0].input).toMatchObject({ StartTime: new Date(from), EndTime: NOW });
+    // The window as one period: two hours in seconds.
+    expect((calls[0]!.args[0].input.MetricDataQueries as MetricDataQuery[])[0]!.MetricStat?.Period).toBe(
+      7200,
+    );
+
+    // One rule by its physical name: only its metrics are asked for.
+    cloudWatch.reset();
+    cloudWatch
+      .on(GetMetricDataCommand)
+      .resolves({ $metadata: { httpStatusCode: 200 }, MetricDataResults: [] });
+    const one = await bodyOf(
+      await server.fetch(`${busPath}/deliveries/counts?rule=sy-pay--shop--prod-audit-0`, {
+        headers: bearer(viewer),
+      }),
+    );
+    expect(one.rules.map((r: { rule: string }) => r.rule)).toEqual(["sy-pay--shop--prod-audit-0"]);
+    const queries = cloudWatch.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!;
+    expect(queries).toHaveLength(5);
+    expect(
+      queries.every((q) => q.MetricStat?.Metric?.Dimensions?.[1]?.Value === "sy-pay--shop--prod-audit-0"),
+    ).toBe(true);
+  });
+
+  it("answers 503 for deliveries/counts when CloudWatch throttles; the list of single deliveries stays 501", async () => {
+    twoRules();
+    cloudWatch.on(GetMetricDataCommand).rejects(
+      new CloudWatchServiceException({
+        name: "Throttling",
+        $fault: "client",
+        $metadata: { httpStatusCode: 400 },
+        message: "Rate exceeded",
+      }),
+    );
+    const res = await server.fetch(`${busPath}/deliveries/counts`, { headers: bearer(viewer) });
+    expect(res.status).toBe(503);
+    expect((await bodyOf(res)).type).toBe("https://switchyard.dev/problems/throttled");
+    // The list of single deliveries stays 501 on AWS, pointing to the counts.
+    const list = await server.fetch(`${busPath}/deliveries`, { headers: bearer(viewer) });
+    expect(list.status).toBe(501);
+    expect((await bodyOf(list)).detail).toMatch(/\/deliveries\/counts/);
+  });
+
   it("answers 503 when CloudWatch throttles past the SDK's retries", async () => {
     twoRules();
     cloudWatch.on(GetMetricDataCommand).rejects(

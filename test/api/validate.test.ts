@@ -101,6 +101,41 @@ describe("POST /v1/validate", () => {
     ]);
   });
 
+  it("applies overrides on the resource's own children, dotted paths deep, as Stacktape does", async () => {
+    const res = await server.fetch("/v1/validate", {
+      method: "POST",
+      headers: { ...bearer(viewerKey), "content-type": "application/yaml" },
+      body: "resources:\n  jobs:\n    type: sqs-queue\n    properties: { visibilityTimeoutSeconds: 30 }\n    overrides:\n      JobsQueue:\n        VisibilityTimeout: 60\n        SqsManagedSseEnabled: true\n        Tags.0: { Key: cost-centre, Value: shop }\n",
+    });
+    expect(res.status).toBe(200);
+    const { template } = await bodyOf(res);
+    expect(template.Resources.JobsQueue.Properties).toEqual({
+      QueueName: `${team}--project--stage-jobs`,
+      VisibilityTimeout: 60,
+      SqsManagedSseEnabled: true,
+      Tags: [{ Key: "cost-centre", Value: "shop" }],
+    });
+  });
+
+  it("refuses an override path that starts with Properties, as Stacktape's JSDoc writes them", async () => {
+    const res = await server.fetch("/v1/validate", {
+      method: "POST",
+      headers: { ...bearer(viewerKey), "content-type": "application/yaml" },
+      body: "resources:\n  jobs:\n    type: sqs-queue\n    overrides:\n      JobsQueue:\n        Properties.SqsManagedSseEnabled: true\n",
+    });
+    expect(res.status).toBe(422);
+    expect((await bodyOf(res)).errors).toEqual([
+      {
+        path: "resources.jobs.overrides.JobsQueue.Properties.SqsManagedSseEnabled",
+        // A dotted key is located at the child that holds it.
+        line: 5,
+        column: 7,
+        message:
+          'The override path "Properties.SqsManagedSseEnabled" starts with Properties, but paths are already under Properties: write "SqsManagedSseEnabled".',
+      },
+    ]);
+  });
+
   it("locates compile-time problems in YAML text", async () => {
     const res = await server.fetch("/v1/validate", {
       method: "POST",

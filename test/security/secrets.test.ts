@@ -31,13 +31,15 @@ const worker = (extra: string) => `resources:
 ${extra}`;
 
 describe("a team's config naming another team's secret", () => {
-  it("is refused where $Secret names it, in a function's environment", async () => {
+  it("is refused where $Secret or $SsmParam names it, in a function's environment", async () => {
     const errors = await refusedEverywhere(
       server,
       b,
       worker(`      environment:
         - name: DB_PASSWORD
           value: $Secret('${VICTIM}--db.password')
+        - name: FLAG
+          value: $SsmParam('/${VICTIM}--flags/beta')
 `),
     );
     expect(errors).toEqual([
@@ -46,8 +48,13 @@ describe("a team's config naming another team's secret", () => {
         line: 8,
         message: expect.stringContaining(`names the secret "${VICTIM}--db"`),
       }),
+      expect.objectContaining({
+        path: "resources.worker.properties.environment.1.value",
+        line: 10,
+        message: expect.stringContaining(`names the parameter "${VICTIM}--flags/beta"`),
+      }),
     ]);
-    expect(errors[0]!.message).toContain(`A team's secrets are named "${b.team}--..."`);
+    expect(errors[0]!.message).toContain(`A team's secrets and parameters are named "${b.team}--..."`);
   });
 
   it("is refused when given by ARN, written raw, or assembled with Fn::Join", async () => {
@@ -73,18 +80,28 @@ cloudformationResources:
       AuthParameters:
         ApiKeyAuthParameters:
           ApiKeyName: Authorization
-          ApiKeyValue: { "Fn::Join": ["", ["{{resolve:secretsmanager:", "${VICTIM}--db", "}}"]] }
+          ApiKeyValue: { "Fn::Join": ["", ["{{res", "olve:secretsmanager:", "${VICTIM}--db", "}}"]] }
+  Imported:
+    Type: AWS::Events::Connection
+    Properties:
+      AuthorizationType: API_KEY
+      AuthParameters:
+        ApiKeyAuthParameters:
+          ApiKeyName: Authorization
+          ApiKeyValue: { "Fn::Join": ["", ["{{resolve:", { "Fn::ImportValue": "which" }, ":db}}"]] }
 `,
     );
+    const at = (resource: string) =>
+      `cloudformationResources.${resource}.Properties.AuthParameters.ApiKeyAuthParameters.ApiKeyValue`;
     expect(errors.map((e) => [e.path, e.line])).toEqual([
-      ["cloudformationResources.ByArn.Properties.AuthParameters.ApiKeyAuthParameters.ApiKeyValue", 12],
-      [
-        "cloudformationResources.Assembled.Properties.AuthParameters.ApiKeyAuthParameters.ApiKeyValue.Fn::Join.1.0",
-        20,
-      ],
+      [at("ByArn"), 12],
+      [at("Assembled"), 20],
+      [at("Imported"), 28],
     ]);
+    // CloudFormation joins before it resolves: the assembled reference is read as the text it makes.
     expect(errors[0]!.message).toContain(`names the secret "${VICTIM}--db-AbCdEf"`);
-    expect(errors[1]!.message).toContain("not written whole");
+    expect(errors[1]!.message).toContain(`names the secret "${VICTIM}--db"`);
+    expect(errors[2]!.message).toContain("cannot be read before deployment");
   });
 
   it("is refused when a role is granted to read it, or every secret", async () => {
@@ -132,6 +149,8 @@ describe("a team's config naming its own secrets", () => {
     const yaml = worker(`      environment:
         - name: DB_PASSWORD
           value: $Secret('${b.team}--db.password')
+        - name: FLAG
+          value: $SsmParam('/${b.team}--flags/beta')
       iamRoleStatements:
         - Action: [secretsmanager:GetSecretValue]
           Resource: [arn:aws:secretsmanager:us-east-1:000000000000:secret:${b.team}--api-key-*]

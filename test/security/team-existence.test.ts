@@ -38,6 +38,7 @@ interface TeamRequest {
 const ids: Record<string, string> = {
   keyId: "key_01jf3q4x0r8k2m5n7p9s1t3v5w",
   id: "01JD5Z3M9X2Q8R7T6Y5W4V3Q2S",
+  domain: "shop.example.com",
 };
 const json = (method: string, body: unknown): RequestInit => ({
   method,

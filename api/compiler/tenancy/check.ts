@@ -11,12 +11,15 @@
  *   targets, a permission's function, a queue policy's queues, an IAM policy's roles, ...;
  * - every statement of its IAM and resource policies (Allow only; NotAction/NotResource refused;
  *   `"*"` only for actions that cannot be scoped, or of services whose resources no stack creates);
+ * - the host names it attaches and the DNS records it writes (hosts.ts): records only under the
+ *   team's registered domains, in their hosted zones;
  * - any other ARN anywhere in its properties, also inside text such as a state machine definition,
  *   except where a value is data (event patterns, target input, environment, tags, descriptions).
  * A value that cannot be resolved where a name or ARN goes is refused: it could name anything.
  */
 import { hasOwn } from "../../prototype-safe.js";
-import { SCOPED_NAMES } from "../scoped-names.js";
+import { LOG_GROUP_HEADS, SCOPED_NAMES } from "../scoped-names.js";
+import { checkHosts } from "./hosts.js";
 import {
   AWS_MANAGED_NAMES,
   NAMED_SERVICES,
@@ -68,9 +71,9 @@ const NAME_PROPERTIES: Readonly<Record<string, string>> = {
   "AWS::ECS::Service": "ServiceName",
 };
 
-/** Lambda's own log groups are `/aws/lambda/<function>`; API Gateway's access logs `/aws/vendedlogs/...`. */
+/** Log groups may sit under the heads AWS services write to (`/aws/lambda/<function>`, ...). */
 const NAME_HEADS: Readonly<Record<string, readonly string[]>> = {
-  "AWS::Logs::LogGroup": ["", "/aws/lambda/", "/aws/vendedlogs/"],
+  "AWS::Logs::LogGroup": LOG_GROUP_HEADS,
 };
 
 type RefKind =
@@ -165,6 +168,8 @@ const POLICIES: Readonly<Record<string, readonly { path: readonly (string | "*")
   "AWS::SNS::TopicPolicy": [{ path: ["PolicyDocument"] }],
   "AWS::Events::EventBus": [{ path: ["Policy"] }],
   "AWS::Events::EventBusPolicy": [{ path: ["Policy"] }, { path: ["Statement"], statement: true }],
+  "AWS::Logs::LogGroup": [{ path: ["ResourcePolicyDocument"] }],
+  "AWS::Logs::ResourcePolicy": [{ path: ["PolicyDocument"] }],
 };
 
 /** Keys whose values are data, never a reference: event patterns, target input, environment, ... */
@@ -226,29 +231,6 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
       });
     const handled = new Set<string>();
 
-    // The secrets CloudFormation resolves into it: data or not, each must be the team's.
-    walkStrings(resource, [], (text, path) => {
-      for (const found of secretReferences(text)) {
-        const where = path[0] === "Properties" ? path.slice(1) : path;
-        const problem =
-          found.id === undefined
-            ? "holds a dynamic reference to a secret that is not written whole, so it could name another team's secret; write {{resolve:secretsmanager:<name>...}} as one text, the name literally."
-            : found.id.startsWith("arn:")
-              ? arnProblem(found.id, "other")
-              : /[${}]|\uE000|^\*/.test(found.id)
-                ? `names the secret "${display(found.id)}", which cannot be resolved before deployment.`
-                : nameProblem("secret", found.id, "other", arnOf("secretsmanager", `secret:${found.id}`));
-        if (problem)
-          violations.push({
-            logicalId,
-            type,
-            property: where,
-            message: `${where.join(".") || "a property"} resolves a secret: ${problem} A team's secrets are named ${scope.namePrefixes.map((p) => `"${p}..."`).join(" or ")}.`,
-            dynamicReference: found.text,
-          });
-      }
-    });
-
     // Its own name.
     const nameProperty = NAME_PROPERTIES[type];
     if (nameProperty && hasOwn(props, nameProperty)) {
@@ -304,8 +286,29 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
       }
     }
 
+    // The host names it attaches, and the DNS records it writes.
+    checkHosts(type, props, scope, evaluation, report);
+
     // Any other ARN.
     scan(props, [], handled);
+
+    // The secrets and parameters CloudFormation resolves into it: data or not, each must be the team's.
+    // A value refused already where a name goes (it cannot be resolved) is not refused twice.
+    const reported = new Set(
+      violations.filter((v) => v.logicalId === logicalId).map((v) => v.property.join(".")),
+    );
+    walkDynamicReferences(resource, [], (found, path) => {
+      const where = path[0] === "Properties" ? path.slice(1) : path;
+      const problem = reported.has(where.join(".")) ? undefined : dynamicReferenceProblem(found);
+      if (problem)
+        violations.push({
+          logicalId,
+          type,
+          property: where,
+          message: `${where.join(".") || "a property"} ${problem} A team's secrets and parameters are named ${scope.namePrefixes.map((p) => `"${p}..."`).join(" or ")}.`,
+          dynamicReference: found.text,
+        });
+    });
 
     function checkReference(
       text: string,
@@ -461,6 +464,23 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
   }
   return violations;
 
+  function dynamicReferenceProblem(found: DynamicReference): string | undefined {
+    if (found.id === undefined)
+      return "holds a dynamic reference ({{resolve:...}}) that cannot be read before deployment (not closed, or its service or name built from values only known then), so it could name another team's secret or parameter; write it as one text, the name literally.";
+    const what = found.kind === "secret" ? "secret" : "parameter";
+    if (found.id.includes(UNKNOWN))
+      return `resolves the ${what} "${display(found.id)}", which cannot be resolved before deployment.`;
+    if (found.id.startsWith("arn:")) {
+      const problem = arnProblem(found.id, "other");
+      return problem ? `resolves a ${what}: ${problem}` : undefined;
+    }
+    const name = found.kind === "parameter" ? found.id.replace(/^\//, "") : found.id;
+    const resource = found.kind === "secret" ? `secret:${name}` : `parameter/${name}`;
+    const service = found.kind === "secret" ? "secretsmanager" : "ssm";
+    const problem = nameProblem(found.kind, name, "other", arnOf(service, resource));
+    return problem ? `resolves a ${what}: ${problem}` : undefined;
+  }
+
   /**
    * Whether a rule's pattern matches CloudWatch alarm state changes of named alarms only, each of
    * this stack or in the team's namespace (notifications of a config's alarms, on the default bus).
@@ -606,39 +626,95 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
   }
 }
 
-/** Calls `visit` with every string in a value and its path (intrinsics' arguments included). */
-function walkStrings(
-  value: unknown,
-  path: (string | number)[],
-  visit: (text: string, path: (string | number)[]) => void,
-): void {
-  if (typeof value === "string") visit(value, path);
-  else if (Array.isArray(value)) value.forEach((item, i) => void walkStrings(item, [...path, i], visit));
-  else if (typeof value === "object" && value !== null)
-    for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
+interface DynamicReference {
+  /** The reference as the template has it (`{{resolve:...}}`). */
+  text: string;
+  kind: "secret" | "parameter";
+  /** The secret's or parameter's name or ARN; undefined when the reference cannot be read. */
+  id?: string;
 }
 
-const SECRET_REFERENCE = "{{resolve:secretsmanager:";
+/**
+ * Calls `visit` with every dynamic reference in a value. CloudFormation evaluates intrinsics before
+ * it resolves references, so one may be assembled with Fn::Join or Fn::Sub: those are read as the
+ * text they make, what is only known at deploy time standing as UNKNOWN.
+ */
+function walkDynamicReferences(
+  value: unknown,
+  path: (string | number)[],
+  visit: (found: DynamicReference, path: (string | number)[]) => void,
+): void {
+  const composed = composes(value) ? textOf(value) : typeof value === "string" ? value : undefined;
+  if (composed !== undefined) {
+    for (const found of dynamicReferences(composed)) visit(found, path);
+    return;
+  }
+  if (Array.isArray(value)) value.forEach((item, i) => void walkDynamicReferences(item, [...path, i], visit));
+  else if (typeof value === "object" && value !== null)
+    for (const [k, v] of Object.entries(value)) walkDynamicReferences(v, [...path, k], visit);
+}
+
+const composes = (value: unknown): boolean =>
+  typeof value === "object" &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  (hasOwn(value, "Fn::Join") || hasOwn(value, "Fn::Sub"));
+
+/** The text a value makes, as far as a template says (UNKNOWN for the rest). */
+function textOf(value: unknown, depth = 0): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (depth > 16 || !composes(value)) return UNKNOWN;
+  const node = value as Record<string, unknown>;
+  if (hasOwn(node, "Fn::Join")) {
+    const arg = node["Fn::Join"];
+    if (!Array.isArray(arg) || typeof arg[0] !== "string" || !Array.isArray(arg[1])) return UNKNOWN;
+    return (arg[1] as unknown[]).map((item) => textOf(item, depth + 1)).join(arg[0]);
+  }
+  const arg = node["Fn::Sub"];
+  const [template, variables] = Array.isArray(arg) ? arg : [arg, undefined];
+  if (typeof template !== "string") return UNKNOWN;
+  const vars =
+    typeof variables === "object" && variables !== null ? (variables as Record<string, unknown>) : {};
+  return template.replace(/\$\{([^}]*)\}/g, (_, name: string) =>
+    name.startsWith("!")
+      ? `\${${name.slice(1)}}`
+      : hasOwn(vars, name)
+        ? textOf(vars[name], depth + 1)
+        : UNKNOWN,
+  );
+}
+
+const DYNAMIC_REFERENCE = "{{resolve:";
+/** The services a dynamic reference reads, what each holds, and how many `:`-fields an ARN of it has. */
+const RESOLVED: Readonly<Record<string, { kind: DynamicReference["kind"]; arnFields: number }>> = {
+  secretsmanager: { kind: "secret", arnFields: 7 },
+  ssm: { kind: "parameter", arnFields: 6 },
+  "ssm-secure": { kind: "parameter", arnFields: 6 },
+};
 
 /**
- * The secrets named by dynamic references in a text: `{{resolve:secretsmanager:<id>[:...]}}`, the id
- * a name or an ARN (whose own colons belong to it). `id` is undefined when the reference does not
- * close in this text (assembled from parts by Fn::Join or Fn::Sub), so the secret is not known.
+ * The dynamic references in a text: `{{resolve:<service>:<name or ARN>[:...]}}`, an ARN's own colons
+ * belonging to it. One that does not close, or whose service is not known before deployment, has no id.
  */
-function secretReferences(text: string): { text: string; id?: string }[] {
-  const found: { text: string; id?: string }[] = [];
-  let at = text.indexOf(SECRET_REFERENCE);
+function dynamicReferences(text: string): DynamicReference[] {
+  const found: DynamicReference[] = [];
+  let at = text.indexOf(DYNAMIC_REFERENCE);
   while (at >= 0) {
     const end = text.indexOf("}}", at);
-    if (end < 0) {
-      found.push({ text: text.slice(at) });
-      break;
+    const inner = text.slice(at + DYNAMIC_REFERENCE.length, end < 0 ? undefined : end);
+    const [service = "", ...rest] = inner.split(":");
+    const resolved = hasOwn(RESOLVED, service) ? RESOLVED[service]! : undefined;
+    const reference = text.slice(at, end < 0 ? undefined : end + 2);
+    if (end < 0 || service.includes(UNKNOWN))
+      found.push({ text: reference, kind: resolved?.kind ?? "secret" });
+    else if (resolved) {
+      const id = rest[0] === "arn" ? rest.slice(0, resolved.arnFields).join(":") : rest[0]!;
+      found.push({ text: reference, kind: resolved.kind, id });
     }
-    const inner = text.slice(at + SECRET_REFERENCE.length, end);
-    const fields = inner.split(":");
-    const id = inner.startsWith("arn:") ? fields.slice(0, 7).join(":") : fields[0]!;
-    found.push({ text: text.slice(at, end + 2), id });
-    at = text.indexOf(SECRET_REFERENCE, end);
+    if (end < 0) break;
+    at = text.indexOf(DYNAMIC_REFERENCE, end);
   }
   return found;
 }

@@ -8,7 +8,7 @@ import type { CompileContext } from "../context.js";
 import { checkTenancy, type TenancyViolation } from "./check.js";
 
 export { checkTenancy, type TenancyViolation } from "./check.js";
-export type { BusAccess, RevokedBusGrant, SharedBusGrant, TenantScope } from "./scope.js";
+export type { BusAccess, RevokedBusGrant, SharedBusGrant, TeamDomain, TenantScope } from "./scope.js";
 export { BUS_ACCESS, matchesPattern } from "./scope.js";
 
 export function checkTemplateTenancy(ctx: CompileContext): void {

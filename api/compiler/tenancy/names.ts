@@ -2,9 +2,10 @@
  * Which names an ARN carries, for the services whose resources Switchyard stacks create by name.
  * A resource of these services belongs to the team whose namespace its name starts with; other
  * services' resources (S3, ECR, ...) are never created by a stack, so no team owns them in
- * Switchyard, and the platform's permissions boundary governs them. Secrets Manager secrets are
- * the exception: no stack creates them, but CloudFormation resolves a template's `$Secret` with the
- * team's role, so a team's secrets are those named in its namespace too (`<prefix><namespace>--...`).
+ * Switchyard, and the platform's permissions boundary governs them. Secrets Manager secrets and SSM
+ * parameters are the exception: no stack creates them, but CloudFormation resolves a template's
+ * `$Secret` and `$SsmParam` with the team's role, so a team's are those named in its namespace too
+ * (`<prefix><namespace>--...`; a parameter's name without its leading `/`).
  */
 
 /** What a name in an ARN is of; `bus` matters for shares. */
@@ -32,6 +33,7 @@ export type NameKind =
   | "codedeploy-application"
   | "deployment-group"
   | "secret"
+  | "parameter"
   | "other";
 
 export interface ArnName {
@@ -70,6 +72,7 @@ export const NAMED_SERVICES = new Set([
   "firehose",
   "codedeploy",
   "secretsmanager",
+  "ssm",
 ]);
 
 /**
@@ -163,6 +166,9 @@ export function namesIn(service: string, resource: string): ArnName[] {
     case "secretsmanager":
       // secret:<name>-<6 random characters>; the name's start is what a namespace holds.
       return colon[0] === "secret" ? [{ kind: "secret", name: colon.slice(1).join(":") }] : [];
+    case "ssm":
+      // parameter/<name>, the name without its leading `/` (`/a/b` is `parameter/a/b`).
+      return type === "parameter" ? [{ kind: "parameter", name: path }] : [];
     default:
       return [];
   }
@@ -194,4 +200,5 @@ export const UNSCOPED_ACTIONS = new Set([
   "states:ListStateMachines",
   "secretsmanager:ListSecrets",
   "secretsmanager:GetRandomPassword",
+  "ssm:DescribeParameters",
 ]);

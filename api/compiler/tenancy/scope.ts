@@ -27,6 +27,23 @@ export interface RevokedBusGrant {
   revokedAt: string;
 }
 
+/**
+ * A domain a platform admin registered to the team (PUT /v1/teams/<team>/domains/<name>), as
+ * Stacktape's `domain-add` registers one with the account: the domain and every name under it, the
+ * Route 53 hosted zone its records go in, and the certificates made for it (each covering the
+ * domain and `*.<domain>`).
+ */
+export interface TeamDomain {
+  /** Lower case, no trailing dot: `example.com`. */
+  name: string;
+  /** The public hosted zone of the domain, where the team's stacks may create records. */
+  hostedZoneId: string;
+  /** A certificate in the stacks' region, for API Gateway custom domains. */
+  certificateArn?: string;
+  /** A certificate in us-east-1, for CloudFront (CDN) custom domains. */
+  cdnCertificateArn?: string;
+}
+
 export interface TenantScope {
   /** The team whose stacks these are (for messages). */
   team: string;
@@ -44,6 +61,10 @@ export interface TenantScope {
   revokedBuses?: readonly RevokedBusGrant[];
   /** ARN patterns (`*` matches any run of characters) a platform admin allowed for the team. */
   allowed: readonly string[];
+  /** The domains registered to the team: the only host names its stacks may create DNS records for. */
+  domains?: readonly TeamDomain[];
+  /** Domains registered to other teams: none of their names may be attached by this team's stacks. */
+  foreignDomains?: readonly string[];
 }
 
 /** Glob match of an ARN pattern: `*` is any run of characters, everything else is itself. */

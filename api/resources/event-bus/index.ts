@@ -7,6 +7,7 @@ import { strictObject } from "../../config/schema/strict.js";
 import type { ResourceDefinition } from "../definition.js";
 import { archiveId, busId } from "./names.js";
 import { checkRulesPerBus } from "./rule-quota.js";
+import { compileEventSample, EventSampleSchema } from "./sample.js";
 import { busTrigger } from "./trigger.js";
 
 export const EventBusSchema = resourceSchema(
@@ -23,6 +24,8 @@ export const EventBusSchema = resourceSchema(
       enabled: z.boolean(),
       retentionDays: z.number().int().min(1).optional(),
     }).optional(),
+    /** Switchyard's extension (./sample.ts): a catch-all sample of the bus for routing previews on AWS. */
+    switchyardEventSample: EventSampleSchema.optional(),
   }).optional(),
 );
 
@@ -38,7 +41,12 @@ export const eventBus: ResourceDefinition<EventBusResource> = {
   schema: EventBusSchema,
   triggers: [],
   trigger: busTrigger,
-  cloudformationTypes: ["AWS::Events::EventBus", "AWS::Events::Archive"],
+  cloudformationTypes: [
+    "AWS::Events::EventBus",
+    "AWS::Events::Archive",
+    "AWS::Events::Rule",
+    "AWS::Logs::LogGroup",
+  ],
 
   paramNames: (resource) => (resource.properties?.archivation?.enabled ? ["arn", "archiveArn"] : ["arn"]),
 
@@ -46,11 +54,12 @@ export const eventBus: ResourceDefinition<EventBusResource> = {
 
   compile(name, resource, ctx) {
     const props = resource.properties ?? {};
+    // A partner bus must be named exactly after its partner event source.
+    const busName = props.eventSourceName ?? resourcePhysicalName(ctx.stack, name, NAME_LIMITS.bus);
     ctx.add(name, busId(name), {
       Type: "AWS::Events::EventBus",
       Properties: {
-        // A partner bus must be named exactly after its partner event source.
-        Name: props.eventSourceName ?? resourcePhysicalName(ctx.stack, name, NAME_LIMITS.bus),
+        Name: busName,
         ...(props.eventSourceName ? { EventSourceName: props.eventSourceName } : {}),
       },
     });
@@ -65,6 +74,8 @@ export const eventBus: ResourceDefinition<EventBusResource> = {
         },
       });
     }
+    if (props.switchyardEventSample?.enabled)
+      compileEventSample(ctx, name, busName, props.switchyardEventSample);
   },
 
   params: busParams,

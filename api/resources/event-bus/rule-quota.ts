@@ -3,6 +3,8 @@ import type { ConfigPath } from "../../config/problem.js";
 import type { ConfigBase } from "../../config/schema/root.js";
 import { MAX_RULES_PER_BUS } from "../../eventbridge/quotas.js";
 
+type EventBusProperties = { switchyardEventSample?: { enabled?: boolean } };
+
 /**
  * Each `event-bus` trigger compiles to one rule on its bus, and EventBridge refuses a bus's 301st
  * rule (LimitExceededException), failing the deployment halfway. A bus the config makes is its own,
@@ -23,11 +25,15 @@ export function checkRulesPerBus(config: ConfigBase, checks: ConfigChecks): void
     });
   }
   for (const [bus, triggers] of triggersByBus) {
-    if (triggers.length <= MAX_RULES_PER_BUS) continue;
+    // The bus's event sample (./sample.ts) is a rule of its own.
+    const sampled = (config.resources[bus]?.properties as EventBusProperties | undefined)
+      ?.switchyardEventSample?.enabled;
+    const room = MAX_RULES_PER_BUS - (sampled ? 1 : 0);
+    if (triggers.length <= room) continue;
     checks.report(
       // The first trigger over the quota: the one whose rule EventBridge would refuse.
-      triggers[MAX_RULES_PER_BUS]!,
-      `Event bus "${bus}" would have ${triggers.length} rules (one per event-bus trigger); EventBridge allows at most ${MAX_RULES_PER_BUS} rules per event bus. Split the subscribers across several buses.`,
+      triggers[room]!,
+      `Event bus "${bus}" would have ${triggers.length + (sampled ? 1 : 0)} rules (one per event-bus trigger${sampled ? ", and its switchyardEventSample" : ""}); EventBridge allows at most ${MAX_RULES_PER_BUS} rules per event bus. Split the subscribers across several buses.`,
     );
   }
 }

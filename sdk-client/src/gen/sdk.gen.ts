@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, BusesDeliveriesData, BusesDeliveriesErrors, BusesDeliveriesResponses, BusesMatchData, BusesMatchErrors, BusesMatchResponses, BusesMetricsData, BusesMetricsErrors, BusesMetricsResponses, BusesPublishData, BusesPublishErrors, BusesPublishResponses, BusesRulesData, BusesRulesErrors, BusesRulesResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeadLettersListData, DeadLettersListErrors, DeadLettersListResponses, DeadLettersPurgeData, DeadLettersPurgeErrors, DeadLettersPurgeResponses, DeadLettersRedriveData, DeadLettersRedriveErrors, DeadLettersRedriveResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, DrillsClearData, DrillsClearErrors, DrillsClearResponses, DrillsListData, DrillsListErrors, DrillsListResponses, DrillsSetData, DrillsSetErrors, DrillsSetResponses, HealthGetData, HealthGetErrors, HealthGetResponses, PatternsTestData, PatternsTestErrors, PatternsTestResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ReplaysCancelData, ReplaysCancelErrors, ReplaysCancelResponses, ReplaysCreateData, ReplaysCreateErrors, ReplaysCreateResponses, ReplaysGetData, ReplaysGetErrors, ReplaysGetResponses, ReplaysListData, ReplaysListErrors, ReplaysListResponses, SettingsGetNetworkData, SettingsGetNetworkErrors, SettingsGetNetworkResponses, SettingsPutNetworkData, SettingsPutNetworkErrors, SettingsPutNetworkResponses, SharesGiveBackData, SharesGiveBackErrors, SharesGiveBackResponses, SharesGrantData, SharesGrantErrors, SharesGrantResponses, SharesListGivenData, SharesListGivenErrors, SharesListGivenResponses, SharesListHeldData, SharesListHeldErrors, SharesListHeldResponses, SharesRevokeData, SharesRevokeErrors, SharesRevokeResponses, StagesContinueRollbackData, StagesContinueRollbackErrors, StagesContinueRollbackResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesHealthData, StagesHealthErrors, StagesHealthResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsGetAllowedResourcesData, TeamsGetAllowedResourcesErrors, TeamsGetAllowedResourcesResponses, TeamsGetData, TeamsGetErrors, TeamsGetGlobalAlarmsData, TeamsGetGlobalAlarmsErrors, TeamsGetGlobalAlarmsResponses, TeamsGetResponses, TeamsListAuditData, TeamsListAuditErrors, TeamsListAuditResponses, TeamsListData, TeamsListErrors, TeamsListResponses, TeamsPutAllowedResourcesData, TeamsPutAllowedResourcesErrors, TeamsPutAllowedResourcesResponses, TeamsPutGlobalAlarmsData, TeamsPutGlobalAlarmsErrors, TeamsPutGlobalAlarmsResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
+import type { ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuditListData, AuditListErrors, AuditListResponses, BusesDeliveriesData, BusesDeliveriesErrors, BusesDeliveriesResponses, BusesDeliveryCountsData, BusesDeliveryCountsErrors, BusesDeliveryCountsResponses, BusesMatchData, BusesMatchErrors, BusesMatchResponses, BusesMetricsData, BusesMetricsErrors, BusesMetricsResponses, BusesPublishData, BusesPublishErrors, BusesPublishResponses, BusesRulesData, BusesRulesErrors, BusesRulesResponses, ConfigsCreateData, ConfigsCreateErrors, ConfigsCreateResponses, ConfigsGetData, ConfigsGetErrors, ConfigsGetLatestData, ConfigsGetLatestErrors, ConfigsGetLatestResponses, ConfigsGetResponses, ConfigsListData, ConfigsListErrors, ConfigsListResponses, ConfigsValidateData, ConfigsValidateErrors, ConfigsValidateResponses, DeadLettersListData, DeadLettersListErrors, DeadLettersListResponses, DeadLettersPurgeData, DeadLettersPurgeErrors, DeadLettersPurgeResponses, DeadLettersRedriveData, DeadLettersRedriveErrors, DeadLettersRedriveResponses, DeploymentsCreateData, DeploymentsCreateErrors, DeploymentsCreateResponses, DeploymentsEventsData, DeploymentsEventsErrors, DeploymentsEventsResponses, DeploymentsGetData, DeploymentsGetErrors, DeploymentsGetResponses, DeploymentsListData, DeploymentsListErrors, DeploymentsListResponses, DrillsClearData, DrillsClearErrors, DrillsClearResponses, DrillsListData, DrillsListErrors, DrillsListResponses, DrillsSetData, DrillsSetErrors, DrillsSetResponses, HealthGetData, HealthGetErrors, HealthGetResponses, PatternsTestData, PatternsTestErrors, PatternsTestResponses, ProjectsCreateData, ProjectsCreateErrors, ProjectsCreateResponses, ProjectsDeleteData, ProjectsDeleteErrors, ProjectsDeleteResponses, ProjectsGetData, ProjectsGetErrors, ProjectsGetResponses, ProjectsListData, ProjectsListErrors, ProjectsListResponses, ReplaysCancelData, ReplaysCancelErrors, ReplaysCancelResponses, ReplaysCreateData, ReplaysCreateErrors, ReplaysCreateResponses, ReplaysGetData, ReplaysGetErrors, ReplaysGetResponses, ReplaysListData, ReplaysListErrors, ReplaysListResponses, SettingsGetNetworkData, SettingsGetNetworkErrors, SettingsGetNetworkResponses, SettingsPutNetworkData, SettingsPutNetworkErrors, SettingsPutNetworkResponses, SharesGiveBackData, SharesGiveBackErrors, SharesGiveBackResponses, SharesGrantData, SharesGrantErrors, SharesGrantResponses, SharesListGivenData, SharesListGivenErrors, SharesListGivenResponses, SharesListHeldData, SharesListHeldErrors, SharesListHeldResponses, SharesRevokeData, SharesRevokeErrors, SharesRevokeResponses, StagesContinueRollbackData, StagesContinueRollbackErrors, StagesContinueRollbackResponses, StagesDeleteData, StagesDeleteErrors, StagesDeleteResponses, StagesGetData, StagesGetErrors, StagesGetResponses, StagesHealthData, StagesHealthErrors, StagesHealthResponses, StagesListData, StagesListErrors, StagesListResponses, StagesPreviewData, StagesPreviewErrors, StagesPreviewResponses, StagesRollbackData, StagesRollbackErrors, StagesRollbackResponses, TeamsCreateData, TeamsCreateErrors, TeamsCreateResponses, TeamsDeleteDomainData, TeamsDeleteDomainErrors, TeamsDeleteDomainResponses, TeamsGetAllowedResourcesData, TeamsGetAllowedResourcesErrors, TeamsGetAllowedResourcesResponses, TeamsGetData, TeamsGetDomainData, TeamsGetDomainErrors, TeamsGetDomainResponses, TeamsGetErrors, TeamsGetGlobalAlarmsData, TeamsGetGlobalAlarmsErrors, TeamsGetGlobalAlarmsResponses, TeamsGetResponses, TeamsListAuditData, TeamsListAuditErrors, TeamsListAuditResponses, TeamsListData, TeamsListDomainsData, TeamsListDomainsErrors, TeamsListDomainsResponses, TeamsListErrors, TeamsListResponses, TeamsPutAllowedResourcesData, TeamsPutAllowedResourcesErrors, TeamsPutAllowedResourcesResponses, TeamsPutDomainData, TeamsPutDomainErrors, TeamsPutDomainResponses, TeamsPutGlobalAlarmsData, TeamsPutGlobalAlarmsErrors, TeamsPutGlobalAlarmsResponses, WhoamiGetData, WhoamiGetErrors, WhoamiGetResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -445,13 +445,27 @@ export class Buses extends HeyApiClient {
     /**
      * What the bus delivered
      *
-     * The embedded engine records every target invocation (targets never run inside the control plane), newest first. On AWS this answers 501: EventBridge keeps no such log. Any role.
+     * The embedded engine records every target invocation (targets never run inside the control plane), newest first. On AWS this answers 501: EventBridge keeps no such log; `deliveries/counts` answers per rule and target counts over a window on both. Any role.
      */
     public deliveries<ThrowOnError extends boolean = true>(options: Options<BusesDeliveriesData, ThrowOnError>) {
         return (options.client ?? this.client).get<BusesDeliveriesResponses, BusesDeliveriesErrors, ThrowOnError, 'data'>({
             responseStyle: 'data',
             security: [{ scheme: 'bearer', type: 'http' }],
             url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/deliveries',
+            ...options
+        });
+    }
+    
+    /**
+     * What the bus delivered, counted per rule and target over a window
+     *
+     * Viewers and above. The same on both adapters: per rule and per target, events matched, delivered, failed, dead-lettered and throttled between `from` and `to` (at most 15 days; default the last hour), for up to 100 rules. On AWS, where single deliveries are not observable, from CloudWatch's AWS/Events metrics (one GetMetricData request, read with the SDK's paginator; per rule only, so a target has counts when it is its rule's only one); on the embedded default counted from the delivery log.
+     */
+    public deliveryCounts<ThrowOnError extends boolean = true>(options: Options<BusesDeliveryCountsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<BusesDeliveryCountsResponses, BusesDeliveryCountsErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/deliveries/counts',
             ...options
         });
     }
@@ -755,6 +769,66 @@ export class Teams extends HeyApiClient {
             security: [{ scheme: 'bearer', type: 'http' }],
             url: '/v1/teams/{team}/audit',
             ...options
+        });
+    }
+    
+    /**
+     * The domains registered to the team
+     *
+     * Any member of the team, or a platform admin (another team: 404). Custom domains under them take their certificate and DNS record from the registration; names under no domain of the team get no record.
+     */
+    public listDomains<ThrowOnError extends boolean = true>(options: Options<TeamsListDomainsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<TeamsListDomainsResponses, TeamsListDomainsErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/teams/{team}/domains',
+            ...options
+        });
+    }
+    
+    /**
+     * Remove a domain from the team
+     *
+     * Platform admins only; 404 for a domain that is not the team's. From now on the team's previews, deployments and validations may not create records under it; what its stages deployed stays until they are deployed again or torn down. In the team's audit record.
+     */
+    public deleteDomain<ThrowOnError extends boolean = true>(options: Options<TeamsDeleteDomainData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<TeamsDeleteDomainResponses, TeamsDeleteDomainErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/teams/{team}/domains/{domain}',
+            ...options
+        });
+    }
+    
+    /**
+     * A domain registered to the team
+     *
+     * Any member of the team, or a platform admin; 404 for a domain that is not the team's.
+     */
+    public getDomain<ThrowOnError extends boolean = true>(options: Options<TeamsGetDomainData, ThrowOnError>) {
+        return (options.client ?? this.client).get<TeamsGetDomainResponses, TeamsGetDomainErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/teams/{team}/domains/{domain}',
+            ...options
+        });
+    }
+    
+    /**
+     * Register a domain to the team
+     *
+     * Platform admins only. The domain and every name under it become the team's: its stacks' custom domains under it get the registered certificate and an alias record in the hosted zone, and no other team's stack may attach or point a name under it. 409 when the domain, a domain above it or one under it is registered to another team (at most 1000 domains in all). In the team's audit record.
+     */
+    public putDomain<ThrowOnError extends boolean = true>(options: Options<TeamsPutDomainData, ThrowOnError>) {
+        return (options.client ?? this.client).put<TeamsPutDomainResponses, TeamsPutDomainErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/v1/teams/{team}/domains/{domain}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
         });
     }
     

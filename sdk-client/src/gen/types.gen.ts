@@ -70,7 +70,7 @@ export type AuditEntry = {
         platformAdmin: boolean;
     };
     /**
-     * What happened, `<thing>.<verb>`: `project.create`, `project.delete`, `config.create`, `deployment.deploy`, `deployment.rollback`, `deployment.teardown`, `deployment.continue-rollback`, `api-key.create`, `api-key.revoke`, `team.create`, `allowed-resources.update`, `global-alarms.update`, `network-settings.update`, `replay.start`, `replay.cancel`, `bus-share.grant`, `bus-share.revoke`, ...
+     * What happened, `<thing>.<verb>`: `project.create`, `project.delete`, `config.create`, `deployment.deploy`, `deployment.rollback`, `deployment.teardown`, `deployment.continue-rollback`, `api-key.create`, `api-key.revoke`, `team.create`, `allowed-resources.update`, `global-alarms.update`, `domain.register`, `domain.remove`, `network-settings.update`, `replay.start`, `replay.cancel`, `bus-share.grant`, `bus-share.revoke`, ...
      */
     action: string;
     target: {
@@ -91,6 +91,27 @@ export type AuditPage = {
      * Present when there may be more items.
      */
     nextCursor?: string;
+};
+
+export type BusDeliveryCounts = {
+    from: string;
+    to: string;
+    rules: Array<{
+        /**
+         * The rule's physical name.
+         */
+        rule: string;
+        counts: DeliveryCounts;
+        targets: Array<{
+            targetId: string;
+            targetArn: string;
+            counts?: DeliveryCounts & unknown;
+        }>;
+    }>;
+    /**
+     * True when the bus has more rules than one request counts (100); ask for the others with `rule`.
+     */
+    truncated: boolean;
 };
 
 export type BusMetrics = {
@@ -747,6 +768,21 @@ export type PutNetworkSettings = {
     };
 };
 
+export type PutTeamDomain = {
+    /**
+     * The domain's public hosted zone, where the team's stacks create its records.
+     */
+    hostedZoneId: string;
+    /**
+     * An issued ACM certificate in the stacks' region covering the domain and `*.<domain>`, for HTTP API custom domains without `customCertificateArn`.
+     */
+    certificateArn?: string;
+    /**
+     * The same in us-east-1, for CDN custom domains (CloudFront's certificates live there).
+     */
+    cdnCertificateArn?: string;
+};
+
 export type Redrive = {
     /**
      * The rule: named as in the config (`myConsumer`, or `myConsumer.1` for its `events[1]`) or by its physical name.
@@ -893,7 +929,7 @@ export type RoutingRuleSide = {
 export type RoutingSample = {
     bus: string;
     /**
-     * Where the recent events came from: `archive`, `delivery-log`, or `none`.
+     * Where the recent events came from: `archive`, `delivery-log` (embedded default), `log-sample` (AWS: the bus's `switchyardEventSample`), or `none`.
      */
     source: string;
     events: number;
@@ -1052,6 +1088,22 @@ export type Team = {
      * Key id of the creator.
      */
     createdBy: string;
+};
+
+export type TeamDomain = {
+    /**
+     * The domain; every name under it is the team's too.
+     */
+    name: string;
+    team: string;
+    hostedZoneId: string;
+    certificateArn?: string;
+    cdnCertificateArn?: string;
+    registeredAt: string;
+    /**
+     * Key id of the admin who registered it.
+     */
+    registeredBy: string;
 };
 
 export type TeamPage = {
@@ -2198,6 +2250,85 @@ export type BusesDeliveriesResponses = {
 };
 
 export type BusesDeliveriesResponse = BusesDeliveriesResponses[keyof BusesDeliveriesResponses];
+
+export type BusesDeliveryCountsData = {
+    body?: never;
+    path: {
+        /**
+         * The project's name (in the key's team), or `<team>:<project>`; platform-admin keys name the team unless only one team has a project of that name.
+         */
+        project: string;
+        /**
+         * A new stage (its first deployment or preview) takes an identifier: lowercase letters and digits in words joined by single hyphens (400 `validation-error` otherwise). Stages named before that rule keep their names.
+         */
+        stage: string;
+        /**
+         * The bus's resource name in the config.
+         */
+        bus: string;
+    };
+    query?: {
+        /**
+         * Default: an hour before `to`.
+         */
+        from?: string;
+        /**
+         * Default: now.
+         */
+        to?: string;
+        /**
+         * Only this rule: named as in the config (`myConsumer`, `myConsumer.1`) or by its physical name, as `deliveries` takes it.
+         */
+        rule?: string;
+    };
+    url: '/v1/projects/{project}/stages/{stage}/buses/{bus}/deliveries/counts';
+};
+
+export type BusesDeliveryCountsErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+    /**
+     * Not available with this adapter.
+     */
+    501: Problem;
+    /**
+     * A dependency is unavailable.
+     */
+    503: Problem;
+};
+
+export type BusesDeliveryCountsError = BusesDeliveryCountsErrors[keyof BusesDeliveryCountsErrors];
+
+export type BusesDeliveryCountsResponses = {
+    /**
+     * The counts.
+     */
+    200: BusDeliveryCounts;
+};
+
+export type BusesDeliveryCountsResponse = BusesDeliveryCountsResponses[keyof BusesDeliveryCountsResponses];
 
 export type BusesPublishData = {
     body: PublishRequest;
@@ -3864,6 +3995,203 @@ export type TeamsListAuditResponses = {
 };
 
 export type TeamsListAuditResponse = TeamsListAuditResponses[keyof TeamsListAuditResponses];
+
+export type TeamsListDomainsData = {
+    body?: never;
+    path: {
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/domains';
+};
+
+export type TeamsListDomainsErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type TeamsListDomainsError = TeamsListDomainsErrors[keyof TeamsListDomainsErrors];
+
+export type TeamsListDomainsResponses = {
+    /**
+     * The team's domains, by name.
+     */
+    200: {
+        items: Array<TeamDomain>;
+    };
+};
+
+export type TeamsListDomainsResponse = TeamsListDomainsResponses[keyof TeamsListDomainsResponses];
+
+export type TeamsDeleteDomainData = {
+    body?: never;
+    path: {
+        team: string;
+        domain: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/domains/{domain}';
+};
+
+export type TeamsDeleteDomainErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type TeamsDeleteDomainError = TeamsDeleteDomainErrors[keyof TeamsDeleteDomainErrors];
+
+export type TeamsDeleteDomainResponses = {
+    /**
+     * Removed.
+     */
+    204: void;
+};
+
+export type TeamsDeleteDomainResponse = TeamsDeleteDomainResponses[keyof TeamsDeleteDomainResponses];
+
+export type TeamsGetDomainData = {
+    body?: never;
+    path: {
+        team: string;
+        domain: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/domains/{domain}';
+};
+
+export type TeamsGetDomainErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type TeamsGetDomainError = TeamsGetDomainErrors[keyof TeamsGetDomainErrors];
+
+export type TeamsGetDomainResponses = {
+    /**
+     * The registration.
+     */
+    200: TeamDomain;
+};
+
+export type TeamsGetDomainResponse = TeamsGetDomainResponses[keyof TeamsGetDomainResponses];
+
+export type TeamsPutDomainData = {
+    body: PutTeamDomain;
+    path: {
+        team: string;
+        domain: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/domains/{domain}';
+};
+
+export type TeamsPutDomainErrors = {
+    /**
+     * The request is malformed or fails validation.
+     */
+    400: Problem;
+    /**
+     * No API key, or an unknown or revoked one.
+     */
+    401: Problem;
+    /**
+     * The caller's role does not allow this.
+     */
+    403: Problem;
+    /**
+     * Not found (or not visible to the caller's team).
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state.
+     */
+    409: Problem;
+    /**
+     * The body is larger than 1 MiB.
+     */
+    413: Problem;
+    /**
+     * The request line and headers are larger than 16 KiB (Node's limit; behind API Gateway, its own).
+     */
+    431: Problem;
+    /**
+     * Unexpected server error.
+     */
+    500: Problem;
+};
+
+export type TeamsPutDomainError = TeamsPutDomainErrors[keyof TeamsPutDomainErrors];
+
+export type TeamsPutDomainResponses = {
+    /**
+     * The registration, replaced.
+     */
+    200: TeamDomain;
+    /**
+     * The registration, new.
+     */
+    201: TeamDomain;
+};
+
+export type TeamsPutDomainResponse = TeamsPutDomainResponses[keyof TeamsPutDomainResponses];
 
 export type TeamsGetGlobalAlarmsData = {
     body?: never;

@@ -36,6 +36,7 @@ export async function deploymentsWorld() {
     projects: store.projects,
     teams: store.teams,
     allowedResources: store.allowedResources,
+    teamDomains: store.teamDomains,
     globalAlarms: store.globalAlarms,
     busShares: store.busShares,
     deployer,

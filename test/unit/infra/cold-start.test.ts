@@ -69,6 +69,9 @@ const LAZY = [
   "@aws-sdk/client-eventbridge/",
   "@aws-sdk/client-secrets-manager/",
   "@aws-sdk/client-s3/",
+  "@aws-sdk/client-sqs/",
+  "@aws-sdk/client-cloudwatch/",
+  "@aws-sdk/client-cloudwatch-logs/",
   "api/compiler/",
   "api/config/",
   "api/resources/",
@@ -131,5 +134,18 @@ describe("the CloudFormation adapter's first use", () => {
     expect([...withAdapter].some((s) => s.startsWith("@aws-sdk/client-cloudformation/"))).toBe(true);
     expect([...withAdapter].filter((s) => s.startsWith("@aws-sdk/client-s3/"))).toEqual([]);
     expect([...all].some((s) => s.startsWith("api/aws/s3-template-store.ts"))).toBe(true);
+  });
+});
+
+describe("the EventBridge adapter's first use", () => {
+  it("does not load CloudWatch Logs: only a preview's first read of a bus's event sample does", () => {
+    const adapter = Object.keys(meta.outputs).filter((o) =>
+      Object.keys(meta.outputs[o]!.inputs).includes("api/aws/eventbridge.ts"),
+    );
+    expect(adapter).toHaveLength(1);
+    const withAdapter = sourcesOf(meta, staticClosure(adapter[0]!));
+    expect([...withAdapter].some((s) => s.startsWith("@aws-sdk/client-eventbridge/"))).toBe(true);
+    expect([...withAdapter].filter((s) => s.startsWith("@aws-sdk/client-cloudwatch-logs/"))).toEqual([]);
+    expect([...all].some((s) => s.startsWith("api/aws/event-sample.ts"))).toBe(true);
   });
 });

@@ -328,10 +328,11 @@ describe("IAM", () => {
           )[t.split("::")[1]!] ?? t.split("::")[1]!.toLowerCase(),
       ),
     );
-    // Besides the compiled types' own services: code artifacts (s3), Cloud Map's hosted zones and
-    // the secrets EventBridge keeps connections' credentials in.
+    // Besides the compiled types' own services: code artifacts (s3), Cloud Map's hosted zones, the
+    // secrets EventBridge keeps connections' credentials in, and the secrets and parameters that
+    // `$Secret` and `$SsmParam` resolve.
     for (const service of services)
-      expect([...compiledServices, "s3", "route53", "secretsmanager"]).toContain(service);
+      expect([...compiledServices, "s3", "route53", "secretsmanager", "ssm"]).toContain(service);
     for (const s of statements) {
       for (const resource of s.Resource) {
         // Ids, not names, in these ARNs: scoped to the account and region (hosted zones: the account);
@@ -421,7 +422,7 @@ describe("IAM", () => {
     ]);
   });
 
-  it("lets the API read, re-drive and purge only Switchyard's queues (dead letters), and read metrics", () => {
+  it("lets the API read, re-drive and purge only Switchyard's queues (dead letters), read metrics and event samples", () => {
     const statements = roleStatements(full, roleOf(full, fn(full, LAMBDA_HANDLERS.api)));
     const sqs = statements.filter((s) => s.Action.some((a) => a.startsWith("sqs:")));
     expect(actionsOf(sqs).sort()).toEqual([
@@ -433,6 +434,13 @@ describe("IAM", () => {
     for (const s of sqs) expect(s.Resource).toEqual(["arn:aws:sqs:eu-west-1:123456789012:sy-*"]);
     expect(statements.find((s) => s.Action.includes("cloudwatch:GetMetricData"))?.Action).toEqual([
       "cloudwatch:GetMetricData",
+    ]);
+    // Buses' event samples, and no other log group: /aws/events/ of Switchyard's names only.
+    const logs = statements.filter(
+      (s) => s.Action.some((a) => a.startsWith("logs:")) && s.Sid !== "WriteOwnLogs",
+    );
+    expect(logs.map((s) => [s.Action, s.Resource])).toEqual([
+      [["logs:FilterLogEvents"], ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/events/sy-*"]],
     ]);
   });
 
@@ -614,9 +622,16 @@ const boundaryOf = (t: Template) => `<Ref ${Object.keys(t.findResources("AWS::IA
  * Every fixture config compiled as deployments do in AWS: the prefix and boundary from the
  * environment, stack `sy-shop-prod` (named before team namespaces) unless `stackName` says otherwise.
  */
+/** Configs beside the fixtures, for what no fixture holds. */
+const EXTRA_CONFIGS: Record<string, string> = {
+  // A bus's event sample: a log group under /aws/events/ with its own resource policy.
+  "(event sample)":
+    "resources:\n  ledger:\n    type: event-bus\n    properties:\n      switchyardEventSample: { enabled: true }\n",
+};
 const compileAll = (boundary: string, stackName?: string) =>
-  readdirSync(fixtures).map((file) => {
-    const loaded = loadConfig(readFileSync(path.join(fixtures, file), "utf8"), { format: "yaml" });
+  [...readdirSync(fixtures), ...Object.keys(EXTRA_CONFIGS)].map((file) => {
+    const text = EXTRA_CONFIGS[file] ?? readFileSync(path.join(fixtures, file), "utf8");
+    const loaded = loadConfig(text, { format: "yaml" });
     if (!loaded.ok) throw new Error(`${file}: ${JSON.stringify(loaded.errors)}`);
     // A partner bus is named after its event source, which no prefix covers: the compiler refuses it
     // under a prefix (test/unit/compiler/prefix.test.ts); the rest of that fixture is checked here.

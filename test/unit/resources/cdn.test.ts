@@ -86,7 +86,7 @@ describe("cdn", () => {
     expect(
       outcome(
         api(
-          "{ enabled: true, useFirewall: waf, edgeFunctions: { onRequest: edge }, customDomains: [{ domainName: a.example.com }], forwardingOptions: { cookies: { all: true, none: true } }, routeRewrites: [{ path: /img/*, routeTo: { type: bucket, properties: { bucketName: b } } }, { path: /fn/*, routeTo: { type: function, properties: { functionName: nope } } }] }",
+          "{ enabled: true, useFirewall: waf, edgeFunctions: { onRequest: edge }, customDomains: [{ domainName: a.example.com, customCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/x-1' }], forwardingOptions: { cookies: { all: true, none: true } }, routeRewrites: [{ path: /img/*, routeTo: { type: bucket, properties: { bucketName: b } } }, { path: /fn/*, routeTo: { type: function, properties: { functionName: nope } } }] }",
         ),
       ).problems,
     ).toEqual([
@@ -136,6 +136,66 @@ describe("cdn", () => {
       {
         path: `${AT}.routeRewrites.0.routeTo.properties.functionName`,
         message: "Function fn has no URL for the CDN to reach: give it url: { enabled: true }.",
+      },
+    ]);
+  });
+
+  it("attaches a custom domain under the team's registered domain, with its us-east-1 certificate and an alias record", () => {
+    const cdnCertificate =
+      "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-4000-8000-000000000000";
+    const domains = [{ name: "example.com", hostedZoneId: "Z0EXAMPLE", cdnCertificateArn: cdnCertificate }];
+    const tenancy = { ...scope, domains };
+    const { template, problems } = outcome(
+      api("{ enabled: true, customDomains: [{ domainName: www.example.com }] }"),
+      {
+        ...TARGET,
+        stackName: "a--shop--dev",
+        tenancy,
+        domains,
+      },
+    );
+    expect(problems).toEqual([]);
+    const r = template!.Resources;
+    expect(r.ApiCdnDistribution0!.Properties!.DistributionConfig).toMatchObject({
+      Aliases: ["www.example.com"],
+      ViewerCertificate: { AcmCertificateArn: cdnCertificate },
+    });
+    expect(r.ApiCdnDomain0RecordSet).toEqual({
+      Type: "AWS::Route53::RecordSet",
+      Properties: {
+        HostedZoneId: "Z0EXAMPLE",
+        Name: "www.example.com",
+        Type: "A",
+        AliasTarget: {
+          DNSName: { "Fn::GetAtt": ["ApiCdnDistribution0", "DomainName"] },
+          HostedZoneId: "Z2FDTNDATAQYW2",
+        },
+      },
+    });
+    expect(validateTemplateAgainstRegistry(template)).toEqual([]);
+    // A name under no domain of the team's, or a registration without a CloudFront certificate.
+    expect(
+      outcome(api("{ enabled: true, customDomains: [{ domainName: www.example.net }] }"), {
+        ...TARGET,
+        tenancy,
+        domains,
+      }).problems,
+    ).toEqual([
+      {
+        path: `${AT}.customDomains.0.domainName`,
+        message: expect.stringContaining("is not under a domain registered to team a"),
+      },
+    ]);
+    const noCdnCertificate = [{ name: "example.com", hostedZoneId: "Z0EXAMPLE" }];
+    expect(
+      outcome(api("{ enabled: true, customDomains: [{ domainName: www.example.com }] }"), {
+        ...TARGET,
+        domains: noCdnCertificate,
+      }).problems,
+    ).toEqual([
+      {
+        path: `${AT}.customDomains.0.customCertificateArn`,
+        message: expect.stringContaining("without a certificate for CloudFront (in us-east-1)"),
       },
     ]);
   });

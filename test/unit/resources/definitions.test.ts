@@ -19,12 +19,18 @@ import { validateTemplateAgainstRegistry } from "../../support/cfn-schema.js";
  * names at load time; the triggers it accepts are offered by a type of the list.
  */
 const FIXTURES = "test/fixtures/configs";
+/**
+ * The fixtures' custom domains are under shop.example.com, registered to the deploying team with its
+ * hosted zone (PUT /v1/teams/<team>/domains/shop.example.com), so their DNS records compile too.
+ */
+const DOMAINS = [{ name: "shop.example.com", hostedZoneId: "Z0123456789SHOPEXAMPLE" }];
 const TARGETS = {
-  local: { project: "shop", stage: "dev", region: "eu-west-1" },
+  local: { project: "shop", stage: "dev", region: "eu-west-1", domains: DOMAINS },
   aws: {
     project: "shop",
     stage: "prod",
     region: "eu-west-1",
+    domains: DOMAINS,
     stackPrefix: "sy-",
     permissionsBoundary: "arn:aws:iam::123456789012:policy/sy-workload-boundary",
   },

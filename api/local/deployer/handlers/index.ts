@@ -20,6 +20,7 @@ import { KINESIS_HANDLERS } from "./kinesis.js";
 import { LAMBDA_HANDLERS } from "./lambda.js";
 import { LOGS_HANDLERS } from "./logs.js";
 import { recordedByType } from "./recorded.js";
+import { ROUTE53_HANDLERS } from "./route53.js";
 import { SERVICE_DISCOVERY_HANDLERS } from "./service-discovery.js";
 import { SNS_HANDLERS } from "./sns.js";
 import { SQS_HANDLERS } from "./sqs.js";
@@ -45,6 +46,7 @@ const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   ...FIREHOSE_HANDLERS,
   ...CODEDEPLOY_HANDLERS,
   ...KINESIS_HANDLERS,
+  ...ROUTE53_HANDLERS,
 };
 
 /** The CloudFormation types the local engine has a handler for. */

@@ -4,17 +4,24 @@
  * to the origin, its cache and origin request policies), with route rewrites to other origins of
  * the config or outside it. What needs resources Switchyard does not manage is refused with the
  * reason: edge functions (edge-lambda-function), a firewall (web-app-firewall), bucket and load
- * balancer origins. Custom domains take a certificate ARN (CloudFront's, in us-east-1) and get no
- * DNS record, like the HTTP API's own custom domains.
+ * balancer origins. Custom domains are attached as the HTTP API's own are (custom-domains.ts): under
+ * a domain registered to the team, with its us-east-1 certificate and an alias record to the
+ * distribution; otherwise only with customCertificateArn (CloudFront's, in us-east-1) and no record.
  */
 import { z } from "@hono/zod-openapi";
 import type { CompileContext } from "../../../compiler/context.js";
-import { resolveDirectives } from "../../../compiler/directives.js";
 import { logicalId } from "../../../compiler/naming.js";
 import { getAtt, join } from "../../../compiler/template.js";
 import type { ConfigPath } from "../../../config/problem.js";
 import { strictObject } from "../../../config/schema/strict.js";
 import type { Concern } from "../../definition.js";
+import {
+  type AttachedDomain,
+  addDnsRecord,
+  attachCustomDomain,
+  CustomDomainSchema,
+  ROUTE53_RECORD_SET,
+} from "../custom-domains.js";
 import {
   type CachingOptions,
   CachingOptionsSchema,
@@ -90,15 +97,7 @@ export const CdnSchema = strictObject({
     )
     .max(25)
     .optional(),
-  customDomains: z
-    .array(
-      strictObject({
-        domainName: z.string().min(1),
-        customCertificateArn: z.string().optional(),
-        disableDnsRecordCreation: z.boolean().optional(),
-      }),
-    )
-    .optional(),
+  customDomains: z.array(CustomDomainSchema).optional(),
   edgeFunctions: EdgeFunctionsSchema.optional(),
   cloudfrontPriceClass: z.enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"]).optional(),
   defaultRoutePrefix: z
@@ -121,7 +120,11 @@ export const CDN_CLOUDFORMATION_TYPES = [
   "AWS::CloudFront::Distribution",
   "AWS::CloudFront::CachePolicy",
   "AWS::CloudFront::OriginRequestPolicy",
+  ROUTE53_RECORD_SET,
 ];
+
+/** The hosted zone of every CloudFront distribution's domain, which alias records name. */
+const CLOUDFRONT_HOSTED_ZONE = "Z2FDTNDATAQYW2";
 
 const cdnOf = (resource: { properties?: unknown }) => (resource.properties as { cdn?: Cdn } | undefined)?.cdn;
 const distributionId = (name: string) => `${logicalId(name, "AWS::CloudFront::Distribution", "CDN")}0`;
@@ -151,11 +154,15 @@ export function cdnConcern(origin: Origin) {
       const refuse = (at: ConfigPath, message: string) => checks.report([...path, ...at], message);
       if (cdn.edgeFunctions) refuse(["edgeFunctions"], EDGE_FUNCTIONS_REFUSED);
       if (cdn.useFirewall) refuse(["useFirewall"], notManaged("useFirewall takes", "web-app-firewall"));
+      // Without one, the certificate comes from the domain's registration (checked when compiled).
       cdn.customDomains?.forEach((domain, i) => {
-        if (!domain.customCertificateArn || !US_EAST_1_CERTIFICATE.test(domain.customCertificateArn))
+        if (
+          domain.customCertificateArn !== undefined &&
+          !US_EAST_1_CERTIFICATE.test(domain.customCertificateArn)
+        )
           refuse(
             ["customDomains", i, "customCertificateArn"],
-            `A CDN custom domain needs customCertificateArn: the ARN of an ACM certificate for ${domain.domainName} in us-east-1 (CloudFront's region). Switchyard does not look up or issue certificates.`,
+            `A CDN custom domain's customCertificateArn is the ARN of an ACM certificate for ${domain.domainName} in us-east-1 (CloudFront's region).`,
           );
       });
       const options = (at: ConfigPath, caching?: CachingOptions, forwarding?: ForwardingOptions) => {
@@ -309,19 +316,16 @@ function compileDistribution(ctx: CompileContext, name: string, origin: Origin, 
       ...behaviour(ctx, name, String(o.Id), rewrite.cachingOptions, rewrite.forwardingOptions),
     };
   });
-  const domains = cdn.customDomains ?? [];
-  const certificate = domains[0]?.customCertificateArn;
+  const domains = (cdn.customDomains ?? []).flatMap((d, i): [AttachedDomain & { index: number }] | [] => {
+    const attached = attachCustomDomain(ctx, [...path, "customDomains", i], d, "cdn");
+    return attached ? [{ ...attached, index: i }] : [];
+  });
+  const certificate = domains[0]?.certificateArn;
   ctx.add(name, distributionId(name), {
     Type: "AWS::CloudFront::Distribution",
     Properties: {
       DistributionConfig: {
-        ...(domains.length > 0
-          ? {
-              Aliases: domains.map((d, i) =>
-                resolveDirectives(d.domainName, [...path, "customDomains", i, "domainName"], ctx),
-              ),
-            }
-          : {}),
+        ...(domains.length > 0 ? { Aliases: domains.map((d) => d.host) } : {}),
         DefaultCacheBehavior: defaultBehaviour,
         ...(cdn.errorDocument
           ? {
@@ -347,17 +351,29 @@ function compileDistribution(ctx: CompileContext, name: string, origin: Origin, 
       },
     },
   });
-  const distinct = new Set(domains.map((d) => d.customCertificateArn));
+  domains.forEach((d, j) => {
+    ctx.origin(distributionId(name), `DistributionConfig.Aliases.${j}`, [
+      ...path,
+      "customDomains",
+      d.index,
+      "domainName",
+    ]);
+  });
+  const distinct = new Set(domains.map((d) => JSON.stringify(d.certificateArn)));
   if (distinct.size > 1)
     ctx.error(
       [...path, "customDomains"],
       "The custom domains of one CDN share one certificate here (give one that covers them all).",
     );
-  domains.forEach((domain, i) => {
-    if (!domain.disableDnsRecordCreation)
-      ctx.warn(
-        [...path, "customDomains", i],
-        `Switchyard creates no DNS record: point ${domain.domainName} at the distribution's domain (the cdnCanonicalDomain output) in your DNS zone.`,
+  domains.forEach((domain) => {
+    if (domain.hostedZoneId)
+      addDnsRecord(
+        ctx,
+        name,
+        logicalId(name, ROUTE53_RECORD_SET, `CdnDomain${domain.index}`),
+        [...path, "customDomains", domain.index],
+        { host: domain.host, hostedZoneId: domain.hostedZoneId },
+        { DNSName: getAtt(distributionId(name), "DomainName"), HostedZoneId: CLOUDFRONT_HOSTED_ZONE },
       );
   });
 }
