@@ -134,6 +134,14 @@ describe("operating a live bus", () => {
       expect.stringMatching(new RegExp(`^  ${RULE} +1 +0 +1 +1 +0$`)),
       "",
     ]);
+    // Per rule and per target, the same on AWS (where single deliveries are not observable).
+    const counts = await sy(["deliveries", ...bus, "--counts", "--since", "1h"]);
+    expect(counts.code, failure(counts)).toBe(0);
+    expect(counts.stdout.split("\n").slice(2)).toEqual([
+      expect.stringMatching(new RegExp(`^  ${RULE} +1 +0 +1 +1 +0$`)),
+      expect.stringMatching(new RegExp(`^ {4}→ ${TARGET} +1 +0 +1 +1 +0$`)),
+      "",
+    ]);
     const health = await sy(["health"]);
     expect(health.code, failure(health)).toBe(0);
     expect(health.stdout.split("\n")).toContainEqual(

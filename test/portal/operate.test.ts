@@ -80,6 +80,12 @@ describe("a deployer on the bus page", () => {
     await delivery.getByText("dead-lettered after 3 attempt(s)").waitFor();
     expect(await delivery.textContent()).toContain("Lambda.ServiceException: The consumer is down");
 
+    // The last hour's counts, per rule and per target: matched, delivered, failed, dead-lettered, throttled.
+    const counts = page.getByRole("table", { name: "Delivery counts, last hour" });
+    const row = (n: number) => counts.locator("tbody tr").nth(n).getByRole("cell").allTextContents();
+    await expect.poll(() => row(0)).toEqual([`${team}--${project}--dev-consumer-event-0`, ..."10110"]);
+    expect(await row(1)).toEqual(["→ consumer-event-0-event-rule", ..."10110"]);
+
     const letters = page.getByRole("table", { name: `Dead letters of ${QUEUE}` });
     const letter = letters.getByRole("row", { name: new RegExp(eventId) });
     await letter.waitFor();

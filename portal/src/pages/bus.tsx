@@ -1,4 +1,11 @@
-import { type BusRule, type Delivery, type Replay, SwitchyardError } from "@switchyard/client";
+import {
+  type BusDeliveryCounts,
+  type BusRule,
+  type Delivery,
+  type DeliveryCounts,
+  type Replay,
+  SwitchyardError,
+} from "@switchyard/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { Link, useParams } from "wouter";
@@ -363,8 +370,14 @@ function Deliveries({ path, rules }: { path: BusPath; rules: BusRule[] }) {
   const deliveries = useQuery({
     queryKey: ["deliveries", path.project, path.stage, path.bus, rule],
     queryFn: () => client.buses.deliveries({ path, query: { limit: 50, ...(rule ? { rule } : {}) } }),
-    // Deliveries arrive as events flow: the list follows them.
-    refetchInterval: 2_000,
+    // Deliveries arrive as events flow: the list follows them (not on AWS, where there is none).
+    refetchInterval: (q) => (unobservable(q.state.error) ? false : 2_000),
+    retry: (failures, error) => !unobservable(error) && failures < 3,
+  });
+  const counts = useQuery({
+    queryKey: ["deliveries", path.project, path.stage, path.bus, "counts", rule],
+    queryFn: () => client.buses.deliveryCounts({ path, query: rule ? { rule } : {} }),
+    refetchInterval: 10_000,
   });
   return (
     <Section
@@ -385,9 +398,17 @@ function Deliveries({ path, rules }: { path: BusPath; rules: BusRule[] }) {
         </div>
       }
     >
-      <p className="muted small">What each target received, newest first; refreshed every 2 seconds.</p>
+      <ProblemView error={counts.error} />
+      {counts.data ? <CountsTable counts={counts.data} /> : null}
+      {unobservable(deliveries.error) ? (
+        <p className="muted small">
+          On AWS, EventBridge keeps no record of single deliveries: the counts above are CloudWatch's.
+        </p>
+      ) : (
+        <p className="muted small">What each target received, newest first; refreshed every 2 seconds.</p>
+      )}
       <ListView
-        query={deliveries}
+        query={{ ...deliveries, error: unobservable(deliveries.error) ? null : deliveries.error }}
         what="deliveries"
         empty={`Nothing delivered yet${rule ? ` by ${rule}` : ""}.`}
       >
@@ -420,6 +441,37 @@ function Deliveries({ path, rules }: { path: BusPath; rules: BusRule[] }) {
         )}
       </ListView>
     </Section>
+  );
+}
+
+/** The deliveries list on AWS: 501, as EventBridge records no single deliveries. */
+const unobservable = (error: unknown) => error instanceof SwitchyardError && error.status === 501;
+
+const COUNT_NAMES = ["matched", "delivered", "failed", "deadLettered", "throttled"] as const;
+
+/** Per rule, then per target, what the window (the last hour) counted; "–" where AWS counts per rule only. */
+function CountsTable({ counts }: { counts: BusDeliveryCounts }) {
+  const cells = (c: DeliveryCounts | undefined) => COUNT_NAMES.map((k) => <td key={k}>{c ? c[k] : "–"}</td>);
+  return (
+    <Table
+      label="Delivery counts, last hour"
+      columns={["Last hour", "Matched", "Delivered", "Failed", "Dead-lettered", "Throttled"]}
+    >
+      {counts.rules.flatMap((r) => [
+        <tr key={r.rule}>
+          <td className="small mono">{r.rule}</td>
+          {cells(r.counts)}
+        </tr>,
+        ...r.targets.map((t) => (
+          <tr key={`${r.rule}/${t.targetId}`}>
+            <td className="small">
+              → <span className="mono">{t.targetId}</span>
+            </td>
+            {cells(t.counts)}
+          </tr>
+        )),
+      ])}
+    </Table>
   );
 }
 

@@ -58,6 +58,7 @@ const AUDIT_ACTIONS = [
   "bus-share.grant",
   "bus-share.revoke",
   "allowed-resources.update",
+  "global-alarms.update",
   "team.create",
 ] as const;
 

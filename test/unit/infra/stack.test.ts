@@ -622,9 +622,16 @@ const boundaryOf = (t: Template) => `<Ref ${Object.keys(t.findResources("AWS::IA
  * Every fixture config compiled as deployments do in AWS: the prefix and boundary from the
  * environment, stack `sy-shop-prod` (named before team namespaces) unless `stackName` says otherwise.
  */
+/** Configs beside the fixtures, for what no fixture holds. */
+const EXTRA_CONFIGS: Record<string, string> = {
+  // A bus's event sample: a log group under /aws/events/ with its own resource policy.
+  "(event sample)":
+    "resources:\n  ledger:\n    type: event-bus\n    properties:\n      switchyardEventSample: { enabled: true }\n",
+};
 const compileAll = (boundary: string, stackName?: string) =>
-  readdirSync(fixtures).map((file) => {
-    const loaded = loadConfig(readFileSync(path.join(fixtures, file), "utf8"), { format: "yaml" });
+  [...readdirSync(fixtures), ...Object.keys(EXTRA_CONFIGS)].map((file) => {
+    const text = EXTRA_CONFIGS[file] ?? readFileSync(path.join(fixtures, file), "utf8");
+    const loaded = loadConfig(text, { format: "yaml" });
     if (!loaded.ok) throw new Error(`${file}: ${JSON.stringify(loaded.errors)}`);
     // A partner bus is named after its event source, which no prefix covers: the compiler refuses it
     // under a prefix (test/unit/compiler/prefix.test.ts); the rest of that fixture is checked here.

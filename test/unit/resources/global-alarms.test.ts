@@ -154,6 +154,30 @@ describe("global alarms", () => {
     ]);
   });
 
+  it("stop at CloudFormation's resources per stack, said once, however many they would make", () => {
+    const functions = Array.from(
+      { length: 100 },
+      (_, i) => `  f${i}: { type: function, properties: { ${FN} } }`,
+    ).join("\n");
+    const hooks = Array.from({ length: 5 }, (_, i) => ({
+      type: "webhook" as const,
+      properties: { url: `https://hooks.example.com/${i}` },
+    }));
+    const many: GlobalAlarm[] = Array.from({ length: 50 }, (_, i) => ({
+      name: `a${i}`,
+      trigger: { type: "lambda-error-rate", properties: { thresholdPercent: 1 } },
+      notificationTargets: hooks,
+    }));
+    const { problems } = outcome(`resources:\n${functions}\n`, target(many));
+    const alarmsProblems = problems.filter((p) => p.message.startsWith("With its alarms"));
+    expect(alarmsProblems).toEqual([
+      {
+        path: expect.stringMatching(/^resources\.f\d+$/),
+        message: expect.stringContaining("passes CloudFormation's 500 resources here"),
+      },
+    ]);
+  });
+
   it("a definition's own problems are found before any compilation, each located", () => {
     const found: { path: ConfigPath; message: string }[] = [];
     const report = (path: ConfigPath, message: string) => found.push({ path, message });

@@ -9,6 +9,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { CompileContext } from "../../../compiler/context.js";
+import { TEMPLATE_LIMITS } from "../../../compiler/limits.js";
 import { logicalId, NAME_LIMITS, pascalCase } from "../../../compiler/naming.js";
 import { ref } from "../../../compiler/template.js";
 import type { ConfigPath } from "../../../config/problem.js";
@@ -103,10 +104,15 @@ export function alarmsOf(type: AlarmType, options: AlarmsOptions = {}) {
       const props = resource.properties as WithAlarms | undefined;
       const alarms = props?.alarms ?? [];
       const alias = options.alias?.(resource.properties);
-      const destinations = alarms.flatMap((alarm, i) =>
-        compileAlarm(ctx, name, alarm, i, ["resources", name, "properties", "alarms", i], alias),
-      );
+      const destinations: unknown[] = [];
+      for (const [i, alarm] of alarms.entries()) {
+        if (!roomFor(ctx, name)) break;
+        destinations.push(
+          ...compileAlarm(ctx, name, alarm, i, ["resources", name, "properties", "alarms", i], alias),
+        );
+      }
       for (const global of globalAlarmsOf(ctx, name, type, props?.disabledGlobalAlarms)) {
+        if (!roomFor(ctx, name)) break;
         const compiled = alarmName(name, global.trigger.type, global.name);
         ctx.addParam(name, globalAlarmParam(global.name), ref(alarmLogicalId(compiled)));
         destinations.push(
@@ -117,6 +123,26 @@ export function alarmsOf(type: AlarmType, options: AlarmsOptions = {}) {
     },
   };
   return concern;
+}
+
+/** Compilations already told that their alarms pass CloudFormation's resources per stack. */
+const overflowing = new WeakSet<CompileContext>();
+
+/**
+ * Whether the stack has room for another alarm. Past CloudFormation's resources per stack it says so
+ * once and no more alarms are compiled: a team's global alarms times a config's resources could
+ * otherwise make hundreds of thousands of resources, holding the event loop for seconds.
+ */
+function roomFor(ctx: CompileContext, name: string): boolean {
+  if (Object.keys(ctx.resources).length < TEMPLATE_LIMITS.resources) return true;
+  if (!overflowing.has(ctx)) {
+    overflowing.add(ctx);
+    ctx.error(
+      ["resources", name],
+      `With its alarms (the team's global alarms included) the stack passes CloudFormation's ${TEMPLATE_LIMITS.resources} resources here; no alarm was compiled from this one on. Leave global alarms out with disabledGlobalAlarms, or split the config into several projects.`,
+    );
+  }
+  return false;
 }
 
 /**

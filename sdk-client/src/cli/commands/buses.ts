@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Argv } from "yargs";
-import type { Delivery, Replay } from "../../gen/types.gen.js";
+import type { BusDeliveryCounts, Delivery, DeliveryCounts, Replay } from "../../gen/types.gen.js";
 import { CliError, connect, type GlobalArgs, output, required } from "../context.js";
 import { countsTable } from "../counts.js";
 import { duration, jsonArgument, pointInTime } from "../input.js";
@@ -40,6 +40,47 @@ const replayLine = (r: Replay) =>
   `${r.name}  ${r.state.padEnd(10)} ${String(Math.round(r.progress * 100)).padStart(3)}%  ${r.from} .. ${r.to}` +
   `${r.rules?.length ? `  rules ${r.rules.join(",")}` : ""}${r.startedBy ? `  by ${r.startedBy}` : ""}` +
   `${r.stateReason ? `  (${r.stateReason})` : ""}`;
+
+interface WindowArgs {
+  since?: string;
+  from?: string;
+  to?: string;
+}
+
+/** `--since` or `--from`/`--to` as the API's `from`/`to` (absent: the API's default, the last hour). */
+function windowQuery(args: WindowArgs): { from?: string; to?: string } {
+  const now = Date.now();
+  const from = args.since
+    ? new Date(now - duration(args.since, "since"))
+    : args.from
+      ? pointInTime(args.from, "from", now)
+      : undefined;
+  const to = args.to ? pointInTime(args.to, "to", now) : undefined;
+  return { ...(from ? { from: from.toISOString() } : {}), ...(to ? { to: to.toISOString() } : {}) };
+}
+
+const windowOptions = <T>(y: Argv<T>) =>
+  y
+    .option("since", { type: "string", describe: "The last 10m, 2h, 1d (default: the last hour)" })
+    .option("from", { type: "string", describe: "Start: ISO 8601 time, or a duration ago (10m)" })
+    .option("to", { type: "string", describe: "End: ISO 8601 time, or a duration ago (default: now)" })
+    .conflicts("since", ["from", "to"]);
+
+const ALL_COUNTS = ["matched", "delivered", "failed", "deadLettered", "throttled"] as const;
+
+/** Each rule's counts, then each of its targets' (`-` where AWS counts per rule only). */
+function deliveryCountLines(c: BusDeliveryCounts): string[] {
+  const rows = c.rules.flatMap((r) => [
+    { rule: r.rule, counts: r.counts as DeliveryCounts | undefined },
+    ...r.targets.map((t) => ({ rule: `  → ${t.targetId}`, counts: t.counts })),
+  ]);
+  return [
+    `${c.from} .. ${c.to}`,
+    ...(rows.length === 0
+      ? ["  no rule"]
+      : countsTable(rows, ALL_COUNTS, (r, k) => (r.counts ? String(r.counts[k]) : "-"))),
+  ];
+}
 
 const TERMINAL_REPLAY = ["COMPLETED", "CANCELLED", "FAILED"];
 
@@ -121,11 +162,14 @@ export function busCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
         if (!result.matches) process.exitCode = 1;
       },
     )
-    .command<BusArgs & { rule?: string; limit: number; follow?: boolean; interval: string }>(
+    .command<
+      BusArgs &
+        WindowArgs & { rule?: string; limit: number; follow?: boolean; interval: string; counts?: boolean }
+    >(
       "deliveries",
-      "What the bus's rules delivered to their targets, oldest first (local engine only)",
+      "What the bus's rules delivered to their targets, oldest first (local engine only); --counts: per rule and target over a window (both)",
       (y) =>
-        busOptions(y)
+        windowOptions(busOptions(y))
           .option("rule", {
             alias: "r",
             type: "string",
@@ -138,12 +182,29 @@ export function busCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
             describe: "Keep printing new deliveries (Ctrl-C stops)",
           })
           .option("interval", { type: "string", default: "1s", describe: "With --follow: how often to look" })
+          .option("counts", {
+            type: "boolean",
+            describe: "Counts per rule and target over a window (--since, --from/--to), on AWS too",
+          })
+          .conflicts("counts", "follow")
           .example("$0 deliveries -p orders -s dev -b myEventBus --rule myConsumerBatchJob", "")
+          .example("$0 deliveries -p orders -s dev -b myEventBus --counts --since 1d", "")
           .example("$0 deliveries -p orders -s dev -b myEventBus --follow --json", ""),
       async (args) => {
         const out = output(args);
         const { client } = await connect(args);
         const path = busPath(args);
+        if (args.counts) {
+          const counts = await client.buses.deliveryCounts({
+            path,
+            query: { ...windowQuery(args), ...(args.rule ? { rule: args.rule } : {}) },
+          });
+          out.result(counts, () => deliveryCountLines(counts).join("\n"));
+          if (counts.truncated) out.note("More rules than one request counts: name one with --rule.");
+          return;
+        }
+        if (args.since || args.from || args.to)
+          throw new CliError("--since, --from and --to go with --counts.", 2);
         const read = (limit: number) =>
           client.buses.deliveries({ path, query: { limit, ...(args.rule ? { rule: args.rule } : {}) } });
         const first = await read(Math.min(Math.max(args.limit, 1), 100));
@@ -173,40 +234,20 @@ export function busCommands(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
         }
       },
     )
-    .command<BusArgs & { since?: string; from?: string; to?: string }>(
+    .command<BusArgs & WindowArgs>(
       "metrics",
       "Per rule of the bus: matched, delivered, failed, dead-lettered, throttled over a window",
-      (y) =>
-        busOptions(y)
-          .option("since", { type: "string", describe: "The last 10m, 2h, 1d (default: the last hour)" })
-          .option("from", { type: "string", describe: "Start: ISO 8601 time, or a duration ago (10m)" })
-          .option("to", { type: "string", describe: "End: ISO 8601 time, or a duration ago (default: now)" })
-          .conflicts("since", ["from", "to"])
-          .example("$0 metrics -p orders -s dev -b myEventBus --since 1d", ""),
+      (y) => windowOptions(busOptions(y)).example("$0 metrics -p orders -s dev -b myEventBus --since 1d", ""),
       async (args) => {
         const out = output(args);
         const { client } = await connect(args);
-        const now = Date.now();
-        const from = args.since
-          ? new Date(now - duration(args.since, "since"))
-          : args.from
-            ? pointInTime(args.from, "from", now)
-            : undefined;
-        const to = args.to ? pointInTime(args.to, "to", now) : undefined;
-        const metrics = await client.buses.metrics({
-          path: busPath(args),
-          query: { ...(from ? { from: from.toISOString() } : {}), ...(to ? { to: to.toISOString() } : {}) },
-        });
+        const metrics = await client.buses.metrics({ path: busPath(args), query: windowQuery(args) });
         out.result(metrics, () =>
           [
             `${metrics.from} .. ${metrics.to}`,
             ...(metrics.rules.length === 0
               ? ["  no rule"]
-              : countsTable(
-                  metrics.rules,
-                  ["matched", "delivered", "failed", "deadLettered", "throttled"],
-                  (r, k) => String(r.counts[k]),
-                )),
+              : countsTable(metrics.rules, ALL_COUNTS, (r, k) => String(r.counts[k]))),
           ].join("\n"),
         );
       },
