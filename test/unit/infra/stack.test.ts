@@ -519,7 +519,7 @@ describe("workload boundary", () => {
     const allowed = new Set(boundary.flatMap((st) => [st.Action].flat()));
     const missing = new Set<string>();
     for (const { template } of compileAll(boundaryOf(full))) {
-      for (const [id, resource] of Object.entries(template.Resources)) {
+      for (const resource of Object.values(template.Resources)) {
         if (resource.Type !== "AWS::IAM::Role") continue;
         const policies = (resource.Properties?.Policies ?? []) as {
           PolicyName: string;
