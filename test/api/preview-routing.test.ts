@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonRequest } from "../support/auth.js";
+import { busConfig } from "../support/bus-configs.js";
 import { ensureCliBuilt, runCli } from "../support/cli.js";
 import { type DeployedStage, deployToStage } from "../support/seed.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
@@ -11,63 +12,22 @@ import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
  * The routing diff of a preview: a new version that narrows a rule's pattern, adds a rule and
  * removes one is previewed against what the stage's bus received, through the API and the CLI.
  */
-const consumer = (pattern: string, extra = "") => `resources:
-  orders:
-    type: event-bus
-    properties:
-      archivation:
-        enabled: true
-  consumer:
-    type: function
-    properties:
-      packaging:
-        type: stacktape-lambda-buildpack
-        properties:
-          entryfilePath: src/consumer.ts
-      events:
-        - type: event-bus
-          properties:
-            eventBusName: orders
-            eventPattern:
-${pattern}${extra}
-`;
-const V1 = consumer(
-  "              source:\n                - shop.orders\n",
-  `  audit:
-    type: function
-    properties:
-      packaging:
-        type: stacktape-lambda-buildpack
-        properties:
-          entryfilePath: src/audit.ts
-      events:
-        - type: event-bus
-          properties:
-            eventBusName: orders
-            eventPattern:
-              source:
-                - shop.audit
-`,
-);
+const archived = { archivation: { enabled: true } };
+const V1 = busConfig({
+  bus: archived,
+  subscribers: [
+    { name: "consumer", pattern: { source: ["shop.orders"] } },
+    { name: "audit", pattern: { source: ["shop.audit"] } },
+  ],
+});
 // Only created orders now; the audit function is gone; a refunds function appears.
-const V2 = consumer(
-  "              source:\n                - shop.orders\n              detail-type:\n                - created\n",
-  `  refunds:
-    type: function
-    properties:
-      packaging:
-        type: stacktape-lambda-buildpack
-        properties:
-          entryfilePath: src/refunds.ts
-      events:
-        - type: event-bus
-          properties:
-            eventBusName: orders
-            eventPattern:
-              detail-type:
-                - refunded
-`,
-);
+const V2 = busConfig({
+  bus: archived,
+  subscribers: [
+    { name: "consumer", pattern: { source: ["shop.orders"], "detail-type": ["created"] } },
+    { name: "refunds", pattern: { "detail-type": ["refunded"] } },
+  ],
+});
 
 let server: TestServer;
 let deployed: DeployedStage;

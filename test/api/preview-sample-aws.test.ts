@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CloudWatchLogsEventSample } from "../../api/aws/event-sample.js";
 import { AwsBusOps } from "../../api/aws/eventbridge.js";
 import { jsonRequest } from "../support/auth.js";
+import { busConfig } from "../support/bus-configs.js";
 import { type DeployedStage, deployToStage } from "../support/seed.js";
 import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
 
@@ -19,29 +20,13 @@ import { bodyOf, startTestServer, type TestServer } from "../support/server.js";
  * are evaluated against them by the same code as on the embedded default. The stage itself is
  * deployed by the embedded engine: only the events' source differs.
  */
-const config = (pattern: string) => `resources:
-  orders:
-    type: event-bus
-    properties:
-      switchyardEventSample:
-        enabled: true
-  consumer:
-    type: function
-    properties:
-      packaging:
-        type: stacktape-lambda-buildpack
-        properties:
-          entryfilePath: src/consumer.ts
-      events:
-        - type: event-bus
-          properties:
-            eventBusName: orders
-            eventPattern:
-${pattern}`;
-const V1 = config("              source:\n                - shop.orders\n");
-const V2 = config(
-  "              source:\n                - shop.orders\n              detail-type:\n                - created\n",
-);
+const config = (pattern: Record<string, unknown>) =>
+  busConfig({
+    bus: { switchyardEventSample: { enabled: true } },
+    subscribers: [{ name: "consumer", pattern }],
+  });
+const V1 = config({ source: ["shop.orders"] });
+const V2 = config({ source: ["shop.orders"], "detail-type": ["created"] });
 
 const logs = mockClient(CloudWatchLogsClient);
 let server: TestServer;

@@ -4,6 +4,7 @@
  * bus's recent events it stops matching, with one of them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { busConfig } from "../support/bus-configs.js";
 import {
   createKey,
   createTeam,
@@ -14,25 +15,8 @@ import {
   unique,
 } from "./support/browser.js";
 
-const config = (pattern: string) => `resources:
-  orders:
-    type: event-bus
-    properties:
-      archivation:
-        enabled: true
-  consumer:
-    type: function
-    properties:
-      packaging:
-        type: stacktape-lambda-buildpack
-        properties:
-          entryfilePath: src/consumer.ts
-      events:
-        - type: event-bus
-          properties:
-            eventBusName: orders
-            eventPattern:
-${pattern}`;
+const config = (pattern: Record<string, unknown>) =>
+  busConfig({ bus: { archivation: { enabled: true } }, subscribers: [{ name: "consumer", pattern }] });
 
 let portal: Portal;
 let key: string;
@@ -53,7 +37,7 @@ beforeAll(async () => {
   const yaml = (body: string) => ({ method: "POST", body, headers: { "content-type": "application/yaml" } });
   await call("/v1/projects", { method: "POST", body: JSON.stringify({ name: project }), expect: 201 });
   await call(`/v1/projects/${project}/configs`, {
-    ...yaml(config("              source:\n                - shop.orders\n")),
+    ...yaml(config({ source: ["shop.orders"] })),
     expect: 201,
   });
   const { id } = await call(`/v1/projects/${project}/stages/dev/deployments`, {
@@ -77,11 +61,7 @@ beforeAll(async () => {
     expect: 200,
   });
   await call(`/v1/projects/${project}/configs`, {
-    ...yaml(
-      config(
-        "              source:\n                - shop.orders\n              detail-type:\n                - created\n",
-      ),
-    ),
+    ...yaml(config({ source: ["shop.orders"], "detail-type": ["created"] })),
     expect: 201,
   });
 });
