@@ -134,6 +134,22 @@ describe("directives", () => {
     ]);
   });
 
+  it.each(["constructor", "toString", "hasOwnProperty", "__proto__"])(
+    "answers a raw resource of Type %s as it answers any type it does not know, never with a crash",
+    async (type) => {
+      const validate = (t: string) =>
+        server.fetch("/v1/validate", {
+          method: "POST",
+          headers: { ...bearer(hostile.key), "content-type": "application/yaml" },
+          body: `resources: {}\ncloudformationResources:\n  Raw:\n    Type: "${t}"\n    Properties: {}\n`,
+        });
+      const [res, unknown] = await Promise.all([validate(type), validate("AWS::Made::Up")]);
+      const [text, expected] = await Promise.all([res.text(), unknown.text()]);
+      expect(res.status, text).toBe(unknown.status);
+      expect(JSON.parse(text).valid).toBe(JSON.parse(expected).valid);
+    },
+  );
+
   it("keeps user keys as keys: an environment variable named __proto__, a file extension named constructor", async () => {
     const res = await server.fetch("/v1/validate", {
       method: "POST",

@@ -17,7 +17,7 @@
  *   except where a value is data (event patterns, target input, environment, tags, descriptions).
  * A value that cannot be resolved where a name or ARN goes is refused: it could name anything.
  */
-import { hasOwn } from "../../prototype-safe.js";
+import { hasOwn, own } from "../../prototype-safe.js";
 import { LOG_GROUP_HEADS, SCOPED_NAMES } from "../scoped-names.js";
 import { checkHosts } from "./hosts.js";
 import {
@@ -232,7 +232,7 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
     const handled = new Set<string>();
 
     // Its own name.
-    const nameProperty = NAME_PROPERTIES[type];
+    const nameProperty = own(NAME_PROPERTIES, type);
     if (nameProperty && hasOwn(props, nameProperty)) {
       handled.add(nameProperty);
       for (const value of evaluate(props[nameProperty], evaluation) ?? [UNKNOWN]) {
@@ -241,7 +241,7 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
             [nameProperty],
             `its ${nameProperty} cannot be resolved before deployment, so it could take any name; give it a literal name or \${AWS::StackName}-....`,
           );
-        } else if (!nameIsOurs(value, NAME_HEADS[type] ?? [""])) {
+        } else if (!nameIsOurs(value, own(NAME_HEADS, type) ?? [""])) {
           report(
             [nameProperty],
             `${nameProperty} is "${display(value)}", which is outside ${outside}. Remove the name to get one, or start it with the stack's name.`,
@@ -254,7 +254,7 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
     // A schedule rule sits on the default bus but reads no one's events, only the time.
     const scheduleOnly =
       type === "AWS::Events::Rule" && hasOwn(props, "ScheduleExpression") && !hasOwn(props, "EventPattern");
-    for (const reference of REFERENCES[type] ?? []) {
+    for (const reference of own(REFERENCES, type) ?? []) {
       const found = at(props, reference.path);
       if (
         found.length === 0 &&
@@ -271,14 +271,14 @@ export function checkTenancy(input: TenancyCheckInput): TenancyViolation[] {
     }
 
     // What its update policy names.
-    for (const reference of UPDATE_POLICY_REFERENCES[type] ?? []) {
+    for (const reference of own(UPDATE_POLICY_REFERENCES, type) ?? []) {
       for (const [value, path] of at(resource, reference.path))
         for (const text of evaluate(value, evaluation) ?? [UNKNOWN])
           checkReference(text, reference, path, false);
     }
 
     // Its policies.
-    for (const policy of POLICIES[type] ?? []) {
+    for (const policy of own(POLICIES, type) ?? []) {
       for (const [value, path] of at(props, policy.path)) {
         handled.add(path.join("."));
         if (policy.statement) checkStatement(value, path);

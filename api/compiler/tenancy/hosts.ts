@@ -4,7 +4,7 @@
  * zone; and may not attach a name under another team's domain to an API or a distribution. Records
  * are what would take a name over: anything that writes into a hosted zone is held to the rule.
  */
-import { hasOwn } from "../../prototype-safe.js";
+import { hasOwn, own } from "../../prototype-safe.js";
 import { isUnder, normalizeHost, registrationOf, sameHostedZone } from "./domains.js";
 import type { TenantScope } from "./scope.js";
 import { display, type EvaluationContext, evaluate, OWN, UNKNOWN } from "./symbolic.js";
@@ -46,7 +46,7 @@ export function checkHosts(
   const team = `team ${scope.team}`;
   const texts = (value: unknown) => evaluate(value, evaluation) ?? [UNKNOWN];
 
-  for (const path of ATTACHED_HOSTS[type] ?? []) {
+  for (const path of own(ATTACHED_HOSTS, type) ?? []) {
     for (const [value, at] of valuesAt(props, path)) {
       for (const host of texts(value)) {
         if (host.includes(UNKNOWN)) {
@@ -66,7 +66,7 @@ export function checkHosts(
     }
   }
 
-  for (const record of RECORDS[type] ?? []) {
+  for (const record of own(RECORDS, type) ?? []) {
     for (const [value, at] of record.each ? valuesAt(props, [...record.each, "*"]) : []) {
       if (typeof value === "object" && value !== null && hasOwn(value, UNLISTED))
         report(
