@@ -28,6 +28,7 @@ import { CorsSchema } from "./http-api-gateway.js";
 import { LoggingSchema } from "./logging.js";
 import { LAMBDA_TRIGGERS, lambdaBusTrigger, lambdaRouteTrigger } from "./triggers/index.js";
 import type { LambdaTrigger } from "./triggers/lambda-trigger.js";
+import { VolumeMountsSchema } from "./volume-mounts.js";
 import { workloadRole } from "./workload-role.js";
 
 /** Every `events` item a function takes, by type (api/resources/triggers/). */
@@ -78,18 +79,7 @@ export const FunctionSchema = resourceSchema(
       authMode: z.enum(["AWS_IAM", "NONE"]).optional(),
       responseStreamEnabled: z.boolean().optional(),
     }).optional(),
-    volumeMounts: z
-      .array(
-        strictObject({
-          type: z.literal("efs"),
-          properties: strictObject({
-            efsFilesystemName: z.string(),
-            rootDirectory: z.string().optional(),
-            mountPath: z.string(),
-          }),
-        }),
-      )
-      .optional(),
+    volumeMounts: VolumeMountsSchema,
     events: eventsOf(
       "function",
       FUNCTION_TRIGGERS.filter((t) => !("refused" in t)).map((t) => t.type),

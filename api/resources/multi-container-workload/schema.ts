@@ -11,6 +11,7 @@ import { noAlarmsOn } from "../concerns/alarms/index.js";
 import { busTrigger } from "../event-bus/trigger.js";
 import { routeTrigger } from "../http-api-gateway.js";
 import { LoggingSchema } from "../logging.js";
+import { VolumeMountsSchema } from "../volume-mounts.js";
 import { fargateSizeProblem } from "./fargate.js";
 
 /** What a container is reached by: a route of an HTTP API, or a port open inside the network. */
@@ -150,18 +151,7 @@ export const MultiContainerWorkloadSchema = resourceSchema(
               healthCheckProtocol: z.enum(["HTTP", "TCP"]).optional(),
               healthCheckPort: z.number().optional(),
             }).optional(),
-            volumeMounts: z
-              .array(
-                strictObject({
-                  type: z.literal("efs"),
-                  properties: strictObject({
-                    efsFilesystemName: z.string(),
-                    rootDirectory: z.string().optional(),
-                    mountPath: z.string(),
-                  }),
-                }),
-              )
-              .optional(),
+            volumeMounts: VolumeMountsSchema,
           }),
         )
         .min(1)
